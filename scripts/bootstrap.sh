@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Idempotent set-up shared by `npm start`, `npm test` and `npm run lab`.
+# Each step checks first and does nothing when its part is already in place, so a second run takes seconds.
+#   1. npm packages (npm ci when package-lock.json changed since the last install)
+#   2. the TypeScript build (tsc incremental: a no-op when nothing changed)
+#   3. the project-local Python venv with the pinned Jupyter stack (requirements.txt)
+#   4. the tslab kernelspec inside .venv, running this repo's own node_modules/.bin/tslab
+#   5. Debian's chromium for PNG export and browser tests, when missing and apt is usable
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+say() { printf '[bootstrap] %s\n' "$*" >&2; }
+
+# --- 1. npm packages -------------------------------------------------------------------------
+# npm writes node_modules/.package-lock.json on every install; if it is older than package-lock.json
+# the tree is stale.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch node_modules/.package-lock.json
+fi
+
+# --- 2. TypeScript build -------------------------------------------------------------------
+node_modules/.bin/tsc -p tsconfig.json
+
+# --- 3. Python venv with the Jupyter stack --------------------------------------------------
+req_hash=$(sha256sum requirements.txt | cut -d' ' -f1)
+if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.requirements.sha256 2>/dev/null)" != "$req_hash" ]; then
+  say "creating .venv and installing requirements.txt"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+  echo "$req_hash" > .venv/.requirements.sha256
+fi
+
+# --- 4. tslab kernelspec ----------------------------------------------------------------------
+# Written by hand instead of `tslab install`, which needs a Python with IPython on PATH.
+kernel_dir=.venv/share/jupyter/kernels/tslab
+kernel_json=$(cat <<EOF
+{
+  "argv": ["$root/node_modules/.bin/tslab", "kernel", "--config-path", "{connection_file}"],
+  "display_name": "TypeScript",
+  "language": "typescript"
+}
+EOF
+)
+if [ "$(cat "$kernel_dir/kernel.json" 2>/dev/null)" != "$kernel_json" ]; then
+  say "registering the tslab kernel in $kernel_dir"
+  mkdir -p "$kernel_dir"
+  printf '%s\n' "$kernel_json" > "$kernel_dir/kernel.json"
+fi
+
+# --- 5. Chromium ------------------------------------------------------------------------------
+if [ ! -x /usr/bin/chromium ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    say "installing Debian's chromium (apt-get)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    say "warning: /usr/bin/chromium is missing and cannot be installed here (need root and apt-get)."
+    say "         PNG export and the browser test need it: sudo apt-get install chromium"
+  fi
+fi

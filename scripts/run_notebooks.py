@@ -1,0 +1,59 @@
+"""Execute notebooks headless through the tslab kernel (nbclient), saving outputs.
+
+usage: .venv/bin/python scripts/run_notebooks.py [--out DIR] [--timeout S] NOTEBOOK...
+
+Each notebook runs with its own folder as working directory, as in JupyterLab. By default outputs are
+written back in place; with --out the executed copies go to DIR. Exit status 1 when any cell raised,
+with the failing cell's source and error on stderr. Called by `npm start` and by the notebook tests.
+"""
+import argparse
+import os
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+
+def run(path, out_dir, timeout):
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="tslab",
+        resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
+    )
+    started = time.time()
+    try:
+        client.execute()
+        error = None
+    except (CellExecutionError, CellTimeoutError) as e:
+        error = str(e)
+    target = os.path.join(out_dir, os.path.basename(path)) if out_dir else path
+    nbformat.write(nb, target)
+    return error, time.time() - started
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+")
+    parser.add_argument("--out", help="write executed copies here instead of in place")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell (default 600)")
+    args = parser.parse_args()
+    if args.out:
+        os.makedirs(args.out, exist_ok=True)
+    failed = 0
+    for path in args.notebooks:
+        print(f"[notebooks] executing {path} ...", file=sys.stderr, flush=True)
+        error, seconds = run(path, args.out, args.timeout)
+        if error:
+            failed += 1
+            print(f"[notebooks] FAILED {path} after {seconds:.1f}s:\n{error}", file=sys.stderr, flush=True)
+        else:
+            print(f"[notebooks] ok {path} ({seconds:.1f}s)", file=sys.stderr, flush=True)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+/**
+ * `npm start`: regenerate results (quick profiles), execute every notebook in place, export every chart.
+ * `npm start -- --full` runs the full experiment profiles instead of the quick ones.
+ * The bootstrap (scripts/bootstrap.sh) has already run when this starts.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../src/io/paths';
+
+const root = projectRoot();
+const full = process.argv.includes('--full');
+const cli = join(root, 'bin', 'lstm-opt.js');
+
+/** Experiments in the order their notebooks read them; each is a `lstm-opt` command line. */
+const experiments: { name: string; quick: string[]; full: string[] }[] = [
+];
+
+function step(title: string, command: string, args: string[]): void {
+  const started = Date.now();
+  console.log(`\n=== ${title}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.status !== 0) {
+    console.error(`npm start: '${title}' failed (exit ${result.status ?? result.signal}) after ${seconds}s`);
+    process.exit(1);
+  }
+  console.log(`=== ${title}: done in ${seconds}s`);
+}
+
+for (const e of experiments) step(`experiment: ${e.name}`, process.execPath, [cli, ...(full ? e.full : e.quick)]);
+
+const notebooks = readdirSync(join(root, 'notebooks'))
+  .filter((f) => f.endsWith('.ipynb'))
+  .sort()
+  .map((f) => join('notebooks', f));
+step('execute notebooks in place', join(root, '.venv', 'bin', 'python'), [join(root, 'scripts', 'run_notebooks.py'), ...notebooks]);
+step('export charts to results/charts', process.execPath, [cli, 'charts', '--png']);

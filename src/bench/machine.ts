@@ -1,0 +1,46 @@
+import { cpus, platform, release, arch, totalmem } from 'node:os';
+
+/** What a measurement ran on: written beside every results file so numbers can be compared honestly. */
+export interface MachineInfo {
+  slug: string;
+  cpuModel: string;
+  cores: number;
+  os: string;
+  arch: string;
+  node: string;
+  v8: string;
+  memoryGiB: number;
+}
+
+/**
+ * A short file-name-safe identity of this machine: CPU model, core count and Node major version,
+ * e.g. `intel-xeon-platinum-8375c-2c-node20`. Computed here and nowhere else.
+ */
+export function machineSlug(info: Omit<MachineInfo, 'slug'> = describeMachineRaw()): string {
+  const model = info.cpuModel
+    .toLowerCase()
+    .replace(/\(r\)|\(tm\)|cpu|processor|@.*$|\d+-core/g, ' ')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  const nodeMajor = info.node.replace(/^v/, '').split('.')[0];
+  return `${model || 'unknown-cpu'}-${info.cores}c-node${nodeMajor}`;
+}
+
+function describeMachineRaw(): Omit<MachineInfo, 'slug'> {
+  const list = cpus();
+  return {
+    cpuModel: (list[0]?.model ?? 'unknown cpu').trim(),
+    cores: list.length,
+    os: `${platform()} ${release()}`,
+    arch: arch(),
+    node: process.version,
+    v8: process.versions.v8,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+  };
+}
+
+/** The full description of this machine, slug included. */
+export function describeMachine(): MachineInfo {
+  const raw = describeMachineRaw();
+  return { slug: machineSlug(raw), ...raw };
+}

@@ -1,0 +1,44 @@
+import { Command, CommanderError } from 'commander';
+import { UserError } from './cli/errors';
+import { registerCharts } from './cli/charts';
+
+/**
+ * The `lstm-opt` command line (contract in DESIGN.md). Each subcommand lives in its own module under
+ * src/cli/ and registers itself here; this file only wires them up and turns errors into one line.
+ */
+export function buildProgram(): Command {
+  const program = new Command('lstm-opt')
+    .description('ISRU vs tanh in LSTM networks: benchmarks, training and charts')
+    .exitOverride()
+    .showHelpAfterError(false)
+    .configureOutput({ outputError: (str, write) => write(str.split('\n')[0] + '\n') });
+  registerCharts(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    process.exitCode = exitCodeFor(err);
+  }
+}
+
+function exitCodeFor(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // commander already printed its one-line message (or the help text, which exits 0)
+    return err.exitCode;
+  }
+  if (err instanceof UserError) {
+    process.stderr.write(`lstm-opt: ${err.message}\n`);
+    return err.exitCode;
+  }
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e.code === 'string' && typeof e.message === 'string') {
+    // file-system errors are the user's environment, not a bug: one line is enough
+    process.stderr.write(`lstm-opt: ${e.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`lstm-opt: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+  return 1;
+}

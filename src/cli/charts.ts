@@ -1,0 +1,29 @@
+import { Command } from 'commander';
+import { join } from 'node:path';
+import { chartsDir, saveHtml, savePng } from '../charts/save';
+import { notebookFigures } from '../charts/notebook-figures';
+import { chromiumAvailable, ChromiumMissingError, chromiumPath } from '../charts/browser';
+import { projectRoot } from '../io/paths';
+import { UserError } from './errors';
+
+export function registerCharts(program: Command): void {
+  program
+    .command('charts')
+    .description('export every chart of the executed notebooks to results/charts/ as HTML (and PNG)')
+    .option('--png', 'also render PNG images with headless Chromium')
+    .option('--notebooks <dir>', 'folder of executed notebooks', join(projectRoot(), 'notebooks'))
+    .option('--out <dir>', 'output folder', chartsDir)
+    .action(async (opts: { png?: boolean; notebooks: string; out: string }) => {
+      const found = notebookFigures(opts.notebooks);
+      if (found.length === 0) {
+        throw new UserError(`no charts found in ${opts.notebooks}: execute the notebooks first (npm start)`);
+      }
+      const figures = found.map(({ name, figure }) => ({ ...figure, layout: { ...figure.layout, meta: { ...figure.layout.meta, id: name } } }));
+      saveHtml(figures, opts.out);
+      if (opts.png) {
+        if (!chromiumAvailable()) throw new UserError(new ChromiumMissingError(chromiumPath()).message);
+        await savePng(figures, opts.out);
+      }
+      console.log(`${figures.length} chart(s) from ${new Set(found.map((f) => f.notebook)).size} notebook(s) written to ${opts.out}`);
+    });
+}

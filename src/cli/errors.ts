@@ -1,0 +1,32 @@
+/**
+ * An error caused by the user's input (bad flag value, missing file, corrupt model...).
+ * The command line prints its message as one line on stderr and exits non-zero, without a stack trace.
+ */
+export class UserError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+/** Parses a strictly positive integer flag value, or throws a UserError naming the flag. */
+export function positiveInt(flag: string): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n <= 0) {
+      throw new UserError(`${flag} must be a positive integer, got '${value}'`);
+    }
+    return n;
+  };
+}
+
+/** Parses a finite number flag value (optionally > 0), or throws a UserError naming the flag. */
+export function finiteNumber(flag: string, { positive = false } = {}): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || (positive && n <= 0)) {
+      throw new UserError(`${flag} must be a ${positive ? 'positive ' : ''}number, got '${value}'`);
+    }
+    return n;
+  };
+}

@@ -1,0 +1,8 @@
+/**
+ * The public API of lstm-opt. Notebooks, tests and benchmarks import from here.
+ */
+export * as charts from './charts';
+export { describeMachine, machineSlug, MachineInfo } from './bench/machine';
+export { writeFileAtomic } from './io/atomic';
+export { readCsv, writeCsv, toCsv } from './io/csv';
+export { projectRoot, resultsPath, dataPath } from './io/paths';

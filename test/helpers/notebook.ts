@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { projectRoot } from '../../src/io/paths';
+import { PLOTLY_MIME } from '../../src/charts/show';
+
+export interface NotebookOutput {
+  output_type: string;
+  data?: Record<string, unknown>;
+  ename?: string;
+  evalue?: string;
+  text?: string | string[];
+}
+export interface NotebookCell {
+  cell_type: string;
+  source: string | string[];
+  outputs?: NotebookOutput[];
+}
+export interface ExecutedNotebook {
+  cells: NotebookCell[];
+  /** nbclient's stderr: the failing cell and its error when a cell raised */
+  log: string;
+  ok: boolean;
+}
+
+/**
+ * Executes a notebook headless through the tslab kernel (scripts/run_notebooks.py) and returns the
+ * executed copy. The copy runs from the notebooks folder (so relative imports and results paths are
+ * the real ones) but is written to a temporary folder: the committed notebook is never touched.
+ */
+export function executeNotebook(notebookPath: string, env: NodeJS.ProcessEnv = {}): ExecutedNotebook {
+  const root = projectRoot();
+  const out = mkdtempSync(join(tmpdir(), 'lstm-opt-nb-'));
+  try {
+    const result = spawnSync(
+      join(root, '.venv', 'bin', 'python'),
+      [join(root, 'scripts', 'run_notebooks.py'), '--out', out, '--timeout', '600', notebookPath],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } },
+    );
+    const nb = JSON.parse(readFileSync(join(out, basename(notebookPath)), 'utf8')) as { cells: NotebookCell[] };
+    return { cells: nb.cells, log: `${result.stdout}\n${result.stderr}`, ok: result.status === 0 };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** Copies a notebook next to the original under a new name (for tests that break a cell on purpose). */
+export function copyNotebook(notebookPath: string, newName: string): string {
+  const target = join(projectRoot(), 'notebooks', newName);
+  copyFileSync(notebookPath, target);
+  return target;
+}
+
+export const sourceOf = (cell: NotebookCell) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
+
+export function errorOutputs(nb: { cells: NotebookCell[] }): NotebookOutput[] {
+  return nb.cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.output_type === 'error'));
+}
+
+export function plotlyOutputs(nb: { cells: NotebookCell[] }): NotebookOutput[] {
+  return nb.cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.data && PLOTLY_MIME in o.data));
+}
+
+/**
+ * Code cells that call `show(` but produced no Plotly output: a chart the reader would miss.
+ */
+export function cellsMissingCharts(nb: { cells: NotebookCell[] }): string[] {
+  return nb.cells
+    .filter((c) => c.cell_type === 'code' && /\bshow\(/.test(sourceOf(c)))
+    .filter((c) => !(c.outputs ?? []).some((o) => o.data && PLOTLY_MIME in o.data))
+    .map((c) => sourceOf(c).split('\n')[0]);
+}
