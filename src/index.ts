@@ -6,3 +6,4 @@ export { describeMachine, machineSlug, MachineInfo } from './bench/machine';
 export { writeFileAtomic } from './io/atomic';
 export { readCsv, writeCsv, toCsv } from './io/csv';
 export { projectRoot, resultsPath, dataPath } from './io/paths';
+export { readResults, tryReadResults, MissingResultsError, ResultRow, ResultsSource } from './io/results';
