@@ -5,7 +5,7 @@ import { PLOTLY_MIME } from './show';
 
 export interface NotebookFigure {
   notebook: string;
-  /** `<notebook stem>--<figure id>`, unique within the notebook folder. */
+  /** `<notebook stem>-<figure id>`, unique within the notebook folder. */
   name: string;
   figure: Figure;
 }
@@ -30,7 +30,7 @@ export function notebookFigures(notebooksDir: string): NotebookFigure[] {
         const id = figureId(figure);
         const n = (seen.get(id) ?? 0) + 1;
         seen.set(id, n);
-        out.push({ notebook: file, name: `${stem}--${id}${n > 1 ? `-${n}` : ''}`, figure });
+        out.push({ notebook: file, name: `${stem}-${id}${n > 1 ? `-${n}` : ''}`, figure });
       }
     }
   }

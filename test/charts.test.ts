@@ -1,0 +1,143 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { figureHtml } from '../src/charts/html';
+import { Figure, figureId, toPlainFigure } from '../src/charts/figure';
+import { saveHtml, savePng } from '../src/charts/save';
+import { chromiumAvailable, ChromiumMissingError } from '../src/charts/browser';
+import { notebookFigures } from '../src/charts/notebook-figures';
+import { PLOTLY_MIME } from '../src/charts/show';
+import { colorOf, colors } from '../src/charts/colors';
+import { runCli } from './helpers/cli';
+
+const figure = (id: string): Figure => ({
+  data: [{ type: 'scatter', name: 'tanh', x: new Float64Array([0, 1, 2]), y: new Float32Array([0, 0.5, 0.25]) }],
+  layout: { title: { text: `Chart ${id}` }, meta: { id } },
+});
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'lstm-opt-charts-'));
+
+/** Width and height from a PNG's IHDR chunk (bytes 16..24). */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+test('the study palette: tanh blue, ISRU red, softplus green', () => {
+  assert.equal(colors.tanh, '#1f77b4');
+  assert.equal(colors.isru, '#d62728');
+  assert.equal(colors.softplus, '#2ca02c');
+  assert.equal(colorOf('isru'), colors.isru);
+  assert.equal(colorOf('no-such-series'), colors.other);
+});
+
+test('typed arrays become plain arrays in the figure JSON', () => {
+  const plain = toPlainFigure(figure('a'));
+  assert.deepEqual(plain.data[0].x, [0, 1, 2]);
+  assert.deepEqual(plain.data[0].y, [0, 0.5, 0.25]);
+});
+
+test('figure ids come from layout.meta.id, else from the title', () => {
+  assert.equal(figureId(figure('Loss / tanh vs ISRU')), 'loss-tanh-vs-isru');
+  assert.equal(figureId({ data: [], layout: { title: 'Time saving (%)' } }), 'time-saving');
+});
+
+test('figureHtml embeds the figure and refers to plotly.js; escapes </script> in data', () => {
+  const f = figure('x');
+  f.data[0].name = '</script><b>';
+  const html = figureHtml(f, { src: 'plotly.js' });
+  assert.match(html, /<script src="plotly\.js"><\/script>/);
+  assert.ok(!html.includes('</script><b>'), 'a closing script tag inside the data must be escaped');
+  assert.match(html, /\\u003c\/script>\\u003cb>/);
+  assert.match(html, /Plotly\.newPlot\('chart'/);
+});
+
+test('saveHtml writes one page per figure sharing one copy of plotly.js', () => {
+  const dir = tmp();
+  try {
+    const paths = saveHtml([figure('one'), figure('two')], dir);
+    assert.deepEqual(paths, [join(dir, 'one.html'), join(dir, 'two.html')]);
+    assert.ok(existsSync(join(dir, 'plotly.js')));
+    const page = readFileSync(paths[1], 'utf8');
+    assert.match(page, /"Chart two"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('savePng renders each figure with headless Chromium at the requested size', { skip: !chromiumAvailable() && 'no chromium' }, async () => {
+  const dir = tmp();
+  try {
+    const paths = await savePng([figure('p1'), figure('p2')], dir, { width: 640, height: 360 });
+    assert.equal(paths.length, 2);
+    for (const p of paths) {
+      const bytes = readFileSync(p);
+      assert.deepEqual(pngSize(bytes), { width: 640, height: 360 });
+      assert.ok(bytes.length > 5000, 'a rendered chart is more than a blank image');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('savePng without Chromium fails with one line saying how to get it', async () => {
+  const saved = process.env.CHROMIUM_PATH;
+  process.env.CHROMIUM_PATH = '/nonexistent/chromium';
+  try {
+    await assert.rejects(savePng(figure('z'), tmp()), (err: Error) => {
+      assert.ok(err instanceof ChromiumMissingError);
+      assert.match(err.message, /apt-get install chromium/);
+      assert.ok(!err.message.includes('\n'));
+      return true;
+    });
+  } finally {
+    if (saved === undefined) delete process.env.CHROMIUM_PATH;
+    else process.env.CHROMIUM_PATH = saved;
+  }
+});
+
+function writeNotebook(dir: string, name: string, figures: Figure[]): void {
+  const cells = figures.map((f) => ({
+    cell_type: 'code',
+    source: 'await show(fig)',
+    outputs: [{ output_type: 'display_data', data: { [PLOTLY_MIME]: toPlainFigure(f), 'text/plain': 'fig' } }],
+  }));
+  cells.push({ cell_type: 'markdown', source: 'text', outputs: undefined as never });
+  writeFileSync(join(dir, name), JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+}
+
+test('notebookFigures collects every Plotly output, named by notebook and figure id', () => {
+  const dir = tmp();
+  try {
+    writeNotebook(dir, '01-a.ipynb', [figure('f'), figure('g'), figure('f')]);
+    writeNotebook(dir, '02-b.ipynb', [figure('f')]);
+    const names = notebookFigures(dir).map((f) => f.name);
+    assert.deepEqual(names, ['01-a-f', '01-a-g', '01-a-f-2', '02-b-f']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('lstm-opt charts exports the notebooks\' figures; --png without Chromium is one clear line', () => {
+  const dir = tmp();
+  try {
+    mkdirSync(join(dir, 'nb'));
+    writeNotebook(join(dir, 'nb'), '01-a.ipynb', [figure('f')]);
+    const ok = runCli(['charts', '--notebooks', join(dir, 'nb'), '--out', join(dir, 'out')]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.ok(existsSync(join(dir, 'out', '01-a-f.html')));
+    const noChrome = runCli(['charts', '--png', '--notebooks', join(dir, 'nb'), '--out', join(dir, 'out')], {
+      env: { CHROMIUM_PATH: '/nonexistent/chromium' },
+    });
+    assert.notEqual(noChrome.code, 0);
+    assert.equal(noChrome.stderr.trim().split('\n').length, 1, noChrome.stderr);
+    assert.match(noChrome.stderr, /apt-get install chromium/);
+    const empty = runCli(['charts', '--notebooks', join(dir, 'out')]);
+    assert.notEqual(empty.code, 0);
+    assert.match(empty.stderr, /no charts found/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as dfd from 'danfojs-node';
+import { readCsv, writeCsv } from '../src/io/csv';
+import { writeFileAtomic } from '../src/io/atomic';
+import { MissingResultsError, readResults, tryReadResults } from '../src/io/results';
+
+const progressColumns = ['func', 'type', 'layers', 'neurons', 'iteration', 'epoch', 'loss', 'forward_cpu', 'forward_time', 'back_cpu', 'back_time', 'adam_cpu', 'adam_time'];
+
+function progressRows() {
+  const rows = [];
+  for (const func of ['tanh', 'isru']) {
+    for (let it = 0; it <= 3000; it += 1000) {
+      rows.push({ func, type: 'Single-threaded', layers: 2, neurons: 16, iteration: it, epoch: 0, loss: 4 - it / 1000 + (func === 'isru' ? 0.01 : 0), forward_cpu: it / 100, forward_time: it / 100, back_cpu: it / 50, back_time: it / 50, adam_cpu: 0.1, adam_time: 0.1 });
+    }
+  }
+  return rows;
+}
+
+test('writeCsv round-trips through readCsv with numbers parsed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-csv-'));
+  try {
+    const path = join(dir, 'progress.csv');
+    writeCsv(path, progressColumns, progressRows());
+    const back = readCsv(path);
+    assert.equal(back.length, 8);
+    assert.deepEqual(Object.keys(back[0]), progressColumns);
+    assert.equal(back[5].loss, 4 - 1 + 0.01);
+    assert.equal(back[0].type, 'Single-threaded');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('writeFileAtomic leaves no temporary file and replaces the old content whole', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-atomic-'));
+  try {
+    const path = join(dir, 'a.csv');
+    writeFileAtomic(path, 'old\n');
+    writeFileAtomic(path, 'new\n');
+    assert.deepEqual(readdirSync(dir), ['a.csv']);
+    assert.equal(readCsv(path).length, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('readResults names the producing command for missing, empty and malformed files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-results-'));
+  const source = { command: 'lstm-opt sweep mt --quick', columns: ['func', 'loss'] };
+  try {
+    assert.throws(() => readResults(join(dir, 'none.csv'), source), (e: Error) => e instanceof MissingResultsError && /No results yet.*lstm-opt sweep mt --quick/.test(e.message));
+    writeFileSync(join(dir, 'empty.csv'), 'func,loss\n');
+    assert.throws(() => readResults(join(dir, 'empty.csv'), source), /No rows in/);
+    writeFileSync(join(dir, 'cols.csv'), 'a,b\n1,2\n');
+    assert.throws(() => readResults(join(dir, 'cols.csv'), source), /Columns func, loss are missing/);
+    writeFileSync(join(dir, 'bad.csv'), 'func,loss\n"unterminated,1\n');
+    assert.throws(() => readResults(join(dir, 'bad.csv'), source), /Cannot parse/);
+    const logged: string[] = [];
+    const log = console.log;
+    console.log = (m: string) => logged.push(m);
+    try {
+      assert.equal(tryReadResults(join(dir, 'none.csv'), source), undefined);
+    } finally {
+      console.log = log;
+    }
+    assert.match(logged.join('\n'), /run `lstm-opt sweep mt --quick`/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('danfojs-node (installed from the registry alone) builds a DataFrame from a results CSV and groups it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-danfo-'));
+  try {
+    const path = join(dir, 'progress.csv');
+    const rows = progressRows();
+    writeCsv(path, progressColumns, rows);
+    const df = (await dfd.readCSV(path)) as dfd.DataFrame;
+    assert.deepEqual(df.shape, [8, progressColumns.length]);
+    const means = df.groupby(['func']).col(['loss']).mean();
+    const byFunc = new Map<string, number>();
+    const values = dfd.toJSON(means, { format: 'column' }) as Record<string, unknown>[];
+    for (const r of values) byFunc.set(String(r.func), Number(r.loss_mean));
+    const expected = (f: string) => rows.filter((r) => r.func === f).reduce((s, r) => s + r.loss, 0) / 4;
+    assert.ok(Math.abs(byFunc.get('tanh')! - expected('tanh')) < 1e-12);
+    assert.ok(Math.abs(byFunc.get('isru')! - expected('isru')) < 1e-12);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
