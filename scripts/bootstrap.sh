@@ -13,12 +13,13 @@ root=$PWD
 say() { printf '[bootstrap] %s\n' "$*" >&2; }
 
 # --- 1. npm packages -------------------------------------------------------------------------
-# npm writes node_modules/.package-lock.json on every install; if it is older than package-lock.json
-# the tree is stale.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# The hash of the lock file we last installed from is kept inside node_modules; a different lock file
+# (or no node_modules) means the tree is stale.
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.lock.sha256 2>/dev/null)" != "$lock_hash" ]; then
   say "installing npm packages (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
-  touch node_modules/.package-lock.json
+  echo "$lock_hash" > node_modules/.lock.sha256
 fi
 
 # --- 2. TypeScript build -------------------------------------------------------------------
