@@ -123,6 +123,15 @@ class CharLstm:
         return loss.item(), t1 - t0, t2 - t1, t3 - t2
 
 
+def lstm_kernel(torch, model, x):
+    """Which kernel nn.LSTM dispatches to: oneDNN's fused RNN (float32 on x86) or ATen's
+    per-step cell loop (float64). Found by profiling one untimed forward."""
+    with torch.autograd.profiler.profile() as prof:
+        model.lstm(x, (model.h, model.c))
+    keys = {e.key for e in prof.key_averages()}
+    return "onednn" if any("mkldnn_rnn" in k for k in keys) else "aten"
+
+
 def random_tokens(torch, vocab, count, seed):
     g = torch.Generator().manual_seed(seed)
     return torch.randint(0, vocab, (count,), generator=g)
@@ -157,6 +166,7 @@ def bench_one(torch, args, vocab, layers, neurons, precision):
     for _ in range(n_windows):
         x, y = next(stream)
         data.append((model.one_hot(x), y))
+    kernel = lstm_kernel(torch, model, data[0][0])
     fw, bw, ad, tot, losses = [], [], [], [], []
     for k in range(total):
         x, y = data[k % len(data)]
@@ -185,6 +195,7 @@ def bench_one(torch, args, vocab, layers, neurons, precision):
         "warmup": args.warmup,
         "threads": torch.get_num_threads(),
         "adam_impl": args.adam,
+        "lstm_kernel": kernel,
         "loss_first": round(losses[0], 6),
     }
 
@@ -227,6 +238,8 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--adam", choices=["fused", "foreach", "loop"], default="fused",
                    help="torch.optim.Adam implementation (fused is the fastest on CPU here)")
+    p.add_argument("--no-onednn", action="store_true",
+                   help="disable oneDNN (float32 nn.LSTM then runs ATen's per-step loop, like float64)")
     p.add_argument("--check", action="store_true",
                    help="print the loss of each iteration on a repeated pattern instead of timing")
     args = p.parse_args()
@@ -241,6 +254,8 @@ def main():
         return SKIP_EXIT
 
     torch.set_num_threads(1)
+    if args.no_onednn:
+        torch.backends.mkldnn.enabled = False
     try:
         torch.set_num_interop_threads(1)
     except RuntimeError:

@@ -29,13 +29,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-// tfjs greets Node users on console.log (stdout), which belongs to the JSON lines: every
-// console.log goes to stderr in this process, and stdout is written only by emit().
-console.log = (...args: unknown[]) => console.error(...args);
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const tf: typeof import('@tensorflow/tfjs-node') = require('@tensorflow/tfjs-node');
-type Tensor = import('@tensorflow/tfjs-node').Tensor;
-type Variable = import('@tensorflow/tfjs-node').Variable;
+// The package name is the npm override's alias: it resolves to @tensorflow/tfjs 3.21.0.
+import * as tf from '@tensorflow/tfjs-node';
+import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-node';
 
 const DEFAULT_CONFIGS = ['1x128', '2x100', '3x68', '4x128', '2x256'];
 const QUICK_CONFIGS = ['1x128', '2x100'];
@@ -49,7 +45,7 @@ const SOTU_VOCAB_FALLBACK = 98;
  * the cell output, exactly the switch of our engine). Its gradient comes from tfjs's autodiff of
  * the three ops, not from a hand-written derivative.
  */
-class Isru extends tf.serialization.Serializable {
+export class Isru extends tf.serialization.Serializable {
   static readonly className = 'isru';
   override getClassName(): string {
     return Isru.className;
@@ -231,7 +227,7 @@ class CharLstm {
     const t0 = performance.now();
     // The 'cpu' backend computes every op synchronously, so the clock inside f marks the end of forward.
     const { value, grads } = tf.variableGrads(() => {
-      const loss = this.forward(w.x, w.y, true) as import('@tensorflow/tfjs-node').Scalar;
+      const loss = this.forward(w.x, w.y, true) as Scalar;
       forwardEnd = performance.now();
       return loss;
     }, this.vars);
@@ -425,6 +421,8 @@ export function parseArgs(argv: string[], root: string): Options {
 }
 
 async function main(): Promise<void> {
+  // stdout carries only the JSON lines (emit): anything a library prints with console.log goes to stderr.
+  console.log = (...args: unknown[]) => console.error(...args);
   const root = resolve(__dirname, '../../..'); // dist/bench/peers -> project root
   const opts = parseArgs(process.argv.slice(2), root);
   await tf.setBackend('cpu');
