@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from './cli/errors';
 import { registerCharts } from './cli/charts';
+import { registerTrain } from './cli/train';
+import { registerGenerate } from './cli/generate';
+import { registerGradcheck } from './cli/gradcheck';
 
 /**
  * The `lstm-opt` command line (contract in DESIGN.md). Each subcommand lives in its own module under
@@ -13,6 +16,9 @@ export function buildProgram(): Command {
     .showHelpAfterError(false)
     .configureOutput({ outputError: (str, write) => write(str.split('\n')[0] + '\n') });
   registerCharts(program);
+  registerTrain(program);
+  registerGenerate(program);
+  registerGradcheck(program);
   return program;
 }
 

@@ -1,0 +1,38 @@
+/**
+ * `lstm-opt generate`: print text sampled from a saved model (model.json, model.bin or a checkpoint).
+ * Output: the prime text followed by --chars sampled characters, on stdout.
+ */
+import { Command } from 'commander';
+import { decode, encode } from '../data/corpus';
+import { readModelFile } from '../lstm/modelfile';
+import { Lstm } from '../lstm/network';
+import { Rng } from '../lstm/rng';
+import { generateIds } from '../lstm/sample';
+import { finiteNumber, positiveInt, UserError } from './errors';
+import { nonNegativeInt } from './train';
+
+export function registerGenerate(program: Command): void {
+  program
+    .command('generate')
+    .description('generate text from a trained model')
+    .requiredOption('--model <file>', 'model.json, model.bin or checkpoint.bin')
+    .option('--chars <n>', 'characters to generate', positiveInt('--chars'), 200)
+    .option('--temperature <t>', 'sampling temperature (lower = more conservative)', finiteNumber('--temperature', { positive: true }), 1)
+    .option('--prime <text>', 'text to condition on (printed first)', '')
+    .option('--seed <s>', 'sampling seed', nonNegativeInt('--seed'), 1)
+    .action((o: { model: string; chars: number; temperature: number; prime: string; seed: number }) => {
+      const data = readModelFile(o.model);
+      let prime: Int32Array;
+      try {
+        prime = encode(o.prime, data.vocab);
+      } catch (err) {
+        throw new UserError(`--prime: ${(err as Error).message}`);
+      }
+      const net = new Lstm({ ...data.config });
+      net.params.set(data.params);
+      const nl = data.vocab.indexOf('\n');
+      const sp = data.vocab.indexOf(' ');
+      const ids = generateIds(net, { chars: o.chars, temperature: o.temperature, prime, rng: new Rng(o.seed), startId: nl >= 0 ? nl : sp >= 0 ? sp : 0 });
+      process.stdout.write(o.prime + decode(ids, data.vocab) + '\n');
+    });
+}

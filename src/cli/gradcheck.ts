@@ -1,0 +1,50 @@
+/**
+ * `lstm-opt gradcheck`: finite-difference check of the engine's gradients (float64) on small nets.
+ * Without shape flags it checks the standard set (both activations; 1 to 4 layers, odd sizes, T >= 10);
+ * exit 1 if any maximum relative error reaches --tolerance (default 1e-6).
+ */
+import { Command, Option } from 'commander';
+import { gradientCheck } from '../lstm/gradcheck';
+import { finiteNumber, positiveInt } from './errors';
+import { nonNegativeInt } from './train';
+
+/** [vocab, layers, neurons, steps] */
+export const GRADCHECK_SHAPES: [number, number, number, number][] = [
+  [5, 1, 3, 4],
+  [7, 3, 5, 12],
+  [11, 2, 9, 10],
+  [4, 4, 2, 15],
+  [6, 3, 7, 13],
+];
+
+export function registerGradcheck(program: Command): void {
+  program
+    .command('gradcheck')
+    .description('check the LSTM gradients against finite differences (float64)')
+    .option('--vocab <n>', 'vocabulary size', positiveInt('--vocab'))
+    .option('--layers <n>', 'layers', positiveInt('--layers'))
+    .option('--neurons <n>', 'neurons', positiveInt('--neurons'))
+    .option('--steps <n>', 'time steps', positiveInt('--steps'))
+    .addOption(new Option('--activation <name>', 'activation(s) to check').choices(['tanh', 'isru', 'both']).default('both'))
+    .option('--seed <s>', 'seed', nonNegativeInt('--seed'), 3)
+    .option('--tolerance <x>', 'maximum allowed relative error', finiteNumber('--tolerance', { positive: true }), 1e-6)
+    .action((o: { vocab?: number; layers?: number; neurons?: number; steps?: number; activation: string; seed: number; tolerance: number }) => {
+      const custom = o.vocab !== undefined || o.layers !== undefined || o.neurons !== undefined || o.steps !== undefined;
+      const shapes = custom ? [[o.vocab ?? 7, o.layers ?? 2, o.neurons ?? 5, o.steps ?? 12]] : GRADCHECK_SHAPES;
+      const acts = o.activation === 'both' ? (['tanh', 'isru'] as const) : ([o.activation] as ['tanh' | 'isru']);
+      let worst = 0;
+      for (const activation of acts) {
+        for (const [vocabSize, layers, neurons, steps] of shapes) {
+          const r = gradientCheck({ vocabSize, layers, neurons, activation, steps, seed: o.seed });
+          worst = Math.max(worst, r.maxRelError);
+          const ok = r.maxRelError < o.tolerance;
+          console.log(
+            `${ok ? 'ok  ' : 'FAIL'} ${activation.padEnd(4)} ${layers}x${neurons} V=${vocabSize} T=${steps}: ${r.parameters} parameters, ` +
+              `max relative error ${r.maxRelError.toExponential(2)}, max absolute error ${r.maxAbsError.toExponential(2)}`,
+          );
+        }
+      }
+      console.log(`worst relative error ${worst.toExponential(2)} (tolerance ${o.tolerance})`);
+      if (!(worst < o.tolerance)) process.exitCode = 1;
+    });
+}
