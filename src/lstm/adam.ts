@@ -15,7 +15,7 @@ export const DEFAULT_ADAM: AdamHyper = { lr: 0.001, beta1: 0.9, beta2: 0.999, ep
 
 /**
  * One Adam step t (1-based) with bias correction, after clipping each gradient element to [-limit, limit]
- * (pass Infinity for no element-wise clipping; the clipped value is written back to g):
+ * (pass Infinity for no element-wise clipping; g itself is left unchanged):
  *   m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²;  p -= lr · (m / (1-β1ᵗ)) / (sqrt(v / (1-β2ᵗ)) + ε)
  */
 export function adamStep(
