@@ -83,26 +83,26 @@ test('float32 training follows the float64 loss curve on the same seed', () => {
   }
 });
 
-test('an interrupted-then-resumed run equals an uninterrupted one bit for bit (rows, params, moments)', () => {
+test('an interrupted-then-resumed run equals an uninterrupted one bit for bit (rows, params, moments)', async () => {
   for (const precision of ['f64', 'f32'] as const) {
     const N = 120;
     const run = { iterations: N, progressEvery: 10, sampleEvery: 25, storeEvery: 0 };
     const full = makeTrainer(precision, 'isru');
     const rowsFull: unknown[] = [];
     const samplesFull: string[] = [];
-    runTraining(full, run, { onRow: (r) => rowsFull.push(strip(r)), onSample: (s) => samplesFull.push(s) });
+    await runTraining(full, run, { onRow: (r) => rowsFull.push(strip(r)), onSample: (s) => samplesFull.push(s) });
 
     const part = makeTrainer(precision, 'isru');
     const rowsPart: unknown[] = [];
     const samplesPart: string[] = [];
     // the corpus wraps after 479 windows of 25: also cross an epoch boundary in a second case below
-    const r1 = runTraining(part, run, { onRow: (r) => rowsPart.push(strip(r)), onSample: (s) => samplesPart.push(s), shouldStop: () => part.iteration >= 47 });
+    const r1 = await runTraining(part, run, { onRow: (r) => rowsPart.push(strip(r)), onSample: (s) => samplesPart.push(s), shouldStop: () => part.iteration >= 47 });
     assert.equal(r1.reason, 'interrupted');
     for (const bytes of [encodeBinary(part.checkpoint()), Buffer.from(encodeJson(part.checkpoint()))]) {
       const resumed = Trainer.resume(decodeModel(bytes), identity);
       const rows = rowsPart.slice();
       const samples = samplesPart.slice();
-      const r2 = runTraining(resumed, run, { onRow: (r) => rows.push(strip(r)), onSample: (s) => samples.push(s) });
+      const r2 = await runTraining(resumed, run, { onRow: (r) => rows.push(strip(r)), onSample: (s) => samples.push(s) });
       assert.equal(r2.reason, 'done');
       assert.deepEqual(rows, rowsFull);
       assert.deepEqual(samples, samplesFull);
@@ -113,16 +113,16 @@ test('an interrupted-then-resumed run equals an uninterrupted one bit for bit (r
   }
 });
 
-test('resume across an epoch boundary (cursor wrap and state reset) is exact too', () => {
+test('resume across an epoch boundary (cursor wrap and state reset) is exact too', async () => {
   const small = { ...opts, window: 200 }; // 59 windows per epoch
   const run = { iterations: 80, progressEvery: 5, sampleEvery: 0, storeEvery: 0 };
   const full = makeTrainer('f64', 'tanh', small);
-  runTraining(full, run);
+  await runTraining(full, run);
   assert.equal(full.epoch, 1);
   const part = makeTrainer('f64', 'tanh', small);
-  runTraining(part, run, { shouldStop: () => part.iteration >= 58 });
+  await runTraining(part, run, { shouldStop: () => part.iteration >= 58 });
   const resumed = Trainer.resume(decodeBinary(encodeBinary(part.checkpoint())), identity);
-  runTraining(resumed, run);
+  await runTraining(resumed, run);
   assert.deepEqual(Buffer.from(resumed.net.params.buffer), Buffer.from(full.net.params.buffer));
   assert.equal(resumed.smoothLoss, full.smoothLoss);
 });

@@ -176,7 +176,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   const t0 = Date.now();
   let result;
   try {
-    result = runTraining(
+    result = await runTraining(
       trainer,
       { ...target, progressEvery: flags.progressEvery, sampleEvery, storeEvery: flags.storeEvery ?? 0 },
       {

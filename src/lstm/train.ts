@@ -66,10 +66,20 @@ export function isFinished(trainer: Trainer, o: Pick<RunOptions, 'iterations' | 
   return (o.iterations !== undefined && trainer.iteration >= o.iterations) || (o.epochs !== undefined && trainer.epoch >= o.epochs);
 }
 
-export function runTraining(trainer: Trainer, o: RunOptions, hooks: RunHooks = {}): RunResult {
+/**
+ * Runs iterations until the target is reached, the caller asks to stop, or the loss is not finite.
+ * Returns to the event loop about every 50 ms so that signal handlers (Ctrl-C) and progress-bar timers
+ * run; that does not change the arithmetic, so results stay deterministic.
+ */
+export async function runTraining(trainer: Trainer, o: RunOptions, hooks: RunHooks = {}): Promise<RunResult> {
   if (o.iterations === undefined && o.epochs === undefined) throw new RangeError('give iterations or epochs');
   const type = o.threadsType ?? 'Single-threaded';
+  let lastYield = Date.now();
   while (!isFinished(trainer, o)) {
+    if (Date.now() - lastYield >= 50) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      lastYield = Date.now();
+    }
     if (hooks.shouldStop?.()) return { reason: 'interrupted' };
     const loss = trainer.step();
     if (!Number.isFinite(loss)) return { reason: 'diverged', badLoss: loss };

@@ -1,0 +1,167 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './helpers/cli';
+import { dataPath, projectRoot } from '../src/io/paths';
+import { readModelFile } from '../src/lstm/modelfile';
+
+const corpus = dataPath('sotu-sample.txt');
+const tiny = ['--corpus', corpus, '--layers', '1', '--neurons', '12', '--window', '20', '--quiet'];
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'lstm-opt-cli-'));
+}
+
+/** progress rows without the time columns (measurements differ between runs; nothing else may) */
+function rowsWithoutTimes(path: string): string[] {
+  const lines = readFileSync(path, 'utf8').trim().split('\n');
+  return lines.map((l) => l.split(',').slice(0, 7).join(','));
+}
+
+function assertOneLineError(r: { code: number | null; stderr: string }, pattern: RegExp): void {
+  assert.notEqual(r.code, 0);
+  assert.equal(r.stderr.trim().split('\n').length, 1, `expected one line, got: ${r.stderr}`);
+  assert.match(r.stderr, pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+}
+
+test('train: bad input gets one clear line, a non-zero exit, and leaves existing files alone', () => {
+  const dir = tmp();
+  const progress = join(dir, 'progress.csv');
+  writeFileSync(progress, 'precious\n');
+  writeFileSync(join(dir, 'empty.txt'), '');
+  writeFileSync(join(dir, 'one.txt'), 'zzzzzz');
+  const cases: [string[], RegExp][] = [
+    [['--corpus', join(dir, 'missing.txt')], /corpus file not found/],
+    [['--corpus', join(dir, 'empty.txt')], /corpus is empty/],
+    [['--corpus', join(dir, 'one.txt')], /single distinct character/],
+    [['--corpus', corpus, '--layers', '0'], /--layers must be a positive integer/],
+    [['--corpus', corpus, '--neurons', '-5'], /--neurons must be a positive integer/],
+    [['--corpus', corpus, '--neurons', 'many'], /--neurons must be a positive integer/],
+    [['--corpus', corpus, '--iterations', '2.5'], /--iterations must be a positive integer/],
+    [['--corpus', corpus, '--lr', 'fast'], /--lr must be a positive number/],
+    [['--corpus', corpus, '--window', '50000'], /--window 50000 is larger than the corpus/],
+    [['--corpus', corpus, '--threads', '4'], /--threads 4 is not supported yet/],
+    [['--corpus', corpus, '--activation', 'relu'], /Allowed choices are tanh, isru/],
+    [['--corpus', corpus, '--resume', join(dir, 'nothing.bin')], /model file not found/],
+  ];
+  for (const [args, pattern] of cases) {
+    const r = runCli(['train', ...args, '--progress', progress, '--iterations', '5', '--quiet'].filter((a, i, all) => !(a === '--iterations' && all.indexOf('--iterations') !== i)));
+    assertOneLineError(r, pattern);
+    assert.equal(readFileSync(progress, 'utf8'), 'precious\n', `progress file touched by ${args.join(' ')}`);
+  }
+});
+
+test('train writes the progress CSV in the study schema, saves models, and generate reads them', () => {
+  const dir = tmp();
+  const save = join(dir, 'model');
+  const r = runCli(['train', ...tiny, '--iterations', '250', '--progress-every', '100', '--save', save]);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = readFileSync(join(save, 'progress.csv'), 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'func,type,layers,neurons,iteration,epoch,loss,forward_cpu,forward_time,back_cpu,back_time,adam_cpu,adam_time');
+  assert.deepEqual(lines.slice(1).map((l) => l.split(',').slice(0, 5).join(',')), [
+    'tanh,Single-threaded,1,12,0', 'tanh,Single-threaded,1,12,100', 'tanh,Single-threaded,1,12,200', 'tanh,Single-threaded,1,12,249',
+  ]);
+  const times = lines.slice(1).map((l) => l.split(',').slice(7).map(Number));
+  for (let i = 1; i < times.length; i++) for (let k = 0; k < 6; k++) assert.ok(times[i][k] >= times[i - 1][k], 'times are cumulative');
+  for (const f of ['model.json', 'model.bin', 'checkpoint.bin']) assert.ok(existsSync(join(save, f)), f);
+  for (const f of ['model.json', 'model.bin', 'checkpoint.bin']) {
+    const g = runCli(['generate', '--model', join(save, f), '--chars', '40', '--prime', 'The ', '--seed', '3']);
+    assert.equal(g.code, 0, g.stderr);
+    assert.ok(g.stdout.startsWith('The ') && g.stdout.length >= 44);
+  }
+  // same seed, same text, from either format
+  const a = runCli(['generate', '--model', join(save, 'model.json'), '--seed', '9']).stdout;
+  const b = runCli(['generate', '--model', join(save, 'model.bin'), '--seed', '9']).stdout;
+  assert.equal(a, b);
+  // --append continues the file without a second header
+  const r2 = runCli(['train', ...tiny, '--iterations', '10', '--progress', join(save, 'progress.csv'), '--append']);
+  assert.equal(r2.code, 0, r2.stderr);
+  const after = readFileSync(join(save, 'progress.csv'), 'utf8').trim().split('\n');
+  assert.equal(after.filter((l) => l.startsWith('func,')).length, 1);
+  assert.equal(after.length, lines.length + 2);
+});
+
+test('generate: corrupted or truncated model files and bad flags are refused with one line', () => {
+  const dir = tmp();
+  const save = join(dir, 'm');
+  assert.equal(runCli(['train', ...tiny, '--iterations', '3', '--save', save]).code, 0);
+  const bin = readFileSync(join(save, 'model.bin'));
+  writeFileSync(join(dir, 'trunc.bin'), bin.subarray(0, bin.length - 100));
+  const flipped = Buffer.from(bin);
+  flipped[Math.floor(flipped.length / 2)] ^= 0x40;
+  writeFileSync(join(dir, 'flip.bin'), flipped);
+  writeFileSync(join(dir, 'half.json'), readFileSync(join(save, 'model.json'), 'utf8').slice(0, 500));
+  assertOneLineError(runCli(['generate', '--model', join(dir, 'trunc.bin')]), /truncated|checksum/);
+  assertOneLineError(runCli(['generate', '--model', join(dir, 'flip.bin')]), /checksum mismatch/);
+  assertOneLineError(runCli(['generate', '--model', join(dir, 'half.json')]), /not valid JSON/);
+  assertOneLineError(runCli(['generate', '--model', corpus]), /not an lstm-opt model file/);
+  assertOneLineError(runCli(['generate', '--model', join(save, 'model.bin'), '--prime', 'Ω']), /not in the model's vocabulary/);
+  assertOneLineError(runCli(['generate', '--model', join(save, 'model.bin'), '--temperature', '0']), /--temperature must be a positive number/);
+  assertOneLineError(runCli(['train', ...tiny, '--resume', join(save, 'model.bin')]), /--resume needs a checkpoint/);
+});
+
+test('same seed gives identical progress rows and identical model files', () => {
+  const dirs = [tmp(), tmp()];
+  for (const d of dirs) assert.equal(runCli(['train', ...tiny, '--activation', 'isru', '--precision', 'f32', '--iterations', '120', '--progress-every', '20', '--save', d]).code, 0);
+  assert.deepEqual(rowsWithoutTimes(join(dirs[0], 'progress.csv')), rowsWithoutTimes(join(dirs[1], 'progress.csv')));
+  assert.deepEqual(readFileSync(join(dirs[0], 'model.bin')), readFileSync(join(dirs[1], 'model.bin')));
+});
+
+test('Ctrl-C writes a loadable checkpoint; resuming it reproduces the uninterrupted run bit for bit', async () => {
+  const dir = tmp();
+  const args = ['train', ...tiny.filter((a) => a !== '--quiet'), '--iterations', '6000', '--progress-every', '50'];
+  const full = join(dir, 'full');
+  assert.equal(runCli([...args, '--save', full, '--quiet']).code, 0);
+
+  const part = join(dir, 'part');
+  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'lstm-opt.js'), ...args, '--save', part], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let sent = false;
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    // interrupt once the run is under way (after its second progress row)
+    if (!sent && (stderr.match(/iteration \d+/g) ?? []).length >= 2) {
+      sent = true;
+      child.kill('SIGINT');
+    }
+  });
+  const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+  assert.ok(sent, 'the run ended before it could be interrupted');
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /interrupted at iteration (\d+); checkpoint written to/);
+  const stoppedAt = Number(/interrupted at iteration (\d+)/.exec(stderr)![1]);
+  assert.ok(stoppedAt > 0 && stoppedAt < 6000, `stopped at ${stoppedAt}`);
+  const ck = readModelFile(join(part, 'checkpoint.bin'));
+  assert.equal(ck.checkpoint!.state.iteration, stoppedAt);
+  assert.ok(!existsSync(join(part, 'model.bin')), 'an interrupted run does not write the final model');
+
+  const r = runCli([...args, '--save', part, '--resume', join(part, 'checkpoint.bin'), '--append', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(rowsWithoutTimes(join(part, 'progress.csv')), rowsWithoutTimes(join(full, 'progress.csv')));
+  assert.deepEqual(readFileSync(join(part, 'model.bin')), readFileSync(join(full, 'model.bin')));
+  // resume refuses flags that contradict the checkpoint
+  assertOneLineError(runCli([...args, '--neurons', '13', '--resume', join(part, 'checkpoint.bin'), '--quiet']), /--neurons 13 conflicts with the checkpoint/);
+});
+
+test('NaN in training: stops, keeps the last good checkpoint, says so in one line, exits non-zero', () => {
+  const dir = tmp();
+  // an absurd learning rate overflows the logits to ±inf within two steps: inf - inf = NaN
+  const r = runCli(['train', '--corpus', corpus, '--layers', '1', '--neurons', '50', '--lr', '1e307', '--iterations', '50', '--save', dir, '--store-every', '1', '--quiet']);
+  assertOneLineError(r, /training diverged: the loss became NaN at iteration (\d+); stopped without saving; the last good checkpoint is .*checkpoint\.bin \(iteration (\d+)\)/);
+  assert.equal(r.code, 3);
+  const [, at, good] = /iteration (\d+);.*\(iteration (\d+)\)/.exec(r.stderr)!.map(Number);
+  assert.equal(good, at);
+  const ck = readModelFile(join(dir, 'checkpoint.bin'));
+  assert.equal(ck.checkpoint!.state.iteration, good);
+  assert.ok(!existsSync(join(dir, 'model.bin')));
+});
+
+test('gradcheck command passes on the standard shapes', () => {
+  const r = runCli(['gradcheck']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal((r.stdout.match(/^ok /gm) ?? []).length, 10);
+});
