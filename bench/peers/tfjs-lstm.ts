@@ -138,10 +138,13 @@ interface Window {
 function makeWindows(tokens: Int32Array, window: number, vocab: number): Window[] {
   const out: Window[] = [];
   for (let start = 0; start + window + 1 <= tokens.length; start += window) {
-    const inp = tf.tensor1d(tokens.subarray(start, start + window), 'int32');
-    const tgt = tf.tensor1d(tokens.subarray(start + 1, start + window + 1), 'int32');
-    out.push({ x: tf.oneHot(inp, vocab).toFloat().reshape([1, window, vocab]), y: tf.oneHot(tgt, vocab).toFloat() });
-    tf.dispose([inp, tgt]);
+    out.push(
+      tf.tidy(() => {
+        const inp = tf.tensor1d(tokens.subarray(start, start + window), 'int32');
+        const tgt = tf.tensor1d(tokens.subarray(start + 1, start + window + 1), 'int32');
+        return { x: tf.oneHot(inp, vocab).toFloat().reshape([1, window, vocab]), y: tf.oneHot(tgt, vocab).toFloat() };
+      }),
+    );
   }
   return out;
 }
