@@ -1,0 +1,146 @@
+/**
+ * Our engine's side of `npm run bench` (not a test): milliseconds per training iteration on the
+ * study's workload — SOTU corpus (vocabulary 98), window 100, forward + backward + clip + Adam — with
+ * the forward/backward/Adam split and the achieved GFLOP/s (src/lstm/flops.ts counts the FLOPs).
+ *
+ *   node dist/bench/lstm.js [--quick] [--configs 2x100,2x256] [--activations tanh,isru] [--precisions f64,f32]
+ *
+ * Each precision runs in its own child process, so the hot loops only ever see one typed-array type
+ * (a loop fed both Float64Array and Float32Array becomes polymorphic in V8 and measures slower).
+ * Per configuration: warm-up iterations, then timed iterations until both a minimum count and a
+ * minimum time are reached; the reported numbers are medians over the timed iterations.
+ * Output: one JSON line per (config, activation, precision) on stdout; progress on stderr.
+ */
+import { spawnSync } from 'node:child_process';
+import { loadCorpus } from '../src/data/corpus';
+import { Lstm } from '../src/lstm/network';
+import { corpusIdentity, Trainer } from '../src/lstm/trainer';
+import { iterationFlops } from '../src/lstm/flops';
+import type { Activation } from '../src/lstm/cell';
+import type { Precision } from '../src/lstm/buffers';
+
+export const BENCH_CONFIGS = ['1x128', '2x100', '3x68', '4x128', '2x256'];
+export const QUICK_CONFIGS = ['1x128', '2x100'];
+export const WINDOW = 100;
+
+export interface EngineRow {
+  engine: 'lstm-opt';
+  layers: number;
+  neurons: number;
+  activation: Activation;
+  precision: Precision;
+  ms_per_iter: number;
+  forward_ms: number;
+  backward_ms: number;
+  adam_ms: number;
+  gflops: number;
+  iterations: number;
+  vocab: number;
+  window: number;
+  threads: number;
+  version: string;
+}
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function parseConfig(c: string): [number, number] {
+  const m = /^(\d+)x(\d+)$/.exec(c);
+  if (!m) throw new Error(`bad config '${c}' (expected LxN, e.g. 2x100)`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+function measure(layers: number, neurons: number, activation: Activation, precision: Precision, quick: boolean, trainerCorpus: ReturnType<typeof corpusIdentity>, vocab: string[]): EngineRow {
+  const net = new Lstm({ vocabSize: vocab.length, layers, neurons, activation, precision, seed: 1 });
+  const trainer = new Trainer(net, vocab, trainerCorpus, { window: WINDOW, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 });
+  const warmup = quick ? 3 : 8;
+  const minIters = quick ? 5 : 15;
+  const minMs = quick ? 500 : 2500;
+  for (let i = 0; i < warmup; i++) trainer.step();
+  const f: number[] = [], b: number[] = [], a: number[] = [], total: number[] = [];
+  const started = Date.now();
+  while (total.length < minIters || Date.now() - started < minMs) {
+    const t = { ...trainer.times };
+    trainer.step();
+    const df = (trainer.times.forward_time - t.forward_time) * 1e3;
+    const db = (trainer.times.back_time - t.back_time) * 1e3;
+    const da = (trainer.times.adam_time - t.adam_time) * 1e3;
+    f.push(df);
+    b.push(db);
+    a.push(da);
+    total.push(df + db + da);
+    if (total.length >= 400) break;
+  }
+  const ms = median(total);
+  return {
+    engine: 'lstm-opt', layers, neurons, activation, precision,
+    ms_per_iter: round(ms), forward_ms: round(median(f)), backward_ms: round(median(b)), adam_ms: round(median(a)),
+    gflops: round(iterationFlops(vocab.length, layers, neurons, WINDOW).total / (ms / 1e3) / 1e9),
+    iterations: total.length, vocab: vocab.length, window: WINDOW, threads: 1, version: `node ${process.version}`,
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+interface Args {
+  quick: boolean;
+  configs: string[];
+  activations: Activation[];
+  precisions: Precision[];
+  child: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { quick: false, configs: [], activations: ['tanh', 'isru'], precisions: ['f64', 'f32'], child: false };
+  for (let i = 0; i < argv.length; i++) {
+    const v = (): string => {
+      const x = argv[++i];
+      if (x === undefined) throw new Error(`${argv[i - 1]} needs a value`);
+      return x;
+    };
+    switch (argv[i]) {
+      case '--quick': a.quick = true; break;
+      case '--child': a.child = true; break;
+      case '--configs': a.configs = v().split(','); break;
+      case '--activations': a.activations = v().split(',') as Activation[]; break;
+      case '--precisions': a.precisions = v().split(',') as Precision[]; break;
+      default: throw new Error(`unknown option ${argv[i]}`);
+    }
+  }
+  if (a.configs.length === 0) a.configs = a.quick ? QUICK_CONFIGS : BENCH_CONFIGS;
+  a.configs.forEach(parseConfig);
+  return a;
+}
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  if (!args.child) {
+    // one child process per precision (see the header comment)
+    for (const p of args.precisions) {
+      const childArgs = [__filename, '--child', '--precisions', p, '--configs', args.configs.join(','), '--activations', args.activations.join(',')];
+      if (args.quick) childArgs.push('--quick');
+      const r = spawnSync(process.execPath, childArgs, { stdio: ['ignore', 'inherit', 'inherit'] });
+      if (r.status !== 0) process.exit(r.status ?? 1);
+    }
+    return;
+  }
+  const corpus = loadCorpus();
+  const identity = corpusIdentity(corpus.source, corpus.ids);
+  for (const precision of args.precisions) {
+    for (const c of args.configs) {
+      const [layers, neurons] = parseConfig(c);
+      for (const activation of args.activations) {
+        const row = measure(layers, neurons, activation, precision, args.quick, identity, corpus.vocab);
+        process.stderr.write(`[lstm-opt] ${c} ${activation} ${precision}: ${row.ms_per_iter} ms/iter (fwd ${row.forward_ms}, bwd ${row.backward_ms}, adam ${row.adam_ms}), ${row.gflops} GFLOP/s\n`);
+        process.stdout.write(JSON.stringify(row) + '\n');
+      }
+    }
+  }
+}
+
+if (require.main === module) main();
