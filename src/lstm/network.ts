@@ -15,10 +15,13 @@
  *   dz     (T, 4N)    gradient w.r.t. gate pre-activations of the layer being back-propagated
  *   dhA/dhB (T, N)    gradient w.r.t. h rows 1..T (ping-pong between a layer and the one below)
  *   dc     (N)        gradient w.r.t. the cell state flowing backwards in time
+ *   dzT    (4N, T)    dz transposed, and xT (N, T) an input of the layer transposed: the weight
+ *                     gradients dW = dzᵀ·X are then dot products over contiguous rows (gemmNT)
+ *   wT     (N, 4N)    Wx of the layer transposed, for dH_below = dz·Wx in the same dot form
  */
 import { allocFloat, allocInt32, Float, Precision } from './buffers';
 import { Activation, CellBackward, CellForward, cellKernels } from './cell';
-import { gemmAxpy, gemmNT, gemvN } from './kernels';
+import { gemmAxpy, gemmNT, gemvN, transpose } from './kernels';
 import { paramLayout, ParamLayout } from './layout';
 import { Rng } from './rng';
 
@@ -64,6 +67,9 @@ export class Workspace {
   readonly dhA: Float;
   readonly dhB: Float;
   readonly dc: Float;
+  readonly dzT: Float;
+  readonly xT: Float;
+  readonly wT: Float;
 
   constructor(readonly T: number, layout: ParamLayout, precision: Precision, shared = false) {
     const { layers: L, neurons: N, vocabSize: V } = layout;
@@ -80,6 +86,9 @@ export class Workspace {
     this.dhA = allocFloat(precision, T * N, shared);
     this.dhB = allocFloat(precision, T * N, shared);
     this.dc = allocFloat(precision, N, shared);
+    this.dzT = allocFloat(precision, 4 * N * T, shared);
+    this.xT = allocFloat(precision, N * T, shared);
+    this.wT = allocFloat(precision, 4 * N * N, shared);
   }
 
   /** Zero the state entering the window (start of the corpus, or a fresh sequence). */
@@ -173,7 +182,11 @@ export class Lstm {
           for (let r = 0; r < G; r++) z[zo + r] = P[lay.b + r] + P[row + r];
         }
       } else {
-        for (let t = 0; t < T; t++) z.set(P.subarray(lay.b, lay.b + G), t * G);
+        const b = lay.b;
+        for (let t = 0; t < T; t++) {
+          const zo = t * G;
+          for (let r = 0; r < G; r++) z[zo + r] = P[b + r];
+        }
         gemmNT(T, G, N, ws.h[l - 1], N, N, P, lay.wx, N, z, 0, G);
       }
       // the recurrence: the only sequential part
@@ -185,7 +198,11 @@ export class Lstm {
     // dense output + softmax (+ cross-entropy)
     const probs = ws.probs;
     const hTop = ws.h[L - 1];
-    for (let t = 0; t < T; t++) probs.set(P.subarray(this.layout.by, this.layout.by + V), t * V);
+    const by = this.layout.by;
+    for (let t = 0; t < T; t++) {
+      const o = t * V;
+      for (let v = 0; v < V; v++) probs[o + v] = P[by + v];
+    }
     gemmNT(T, V, N, hTop, N, N, P, this.layout.wy, N, probs, 0, V);
     let loss = 0;
     const targets = ws.targets;
@@ -243,8 +260,11 @@ export class Lstm {
         // dh[t-1] += Whᵀ · dz[t]  (truncated BPTT: nothing flows into the previous window's state)
         if (t > 0) gemmAxpy(1, N, G, dz, t * G, 0, 1, P, lay.wh, N, dh, (t - 1) * N, N);
       }
-      // dWh (4N, N) += dzᵀ (4N, T) · h[0..T-1] (T, N)
-      gemmAxpy(G, N, T, dz, 0, 1, G, h, 0, N, D, lay.wh, N);
+      // dWh (4N, N) += dzᵀ (4N, T) · h[0..T-1] (T, N), as dot products of rows of dzT and hT
+      const dzT = ws.dzT, xT = ws.xT;
+      transpose(T, G, dz, 0, G, dzT, 0, T);
+      transpose(T, N, h, 0, N, xT, 0, T);
+      gemmNT(G, N, T, dzT, 0, T, xT, 0, T, D, lay.wh, N);
       for (let t = 0; t < T; t++) {
         const o = t * G;
         for (let r = 0; r < G; r++) D[lay.b + r] += dz[o + r];
@@ -252,10 +272,12 @@ export class Lstm {
       if (l > 0) {
         const hBelow = ws.h[l - 1];
         // dWx (4N, N) += dzᵀ (4N, T) · h_below[1..T] (T, N)
-        gemmAxpy(G, N, T, dz, 0, 1, G, hBelow, N, N, D, lay.wx, N);
-        // dH_below (T, N) = dz (T, 4N) · Wx (4N, N)
+        transpose(T, N, hBelow, N, N, xT, 0, T);
+        gemmNT(G, N, T, dzT, 0, T, xT, 0, T, D, lay.wx, N);
+        // dH_below (T, N) = dz (T, 4N) · Wx (4N, N) = dz · (Wxᵀ)ᵀ
+        transpose(G, N, P, lay.wx, N, ws.wT, 0, G);
         dhBelow.fill(0);
-        gemmAxpy(T, N, G, dz, 0, G, 1, P, lay.wx, N, dhBelow, 0, N);
+        gemmNT(T, N, G, dz, 0, G, ws.wT, 0, G, dhBelow, 0, N);
         const swap = dh;
         dh = dhBelow;
         dhBelow = swap;
