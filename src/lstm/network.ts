@@ -255,10 +255,12 @@ export class Lstm {
       const lay = this.layout.layer[l];
       const z = ws.z[l], c = ws.c[l], h = ws.h[l], tc = ws.tc[l];
       dc.fill(0);
+      const wT = ws.wT;
+      transpose(G, N, P, lay.wh, N, wT, 0, G); // Whᵀ (N, 4N): dh_next as dot products
       for (let t = T - 1; t >= 0; t--) {
         this.cellBackward(N, t, z, c, tc, dh, dc, dz, 0, N);
         // dh[t-1] += Whᵀ · dz[t]  (truncated BPTT: nothing flows into the previous window's state)
-        if (t > 0) gemmAxpy(1, N, G, dz, t * G, 0, 1, P, lay.wh, N, dh, (t - 1) * N, N);
+        if (t > 0) gemvN(N, G, wT, 0, G, dz, t * G, dh, (t - 1) * N);
       }
       // dWh (4N, N) += dzᵀ (4N, T) · h[0..T-1] (T, N), as dot products of rows of dzT and hT
       const dzT = ws.dzT, xT = ws.xT;
