@@ -210,12 +210,18 @@ export class Lstm {
       const o = t * V;
       let max = -Infinity;
       for (let v = 0; v < V; v++) if (probs[o + v] > max) max = probs[o + v];
+      // the target's logit, read before the row is overwritten: the loss is computed in double from the
+      // logits, not from the (possibly float32) stored probabilities
+      const target = withLoss ? probs[o + targets[t]] : 0;
       let sum = 0;
-      for (let v = 0; v < V; v++) sum += Math.exp(probs[o + v] - max);
-      // computed in double from the logits, before the (possibly float32) probabilities are stored
-      if (withLoss) loss += Math.log(sum) + max - probs[o + targets[t]];
+      for (let v = 0; v < V; v++) {
+        const e = Math.exp(probs[o + v] - max);
+        probs[o + v] = e;
+        sum += e;
+      }
+      if (withLoss) loss += Math.log(sum) + max - target;
       const inv = 1 / sum;
-      for (let v = 0; v < V; v++) probs[o + v] = Math.exp(probs[o + v] - max) * inv;
+      for (let v = 0; v < V; v++) probs[o + v] *= inv;
     }
     return loss / T;
   }
