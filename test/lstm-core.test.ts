@@ -7,6 +7,7 @@ import { gradientCheck } from '../src/lstm/gradcheck';
 import { paramLayout } from '../src/lstm/layout';
 import { Rng } from '../src/lstm/rng';
 import { cellBackwardIsru } from '../src/lstm/cell';
+import { Arena, wasmSimdAvailable } from '../src/lstm/wasm/kernels';
 
 function randomArray(n: number, rng: Rng): Float64Array {
   return Float64Array.from({ length: n }, () => rng.uniform(1));
@@ -93,14 +94,49 @@ const shapes: [number, number, number, number][] = [
   [4, 4, 2, 15],
   [6, 3, 7, 13],
 ];
-for (const activation of ['tanh', 'isru'] as const) {
-  test(`gradient check (float64, seven-point finite differences) for ${activation} on several shapes`, () => {
-    for (const [vocabSize, layers, neurons, steps] of shapes) {
-      const r = gradientCheck({ vocabSize, layers, neurons, activation, steps, seed: 3 });
-      assert.ok(r.maxRelError < 1e-6, `${activation} ${layers}x${neurons} V=${vocabSize} T=${steps}: max rel error ${r.maxRelError} at ${r.worstIndex}`);
-    }
-  });
+for (const kernels of ['wasm', 'js'] as const) {
+  for (const activation of ['tanh', 'isru'] as const) {
+    test(`gradient check (float64, seven-point finite differences) for ${activation}, ${kernels} kernels, on several shapes`, () => {
+      for (const [vocabSize, layers, neurons, steps] of shapes) {
+        const r = gradientCheck({ vocabSize, layers, neurons, activation, steps, seed: 3, kernels });
+        assert.ok(r.maxRelError < 1e-6, `${activation} ${layers}x${neurons} V=${vocabSize} T=${steps}: max rel error ${r.maxRelError} at ${r.worstIndex}`);
+      }
+    });
+  }
 }
+
+test('WebAssembly SIMD kernels agree with the TypeScript kernels (odd shapes, offsets, both precisions)', () => {
+  assert.ok(wasmSimdAvailable('f64') && wasmSimdAvailable('f32'), 'this runtime lacks WebAssembly SIMD');
+  const rng = new Rng(11);
+  for (const precision of ['f64', 'f32'] as const) {
+    const arena = new Arena(precision, 1 << 16);
+    const tol = precision === 'f64' ? 1e-13 : 1e-5;
+    for (const [M, Nc, K] of [[1, 1, 1], [3, 5, 7], [2, 4, 8], [5, 9, 3], [7, 13, 17], [4, 6, 2]]) {
+      const A = arena.alloc(3 + M * K), B = arena.alloc(5 + Nc * K), C = arena.alloc(2 + M * Nc + 4);
+      for (const X of [A, B, C]) for (let i = 0; i < X.length; i++) X[i] = rng.uniform(1);
+      const ref = Float64Array.from(C);
+      gemmNT(M, Nc, K, Float64Array.from(A), 3, K, Float64Array.from(B), 5, K, ref, 2, Nc);
+      arena.gemmNT(M, Nc, K, A, 3, K, B, 5, K, C, 2, Nc);
+      for (let x = 0; x < C.length; x++) assert.ok(Math.abs(C[x] - ref[x]) < tol, `${precision} gemmNT ${M}x${Nc}x${K} at ${x}: ${C[x]} vs ${ref[x]}`);
+      const y = arena.alloc(Nc + 1);
+      const yref = new Float64Array(Nc + 1);
+      arena.gemvN(Nc, K, B, 5, K, A, 3, y, 1);
+      gemvN(Nc, K, Float64Array.from(B), 5, K, Float64Array.from(A), 3, yref, 1);
+      for (let x = 0; x < y.length; x++) assert.ok(Math.abs(y[x] - yref[x]) < tol, `${precision} gemvN at ${x}`);
+    }
+  }
+});
+
+test('wasm and js kernels give the same loss and gradients (to rounding)', () => {
+  const cfg = { vocabSize: 17, layers: 3, neurons: 10, activation: 'tanh' as const, precision: 'f64' as const, seed: 4 };
+  const a = createLstm({ ...cfg, kernels: 'wasm' });
+  const b = createLstm({ ...cfg, kernels: 'js' });
+  assert.ok(a.params.buffer instanceof SharedArrayBuffer);
+  const inputs = Array.from({ length: 23 }, (_, t) => (t * 5) % 17);
+  const targets = Array.from({ length: 23 }, (_, t) => (t * 3 + 2) % 17);
+  assert.ok(Math.abs(a.lossAndGradients(inputs, targets) - b.lossAndGradients(inputs, targets)) < 1e-12);
+  for (let k = 0; k < a.grads.length; k++) assert.ok(Math.abs(a.grads[k] - b.grads[k]) < 1e-12);
+});
 
 test('gradient check catches a planted bug (ISRU backward under a tanh forward)', () => {
   const r = gradientCheck({

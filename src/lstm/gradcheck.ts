@@ -12,7 +12,7 @@
  * dividing the remaining noise by ~0. maxAbsError is reported too.
  */
 import type { Activation } from './cell';
-import { createLstm, Lstm } from './network';
+import { createLstm, KernelKind, Lstm } from './network';
 import { Rng } from './rng';
 
 export interface GradCheckOptions {
@@ -26,6 +26,8 @@ export interface GradCheckOptions {
   floor?: number;
   /** scale the initial weights (larger weights exercise the nonlinearities beyond their linear part) */
   weightScale?: number;
+  /** kernel implementation (default: the runtime's default, see network.ts) */
+  kernels?: KernelKind;
   /** called on the fresh net before the check (tests use it to plant a bug and see the check catch it) */
   mutate?: (net: Lstm) => void;
 }
@@ -44,7 +46,7 @@ export function gradientCheck(o: GradCheckOptions): GradCheckResult {
   const seed = o.seed ?? 1;
   const h = o.h ?? 1e-2;
   const floor = o.floor ?? 1e-6;
-  const net = createLstm({ vocabSize: o.vocabSize, layers: o.layers, neurons: o.neurons, activation: o.activation, precision: 'f64', seed });
+  const net = createLstm({ vocabSize: o.vocabSize, layers: o.layers, neurons: o.neurons, activation: o.activation, precision: 'f64', seed, kernels: o.kernels });
   const rng = new Rng(seed + 1000);
   o.mutate?.(net);
   const P = net.params;

@@ -17,11 +17,18 @@
  *   dc     (N)        gradient w.r.t. the cell state flowing backwards in time
  *   dzT    (4N, T)    dz transposed, and xT (N, T) an input of the layer transposed: the weight
  *                     gradients dW = dzᵀ·X are then dot products over contiguous rows (gemmNT)
- *   wT     (N, 4N)    Wx of the layer transposed, for dH_below = dz·Wx in the same dot form
+ *   wT     (N, 4N)    Wh, then Wx, of the layer transposed, for dh_next = Whᵀ·dz and dH_below = dz·Wx
+ *                     in the same dot form
+ *   yT     (V, T)     dY transposed; wyT (N, V) Wy transposed (output layer, same reason)
+ *
+ * Kernels: with `kernels: 'wasm'` (the default where supported) every buffer above, the parameters and
+ * the gradients are views into one shared WebAssembly memory (wasm/kernels.ts Arena) and the dot-form
+ * products run as WebAssembly SIMD; the point-wise code stays TypeScript over the same views.
  */
-import { allocFloat, allocInt32, Float, Precision } from './buffers';
+import { allocFloat as allocFloatPlain, allocInt32, Float, Precision } from './buffers';
 import { Activation, CellBackward, CellForward, cellKernels } from './cell';
-import { gemmAxpy, gemmNT, gemvN, transpose } from './kernels';
+import { gemmNT, gemvN, transpose } from './kernels';
+import { Arena, wasmSimdAvailable } from './wasm/kernels';
 import { paramLayout, ParamLayout } from './layout';
 import { Rng } from './rng';
 
@@ -33,8 +40,30 @@ export interface LstmConfig {
   precision: Precision;
   /** initialisation seed (default 1) */
   seed?: number;
-  /** back every buffer by SharedArrayBuffer (for worker threads) */
+  /** back every buffer by SharedArrayBuffer (for worker threads; always true with 'wasm' kernels) */
   shared?: boolean;
+  /**
+   * 'wasm': the dot-form kernels run as WebAssembly SIMD over one shared memory holding all of the
+   * network's buffers (default when the runtime supports it; env LSTM_OPT_KERNELS=js overrides);
+   * 'js': plain TypeScript loops over ordinary typed arrays.
+   */
+  kernels?: KernelKind;
+}
+
+export type KernelKind = 'wasm' | 'js';
+
+/** The kernel set a network runs with (same signatures as ./kernels.ts). */
+interface KernelSet {
+  gemmNT: typeof gemmNT;
+  gemvN: typeof gemvN;
+}
+
+const JS_KERNELS: KernelSet = { gemmNT, gemvN };
+
+export function defaultKernels(precision: Precision): KernelKind {
+  const env = process.env.LSTM_OPT_KERNELS;
+  if (env === 'js' || env === 'wasm') return env === 'wasm' && !wasmSimdAvailable(precision) ? 'js' : env;
+  return wasmSimdAvailable(precision) ? 'wasm' : 'js';
 }
 
 export const MAX_LAYERS = 64;
@@ -52,6 +81,8 @@ export function configProblems(c: Partial<LstmConfig>): string[] {
   int('neurons', c.neurons, 1, MAX_NEURONS);
   if (c.activation !== 'tanh' && c.activation !== 'isru') p.push(`activation must be tanh or isru, got ${String(c.activation)}`);
   if (c.precision !== 'f64' && c.precision !== 'f32') p.push(`precision must be f64 or f32, got ${String(c.precision)}`);
+  if (c.kernels !== undefined && c.kernels !== 'wasm' && c.kernels !== 'js') p.push(`kernels must be wasm or js, got ${String(c.kernels)}`);
+  if (c.kernels === 'wasm' && (c.precision === 'f64' || c.precision === 'f32') && !wasmSimdAvailable(c.precision)) p.push('kernels wasm: this runtime has no WebAssembly SIMD');
   return p;
 }
 
@@ -70,9 +101,12 @@ export class Workspace {
   readonly dzT: Float;
   readonly xT: Float;
   readonly wT: Float;
+  readonly yT: Float;
+  readonly wyT: Float;
 
-  constructor(readonly T: number, layout: ParamLayout, precision: Precision, shared = false) {
+  constructor(readonly T: number, layout: ParamLayout, precision: Precision, shared = false, alloc?: (n: number) => Float) {
     const { layers: L, neurons: N, vocabSize: V } = layout;
+    const allocFloat = alloc ? (_p: Precision, n: number): Float => alloc(n) : allocFloatPlain;
     this.inputs = allocInt32(T, shared);
     this.targets = allocInt32(T, shared);
     for (let l = 0; l < L; l++) {
@@ -89,6 +123,8 @@ export class Workspace {
     this.dzT = allocFloat(precision, 4 * N * T, shared);
     this.xT = allocFloat(precision, N * T, shared);
     this.wT = allocFloat(precision, 4 * N * N, shared);
+    this.yT = allocFloat(precision, V * T, shared);
+    this.wyT = allocFloat(precision, N * V, shared);
   }
 
   /** Zero the state entering the window (start of the corpus, or a fresh sequence). */
@@ -137,17 +173,29 @@ export class Lstm {
   private readonly cellForward: CellForward;
   private readonly cellBackward: CellBackward;
   private readonly workspaces = new Map<number, Workspace>();
+  private readonly arena: Arena | undefined;
+  private readonly kern: KernelSet;
 
   constructor(config: LstmConfig) {
     const problems = configProblems(config);
     if (problems.length) throw new RangeError(problems.join('; '));
-    this.config = { seed: 1, shared: false, ...config };
+    const kernels = config.kernels ?? defaultKernels(config.precision);
+    this.config = { seed: 1, shared: kernels === 'wasm', ...config, kernels };
     this.layout = paramLayout(config.vocabSize, config.layers, config.neurons);
-    this.params = allocFloat(config.precision, this.layout.size, this.config.shared);
-    this.grads = allocFloat(config.precision, this.layout.size, this.config.shared);
-    const kernels = cellKernels(config.activation);
-    this.cellForward = kernels.forward;
-    this.cellBackward = kernels.backward;
+    if (kernels === 'wasm') {
+      const es = config.precision === 'f64' ? 8 : 4;
+      this.arena = new Arena(config.precision, 2 * this.layout.size * es + (1 << 20));
+      this.kern = this.arena;
+      this.params = this.arena.alloc(this.layout.size);
+      this.grads = this.arena.alloc(this.layout.size);
+    } else {
+      this.kern = JS_KERNELS;
+      this.params = allocFloatPlain(config.precision, this.layout.size, this.config.shared);
+      this.grads = allocFloatPlain(config.precision, this.layout.size, this.config.shared);
+    }
+    const cells = cellKernels(config.activation);
+    this.cellForward = cells.forward;
+    this.cellBackward = cells.backward;
     initParams(this.params, this.layout, new Rng(this.config.seed));
   }
 
@@ -155,7 +203,8 @@ export class Lstm {
   workspace(T: number): Workspace {
     let ws = this.workspaces.get(T);
     if (!ws) {
-      ws = new Workspace(T, this.layout, this.config.precision, this.config.shared);
+      const arena = this.arena;
+      ws = new Workspace(T, this.layout, this.config.precision, this.config.shared, arena ? (n) => arena.alloc(n) : undefined);
       this.workspaces.set(T, ws);
     }
     return ws;
@@ -169,6 +218,7 @@ export class Lstm {
     const { layers: L, neurons: N, vocabSize: V } = this.layout;
     const T = ws.T;
     const P = this.params;
+    const K = this.kern;
     for (let l = 0; l < L; l++) {
       const lay = this.layout.layer[l];
       const z = ws.z[l], c = ws.c[l], h = ws.h[l], tc = ws.tc[l];
@@ -187,11 +237,11 @@ export class Lstm {
           const zo = t * G;
           for (let r = 0; r < G; r++) z[zo + r] = P[b + r];
         }
-        gemmNT(T, G, N, ws.h[l - 1], N, N, P, lay.wx, N, z, 0, G);
+        K.gemmNT(T, G, N, ws.h[l - 1], N, N, P, lay.wx, N, z, 0, G);
       }
       // the recurrence: the only sequential part
       for (let t = 0; t < T; t++) {
-        gemvN(G, N, P, lay.wh, N, h, t * N, z, t * G);
+        K.gemvN(G, N, P, lay.wh, N, h, t * N, z, t * G);
         this.cellForward(N, t, z, c, h, tc, 0, N);
       }
     }
@@ -203,7 +253,7 @@ export class Lstm {
       const o = t * V;
       for (let v = 0; v < V; v++) probs[o + v] = P[by + v];
     }
-    gemmNT(T, V, N, hTop, N, N, P, this.layout.wy, N, probs, 0, V);
+    K.gemmNT(T, V, N, hTop, N, N, P, this.layout.wy, N, probs, 0, V);
     let loss = 0;
     const targets = ws.targets;
     for (let t = 0; t < T; t++) {
@@ -242,18 +292,22 @@ export class Lstm {
       probs[o + targets[t]] -= 1;
       for (let v = 0; v < V; v++) probs[o + v] *= invT;
     }
+    const K = this.kern;
     const hTop = ws.h[L - 1];
-    // dWy (V, N) += dYᵀ (V, T) · H (T, N)
-    gemmAxpy(V, N, T, probs, 0, 1, V, hTop, N, N, D, this.layout.wy, N);
+    // dWy (V, N) += dYᵀ (V, T) · H (T, N), as dot products of rows of dYᵀ and Hᵀ
+    transpose(T, V, probs, 0, V, ws.yT, 0, T);
+    transpose(T, N, hTop, N, N, ws.xT, 0, T);
+    K.gemmNT(V, N, T, ws.yT, 0, T, ws.xT, 0, T, D, this.layout.wy, N);
     for (let t = 0; t < T; t++) {
       const o = t * V;
       for (let v = 0; v < V; v++) D[this.layout.by + v] += probs[o + v];
     }
-    // dH_top (T, N) = dY (T, V) · Wy (V, N)
+    // dH_top (T, N) = dY (T, V) · Wy (V, N) = dY · (Wyᵀ)ᵀ
+    transpose(V, N, P, this.layout.wy, N, ws.wyT, 0, V);
     let dh = ws.dhA;
     let dhBelow = ws.dhB;
     dh.fill(0);
-    gemmAxpy(T, N, V, probs, 0, V, 1, P, this.layout.wy, N, dh, 0, N);
+    K.gemmNT(T, N, V, probs, 0, V, ws.wyT, 0, V, dh, 0, N);
 
     const dz = ws.dz;
     const dc = ws.dc;
@@ -266,13 +320,13 @@ export class Lstm {
       for (let t = T - 1; t >= 0; t--) {
         this.cellBackward(N, t, z, c, tc, dh, dc, dz, 0, N);
         // dh[t-1] += Whᵀ · dz[t]  (truncated BPTT: nothing flows into the previous window's state)
-        if (t > 0) gemvN(N, G, wT, 0, G, dz, t * G, dh, (t - 1) * N);
+        if (t > 0) K.gemvN(N, G, wT, 0, G, dz, t * G, dh, (t - 1) * N);
       }
       // dWh (4N, N) += dzᵀ (4N, T) · h[0..T-1] (T, N), as dot products of rows of dzT and hT
       const dzT = ws.dzT, xT = ws.xT;
       transpose(T, G, dz, 0, G, dzT, 0, T);
       transpose(T, N, h, 0, N, xT, 0, T);
-      gemmNT(G, N, T, dzT, 0, T, xT, 0, T, D, lay.wh, N);
+      K.gemmNT(G, N, T, dzT, 0, T, xT, 0, T, D, lay.wh, N);
       for (let t = 0; t < T; t++) {
         const o = t * G;
         for (let r = 0; r < G; r++) D[lay.b + r] += dz[o + r];
@@ -281,11 +335,11 @@ export class Lstm {
         const hBelow = ws.h[l - 1];
         // dWx (4N, N) += dzᵀ (4N, T) · h_below[1..T] (T, N)
         transpose(T, N, hBelow, N, N, xT, 0, T);
-        gemmNT(G, N, T, dzT, 0, T, xT, 0, T, D, lay.wx, N);
+        K.gemmNT(G, N, T, dzT, 0, T, xT, 0, T, D, lay.wx, N);
         // dH_below (T, N) = dz (T, 4N) · Wx (4N, N) = dz · (Wxᵀ)ᵀ
         transpose(G, N, P, lay.wx, N, ws.wT, 0, G);
         dhBelow.fill(0);
-        gemmNT(T, N, G, dz, 0, G, ws.wT, 0, G, dhBelow, 0, N);
+        K.gemmNT(T, N, G, dz, 0, G, ws.wT, 0, G, dhBelow, 0, N);
         const swap = dh;
         dh = dhBelow;
         dhBelow = swap;
