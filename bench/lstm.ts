@@ -7,6 +7,8 @@
  *
  * Each precision runs in its own child process, so the hot loops only ever see one typed-array type
  * (a loop fed both Float64Array and Float32Array becomes polymorphic in V8 and measures slower).
+ * Kernels: the network's default (WebAssembly SIMD where available); LSTM_OPT_KERNELS=js measures the
+ * plain TypeScript loops instead. Each row records which ran.
  * Per configuration: warm-up iterations, then timed iterations until both a minimum count and a
  * minimum time are reached; the reported numbers are medians over the timed iterations.
  * Output: one JSON line per (config, activation, precision) on stdout; progress on stderr.
@@ -38,6 +40,7 @@ export interface EngineRow {
   vocab: number;
   window: number;
   threads: number;
+  kernels: string;
   version: string;
 }
 
@@ -79,7 +82,7 @@ function measure(layers: number, neurons: number, activation: Activation, precis
     engine: 'lstm-opt', layers, neurons, activation, precision,
     ms_per_iter: round(ms), forward_ms: round(median(f)), backward_ms: round(median(b)), adam_ms: round(median(a)),
     gflops: round(iterationFlops(vocab.length, layers, neurons, WINDOW).total / (ms / 1e3) / 1e9),
-    iterations: total.length, vocab: vocab.length, window: WINDOW, threads: 1, version: `node ${process.version}`,
+    iterations: total.length, vocab: vocab.length, window: WINDOW, threads: 1, kernels: net.config.kernels, version: `node ${process.version}`,
   };
 }
 
@@ -136,7 +139,7 @@ function main(): void {
       const [layers, neurons] = parseConfig(c);
       for (const activation of args.activations) {
         const row = measure(layers, neurons, activation, precision, args.quick, identity, corpus.vocab);
-        process.stderr.write(`[lstm-opt] ${c} ${activation} ${precision}: ${row.ms_per_iter} ms/iter (fwd ${row.forward_ms}, bwd ${row.backward_ms}, adam ${row.adam_ms}), ${row.gflops} GFLOP/s\n`);
+        process.stderr.write(`[lstm-opt] ${c} ${activation} ${precision} (${row.kernels} kernels): ${row.ms_per_iter} ms/iter (fwd ${row.forward_ms}, bwd ${row.backward_ms}, adam ${row.adam_ms}), ${row.gflops} GFLOP/s\n`);
         process.stdout.write(JSON.stringify(row) + '\n');
       }
     }

@@ -8,6 +8,7 @@ import { paramLayout } from '../src/lstm/layout';
 import { Rng } from '../src/lstm/rng';
 import { cellBackwardIsru } from '../src/lstm/cell';
 import { Arena, wasmSimdAvailable } from '../src/lstm/wasm/kernels';
+import { adamStep } from '../src/lstm/adam';
 
 function randomArray(n: number, rng: Rng): Float64Array {
   return Float64Array.from({ length: n }, () => rng.uniform(1));
@@ -123,6 +124,36 @@ test('WebAssembly SIMD kernels agree with the TypeScript kernels (odd shapes, of
       arena.gemvN(Nc, K, B, 5, K, A, 3, y, 1);
       gemvN(Nc, K, Float64Array.from(B), 5, K, Float64Array.from(A), 3, yref, 1);
       for (let x = 0; x < y.length; x++) assert.ok(Math.abs(y[x] - yref[x]) < tol, `${precision} gemvN at ${x}`);
+    }
+  }
+});
+
+test('WASM Adam equals the TypeScript Adam (bit for bit in float64, to rounding in float32), clipping included', () => {
+  const rng = new Rng(5);
+  const h = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+  for (const precision of ['f64', 'f32'] as const) {
+    const arena = new Arena(precision, 1 << 16);
+    const n = 37; // not a multiple of the lane count: exercises the scalar tail
+    const [p, g, m, v] = [0, 1, 2, 3].map(() => arena.alloc(n));
+    for (let k = 0; k < n; k++) {
+      p[k] = rng.uniform(1);
+      g[k] = rng.uniform(12); // some beyond the ±5 clip
+      m[k] = rng.uniform(0.1);
+      v[k] = rng.nextFloat() * 0.01;
+    }
+    const [p2, g2, m2, v2] = [p, g, m, v].map((a) => Float64Array.from(a));
+    for (const [t, limit] of [[1, 5], [7, Infinity]] as const) {
+      arena.adamStep(p, g, m, v, t, h, limit);
+      adamStep(p2, g2, m2, v2, t, h, limit);
+      for (let k = 0; k < n; k++) {
+        if (precision === 'f64') {
+          assert.equal(p[k], p2[k]);
+          assert.equal(v[k], v2[k]);
+        } else {
+          assert.ok(Math.abs(p[k] - p2[k]) < 1e-6 && Math.abs(m[k] - m2[k]) < 1e-6, `f32 adam at ${k}`);
+          p2[k] = p[k]; m2[k] = m[k]; v2[k] = v[k]; // continue from the same state
+        }
+      }
     }
   }
 });

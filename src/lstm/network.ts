@@ -29,6 +29,7 @@ import { allocFloat as allocFloatPlain, allocInt32, Float, Precision } from './b
 import { Activation, CellBackward, CellForward, cellKernels } from './cell';
 import { gemmNT, gemvN, transpose } from './kernels';
 import { Arena, wasmSimdAvailable } from './wasm/kernels';
+import { adamStep as adamStepJs, AdamHyper } from './adam';
 import { paramLayout, ParamLayout } from './layout';
 import { Rng } from './rng';
 
@@ -197,6 +198,17 @@ export class Lstm {
     this.cellForward = cells.forward;
     this.cellBackward = cells.backward;
     initParams(this.params, this.layout, new Rng(this.config.seed));
+  }
+
+  /** A zero-filled buffer in this network's memory (the wasm arena or a plain typed array), e.g. Adam moments. */
+  allocBuffer(length: number): Float {
+    return this.arena ? this.arena.alloc(length) : allocFloatPlain(this.config.precision, length, this.config.shared);
+  }
+
+  /** One Adam step over this network's arrays (WASM SIMD with wasm kernels; all arrays from allocBuffer). */
+  adamStep(m: Float, v: Float, t: number, h: AdamHyper, limit: number): void {
+    if (this.arena) this.arena.adamStep(this.params, this.grads, m, v, t, h, limit);
+    else adamStepJs(this.params, this.grads, m, v, t, h, limit);
   }
 
   /** The window buffers for T steps (allocated once per T, then reused). */

@@ -8,7 +8,7 @@
  * The data: inputs = ids[cursor .. cursor+T), targets = ids[cursor+1 .. cursor+T]. When the next window
  * would run past the end, the cursor returns to 0, the epoch count increases and the state is zeroed.
  */
-import { adamStep, clipNorm, decayedLr, DEFAULT_ADAM } from './adam';
+import { AdamHyper, clipNorm, decayedLr, DEFAULT_ADAM } from './adam';
 import { allocFloat, Float } from './buffers';
 import { crc32 } from './crc32';
 import type { ModelConfig, ModelData, PhaseTimes, TrainingState } from './modelfile';
@@ -58,15 +58,15 @@ export class Trainer {
   cursor = 0;
   smoothLoss: number;
   times: PhaseTimes = zeroTimes();
+  private readonly hyper: AdamHyper = { ...DEFAULT_ADAM };
 
   constructor(readonly net: Lstm, readonly vocab: string[], readonly corpus: CorpusIdentity, readonly options: TrainerOptions) {
     const T = options.window;
     if (corpus.ids.length < T + 1) throw new RangeError(`window (${T}) must be smaller than the corpus (${corpus.ids.length} characters)`);
     this.ws = net.workspace(T);
     this.ws.resetState();
-    const precision = net.config.precision;
-    this.m = allocFloat(precision, net.params.length, net.config.shared);
-    this.v = allocFloat(precision, net.params.length, net.config.shared);
+    this.m = net.allocBuffer(net.params.length);
+    this.v = net.allocBuffer(net.params.length);
     this.rng = new Rng(options.seed);
     this.smoothLoss = Math.log(net.layout.vocabSize); // the loss of a uniform prediction
   }
@@ -106,8 +106,8 @@ export class Trainer {
     let limit = Infinity;
     if (options.clipMode === 'element') limit = options.clip;
     else if (options.clipMode === 'norm') clipNorm(net.grads, options.clip);
-    const lr = decayedLr(options.lr, this.iteration, options.lrDecay);
-    adamStep(net.params, net.grads, this.m, this.v, this.iteration + 1, { ...DEFAULT_ADAM, lr }, limit);
+    this.hyper.lr = decayedLr(options.lr, this.iteration, options.lrDecay);
+    net.adamStep(this.m, this.v, this.iteration + 1, this.hyper, limit);
     const c3 = process.cpuUsage();
     const w3 = process.hrtime.bigint();
     times.adam_cpu += cpuSeconds(c2, c3);

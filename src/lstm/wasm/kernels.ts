@@ -16,6 +16,7 @@
  *   (two rows of A against four rows of B: 6 vector loads per 8 vector multiply-adds, against 5 per 4
  *   for gemv), with gemv for the edges.
  */
+import type { AdamHyper } from '../adam';
 import type { Float, Precision } from '../buffers';
 import { assembleModule, F32, F64, FuncDef, I32, op, V128 } from './assemble';
 
@@ -32,8 +33,15 @@ interface WasmApi {
 const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 const PAGE = 65536;
-/** Upper bound of one network's memory (shared memories need a maximum): 4 GiB. */
+/** Upper bound of any network's memory (4 GiB, the wasm32 limit). */
 const MAX_PAGES = 65536;
+/**
+ * A shared memory reserves address space for its maximum up front, so each network asks for what it
+ * plausibly needs: 8x its initial size (room for several windows), at least 1 GiB.
+ */
+function maximumPages(initialPages: number): number {
+  return Math.min(MAX_PAGES, Math.max(16384, 8 * initialPages));
+}
 
 function gemvBody(p: Precision): number[] {
   const es = p === 'f64' ? 8 : 4;
@@ -201,6 +209,74 @@ function gemmntBody(p: Precision): number[] {
   ];
 }
 
+/**
+ * adam(n, p, g, m, v, lr, c1, c2, b1, b2, eps, limit, a1, a2) over n elements at byte addresses p, g, m, v:
+ *   g' = clamp(g, ±limit); m = b1·m + a1·g'; v = b2·v + (a2·g')·g'; p -= ((lr·m)·c1) / (sqrt(v·c2) + eps)
+ * (the operation order of ../adam.ts, so float64 results are identical to the TypeScript loop).
+ */
+function adamBody(p: Precision): number[] {
+  const f = p === 'f64';
+  const es = f ? 8 : 4;
+  const v = f
+    ? { add: op.f64x2add, sub: op.f64x2sub, mul: op.f64x2mul, div: op.f64x2div, min: op.f64x2min, max: op.f64x2max, sqrt: op.f64x2sqrt, splat: op.f64x2splat }
+    : { add: op.f32x4add, sub: op.f32x4sub, mul: op.f32x4mul, div: op.f32x4div, min: op.f32x4min, max: op.f32x4max, sqrt: op.f32x4sqrt, splat: op.f32x4splat };
+  const sc = f
+    ? { add: op.f64add, sub: op.f64sub, mul: op.f64mul, div: op.f64div, min: op.f64min, max: op.f64max, sqrt: op.f64sqrt, load: op.f64load, store: op.f64store }
+    : { add: op.f32add, sub: op.f32sub, mul: op.f32mul, div: op.f32div, min: op.f32min, max: op.f32max, sqrt: op.f32sqrt, load: op.f32load, store: op.f32store };
+  // params 0 n, 1 p, 2 g, 3 m, 4 v, 5 lr, 6 c1, 7 c2, 8 b1, 9 b2, 10 eps, 11 limit, 12 a1, 13 a2
+  // locals 14 o, 15 nb, 16 nv (i32); 17 G, 18 M, 19 V (v128); 20..28 splats of params 5..13 (v128);
+  //        29 NLIM (v128); 30 g, 31 m, 32 v, 33 nlim (scalars)
+  const P = 1, Gp = 2, Mp = 3, Vp = 4, O = 14, NB = 15, NV = 16, G = 17, M = 18, V = 19, SPL = 20, NLIM = 29, g = 30, m = 31, vv = 32, nlim = 33;
+  const spl = (param: number): number => SPL + (param - 5);
+  const addr = (base: number): number[] => [...op.get(base), ...op.get(O), ...op.add];
+  const vec = [
+    // G = max(min(g, limit), -limit)
+    ...addr(Gp), ...op.v128load, ...op.get(spl(11)), ...v.min, ...op.get(NLIM), ...v.max, ...op.set(G),
+    // M = b1·m + a1·G
+    ...op.get(spl(8)), ...addr(Mp), ...op.v128load, ...v.mul, ...op.get(spl(12)), ...op.get(G), ...v.mul, ...v.add, ...op.set(M),
+    ...addr(Mp), ...op.get(M), ...op.v128store,
+    // V = b2·v + (a2·G)·G
+    ...op.get(spl(9)), ...addr(Vp), ...op.v128load, ...v.mul, ...op.get(spl(13)), ...op.get(G), ...v.mul, ...op.get(G), ...v.mul, ...v.add, ...op.set(V),
+    ...addr(Vp), ...op.get(V), ...op.v128store,
+    // p -= ((lr·M)·c1) / (sqrt(V·c2) + eps)
+    ...addr(P),
+    ...addr(P), ...op.v128load,
+    ...op.get(spl(5)), ...op.get(M), ...v.mul, ...op.get(spl(6)), ...v.mul,
+    ...op.get(V), ...op.get(spl(7)), ...v.mul, ...v.sqrt, ...op.get(spl(10)), ...v.add,
+    ...v.div, ...v.sub, ...op.v128store,
+  ];
+  const scalar = [
+    ...addr(Gp), ...sc.load, ...op.get(11), ...sc.min, ...op.get(nlim), ...sc.max, ...op.set(g),
+    ...op.get(8), ...addr(Mp), ...sc.load, ...sc.mul, ...op.get(12), ...op.get(g), ...sc.mul, ...sc.add, ...op.set(m),
+    ...addr(Mp), ...op.get(m), ...sc.store,
+    ...op.get(9), ...addr(Vp), ...sc.load, ...sc.mul, ...op.get(13), ...op.get(g), ...sc.mul, ...op.get(g), ...sc.mul, ...sc.add, ...op.set(vv),
+    ...addr(Vp), ...op.get(vv), ...sc.store,
+    ...addr(P),
+    ...addr(P), ...sc.load,
+    ...op.get(5), ...op.get(m), ...sc.mul, ...op.get(6), ...sc.mul,
+    ...op.get(vv), ...op.get(7), ...sc.mul, ...sc.sqrt, ...op.get(10), ...sc.add,
+    ...sc.div, ...sc.sub, ...sc.store,
+  ];
+  return [
+    ...op.get(0), ...op.i32(f ? 3 : 2), ...op.shl, ...op.set(NB),
+    ...op.get(NB), ...op.i32(-16), ...op.and, ...op.set(NV),
+    ...Array.from({ length: 9 }, (_, k) => [...op.get(5 + k), ...v.splat, ...op.set(SPL + k)]).flat(),
+    ...op.get(spl(11)), ...(f ? op.f64x2neg : op.f32x4neg), ...op.set(NLIM),
+    ...op.get(11), ...(f ? op.f64neg : op.f32neg), ...op.set(nlim),
+    ...op.i32(0), ...op.set(O),
+    ...op.block, ...op.loop,
+    ...op.get(O), ...op.get(NV), ...op.geS, ...op.brIf(1),
+    ...vec,
+    ...op.get(O), ...op.i32(16), ...op.add, ...op.set(O),
+    ...op.br(0), ...op.end, ...op.end,
+    ...op.block, ...op.loop,
+    ...op.get(O), ...op.get(NB), ...op.geS, ...op.brIf(1),
+    ...scalar,
+    ...op.get(O), ...op.i32(es), ...op.add, ...op.set(O),
+    ...op.br(0), ...op.end, ...op.end,
+  ];
+}
+
 const modules = new Map<Precision, object | null>();
 
 /** The compiled kernel module for a precision, or null when this runtime lacks WebAssembly SIMD. */
@@ -216,6 +292,11 @@ export function kernelModule(p: Precision): object | null {
         name: 'gemmnt', params: [I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [],
         locals: [...new Array(13).fill(I32), ...new Array(11).fill(V128), ...new Array(10).fill(F)],
         body: gemmntBody(p),
+      },
+      {
+        name: 'adam', params: [I32, I32, I32, I32, I32, F, F, F, F, F, F, F, F, F], results: [],
+        locals: [I32, I32, I32, ...new Array(13).fill(V128), F, F, F, F],
+        body: adamBody(p),
       },
     ];
     const bytes = assembleModule(funcs, 1, MAX_PAGES);
@@ -241,16 +322,20 @@ export class Arena {
   private top = 0;
   private readonly gemvFn: (R: number, K: number, w: number, ldw: number, x: number, y: number) => void;
   private readonly gemmntFn: (M: number, Nc: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
+  private readonly adamFn: (n: number, p: number, g: number, m: number, v: number, lr: number, c1: number, c2: number, b1: number, b2: number, eps: number, limit: number, a1: number, a2: number) => void;
   readonly es: number;
+  private readonly maxPages: number;
 
   constructor(readonly precision: Precision, initialBytes: number) {
     const mod = kernelModule(precision);
     if (!mod) throw new Error('WebAssembly SIMD is not available in this runtime');
     const pages = Math.min(MAX_PAGES, Math.max(1, Math.ceil(initialBytes / PAGE) + 1));
-    this.memory = new WA!.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
+    this.maxPages = maximumPages(pages);
+    this.memory = new WA!.Memory({ initial: pages, maximum: this.maxPages, shared: true });
     const inst = new WA!.Instance(mod, { env: { memory: this.memory } });
     this.gemvFn = inst.exports.gemv as Arena['gemvFn'];
     this.gemmntFn = inst.exports.gemmnt as Arena['gemmntFn'];
+    this.adamFn = inst.exports.adam as Arena['adamFn'];
     this.es = precision === 'f64' ? 8 : 4;
   }
 
@@ -259,7 +344,11 @@ export class Arena {
     const start = (this.top + 15) & ~15;
     const end = start + length * this.es;
     const have = this.memory.buffer.byteLength;
-    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    if (end > have) {
+      const pages = Math.ceil((end - have) / PAGE);
+      if (have / PAGE + pages > this.maxPages) throw new RangeError(`network memory would exceed ${this.maxPages / 16} MiB (use kernels: 'js' for larger buffers)`);
+      this.memory.grow(pages);
+    }
     this.top = end;
     const buf = this.memory.buffer;
     return this.precision === 'f64' ? new Float64Array(buf, start, length) : new Float32Array(buf, start, length);
@@ -269,6 +358,15 @@ export class Arena {
   gemvN(R: number, K: number, W: Float, wOff: number, ldw: number, x: Float, xOff: number, y: Float, yOff: number): void {
     const es = this.es;
     this.gemvFn(R, K, W.byteOffset + wOff * es, ldw * es, x.byteOffset + xOff * es, y.byteOffset + yOff * es);
+  }
+
+  /** Same contract as ../adam.ts adamStep; every array must come from this arena. */
+  adamStep(p: Float, g: Float, m: Float, v: Float, t: number, h: AdamHyper, limit: number, i0 = 0, i1 = p.length): void {
+    const es = this.es;
+    const c1 = 1 / (1 - Math.pow(h.beta1, t));
+    const c2 = 1 / (1 - Math.pow(h.beta2, t));
+    const o = i0 * es;
+    this.adamFn(i1 - i0, p.byteOffset + o, g.byteOffset + o, m.byteOffset + o, v.byteOffset + o, h.lr, c1, c2, h.beta1, h.beta2, h.eps, limit, 1 - h.beta1, 1 - h.beta2);
   }
 
   /** Same contract as ../kernels.ts gemmNT; every array must come from this arena. */
