@@ -27,7 +27,7 @@ export const C_REFERENCE_MS: Record<string, number> = { '2x100': 20, '2x256': 21
 
 export const BENCH_COLUMNS = [
   'engine', 'layers', 'neurons', 'activation', 'precision', 'ms_per_iter', 'forward_ms', 'backward_ms', 'adam_ms', 'gflops',
-  'iterations', 'isru_speedup', 'vs_lstm_opt', 'c_ref_ms', 'vs_c_ref', 'version',
+  'iterations', 'isru_speedup', 'vs_lstm_opt', 'c_ref_ms', 'vs_c_ref', 'kernels', 'version',
 ] as const;
 
 export interface BenchRow {
