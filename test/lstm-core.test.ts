@@ -119,6 +119,13 @@ test('WebAssembly SIMD kernels agree with the TypeScript kernels (odd shapes, of
       gemmNT(M, Nc, K, Float64Array.from(A), 3, K, Float64Array.from(B), 5, K, ref, 2, Nc);
       arena.gemmNT(M, Nc, K, A, 3, K, B, 5, K, C, 2, Nc);
       for (let x = 0; x < C.length; x++) assert.ok(Math.abs(C[x] - ref[x]) < tol, `${precision} gemmNT ${M}x${Nc}x${K} at ${x}: ${C[x]} vs ${ref[x]}`);
+      // gemmNN: C += A·B with B (K, Nc) row-major, against the TypeScript axpy kernel
+      const D = arena.alloc(2 + M * Nc);
+      for (let x = 0; x < D.length; x++) D[x] = rng.uniform(1);
+      const Dref = Float64Array.from(D);
+      gemmAxpy(M, Nc, K, Float64Array.from(A), 3, K, 1, Float64Array.from(B), 5, Nc, Dref, 2, Nc);
+      arena.gemmNN(M, Nc, K, A, 3, K, B, 5, Nc, D, 2, Nc);
+      for (let x = 0; x < D.length; x++) assert.ok(Math.abs(D[x] - Dref[x]) < tol, `${precision} gemmNN ${M}x${Nc}x${K} at ${x}`);
       const y = arena.alloc(Nc + 1);
       const yref = new Float64Array(Nc + 1);
       arena.gemvN(Nc, K, B, 5, K, A, 3, y, 1);

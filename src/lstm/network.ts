@@ -57,6 +57,8 @@ export type KernelKind = 'wasm' | 'js';
 interface KernelSet {
   gemmNT: typeof gemmNT;
   gemvN: typeof gemvN;
+  /** C += A·B without transposing B (WASM only: in plain JS the dot form over a transposed copy is faster) */
+  gemmNN?: typeof gemmNT;
 }
 
 const JS_KERNELS: KernelSet = { gemmNT, gemvN };
@@ -314,12 +316,15 @@ export class Lstm {
       const o = t * V;
       for (let v = 0; v < V; v++) D[this.layout.by + v] += probs[o + v];
     }
-    // dH_top (T, N) = dY (T, V) · Wy (V, N) = dY · (Wyᵀ)ᵀ
-    transpose(V, N, P, this.layout.wy, N, ws.wyT, 0, V);
+    // dH_top (T, N) = dY (T, V) · Wy (V, N)
     let dh = ws.dhA;
     let dhBelow = ws.dhB;
     dh.fill(0);
-    K.gemmNT(T, N, V, probs, 0, V, ws.wyT, 0, V, dh, 0, N);
+    if (K.gemmNN) K.gemmNN(T, N, V, probs, 0, V, P, this.layout.wy, N, dh, 0, N);
+    else {
+      transpose(V, N, P, this.layout.wy, N, ws.wyT, 0, V); // = dY · (Wyᵀ)ᵀ in dot form
+      K.gemmNT(T, N, V, probs, 0, V, ws.wyT, 0, V, dh, 0, N);
+    }
 
     const dz = ws.dz;
     const dc = ws.dc;
@@ -328,11 +333,15 @@ export class Lstm {
       const z = ws.z[l], c = ws.c[l], h = ws.h[l], tc = ws.tc[l];
       dc.fill(0);
       const wT = ws.wT;
-      transpose(G, N, P, lay.wh, N, wT, 0, G); // Whᵀ (N, 4N): dh_next as dot products
+      const nn = K.gemmNN !== undefined;
+      if (!nn) transpose(G, N, P, lay.wh, N, wT, 0, G); // Whᵀ (N, 4N): dh_next as dot products
       for (let t = T - 1; t >= 0; t--) {
         this.cellBackward(N, t, z, c, tc, dh, dc, dz, 0, N);
         // dh[t-1] += Whᵀ · dz[t]  (truncated BPTT: nothing flows into the previous window's state)
-        if (t > 0) K.gemvN(N, G, wT, 0, G, dz, t * G, dh, (t - 1) * N);
+        if (t > 0) {
+          if (nn) K.gemmNN!(1, N, G, dz, t * G, G, P, lay.wh, N, dh, (t - 1) * N, N);
+          else K.gemvN(N, G, wT, 0, G, dz, t * G, dh, (t - 1) * N);
+        }
       }
       // dWh (4N, N) += dzᵀ (4N, T) · h[0..T-1] (T, N), as dot products of rows of dzT and hT
       const dzT = ws.dzT, xT = ws.xT;
@@ -348,10 +357,13 @@ export class Lstm {
         // dWx (4N, N) += dzᵀ (4N, T) · h_below[1..T] (T, N)
         transpose(T, N, hBelow, N, N, xT, 0, T);
         K.gemmNT(G, N, T, dzT, 0, T, xT, 0, T, D, lay.wx, N);
-        // dH_below (T, N) = dz (T, 4N) · Wx (4N, N) = dz · (Wxᵀ)ᵀ
-        transpose(G, N, P, lay.wx, N, ws.wT, 0, G);
+        // dH_below (T, N) = dz (T, 4N) · Wx (4N, N)
         dhBelow.fill(0);
-        K.gemmNT(T, N, G, dz, 0, G, ws.wT, 0, G, dhBelow, 0, N);
+        if (nn) K.gemmNN!(T, N, G, dz, 0, G, P, lay.wx, N, dhBelow, 0, N);
+        else {
+          transpose(G, N, P, lay.wx, N, ws.wT, 0, G); // = dz · (Wxᵀ)ᵀ in dot form
+          K.gemmNT(T, N, G, dz, 0, G, ws.wT, 0, G, dhBelow, 0, N);
+        }
         const swap = dh;
         dh = dhBelow;
         dhBelow = swap;

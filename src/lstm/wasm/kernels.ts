@@ -277,6 +277,78 @@ function adamBody(p: Precision): number[] {
   ];
 }
 
+/**
+ * gemmnn(M, Nc, K, a, lda, b, ldb, c, ldc)   C[i, j] += Σ_k A[i, k]·B[k, j]  (addresses, strides in bytes)
+ * The axpy form: for each row i of C, four scaled rows of B at a time are added along j in vectors, so
+ * no operand needs transposing (used for dh_next = dz·Wh, dH_below = dz·Wx and dH_top = dY·Wy).
+ */
+function gemmnnBody(p: Precision): number[] {
+  const f = p === 'f64';
+  const es = f ? 8 : 4;
+  const lg = f ? 3 : 2;
+  const vadd = f ? op.f64x2add : op.f32x4add;
+  const vmul = f ? op.f64x2mul : op.f32x4mul;
+  const splat = f ? op.f64x2splat : op.f32x4splat;
+  const fload = f ? op.f64load : op.f32load;
+  const fstore = f ? op.f64store : op.f32store;
+  const fadd = f ? op.f64add : op.f32add;
+  const fmul = f ? op.f64mul : op.f32mul;
+  // params 0 M, 1 Nc, 2 K, 3 a, 4 lda, 5 b, 6 ldb, 7 c, 8 ldc
+  // locals i32: 9 i, 10 k, 11 jb, 12 Nb, 13 Nv, 14 arow, 15 crow, 16..19 b0..b3, 20 K4
+  //        v128: 21..24 splats of A(i, k..k+3); scalars: 25..28 A(i, k..k+3)
+  const M = 0, Nc = 1, K = 2, a = 3, lda = 4, b = 5, ldb = 6, c = 7, ldc = 8;
+  const i = 9, k = 10, jb = 11, Nb = 12, Nv = 13, AROW = 14, CROW = 15, B0 = 16, K4 = 20, SPL = 21, SA = 25;
+  const kBlock = (n: number): number[] => [
+    ...Array.from({ length: n }, (_, q) => [
+      ...op.get(AROW), ...op.get(k), ...op.i32(q), ...op.add, ...op.i32(lg), ...op.shl, ...op.add, ...fload, ...op.set(SA + q),
+      ...op.get(SA + q), ...splat, ...op.set(SPL + q),
+    ]).flat(),
+    ...op.get(b), ...op.get(k), ...op.get(ldb), ...op.mul, ...op.add, ...op.set(B0),
+    ...Array.from({ length: n - 1 }, (_, q) => [...op.get(B0 + q), ...op.get(ldb), ...op.add, ...op.set(B0 + q + 1)]).flat(),
+    ...op.i32(0), ...op.set(jb),
+    // vectors along j: C = (((C + A0·B0) + A1·B1) + ...)
+    ...op.block, ...op.loop,
+    ...op.get(jb), ...op.get(Nv), ...op.geS, ...op.brIf(1),
+    ...op.get(CROW), ...op.get(jb), ...op.add,
+    ...op.get(CROW), ...op.get(jb), ...op.add, ...op.v128load,
+    ...Array.from({ length: n }, (_, q) => [...op.get(SPL + q), ...op.get(B0 + q), ...op.get(jb), ...op.add, ...op.v128load, ...vmul, ...vadd]).flat(),
+    ...op.v128store,
+    ...op.get(jb), ...op.i32(16), ...op.add, ...op.set(jb),
+    ...op.br(0), ...op.end, ...op.end,
+    // scalar tail along j
+    ...op.block, ...op.loop,
+    ...op.get(jb), ...op.get(Nb), ...op.geS, ...op.brIf(1),
+    ...op.get(CROW), ...op.get(jb), ...op.add,
+    ...op.get(CROW), ...op.get(jb), ...op.add, ...fload,
+    ...Array.from({ length: n }, (_, q) => [...op.get(SA + q), ...op.get(B0 + q), ...op.get(jb), ...op.add, ...fload, ...fmul, ...fadd]).flat(),
+    ...fstore,
+    ...op.get(jb), ...op.i32(es), ...op.add, ...op.set(jb),
+    ...op.br(0), ...op.end, ...op.end,
+    ...op.get(k), ...op.i32(n), ...op.add, ...op.set(k),
+  ];
+  return [
+    ...op.get(Nc), ...op.i32(lg), ...op.shl, ...op.set(Nb),
+    ...op.get(Nb), ...op.i32(-16), ...op.and, ...op.set(Nv),
+    ...op.get(K), ...op.i32(-4), ...op.and, ...op.set(K4),
+    ...op.i32(0), ...op.set(i),
+    ...op.block, ...op.loop,
+    ...op.get(i), ...op.get(M), ...op.geS, ...op.brIf(1),
+    ...op.get(a), ...op.get(i), ...op.get(lda), ...op.mul, ...op.add, ...op.set(AROW),
+    ...op.get(c), ...op.get(i), ...op.get(ldc), ...op.mul, ...op.add, ...op.set(CROW),
+    ...op.i32(0), ...op.set(k),
+    ...op.block, ...op.loop,
+    ...op.get(k), ...op.get(K4), ...op.geS, ...op.brIf(1),
+    ...kBlock(4),
+    ...op.br(0), ...op.end, ...op.end,
+    ...op.block, ...op.loop,
+    ...op.get(k), ...op.get(K), ...op.geS, ...op.brIf(1),
+    ...kBlock(1),
+    ...op.br(0), ...op.end, ...op.end,
+    ...op.get(i), ...op.i32(1), ...op.add, ...op.set(i),
+    ...op.br(0), ...op.end, ...op.end,
+  ];
+}
+
 const modules = new Map<Precision, object | null>();
 
 /** The compiled kernel module for a precision, or null when this runtime lacks WebAssembly SIMD. */
@@ -292,6 +364,11 @@ export function kernelModule(p: Precision): object | null {
         name: 'gemmnt', params: [I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [],
         locals: [...new Array(13).fill(I32), ...new Array(11).fill(V128), ...new Array(10).fill(F)],
         body: gemmntBody(p),
+      },
+      {
+        name: 'gemmnn', params: [I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [],
+        locals: [...new Array(12).fill(I32), V128, V128, V128, V128, F, F, F, F],
+        body: gemmnnBody(p),
       },
       {
         name: 'adam', params: [I32, I32, I32, I32, I32, F, F, F, F, F, F, F, F, F], results: [],
@@ -322,6 +399,7 @@ export class Arena {
   private top = 0;
   private readonly gemvFn: (R: number, K: number, w: number, ldw: number, x: number, y: number) => void;
   private readonly gemmntFn: (M: number, Nc: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
+  private readonly gemmnnFn: Arena['gemmntFn'];
   private readonly adamFn: (n: number, p: number, g: number, m: number, v: number, lr: number, c1: number, c2: number, b1: number, b2: number, eps: number, limit: number, a1: number, a2: number) => void;
   readonly es: number;
   private readonly maxPages: number;
@@ -336,6 +414,7 @@ export class Arena {
     this.gemvFn = inst.exports.gemv as Arena['gemvFn'];
     this.gemmntFn = inst.exports.gemmnt as Arena['gemmntFn'];
     this.adamFn = inst.exports.adam as Arena['adamFn'];
+    this.gemmnnFn = inst.exports.gemmnn as Arena['gemmntFn'];
     this.es = precision === 'f64' ? 8 : 4;
   }
 
@@ -367,6 +446,12 @@ export class Arena {
     const c2 = 1 / (1 - Math.pow(h.beta2, t));
     const o = i0 * es;
     this.adamFn(i1 - i0, p.byteOffset + o, g.byteOffset + o, m.byteOffset + o, v.byteOffset + o, h.lr, c1, c2, h.beta1, h.beta2, h.eps, limit, 1 - h.beta1, 1 - h.beta2);
+  }
+
+  /** C[i, j] += Σ_k A[i, k]·B[k, j] (row-major, strides in elements); every array must come from this arena. */
+  gemmNN(M: number, Nc: number, K: number, A: Float, aOff: number, lda: number, B: Float, bOff: number, ldb: number, C: Float, cOff: number, ldc: number): void {
+    const es = this.es;
+    this.gemmnnFn(M, Nc, K, A.byteOffset + aOff * es, lda * es, B.byteOffset + bOff * es, ldb * es, C.byteOffset + cOff * es, ldc * es);
   }
 
   /** Same contract as ../kernels.ts gemmNT; every array must come from this arena. */
