@@ -1,5 +1,6 @@
 /** The native LSTM engine (issue 4). See network.ts for the architecture and buffer shapes. */
-export { createLstm, Lstm, LstmConfig, Workspace, configProblems } from './network';
+export { createLstm, Lstm, LstmConfig, Workspace, configProblems, KernelKind, defaultKernels } from './network';
+export { Arena, kernelModule, wasmSimdAvailable } from './wasm/kernels';
 export { allocFloat, Float, Precision } from './buffers';
 export { Activation, cellKernels, scalarActivation } from './cell';
 export { paramLayout, ParamLayout, LayerOffsets } from './layout';
