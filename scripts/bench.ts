@@ -90,7 +90,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const rows: BenchRow[] = ours.stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
   if (!noPeers) {
-    for (const run of await runPeers({ quick, configs, vocab: rows[0]?.vocab as number | undefined, root })) {
+    for (const run of await runPeers({ quick, configs, activations: ['tanh', 'isru'], vocab: rows[0]?.vocab as number | undefined, root })) {
       console.error(`=== ${run.engine}: ${run.command.map((a) => a.replace(root + '/', '')).join(' ')}`);
       if (run.skipped) console.error(`--- ${run.engine} skipped: ${run.skipped}`);
       rows.push(...(run.rows as unknown as BenchRow[]));

@@ -12,6 +12,21 @@ root=$PWD
 
 say() { printf '[bootstrap] %s\n' "$*" >&2; }
 
+with_peers=0
+for arg in "$@"; do
+  case "$arg" in
+    --peers) with_peers=1 ;;
+    *) say "unknown option $arg (known: --peers)"; exit 2 ;;
+  esac
+done
+
+# pip prints one warning per package for index locations configured on this machine that do not
+# exist; they are noise, so they are dropped (pip's exit status is kept by pipefail).
+pip_install() {
+  .venv/bin/pip install --quiet --disable-pip-version-check -r "$1" 2>&1 \
+    | { grep -v "is ignored: it is neither a file nor a directory" || true; } >&2
+}
+
 # --- 1. npm packages -------------------------------------------------------------------------
 # The hash of the lock file we last installed from is kept inside node_modules; a different lock file
 # (or no node_modules) means the tree is stale.
@@ -30,8 +45,22 @@ req_hash=$(sha256sum requirements.txt | cut -d' ' -f1)
 if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.requirements.sha256 2>/dev/null)" != "$req_hash" ]; then
   say "creating .venv and installing requirements.txt"
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+  pip_install requirements.txt
   echo "$req_hash" > .venv/.requirements.sha256
+fi
+
+# --- 3b. PyTorch for the peer benchmark (only with --peers, i.e. `npm run bench`) ------------
+# Optional: without it the benchmark skips the PyTorch peer with a printed reason.
+if [ "$with_peers" = 1 ]; then
+  peers_hash=$(sha256sum requirements-peers.txt | cut -d' ' -f1)
+  if [ "$(cat .venv/.requirements-peers.sha256 2>/dev/null)" != "$peers_hash" ]; then
+    say "installing the benchmark peers into .venv (requirements-peers.txt)"
+    if pip_install requirements-peers.txt; then
+      echo "$peers_hash" > .venv/.requirements-peers.sha256
+    else
+      say "warning: could not install requirements-peers.txt; the PyTorch peer will be skipped"
+    fi
+  fi
 fi
 
 # --- 4. tslab kernelspec ----------------------------------------------------------------------
