@@ -4,6 +4,7 @@ import { registerCharts } from './cli/charts';
 import { registerTrain } from './cli/train';
 import { registerGenerate } from './cli/generate';
 import { registerGradcheck } from './cli/gradcheck';
+import { registerWeather } from './cli/weather';
 
 /**
  * The `lstm-opt` command line (contract in DESIGN.md). Each subcommand lives in its own module under
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerGenerate(program);
   registerGradcheck(program);
+  registerWeather(program);
   return program;
 }
 

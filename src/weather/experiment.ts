@@ -1,0 +1,261 @@
+/**
+ * The weather experiment (`lstm-opt weather`): cells × {tanh, isru} × repeats, written as the original
+ * study's table.
+ *
+ * Files (all rewritten atomically after every finished tanh/isru pair, so an interrupted run leaves
+ * complete CSVs holding every pair measured so far):
+ *   <out>                  Cells,Func,TrainTime,PredictTime,Accuracy,TP,TN,FP,FN — means over repeats
+ *   <out stem>-repeats.csv  one row per run, with its settings (for the spread across repeats)
+ *   <out dir>/baseline.csv  the naive forecast "rain tomorrow = rain today" on each split
+ *
+ * Pairing and order: repeat r of every cell count uses seed `seed + r` for both activations (same
+ * initial weights, same shuffling), and the two runs of a pair follow each other — tanh first on even
+ * repeats, isru first on odd ones — so slow drifts of a shared machine hit both sides alike.
+ *
+ * Resuming: a run already in the repeats file with the same settings (epochs, batch, window, lr, seed,
+ * kernels) is not measured again, and the averaged table is recomputed from every matching row. So an
+ * interrupted sweep continues where it stopped, a quick run after a full one changes nothing (its runs
+ * are a subset), and `fresh` measures everything anew. Rows measured with other settings are dropped.
+ *
+ * Sharding: `shard {index, count}` (1-based, like `--shard 2/3`) runs every count-th cell count,
+ * starting at the index-th; shards on different machines write different files and merge by rows.
+ */
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { readCsv, toCsv } from '../io/csv';
+import { writeFileAtomic } from '../io/atomic';
+import type { Activation } from '../lstm/cell';
+import { defaultKernels, KernelKind } from '../lstm/network';
+import { accuracyPercent, buildDataset, Confusion, loadWeather, naiveBaseline, WeatherDataError, WeatherDataset } from './data';
+import { DEFAULT_WEATHER_TRAIN, runWeather, WeatherRunResult } from './train';
+
+export const WEATHER_COLUMNS = ['Cells', 'Func', 'TrainTime', 'PredictTime', 'Accuracy', 'TP', 'TN', 'FP', 'FN'] as const;
+export const REPEAT_COLUMNS = [
+  'Cells', 'Func', 'Repeat', 'Seed', 'Epochs', 'Batch', 'Window', 'LR', 'Kernels',
+  'TrainTime', 'PredictTime', 'Accuracy', 'TP', 'TN', 'FP', 'FN', 'Loss',
+] as const;
+export const BASELINE_COLUMNS = ['Split', 'Samples', 'Accuracy', 'TP', 'TN', 'FP', 'FN'] as const;
+
+export const DEFAULT_CELLS = [10, 25, 50, 75, 100, 150, 200, 250, 300];
+export const FUNCS: readonly Activation[] = ['tanh', 'isru'];
+
+export interface WeatherProfile {
+  cells: number[];
+  repeats: number;
+  epochs: number;
+  batch: number;
+  lr: number;
+  window: number;
+  /** seed of repeat 0; repeat r uses seed + r */
+  seed: number;
+}
+
+export const FULL_PROFILE: WeatherProfile = {
+  cells: DEFAULT_CELLS, repeats: 5, epochs: DEFAULT_WEATHER_TRAIN.epochs, batch: DEFAULT_WEATHER_TRAIN.batch, lr: DEFAULT_WEATHER_TRAIN.lr, window: 7, seed: 1,
+};
+/** A few seconds: the same training settings on three small nets, two repeats (a subset of the full runs). */
+export const QUICK_PROFILE: WeatherProfile = { ...FULL_PROFILE, cells: [10, 25, 50], repeats: 2 };
+
+export interface Shard {
+  /** 1-based */
+  index: number;
+  count: number;
+}
+
+/** Parses `i/n` (1 ≤ i ≤ n); returns an error message instead of throwing so callers choose the error type. */
+export function parseShard(text: string): Shard | string {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!m) return `--shard must look like i/n (e.g. 2/4), got '${text}'`;
+  const index = Number(m[1]), count = Number(m[2]);
+  if (count < 1 || index < 1 || index > count) return `--shard ${text}: need 1 <= i <= n`;
+  return { index, count };
+}
+
+/** The cell counts of one shard: every count-th, starting at the index-th. */
+export function shardCells(cells: readonly number[], shard?: Shard): number[] {
+  return shard ? cells.filter((_c, k) => k % shard.count === shard.index - 1) : [...cells];
+}
+
+/** Parses `10,25,50`: positive integers, no duplicates; returns an error message on bad input. */
+export function parseCells(text: string): number[] | string {
+  const parts = text.split(',').map((s) => s.trim());
+  const cells: number[] = [];
+  for (const p of parts) {
+    const n = Number(p);
+    if (!/^\d+$/.test(p) || !Number.isSafeInteger(n) || n < 1 || n > 4096) return `--cells must be a comma-separated list of integers in [1, 4096], got '${text}'`;
+    if (cells.includes(n)) return `--cells lists ${n} twice`;
+    cells.push(n);
+  }
+  return cells;
+}
+
+export interface WeatherFiles {
+  out: string;
+  repeats: string;
+  baseline: string;
+}
+
+export function weatherFiles(out: string): WeatherFiles {
+  const ext = extname(out) || '.csv';
+  return { out, repeats: join(dirname(out), `${basename(out, extname(out))}-repeats${ext}`), baseline: join(dirname(out), 'baseline.csv') };
+}
+
+/** One planned run. */
+export interface WeatherRunPlan {
+  cells: number;
+  func: Activation;
+  repeat: number;
+  seed: number;
+}
+
+/** Every run of a profile in execution order (pairs adjacent, alternating which activation goes first). */
+export function planRuns(profile: WeatherProfile, shard?: Shard): WeatherRunPlan[] {
+  const plan: WeatherRunPlan[] = [];
+  for (const cells of shardCells(profile.cells, shard)) {
+    for (let r = 0; r < profile.repeats; r++) {
+      const order = r % 2 === 0 ? FUNCS : [...FUNCS].reverse();
+      for (const func of order) plan.push({ cells, func, repeat: r, seed: profile.seed + r });
+    }
+  }
+  return plan;
+}
+
+type Row = Record<string, string | number>;
+
+function sameSettings(row: Row, p: WeatherProfile, kernels: KernelKind): boolean {
+  return Number(row.Epochs) === p.epochs && Number(row.Batch) === p.batch && Number(row.Window) === p.window &&
+    Number(row.LR) === p.lr && Number(row.Seed) === p.seed + Number(row.Repeat) && row.Kernels === kernels;
+}
+
+const key = (cells: number, func: string, repeat: number): string => `${cells}/${func}/${repeat}`;
+
+/** Rounds for the CSV: enough digits for the quantity, no trailing noise. */
+const fmt = (x: number, digits: number): number => Number(x.toFixed(digits));
+
+function repeatRow(r: WeatherRunResult, plan: WeatherRunPlan, p: WeatherProfile, kernels: KernelKind): Row {
+  return {
+    Cells: r.cells, Func: r.activation, Repeat: plan.repeat, Seed: plan.seed, Epochs: p.epochs, Batch: p.batch, Window: p.window, LR: p.lr, Kernels: kernels,
+    TrainTime: fmt(r.trainTime, 6), PredictTime: fmt(r.predictTime, 7), Accuracy: fmt(r.accuracy, 4), TP: r.TP, TN: r.TN, FP: r.FP, FN: r.FN, Loss: fmt(r.loss, 6),
+  };
+}
+
+/** Means over repeats per (Cells, Func), cells ascending, tanh before isru: the study's table. */
+export function averageRows(rows: readonly Row[]): Row[] {
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    const k = `${r.Cells}/${r.Func}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(r);
+  }
+  const cells = [...new Set(rows.map((r) => Number(r.Cells)))].sort((a, b) => a - b);
+  const out: Row[] = [];
+  for (const c of cells) {
+    for (const f of FUNCS) {
+      const g = groups.get(`${c}/${f}`);
+      if (!g) continue;
+      const mean = (col: string): number => g.reduce((s, r) => s + Number(r[col]), 0) / g.length;
+      out.push({
+        Cells: c, Func: f, TrainTime: fmt(mean('TrainTime'), 6), PredictTime: fmt(mean('PredictTime'), 7), Accuracy: fmt(mean('Accuracy'), 4),
+        TP: fmt(mean('TP'), 2), TN: fmt(mean('TN'), 2), FP: fmt(mean('FP'), 2), FN: fmt(mean('FN'), 2),
+      });
+    }
+  }
+  return out;
+}
+
+export function baselineRows(data: WeatherDataset): Row[] {
+  const row = (split: string, n: number, c: Confusion): Row => ({ Split: split, Samples: n, Accuracy: fmt(accuracyPercent(c), 4), ...c });
+  return [row('train', data.train.count, naiveBaseline(data.train)), row('test', data.test.count, naiveBaseline(data.test))];
+}
+
+export interface WeatherSweepOptions {
+  profile: WeatherProfile;
+  out: string;
+  shard?: Shard;
+  /** measure everything again instead of resuming */
+  fresh?: boolean;
+  kernels?: KernelKind;
+  /** weather CSV (default: vega-datasets seattle-weather.csv) */
+  data?: string;
+}
+
+export interface WeatherSweepHooks {
+  /** before the first run: how many runs will be measured and their relative cost (∝ work) */
+  onPlan?: (todo: WeatherRunPlan[], skipped: number, dropped: number) => void;
+  onRunStart?: (run: WeatherRunPlan) => void;
+  onRunDone?: (run: WeatherRunPlan, result: WeatherRunResult) => void;
+  /** between runs; true stops the sweep (files stay complete) */
+  shouldStop?: () => boolean;
+}
+
+export interface WeatherSweepResult {
+  files: WeatherFiles;
+  measured: number;
+  skipped: number;
+  /** rows of the averaged table written last */
+  table: Row[];
+  baseline: Row[];
+  stopped: boolean;
+}
+
+/** Relative cost of one run (for a progress bar): the products are O(N² + N·D) per step. */
+export function runCost(cells: number): number {
+  return cells * (cells + 16);
+}
+
+/** Reads the repeats file for resuming; a file that is not ours is an error, not something to overwrite. */
+export function readRepeats(path: string): Row[] {
+  if (!existsSync(path)) return [];
+  let rows: Row[];
+  try {
+    rows = readCsv(path) as Row[];
+  } catch (err) {
+    throw new WeatherDataError(`${path}: cannot parse (${(err as Error).message.split('\n')[0]}); move it away or pass --fresh`);
+  }
+  const missing = rows.length > 0 ? REPEAT_COLUMNS.filter((c) => !(c in rows[0])) : [];
+  if (missing.length > 0) throw new WeatherDataError(`${path} is not a weather repeats file (no column ${missing.join(', ')}); move it away or pass --fresh`);
+  return rows;
+}
+
+export async function runWeatherSweep(o: WeatherSweepOptions, hooks: WeatherSweepHooks = {}): Promise<WeatherSweepResult> {
+  const kernels = o.kernels ?? defaultKernels('f64');
+  const files = weatherFiles(o.out);
+  const p = o.profile;
+  const data = buildDataset(o.data ? loadWeather(o.data) : loadWeather(), { window: p.window });
+  const existing = o.fresh ? [] : readRepeats(files.repeats);
+  const kept = existing.filter((r) => sameSettings(r, p, kernels) && FUNCS.includes(r.Func as Activation));
+  const done = new Set(kept.map((r) => key(Number(r.Cells), String(r.Func), Number(r.Repeat))));
+  const plan = planRuns(p, o.shard);
+  const todo = plan.filter((r) => !done.has(key(r.cells, r.func, r.repeat)));
+  hooks.onPlan?.(todo, plan.length - todo.length, existing.length - kept.length);
+  const rows = [...kept];
+  const baseline = baselineRows(data);
+  const write = (): Row[] => {
+    const sorted = [...rows].sort((a, b) => Number(a.Cells) - Number(b.Cells) || Number(a.Repeat) - Number(b.Repeat) || FUNCS.indexOf(a.Func as Activation) - FUNCS.indexOf(b.Func as Activation));
+    const table = averageRows(sorted);
+    writeFileAtomic(files.baseline, toCsv(BASELINE_COLUMNS, baseline));
+    writeFileAtomic(files.repeats, toCsv(REPEAT_COLUMNS, sorted));
+    writeFileAtomic(files.out, toCsv(WEATHER_COLUMNS, table));
+    return table;
+  };
+  let table = write();
+  let measured = 0;
+  let stopped = false;
+  for (let k = 0; k < todo.length; k++) {
+    if (hooks.shouldStop?.()) {
+      stopped = true;
+      break;
+    }
+    const run = todo[k];
+    hooks.onRunStart?.(run);
+    const result = runWeather(data, { cells: run.cells, activation: run.func, seed: run.seed, epochs: p.epochs, batch: p.batch, lr: p.lr, kernels });
+    rows.push(repeatRow(result, run, p, kernels));
+    measured++;
+    hooks.onRunDone?.(run, result);
+    // write after each finished pair (or at the end): a file never holds half a pair
+    const next = todo[k + 1];
+    if (!next || next.cells !== run.cells || next.repeat !== run.repeat) table = write();
+    await new Promise((resolve) => setImmediate(resolve)); // let Ctrl-C be handled between runs
+  }
+  return { files, measured, skipped: plan.length - todo.length, table, baseline, stopped };
+}
