@@ -176,7 +176,8 @@ export class Lstm {
   private readonly cellForward: CellForward;
   private readonly cellBackward: CellBackward;
   private readonly workspaces = new Map<number, Workspace>();
-  private readonly arena: Arena | undefined;
+  /** the shared WebAssembly memory and kernels of 'wasm' networks (parallel/ attaches workers to it) */
+  readonly arena: Arena | undefined;
   private readonly kern: KernelSet;
 
   constructor(config: LstmConfig) {

@@ -13,6 +13,7 @@ import { allocFloat, Float } from './buffers';
 import { crc32 } from './crc32';
 import type { ModelConfig, ModelData, PhaseTimes, TrainingState } from './modelfile';
 import { Lstm, Workspace } from './network';
+import type { PassEngine } from './parallel/engine';
 import { Rng } from './rng';
 
 export type ClipMode = 'element' | 'norm' | 'none';
@@ -59,6 +60,11 @@ export class Trainer {
   smoothLoss: number;
   times: PhaseTimes = zeroTimes();
   private readonly hyper: AdamHyper = { ...DEFAULT_ADAM };
+  /**
+   * Runs forward, backward and Adam instead of the network itself when set (parallel/engine.ts
+   * ParallelEngine, started for this.ws, this.m, this.v); the arithmetic is the same bit for bit.
+   */
+  engine: PassEngine | undefined;
 
   constructor(readonly net: Lstm, readonly vocab: string[], readonly corpus: CorpusIdentity, readonly options: TrainerOptions) {
     const T = options.window;
@@ -88,15 +94,19 @@ export class Trainer {
     const times = this.times;
     const c0 = process.cpuUsage();
     const w0 = process.hrtime.bigint();
-    const loss = net.forward(ws);
+    const engine = this.engine;
+    const loss = engine ? engine.forward(ws) : net.forward(ws);
     const c1 = process.cpuUsage();
     const w1 = process.hrtime.bigint();
     times.forward_cpu += cpuSeconds(c0, c1);
     times.forward_time += Number(w1 - w0) / 1e9;
     if (!Number.isFinite(loss)) return loss;
 
-    net.grads.fill(0);
-    net.backward(ws);
+    if (engine) engine.backwardFresh(ws);
+    else {
+      net.grads.fill(0);
+      net.backward(ws);
+    }
     ws.carryState();
     const c2 = process.cpuUsage();
     const w2 = process.hrtime.bigint();
@@ -107,7 +117,8 @@ export class Trainer {
     if (options.clipMode === 'element') limit = options.clip;
     else if (options.clipMode === 'norm') clipNorm(net.grads, options.clip);
     this.hyper.lr = decayedLr(options.lr, this.iteration, options.lrDecay);
-    net.adamStep(this.m, this.v, this.iteration + 1, this.hyper, limit);
+    if (engine) engine.adamStep(this.m, this.v, this.iteration + 1, this.hyper, limit);
+    else net.adamStep(this.m, this.v, this.iteration + 1, this.hyper, limit);
     const c3 = process.cpuUsage();
     const w3 = process.hrtime.bigint();
     times.adam_cpu += cpuSeconds(c2, c3);

@@ -1,0 +1,107 @@
+/**
+ * The control block shared by the main thread and the workers of one parallel run: a few Int32 words
+ * in a SharedArrayBuffer, synchronised with Atomics — never a message per step.
+ *
+ *   JOB_GEN     incremented by the main thread to start a job (workers Atomics.wait on it)
+ *   JOB         which job: forward, backward, adam, quit
+ *   BAR_COUNT   arrivals at the current barrier
+ *   BAR_GEN     barrier generation (incremented by the last arrival, which releases the others)
+ *   ABORT       0, or 1 + the participant index of a worker that threw (everybody leaves at once)
+ *   WAITERS     participants blocked in Atomics.wait on BAR_GEN (the releaser skips notify when 0)
+ * plus a Float64 area for job arguments (Adam's hyper-parameters) and the per-step loss terms of the
+ * forward pass (summed in step order by the main thread, so the loss is bit-identical to one thread).
+ *
+ * The barrier spins on Atomics.load for a short while before sleeping in Atomics.wait: the recurrent
+ * part of the window needs one barrier per time step, and a sleep/wake round trip (~10–50 µs) there would
+ * cost more than the work between two barriers at small sizes. Sleeping waits use a timeout so that an
+ * abort is always noticed.
+ */
+export const JOB_GEN = 0;
+export const JOB = 1;
+export const BAR_COUNT = 2;
+export const BAR_GEN = 3;
+export const ABORT = 4;
+export const WAITERS = 5;
+export const INT_WORDS = 16;
+
+export const enum Job {
+  Forward = 1,
+  Backward = 2,
+  Adam = 3,
+  Quit = 4,
+}
+
+/** Float64 argument slots (after the Int32 words). */
+export const ARG_T = 0, ARG_LR = 1, ARG_B1 = 2, ARG_B2 = 3, ARG_EPS = 4, ARG_LIMIT = 5, ARG_FRESH = 6;
+export const ARG_WORDS = 8;
+
+/** Atomics.load iterations before sleeping (a few microseconds). */
+export const SPIN = 4000;
+
+export class AbortedError extends Error {
+  constructor(readonly by: number) {
+    super(`aborted by participant ${by}`);
+  }
+}
+
+export interface ControlBlock {
+  sab: SharedArrayBuffer;
+  ctl: Int32Array;
+  args: Float64Array;
+  /** loss term of each time step of the forward pass */
+  loss: Float64Array;
+}
+
+export function createControl(window: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(INT_WORDS * 4 + (ARG_WORDS + window) * 8);
+}
+
+export function controlViews(sab: SharedArrayBuffer, window: number): ControlBlock {
+  return {
+    sab,
+    ctl: new Int32Array(sab, 0, INT_WORDS),
+    args: new Float64Array(sab, INT_WORDS * 4, ARG_WORDS),
+    loss: new Float64Array(sab, INT_WORDS * 4 + ARG_WORDS * 8, window),
+  };
+}
+
+function checkAbort(ctl: Int32Array): void {
+  const a = Atomics.load(ctl, ABORT);
+  if (a !== 0) throw new AbortedError(a - 1);
+}
+
+/** A reusable barrier for `parties` participants over the control block. */
+export function barrier(ctl: Int32Array, parties: number): () => void {
+  return () => {
+    const gen = Atomics.load(ctl, BAR_GEN);
+    if (Atomics.add(ctl, BAR_COUNT, 1) === parties - 1) {
+      Atomics.store(ctl, BAR_COUNT, 0);
+      Atomics.add(ctl, BAR_GEN, 1);
+      if (Atomics.load(ctl, WAITERS) > 0) Atomics.notify(ctl, BAR_GEN);
+      checkAbort(ctl);
+      return;
+    }
+    for (let i = 0; i < SPIN; i++) {
+      if (Atomics.load(ctl, BAR_GEN) !== gen) {
+        checkAbort(ctl);
+        return;
+      }
+    }
+    Atomics.add(ctl, WAITERS, 1);
+    while (Atomics.load(ctl, BAR_GEN) === gen) {
+      Atomics.wait(ctl, BAR_GEN, gen, 100);
+      if (Atomics.load(ctl, ABORT) !== 0) break;
+    }
+    Atomics.sub(ctl, WAITERS, 1);
+    checkAbort(ctl);
+  };
+}
+
+/** Marks the run as aborted by participant `by` and wakes everybody (barrier and job waiters). */
+export function abortAll(ctl: Int32Array, by: number): void {
+  Atomics.compareExchange(ctl, ABORT, 0, by + 1);
+  Atomics.add(ctl, BAR_GEN, 1);
+  Atomics.notify(ctl, BAR_GEN);
+  Atomics.add(ctl, JOB_GEN, 1);
+  Atomics.notify(ctl, JOB_GEN);
+}
