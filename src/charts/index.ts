@@ -4,3 +4,4 @@ export { show, PLOTLY_MIME, ShowOptions } from './show';
 export { saveHtml, savePng, chartsDir, SaveHtmlOptions } from './save';
 export { renderPngs, chromiumAvailable, ChromiumMissingError, PngOptions } from './browser';
 export { figureHtml } from './html';
+export { weatherTimeDifferenceFigure, weatherSavingFigure, weatherAccuracyFigure, weatherConfusionFigure } from './weather';

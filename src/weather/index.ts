@@ -5,3 +5,4 @@ export * from './train';
 export * from './gradcheck';
 export * from './experiment';
 export * from './stats';
+export * from './results';

@@ -70,3 +70,27 @@ export function pairedDifferences(rows: readonly Row[], metric: string): PairedD
   }
   return out;
 }
+
+export interface GroupSummary {
+  cells: number;
+  func: string;
+  n: number;
+  mean: number;
+  /** sample standard deviation across repeats (0 with one repeat) */
+  std: number;
+  values: number[];
+}
+
+/** Mean and spread of `metric` per (cells, func) over per-repeat rows; cells ascending, tanh before isru. */
+export function summarise(rows: readonly Row[], metric: string): GroupSummary[] {
+  const groups = new Map<string, { cells: number; func: string; values: number[] }>();
+  for (const r of rows) {
+    const k = `${r.Cells}/${r.Func}`;
+    if (!groups.has(k)) groups.set(k, { cells: Number(r.Cells), func: String(r.Func), values: [] });
+    groups.get(k)!.values.push(Number(r[metric]));
+  }
+  const order = (f: string): number => (f === 'tanh' ? 0 : f === 'isru' ? 1 : 2);
+  return [...groups.values()]
+    .sort((a, b) => a.cells - b.cells || order(a.func) - order(b.func))
+    .map((g) => ({ ...g, n: g.values.length, mean: Number(mean(g.values)), std: g.values.length > 1 ? Number(std(g.values)) : 0 }));
+}
