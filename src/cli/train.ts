@@ -29,7 +29,16 @@ import { Lstm } from '../lstm/network';
 import type { Precision } from '../lstm/buffers';
 import { PROGRESS_COLUMNS, ProgressRow, runTraining } from '../lstm/train';
 import { ClipMode, corpusIdentity, DEFAULT_TRAINER, Trainer } from '../lstm/trainer';
+import { AUTO_MIN_NEURONS, chooseThreads, parseThreads, ThreadsSpec } from '../lstm/parallel/auto';
+import { ParallelEngine, ParallelWorkerError } from '../lstm/parallel/engine';
+import type { MtStrategy } from '../lstm/parallel/partition';
 import { finiteNumber, positiveInt, UserError } from './errors';
+
+function threadsFlag(value: string): ThreadsSpec {
+  const t = parseThreads(value);
+  if (t === undefined) throw new UserError(`--threads must be a positive integer or 'auto', got '${value}'`);
+  return t;
+}
 
 interface TrainFlags {
   corpus?: string;
@@ -43,7 +52,8 @@ interface TrainFlags {
   clip: number;
   clipMode: ClipMode;
   window: number;
-  threads: number;
+  threads: ThreadsSpec;
+  mtStrategy: MtStrategy;
   precision: Precision;
   seed: number;
   progress?: string;
@@ -80,7 +90,8 @@ export function registerTrain(program: Command): void {
     .option('--clip <x>', 'gradient clipping limit', finiteNumber('--clip', { positive: true }), DEFAULT_TRAINER.clip)
     .addOption(new Option('--clip-mode <mode>', 'element-wise clamp to ±clip, L2-norm clipping, or none').choices(['element', 'norm', 'none']).default('element'))
     .option('--window <n>', 'characters per truncated-BPTT window', positiveInt('--window'), DEFAULT_TRAINER.window)
-    .option('--threads <n>', 'worker threads (only 1 until the multithreading issue lands)', positiveInt('--threads'), 1)
+    .option('--threads <n|auto>', `threads for forward, backward and Adam, the main thread included (1 = single-threaded engine; auto = all cores from ${AUTO_MIN_NEURONS} neurons per layer, else 1)`, threadsFlag, 1 as ThreadsSpec)
+    .addOption(new Option('--mt-strategy <s>', 'how threads share a layer: rows = gate-matrix and output rows split evenly over the threads; gates = the original study\'s five-way split (f, i, g, o, output projection; always 5 threads)').choices(['rows', 'gates']).default('rows'))
     .addOption(new Option('--precision <p>', 'storage precision').choices(['f64', 'f32']).default('f64'))
     .option('--seed <s>', 'initialisation and sampling seed', nonNegativeInt('--seed'), 1)
     .option('--progress <file>', 'progress CSV (default progress.csv, or DIR/progress.csv with --save DIR)')
@@ -100,7 +111,6 @@ const RESUME_FIXED = ['layers', 'neurons', 'activation', 'precision', 'window', 
 
 async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   // ---------------------------------------------------------------- validate everything first
-  if (flags.threads !== 1) throw new UserError(`--threads ${flags.threads} is not supported yet: training is single-threaded until the multithreading issue lands (use --threads 1)`);
   if (flags.storeEvery !== undefined && flags.save === undefined) throw new UserError('--store-every needs --save DIR (where the checkpoint goes)');
   if (flags.lrDecay < 0) throw new UserError(`--lr-decay must be >= 0, got ${flags.lrDecay}`);
   if (flags.save !== undefined && existsSync(flags.save) && !statSync(flags.save).isDirectory()) throw new UserError(`--save must be a folder, but ${flags.save} is a file`);
@@ -139,6 +149,8 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
       window: flags.window, lr: flags.lr, lrDecay: flags.lrDecay, clip: flags.clip, clipMode: flags.clipMode, seed: flags.seed,
     });
   }
+  const choice = chooseThreads(flags.threads, trainer.net, flags.mtStrategy);
+  if (choice.threads > 1 && !trainer.net.arena) throw new UserError(`--threads ${choice.threads}: multi-threaded training needs the WebAssembly kernels (unset LSTM_OPT_KERNELS=js)`);
   const epochs = flags.epochs ?? (flags.iterations === undefined ? 1 : undefined);
   const target = { iterations: flags.iterations, epochs };
   const progressPath = flags.progress ?? (flags.save ? join(flags.save, 'progress.csv') : 'progress.csv');
@@ -155,7 +167,8 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
 
   // ---------------------------------------------------------------- run
   const c = trainer.net.config;
-  const label = `${c.layers}x${c.neurons} ${c.activation} ${c.precision}`;
+  const threadsLabel = choice.threads > 1 ? ` ${flags.mtStrategy === 'gates' ? 5 : choice.threads} threads (${flags.mtStrategy})` : '';
+  const label = `${c.layers}x${c.neurons} ${c.activation} ${c.precision}${threadsLabel}`;
   const quiet = !!flags.quiet;
   const tty = !!process.stderr.isTTY && !quiet;
   const sampleEvery = quiet ? 0 : flags.sampleEvery ?? (tty ? 1000 : 0);
@@ -175,10 +188,15 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   bar?.start(total, trainer.iteration, { loss: trainer.smoothLoss.toFixed(4), rate: '-' });
   const t0 = Date.now();
   let result;
+  let engine: ParallelEngine | undefined;
   try {
+    if (choice.threads > 1) {
+      engine = await ParallelEngine.start(trainer.net, trainer.ws, trainer.m, trainer.v, { threads: choice.threads, strategy: flags.mtStrategy });
+      trainer.engine = engine;
+    }
     result = await runTraining(
       trainer,
-      { ...target, progressEvery: flags.progressEvery, sampleEvery, storeEvery: flags.storeEvery ?? 0 },
+      { ...target, progressEvery: flags.progressEvery, sampleEvery, storeEvery: flags.storeEvery ?? 0, threadsType: engine ? 'Multi-threaded' : 'Single-threaded' },
       {
         onRow: (row) => {
           rows.push(row);
@@ -201,9 +219,16 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
         shouldStop: () => stop,
       },
     );
+  } catch (err) {
+    if (!(err instanceof ParallelWorkerError)) throw err;
+    bar?.stop();
+    process.stderr.write(`lstm-opt: ${err.message} (at iteration ${trainer.iteration}; nothing more was written)\n`);
+    return 1;
   } finally {
     bar?.stop();
     process.removeListener('SIGINT', onSigint);
+    trainer.engine = undefined;
+    await engine?.close();
   }
   const out = process.stdout;
   if (result.reason === 'diverged') {

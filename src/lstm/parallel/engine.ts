@@ -49,6 +49,7 @@ export class ParallelWorkerError extends Error {}
 
 export class ParallelEngine implements PassEngine {
   private closed = false;
+  private closing: Promise<void> | undefined;
   private failure: Error | undefined;
   private readonly cx: PassContext;
   private readonly cb: ControlBlock;
@@ -121,8 +122,9 @@ export class ParallelEngine implements PassEngine {
     return new ParallelEngine(net, ws, options, part.parties, workers, ports, control, m, v);
   }
 
-  get threadIds(): number[] {
-    return this.workers.map((w) => w.threadId);
+  /** Workers still running (0 after close). */
+  get liveWorkers(): number {
+    return this.workers.filter((w) => w.threadId >= 0).length;
   }
 
   private run(job: Job, share: () => void): void {
@@ -197,21 +199,26 @@ export class ParallelEngine implements PassEngine {
   }
 
   /** Stops the workers (they leave their wait loop; any still running after 1 s is terminated). */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    this.closing ??= this.stopWorkers();
+    return this.closing;
+  }
+
+  private async stopWorkers(): Promise<void> {
     this.closed = true;
     const ctl = this.cb.ctl;
     Atomics.store(ctl, JOB, Job.Quit);
     Atomics.add(ctl, JOB_GEN, 1);
     Atomics.notify(ctl, JOB_GEN);
+    // keep the event loop alive until every worker is gone (they are unref'd while the run goes on)
     await Promise.all(this.workers.map((w) => new Promise<void>((resolve) => {
+      if (w.threadId < 0) return resolve(); // already gone
+      w.ref();
       const timer = setTimeout(() => void w.terminate().then(() => resolve()), 1000);
-      timer.unref();
       w.once('exit', () => {
         clearTimeout(timer);
         resolve();
       });
-      if (w.threadId < 0) resolve(); // already gone
     })));
     for (const port of this.ports) port.close();
   }
