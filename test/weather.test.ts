@@ -14,6 +14,9 @@ import { weatherGradientCheck } from '../src/weather/gradcheck';
 import { WeatherNet } from '../src/weather/model';
 import { runWeather } from '../src/weather/train';
 import { pairedDifferences } from '../src/weather/stats';
+import { loadWeatherResults } from '../src/weather/results';
+import { colors } from '../src/charts/colors';
+import { weatherAccuracyFigure, weatherConfusionFigure, weatherSavingFigure, weatherTimeDifferenceFigure } from '../src/charts/weather';
 import { runCli } from './helpers/cli';
 
 const days = loadWeather();
@@ -219,6 +222,53 @@ test('lstm-opt weather: bad input gets one line on stderr, a non-zero exit and n
     assert.deepEqual(readdirSync(dir).sort(), ['bad.csv', 'folder']);
     assert.ok(!existsSync(out));
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('weather figures: one category per cell count, CI error bars from the paired differences, study colors, baseline line', () => {
+  const rows = [10, 25].flatMap((c) => [0, 1, 2].flatMap((r) => [
+    { Cells: c, Func: 'tanh', Repeat: r, TrainTime: 1 + c / 100 + r / 10, PredictTime: 0.01, Accuracy: 70 + r, TP: 80, TN: 180, FP: 40, FN: 65 },
+    { Cells: c, Func: 'isru', Repeat: r, TrainTime: 0.8 + c / 100, PredictTime: 0.008, Accuracy: 71, TP: 81, TN: 179, FP: 41, FN: 64 },
+  ]));
+  const train = pairedDifferences(rows, 'TrainTime');
+  const fig = weatherTimeDifferenceFigure(train, pairedDifferences(rows, 'PredictTime'));
+  const bars = fig.data.filter((t) => t.type === 'bar');
+  assert.equal(bars.length, 2);
+  assert.deepEqual(bars[0].x, ['10', '25']);
+  assert.ok(Math.abs((bars[0].y as number[])[0] - 1000 * train[0].mean) < 1e-9);
+  const err = bars[0].error_y as { array: number[]; arrayminus: number[] };
+  assert.ok(Math.abs(err.array[0] - 1000 * (train[0].high - train[0].mean)) < 1e-9);
+  assert.equal((bars[0].marker as { color: string }).color, colors.isru);
+  const acc = weatherAccuracyFigure(rows, 70.41);
+  const tanh = acc.data.find((t) => t.name?.startsWith('tanh'))!;
+  assert.equal((tanh.line as { color: string }).color, colors.tanh);
+  assert.deepEqual(tanh.y, [71, 71]);
+  assert.deepEqual(acc.data.find((t) => t.name?.startsWith('naive'))!.y, [70.41, 70.41]);
+  const conf = weatherConfusionFigure(rows, { TP: 90, TN: 167, FP: 54, FN: 54 });
+  assert.equal(conf.data.length, 4 * 3);
+  const saving = weatherSavingFigure(train, train);
+  assert.ok(Math.abs((saving.data[0].y as number[])[1] - train[1].savingPercent) < 1e-12);
+  for (const f of [fig, acc, conf, saving]) assert.doesNotThrow(() => JSON.stringify(f));
+});
+
+test('weather results loader: prints the producing command when nothing is there, falls back to another machine', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-weather-res-'));
+  const log = console.log;
+  const printed: string[] = [];
+  console.log = (...a: unknown[]) => void printed.push(a.join(' '));
+  try {
+    assert.equal(loadWeatherResults('this-machine', dir), undefined);
+    assert.match(printed.join('\n'), /run `node bin\/lstm-opt\.js weather`/);
+    const r = runCli(['weather', '--cells', '10', '--repeats', '1', '--epochs', '1', '--out', join(dir, 'lstm-other-machine.csv'), '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    const res = loadWeatherResults('this-machine', dir);
+    assert.ok(res);
+    assert.equal(res.machine, 'other-machine');
+    assert.equal(res.local, false);
+    assert.equal(res.repeats.length, 2);
+  } finally {
+    console.log = log;
     rmSync(dir, { recursive: true, force: true });
   }
 });

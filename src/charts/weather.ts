@@ -57,11 +57,14 @@ export function weatherTimeDifferenceFigure(train: PairedDifference[], predict: 
   };
 }
 
-/** Relative saving 100·(tanh − ISRU)/tanh of training and prediction time, with 95% CIs. */
-export function weatherSavingFigure(train: PairedDifference[], predict: PairedDifference[]): Figure {
-  const trace = (d: PairedDifference[], name: string, color: string, dash: string): Trace => ({
+/**
+ * Relative saving 100·(tanh − ISRU)/tanh of training and prediction time (wall clock), with 95% CIs; with
+ * `cpu`, the same from process CPU time (open markers, dashed), which other processes disturb less.
+ */
+export function weatherSavingFigure(train: PairedDifference[], predict: PairedDifference[], cpu?: { train: PairedDifference[]; predict: PairedDifference[] }): Figure {
+  const trace = (d: PairedDifference[], name: string, color: string, dash: string, open = false): Trace => ({
     type: 'scatter', mode: 'lines+markers', name, x: d.map((p) => cat(p.cells)), y: d.map((p) => p.savingPercent),
-    line: { color, dash }, marker: { color, size: 8 },
+    line: { color, dash: open ? 'dash' : dash }, marker: { color, size: 8, symbol: open ? 'circle-open' : 'circle' },
     error_y: {
       type: 'data', symmetric: false, color,
       array: d.map((p) => (Number.isFinite(p.high) ? (100 * (p.high - p.mean)) / p.tanhMean : 0)),
@@ -70,7 +73,10 @@ export function weatherSavingFigure(train: PairedDifference[], predict: PairedDi
     hovertemplate: `${name}: %{y:.1f}%<extra>%{x} cells</extra>`,
   });
   return {
-    data: [trace(train, 'training', colors.isru, 'solid'), trace(predict, 'prediction', colors.isruSigmoid, 'dot')],
+    data: [
+      trace(train, 'training (wall clock)', colors.isru, 'solid'), trace(predict, 'prediction (wall clock)', colors.isruSigmoid, 'dot'),
+      ...(cpu ? [trace(cpu.train, 'training (CPU time)', colors.isru, 'dash', true), trace(cpu.predict, 'prediction (CPU time)', colors.isruSigmoid, 'dash', true)] : []),
+    ],
     layout: {
       title: { text: 'Weather predictor: ISRU time saving over tanh (95% CI over repeats)' },
       meta: { id: 'saving' },

@@ -5,7 +5,8 @@
  * Files (all rewritten atomically after every finished tanh/isru pair, so an interrupted run leaves
  * complete CSVs holding every pair measured so far):
  *   <out>                  Cells,Func,TrainTime,PredictTime,Accuracy,TP,TN,FP,FN — means over repeats
- *   <out stem>-repeats.csv  one row per run, with its settings (for the spread across repeats)
+ *   <out stem>-repeats.csv  one row per run, with its settings (for the spread across repeats) and the
+ *                           process CPU time beside the wall clock (TrainCpu, PredictCpu)
  *   <out dir>/baseline.csv  the naive forecast "rain tomorrow = rain today" on each split
  *
  * Pairing and order: repeat r of every cell count uses seed `seed + r` for both activations (same
@@ -32,7 +33,7 @@ import { DEFAULT_WEATHER_TRAIN, runWeather, WeatherRunResult } from './train';
 export const WEATHER_COLUMNS = ['Cells', 'Func', 'TrainTime', 'PredictTime', 'Accuracy', 'TP', 'TN', 'FP', 'FN'] as const;
 export const REPEAT_COLUMNS = [
   'Cells', 'Func', 'Repeat', 'Seed', 'Epochs', 'Batch', 'Window', 'LR', 'Kernels',
-  'TrainTime', 'PredictTime', 'Accuracy', 'TP', 'TN', 'FP', 'FN', 'Loss',
+  'TrainTime', 'PredictTime', 'Accuracy', 'TP', 'TN', 'FP', 'FN', 'Loss', 'TrainCpu', 'PredictCpu',
 ] as const;
 export const BASELINE_COLUMNS = ['Split', 'Samples', 'Accuracy', 'TP', 'TN', 'FP', 'FN'] as const;
 
@@ -136,6 +137,7 @@ function repeatRow(r: WeatherRunResult, plan: WeatherRunPlan, p: WeatherProfile,
   return {
     Cells: r.cells, Func: r.activation, Repeat: plan.repeat, Seed: plan.seed, Epochs: p.epochs, Batch: p.batch, Window: p.window, LR: p.lr, Kernels: kernels,
     TrainTime: fmt(r.trainTime, 6), PredictTime: fmt(r.predictTime, 7), Accuracy: fmt(r.accuracy, 4), TP: r.TP, TN: r.TN, FP: r.FP, FN: r.FN, Loss: fmt(r.loss, 6),
+    TrainCpu: fmt(r.trainCpu, 6), PredictCpu: fmt(r.predictCpu, 6),
   };
 }
 

@@ -100,8 +100,12 @@ export interface WeatherRunResult extends Confusion {
   cells: number;
   activation: Activation;
   seed: number;
+  /** wall clock, seconds */
   trainTime: number;
   predictTime: number;
+  /** process CPU time (user + system), seconds: less sensitive than the wall clock to other processes on a shared machine */
+  trainCpu: number;
+  predictCpu: number;
   /** percent of test samples classified correctly */
   accuracy: number;
   /** mean training loss of the last epoch */
@@ -115,16 +119,20 @@ export function runWeather(data: WeatherDataset, o: WeatherRunOptions): WeatherR
   const ws = new WeatherWorkspace(net, t.batch);
   const probs = new Float64Array(data.test.count);
   const predicted = new Uint8Array(data.test.count);
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const losses = trainWeather(net, ws, data.train, t);
   const t1 = process.hrtime.bigint();
+  const c1 = process.cpuUsage();
   predictWeather(ws, data.test, probs);
   const t2 = process.hrtime.bigint();
+  const c2 = process.cpuUsage();
+  const cpu = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage): number => (b.user - a.user + b.system - a.system) / 1e6;
   for (let k = 0; k < probs.length; k++) predicted[k] = probs[k] > 0.5 ? 1 : 0;
   const c = confusion(predicted, data.test.y);
   return {
     cells: o.cells, activation: o.activation, seed: o.seed,
-    trainTime: Number(t1 - t0) / 1e9, predictTime: Number(t2 - t1) / 1e9,
+    trainTime: Number(t1 - t0) / 1e9, predictTime: Number(t2 - t1) / 1e9, trainCpu: cpu(c0, c1), predictCpu: cpu(c1, c2),
     accuracy: accuracyPercent(c), loss: losses[losses.length - 1], ...c,
   };
 }
