@@ -35,8 +35,24 @@ export const enum Job {
 export const ARG_T = 0, ARG_LR = 1, ARG_B1 = 2, ARG_B2 = 3, ARG_EPS = 4, ARG_LIMIT = 5, ARG_FRESH = 6;
 export const ARG_WORDS = 8;
 
-/** Atomics.load iterations before sleeping (a few microseconds). */
-export const SPIN = 4000;
+/**
+ * Spinning before sleeping, adaptively (like an adaptive mutex): each participant starts with
+ * SPIN_MAX Atomics.load iterations (~100–200 µs; a futex wake-up in a VM costs tens of µs, more than a
+ * time step of work), doubles its budget when the wait ended while spinning and halves it when it had
+ * to sleep. On an idle machine the barrier then stays a spin; when other processes occupy the cores,
+ * a spinning thread would steal the time slice of the very thread it waits for, and the budget shrinks
+ * towards SPIN_MIN. LSTM_OPT_MT_SPIN overrides SPIN_MAX (0 = always sleep).
+ */
+export const SPIN_MAX = envInt('LSTM_OPT_MT_SPIN', 50000);
+export const SPIN_MIN = Math.min(SPIN_MAX, 256);
+/** Spin of the workers waiting for the next job (jobs follow each other closely within an iteration). */
+export const SPIN = SPIN_MAX;
+
+function envInt(name: string, dflt: number): number {
+  const v = process.env[name];
+  const n = Number(v);
+  return v !== undefined && v.trim() !== '' && Number.isInteger(n) && n >= 0 ? n : dflt;
+}
 
 export class AbortedError extends Error {
   constructor(readonly by: number) {
@@ -70,8 +86,9 @@ function checkAbort(ctl: Int32Array): void {
   if (a !== 0) throw new AbortedError(a - 1);
 }
 
-/** A reusable barrier for `parties` participants over the control block. */
+/** A reusable barrier for `parties` participants over the control block (one closure per participant). */
 export function barrier(ctl: Int32Array, parties: number): () => void {
+  let budget = SPIN_MAX;
   return () => {
     const gen = Atomics.load(ctl, BAR_GEN);
     if (Atomics.add(ctl, BAR_COUNT, 1) === parties - 1) {
@@ -81,12 +98,14 @@ export function barrier(ctl: Int32Array, parties: number): () => void {
       checkAbort(ctl);
       return;
     }
-    for (let i = 0; i < SPIN; i++) {
+    for (let i = 0; i < budget; i++) {
       if (Atomics.load(ctl, BAR_GEN) !== gen) {
+        if (budget < SPIN_MAX) budget = Math.min(SPIN_MAX, budget * 2);
         checkAbort(ctl);
         return;
       }
     }
+    budget = Math.max(SPIN_MIN, budget >> 1);
     Atomics.add(ctl, WAITERS, 1);
     while (Atomics.load(ctl, BAR_GEN) === gen) {
       Atomics.wait(ctl, BAR_GEN, gen, 100);

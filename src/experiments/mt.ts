@@ -1,0 +1,180 @@
+/**
+ * The single- vs multi-thread sweep (issue 5): for every configuration (layers x neurons, tanh, window
+ * 100, f64, SOTU) the same fixed number of iterations once with the single-thread engine and once with
+ * the parallel engine (rows strategy, one thread per core), back to back so that both see the same
+ * machine load. Output (DESIGN.md): results/mt/<machine>/progress-st.csv and progress-mt.csv, progress
+ * columns, all configurations in each file.
+ *
+ * Each (configuration, mode) first goes to its own complete file, parts/<L>x<N>-<st|mt>.csv (written
+ * atomically), so an interrupted sweep resumes where it stopped and shards (--shard i/n: every n-th
+ * configuration, i = 1..n) run anywhere; the two merged files are rebuilt from all parts after every
+ * configuration, in configuration order.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { machineSlug } from '../bench/machine';
+import { Corpus, loadCorpus } from '../data/corpus';
+import { writeFileAtomic } from '../io/atomic';
+import { toCsv } from '../io/csv';
+import { resultsPath } from '../io/paths';
+import { Lstm } from '../lstm/network';
+import { PROGRESS_COLUMNS, ProgressRow, runTraining } from '../lstm/train';
+import { corpusIdentity, Trainer } from '../lstm/trainer';
+import { cores } from '../lstm/parallel/auto';
+import { ParallelEngine } from '../lstm/parallel/engine';
+import type { MtStrategy } from '../lstm/parallel/partition';
+
+export interface MtConfig {
+  layers: number;
+  neurons: number;
+}
+
+export interface MtProfile {
+  configs: MtConfig[];
+  iterations: number;
+  progressEvery: number;
+  window: number;
+}
+
+const grid = (layers: number[], neurons: number[]): MtConfig[] => layers.flatMap((l) => neurons.map((n) => ({ layers: l, neurons: n })));
+
+/**
+ * full: layers 1–4 x neurons {16, 32, 64, 128, 256, 400, 512}, 300 iterations each (the original used
+ * 1000: `--iterations 1000` where the sweep command offers it; 300 keeps the full run near half an hour on
+ * 2 cores while every per-phase time is already a sum over 300 windows). quick: three configurations
+ * that straddle the crossover, 20 iterations, well under a minute.
+ */
+export function mtProfile(quick: boolean): MtProfile {
+  return quick
+    ? { configs: [{ layers: 1, neurons: 16 }, { layers: 1, neurons: 64 }, { layers: 2, neurons: 128 }], iterations: 20, progressEvery: 5, window: 100 }
+    : { configs: grid([1, 2, 3, 4], [16, 32, 64, 128, 256, 400, 512]), iterations: 300, progressEvery: 25, window: 100 };
+}
+
+export type MtMode = 'st' | 'mt';
+
+export function partName(c: MtConfig, mode: MtMode): string {
+  return `${c.layers}x${c.neurons}-${mode}.csv`;
+}
+
+export interface MtRunOptions {
+  iterations: number;
+  progressEvery: number;
+  window: number;
+  threads: number;
+  strategy: MtStrategy;
+  /** called after every iteration (progress bar) */
+  onIteration?: () => void;
+}
+
+/** Trains one configuration in one mode and returns its progress rows. */
+export async function runMtConfig(corpus: Corpus, c: MtConfig, mode: MtMode, o: MtRunOptions): Promise<ProgressRow[]> {
+  const identity = corpusIdentity(corpus.source, corpus.ids);
+  const net = new Lstm({ vocabSize: corpus.vocab.length, layers: c.layers, neurons: c.neurons, activation: 'tanh', precision: 'f64', seed: 1 });
+  const trainer = new Trainer(net, corpus.vocab, identity, { window: o.window, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 });
+  const rows: ProgressRow[] = [];
+  let engine: ParallelEngine | undefined;
+  try {
+    if (mode === 'mt') {
+      engine = await ParallelEngine.start(net, trainer.ws, trainer.m, trainer.v, { threads: o.threads, strategy: o.strategy });
+      trainer.engine = engine;
+    }
+    await runTraining(
+      trainer,
+      { iterations: o.iterations, progressEvery: o.progressEvery, sampleEvery: 0, storeEvery: 0, threadsType: mode === 'mt' ? 'Multi-threaded' : 'Single-threaded' },
+      { onRow: (r) => rows.push(r), onIteration: o.onIteration },
+    );
+  } finally {
+    await engine?.close();
+  }
+  return rows;
+}
+
+export function formatProgressRow(r: ProgressRow): Record<string, string | number> {
+  return {
+    func: r.func, type: r.type, layers: r.layers, neurons: r.neurons, iteration: r.iteration, epoch: r.epoch, loss: r.loss.toFixed(6),
+    forward_cpu: r.forward_cpu.toFixed(6), forward_time: r.forward_time.toFixed(6),
+    back_cpu: r.back_cpu.toFixed(6), back_time: r.back_time.toFixed(6),
+    adam_cpu: r.adam_cpu.toFixed(6), adam_time: r.adam_time.toFixed(6),
+  };
+}
+
+/** Rebuilds progress-st.csv and progress-mt.csv from the parts present, in profile order. */
+export function mergeMtParts(dir: string, configs: MtConfig[]): void {
+  const partsDir = join(dir, 'parts');
+  if (!existsSync(partsDir)) return;
+  const present = new Set(readdirSync(partsDir));
+  // configurations of the profile first, then any other part (e.g. from another profile's shard)
+  const extra = [...present].map((f) => /^(\d+)x(\d+)-(st|mt)\.csv$/.exec(f)).filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ layers: Number(m[1]), neurons: Number(m[2]) }))
+    .filter((c) => !configs.some((k) => k.layers === c.layers && k.neurons === c.neurons))
+    .sort((a, b) => a.layers - b.layers || a.neurons - b.neurons);
+  const order = [...configs, ...extra.filter((c, i) => extra.findIndex((k) => k.layers === c.layers && k.neurons === c.neurons) === i)];
+  for (const mode of ['st', 'mt'] as MtMode[]) {
+    let body = PROGRESS_COLUMNS.join(',') + '\n';
+    let any = false;
+    for (const c of order) {
+      const f = partName(c, mode);
+      if (!present.has(f)) continue;
+      const lines = readFileSync(join(partsDir, f), 'utf8').trim().split('\n').slice(1);
+      if (lines.length) body += lines.join('\n') + '\n';
+      any = true;
+    }
+    if (any) writeFileAtomic(join(dir, `progress-${mode}.csv`), body);
+  }
+}
+
+export interface MtSweepOptions {
+  quick: boolean;
+  /** 1-based shard index and count: run configurations k with k % count == index - 1 */
+  shard?: { index: number; count: number };
+  out?: string;
+  iterations?: number;
+  threads?: number;
+  strategy?: MtStrategy;
+  quiet?: boolean;
+  /** corpus file (default SOTU) */
+  corpus?: string;
+}
+
+/** Runs (the selected shard of) the sweep; returns the output folder. */
+export async function runMtSweep(o: MtSweepOptions): Promise<string> {
+  const profile = mtProfile(o.quick);
+  const dir = o.out ?? resultsPath('mt', machineSlug());
+  const partsDir = join(dir, 'parts');
+  const configs = profile.configs.filter((_, k) => !o.shard || k % o.shard.count === o.shard.index - 1);
+  const iterations = o.iterations ?? profile.iterations;
+  const todo = configs.filter((c) => !(existsSync(join(partsDir, partName(c, 'st'))) && existsSync(join(partsDir, partName(c, 'mt')))));
+  const corpus = loadCorpus(o.corpus);
+  const threads = o.threads ?? Math.max(2, cores());
+  const tty = !!process.stderr.isTTY && !o.quiet;
+  const bar = tty ? new SingleBar({ stream: process.stderr, format: 'sweep mt | {bar} | {value}/{total} iterations | {config} | ETA {eta_formatted}', etaBuffer: 500, hideCursor: true }) : undefined;
+  bar?.start(todo.length * 2 * iterations, 0, { config: '' });
+  try {
+    for (const c of todo) {
+      for (const mode of ['st', 'mt'] as MtMode[]) {
+        const file = join(partsDir, partName(c, mode));
+        if (existsSync(file)) {
+          bar?.increment(iterations);
+          continue;
+        }
+        bar?.update({ config: `${c.layers}x${c.neurons} ${mode}` });
+        const rows = await runMtConfig(corpus, c, mode, {
+          iterations, progressEvery: Math.min(profile.progressEvery, iterations), window: profile.window, threads, strategy: o.strategy ?? 'rows',
+          onIteration: () => bar?.increment(1),
+        });
+        writeFileAtomic(file, toCsv(PROGRESS_COLUMNS, rows.map(formatProgressRow)));
+        if (!tty && !o.quiet) {
+          const last = rows[rows.length - 1];
+          const wall = last.forward_time + last.back_time + last.adam_time;
+          process.stderr.write(`sweep mt: ${c.layers}x${c.neurons} ${mode}: ${iterations} iterations, ${(1000 * wall / iterations).toFixed(2)} ms/iteration\n`);
+        }
+      }
+      mergeMtParts(dir, profile.configs);
+    }
+  } finally {
+    bar?.stop();
+  }
+  mergeMtParts(dir, profile.configs);
+  return dir;
+}
