@@ -12,6 +12,13 @@
  * Per configuration: warm-up iterations, then timed iterations until both a minimum count and a
  * minimum time are reached; the reported numbers are medians over the timed iterations.
  * Output: one JSON line per (config, activation, precision) on stdout; progress on stderr.
+ *
+ * Multi-threaded rows (issue 5; f64, tanh; skip with --no-mt): 2x256 with the rows strategy (one thread
+ * per core) and the gates strategy (5 threads), and 1x16 with --threads auto. Each is measured
+ * INTERLEAVED with a single-thread trainer of the same configuration — a few iterations of one, then of
+ * the other, repeated — so both see the same machine load; the row's st_ms is that interleaved
+ * single-thread median and mt_speedup = st_ms / ms_per_iter. Engine names: lstm-opt-mt-rows,
+ * lstm-opt-mt-gates, lstm-opt-mt-auto.
  */
 import { spawnSync } from 'node:child_process';
 import { loadCorpus } from '../src/data/corpus';
@@ -20,13 +27,16 @@ import { corpusIdentity, Trainer } from '../src/lstm/trainer';
 import { iterationFlops } from '../src/lstm/flops';
 import type { Activation } from '../src/lstm/cell';
 import type { Precision } from '../src/lstm/buffers';
+import { chooseThreads, cores } from '../src/lstm/parallel/auto';
+import { ParallelEngine } from '../src/lstm/parallel/engine';
+import type { MtStrategy } from '../src/lstm/parallel/partition';
 
 export const BENCH_CONFIGS = ['1x128', '2x100', '3x68', '4x128', '2x256'];
 export const QUICK_CONFIGS = ['1x128', '2x100'];
 export const WINDOW = 100;
 
 export interface EngineRow {
-  engine: 'lstm-opt';
+  engine: string;
   layers: number;
   neurons: number;
   activation: Activation;
@@ -42,7 +52,13 @@ export interface EngineRow {
   threads: number;
   kernels: string;
   version: string;
+  /** multi-threaded rows: the interleaved single-thread median and st_ms / ms_per_iter */
+  st_ms?: number;
+  mt_speedup?: number;
 }
+
+/** The multi-threaded benchmark cases: config, strategy or 'auto'. */
+export const MT_CASES: [string, MtStrategy | 'auto'][] = [['2x256', 'rows'], ['2x256', 'gates'], ['1x16', 'auto']];
 
 function median(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b);
@@ -86,6 +102,65 @@ function measure(layers: number, neurons: number, activation: Activation, precis
   };
 }
 
+/**
+ * Multi-threaded vs single-thread on one configuration, interleaved in rounds of a few iterations (see
+ * the header). 'auto' picks threads as `lstm-opt train --threads auto` does (1 below the size threshold,
+ * and then the row measures the single-thread engine against itself).
+ */
+async function measureMt(config: string, mode: MtStrategy | 'auto', quick: boolean, corpusId: ReturnType<typeof corpusIdentity>, vocab: string[]): Promise<EngineRow> {
+  const [layers, neurons] = parseConfig(config);
+  const make = (): Trainer => new Trainer(
+    new Lstm({ vocabSize: vocab.length, layers, neurons, activation: 'tanh', precision: 'f64', seed: 1 }), vocab, corpusId,
+    { window: WINDOW, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 },
+  );
+  const st = make();
+  const mt = make();
+  const strategy: MtStrategy = mode === 'auto' ? 'rows' : mode;
+  const threads = mode === 'auto' ? chooseThreads('auto', mt.net).threads : mode === 'gates' ? 5 : Math.max(2, cores());
+  const engine = threads > 1 ? await ParallelEngine.start(mt.net, mt.ws, mt.m, mt.v, { threads, strategy }) : undefined;
+  mt.engine = engine;
+  try {
+    const one = (t: Trainer): [number, number, number] => {
+      const before = { ...t.times };
+      t.step();
+      return [(t.times.forward_time - before.forward_time) * 1e3, (t.times.back_time - before.back_time) * 1e3, (t.times.adam_time - before.adam_time) * 1e3];
+    };
+    for (let i = 0; i < (quick ? 3 : 6); i++) {
+      one(st);
+      one(mt);
+    }
+    const s: number[] = [], f: number[] = [], b: number[] = [], a: number[] = [], total: number[] = [];
+    const round = 3;
+    const minIters = quick ? 6 : 24;
+    const minMs = quick ? 800 : 5000;
+    const started = Date.now();
+    while (total.length < minIters || Date.now() - started < minMs) {
+      for (let i = 0; i < round; i++) s.push(one(st).reduce((x, y) => x + y));
+      for (let i = 0; i < round; i++) {
+        const [df, db, da] = one(mt);
+        f.push(df);
+        b.push(db);
+        a.push(da);
+        total.push(df + db + da);
+      }
+      if (total.length >= 300) break;
+    }
+    const ms = median(total);
+    const stMs = median(s);
+    return {
+      engine: `lstm-opt-mt-${mode}`, layers, neurons, activation: 'tanh', precision: 'f64',
+      ms_per_iter: r3(ms), forward_ms: r3(median(f)), backward_ms: r3(median(b)), adam_ms: r3(median(a)),
+      gflops: r3(iterationFlops(vocab.length, layers, neurons, WINDOW).total / (ms / 1e3) / 1e9),
+      iterations: total.length, vocab: vocab.length, window: WINDOW, threads, kernels: mt.net.config.kernels, version: `node ${process.version}`,
+      st_ms: r3(stMs), mt_speedup: r3(stMs / ms),
+    };
+  } finally {
+    await engine?.close();
+  }
+}
+
+const r3 = (x: number): number => round(x);
+
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
@@ -96,10 +171,11 @@ interface Args {
   activations: Activation[];
   precisions: Precision[];
   child: boolean;
+  mt: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, configs: [], activations: ['tanh', 'isru'], precisions: ['f64', 'f32'], child: false };
+  const a: Args = { quick: false, configs: [], activations: ['tanh', 'isru'], precisions: ['f64', 'f32'], child: false, mt: true };
   for (let i = 0; i < argv.length; i++) {
     const v = (): string => {
       const x = argv[++i];
@@ -109,6 +185,7 @@ function parseArgs(argv: string[]): Args {
     switch (argv[i]) {
       case '--quick': a.quick = true; break;
       case '--child': a.child = true; break;
+      case '--no-mt': a.mt = false; break;
       case '--configs': a.configs = v().split(','); break;
       case '--activations': a.activations = v().split(',') as Activation[]; break;
       case '--precisions': a.precisions = v().split(',') as Precision[]; break;
@@ -120,13 +197,14 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (!args.child) {
     // one child process per precision (see the header comment)
     for (const p of args.precisions) {
       const childArgs = [__filename, '--child', '--precisions', p, '--configs', args.configs.join(','), '--activations', args.activations.join(',')];
       if (args.quick) childArgs.push('--quick');
+      if (!args.mt) childArgs.push('--no-mt');
       const r = spawnSync(process.execPath, childArgs, { stdio: ['ignore', 'inherit', 'inherit'] });
       if (r.status !== 0) process.exit(r.status ?? 1);
     }
@@ -143,7 +221,19 @@ function main(): void {
         process.stdout.write(JSON.stringify(row) + '\n');
       }
     }
+    if (args.mt && precision === 'f64') {
+      for (const [config, mode] of MT_CASES) {
+        const row = await measureMt(config, mode, args.quick, identity, corpus.vocab);
+        process.stderr.write(`[lstm-opt] ${config} tanh f64 ${mode} (${row.threads} threads): ${row.ms_per_iter} ms/iter (fwd ${row.forward_ms}, bwd ${row.backward_ms}, adam ${row.adam_ms}) vs single-thread ${row.st_ms} interleaved: speed-up ${row.mt_speedup}x\n`);
+        process.stdout.write(JSON.stringify(row) + '\n');
+      }
+    }
   }
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(`bench/lstm: ${(err as Error).message}`);
+    process.exit(1);
+  });
+}

@@ -27,7 +27,7 @@ export const C_REFERENCE_MS: Record<string, number> = { '2x100': 20, '2x256': 21
 
 export const BENCH_COLUMNS = [
   'engine', 'layers', 'neurons', 'activation', 'precision', 'ms_per_iter', 'forward_ms', 'backward_ms', 'adam_ms', 'gflops',
-  'iterations', 'isru_speedup', 'vs_lstm_opt', 'c_ref_ms', 'vs_c_ref', 'kernels', 'version',
+  'iterations', 'isru_speedup', 'vs_lstm_opt', 'c_ref_ms', 'vs_c_ref', 'kernels', 'version', 'threads', 'st_ms', 'mt_speedup',
 ] as const;
 
 export interface BenchRow {
@@ -63,12 +63,15 @@ export function withRatios(rows: BenchRow[]): Record<string, unknown>[] {
       vs_lstm_opt: ours ? r3(r.ms_per_iter / ours) : null,
       c_ref_ms: cref ?? null,
       vs_c_ref: cref ? r3(r.ms_per_iter / cref) : null,
+      threads: r.threads ?? 1,
+      st_ms: r.st_ms ?? null,
+      mt_speedup: r.mt_speedup ?? null,
     };
   });
 }
 
 export function formatTable(rows: Record<string, unknown>[]): string {
-  const cols = ['engine', 'config', 'activation', 'precision', 'ms_per_iter', 'forward_ms', 'backward_ms', 'adam_ms', 'gflops', 'isru_speedup', 'vs_lstm_opt', 'vs_c_ref'];
+  const cols = ['engine', 'config', 'activation', 'precision', 'ms_per_iter', 'forward_ms', 'backward_ms', 'adam_ms', 'gflops', 'isru_speedup', 'vs_lstm_opt', 'vs_c_ref', 'threads', 'mt_speedup'];
   const cells = rows.map((r) => cols.map((c) => (c === 'config' ? `${r.layers}x${r.neurons}` : r[c] === null || r[c] === undefined ? '-' : String(r[c]))));
   const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
   const line = (xs: string[]): string => xs.map((x, i) => (i < 4 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
