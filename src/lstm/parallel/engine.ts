@@ -24,6 +24,7 @@ import {
   abortAll, AbortedError, ARG_B1, ARG_B2, ARG_EPS, ARG_FRESH, ARG_LIMIT, ARG_LR, ARG_T, barrier, ControlBlock, controlViews, createControl, Job, JOB, JOB_GEN,
 } from './control';
 import { attachKernels } from './kernels';
+import { kernelModule } from '../wasm/kernels';
 import { makePartition, MtStrategy } from './partition';
 import { adamShare, backwardShare, forwardShare, PassContext } from './passes';
 import { viewSpans, viewsFromSpans } from './views';
@@ -92,7 +93,7 @@ export class ParallelEngine implements PassEngine {
     for (let p = 1; p < part.parties; p++) {
       const ch = new MessageChannel();
       const init: WorkerInit = {
-        participant: p, memory: arena.memory as unknown as WorkerInit['memory'], precision: net.config.precision, activation: net.config.activation,
+        participant: p, memory: arena.memory as unknown as WorkerInit['memory'], module: kernelModule(net.config.precision)!, precision: net.config.precision, activation: net.config.activation,
         layout: net.layout, window: ws.T, strategy: options.strategy, threads: options.threads, spans,
         inputs: ws.inputs, targets: ws.targets, control, port: ch.port2,
         fault: options.fault?.participant === p ? options.fault.job : undefined,

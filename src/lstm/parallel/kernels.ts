@@ -21,8 +21,13 @@ interface WasmInstanceApi {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 
-export function attachKernels(precision: Precision, memory: object): ThreadKernels {
-  const mod = kernelModule(precision);
+/**
+ * `module`: the compiled kernel module to instantiate; workers receive the main thread's (a
+ * WebAssembly.Module posted to a worker shares its compiled code), so they run the optimised tier from
+ * the first call instead of compiling their own copy and starting in the baseline tier.
+ */
+export function attachKernels(precision: Precision, memory: object, module?: object): ThreadKernels {
+  const mod = module ?? kernelModule(precision);
   if (!mod) throw new Error('WebAssembly SIMD is not available in this runtime');
   const WA = (globalThis as unknown as { WebAssembly: WasmInstanceApi }).WebAssembly;
   const ex = new WA.Instance(mod, { env: { memory } }).exports;

@@ -48,7 +48,8 @@ export function makePartition(strategy: MtStrategy, threads: number, dims: { neu
   const { neurons: N, window: T, vocab: V } = dims;
   if (strategy === 'rows') {
     const P = threads;
-    const neuronRanges = Array.from({ length: P }, (_, p) => splitEven(N, P, p, 4));
+    // boundaries on multiples of 8 neurons: 64 bytes in f64, so two threads never write the same cache line
+    const neuronRanges = Array.from({ length: P }, (_, p) => splitEven(N, P, p, 8));
     const gateRows = neuronRanges.map(([j0, j1]) => (j1 > j0 ? [0, 1, 2, 3].map((g) => [g * N + j0, g * N + j1] as Range) : []));
     return {
       strategy, parties: P, cellLocal: true,
@@ -64,7 +65,7 @@ export function makePartition(strategy: MtStrategy, threads: number, dims: { neu
   return {
     strategy, parties: P, cellLocal: false,
     gateRows: (p) => (p < 4 ? [[p * N, (p + 1) * N]] : []),
-    neurons: (p) => (p < 4 ? splitEven(N, 4, p, 4) : EMPTY),
+    neurons: (p) => (p < 4 ? splitEven(N, 4, p, 8) : EMPTY),
     time: (p) => (p === 4 ? [0, T] : EMPTY),
     vocab: (p) => (p === 4 ? [0, V] : EMPTY),
     flat: (p, n) => splitEven(n, P, p, 16),

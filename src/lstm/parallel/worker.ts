@@ -18,6 +18,8 @@ import { viewsFromSpans, ViewSpans } from './views';
 export interface WorkerInit {
   participant: number;
   memory: { buffer: SharedArrayBuffer };
+  /** the main thread's compiled kernel module (shared code) */
+  module: object;
   precision: Precision;
   activation: Activation;
   layout: ParamLayout;
@@ -42,7 +44,7 @@ function main(init: WorkerInit): void {
   const cx: PassContext = {
     layout: init.layout, T: init.window,
     views: viewsFromSpans(init.memory.buffer, init.precision, init.spans, init.inputs, init.targets, cb.loss),
-    kern: attachKernels(init.precision, init.memory),
+    kern: attachKernels(init.precision, init.memory, init.module),
     part, cellForward: cells.forward, cellBackward: cells.backward,
     sync: barrier(ctl, part.parties),
   };
