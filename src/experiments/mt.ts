@@ -54,8 +54,9 @@ export function mtProfile(quick: boolean): MtProfile {
 
 export type MtMode = 'st' | 'mt';
 
-export function partName(c: MtConfig, mode: MtMode): string {
-  return `${c.layers}x${c.neurons}-${mode}.csv`;
+/** A part's file name: configuration, iteration count and mode (a 1000-iteration run never resumes from 300-iteration parts). */
+export function partName(c: MtConfig, iterations: number, mode: MtMode): string {
+  return `${c.layers}x${c.neurons}-i${iterations}-${mode}.csv`;
 }
 
 export interface MtRunOptions {
@@ -100,22 +101,16 @@ export function formatProgressRow(r: ProgressRow): Record<string, string | numbe
   };
 }
 
-/** Rebuilds progress-st.csv and progress-mt.csv from the parts present, in profile order. */
-export function mergeMtParts(dir: string, configs: MtConfig[]): void {
+/** Rebuilds progress-st.csv and progress-mt.csv from the parts present (this iteration count), in profile order. */
+export function mergeMtParts(dir: string, configs: MtConfig[], iterations: number): void {
   const partsDir = join(dir, 'parts');
   if (!existsSync(partsDir)) return;
   const present = new Set(readdirSync(partsDir));
-  // configurations of the profile first, then any other part (e.g. from another profile's shard)
-  const extra = [...present].map((f) => /^(\d+)x(\d+)-(st|mt)\.csv$/.exec(f)).filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ layers: Number(m[1]), neurons: Number(m[2]) }))
-    .filter((c) => !configs.some((k) => k.layers === c.layers && k.neurons === c.neurons))
-    .sort((a, b) => a.layers - b.layers || a.neurons - b.neurons);
-  const order = [...configs, ...extra.filter((c, i) => extra.findIndex((k) => k.layers === c.layers && k.neurons === c.neurons) === i)];
   for (const mode of ['st', 'mt'] as MtMode[]) {
     let body = PROGRESS_COLUMNS.join(',') + '\n';
     let any = false;
-    for (const c of order) {
-      const f = partName(c, mode);
+    for (const c of configs) {
+      const f = partName(c, iterations, mode);
       if (!present.has(f)) continue;
       const lines = readFileSync(join(partsDir, f), 'utf8').trim().split('\n').slice(1);
       if (lines.length) body += lines.join('\n') + '\n';
@@ -141,11 +136,12 @@ export interface MtSweepOptions {
 /** Runs (the selected shard of) the sweep; returns the output folder. */
 export async function runMtSweep(o: MtSweepOptions): Promise<string> {
   const profile = mtProfile(o.quick);
-  const dir = o.out ?? resultsPath('mt', machineSlug());
+  // the quick profile writes beside, not over, the full run (npm start runs it on every machine)
+  const dir = o.out ?? (o.quick ? resultsPath('mt', machineSlug(), 'quick') : resultsPath('mt', machineSlug()));
   const partsDir = join(dir, 'parts');
   const configs = profile.configs.filter((_, k) => !o.shard || k % o.shard.count === o.shard.index - 1);
   const iterations = o.iterations ?? profile.iterations;
-  const todo = configs.filter((c) => !(existsSync(join(partsDir, partName(c, 'st'))) && existsSync(join(partsDir, partName(c, 'mt')))));
+  const todo = configs.filter((c) => !(existsSync(join(partsDir, partName(c, iterations, 'st'))) && existsSync(join(partsDir, partName(c, iterations, 'mt')))));
   const corpus = loadCorpus(o.corpus);
   const threads = o.threads ?? Math.max(2, cores());
   const tty = !!process.stderr.isTTY && !o.quiet;
@@ -154,7 +150,7 @@ export async function runMtSweep(o: MtSweepOptions): Promise<string> {
   try {
     for (const c of todo) {
       for (const mode of ['st', 'mt'] as MtMode[]) {
-        const file = join(partsDir, partName(c, mode));
+        const file = join(partsDir, partName(c, iterations, mode));
         if (existsSync(file)) {
           bar?.increment(iterations);
           continue;
@@ -171,12 +167,12 @@ export async function runMtSweep(o: MtSweepOptions): Promise<string> {
           process.stderr.write(`sweep mt: ${c.layers}x${c.neurons} ${mode}: ${iterations} iterations, ${(1000 * wall / iterations).toFixed(2)} ms/iteration\n`);
         }
       }
-      mergeMtParts(dir, profile.configs);
+      mergeMtParts(dir, profile.configs, iterations);
     }
   } finally {
     bar?.stop();
   }
-  mergeMtParts(dir, profile.configs);
+  mergeMtParts(dir, profile.configs, iterations);
   return dir;
 }
 
@@ -265,10 +261,14 @@ export const MT_SWEEP_COMMAND = 'node bin/lstm-opt.js sweep mt';
  * The sweep's two files for a machine (default: this one), paired into totals; prints which command
  * produces a missing file and returns undefined instead of throwing (for notebooks).
  */
-export function loadMtResults(machine = machineSlug()): { machine: string; st: Row[]; mt: Row[]; totals: MtTotals[] } | undefined {
+export function loadMtResults(machine = machineSlug()): { machine: string; profile: 'full' | 'quick'; st: Row[]; mt: Row[]; totals: MtTotals[] } | undefined {
   const columns = [...PROGRESS_COLUMNS];
-  const st = tryReadResults(resultsPath('mt', machine, 'progress-st.csv'), { command: MT_SWEEP_COMMAND, columns });
-  const mt = tryReadResults(resultsPath('mt', machine, 'progress-mt.csv'), { command: MT_SWEEP_COMMAND, columns });
+  // the full run when there is one, else the quick profile of npm start
+  const full = existsSync(resultsPath('mt', machine, 'progress-mt.csv')) || !existsSync(resultsPath('mt', machine, 'quick', 'progress-mt.csv'));
+  const dir = full ? resultsPath('mt', machine) : resultsPath('mt', machine, 'quick');
+  const command = full ? MT_SWEEP_COMMAND : `${MT_SWEEP_COMMAND} --quick`;
+  const st = tryReadResults(join(dir, 'progress-st.csv'), { command, columns });
+  const mt = tryReadResults(join(dir, 'progress-mt.csv'), { command, columns });
   if (!st || !mt) return undefined;
-  return { machine, st, mt, totals: mtTotals(st, mt) };
+  return { machine, profile: full ? 'full' : 'quick', st, mt, totals: mtTotals(st, mt) };
 }

@@ -16,4 +16,4 @@ export {
 } from './modelfile';
 export { gradientCheck, GradCheckOptions, GradCheckResult } from './gradcheck';
 export { iterationFlops, IterationFlops } from './flops';
-export { ParallelEngine, ParallelOptions, ParallelWorkerError, PassEngine, MtStrategy, MT_STRATEGIES, AUTO_MIN_NEURONS, chooseThreads, parseThreads, ThreadsSpec } from './parallel';
+export { ParallelEngine, ParallelOptions, ParallelWorkerError, PassEngine, MtStrategy, MT_STRATEGIES, AUTO_MIN_NEURONS, chooseThreads, parseThreads, ThreadsSpec, cores } from './parallel';
