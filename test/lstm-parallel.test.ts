@@ -6,20 +6,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCorpus } from '../src/data/corpus';
 import { dataPath, projectRoot } from '../src/io/paths';
 import { Lstm } from '../src/lstm/network';
 import { corpusIdentity, Trainer } from '../src/lstm/trainer';
-import { runTraining } from '../src/lstm/train';
+import { PROGRESS_COLUMNS, runTraining } from '../src/lstm/train';
 import { readModelFile } from '../src/lstm/modelfile';
 import type { Precision } from '../src/lstm/buffers';
 import type { Activation } from '../src/lstm/cell';
 import { ParallelEngine, ParallelWorkerError } from '../src/lstm/parallel/engine';
 import { makePartition, MtStrategy, splitEven } from '../src/lstm/parallel/partition';
-import { chooseThreads, parseThreads } from '../src/lstm/parallel/auto';
+import { chooseThreads, cores, parseThreads } from '../src/lstm/parallel/auto';
+import { crossover, mtTotals, normalizedPerformance, partName, runMtSweep, speedup } from '../src/experiments/mt';
 import { runCli } from './helpers/cli';
 
 const sample = loadCorpus(dataPath('sotu-sample.txt'));
@@ -159,6 +160,17 @@ test('--threads: parsing and auto (small nets stay single-threaded)', () => {
   const small = new Lstm({ vocabSize: 10, layers: 1, neurons: 16, activation: 'tanh', precision: 'f64' });
   assert.equal(chooseThreads('auto', small).threads, 1);
   assert.equal(chooseThreads(3, small).threads, 3);
+  const big = new Lstm({ vocabSize: 10, layers: 1, neurons: 256, activation: 'tanh', precision: 'f64' });
+  const saved = process.env.LSTM_OPT_LOAD;
+  try {
+    process.env.LSTM_OPT_LOAD = '0';
+    assert.equal(chooseThreads('auto', big).threads, cores() >= 2 ? cores() : 1);
+    process.env.LSTM_OPT_LOAD = String(cores()); // every core already busy
+    assert.equal(chooseThreads('auto', big).threads, 1);
+  } finally {
+    if (saved === undefined) delete process.env.LSTM_OPT_LOAD;
+    else process.env.LSTM_OPT_LOAD = saved;
+  }
 });
 
 function tmp(): string {
@@ -215,4 +227,48 @@ test('CLI: Ctrl-C during a multi-threaded run writes a checkpoint and exits 130 
   assert.equal(code, 130, stderr);
   const at = Number(/interrupted at iteration (\d+)/.exec(stderr)![1]);
   assert.equal(readModelFile(join(dir, 'checkpoint.bin')).checkpoint!.state.iteration, at);
+});
+
+test('mt analysis: normalized performance, totals from cumulative rows, crossover (hand-computed values)', () => {
+  assert.equal(normalizedPerformance(10, 5), 0.5); // twice as fast
+  assert.equal(normalizedPerformance(5, 10), -0.5); // twice as slow
+  assert.equal(normalizedPerformance(3, 3), 0);
+  const row = (type: string, layers: number, neurons: number, iteration: number, f: number, b: number, a: number): Record<string, string | number> => ({
+    func: 'tanh', type, layers, neurons, iteration, epoch: 0, loss: 4, forward_cpu: 2 * f, forward_time: f, back_cpu: 2 * b, back_time: b, adam_cpu: 2 * a, adam_time: a,
+  });
+  const st = [row('Single-threaded', 1, 16, 0, 1, 1, 1), row('Single-threaded', 1, 16, 9, 4, 5, 1), row('Single-threaded', 2, 8, 9, 1, 1, 1)];
+  const mtRows = [row('Multi-threaded', 1, 16, 0, 1, 1, 1), row('Multi-threaded', 1, 16, 9, 2, 2, 1)];
+  const t = mtTotals(st, mtRows);
+  assert.equal(t.length, 1); // 2x8 has no multi-threaded run
+  assert.deepEqual([t[0].layers, t[0].neurons, t[0].iterations], [1, 16, 10]);
+  assert.equal(t[0].st.wall, 10);
+  assert.equal(t[0].mt.wall, 5);
+  assert.equal(t[0].mt.cpu, 10);
+  assert.equal(speedup(t[0]), 2);
+  // crossing between 64 (0.8x) and 256 (1.2x): halfway in log2 -> 128
+  assert.deepEqual(crossover([{ neurons: 256, speedup: 1.2 }, { neurons: 16, speedup: 0.5 }, { neurons: 64, speedup: 0.8 }]), { neurons: 128, always: null });
+  assert.deepEqual(crossover([{ neurons: 16, speedup: 0.5 }, { neurons: 32, speedup: 0.9 }]), { neurons: null, always: 'slower' });
+  assert.deepEqual(crossover([{ neurons: 16, speedup: 1.1 }]), { neurons: null, always: 'faster' });
+  // a dip below 1 after a crossing: the crossover is the last one
+  assert.equal(crossover([{ neurons: 16, speedup: 1.1 }, { neurons: 32, speedup: 0.9 }, { neurons: 64, speedup: 1.1 }]).neurons, 45);
+});
+
+test('sweep mt: both files in the progress schema, one run per config and mode, resume skips complete parts, shards', async () => {
+  const out = tmp();
+  const corpus = dataPath('sotu-sample.txt');
+  await runMtSweep({ quick: true, out, iterations: 3, quiet: true, corpus, shard: { index: 2, count: 3 } });
+  const header = PROGRESS_COLUMNS.join(',');
+  for (const mode of ['st', 'mt']) {
+    const lines = readFileSync(join(out, `progress-${mode}.csv`), 'utf8').trim().split('\n');
+    assert.equal(lines[0], header);
+    const cfgs = new Set(lines.slice(1).map((l) => l.split(',').slice(2, 4).join('x')));
+    assert.deepEqual([...cfgs], ['1x64']); // shard 2/3 of the quick profile (1x16, 1x64, 2x128)
+    assert.ok(lines.slice(1).every((l) => l.split(',')[1] === (mode === 'st' ? 'Single-threaded' : 'Multi-threaded')));
+  }
+  const st = readFileSync(join(out, 'progress-st.csv'), 'utf8').trim().split('\n').map((l) => l.split(',').slice(0, 7).join(','));
+  const mtl = readFileSync(join(out, 'progress-mt.csv'), 'utf8').trim().split('\n').map((l) => l.split(',').slice(0, 7).join(','));
+  assert.deepEqual(mtl.slice(1).map((l) => l.replace('Multi', 'Single')), st.slice(1)); // same losses
+  const before = statSync(join(out, 'parts', partName({ layers: 1, neurons: 64 }, 3, 'st'))).mtimeMs;
+  await runMtSweep({ quick: true, out, iterations: 3, quiet: true, corpus, shard: { index: 2, count: 3 } });
+  assert.equal(statSync(join(out, 'parts', partName({ layers: 1, neurons: 64 }, 3, 'st'))).mtimeMs, before, 'a complete part is not recomputed');
 });

@@ -4,8 +4,13 @@
  * below AUTO_MIN_NEURONS neurons per layer the single-thread engine is used, so small nets are never
  * slower than single-threaded. The threshold comes from `lstm-opt sweep mt` on the development machine
  * (2 cores, see notebooks/06-mt-performance.ipynb for the crossover).
+ *
+ * It also looks at the machine's load: a thread parked by the operating system stalls every other thread
+ * at the next barrier, so when other processes already keep the cores busy (1-minute load average leaves
+ * less than 1.5 cores free) auto stays single-threaded. Results are bit-identical either way; only the
+ * speed depends on the choice.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import type { Lstm } from '../network';
 import type { MtStrategy } from './partition';
 
@@ -26,6 +31,12 @@ export function parseThreads(value: string): ThreadsSpec | undefined {
   return Number.isSafeInteger(n) && n >= 1 ? n : undefined;
 }
 
+/** 1-minute load average (overridable for tests with LSTM_OPT_LOAD). */
+function load(): number {
+  const env = Number(process.env.LSTM_OPT_LOAD);
+  return process.env.LSTM_OPT_LOAD !== undefined && Number.isFinite(env) ? env : loadavg()[0];
+}
+
 export function cores(): number {
   return availableParallelism();
 }
@@ -37,5 +48,7 @@ export function chooseThreads(spec: ThreadsSpec, net: Lstm, strategy: MtStrategy
   if (n < 2) return { threads: 1, reason: 'one core' };
   if (!net.arena) return { threads: 1, reason: 'JS kernels (threads need the WebAssembly kernels)' };
   if (net.layout.neurons < AUTO_MIN_NEURONS) return { threads: 1, reason: `${net.layout.neurons} neurons < ${AUTO_MIN_NEURONS}` };
+  const free = n - load();
+  if (free < 1.5) return { threads: 1, reason: `machine busy (load ${load().toFixed(1)} on ${n} cores)` };
   return { threads: strategy === 'gates' ? 5 : n, reason: `${n} cores, ${net.layout.neurons} neurons >= ${AUTO_MIN_NEURONS}` };
 }
