@@ -44,7 +44,7 @@ test('train: bad input gets one clear line, a non-zero exit, and leaves existing
     [['--corpus', corpus, '--iterations', '2.5'], /--iterations must be a positive integer/],
     [['--corpus', corpus, '--lr', 'fast'], /--lr must be a positive number/],
     [['--corpus', corpus, '--window', '50000'], /--window 50000 is larger than the corpus/],
-    [['--corpus', corpus, '--threads', '4'], /--threads 4 is not supported yet/],
+    [['--corpus', corpus, '--threads', '0'], /--threads must be a positive integer or 'auto'/],
     [['--corpus', corpus, '--activation', 'relu'], /Allowed choices are tanh, isru/],
     [['--corpus', corpus, '--resume', join(dir, 'nothing.bin')], /model file not found/],
   ];
