@@ -26,7 +26,7 @@ export function mtNormalizedFigure(t: MtTotals[], clock: 'time' | 'cpu'): Figure
     data,
     layout: {
       title: { text: `Multi-threaded vs single-thread: normalized performance, ${what}` },
-      meta: { id: `06-mt-normalized-${clock}` },
+      meta: { id: `normalized-${clock}` },
       barmode: 'group',
       xaxis: { title: { text: 'layers x neurons' }, type: 'category' },
       yaxis: { title: { text: '(st − mt) / max(st, mt)' }, range: [-1, 1], zeroline: true },
@@ -64,7 +64,7 @@ export function mtSpeedupFigure(t: MtTotals[], cores: number): Figure {
     data,
     layout: {
       title: { text: `Speed-up of multi-threaded training over single-thread (${cores} cores)` },
-      meta: { id: '06-mt-speedup' },
+      meta: { id: 'speedup' },
       xaxis: { title: { text: 'neurons per layer' }, type: 'log', tickvals: [...new Set(neurons)].sort((a, b) => a - b) },
       yaxis: { title: { text: 'st wall time / mt wall time' }, rangemode: 'tozero' },
       legend: { orientation: 'h', y: -0.25 },
@@ -84,7 +84,7 @@ export function mtEfficiencyFigure(t: MtTotals[], cores: number): Figure {
     ],
     layout: {
       title: { text: 'What the threads cost: cores kept busy vs speed gained' },
-      meta: { id: '06-mt-efficiency' },
+      meta: { id: 'efficiency' },
       barmode: 'group',
       xaxis: { title: { text: 'layers x neurons' }, type: 'category' },
       yaxis: { title: { text: 'ratio' }, rangemode: 'tozero' },
