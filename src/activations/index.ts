@@ -41,3 +41,10 @@ export function activationByName(name: string): ActivationFunction {
 export function defaultAlpha(a: ActivationFunction): number | undefined {
   return a.meta.parameter?.default;
 }
+
+export { symbolicDerivative, symbolicFunction, compareWithSymbolic, SymbolicDerivative, DerivativeComparison } from './symbolic';
+export { integrate, gaussKronrod15, IntegrateOptions } from './quadrature';
+export {
+  propertiesTable, propertiesOf, parityOf, valuesTable, checksTable, compareWithQuadrature, derivativeCheckPoints, grid,
+  PROPERTY_COLUMNS, VALUE_COLUMNS, CHECK_COLUMNS, INTEGRAL_CHECK_INTERVALS, SATURATION_POINTS, PropertyRow, ValueRow, CheckRow,
+} from './properties';
