@@ -5,6 +5,7 @@ import { registerTrain } from './cli/train';
 import { registerGenerate } from './cli/generate';
 import { registerGradcheck } from './cli/gradcheck';
 import { registerWeather } from './cli/weather';
+import { registerMathBench } from './cli/math-bench';
 
 /**
  * The `lstm-opt` command line (contract in DESIGN.md). Each subcommand lives in its own module under
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerGenerate(program);
   registerGradcheck(program);
   registerWeather(program);
+  registerMathBench(program);
   return program;
 }
 
