@@ -30,8 +30,9 @@ function sigmoidDfy(y: number): number {
   return y * (1 - y);
 }
 
+/** softplus(x) − ln 2, as ln(1 + (eˣ − 1)/2) near 0 where the subtraction would cancel. */
 function sigmoidIntegral(x: number): number {
-  return softplusF(x) - Math.LN2;
+  return Math.abs(x) < 1 ? Math.log1p(0.5 * Math.expm1(x)) : softplusF(x) - Math.LN2;
 }
 
 function sigmoidApply<T extends FloatArray>(out: T, x: FloatArray): T {
@@ -106,8 +107,18 @@ function negLi2NegExp(x: number): number {
   return li2Small(e / (1 + e)) + 0.5 * l * l;
 }
 
+/**
+ * Near 0 the dilogarithm form cancels (both terms ≈ π²/12), so there we integrate the Taylor series
+ * softplus(x) = ln2 + x/2 + x²/8 − x⁴/192 + x⁶/2880 − 17x⁸/645120 + 31x¹⁰/14515200 − …
+ */
+function softplusSeries(x: number): number {
+  const x2 = x * x;
+  return x * (Math.LN2 + x * (1 / 4 + x * (1 / 24 + x2 * (-1 / 960 + x2 * (1 / 20160 + x2 * (-17 / 5806080 + x2 * (31 / 159667200)))))));
+}
+
 function softplusIntegral(x: number): number {
   if (Number.isNaN(x)) return NaN;
+  if (Math.abs(x) < 0.125) return softplusSeries(x);
   if (x <= 0) return negLi2NegExp(x) - PI2_12;
   return 0.5 * x * x + PI2_12 - negLi2NegExp(-x);
 }

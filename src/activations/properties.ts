@@ -129,8 +129,9 @@ export const CHECK_COLUMNS = [
 ] as const;
 
 /**
- * max |(F(b) − F(a)) − quadrature| over the intervals, absolute and relative to ∫ₐᵇ|f| (the scale of the
- * integral; an odd function's ∫ over [−1, 1] is 0, which would make a plain relative error meaningless).
+ * max |(F(b) − F(a)) − quadrature| over the intervals, absolute and relative to the scale of the numbers
+ * involved: max(∫ₐᵇ|f|, |F(a)|, |F(b)|). (An odd function's ∫ over [−1, 1] is 0, and F(b) − F(a) cannot be
+ * more accurate than the larger of |F(a)|, |F(b)| allows, e.g. softplus's F ≈ −π²/12 + eˣ far left.)
  */
 export function compareWithQuadrature(
   a: ActivationFunction,
@@ -141,8 +142,10 @@ export function compareWithQuadrature(
   let maxRelDiff = 0;
   for (const [lo, hi] of intervals) {
     const q = integrate((x) => a.f(x, alpha), lo, hi, { breakpoints: [0] }).value;
-    const scale = integrate((x) => Math.abs(a.f(x, alpha)), lo, hi, { breakpoints: [0] }).value;
-    const d = Math.abs(a.integral(hi, alpha) - a.integral(lo, alpha) - q);
+    const Fa = a.integral(lo, alpha);
+    const Fb = a.integral(hi, alpha);
+    const scale = Math.max(integrate((x) => Math.abs(a.f(x, alpha)), lo, hi, { breakpoints: [0] }).value, Math.abs(Fa), Math.abs(Fb));
+    const d = Math.abs(Fb - Fa - q);
     maxAbsDiff = Math.max(maxAbsDiff, d);
     maxRelDiff = Math.max(maxRelDiff, scale === 0 ? d : d / scale);
   }
