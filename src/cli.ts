@@ -4,6 +4,7 @@ import { registerCharts } from './cli/charts';
 import { registerTrain } from './cli/train';
 import { registerGenerate } from './cli/generate';
 import { registerGradcheck } from './cli/gradcheck';
+import { registerActivations } from './cli/activations';
 import { registerWeather } from './cli/weather';
 import { registerMathBench } from './cli/math-bench';
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerGenerate(program);
   registerGradcheck(program);
+  registerActivations(program);
   registerWeather(program);
   registerMathBench(program);
   return program;
