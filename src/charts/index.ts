@@ -6,3 +6,4 @@ export { renderPngs, chromiumAvailable, ChromiumMissingError, PngOptions } from 
 export { figureHtml } from './html';
 export { weatherTimeDifferenceFigure, weatherSavingFigure, weatherAccuracyFigure, weatherConfusionFigure } from './weather';
 export { mtNormalizedFigure, mtSpeedupFigure, mtEfficiencyFigure } from './mt';
+export { activationCurvesFigure, isruAlphaFigure, sigmoidComparisonFigure, checksFigure, CurveKind, CurveOptions } from './activations';
