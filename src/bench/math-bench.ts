@@ -15,7 +15,7 @@
  * to show what the call and the library's guards add.
  */
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { activations } from '../activations';
 import type { ActivationFunction, FloatArray } from '../activations';
 import { writeFileAtomic } from '../io/atomic';
@@ -278,7 +278,7 @@ export const DEFAULT_MATH_BENCH_DIR = (): string => resultsPath('math-bench');
 export function checkOutputDir(dir: string): string | undefined {
   if (existsSync(dir) && !statSync(dir).isDirectory()) return `--out ${dir} is a file, not a folder`;
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     accessSync(dir, constants.W_OK);
     const probe = join(dir, `.math-bench-probe-${process.pid}`);
     writeFileSync(probe, '');
@@ -287,6 +287,22 @@ export function checkOutputDir(dir: string): string | undefined {
     return `--out ${dir} is not a writable folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
   }
   return undefined;
+}
+
+/**
+ * mkdir -p, one level at a time: Node's `mkdirSync(dir, { recursive: true })` spins forever on some
+ * pseudo file systems (a path under /proc never stops failing with ENOENT), which would hang the command.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let d = resolve(dir);
+  while (!existsSync(d)) {
+    missing.push(d);
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  for (const m of missing.reverse()) mkdirSync(m);
 }
 
 /** The CSV text of rows (the schema: MATH_BENCH_COLUMNS). */

@@ -6,4 +6,5 @@ export { renderPngs, chromiumAvailable, ChromiumMissingError, PngOptions } from 
 export { figureHtml } from './html';
 export { weatherTimeDifferenceFigure, weatherSavingFigure, weatherAccuracyFigure, weatherConfusionFigure } from './weather';
 export { mtNormalizedFigure, mtSpeedupFigure, mtEfficiencyFigure } from './mt';
+export { mathBenchBarFigure, mathBenchRatioFigure, mathBenchCrossMachineFigure, mathBenchKernelFigure, mathBenchColor, MATH_BENCH_COLORS } from './math-bench';
 export { activationCurvesFigure, isruAlphaFigure, sigmoidComparisonFigure, checksFigure, CurveKind, CurveOptions } from './activations';

@@ -1,0 +1,153 @@
+/**
+ * Figures of the math-bench (notebook 02). Pure: rows of results/math-bench/<machine>.csv in, Plotly JSON out.
+ *
+ * The per-machine bar chart follows the original study's style — tanh red, ISRU green, everything else
+ * blue — as issue 3 asks, although the project-wide scheme (colors.ts) draws tanh blue and ISRU red.
+ */
+import type { Figure, Trace } from './figure';
+import { isruTanhRatios, kindLabel, MathBenchRow } from '../bench/math-bench';
+
+export const MATH_BENCH_COLORS = {
+  tanh: '#d62728',
+  tanhInline: '#f4a3a3',
+  isru: '#2ca02c',
+  isruInline: '#9fd89f',
+  other: '#1f77b4',
+} as const;
+
+/** The original study's palette for one function name. */
+export function mathBenchColor(name: string): string {
+  if (name === 'tanh') return MATH_BENCH_COLORS.tanh;
+  if (name === 'tanh_inline') return MATH_BENCH_COLORS.tanhInline;
+  if (name === 'isru') return MATH_BENCH_COLORS.isru;
+  if (name === 'isru_inline') return MATH_BENCH_COLORS.isruInline;
+  return MATH_BENCH_COLORS.other;
+}
+
+export interface MachineRows {
+  machine: string;
+  rows: readonly MathBenchRow[];
+}
+
+/**
+ * Relative cost of every function of one kind (default: scalar calls) on one machine, cheapest at the bottom.
+ * Horizontal bars so the function names stay readable; error bars span the rounds' min..max.
+ */
+export function mathBenchBarFigure(rows: readonly MathBenchRow[], machine: string, kind = 'scalar'): Figure {
+  const sel = rows.filter((r) => kindLabel(r) === kind).sort((a, b) => Number(a['Relative Time']) - Number(b['Relative Time']));
+  const unit = sel.length > 0 && Number(sel[0].ns_per_op) !== 0 ? Number(sel[0]['Relative Time']) / Number(sel[0].ns_per_op) : 1;
+  const rel = (ns: number): number => ns * unit;
+  return {
+    data: [
+      {
+        type: 'bar', orientation: 'h', name: kind,
+        x: sel.map((r) => Number(r['Relative Time'])),
+        y: sel.map((r) => r.Function),
+        marker: { color: sel.map((r) => mathBenchColor(r.Function)) },
+        error_x: {
+          type: 'data', symmetric: false,
+          array: sel.map((r) => Math.max(0, rel(Number(r.ns_max)) - Number(r['Relative Time']))),
+          arrayminus: sel.map((r) => Math.max(0, Number(r['Relative Time']) - rel(Number(r.ns_min)))),
+          color: '#444', thickness: 1,
+        },
+        customdata: sel.map((r) => [Number(r.ns_per_op), r.expression]),
+        hovertemplate: '%{y}: %{x:.2f} baseline loops = %{customdata[0]:.2f} ns<br>%{customdata[1]}<extra></extra>',
+      },
+    ],
+    layout: {
+      title: { text: `Math-bench on ${machine}: relative cost per ${kind === 'scalar' ? 'call' : 'element'} (${kind})` },
+      meta: { id: `math-bench-${machine}-${kind}` },
+      xaxis: { title: { text: 'Relative Time (1 = one iteration of the empty scalar loop; baseline subtracted)' }, zeroline: true },
+      yaxis: { automargin: true },
+      height: 40 + 22 * Math.max(sel.length, 4) + 100,
+      showlegend: false,
+      bargap: 0.25,
+    },
+  };
+}
+
+const IMPL_LABEL = { library: 'activations.*.f / .apply', inline: 'bare expression' } as const;
+
+/** ISRU/tanh cost ratio per kind (scalar, each typed array and length), per machine and implementation. */
+export function mathBenchRatioFigure(machines: readonly MachineRows[]): Figure {
+  const data: Trace[] = [];
+  for (const m of machines) {
+    const ratios = isruTanhRatios(m.rows);
+    for (const impl of ['library', 'inline'] as const) {
+      const sel = ratios.filter((r) => r.impl === impl);
+      data.push({
+        type: 'bar',
+        name: machines.length > 1 ? `${m.machine} — ${IMPL_LABEL[impl]}` : IMPL_LABEL[impl],
+        x: sel.map((r) => r.kind),
+        y: sel.map((r) => r.ratio),
+        marker: { color: impl === 'library' ? MATH_BENCH_COLORS.isru : MATH_BENCH_COLORS.isruInline },
+        customdata: sel.map((r) => [r.isru, r.tanh]),
+        text: sel.map((r) => r.ratio.toFixed(2)),
+        textposition: 'outside',
+        hovertemplate: 'ISRU %{customdata[0]:.2f} ns / tanh %{customdata[1]:.2f} ns = %{y:.3f}<extra>%{x}</extra>',
+      });
+    }
+  }
+  return {
+    data,
+    layout: {
+      title: { text: 'ISRU cost as a fraction of tanh (below 1: ISRU is cheaper)' },
+      meta: { id: 'math-bench-isru-tanh-ratio' },
+      barmode: 'group',
+      xaxis: { title: { text: 'how the function is called' } },
+      yaxis: { title: { text: 'ISRU time / tanh time' }, rangemode: 'tozero' },
+      shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: 1, y1: 1, line: { color: '#d62728', dash: 'dash', width: 1 } }],
+      legend: { orientation: 'h', y: -0.25 },
+    },
+  };
+}
+
+/** Scalar Relative Time of every function, one trace per machine (several CSVs in results/math-bench). */
+export function mathBenchCrossMachineFigure(machines: readonly MachineRows[], kind = 'scalar'): Figure {
+  const order = [...new Set(machines.flatMap((m) => m.rows.filter((r) => kindLabel(r) === kind).map((r) => r.Function)))];
+  return {
+    data: machines.map((m) => ({
+      type: 'bar',
+      name: m.machine,
+      x: order,
+      y: order.map((f) => {
+        const row = m.rows.find((r) => r.Function === f && kindLabel(r) === kind);
+        return row ? Number(row['Relative Time']) : NaN;
+      }),
+    })),
+    layout: {
+      title: { text: `Math-bench across machines (${kind})` },
+      meta: { id: `math-bench-machines-${kind}` },
+      barmode: 'group',
+      yaxis: { title: { text: 'Relative Time (per machine: its own empty-loop iteration)' } },
+      legend: { orientation: 'h', y: -0.3 },
+    },
+  };
+}
+
+/** Nanoseconds per element of each activation: scalar call vs array kernels, one trace per kind. */
+export function mathBenchKernelFigure(rows: readonly MathBenchRow[], machine: string): Figure {
+  const kinds = [...new Set(rows.map(kindLabel))];
+  const names = [...new Set(rows.filter((r) => r.Function !== 'baseline' && !['plus', 'minus', 'mult', 'div', 'sqrt', 'log', 'exp'].includes(r.Function)).map((r) => r.Function))];
+  const shades = ['#08306b', '#2171b5', '#6baed6', '#fd8d3c', '#fdd0a2'];
+  return {
+    data: kinds.map((kind, k) => ({
+      type: 'bar',
+      name: kind,
+      x: names,
+      y: names.map((f) => {
+        const row = rows.find((r) => r.Function === f && kindLabel(r) === kind);
+        return row ? Number(row.ns_per_op) : NaN;
+      }),
+      marker: { color: shades[k % shades.length] },
+      hovertemplate: `%{x} (${kind}): %{y:.2f} ns<extra></extra>`,
+    })),
+    layout: {
+      title: { text: `Activations on ${machine}: ns per call (scalar) or per element (kernels), loop subtracted` },
+      meta: { id: `math-bench-${machine}-kernels` },
+      barmode: 'group',
+      yaxis: { title: { text: 'ns per element' }, rangemode: 'tozero' },
+      legend: { orientation: 'h', y: -0.3 },
+    },
+  };
+}
