@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { projectRoot } from '../src/io/paths';
 import * as math from 'mathjs';
 import { readCsv } from '../src/io/csv';
 import { cellKernels } from '../src/lstm/cell';
@@ -269,6 +271,35 @@ test('weather results loader: prints the producing command when nothing is there
     assert.equal(res.repeats.length, 2);
   } finally {
     console.log = log;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('lstm-opt weather: Ctrl-C stops after the current run with complete files (exit 130); the same command resumes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-weather-int-'));
+  try {
+    const out = join(dir, 'lstm-int.csv');
+    const args = ['weather', '--cells', '10,200', '--repeats', '1', '--epochs', '3', '--out', out, '--quiet'];
+    const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'lstm-opt.js'), ...args], { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b) => (stderr += b));
+    // the 10-cell pair is written within a second; interrupt while the 200-cell pair trains
+    const started = Date.now();
+    while (!existsSync(out) || readCsv(out).length < 2) {
+      assert.ok(Date.now() - started < 60_000, 'the first pair never appeared');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /interrupted after \d of 4 run\(s\)/);
+    const rows = readCsv(join(dir, 'lstm-int-repeats.csv'));
+    assert.ok(rows.length === 2 || rows.length === 4, `whole pairs only, got ${rows.length} rows`);
+    const again = runCli(args);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, new RegExp(`${4 - rows.length} run\\(s\\) measured, ${rows.length} skipped`));
+    assert.deepEqual(readCsv(out).map((x) => `${x.Cells}${x.Func}`), ['10tanh', '10isru', '200tanh', '200isru']);
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -14,31 +14,38 @@ const cat = (cells: number): string => String(cells);
 const FUNC_LABEL: Record<string, string> = { tanh: 'tanh', isru: 'ISRU' };
 const BASELINE_COLOR = '#555555';
 
-/** Bars of the mean paired difference with its 95% CI, and the single pairs as dots. */
-function differenceTraces(d: PairedDifference[], scale: number, name: string, axis: string, legend: boolean): Trace[] {
+/** Bars of the mean paired difference with its 95% CI, and the single pairs as dots (grouped by clock). */
+function differenceTraces(d: PairedDifference[], clock: 'wall' | 'cpu', name: string, axis: string, legend: boolean): Trace[] {
+  const scale = 1000;
   const x = d.map((p) => cat(p.cells));
-  const y = d.map((p) => p.mean * scale);
+  const label = clock === 'wall' ? 'wall clock' : 'CPU time';
+  const color = clock === 'wall' ? colors.isru : colors.isruSigmoid;
   return [
     {
-      type: 'bar', name: 'mean tanh − ISRU (95% CI)', legendgroup: 'mean', showlegend: legend, x, y,
-      marker: { color: colors.isru, opacity: 0.75 },
+      type: 'bar', name: `${label}: mean tanh − ISRU (95% CI)`, legendgroup: clock, showlegend: legend, x, y: d.map((p) => p.mean * scale),
+      offsetgroup: clock, marker: { color, opacity: 0.75 },
       error_y: { type: 'data', symmetric: false, array: d.map((p) => (Number.isFinite(p.high) ? (p.high - p.mean) * scale : 0)), arrayminus: d.map((p) => (Number.isFinite(p.low) ? (p.mean - p.low) * scale : 0)), color: '#333' },
       xaxis: `x${axis}`, yaxis: `y${axis}`,
-      hovertemplate: `${name}: %{y:.3f} ms<extra>%{x} cells</extra>`,
+      hovertemplate: `${name} (${label}): %{y:.3f} ms<extra>%{x} cells</extra>`,
     },
     {
-      type: 'scatter', mode: 'markers', name: 'one repeat (same seed)', legendgroup: 'pairs', showlegend: legend,
+      type: 'scatter', mode: 'markers', name: `${label}: one pair (same seed)`, legendgroup: clock, showlegend: legend, offsetgroup: clock,
       x: d.flatMap((p) => p.diffs.map(() => cat(p.cells))), y: d.flatMap((p) => p.diffs.map((v) => v * scale)),
-      marker: { color: '#222', size: 5, opacity: 0.6 }, xaxis: `x${axis}`, yaxis: `y${axis}`,
-      hovertemplate: `${name} of one pair: %{y:.3f} ms<extra>%{x} cells</extra>`,
+      marker: { color: '#222', size: 4, opacity: 0.55, symbol: clock === 'wall' ? 'circle' : 'diamond' }, xaxis: `x${axis}`, yaxis: `y${axis}`,
+      hovertemplate: `${name} of one pair (${label}): %{y:.3f} ms<extra>%{x} cells</extra>`,
     },
   ];
 }
 
-/** Train (left) and predict (right) time difference tanh − ISRU in milliseconds, by cells. */
-export function weatherTimeDifferenceFigure(train: PairedDifference[], predict: PairedDifference[]): Figure {
+/**
+ * Train (left) and predict (right) time difference tanh − ISRU in milliseconds, by cells: wall clock, and
+ * with `cpu` the process CPU time beside it (grouped bars).
+ */
+export function weatherTimeDifferenceFigure(train: PairedDifference[], predict: PairedDifference[], cpu?: { train: PairedDifference[]; predict: PairedDifference[] }): Figure {
+  const data = [...differenceTraces(train, 'wall', 'train time difference', '', true), ...differenceTraces(predict, 'wall', 'predict time difference', '2', false)];
+  if (cpu) data.push(...differenceTraces(cpu.train, 'cpu', 'train time difference', '', true), ...differenceTraces(cpu.predict, 'cpu', 'predict time difference', '2', false));
   return {
-    data: [...differenceTraces(train, 1000, 'train time difference', '', true), ...differenceTraces(predict, 1000, 'predict time difference', '2', false)],
+    data,
     layout: {
       title: { text: 'Weather predictor: time saved by ISRU (tanh − ISRU) per run' },
       meta: { id: 'time-difference' },
@@ -52,7 +59,9 @@ export function weatherTimeDifferenceFigure(train: PairedDifference[], predict: 
         { text: 'prediction (365 test days)', xref: 'x2 domain', yref: 'y2 domain', x: 0.02, y: 1.06, showarrow: false },
       ],
       legend: { orientation: 'h', y: -0.2 },
-      bargap: 0.35,
+      barmode: 'group',
+      scattermode: 'group',
+      bargap: 0.3,
     },
   };
 }
