@@ -20,6 +20,7 @@ import { loadWeatherResults } from '../src/weather/results';
 import { colors } from '../src/charts/colors';
 import { weatherAccuracyFigure, weatherConfusionFigure, weatherSavingFigure, weatherTimeDifferenceFigure } from '../src/charts/weather';
 import { runCli } from './helpers/cli';
+import { cellsMissingCharts, errorOutputs, executeNotebook, plotlyOutputs } from './helpers/notebook';
 
 const days = loadWeather();
 const data = buildDataset(days);
@@ -302,4 +303,12 @@ test('lstm-opt weather: Ctrl-C stops after the current run with complete files (
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('notebook 03 executes headless with no error output and shows its four charts', () => {
+  const nb = executeNotebook(join(projectRoot(), 'notebooks', '03-weather-predictor.ipynb'), { LSTM_OPT_NO_PNG: '1' });
+  assert.ok(nb.ok, nb.log);
+  assert.deepEqual(errorOutputs(nb), []);
+  assert.deepEqual(cellsMissingCharts(nb), []);
+  assert.equal(plotlyOutputs(nb).length, 4);
 });
