@@ -203,9 +203,11 @@ export class WeatherWorkspace {
   /** Copies samples `idx[from .. from+count)` of a split (x: (n, W, D), y: (n)) into x and y. */
   gather(x: Float64Array, y: ArrayLike<number> | undefined, idx: ArrayLike<number>, from: number, count: number): void {
     const WD = this.net.W * this.net.D;
+    const dst = this.x;
     for (let s = 0; s < count; s++) {
       const k = idx[from + s];
-      this.x.set(x.subarray(k * WD, (k + 1) * WD), s * WD);
+      const src = k * WD, at = s * WD;
+      for (let e = 0; e < WD; e++) dst[at + e] = x[src + e]; // a copy loop: subarray() would allocate a view per sample
       if (y) this.y[s] = y[k];
     }
   }
@@ -222,7 +224,10 @@ export function weatherForward(ws: WeatherWorkspace, count: number): void {
   const rows = count * W;
   // z = b + x·Wxᵀ for every (sample, day) at once
   const z = ws.z;
-  for (let r = 0; r < rows; r++) z.set(P.subarray(L.b, L.b + G), r * G);
+  for (let r = 0; r < rows; r++) {
+    const o = r * G;
+    for (let k = 0; k < G; k++) z[o + k] = P[L.b + k];
+  }
   gemmNT(rows, G, D, ws.x, 0, D, P, L.wx, D, z, 0, G);
   for (let t = 0; t < W; t++) {
     // z[:, t] += h[:, t]·Whᵀ (h[:, 0] is the zero initial state: nothing to add)

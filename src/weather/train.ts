@@ -75,7 +75,7 @@ export function predictWeather(ws: WeatherWorkspace, split: WeatherSplit, out = 
     const count = Math.min(ws.capacity, split.count - from);
     ws.gather(split.x, undefined, idx, from, count);
     weatherForward(ws, count);
-    out.set(ws.p.subarray(0, count), from);
+    for (let s = 0; s < count; s++) out[from + s] = ws.p[s];
   }
   return out;
 }
