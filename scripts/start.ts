@@ -15,6 +15,7 @@ const cli = join(root, 'bin', 'lstm-opt.js');
 /** Experiments in the order their notebooks read them; each is a `lstm-opt` command line. */
 const experiments: { name: string; quick: string[]; full: string[] }[] = [
   { name: 'activation tables (results/activations)', quick: ['activations', '--quiet'], full: ['activations', '--quiet'] },
+  { name: 'math-bench: cost of each math function and activation (results/math-bench)', quick: ['math-bench', '--quick', '--quiet'], full: ['math-bench', '--quiet'] },
   { name: 'train 2x100 tanh on SOTU (progress + model)', quick: ['train', '--layers', '2', '--neurons', '100', '--iterations', '200', '--progress-every', '50', '--save', 'results/train/2x100-tanh', '--quiet'], full: ['train', '--layers', '2', '--neurons', '100', '--iterations', '20000', '--progress-every', '500', '--save', 'results/train/2x100-tanh', '--quiet'] },
   { name: 'weather predictor: cells x tanh/isru (results/weather)', quick: ['weather', '--quick', '--quiet'], full: ['weather', '--quiet'] },
 ];

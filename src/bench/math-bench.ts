@@ -14,8 +14,9 @@
  * the code calls them; the `*_inline` rows time the bare expressions (`Math.tanh(x)`, `x / Math.sqrt(1 + x*x)`)
  * to show what the call and the library's guards add.
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { loadavg } from 'node:os';
 import { activations } from '../activations';
 import type { ActivationFunction, FloatArray } from '../activations';
 import { writeFileAtomic } from '../io/atomic';
@@ -247,6 +248,8 @@ function round(v: number): number {
 
 export interface MathBenchRun {
   rows: MathBenchRow[];
+  /** 1-minute load averages before and after: how much else was running (the machine may be shared) */
+  loadAverage: { before: number; after: number };
   machine: MachineInfo;
   profile: MathBenchProfile;
   seconds: number;
@@ -256,10 +259,11 @@ export interface MathBenchRun {
 /** Runs the whole math-bench (minutes for the careful profile; seconds for quick). */
 export function runMathBench(profile: MathBenchProfile, hooks: HarnessHooks = {}): MathBenchRun {
   const t0 = process.hrtime.bigint();
+  const before = loadavg()[0];
   const { benchmarks, specs } = mathBenchmarks();
   const measurements = runBenchmarks(benchmarks, profile.harness, hooks);
   const rows = mathBenchRows(measurements, specs, profile.harness.rounds);
-  return { rows, machine: describeMachine(), profile, seconds: Number(process.hrtime.bigint() - t0) / 1e9, sink: sinkValue() };
+  return { rows, loadAverage: { before, after: loadavg()[0] }, machine: describeMachine(), profile, seconds: Number(process.hrtime.bigint() - t0) / 1e9, sink: sinkValue() };
 }
 
 // ---------------------------------------------------------------- files
@@ -319,6 +323,7 @@ export function writeMathBench(dir: string, run: MathBenchRun): { csv: string; j
     profile: run.profile.name,
     harness: run.profile.harness,
     seconds: Number(run.seconds.toFixed(1)),
+    loadAverage1min: run.loadAverage,
     unit: 'Relative Time = ns_per_op / (gross ns of one scalar baseline loop iteration); ns_per_op is the median over rounds with the baseline median subtracted (per element for arrays, against the copy loop of the same type and length)',
     inputs: 'seeded (mulberry32, seed 1): 95% normal(0, 1.5), 5% uniform ±[4, 20]; sqrt/log get |x| + 1e-3',
     sink: run.sink,
@@ -379,4 +384,16 @@ export function isruTanhRatios(rows: readonly MathBenchRow[]): IsruTanhRatio[] {
     }
   }
   return out;
+}
+
+/** The machine/method description written beside `<machine>.csv`, or undefined when there is none. */
+export function readMathBenchDescription(machine: string, dir = DEFAULT_MATH_BENCH_DIR()): Record<string, unknown> | undefined {
+  const path = join(dir, `${machine}.json`);
+  if (!existsSync(path)) return undefined;
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+}
+
+/** The row of `name` in kind `kind` (`scalar`, `Float64Array[4096]`, ...), or undefined. */
+export function findRow(rows: readonly MathBenchRow[], name: string, kind = 'scalar'): MathBenchRow | undefined {
+  return rows.find((r) => r.Function === name && kindLabel(r) === kind);
 }
