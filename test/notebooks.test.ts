@@ -1,0 +1,81 @@
+/**
+ * Executes EVERY numbered notebook in notebooks/ (NN-name.ipynb) headless through the tslab kernel, one
+ * subtest per notebook, and fails on any error output (the message carries the failing cell and its error)
+ * and on a cell that calls show( but produced no Plotly output. A new notebook is picked up by adding it.
+ *
+ * Notebooks run from a temporary copy (the committed, executed notebooks are not touched) and without the
+ * PNG fallbacks (LSTM_OPT_NO_PNG=1), which only cost time here. LSTM_OPT_NOTEBOOKS=01,03 runs a subset.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../src/io/paths';
+import { cellsMissingCharts, errorOutputs, executeNotebook, ExecutedNotebook, plotlyOutputs, sourceOf } from './helpers/notebook';
+
+/**
+ * The cells that raised, as «first source line»: error. tslab does not send Jupyter `error` outputs: it
+ * writes the exception (or the TypeScript compile error) to the cell's stderr stream and marks the reply as
+ * an error, so both forms are looked for here (nbclient then stops, and the runner exits non-zero).
+ */
+export function cellErrors(nb: Pick<ExecutedNotebook, 'cells'>): string[] {
+  const found: string[] = [];
+  for (const c of nb.cells) {
+    for (const o of c.outputs ?? []) {
+      const text = Array.isArray(o.text) ? o.text.join('') : o.text ?? '';
+      const isStderr = o.output_type === 'stream' && (o as { name?: string }).name === 'stderr';
+      let message: string | undefined;
+      if (o.output_type === 'error') message = `${o.ename}: ${o.evalue}`;
+      else if (isStderr && /(^|\n)\s*\w*(Error|Exception)\b|error TS\d+/.test(text)) {
+        message = text.split('\n').find((l) => /^\s*\w*(Error|Exception)\b|error TS\d+/.test(l))?.trim() ?? text.trim();
+      }
+      if (message !== undefined) found.push(`cell «${sourceOf(c).split('\n')[0]}»: ${message}`);
+    }
+  }
+  return found;
+}
+
+const dir = join(projectRoot(), 'notebooks');
+const only = process.env.LSTM_OPT_NOTEBOOKS?.split(',').map((s) => s.trim()).filter(Boolean);
+/** Numbered notebooks only: tests that copy a notebook to break it use other names. */
+const notebooks = readdirSync(dir)
+  .filter((f) => /^\d\d-.+\.ipynb$/.test(f))
+  .filter((f) => !only || only.some((p) => f.startsWith(p)))
+  .sort();
+
+test('notebooks/ holds the numbered notebooks, starting with 01-activation-functions', () => {
+  if (only) return;
+  assert.ok(notebooks.includes('01-activation-functions.ipynb'), `found: ${notebooks.join(', ')}`);
+});
+
+for (const file of notebooks) {
+  test(`notebook ${file} runs headless without errors and shows every chart`, { timeout: 20 * 60_000 }, () => {
+    const nb = executeNotebook(join(dir, file), { LSTM_OPT_NO_PNG: '1' });
+    const failing = cellErrors(nb);
+    assert.deepEqual(failing, [], `${file}: ${failing.length} cell(s) raised:\n${failing.join('\n')}`);
+    assert.equal(errorOutputs(nb).length, 0);
+    assert.ok(nb.ok, `${file}: the runner failed:\n${nb.log.slice(-2000)}`);
+    const missing = cellsMissingCharts(nb);
+    assert.deepEqual(missing, [], `${file}: cells that call show( but produced no Plotly output:\n${missing.join('\n')}`);
+    assert.ok(plotlyOutputs(nb).length > 0 || !nb.cells.some((c) => /\bshow\(/.test(sourceOf(c))), `${file}: no charts at all`);
+  });
+}
+
+test('the checks catch a broken notebook: an error output and a show( without a chart', { timeout: 5 * 60_000 }, () => {
+  // not numbered, so the loop above never picks it up even if a run is interrupted before the cleanup
+  const path = join(dir, `zz-broken-${process.pid}.ipynb`);
+  const cell = (source: string) => ({ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source });
+  const kernelspec = { display_name: 'TypeScript', language: 'typescript', name: 'tslab' };
+  writeFileSync(path, JSON.stringify({
+    cells: [cell('const show = (x: unknown) => x;\nshow(1);'), cell("throw new Error('broken on purpose');")],
+    metadata: { kernelspec }, nbformat: 4, nbformat_minor: 5,
+  }));
+  try {
+    const nb = executeNotebook(path, { LSTM_OPT_NO_PNG: '1' });
+    assert.equal(nb.ok, false);
+    assert.deepEqual(cellErrors(nb), ["cell «throw new Error('broken on purpose');»: Error: broken on purpose"]);
+    assert.deepEqual(cellsMissingCharts(nb), ['const show = (x: unknown) => x;']);
+  } finally {
+    rmSync(path, { force: true });
+  }
+});
