@@ -8,7 +8,7 @@ import {
   Benchmark, calibrate, finishMeasurements, lastSpread, lstmLikeInputs, median, runBenchmarks, seededRandom, subtractBaseline, summarize,
 } from '../src/bench/harness';
 import {
-  BENCH_ACTIVATIONS, isruTanhRatios, kindLabel, MATH_BENCH_COLUMNS, mathBenchCsv, mathBenchmarks, mathBenchRows, MathBenchRow,
+  BENCH_ACTIVATIONS, isruTanhRatios, pairedIsruTanhRatios, quantile, kindLabel, MATH_BENCH_COLUMNS, mathBenchCsv, mathBenchmarks, mathBenchRows, MathBenchRow,
 } from '../src/bench/math-bench';
 import { machineSlug } from '../src/bench/machine';
 import { readCsv } from '../src/io/csv';
@@ -43,6 +43,23 @@ test('baseline subtraction on synthetic timings: net = gross − baseline median
   assert.equal(g.net.median, 0);
   assert.deepEqual(subtractBaseline({ median: 5, min: 4, max: 9 }, 1), { median: 4, min: 3, max: 8 });
   assert.throws(() => finishMeasurements([{ id: 'f', baseline: 'missing' }], new Map([['f', [1]]])), /baseline missing/);
+});
+
+test('paired ISRU/tanh ratios: per round against the baseline median, then median and quartiles (mathjs quantiles)', () => {
+  assert.equal(quantile([4, 1, 3, 2], 0.5), Number(math.median([4, 1, 3, 2])));
+  assert.equal(quantile([1, 2, 3, 4, 5], 0.25), Number(math.quantileSeq([1, 2, 3, 4, 5], 0.25)));
+  const { benchmarks, specs } = mathBenchmarks();
+  const samples = new Map<string, number[]>(benchmarks.map((b) => [b.id, [2, 2, 2, 2]]));
+  // baseline 1 ns; tanh 11, 21, 11, 11 (a loaded round in which isru was slowed alike); isru 3, 5, 3, 4
+  samples.set('baseline|scalar|f64|1', [1, 1, 1, 1]);
+  samples.set('tanh|scalar|f64|1', [11, 21, 11, 11]);
+  samples.set('isru|scalar|f64|1', [3, 5, 3, 4]);
+  const ratios = pairedIsruTanhRatios(finishMeasurements(benchmarks, samples), specs);
+  assert.equal(ratios.length, 10);
+  const s = ratios.find((r) => r.kind === 'scalar' && r.impl === 'library')!;
+  // per round: 2/10, 4/20, 2/10, 3/10 → median 0.2, quartiles 0.2 and 0.225
+  assert.ok(Math.abs(s.median - 0.2) < 1e-12);
+  assert.ok(Math.abs(s.q25 - 0.2) < 1e-12 && Math.abs(s.q75 - 0.225) < 1e-12);
 });
 
 test('warm-up settling measure: relative spread of the last three rounds', () => {

@@ -45,9 +45,9 @@ export const QUICK_HARNESS: HarnessOptions = { roundMs: 2, rounds: 9, minWarmupR
 /**
  * Careful: many short rounds rather than a few long ones. On a shared machine a 25 ms round is almost always
  * cut by the scheduler, so every sample carries some waiting; with ~2 ms rounds most rounds run undisturbed
- * and the median over 201 of them is the undisturbed cost, while the disturbed ones only move the max.
+ * and the median over 401 of them is the undisturbed cost, while the disturbed ones only move the max.
  */
-export const CAREFUL_HARNESS: HarnessOptions = { roundMs: 2, rounds: 201, minWarmupRounds: 10, maxWarmupMs: 400, settleTolerance: 0.02 };
+export const CAREFUL_HARNESS: HarnessOptions = { roundMs: 2, rounds: 401, minWarmupRounds: 10, maxWarmupMs: 400, settleTolerance: 0.02 };
 
 /** Median, min and max of a sample. */
 export interface Summary {

@@ -241,6 +241,50 @@ export function mathBenchRows(measurements: readonly Measurement[], specs: Reado
   });
 }
 
+export interface PairedRatio {
+  kind: string;
+  impl: 'library' | 'inline';
+  /** median over rounds of (isru − baseline median) / (tanh − baseline median) */
+  median: number;
+  q25: number;
+  q75: number;
+}
+
+/** The q-quantile (0..1) of a sample, linear between order statistics (q = 0.5 is the median). */
+export function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+}
+
+/**
+ * ISRU/tanh estimated round by round: in each interleaved round tanh and isru ran seconds apart under the same
+ * load, so the ratio of the two samples of one round cancels most of a shared machine's slow drift. The
+ * median of those paired ratios is a second, more load-robust estimate beside the ratio of the two medians.
+ */
+export function pairedIsruTanhRatios(measurements: readonly Measurement[], specs: ReadonlyMap<string, Spec>): PairedRatio[] {
+  const by = new Map(measurements.map((m) => [m.id, m]));
+  const out: PairedRatio[] = [];
+  const kinds: { kind: MathBenchKind; precision: Precision; length: number }[] = [{ kind: 'scalar', precision: 'f64', length: 1 }];
+  for (const precision of PRECISIONS) for (const length of ARRAY_LENGTHS) kinds.push({ kind: 'array', precision, length });
+  for (const k of kinds) {
+    const base = by.get(idOf({ name: 'baseline', ...k }));
+    for (const impl of ['library', 'inline'] as const) {
+      const suffix = impl === 'inline' ? '_inline' : '';
+      const t = by.get(idOf({ name: `tanh${suffix}`, ...k }));
+      const i = by.get(idOf({ name: `isru${suffix}`, ...k }));
+      if (!base || !t || !i || !specs.has(t.id)) continue;
+      const b = base.gross.median;
+      const n = Math.min(t.samples.length, i.samples.length);
+      const ratios = Array.from({ length: n }, (_, r) => (i.samples[r] - b) / (t.samples[r] - b));
+      out.push({ kind: kindLabel(k), impl, median: round(quantile(ratios, 0.5)), q25: round(quantile(ratios, 0.25)), q75: round(quantile(ratios, 0.75)) });
+    }
+  }
+  return out;
+}
+
 /** Six significant digits: more than the measurement supports, fewer than float noise. */
 function round(v: number): number {
   return Number.isFinite(v) ? Number(v.toPrecision(6)) : v;
@@ -248,6 +292,8 @@ function round(v: number): number {
 
 export interface MathBenchRun {
   rows: MathBenchRow[];
+  /** ISRU/tanh per round (paired: both ran in the same interleaved round), median and quartiles */
+  pairedRatios: PairedRatio[];
   /** 1-minute load averages before and after: how much else was running (the machine may be shared) */
   loadAverage: { before: number; after: number };
   machine: MachineInfo;
@@ -263,7 +309,8 @@ export function runMathBench(profile: MathBenchProfile, hooks: HarnessHooks = {}
   const { benchmarks, specs } = mathBenchmarks();
   const measurements = runBenchmarks(benchmarks, profile.harness, hooks);
   const rows = mathBenchRows(measurements, specs, profile.harness.rounds);
-  return { rows, loadAverage: { before, after: loadavg()[0] }, machine: describeMachine(), profile, seconds: Number(process.hrtime.bigint() - t0) / 1e9, sink: sinkValue() };
+  const pairedRatios = pairedIsruTanhRatios(measurements, specs);
+  return { rows, pairedRatios, loadAverage: { before, after: loadavg()[0] }, machine: describeMachine(), profile, seconds: Number(process.hrtime.bigint() - t0) / 1e9, sink: sinkValue() };
 }
 
 // ---------------------------------------------------------------- files
@@ -326,6 +373,7 @@ export function writeMathBench(dir: string, run: MathBenchRun): { csv: string; j
     loadAverage1min: run.loadAverage,
     unit: 'Relative Time = ns_per_op / (gross ns of one scalar baseline loop iteration); ns_per_op is the median over rounds with the baseline median subtracted (per element for arrays, against the copy loop of the same type and length)',
     inputs: 'seeded (mulberry32, seed 1): 95% normal(0, 1.5), 5% uniform ±[4, 20]; sqrt/log get |x| + 1e-3',
+    isruTanhPairedRatios: run.pairedRatios,
     sink: run.sink,
     execArgv: process.execArgv,
   };

@@ -61,7 +61,9 @@ function mathBench(flags: MathBenchFlags): number {
   const rel = (p: string): string => relative(process.cwd(), p) || p;
   process.stdout.write(`math-bench (${profile.name}, ${run.seconds.toFixed(1)} s): ${run.rows.length} rows in ${rel(files.csv)} (machine: ${rel(files.json)})\n`);
   for (const r of isruTanhRatios(run.rows)) {
-    process.stdout.write(`  ISRU/tanh ${r.kind.padEnd(18)} ${r.impl.padEnd(7)} ${r.isru.toFixed(2).padStart(7)} / ${r.tanh.toFixed(2).padStart(7)} ns = ${r.ratio.toFixed(3)}\n`);
+    const p = run.pairedRatios.find((q) => q.kind === r.kind && q.impl === r.impl);
+    const paired = p ? `  (paired per round: ${p.median.toFixed(3)}, quartiles ${p.q25.toFixed(3)}..${p.q75.toFixed(3)})` : '';
+    process.stdout.write(`  ISRU/tanh ${r.kind.padEnd(18)} ${r.impl.padEnd(7)} ${r.isru.toFixed(2).padStart(7)} / ${r.tanh.toFixed(2).padStart(7)} ns = ${r.ratio.toFixed(3)}${paired}\n`);
   }
   return 0;
 }
