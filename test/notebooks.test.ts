@@ -5,6 +5,10 @@
  *
  * Notebooks run from a temporary copy (the committed, executed notebooks are not touched) and without the
  * PNG fallbacks (LSTM_OPT_NO_PNG=1), which only cost time here. LSTM_OPT_NOTEBOOKS=01,03 runs a subset.
+ *
+ * A chart that legitimately depends on the data (say, a cross-machine comparison when only one machine has
+ * results) is exempt when its cell is tagged `optional-chart` (cell metadata tags) or its source contains
+ * the comment `// optional-chart`; the cell should then print why there is no chart.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,6 +52,12 @@ test('notebooks/ holds the numbered notebooks, starting with 01-activation-funct
   assert.ok(notebooks.includes('01-activation-functions.ipynb'), `found: ${notebooks.join(', ')}`);
 });
 
+/** Cells whose chart may be absent by design (see the header). */
+function optionalChart(cell: ExecutedNotebook['cells'][number]): boolean {
+  const tags = (cell as { metadata?: { tags?: string[] } }).metadata?.tags ?? [];
+  return tags.includes('optional-chart') || /\/\/\s*optional-chart\b/.test(sourceOf(cell));
+}
+
 for (const file of notebooks) {
   test(`notebook ${file} runs headless without errors and shows every chart`, { timeout: 20 * 60_000 }, () => {
     const nb = executeNotebook(join(dir, file), { LSTM_OPT_NO_PNG: '1' });
@@ -55,7 +65,7 @@ for (const file of notebooks) {
     assert.deepEqual(failing, [], `${file}: ${failing.length} cell(s) raised:\n${failing.join('\n')}`);
     assert.equal(errorOutputs(nb).length, 0);
     assert.ok(nb.ok, `${file}: the runner failed:\n${nb.log.slice(-2000)}`);
-    const missing = cellsMissingCharts(nb);
+    const missing = cellsMissingCharts({ cells: nb.cells.filter((c) => !optionalChart(c)) });
     assert.deepEqual(missing, [], `${file}: cells that call show( but produced no Plotly output:\n${missing.join('\n')}`);
     assert.ok(plotlyOutputs(nb).length > 0 || !nb.cells.some((c) => /\bshow\(/.test(sourceOf(c))), `${file}: no charts at all`);
   });
