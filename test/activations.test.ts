@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCsv } from '../src/io/csv';
 import { runCli } from './helpers/cli';
+import { activationCurvesFigure, checksFigure, isruAlphaFigure, sigmoidComparisonFigure } from '../src/charts/activations';
+import { colors } from '../src/charts/colors';
 
 const EPS = Number.EPSILON;
 const piecewise = (a: ActivationFunction) => a.meta.pieces !== undefined;
@@ -313,4 +315,36 @@ test('lstm-opt activations --out DIR writes properties, values and checks tables
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('figure builders: stable ids, the study colors, quadrature markers on the closed-form curves', () => {
+  const f = activationCurvesFigure('f');
+  assert.equal(f.layout.meta?.id, 'activations-f');
+  assert.deepEqual(f.data.map((t) => t.name), ['tanh', 'ISRU', 'softplus']);
+  assert.deepEqual(f.data.map((t) => (t.line as { color: string }).color), [colors.tanh, colors.isru, colors.softplus]);
+  const xs = f.data[1].x as number[];
+  assert.equal((f.data[1].y as number[])[xs.indexOf(2)], activations.isru.f(2));
+  assert.equal(activationCurvesFigure('df').layout.meta?.id, 'activations-df');
+
+  const integral = activationCurvesFigure('integral', { quadratureStep: 1 });
+  assert.equal(integral.layout.meta?.id, 'activations-integral');
+  const markers = integral.data.filter((t) => t.mode === 'markers');
+  assert.equal(markers.length, 3);
+  for (const [i, n] of (['tanh', 'isru', 'softplus'] as const).entries()) {
+    const mx = markers[i].x as number[];
+    const my = markers[i].y as number[];
+    assert.equal(mx.length, 13);
+    mx.forEach((x, j) => assert.ok(Math.abs(my[j] - activations[n].integral(x)) < 1e-12, `${n} quadrature marker at ${x}`));
+  }
+
+  const fam = isruAlphaFigure([4, 0.25, 1]);
+  assert.equal(fam.layout.meta?.id, 'isru-alpha');
+  assert.deepEqual(fam.data.map((t) => t.name), ['ISRU α = 0.25', 'ISRU α = 1', 'ISRU α = 4', 'tanh']);
+  assert.ok(Math.abs((fam.data[0].y as number[]).at(-1)! - activations.isru.f(6, 0.25)) === 0);
+  assert.equal(sigmoidComparisonFigure().layout.meta?.id, 'isru-sigmoid');
+
+  const checks = checksFigure([{ name: 'isru', derivative_max_rel_diff: 2e-16, integral_max_rel_diff: 0 }]);
+  assert.equal(checks.layout.meta?.id, 'checks');
+  assert.deepEqual(checks.data.map((t) => (t.y as number[])[0]), [2e-16, 1e-18]); // 0 is drawn at the floor
+  assert.deepEqual(checks.data[0].x, ['ISRU']);
 });
