@@ -1,0 +1,87 @@
+/**
+ * Float vs double (issue 6, item 4): the same 5x100 tanh network trained in f32 and in f64 storage from
+ * the same seed, interleaved in chunks (src/experiments/interleave.ts) so both see the same machine load.
+ * Output (DESIGN.md): results/precision/<machine>/progress-<f32|f64>-<L>x<N>.csv, progress columns.
+ *
+ * Resume: skipped when both CSVs exist; each CSV is written once, complete and atomically.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { machineSlug } from '../bench/machine';
+import { loadCorpus } from '../data/corpus';
+import { writeFileAtomic } from '../io/atomic';
+import { toCsv } from '../io/csv';
+import { resultsPath } from '../io/paths';
+import { readResults, ResultRow } from '../io/results';
+import type { Precision } from '../lstm/buffers';
+import { PROGRESS_COLUMNS } from '../lstm/train';
+import { formatProgressRow } from './mt';
+import { trainInterleaved } from './interleave';
+
+export interface PrecisionProfile {
+  layers: number;
+  neurons: number;
+  iterations: number;
+  progressEvery: number;
+}
+
+/** full: 5x100 as in the original, 3000 iterations; quick: 2x32, 200 iterations. */
+export function precisionProfile(quick: boolean): PrecisionProfile {
+  return quick ? { layers: 2, neurons: 32, iterations: 200, progressEvery: 20 } : { layers: 5, neurons: 100, iterations: 3000, progressEvery: 100 };
+}
+
+export const PRECISIONS: readonly Precision[] = ['f32', 'f64'];
+
+export const precisionProgressName = (p: string, layers: number, neurons: number): string => `progress-${p}-${layers}x${neurons}.csv`;
+
+export function precisionDir(quick: boolean, machine = machineSlug()): string {
+  return quick ? resultsPath('precision', machine, 'quick') : resultsPath('precision', machine);
+}
+
+export const PRECISION_COMMAND = 'lstm-opt sweep precision';
+
+export interface PrecisionSweepOptions {
+  quick: boolean;
+  out?: string;
+  iterations?: number;
+  quiet?: boolean;
+  corpus?: string;
+}
+
+/** Runs the f32/f64 pair unless both files exist; returns the output folder. */
+export async function runPrecisionSweep(o: PrecisionSweepOptions): Promise<string> {
+  const p = precisionProfile(o.quick);
+  const iterations = o.iterations ?? p.iterations;
+  const dir = o.out ?? precisionDir(o.quick);
+  const files = PRECISIONS.map((x) => join(dir, precisionProgressName(x, p.layers, p.neurons)));
+  if (files.every((f) => existsSync(f))) {
+    if (!o.quiet) process.stderr.write(`sweep precision: ${dir} already has both runs (delete them to rerun)\n`);
+    return dir;
+  }
+  const corpus = loadCorpus(o.corpus);
+  const tty = !!process.stderr.isTTY && !o.quiet;
+  const bar = tty ? new SingleBar({ stream: process.stderr, format: 'sweep precision | {bar} | {value}/{total} iterations | ETA {eta_formatted}', etaBuffer: 1000, hideCursor: true }) : undefined;
+  bar?.start(PRECISIONS.length * iterations, 0);
+  let results;
+  try {
+    results = await trainInterleaved(
+      corpus,
+      PRECISIONS.map((precision) => ({ layers: p.layers, neurons: p.neurons, activation: 'tanh', precision, seed: 1 })),
+      { iterations, progressEvery: Math.min(p.progressEvery, iterations), onIteration: () => bar?.increment(1) },
+    );
+  } finally {
+    bar?.stop();
+  }
+  PRECISIONS.forEach((_, k) => writeFileAtomic(files[k], toCsv(PROGRESS_COLUMNS, results[k].rows.map(formatProgressRow))));
+  if (!o.quiet && !tty) process.stderr.write(`sweep precision: ${p.layers}x${p.neurons} f32 and f64, ${iterations} iterations → ${dir}\n`);
+  return dir;
+}
+
+/** Both runs of a precision folder, keyed f32/f64; MissingResultsError (with the command) otherwise. */
+export function readPrecisionRuns(dir: string, quick = false): Record<Precision, ResultRow[]> {
+  const p = precisionProfile(quick);
+  const command = `${PRECISION_COMMAND}${quick ? ' --quick' : ''}`;
+  const read = (x: Precision): ResultRow[] => readResults(join(dir, precisionProgressName(x, p.layers, p.neurons)), { command, columns: PROGRESS_COLUMNS });
+  return { f32: read('f32'), f64: read('f64') };
+}
