@@ -20,7 +20,7 @@ import { readResults, ResultRow } from '../io/results';
 import type { Activation } from '../lstm/cell';
 import { PROGRESS_COLUMNS } from '../lstm/train';
 import { formatProgressRow } from './mt';
-import { trainInterleaved } from './interleave';
+import { InterleavedResult, trainInterleaved } from './interleave';
 
 export interface LongProfile {
   layers: number;
@@ -74,7 +74,7 @@ export async function runLongSweep(o: LongSweepOptions): Promise<string> {
   const tty = !!process.stderr.isTTY && !o.quiet;
   const bar = tty ? new SingleBar({ stream: process.stderr, format: 'sweep long | {bar} | {value}/{total} iterations | ETA {eta_formatted}', etaBuffer: 2000, hideCursor: true }) : undefined;
   bar?.start(LONG_FUNCS.length * iterations, 0);
-  let results;
+  let results: InterleavedResult[];
   try {
     results = await trainInterleaved(
       corpus,

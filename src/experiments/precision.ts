@@ -17,7 +17,7 @@ import { readResults, ResultRow } from '../io/results';
 import type { Precision } from '../lstm/buffers';
 import { PROGRESS_COLUMNS } from '../lstm/train';
 import { formatProgressRow } from './mt';
-import { trainInterleaved } from './interleave';
+import { InterleavedResult, trainInterleaved } from './interleave';
 
 export interface PrecisionProfile {
   layers: number;
@@ -63,7 +63,7 @@ export async function runPrecisionSweep(o: PrecisionSweepOptions): Promise<strin
   const tty = !!process.stderr.isTTY && !o.quiet;
   const bar = tty ? new SingleBar({ stream: process.stderr, format: 'sweep precision | {bar} | {value}/{total} iterations | ETA {eta_formatted}', etaBuffer: 1000, hideCursor: true }) : undefined;
   bar?.start(PRECISIONS.length * iterations, 0);
-  let results;
+  let results: InterleavedResult[];
   try {
     results = await trainInterleaved(
       corpus,
