@@ -31,11 +31,15 @@ export interface MachineRows {
 
 /**
  * Relative cost of every function of one kind (default: scalar calls) on one machine, cheapest at the bottom.
- * Horizontal bars so the function names stay readable; error bars span the rounds' min..max.
+ * Horizontal bars so the function names stay readable. The fastest and slowest round are in the hover text,
+ * not drawn as error bars: on a shared machine the slowest round is a descheduling, tens of times the median,
+ * and would squash every bar.
  */
 export function mathBenchBarFigure(rows: readonly MathBenchRow[], machine: string, kind = 'scalar'): Figure {
   const sel = rows.filter((r) => kindLabel(r) === kind).sort((a, b) => Number(a['Relative Time']) - Number(b['Relative Time']));
-  const unit = sel.length > 0 && Number(sel[0].ns_per_op) !== 0 ? Number(sel[0]['Relative Time']) / Number(sel[0].ns_per_op) : 1;
+  // Relative Time per ns, from the row with the largest cost (least affected by the CSV's rounding)
+  const ref = sel[sel.length - 1];
+  const unit = ref && Number(ref.ns_per_op) !== 0 ? Number(ref['Relative Time']) / Number(ref.ns_per_op) : 1;
   const rel = (ns: number): number => ns * unit;
   return {
     data: [
@@ -44,19 +48,13 @@ export function mathBenchBarFigure(rows: readonly MathBenchRow[], machine: strin
         x: sel.map((r) => Number(r['Relative Time'])),
         y: sel.map((r) => r.Function),
         marker: { color: sel.map((r) => mathBenchColor(r.Function)) },
-        error_x: {
-          type: 'data', symmetric: false,
-          array: sel.map((r) => Math.max(0, rel(Number(r.ns_max)) - Number(r['Relative Time']))),
-          arrayminus: sel.map((r) => Math.max(0, Number(r['Relative Time']) - rel(Number(r.ns_min)))),
-          color: '#444', thickness: 1,
-        },
-        customdata: sel.map((r) => [Number(r.ns_per_op), r.expression]),
-        hovertemplate: '%{y}: %{x:.2f} baseline loops = %{customdata[0]:.2f} ns<br>%{customdata[1]}<extra></extra>',
+        customdata: sel.map((r) => [Number(r.ns_per_op), r.expression, rel(Number(r.ns_min)), rel(Number(r.ns_max))]),
+        hovertemplate: '%{y}: %{x:.2f} baseline loops = %{customdata[0]:.2f} ns (fastest round %{customdata[2]:.2f}, slowest %{customdata[3]:.2f})<br>%{customdata[1]}<extra></extra>',
       },
     ],
     layout: {
       title: { text: `Math-bench on ${machine}: relative cost per ${kind === 'scalar' ? 'call' : 'element'} (${kind})` },
-      meta: { id: `math-bench-${machine}-${kind}` },
+      meta: { id: `${machine}-${kind}` },
       xaxis: { title: { text: 'Relative Time (1 = one iteration of the empty scalar loop; baseline subtracted)' }, zeroline: true },
       yaxis: { automargin: true },
       height: 40 + 22 * Math.max(sel.length, 4) + 100,
@@ -92,7 +90,7 @@ export function mathBenchRatioFigure(machines: readonly MachineRows[]): Figure {
     data,
     layout: {
       title: { text: 'ISRU cost as a fraction of tanh (below 1: ISRU is cheaper)' },
-      meta: { id: 'math-bench-isru-tanh-ratio' },
+      meta: { id: 'isru-tanh-ratio' },
       barmode: 'group',
       xaxis: { title: { text: 'how the function is called' } },
       yaxis: { title: { text: 'ISRU time / tanh time' }, rangemode: 'tozero' },
@@ -117,7 +115,7 @@ export function mathBenchCrossMachineFigure(machines: readonly MachineRows[], ki
     })),
     layout: {
       title: { text: `Math-bench across machines (${kind})` },
-      meta: { id: `math-bench-machines-${kind}` },
+      meta: { id: `machines-${kind}` },
       barmode: 'group',
       yaxis: { title: { text: 'Relative Time (per machine: its own empty-loop iteration)' } },
       legend: { orientation: 'h', y: -0.3 },
@@ -144,7 +142,7 @@ export function mathBenchKernelFigure(rows: readonly MathBenchRow[], machine: st
     })),
     layout: {
       title: { text: `Activations on ${machine}: ns per call (scalar) or per element (kernels), loop subtracted` },
-      meta: { id: `math-bench-${machine}-kernels` },
+      meta: { id: `${machine}-kernels` },
       barmode: 'group',
       yaxis: { title: { text: 'ns per element' }, rangemode: 'tozero' },
       legend: { orientation: 'h', y: -0.3 },
