@@ -45,6 +45,8 @@ export function mtSpeedupFigure(t: MtTotals[], cores: number): Figure {
   const neurons = t.map((c) => c.neurons);
   const lo = Math.min(...neurons), hi = Math.max(...neurons);
   const dash = ['solid', 'dot', 'dash', 'dashdot', 'longdash'];
+  // one hue per layer count, all in the multi-thread family (orange to brown)
+  const hue = [colors.multiThread, '#d62728', '#9467bd', '#8c564b', '#e377c2'];
   const data: Trace[] = layers.map((l, i) => {
     const pts = t.filter((c) => c.layers === l).map((c) => ({ neurons: c.neurons, speedup: speedup(c) }));
     const cr = crossover(pts);
@@ -52,7 +54,8 @@ export function mtSpeedupFigure(t: MtTotals[], cores: number): Figure {
     return {
       type: 'scatter', mode: 'lines+markers', name: `${l} layer${l > 1 ? 's' : ''} (${label})`,
       x: pts.map((p) => p.neurons), y: pts.map((p) => p.speedup),
-      line: { color: colors.multiThread, dash: dash[i % dash.length] },
+      line: { color: hue[i % hue.length], dash: dash[i % dash.length] },
+      marker: { color: hue[i % hue.length] },
       hovertemplate: `${l}x%{x}: %{y:.2f}x<extra></extra>`,
     };
   });
