@@ -7,6 +7,7 @@ import { registerGradcheck } from './cli/gradcheck';
 import { registerActivations } from './cli/activations';
 import { registerWeather } from './cli/weather';
 import { registerMathBench } from './cli/math-bench';
+import { registerAnswer } from './cli/answer';
 
 /**
  * The `lstm-opt` command line (contract in DESIGN.md). Each subcommand lives in its own module under
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerActivations(program);
   registerWeather(program);
   registerMathBench(program);
+  registerAnswer(program);
   return program;
 }
 

@@ -1,0 +1,209 @@
+/**
+ * The study's answer, in numbers, from the committed results (README "What this repository answers").
+ * Every sentence is computed from a results CSV of one machine; an input that is missing or malformed
+ * becomes a sentence naming the command that produces it, so the README can be regenerated at any time,
+ * whichever experiments have run so far.
+ *
+ * Sources (DESIGN.md schemas):
+ *   net-size  results/net-size/<machine>/progress_<L>x<N>_<func>.csv   time saving per config (last row)
+ *   long-run  results/long-run/<machine>/progress-<func>-<it>.csv      saving per interval, loss difference
+ *   weather   results/weather/lstm-<machine>-repeats.csv (or lstm-<machine>.csv)  accuracy, train time
+ *   precision results/precision/<machine>/progress-<f32|f64>-5x100.csv f64/f32 time ratio, loss difference
+ *   math-bench results/math-bench/<machine>.csv                        ISRU/tanh cost per call
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readResults, MissingResultsError, ResultRow } from '../io/results';
+import { estimate, Estimate, lossDifference, savingSummary } from '../experiments/compare';
+import { readLongRuns } from '../experiments/long';
+import { readPrecisionRuns } from '../experiments/precision';
+import { PROGRESS_COLUMNS } from '../lstm/train';
+import { pairedDifferences } from '../weather/stats';
+
+export const ANSWER_BEGIN = '<!-- answer:begin -->';
+export const ANSWER_END = '<!-- answer:end -->';
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+const num = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+/** "12.3% (95% CI 10.1% to 14.5%, n = 9)" */
+const pctCi = (e: Estimate): string => (e.n > 1 ? `${pct(e.mean)} (95% CI ${pct(e.low)} to ${pct(e.high)}, n = ${e.n})` : `${pct(e.mean)} (n = ${e.n}, no spread)`);
+const numCi = (e: Estimate, d = 3, unit = ''): string =>
+  e.n > 1 ? `${num(e.mean, d)}${unit} (95% CI ${num(e.low, d)} to ${num(e.high, d)}, n = ${e.n})` : `${num(e.mean, d)}${unit} (n = ${e.n}, no spread)`;
+
+/** Runs `f`; a MissingResultsError becomes its message (which names the command). */
+function orMissing(f: () => string): string {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof MissingResultsError) return err.message;
+    throw err;
+  }
+}
+
+// ------------------------------------------------------------------ net-size sweep
+
+export interface NetSizeConfigSaving {
+  config: string;
+  forward: number;
+  backward: number;
+  /** isru.loss − tanh.loss at the last common row */
+  lossDifference: number;
+}
+
+/** Per configuration with both functions: whole-run savings (last row, cumulative times) and loss difference. */
+export function netSizeSavings(dir: string): NetSizeConfigSaving[] {
+  const command = 'lstm-opt sweep net-size';
+  const names = existsSync(dir) ? readdirSync(dir) : [];
+  const configs = [...new Set(names.map((n) => /^progress_(\d+x\d+)_(tanh|isru)\.csv$/.exec(n)?.[1]).filter((c): c is string => !!c))];
+  const out: NetSizeConfigSaving[] = [];
+  for (const config of configs) {
+    const t = join(dir, `progress_${config}_tanh.csv`), i = join(dir, `progress_${config}_isru.csv`);
+    if (!existsSync(t) || !existsSync(i)) continue;
+    const tanh = readResults(t, { command, columns: PROGRESS_COLUMNS }), isru = readResults(i, { command, columns: PROGRESS_COLUMNS });
+    const lt = tanh[tanh.length - 1], li = isru[isru.length - 1];
+    const ld = lossDifference(tanh, isru);
+    out.push({
+      config,
+      forward: 1 - Number(li.forward_time) / Number(lt.forward_time),
+      backward: 1 - Number(li.back_time) / Number(lt.back_time),
+      lossDifference: ld.final,
+    });
+  }
+  const key = (c: string): number[] => c.split('x').map(Number);
+  return out.sort((a, b) => key(a.config)[0] - key(b.config)[0] || key(a.config)[1] - key(b.config)[1]);
+}
+
+function netSizeSentence(resultsDir: string, machine: string): string {
+  const dir = join(resultsDir, 'net-size', machine);
+  const s = netSizeSavings(dir);
+  if (s.length === 0) return `**Network-size sweep:** no results yet in results/net-size/${machine} — run \`lstm-opt sweep net-size\` to produce them.`;
+  const fw = estimate(s.map((c) => c.forward)), bw = estimate(s.map((c) => c.backward)), ld = estimate(s.map((c) => c.lossDifference));
+  const best = s.reduce((a, b) => (b.forward > a.forward ? b : a));
+  const worst = s.reduce((a, b) => (b.forward < a.forward ? b : a));
+  return (
+    `**Network-size sweep** (${s.length} configurations, layers × neurons): ISRU saves ${pctCi(fw)} of tanh's forward time ` +
+    `and ${pctCi(bw)} of its backward time, averaged over configurations (forward from ${pct(worst.forward)} at ${worst.config} ` +
+    `to ${pct(best.forward)} at ${best.config}). Final loss ISRU − tanh: ${numCi(ld, 4)} nats/char.`
+  );
+}
+
+// ------------------------------------------------------------------ long runs
+
+function longSentence(resultsDir: string, machine: string): string {
+  return orMissing(() => {
+    const runs = readLongRuns(join(resultsDir, 'long-run', machine));
+    const t = runs.tanh.rows, i = runs.isru.rows;
+    const fw = savingSummary(t, i, 'forward_time'), bw = savingSummary(t, i, 'back_time');
+    const ld = lossDifference(t, i);
+    const last = t[t.length - 1];
+    return (
+      `**Long run** (${last.layers}x${last.neurons}, ${runs.tanh.iterations} iterations each, interleaved): ISRU saved ` +
+      `${pct(fw.overall)} of the forward and ${pct(bw.overall)} of the backward time over the whole run ` +
+      `(per ${t.length > 1 ? Number(t[1].iteration) - Number(t[0].iteration) : 0}-iteration interval: forward ${pctCi(fw)}, backward ${pctCi(bw)}). ` +
+      `Smoothed loss at the end: tanh ${num(Number(last.loss), 4)}, ISRU ${num(Number(i[i.length - 1].loss), 4)} ` +
+      `(ISRU − tanh ${num(ld.final, 4)}; over the last 20% of the run ${numCi(ld.tail, 4)}).`
+    );
+  }).replace(/^No results yet/, '**Long run:** no results yet');
+}
+
+// ------------------------------------------------------------------ weather predictor
+
+export interface WeatherAnswer {
+  pairs: number;
+  /** tanh − isru accuracy (percentage points) over all (cells, repeat) pairs */
+  accuracy: Estimate;
+  /** 1 − isru/tanh train time per pair */
+  trainSaving: Estimate;
+  fromRepeats: boolean;
+}
+
+/** Pooled over cell counts and repeats (paired by cells and repeat); the aggregated file pairs by cells only. */
+export function weatherAnswer(resultsDir: string, machine: string): WeatherAnswer {
+  const command = 'lstm-opt weather';
+  const repeats = join(resultsDir, 'weather', `lstm-${machine}-repeats.csv`);
+  const fromRepeats = existsSync(repeats);
+  let rows: ResultRow[];
+  if (fromRepeats) rows = readResults(repeats, { command, columns: ['Cells', 'Func', 'Repeat', 'TrainTime', 'Accuracy'] });
+  else rows = readResults(join(resultsDir, 'weather', `lstm-${machine}.csv`), { command, columns: ['Cells', 'Func', 'TrainTime', 'Accuracy'] }).map((r) => ({ ...r, Repeat: 0 }));
+  const acc = pairedDifferences(rows, 'Accuracy').flatMap((p) => p.diffs);
+  const tanhTime = new Map<string, number>();
+  for (const r of rows) if (r.Func === 'tanh') tanhTime.set(`${r.Cells}/${r.Repeat}`, Number(r.TrainTime));
+  const saving = rows.filter((r) => r.Func === 'isru' && tanhTime.has(`${r.Cells}/${r.Repeat}`)).map((r) => 1 - Number(r.TrainTime) / tanhTime.get(`${r.Cells}/${r.Repeat}`)!);
+  return { pairs: acc.length, accuracy: estimate(acc), trainSaving: estimate(saving), fromRepeats };
+}
+
+function weatherSentence(resultsDir: string, machine: string): string {
+  return orMissing(() => {
+    const w = weatherAnswer(resultsDir, machine);
+    return (
+      `**Weather predictor** (${w.pairs} tanh/ISRU pairs${w.fromRepeats ? ' over cell counts and repeats' : ' over cell counts, averaged repeats'}): ` +
+      `ISRU saves ${pctCi(w.trainSaving)} of the training time; accuracy tanh − ISRU is ${numCi(w.accuracy, 2, ' percentage points')}.`
+    );
+  }).replace(/^No results yet/, '**Weather predictor:** no results yet');
+}
+
+// ------------------------------------------------------------------ precision
+
+function precisionSentence(resultsDir: string, machine: string): string {
+  return orMissing(() => {
+    const r = readPrecisionRuns(join(resultsDir, 'precision', machine));
+    const total = savingSummary(r.f64, r.f32, 'total_time');
+    const ld = lossDifference(r.f64, r.f32);
+    const last = r.f64[r.f64.length - 1];
+    return (
+      `**Float vs double** (${last.layers}x${last.neurons} tanh, ${Number(last.iteration) + 1} iterations): f32 takes ` +
+      `${num(1 - total.overall, 3)}× the time of f64 (per-interval saving ${pctCi(total)}); loss f32 − f64 at the end ${num(ld.final, 5)}.`
+    );
+  }).replace(/^No results yet/, '**Float vs double:** no results yet');
+}
+
+// ------------------------------------------------------------------ math-bench
+
+function mathBenchSentence(resultsDir: string, machine: string): string {
+  const file = join(resultsDir, 'math-bench', `${machine}.csv`);
+  if (!existsSync(file)) return `**Math-bench:** no results yet in results/math-bench/${machine}.csv — run \`lstm-opt math-bench\` to produce them.`;
+  return orMissing(() => {
+    const rows = readResults(file, { command: 'lstm-opt math-bench', columns: ['Function', 'ns_per_op', 'kind'] });
+    const find = (f: string, kind: string, extra: (r: ResultRow) => boolean = () => true): ResultRow | undefined => rows.find((r) => r.Function === f && r.kind === kind && extra(r));
+    const parts: string[] = [];
+    const st = find('tanh', 'scalar'), si = find('isru', 'scalar');
+    if (st && si) parts.push(`one scalar ISRU costs ${num(Number(si.ns_per_op) / Number(st.ns_per_op), 2)}× a tanh (${num(Number(si.ns_per_op), 2)} vs ${num(Number(st.ns_per_op), 2)} ns)`);
+    const big = (r: ResultRow): boolean => r.precision === 'f64' && Number(r.length) === Math.max(...rows.filter((x) => x.kind === 'array').map((x) => Number(x.length)));
+    const at = find('tanh', 'array', big), ai = find('isru', 'array', big);
+    if (at && ai) parts.push(`over a Float64Array(${at.length}) ${num(Number(ai.ns_per_op) / Number(at.ns_per_op), 2)}×`);
+    if (parts.length === 0) return `**Math-bench:** results/math-bench/${machine}.csv has no tanh/isru rows — run \`lstm-opt math-bench\`.`;
+    return `**Math-bench:** ${parts.join('; ')}.`;
+  });
+}
+
+// ------------------------------------------------------------------ the block
+
+/** The markdown answer for one machine (one bullet per experiment). */
+export function buildAnswer(resultsDir: string, machine: string): string {
+  const lines = [
+    `Measured on \`${machine}\` (regenerate with \`lstm-opt answer\`; savings are 1 − ISRU time / tanh time, positive = ISRU faster):`,
+    '',
+    `- ${mathBenchSentence(resultsDir, machine)}`,
+    `- ${weatherSentence(resultsDir, machine)}`,
+    `- ${netSizeSentence(resultsDir, machine)}`,
+    `- ${longSentence(resultsDir, machine)}`,
+    `- ${precisionSentence(resultsDir, machine)}`,
+  ];
+  return lines.join('\n');
+}
+
+/**
+ * README text with the block between the markers replaced. Markers missing: the block is inserted at the
+ * end of the "## What this repository answers" section (or a new section at the end).
+ */
+export function replaceAnswerBlock(readme: string, block: string): string {
+  const b = readme.indexOf(ANSWER_BEGIN), e = readme.indexOf(ANSWER_END);
+  const wrapped = `${ANSWER_BEGIN}\n${block}\n${ANSWER_END}`;
+  if (b >= 0 && e > b) return readme.slice(0, b) + wrapped + readme.slice(e + ANSWER_END.length);
+  const h = readme.indexOf('## What this repository answers');
+  if (h < 0) return readme.trimEnd() + '\n\n## What this repository answers\n\n' + wrapped + '\n';
+  const next = readme.indexOf('\n## ', h + 3);
+  const at = next < 0 ? readme.length : next + 1;
+  return readme.slice(0, at) + wrapped + '\n\n' + readme.slice(at);
+}
+

@@ -1,0 +1,52 @@
+/**
+ * `lstm-opt answer [--check]`: regenerates the study's answer in README.md (the block between
+ * <!-- answer:begin --> and <!-- answer:end -->) from the results of one machine (src/analysis/answer.ts).
+ * --check changes nothing and exits 1 when the README block is out of date (for CI).
+ */
+import { Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildAnswer, replaceAnswerBlock } from '../analysis/answer';
+import { machineSlug } from '../bench/machine';
+import { writeFileAtomic } from '../io/atomic';
+import { projectRoot, resultsPath } from '../io/paths';
+import { UserError } from './errors';
+
+interface AnswerFlags {
+  check?: boolean;
+  readme: string;
+  results: string;
+  machine: string;
+  print?: boolean;
+}
+
+export function registerAnswer(program: Command): void {
+  program
+    .command('answer')
+    .description("rewrite the study's answer in README.md from the results (between <!-- answer:begin --> and <!-- answer:end -->)")
+    .option('--check', 'change nothing; exit 1 if the README block differs from the results')
+    .option('--print', 'print the block instead of writing the README')
+    .option('--readme <file>', 'the README to update', join(projectRoot(), 'README.md'))
+    .option('--results <dir>', 'results folder', resultsPath())
+    .option('--machine <slug>', 'which machine\'s results (default: this one)', machineSlug())
+    .action((flags: AnswerFlags) => {
+      if (!existsSync(flags.results)) throw new UserError(`--results ${flags.results} does not exist`);
+      const block = buildAnswer(flags.results, flags.machine);
+      if (flags.print) {
+        process.stdout.write(block + '\n');
+        return;
+      }
+      if (!existsSync(flags.readme)) throw new UserError(`--readme ${flags.readme} does not exist`);
+      const before = readFileSync(flags.readme, 'utf8');
+      const after = replaceAnswerBlock(before, block);
+      if (flags.check) {
+        if (after !== before) {
+          process.stderr.write(`lstm-opt: the answer in ${flags.readme} is out of date — run \`lstm-opt answer\`\n`);
+          process.exitCode = 1;
+        }
+        return;
+      }
+      if (after !== before) writeFileAtomic(flags.readme, after);
+      process.stderr.write(`answer: ${after !== before ? 'updated' : 'unchanged'} ${flags.readme}\n`);
+    });
+}
