@@ -34,3 +34,7 @@ export {
   PROPERTY_COLUMNS,
   CHECK_COLUMNS,
 } from './activations';
+export * as longRun from './experiments/long';
+export * as precision from './experiments/precision';
+export * as compare from './experiments/compare';
+export * as answer from './analysis/answer';

@@ -8,3 +8,5 @@ export { weatherTimeDifferenceFigure, weatherSavingFigure, weatherAccuracyFigure
 export { mtNormalizedFigure, mtSpeedupFigure, mtEfficiencyFigure } from './mt';
 export { mathBenchBarFigure, mathBenchRatioFigure, mathBenchCrossMachineFigure, mathBenchKernelFigure, mathBenchColor, MATH_BENCH_COLORS } from './math-bench';
 export { activationCurvesFigure, isruAlphaFigure, sigmoidComparisonFigure, checksFigure, CurveKind, CurveOptions } from './activations';
+export { longLossFigure, longSavingFigure } from './long-run';
+export { precisionLossFigure, precisionTimeFigure } from './precision';
