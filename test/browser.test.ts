@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { chromiumAvailable, chromiumPath, launchChromium } from '../src/charts/browser';
+import { PLOTLY_MIME } from '../src/charts/show';
+import { projectRoot } from '../src/io/paths';
+import { jupyterLabBinary, LabServer, LabStartError, processesMentioning, startJupyterLab } from './helpers/jupyterlab';
+import { labProblems, LabRunReport, runNotebookInLab } from './helpers/lab-page';
+import { NotebookCell, sourceOf } from './helpers/notebook';
+
+/**
+ * What a reader of the notebooks sees, in JupyterLab in a real (headless) Chromium: every notebook in
+ * notebooks/ is opened, run with Run All, and checked for error outputs, for one live interactive chart
+ * per Plotly output, and for a tooltip when the mouse is over each chart. The notebooks run as copies in
+ * a temporary Lab workspace (Lab autosaves the outputs of a run), never in place.
+ * Screenshots: test-artifacts/browser/<notebook>.png (git-ignored).
+ */
+
+const root = projectRoot();
+const notebookDir = join(root, 'notebooks');
+const artifactDir = join(root, 'test-artifacts', 'browser');
+
+type Notebook = { cells: NotebookCell[]; metadata?: Record<string, unknown>; nbformat: number; nbformat_minor: number };
+
+function notebookFiles(): string[] {
+  if (!existsSync(notebookDir)) return [];
+  return readdirSync(notebookDir)
+    .filter((f) => f.endsWith('.ipynb') && !f.startsWith('.'))
+    .sort();
+}
+
+const readNotebook = (name: string) => JSON.parse(readFileSync(join(notebookDir, name), 'utf8')) as Notebook;
+
+/** The copy Lab runs: outputs and counts cleared, so every chart on the page comes from this run. */
+function cleared(nb: Notebook): Notebook {
+  return {
+    ...nb,
+    cells: nb.cells.map((c) => (c.cell_type === 'code' ? { ...c, outputs: [], execution_count: null } : { ...c })),
+  };
+}
+
+const codeCell = (source: string): NotebookCell & { execution_count: null; metadata: object } => ({
+  cell_type: 'code',
+  source,
+  outputs: [],
+  execution_count: null,
+  metadata: {},
+});
+
+function describeReport(r: LabRunReport): string {
+  const hovered = r.hovers.filter((h) => h.tooltip).length;
+  return (
+    `${r.notebook}: ${r.plotlyOutputs} Plotly output(s), ${r.chartsOnPage} interactive chart(s) on the page, ` +
+    `${hovered}/${r.hovers.length} showed a tooltip, ${r.errors.length} error(s); ${r.notes.join('; ')}` +
+    (r.screenshot ? `; screenshot ${r.screenshot}` : '')
+  );
+}
+
+// --- The classic fallback: a static picture beside every interactive chart ------------------------------
+// GitHub's viewer and other front ends without the Plotly renderer show the image/png of the same output.
+
+describe('notebooks saved in the repo carry a static image beside each Plotly chart', () => {
+  for (const name of notebookFiles()) {
+    test(name, () => {
+      const nb = readNotebook(name);
+      const missing: string[] = [];
+      nb.cells.forEach((cell, i) => {
+        (cell.outputs ?? []).forEach((o, j) => {
+          if (o.data && PLOTLY_MIME in o.data && !('image/png' in o.data)) {
+            missing.push(`cell ${i + 1} output ${j + 1} (${sourceOf(cell).split('\n')[0]})`);
+          }
+        });
+      });
+      assert.deepEqual(missing, [], `${name}: Plotly outputs without an image/png fallback (re-execute the notebook with Chromium available)`);
+    });
+  }
+});
+
+// --- JupyterLab in Chromium --------------------------------------------------------------------------
+
+const missingTools = [
+  !existsSync(jupyterLabBinary()) && `JupyterLab (${jupyterLabBinary()}; run npm run bootstrap)`,
+  !chromiumAvailable() && `Chromium (${chromiumPath()}; apt-get install chromium)`,
+].filter(Boolean);
+
+describe('JupyterLab in a real browser', { skip: missingTools.length ? `missing ${missingTools.join(' and ')}` : false }, () => {
+  let lab: LabServer | undefined;
+  let browser: Browser | undefined;
+  let tempDir = '';
+
+  before(async () => {
+    mkdirSync(artifactDir, { recursive: true });
+    // One server and one browser for every notebook: starting either is the slow part.
+    [lab, browser] = await Promise.all([startJupyterLab(), launchChromium()]);
+    tempDir = lab.tempDir;
+  });
+
+  // Runs even when a check failed: no JupyterLab, kernel or Chromium outlives the test.
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await lab?.stop();
+    if (tempDir) assert.deepEqual(processesMentioning(tempDir), [], 'processes of the test JupyterLab still running after stop()');
+  });
+
+  for (const name of notebookFiles()) {
+    test(`${name}: Run All in JupyterLab shows every chart, live, and no errors`, { timeout: 15 * 60_000 }, async (t) => {
+      const rel = lab!.addNotebook(name, cleared(readNotebook(name)));
+      const report = await runNotebookInLab(browser!, lab!, rel, { screenshotPath: join(artifactDir, name.replace(/\.ipynb$/, '.png')) });
+      t.diagnostic(describeReport(report));
+      const problems = labProblems(report);
+      assert.equal(problems.length, 0, `${name} in JupyterLab:\n- ${problems.join('\n- ')}`);
+    });
+  }
+
+  test('a deliberately broken cell fails the check with its error in the message', { timeout: 10 * 60_000 }, async (t) => {
+    // A temporary copy of the first notebook, cut after its first code cell, plus a cell that throws.
+    const names = notebookFiles();
+    const source: Notebook = names.length
+      ? readNotebook(names[0])
+      : { cells: [], metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } }, nbformat: 4, nbformat_minor: 5 };
+    const firstCode = source.cells.findIndex((c) => c.cell_type === 'code');
+    const kept = cleared({ ...source, cells: source.cells.slice(0, firstCode + 1) });
+    kept.cells.push(codeCell('throw new Error("deliberate");'), codeCell('console.log("after the broken cell");'));
+    const rel = lab!.addNotebook('zz-broken-copy.ipynb', kept);
+
+    const report = await runNotebookInLab(browser!, lab!, rel);
+    t.diagnostic(describeReport(report));
+    const problems = labProblems(report);
+    const message = problems.join('\n');
+    assert.ok(problems.length > 0, 'the checker reported nothing for a notebook with a throwing cell');
+    assert.match(message, /deliberate/, `the report does not quote the cell's error:\n${message}`);
+    assert.match(message, new RegExp(`cell ${kept.cells.length - 1} `), `the report does not name the broken cell:\n${message}`);
+  });
+
+  test('a port that is taken gives a clear start-up error', { timeout: 120_000 }, async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      await assert.rejects(startJupyterLab({ port }), (err: Error) => {
+        assert.ok(err instanceof LabStartError, `expected a LabStartError, got ${err}`);
+        assert.match(err.message, new RegExp(`port ${port} .*already taken`));
+        return true;
+      });
+    } finally {
+      blocker.close();
+    }
+  });
+});
