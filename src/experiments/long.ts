@@ -16,7 +16,7 @@ import { loadCorpus } from '../data/corpus';
 import { writeFileAtomic } from '../io/atomic';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
-import { readResults, ResultRow } from '../io/results';
+import { MissingResultsError, readResults, ResultRow } from '../io/results';
 import type { Activation } from '../lstm/cell';
 import { PROGRESS_COLUMNS } from '../lstm/train';
 import { formatProgressRow } from './mt';
@@ -118,4 +118,21 @@ export function readLongRuns(dir: string, quick = false): Record<string, LongRun
     out[func] = { func, iterations, rows, sample: existsSync(sf) ? readFileSync(sf, 'utf8').trimEnd() : undefined };
   }
   return out;
+}
+
+/**
+ * The notebook's loader: this machine's full-profile runs, else the quick ones (`npm start`), else it
+ * prints which command produces them and returns undefined.
+ */
+export function loadLongRuns(machine = machineSlug()): { dir: string; quick: boolean; runs: Record<string, LongRun> } | undefined {
+  for (const quick of [false, true]) {
+    const dir = longDir(quick, machine);
+    try {
+      return { dir, quick, runs: readLongRuns(dir, quick) };
+    } catch (err) {
+      if (!(err instanceof MissingResultsError)) throw err;
+      if (quick) console.log(`No long-run results for ${machine}: run \`${LONG_COMMAND}\` (full) or \`${LONG_COMMAND} --quick\`. ${err.message}`);
+    }
+  }
+  return undefined;
 }

@@ -13,9 +13,9 @@ import { loadCorpus } from '../data/corpus';
 import { writeFileAtomic } from '../io/atomic';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
-import { readResults, ResultRow } from '../io/results';
+import { MissingResultsError, readResults, ResultRow } from '../io/results';
 import type { Precision } from '../lstm/buffers';
-import { PROGRESS_COLUMNS } from '../lstm/train';
+import { PROGRESS_COLUMNS, ProgressRow } from '../lstm/train';
 import { formatProgressRow } from './mt';
 import { InterleavedResult, trainInterleaved } from './interleave';
 
@@ -49,6 +49,14 @@ export interface PrecisionSweepOptions {
   corpus?: string;
 }
 
+/**
+ * A progress row with the loss to 12 significant digits: f32 and f64 losses of the same run differ by
+ * ~1e-8 after the first iterations, below the 6 decimals the other progress files carry.
+ */
+function formatPrecisionRow(r: ProgressRow): Record<string, string | number> {
+  return { ...formatProgressRow(r), loss: r.loss.toPrecision(12) };
+}
+
 /** Runs the f32/f64 pair unless both files exist; returns the output folder. */
 export async function runPrecisionSweep(o: PrecisionSweepOptions): Promise<string> {
   const p = precisionProfile(o.quick);
@@ -73,7 +81,7 @@ export async function runPrecisionSweep(o: PrecisionSweepOptions): Promise<strin
   } finally {
     bar?.stop();
   }
-  PRECISIONS.forEach((_, k) => writeFileAtomic(files[k], toCsv(PROGRESS_COLUMNS, results[k].rows.map(formatProgressRow))));
+  PRECISIONS.forEach((_, k) => writeFileAtomic(files[k], toCsv(PROGRESS_COLUMNS, results[k].rows.map(formatPrecisionRow))));
   if (!o.quiet && !tty) process.stderr.write(`sweep precision: ${p.layers}x${p.neurons} f32 and f64, ${iterations} iterations → ${dir}\n`);
   return dir;
 }
@@ -84,4 +92,18 @@ export function readPrecisionRuns(dir: string, quick = false): Record<Precision,
   const command = `${PRECISION_COMMAND}${quick ? ' --quick' : ''}`;
   const read = (x: Precision): ResultRow[] => readResults(join(dir, precisionProgressName(x, p.layers, p.neurons)), { command, columns: PROGRESS_COLUMNS });
   return { f32: read('f32'), f64: read('f64') };
+}
+
+/** The notebook's loader: full-profile runs, else quick ones, else prints the command and returns undefined. */
+export function loadPrecisionRuns(machine = machineSlug()): { dir: string; quick: boolean; runs: Record<Precision, ResultRow[]> } | undefined {
+  for (const quick of [false, true]) {
+    const dir = precisionDir(quick, machine);
+    try {
+      return { dir, quick, runs: readPrecisionRuns(dir, quick) };
+    } catch (err) {
+      if (!(err instanceof MissingResultsError)) throw err;
+      if (quick) console.log(`No float vs double results for ${machine}: run \`${PRECISION_COMMAND}\` (full) or \`${PRECISION_COMMAND} --quick\`. ${err.message}`);
+    }
+  }
+  return undefined;
 }
