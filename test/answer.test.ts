@@ -1,0 +1,113 @@
+/**
+ * The README answer generator on synthetic results in a temporary folder: the numbers equal hand
+ * computation, missing inputs become sentences naming the command, the README block is replaced (and the
+ * markers inserted once), and `lstm-opt answer --check` fails on an out-of-date README.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ANSWER_BEGIN, ANSWER_END, buildAnswer, netSizeSavings, replaceAnswerBlock, weatherAnswer } from '../src/analysis/answer';
+import { PROGRESS_COLUMNS } from '../src/lstm/train';
+import { runCli } from './helpers/cli';
+
+const M = 'test-machine';
+
+function progress(func: string, L: number, N: number, rows: [number, number, number, number][]): string {
+  // rows: iteration, loss, forward_time, back_time
+  const lines = rows.map(([it, loss, f, b]) => [func, 'Single-threaded', L, N, it, 0, loss, f, f, b, b, 0.1, 0.1].join(','));
+  return [PROGRESS_COLUMNS.join(','), ...lines].join('\n') + '\n';
+}
+
+function fixture(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'answer-'));
+  const ns = join(dir, 'net-size', M);
+  mkdirSync(ns, { recursive: true });
+  // 1x8: forward 10 -> 8 (20%), backward 20 -> 18 (10%); 2x16: forward 10 -> 6 (40%), backward 20 -> 14 (30%)
+  writeFileSync(join(ns, 'progress_1x8_tanh.csv'), progress('tanh', 1, 8, [[0, 4, 0.1, 0.1], [99, 2.0, 10, 20]]));
+  writeFileSync(join(ns, 'progress_1x8_isru.csv'), progress('isru', 1, 8, [[0, 4, 0.1, 0.1], [99, 2.1, 8, 18]]));
+  writeFileSync(join(ns, 'progress_2x16_tanh.csv'), progress('tanh', 2, 16, [[0, 4, 0.1, 0.1], [99, 1.5, 10, 20]]));
+  writeFileSync(join(ns, 'progress_2x16_isru.csv'), progress('isru', 2, 16, [[0, 4, 0.1, 0.1], [99, 1.4, 6, 14]]));
+  // an unpaired config is ignored
+  writeFileSync(join(ns, 'progress_3x8_tanh.csv'), progress('tanh', 3, 8, [[0, 4, 0.1, 0.1]]));
+  const w = join(dir, 'weather');
+  mkdirSync(w);
+  // pairs (cells/repeat): accuracy tanh − isru = 1, −1, 3; train time saving 1 − 8/10, 1 − 9/10, 1 − 5/10
+  writeFileSync(join(w, `lstm-${M}-repeats.csv`), [
+    'Cells,Func,Repeat,TrainTime,Accuracy',
+    '10,tanh,0,10,70', '10,isru,0,8,69', '10,tanh,1,10,70', '10,isru,1,9,71', '20,tanh,0,10,73', '20,isru,0,5,70',
+  ].join('\n') + '\n');
+  const mb = join(dir, 'math-bench');
+  mkdirSync(mb);
+  writeFileSync(join(mb, `${M}.csv`), 'Function,ns_per_op,kind,precision,length\ntanh,8,scalar,f64,1\nisru,2,scalar,f64,1\ntanh,10,array,f64,4096\nisru,3,array,f64,4096\n');
+  return dir;
+}
+
+test('net-size and weather numbers match hand computation', () => {
+  const dir = fixture();
+  try {
+    const s = netSizeSavings(join(dir, 'net-size', M));
+    assert.deepEqual(s.map((c) => c.config), ['1x8', '2x16']);
+    assert.ok(Math.abs(s[0].forward - 0.2) < 1e-12 && Math.abs(s[1].forward - 0.4) < 1e-12);
+    assert.ok(Math.abs(s[0].backward - 0.1) < 1e-12 && Math.abs(s[1].backward - 0.3) < 1e-12);
+    assert.ok(Math.abs(s[0].lossDifference - 0.1) < 1e-12 && Math.abs(s[1].lossDifference + 0.1) < 1e-12);
+    const w = weatherAnswer(dir, M);
+    assert.equal(w.pairs, 3);
+    assert.ok(Math.abs(w.accuracy.mean - 1) < 1e-12);
+    assert.ok(Math.abs(w.accuracy.std - 2) < 1e-12); // sample std of 1, −1, 3
+    // 95% CI: 1 ± t(0.975, 2)·2/√3 = 1 ± 4.30265273·1.154700538
+    assert.ok(Math.abs(w.accuracy.high - (1 + 4.30265273 * 2 / Math.sqrt(3))) < 1e-9);
+    assert.ok(Math.abs(w.trainSaving.mean - (0.2 + 0.1 + 0.5) / 3) < 1e-12);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the answer states the numbers and names the command for every missing input', () => {
+  const dir = fixture();
+  try {
+    const a = buildAnswer(dir, M);
+    assert.match(a, /one scalar ISRU costs 0\.25× a tanh/);
+    assert.match(a, /Float64Array\(4096\) 0\.30×/);
+    assert.match(a, /ISRU saves 30\.0% \(95% CI .* n = 2\) of tanh's forward time and 20\.0% /);
+    assert.match(a, /accuracy tanh − ISRU is 1\.00 percentage points \(95% CI -3\.97 to 5\.97, n = 3\)/);
+    assert.match(a, /Long run:.*`lstm-opt sweep long`/);
+    assert.match(a, /Float vs double:.*`lstm-opt sweep precision`/);
+    const empty = mkdtempSync(join(tmpdir(), 'answer-empty-'));
+    const b = buildAnswer(empty, M);
+    for (const cmd of ['lstm-opt math-bench', 'lstm-opt weather', 'lstm-opt sweep net-size', 'lstm-opt sweep long', 'lstm-opt sweep precision']) assert.ok(b.includes(`\`${cmd}\``), cmd);
+    rmSync(empty, { recursive: true, force: true });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('replaceAnswerBlock inserts the markers once, then replaces only the block', () => {
+  const readme = '# t\n\n## What this repository answers\n\nIntro.\n\n## Next\n\ntext\n';
+  const once = replaceAnswerBlock(readme, 'A1');
+  assert.equal(once, `# t\n\n## What this repository answers\n\nIntro.\n\n${ANSWER_BEGIN}\nA1\n${ANSWER_END}\n\n## Next\n\ntext\n`);
+  const twice = replaceAnswerBlock(once, 'B2');
+  assert.equal(twice, once.replace('A1', 'B2'));
+  assert.equal(replaceAnswerBlock(twice, 'B2'), twice);
+});
+
+test('lstm-opt answer writes the README block; --check fails when it is out of date', () => {
+  const dir = fixture();
+  try {
+    const readme = join(dir, 'README.md');
+    writeFileSync(readme, '# x\n\n## What this repository answers\n\nQ?\n');
+    const args = ['answer', '--results', dir, '--machine', M, '--readme', readme];
+    assert.equal(runCli([...args, '--check']).code, 1);
+    const r = runCli(args);
+    assert.equal(r.code, 0, r.stderr);
+    const text = readFileSync(readme, 'utf8');
+    assert.ok(text.includes(ANSWER_BEGIN) && text.includes('one scalar ISRU costs 0.25×'));
+    assert.equal(runCli([...args, '--check']).code, 0);
+    const bad = runCli(['answer', '--results', join(dir, 'nope')]);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr.trim().split('\n').length, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
