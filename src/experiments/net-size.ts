@@ -1,0 +1,114 @@
+/**
+ * The network-size sweep (issue 6, item 2): layers 1–4 × neurons {8, …, 256} on the SOTU corpus, every
+ * configuration trained with tanh and with ISRU from the same seed. The two runs of a configuration are
+ * interleaved in chunks of one progress interval (src/experiments/interleave.ts): tanh for K iterations,
+ * then ISRU for K, and so on, so each progress interval of the pair sees the same machine load — on a
+ * shared machine that is what makes the per-interval ratio isru/tanh meaningful.
+ *
+ * Output (DESIGN.md): results/net-size/<machine>/progress_<L>x<N>_<func>.csv, progress columns; the
+ * quick profile goes to results/net-size/<machine>/quick so it never replaces the full run. A
+ * configuration is one sweep job (src/experiments/sweep.ts): skipped when both files exist, written
+ * atomically when both runs are done, sharded by position in the list (layers-major).
+ *
+ * Profiles: full = 40 configurations × 2 functions × 400 iterations of a 100-character window, a
+ * progress row every 20 iterations (20 intervals per run); about 10 minutes on this 2-core machine when
+ * idle, up to ~20 under the load of other jobs. quick = 1–2 layers × {8, 16, 32}, 100 iterations, a row
+ * every 10 (about a minute). Resume is by file name: a rerun with another --iterations skips the
+ * configurations already present (delete the folder to rerun them).
+ */
+import { join } from 'node:path';
+import { machineSlug } from '../bench/machine';
+import { Corpus, loadCorpus } from '../data/corpus';
+import { toCsv } from '../io/csv';
+import { resultsPath } from '../io/paths';
+import { PROGRESS_COLUMNS } from '../lstm/train';
+import { formatProgressRow } from './mt';
+import { trainInterleaved } from './interleave';
+import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
+
+export interface NetSizeConfig {
+  layers: number;
+  neurons: number;
+}
+
+export interface NetSizeProfile {
+  configs: NetSizeConfig[];
+  iterations: number;
+  progressEvery: number;
+}
+
+export const NET_SIZE_LAYERS = [1, 2, 3, 4] as const;
+export const NET_SIZE_NEURONS = [8, 16, 24, 32, 48, 64, 100, 128, 200, 256] as const;
+/** The two functions of every pair, in the order they take turns. */
+export const NET_SIZE_FUNCS = ['tanh', 'isru'] as const;
+export type NetSizeFunc = (typeof NET_SIZE_FUNCS)[number];
+
+/** The same seed for both runs of a pair (and for every configuration). */
+export const NET_SIZE_SEED = 1;
+
+const grid = (layers: readonly number[], neurons: readonly number[]): NetSizeConfig[] => layers.flatMap((l) => neurons.map((n) => ({ layers: l, neurons: n })));
+
+export function netSizeProfile(quick: boolean): NetSizeProfile {
+  return quick
+    ? { configs: grid([1, 2], [8, 16, 32]), iterations: 100, progressEvery: 10 }
+    : { configs: grid(NET_SIZE_LAYERS, NET_SIZE_NEURONS), iterations: 400, progressEvery: 20 };
+}
+
+/** progress_<L>x<N>_<func>.csv (DESIGN.md). */
+export const netSizeFileName = (c: NetSizeConfig, func: string): string => `progress_${c.layers}x${c.neurons}_${func}.csv`;
+
+/** Where the sweep writes: the full profile in results/net-size/<machine>, the quick one in quick/ beneath. */
+export function netSizeDir(quick: boolean, machine = machineSlug()): string {
+  return quick ? resultsPath('net-size', machine, 'quick') : resultsPath('net-size', machine);
+}
+
+/** The command that produces the results (notebook 04 prints it when they are missing). */
+export const NET_SIZE_COMMAND = 'node bin/lstm-opt.js sweep net-size';
+
+/** One configuration as a sweep job: the tanh/isru pair, interleaved, two CSV files. */
+export function netSizeJob(corpus: () => Corpus, c: NetSizeConfig, dir: string, iterations: number, progressEvery: number): SweepJob {
+  return {
+    label: `${c.layers}x${c.neurons}`,
+    files: NET_SIZE_FUNCS.map((f) => join(dir, netSizeFileName(c, f))),
+    work: NET_SIZE_FUNCS.length * iterations,
+    async run(tick) {
+      const results = await trainInterleaved(
+        corpus(),
+        NET_SIZE_FUNCS.map((activation) => ({ layers: c.layers, neurons: c.neurons, activation, precision: 'f64' as const, seed: NET_SIZE_SEED })),
+        { iterations, progressEvery: Math.min(progressEvery, iterations), onIteration: () => tick() },
+      );
+      return results.map((r) => toCsv(PROGRESS_COLUMNS, r.rows.map(formatProgressRow)));
+    },
+  };
+}
+
+/** Runs (the shard of) the sweep; returns the output folder. */
+export async function runNetSizeSweep(o: SweepOptions): Promise<string> {
+  const p = netSizeProfile(o.quick);
+  const iterations = o.iterations ?? p.iterations;
+  const dir = o.out ?? netSizeDir(o.quick);
+  // the corpus is loaded once, and only if some configuration still has to run
+  let cached: Corpus | undefined;
+  const corpus = (): Corpus => (cached ??= loadCorpus(o.corpus));
+  if (o.corpus !== undefined) corpus(); // a bad --corpus fails before anything else
+  const jobs = selectShard(p.configs, o.shard).map((c) => netSizeJob(corpus, c, dir, iterations, p.progressEvery));
+  await runJobs(jobs, {
+    name: 'net-size',
+    quiet: o.quiet,
+    describe: (job, contents, seconds) => {
+      const wall = contents.map((csv) => {
+        const last = csv.trim().split('\n').pop()!.split(',');
+        const col = (name: string): number => Number(last[PROGRESS_COLUMNS.indexOf(name as (typeof PROGRESS_COLUMNS)[number])]);
+        return col('forward_time') + col('back_time') + col('adam_time');
+      });
+      return `${job.label}: tanh ${wall[0].toFixed(2)} s, isru ${wall[1].toFixed(2)} s of training (${seconds.toFixed(1)} s with interleaving) → ${dir}`;
+    },
+  });
+  return dir;
+}
+
+defineSweep({
+  name: 'net-size',
+  description: 'layers 1-4 x neurons 8..256, tanh vs isru interleaved, results/net-size/<machine>',
+  run: runNetSizeSweep,
+});

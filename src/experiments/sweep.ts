@@ -1,0 +1,173 @@
+/**
+ * The sweep framework shared by every `lstm-opt sweep <kind>` (DESIGN.md "Beyond one machine").
+ *
+ * A sweep is a named list of jobs — one per configuration — and each job produces one or more complete
+ * files (e.g. the tanh and the isru progress CSV of one network size). Three rules make sweeps safe to
+ * interrupt, rerun and spread over machines:
+ *
+ *  - resume: a job whose files all exist is skipped. Files are written with writeFileAtomic (temp file,
+ *    then rename) only once the job has finished, so an existing file is always a complete one and an
+ *    interrupted job leaves nothing behind;
+ *  - shards: `--shard i/n` (1-based: i = 1..n) keeps jobs k (0-based position in the full list) with
+ *    k % n == i − 1, so n machines running 1/n … n/n cover the list exactly once; results merge by name;
+ *  - progress: one overall bar over all remaining jobs × iterations with an ETA, on a terminal only;
+ *    without a terminal one line per finished job; nothing with --quiet.
+ *
+ * Kinds register themselves (defineSweep) from their own module; src/cli/sweep.ts dispatches by name.
+ */
+import type { Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { SingleBar } from 'cli-progress';
+import { writeFileAtomic } from '../io/atomic';
+import { UserError } from '../cli/errors';
+
+// ------------------------------------------------------------------ shards
+
+/** Shard i of n, 1-based: index in 1..count. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Parses `i/n` (1 ≤ i ≤ n); anything else is a UserError with one line naming the flag. */
+export function parseShard(text: string): Shard {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!m) throw new UserError(`--shard must look like i/n (e.g. 1/4), got '${text}'`);
+  const index = Number(m[1]), count = Number(m[2]);
+  if (!Number.isSafeInteger(count) || count < 1) throw new UserError(`--shard ${text}: n must be a positive integer`);
+  if (!Number.isSafeInteger(index) || index < 1 || index > count) throw new UserError(`--shard ${text}: i must be between 1 and ${count} (shards are 1-based)`);
+  return { index, count };
+}
+
+/** Whether the job at 0-based position k of the full list belongs to the shard (no shard: all jobs). */
+export function inShard(k: number, shard?: Shard): boolean {
+  return !shard || k % shard.count === shard.index - 1;
+}
+
+/** The items of the shard, in list order. */
+export function selectShard<T>(items: readonly T[], shard?: Shard): T[] {
+  return items.filter((_, k) => inShard(k, shard));
+}
+
+// ------------------------------------------------------------------ jobs
+
+/** One configuration of a sweep: the files it writes and how to compute their contents. */
+export interface SweepJob {
+  /** short label for the progress bar and log lines, e.g. "2x64" */
+  label: string;
+  /** absolute paths of the files this job writes; the job is complete when all exist */
+  files: string[];
+  /** progress units (iterations over all runs of the job) for the overall bar */
+  work: number;
+  /**
+   * Computes the files' contents, in `files` order; calls tick(k) after every k units of work. Throwing
+   * aborts the sweep with no file of this job written.
+   */
+  run(tick: (units?: number) => void): Promise<string[]>;
+}
+
+export interface RunJobsOptions {
+  /** bar/log prefix, e.g. "net-size" */
+  name: string;
+  quiet?: boolean;
+  /** the stream the bar and log lines go to (default process.stderr) */
+  stream?: NodeJS.WriteStream;
+  /** a one-line summary of a finished job for the log (non-terminal); default "<label> done" */
+  describe?(job: SweepJob, contents: string[], seconds: number): string;
+}
+
+export interface RunJobsResult {
+  /** labels of the jobs that ran */
+  ran: string[];
+  /** labels of the jobs skipped because their files all existed */
+  skipped: string[];
+}
+
+/** Whether all of a job's files exist (a complete job, thanks to atomic writes). */
+export function isComplete(job: Pick<SweepJob, 'files'>): boolean {
+  return job.files.every((f) => existsSync(f));
+}
+
+/**
+ * Runs the jobs that are not complete, in order, writing each job's files atomically when it finishes.
+ * Give it the jobs of one shard (selectShard). One overall progress bar on a terminal.
+ */
+export async function runJobs(jobs: readonly SweepJob[], o: RunJobsOptions): Promise<RunJobsResult> {
+  const stream = o.stream ?? process.stderr;
+  const todo = jobs.filter((j) => !isComplete(j));
+  const skipped = jobs.filter((j) => isComplete(j)).map((j) => j.label);
+  const tty = !!stream.isTTY && !o.quiet;
+  const log = (line: string): void => {
+    if (!o.quiet && !tty) stream.write(`sweep ${o.name}: ${line}\n`);
+  };
+  if (skipped.length) log(`${skipped.length} of ${jobs.length} configurations already complete (skipped)`);
+  const total = todo.reduce((s, j) => s + j.work, 0);
+  const bar = tty
+    ? new SingleBar({ stream, format: `sweep ${o.name} | {bar} | {value}/{total} iterations | {job} ({done}/{jobs}) | ETA {eta_formatted}`, etaBuffer: 500, fps: 5, hideCursor: true })
+    : undefined;
+  bar?.start(total, 0, { job: todo[0]?.label ?? '', done: 0, jobs: todo.length });
+  const ran: string[] = [];
+  try {
+    for (const job of todo) {
+      bar?.update({ job: job.label, done: ran.length });
+      const t0 = Date.now();
+      const contents = await job.run((units = 1) => bar?.increment(units));
+      if (contents.length !== job.files.length) throw new Error(`sweep ${o.name} ${job.label}: ${contents.length} contents for ${job.files.length} files`);
+      job.files.forEach((f, k) => writeFileAtomic(f, contents[k]));
+      ran.push(job.label);
+      const seconds = (Date.now() - t0) / 1000;
+      log(o.describe ? o.describe(job, contents, seconds) : `${job.label} done in ${seconds.toFixed(1)} s`);
+    }
+    bar?.update({ done: ran.length });
+  } finally {
+    bar?.stop();
+  }
+  return { ran, skipped };
+}
+
+// ------------------------------------------------------------------ kinds
+
+/** What every sweep kind receives from `lstm-opt sweep <kind>`. */
+export interface SweepOptions {
+  /** the quick profile (npm start, tests) instead of the full one */
+  quick: boolean;
+  shard?: Shard;
+  /** output folder (default: the kind's results/<kind>/<machine>[/quick]) */
+  out?: string;
+  /** overrides the profile's iteration count */
+  iterations?: number;
+  /** corpus file (default: SOTU) */
+  corpus?: string;
+  quiet?: boolean;
+  /** values of the kind's own options (SweepKind.options), by commander attribute name */
+  extra: Record<string, unknown>;
+}
+
+export interface SweepKind {
+  /** the CLI name: net-size, mt, precision, long */
+  name: string;
+  /** one line for --help */
+  description: string;
+  /** options only this kind understands (commander Options; shown in help as "<kind> only") */
+  options?: Option[];
+  /** runs (the shard of) the sweep; returns the output folder */
+  run(o: SweepOptions): Promise<string>;
+}
+
+const registry = new Map<string, SweepKind>();
+
+/** Adds a kind (called at load time by the kind's module). A second kind with the same name is a bug. */
+export function defineSweep(kind: SweepKind): void {
+  const prev = registry.get(kind.name);
+  if (prev && prev !== kind) throw new Error(`sweep kind '${kind.name}' registered twice`);
+  registry.set(kind.name, kind);
+}
+
+export function sweepKind(name: string): SweepKind | undefined {
+  return registry.get(name);
+}
+
+/** All registered kinds, by name. */
+export function sweepKinds(): SweepKind[] {
+  return [...registry.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
