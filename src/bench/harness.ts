@@ -4,7 +4,7 @@
  * - Each benchmark is a `run(ops)` function that performs `ops` operations and returns a number derived from
  *   every result. The harness feeds that number into a module-level sink, so the optimizer cannot prove the
  *   work dead and delete it.
- * - Calibration picks `ops` so one round takes about `roundMs` — long enough that the timer's resolution and
+ * - Calibration (repeated once the code is optimized) picks `ops` so one round takes about `roundMs` — long enough that the timer's resolution and
  *   the call into `run` do not matter, short enough that many rounds fit.
  * - Warm-up repeats rounds until the JIT has settled (the last three round times agree within `settleTolerance`),
  *   or the warm-up budget runs out; code that is still being optimized is not measured.
@@ -41,13 +41,15 @@ export interface HarnessOptions {
   settleTolerance: number;
 }
 
-export const QUICK_HARNESS: HarnessOptions = { roundMs: 2, rounds: 9, minWarmupRounds: 3, maxWarmupMs: 60, settleTolerance: 0.05 };
 /**
- * Careful: many short rounds rather than a few long ones. On a shared machine a 25 ms round is almost always
- * cut by the scheduler, so every sample carries some waiting; with ~2 ms rounds most rounds run undisturbed
- * and the median over 401 of them is the undisturbed cost, while the disturbed ones only move the max.
+ * Rounds are short (a quarter of a millisecond) and many. On a shared machine the scheduler takes the CPU away
+ * every few milliseconds; a round that long nearly always contains such a pause, so every sample would carry
+ * some waiting and the median with it. With rounds well below the time slice most rounds run undisturbed, the
+ * median is the undisturbed cost and the pauses only show in the max. The timer costs ~20-50 ns per reading,
+ * 0.02% of a round.
  */
-export const CAREFUL_HARNESS: HarnessOptions = { roundMs: 2, rounds: 401, minWarmupRounds: 10, maxWarmupMs: 400, settleTolerance: 0.02 };
+export const QUICK_HARNESS: HarnessOptions = { roundMs: 0.25, rounds: 31, minWarmupRounds: 3, maxWarmupMs: 30, settleTolerance: 0.05 };
+export const CAREFUL_HARNESS: HarnessOptions = { roundMs: 0.25, rounds: 1501, minWarmupRounds: 10, maxWarmupMs: 300, settleTolerance: 0.02 };
 
 /** Median, min and max of a sample. */
 export interface Summary {
@@ -191,8 +193,12 @@ export function runBenchmarks(benchmarks: readonly Benchmark[], options: Harness
   const info = new Map<string, { ops: number; warmupRounds: number }>();
   benchmarks.forEach((b, k) => {
     hooks.onWarmup?.(b.id, k, benchmarks.length);
+    // Calibrate twice: the first calibration partly runs unoptimized code and so picks too few operations
+    // for the optimized loop; after the warm-up the loop runs at full speed and the second one is right.
+    const first = calibrate(b.run, options.roundMs);
+    let warmupRounds = warmUp(b.run, first, options);
     const ops = calibrate(b.run, options.roundMs);
-    const warmupRounds = warmUp(b.run, ops, options);
+    warmupRounds += warmUp(b.run, ops, { ...options, minWarmupRounds: 3 });
     info.set(b.id, { ops, warmupRounds });
   });
   // Two untimed interleaved passes: a benchmark warmed early can have been deoptimized by a later one's
