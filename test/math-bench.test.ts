@@ -185,6 +185,11 @@ test('ISRU/tanh ratios per kind and the figures built from rows', () => {
   const ratio = mathBenchRatioFigure([{ machine: 'm', rows }]);
   assert.equal(ratio.data.length, 2);
   assert.deepEqual(ratio.data[0].y, ratios.filter((r) => r.impl === 'library').map((r) => r.ratio));
+  const withPaired = mathBenchRatioFigure([{ machine: 'm', rows, paired: [{ kind: 'scalar', impl: 'library', median: 0.3, q25: 0.25, q75: 0.4 }] }]);
+  assert.equal(withPaired.data.length, 3);
+  assert.deepEqual(withPaired.data[2].y, [0.3]);
+  const err = withPaired.data[2].error_y as { array: number[]; arrayminus: number[] };
+  assert.ok(Math.abs(err.array[0] - 0.1) < 1e-12 && Math.abs(err.arrayminus[0] - 0.05) < 1e-12);
   const cross = mathBenchCrossMachineFigure([{ machine: 'a', rows }, { machine: 'b', rows }]);
   assert.equal(cross.data.length, 2);
 });

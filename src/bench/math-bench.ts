@@ -389,16 +389,20 @@ export const MATH_BENCH_COMMAND = 'node bin/lstm-opt.js math-bench';
 export interface MachineResults {
   machine: string;
   rows: MathBenchRow[];
+  /** from `<machine>.json` when present */
+  paired?: PairedRatio[];
 }
 
 /** Every `<machine>.csv` in the math-bench results folder (this machine first), or [] with a message. */
 export function loadMathBenchResults(dir = DEFAULT_MATH_BENCH_DIR(), thisMachine = describeMachine().slug): MachineResults[] {
   const source = { command: MATH_BENCH_COMMAND, columns: MATH_BENCH_COLUMNS.slice(0, 8) };
   const own = tryReadResults(join(dir, `${thisMachine}.csv`), source);
-  const out: MachineResults[] = own ? [{ machine: thisMachine, rows: own as unknown as MathBenchRow[] }] : [];
+  const paired = (machine: string): PairedRatio[] | undefined => readMathBenchDescription(machine, dir)?.isruTanhPairedRatios as PairedRatio[] | undefined;
+  const out: MachineResults[] = own ? [{ machine: thisMachine, rows: own as unknown as MathBenchRow[], paired: paired(thisMachine) }] : [];
   const others = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.csv') && f !== `${thisMachine}.csv`).sort() : [];
   for (const f of others) {
-    out.push({ machine: f.replace(/\.csv$/, ''), rows: readResults(join(dir, f), source) as unknown as MathBenchRow[] });
+    const machine = f.replace(/\.csv$/, '');
+    out.push({ machine, rows: readResults(join(dir, f), source) as unknown as MathBenchRow[], paired: paired(machine) });
   }
   return out;
 }

@@ -5,7 +5,7 @@
  * blue — as issue 3 asks, although the project-wide scheme (colors.ts) draws tanh blue and ISRU red.
  */
 import type { Figure, Trace } from './figure';
-import { isruTanhRatios, kindLabel, MathBenchRow } from '../bench/math-bench';
+import { isruTanhRatios, kindLabel, MathBenchRow, PairedRatio } from '../bench/math-bench';
 
 export const MATH_BENCH_COLORS = {
   tanh: '#d62728',
@@ -27,6 +27,8 @@ export function mathBenchColor(name: string): string {
 export interface MachineRows {
   machine: string;
   rows: readonly MathBenchRow[];
+  /** ISRU/tanh taken per interleaved round (from `<machine>.json`), drawn beside the ratio of medians */
+  paired?: readonly PairedRatio[];
 }
 
 /**
@@ -66,7 +68,10 @@ export function mathBenchBarFigure(rows: readonly MathBenchRow[], machine: strin
 
 const IMPL_LABEL = { library: 'activations.*.f / .apply', inline: 'bare expression' } as const;
 
-/** ISRU/tanh cost ratio per kind (scalar, each typed array and length), per machine and implementation. */
+/**
+ * ISRU/tanh cost ratio per kind (scalar, each typed array and length), per machine and implementation: the ratio
+ * of the two medians, and (when given) the median of the per-round ratios with its quartiles.
+ */
 export function mathBenchRatioFigure(machines: readonly MachineRows[]): Figure {
   const data: Trace[] = [];
   for (const m of machines) {
@@ -83,6 +88,18 @@ export function mathBenchRatioFigure(machines: readonly MachineRows[]): Figure {
         text: sel.map((r) => r.ratio.toFixed(2)),
         textposition: 'outside',
         hovertemplate: 'ISRU %{customdata[0]:.2f} ns / tanh %{customdata[1]:.2f} ns = %{y:.3f}<extra>%{x}</extra>',
+      });
+    }
+    const paired = (m.paired ?? []).filter((p) => p.impl === 'library');
+    if (paired.length > 0) {
+      data.push({
+        type: 'bar',
+        name: `${machines.length > 1 ? `${m.machine} — ` : ''}library, paired per round (median, quartiles)`,
+        x: paired.map((p) => p.kind),
+        y: paired.map((p) => p.median),
+        marker: { color: '#8c8c8c' },
+        error_y: { type: 'data', symmetric: false, array: paired.map((p) => p.q75 - p.median), arrayminus: paired.map((p) => p.median - p.q25), color: '#333', thickness: 1 },
+        hovertemplate: 'per-round ISRU/tanh: median %{y:.3f}<extra>%{x}</extra>',
       });
     }
   }
