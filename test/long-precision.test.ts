@@ -20,6 +20,7 @@ import { longProfile, readLongRuns, runLongSweep } from '../src/experiments/long
 import { precisionProfile, readPrecisionRuns, runPrecisionSweep } from '../src/experiments/precision';
 import { estimate, intervalSavings, lossDifference, savingSummary } from '../src/experiments/compare';
 import { MissingResultsError } from '../src/io/results';
+import { runCli } from './helpers/cli';
 
 const corpusFile = dataPath('sotu-sample.txt');
 const header = PROGRESS_COLUMNS.join(',');
@@ -109,4 +110,21 @@ test('paired savings and loss difference match hand computation', () => {
   assert.deepEqual(ld.differences, [0, 0.5, 0.5]);
   assert.equal(ld.final, 0.5);
   assert.equal(estimate([]).n, 0);
+});
+
+test('lstm-opt sweep precision/long from the command line: files, resume message, shard 2/2 runs nothing', () => {
+  const out = mkdtempSync(join(tmpdir(), 'sweep-cli-'));
+  try {
+    const base = ['--quick', '--out', out, '--iterations', '10', '--corpus', corpusFile];
+    const r = runCli(['sweep', 'precision', ...base]);
+    assert.equal(r.code, 0, r.stderr);
+    const p = precisionProfile(true);
+    assert.ok(existsSync(join(out, `progress-f32-${p.layers}x${p.neurons}.csv`)) && existsSync(join(out, `progress-f64-${p.layers}x${p.neurons}.csv`)));
+    assert.match(runCli(['sweep', 'precision', ...base]).stderr, /already complete/);
+    const s = runCli(['sweep', 'long', ...base, '--shard', '2/2']);
+    assert.equal(s.code, 0, s.stderr);
+    assert.ok(!existsSync(join(out, 'progress-tanh-10.csv')), 'the one job belongs to shard 1/2');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });

@@ -3,21 +3,21 @@
  * the same seed, interleaved in chunks (src/experiments/interleave.ts) so both see the same machine load.
  * Output (DESIGN.md): results/precision/<machine>/progress-<f32|f64>-<L>x<N>.csv, progress columns.
  *
- * Resume: skipped when both CSVs exist; each CSV is written once, complete and atomically.
+ * Resume (src/experiments/sweep.ts): skipped when both CSVs exist; they are written once, complete and
+ * atomically, when both runs have finished.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SingleBar } from 'cli-progress';
 import { machineSlug } from '../bench/machine';
 import { loadCorpus } from '../data/corpus';
-import { writeFileAtomic } from '../io/atomic';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
 import { MissingResultsError, readResults, ResultRow } from '../io/results';
 import type { Precision } from '../lstm/buffers';
 import { PROGRESS_COLUMNS, ProgressRow } from '../lstm/train';
 import { formatProgressRow } from './mt';
-import { InterleavedResult, trainInterleaved } from './interleave';
+import { trainInterleaved } from './interleave';
+import { defineSweep, runJobs, selectShard, Shard, SweepJob, SweepOptions } from './sweep';
 
 export interface PrecisionProfile {
   layers: number;
@@ -47,6 +47,7 @@ export interface PrecisionSweepOptions {
   iterations?: number;
   quiet?: boolean;
   corpus?: string;
+  shard?: Shard;
 }
 
 /**
@@ -57,34 +58,40 @@ function formatPrecisionRow(r: ProgressRow): Record<string, string | number> {
   return { ...formatProgressRow(r), loss: r.loss.toPrecision(12) };
 }
 
-/** Runs the f32/f64 pair unless both files exist; returns the output folder. */
-export async function runPrecisionSweep(o: PrecisionSweepOptions): Promise<string> {
+/** The sweep's one job: the f32/f64 pair, trained interleaved. */
+export function precisionJob(o: PrecisionSweepOptions): SweepJob {
   const p = precisionProfile(o.quick);
   const iterations = o.iterations ?? p.iterations;
   const dir = o.out ?? precisionDir(o.quick);
-  const files = PRECISIONS.map((x) => join(dir, precisionProgressName(x, p.layers, p.neurons)));
-  if (files.every((f) => existsSync(f))) {
-    if (!o.quiet) process.stderr.write(`sweep precision: ${dir} already has both runs (delete them to rerun)\n`);
-    return dir;
-  }
-  const corpus = loadCorpus(o.corpus);
-  const tty = !!process.stderr.isTTY && !o.quiet;
-  const bar = tty ? new SingleBar({ stream: process.stderr, format: 'sweep precision | {bar} | {value}/{total} iterations | ETA {eta_formatted}', etaBuffer: 1000, hideCursor: true }) : undefined;
-  bar?.start(PRECISIONS.length * iterations, 0);
-  let results: InterleavedResult[];
-  try {
-    results = await trainInterleaved(
-      corpus,
-      PRECISIONS.map((precision) => ({ layers: p.layers, neurons: p.neurons, activation: 'tanh', precision, seed: 1 })),
-      { iterations, progressEvery: Math.min(p.progressEvery, iterations), onIteration: () => bar?.increment(1) },
-    );
-  } finally {
-    bar?.stop();
-  }
-  PRECISIONS.forEach((_, k) => writeFileAtomic(files[k], toCsv(PROGRESS_COLUMNS, results[k].rows.map(formatPrecisionRow))));
-  if (!o.quiet && !tty) process.stderr.write(`sweep precision: ${p.layers}x${p.neurons} f32 and f64, ${iterations} iterations → ${dir}\n`);
-  return dir;
+  return {
+    label: `${p.layers}x${p.neurons} f32+f64`,
+    files: PRECISIONS.map((x) => join(dir, precisionProgressName(x, p.layers, p.neurons))),
+    work: PRECISIONS.length * iterations,
+    async run(tick) {
+      const results = await trainInterleaved(
+        loadCorpus(o.corpus),
+        PRECISIONS.map((precision) => ({ layers: p.layers, neurons: p.neurons, activation: 'tanh', precision, seed: 1 })),
+        { iterations, progressEvery: Math.min(p.progressEvery, iterations), onIteration: () => tick(1) },
+      );
+      return results.map((r) => toCsv(PROGRESS_COLUMNS, r.rows.map(formatPrecisionRow)));
+    },
+  };
 }
+
+/** Runs the f32/f64 pair unless both files exist (resume); returns the output folder. */
+export async function runPrecisionSweep(o: PrecisionSweepOptions): Promise<string> {
+  await runJobs(selectShard([precisionJob(o)], o.shard), {
+    name: 'precision', quiet: o.quiet,
+    describe: (job, _c, seconds) => `${job.label}, ${job.work / PRECISIONS.length} iterations each, interleaved, in ${seconds.toFixed(0)} s`,
+  });
+  return o.out ?? precisionDir(o.quick);
+}
+
+defineSweep({
+  name: 'precision',
+  description: 'the same 5x100 tanh run in f32 and f64, interleaved (results/precision)',
+  run: (o: SweepOptions) => runPrecisionSweep(o),
+});
 
 /** Both runs of a precision folder, keyed f32/f64; MissingResultsError (with the command) otherwise. */
 export function readPrecisionRuns(dir: string, quick = false): Record<Precision, ResultRow[]> {
