@@ -38,3 +38,4 @@ export * as longRun from './experiments/long';
 export * as precision from './experiments/precision';
 export * as compare from './experiments/compare';
 export * as answer from './analysis/answer';
+export * as netSize from './analysis/saving';

@@ -10,3 +10,4 @@ export { mathBenchBarFigure, mathBenchRatioFigure, mathBenchCrossMachineFigure, 
 export { activationCurvesFigure, isruAlphaFigure, sigmoidComparisonFigure, checksFigure, CurveKind, CurveOptions } from './activations';
 export { longLossFigure, longSavingFigure } from './long-run';
 export { precisionLossFigure, precisionTimeFigure } from './precision';
+export { netSizeSavingFigure, netSizeSummaryFigure, netSizeLossFigure, netSizeHeatmapFigure, netSizeNoiseFigure, configColor, SavingSeries } from './net-size';

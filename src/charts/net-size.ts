@@ -1,0 +1,200 @@
+/**
+ * Figures of the network-size sweep (notebook 04). Pure: summaries and pairs from src/analysis/saving.ts
+ * in, Plotly figure JSON out. Savings are drawn in percent: 100 · (1 − isru/tanh time), above zero =
+ * ISRU faster.
+ */
+import { colorOf } from './colors';
+import type { Figure, Trace } from './figure';
+import type { IntervalSaving } from '../experiments/compare';
+import type { NetSizePair, NetSizeSummary, SavingGrid } from '../analysis/saving';
+
+const PHASE_COLORS = { forward: '#1f77b4', backward: '#ff7f0e', total: '#2ca02c' } as const;
+/** one hue per layer count (HSL hue), lightness by neurons: small networks light, large dark */
+const LAYER_HUES = [210, 25, 140, 280, 0, 190];
+
+/** The color of a configuration: hue by layers, lightness by rank of its neuron count in `allNeurons`. */
+export function configColor(layers: number, neurons: number, allNeurons: readonly number[]): string {
+  const sorted = [...new Set(allNeurons)].sort((a, b) => a - b);
+  const k = Math.max(0, sorted.indexOf(neurons));
+  const f = sorted.length > 1 ? k / (sorted.length - 1) : 0.5;
+  const hue = LAYER_HUES[(layers - 1) % LAYER_HUES.length];
+  return `hsl(${hue}, 70%, ${Math.round(72 - 44 * f)}%)`;
+}
+
+const pct = (x: number): number => 100 * x;
+
+/** One configuration's saving series for the over-iterations figure. */
+export interface SavingSeries {
+  config: string;
+  layers: number;
+  neurons: number;
+  forward: readonly IntervalSaving[];
+  backward: readonly IntervalSaving[];
+}
+
+/**
+ * Cumulative saving over iterations, forward (left) and backward (right), one line per configuration
+ * (hue = layers, darker = more neurons); a configuration's two lines toggle together from the legend.
+ */
+export function netSizeSavingFigure(series: readonly SavingSeries[], title = 'Time saving of ISRU over tanh over iterations, per configuration'): Figure {
+  const all = series.map((s) => s.neurons);
+  const data: Trace[] = [];
+  for (const s of series) {
+    const color = configColor(s.layers, s.neurons, all);
+    (['forward', 'backward'] as const).forEach((phase, k) => {
+      data.push({
+        type: 'scatter', mode: 'lines', name: s.config, legendgroup: s.config, showlegend: k === 0,
+        x: s[phase].map((v) => v.iteration), y: s[phase].map((v) => pct(v.cumulativeSaving)),
+        xaxis: k === 0 ? 'x' : 'x2', yaxis: k === 0 ? 'y' : 'y2',
+        line: { color, width: 1.5 },
+        hovertemplate: `${s.config} ${phase} up to %{x}: %{y:.1f}%<extra></extra>`,
+      });
+    });
+  }
+  return {
+    data,
+    layout: {
+      title: { text: title }, meta: { id: 'saving-over-iterations' },
+      grid: { rows: 1, columns: 2, pattern: 'independent' },
+      xaxis: { title: { text: 'iteration' }, domain: [0, 0.47] },
+      xaxis2: { title: { text: 'iteration' }, domain: [0.53, 1] },
+      yaxis: { title: { text: 'forward saving since start (%)' }, zeroline: true, anchor: 'x' },
+      yaxis2: { title: { text: 'backward saving since start (%)' }, zeroline: true, anchor: 'x2', matches: 'y' },
+      legend: { title: { text: 'layers x neurons' }, font: { size: 9 } },
+      margin: { t: 60 },
+    },
+  };
+}
+
+/**
+ * One bar group per configuration: the mean per-interval saving, forward and backward, with its 95%
+ * confidence interval as error bars (the noise between intervals), and the whole-run saving as a dot.
+ */
+export function netSizeSummaryFigure(s: readonly NetSizeSummary[], title = 'Time saving of ISRU over tanh per configuration (mean of intervals, 95% CI)'): Figure {
+  const x = s.map((c) => c.config);
+  const data: Trace[] = [];
+  for (const phase of ['forward', 'backward'] as const) {
+    const color = PHASE_COLORS[phase];
+    data.push({
+      type: 'bar', name: `${phase} (interval mean, 95% CI)`, x, y: s.map((c) => pct(c[phase].mean)), offsetgroup: phase, legendgroup: phase,
+      marker: { color },
+      error_y: { type: 'data', symmetric: false, array: s.map((c) => pct(c[phase].high - c[phase].mean)), arrayminus: s.map((c) => pct(c[phase].mean - c[phase].low)), thickness: 1, width: 2 },
+      hovertemplate: `%{x} ${phase}: %{y:.1f}%<extra></extra>`,
+    });
+    data.push({
+      type: 'scatter', mode: 'markers', name: `${phase}, whole run`, x, y: s.map((c) => pct(c[phase].overall)), offsetgroup: phase, legendgroup: phase,
+      marker: { color: 'black', symbol: 'diamond', size: 5 },
+      hovertemplate: `%{x} ${phase} whole run: %{y:.1f}%<extra></extra>`,
+    });
+  }
+  return {
+    data,
+    layout: {
+      title: { text: title }, meta: { id: 'saving-per-config' },
+      barmode: 'group', scattermode: 'group',
+      xaxis: { title: { text: 'layers x neurons' }, type: 'category', tickangle: -60 },
+      yaxis: { title: { text: 'saving: 1 − isru/tanh time (%)' }, zeroline: true },
+      legend: { orientation: 'h', y: -0.3 },
+      margin: { t: 60, b: 120 },
+    },
+  };
+}
+
+/**
+ * Loss curves side by side: one panel per configuration (columns = layer counts, rows = the chosen
+ * neuron counts), tanh blue and ISRU red from the same seed.
+ */
+export function netSizeLossFigure(pairs: readonly NetSizePair[], neurons: readonly number[], title = 'Training loss, tanh vs ISRU (same seed)'): Figure {
+  const layers = [...new Set(pairs.map((p) => p.layers))].sort((a, b) => a - b);
+  const rows = neurons.filter((n) => pairs.some((p) => p.neurons === n));
+  const data: Trace[] = [];
+  const layout: Record<string, unknown> = {
+    title: { text: title }, meta: { id: 'loss' },
+    grid: { rows: Math.max(1, rows.length), columns: Math.max(1, layers.length), pattern: 'independent', roworder: 'top to bottom' },
+    legend: { orientation: 'h', y: -0.15 },
+    margin: { t: 80 },
+    annotations: [] as unknown[],
+  };
+  rows.forEach((n, i) => {
+    layers.forEach((l, j) => {
+      const k = i * layers.length + j + 1;
+      const ax = k === 1 ? '' : String(k);
+      const p = pairs.find((q) => q.layers === l && q.neurons === n);
+      layout[`xaxis${ax}`] = { title: i === rows.length - 1 ? { text: 'iteration' } : undefined };
+      layout[`yaxis${ax}`] = { title: j === 0 ? { text: `loss, ${n} neurons` } : undefined };
+      (layout.annotations as unknown[]).push({
+        text: `${l}x${n}`, showarrow: false, xref: `x${ax} domain`, yref: `y${ax} domain`, x: 0.98, y: 0.98, xanchor: 'right', yanchor: 'top', font: { size: 11 },
+      });
+      if (!p) return;
+      for (const func of ['tanh', 'isru'] as const) {
+        data.push({
+          type: 'scatter', mode: 'lines', name: func === 'isru' ? 'ISRU' : 'tanh', legendgroup: func, showlegend: k === 1,
+          x: p[func].map((r) => Number(r.iteration)), y: p[func].map((r) => Number(r.loss)),
+          xaxis: `x${ax}`, yaxis: `y${ax}`,
+          line: { color: colorOf(func), width: 1.5, dash: func === 'isru' ? 'dot' : 'solid' },
+          hovertemplate: `${l}x${n} ${func} %{x}: %{y:.4f}<extra></extra>`,
+        });
+      }
+    });
+  });
+  return { data, layout };
+}
+
+/**
+ * Heatmaps of the whole-run saving over layers × neurons, forward (left) and backward (right), on one
+ * diverging color scale centred on 0 (red = ISRU faster, blue = slower), values written in the cells.
+ */
+export function netSizeHeatmapFigure(grids: { forward: SavingGrid; backward: SavingGrid }, title = 'Time saving of ISRU over tanh by layers × neurons (whole run)'): Figure {
+  const all = [...grids.forward.z.flat(), ...grids.backward.z.flat()].filter((v): v is number => v !== null && Number.isFinite(v)).map(pct);
+  const bound = Math.max(1, ...all.map(Math.abs));
+  const data: Trace[] = (['forward', 'backward'] as const).map((phase, k) => {
+    const g = grids[phase];
+    return {
+      type: 'heatmap', name: phase,
+      x: g.neurons.map(String), y: g.layers.map((l) => `${l} layer${l > 1 ? 's' : ''}`),
+      z: g.z.map((row) => row.map((v) => (v === null ? null : pct(v)))),
+      coloraxis: 'coloraxis',
+      texttemplate: '%{z:.1f}', textfont: { size: 10 },
+      xaxis: k === 0 ? 'x' : 'x2', yaxis: k === 0 ? 'y' : 'y2',
+      hovertemplate: `%{y}, %{x} neurons, ${phase}: %{z:.1f}%<extra></extra>`,
+    };
+  });
+  return {
+    data,
+    layout: {
+      title: { text: title }, meta: { id: 'heatmap' },
+      xaxis: { title: { text: 'neurons (forward)' }, type: 'category', domain: [0, 0.44] },
+      xaxis2: { title: { text: 'neurons (backward)' }, type: 'category', domain: [0.5, 0.94] },
+      yaxis: { anchor: 'x' },
+      yaxis2: { anchor: 'x2', showticklabels: false },
+      coloraxis: { colorscale: 'RdBu', reversescale: true, cmin: -bound, cmax: bound, colorbar: { title: { text: 'saving %' } } },
+      margin: { t: 60 },
+    },
+  };
+}
+
+/**
+ * The noise behind every number: the per-interval forward and backward savings of each configuration as
+ * box plots. A wide box means the shared machine disturbed the intervals; a box clear of zero is a
+ * saving larger than that noise.
+ */
+export function netSizeNoiseFigure(series: readonly SavingSeries[], title = 'Spread of the per-interval saving (each interval = one tanh/ISRU pair under the same load)'): Figure {
+  const data: Trace[] = (['forward', 'backward'] as const).map((phase) => ({
+    type: 'box', name: phase, offsetgroup: phase,
+    x: series.flatMap((s) => s[phase].map(() => s.config)),
+    y: series.flatMap((s) => s[phase].map((v) => pct(v.saving))),
+    marker: { color: PHASE_COLORS[phase], size: 3 }, line: { width: 1 }, boxpoints: false,
+    hovertemplate: `%{x} ${phase}: %{y:.1f}%<extra></extra>`,
+  }));
+  return {
+    data,
+    layout: {
+      title: { text: title }, meta: { id: 'noise' },
+      boxmode: 'group',
+      xaxis: { title: { text: 'layers x neurons' }, type: 'category', tickangle: -60 },
+      yaxis: { title: { text: 'saving in one interval (%)' }, zeroline: true },
+      legend: { orientation: 'h', y: -0.3 },
+      margin: { t: 60, b: 120 },
+    },
+  };
+}
