@@ -8,7 +8,7 @@ import { chromiumAvailable, chromiumPath, launchChromium } from '../src/charts/b
 import { PLOTLY_MIME } from '../src/charts/show';
 import { projectRoot } from '../src/io/paths';
 import { jupyterLabBinary, LabServer, LabStartError, processesMentioning, startJupyterLab } from './helpers/jupyterlab';
-import { labProblems, LabRunReport, runNotebookInLab } from './helpers/lab-page';
+import { cellErrors, labProblems, LabRunReport, runNotebookInLab } from './helpers/lab-page';
 import { NotebookCell, sourceOf } from './helpers/notebook';
 
 /**
@@ -77,6 +77,44 @@ describe('notebooks saved in the repo carry a static image beside each Plotly ch
       assert.deepEqual(missing, [], `${name}: Plotly outputs without an image/png fallback (re-execute the notebook with Chromium available)`);
     });
   }
+});
+
+// --- How a failed cell is recognised (no browser needed) ---------------------------------------------------
+
+describe('cellErrors: what counts as a failed cell after Run All', () => {
+  const cell = (source: string, execution_count: number | null, outputs: NotebookCell['outputs'] = []) =>
+    ({ cell_type: 'code', source, execution_count, outputs }) as NotebookCell;
+  const stderr = (text: string) => ({ output_type: 'stream', name: 'stderr', text }) as NonNullable<NotebookCell['outputs']>[number];
+
+  test('an error output (IPython-style kernels) is reported with its cell', () => {
+    const errors = cellErrors([
+      { cell_type: 'markdown', source: '# t' },
+      cell('x()', 1, [{ output_type: 'error', ename: 'NameError', evalue: 'x', traceback: ['\u001b[31mNameError\u001b[0m: x'] } as never]),
+    ]);
+    assert.deepEqual(errors.map((e) => [e.cell, e.firstLine]), [[2, 'x()']]);
+    assert.match(errors[0].text, /^NameError: x/);
+  });
+
+  test('tslab: stderr in the cell where Run All stopped is the error', () => {
+    const errors = cellErrors([cell('ok()', 1), cell('boom()', 2, [stderr('Error: boom\n    at <anonymous>')]), cell('later()', null)]);
+    assert.deepEqual(errors.map((e) => [e.cell, e.text]), [[2, 'Error: boom\n    at <anonymous>']]);
+  });
+
+  test('tslab: a failing last cell is recognised by its error text; a warning on stderr is not an error', () => {
+    assert.equal(cellErrors([cell('a()', 1), cell('b()', 2, [stderr('1:7 - Cannot find name "q".')])]).length, 1);
+    assert.deepEqual(cellErrors([cell('a()', 1, [stderr('warning: slow machine')]), cell('b()', 2, [stderr('note: cached')])]), []);
+  });
+
+  test('labProblems lists errors, count mismatches and dead charts', () => {
+    const report: LabRunReport = {
+      notebook: 'n', errors: [], plotlyOutputs: 2, missingCharts: [], chartOutputs: 2, chartsOnPage: 1, unfinished: 0, notes: [],
+      hovers: [{ index: 0, live: true, tooltip: true }, { index: 1, live: false, tooltip: false }],
+    };
+    const problems = labProblems(report).join('\n');
+    assert.match(problems, /1 live interactive chart\(s\) on the page, but the notebook produced 2/);
+    assert.match(problems, /chart 2: still a picture/);
+    assert.deepEqual(labProblems({ ...report, chartsOnPage: 2, hovers: [report.hovers[0], { index: 1, live: true, tooltip: true }] }), []);
+  });
 });
 
 // --- JupyterLab in Chromium --------------------------------------------------------------------------

@@ -146,6 +146,26 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<LabSe
   );
   child.once('error', (err) => collect(Buffer.from(`\nspawn error: ${err.message}\n`)));
 
+  // Last resort when the test process ends without stop() (an uncaught error, process.exit): kill the
+  // server's group and our kernels by pid, synchronously, so nothing outlives us.
+  const onExit = () => {
+    if (exited === undefined && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    for (const pid of processesMentioning(dirs.JUPYTER_RUNTIME_DIR)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.once('exit', onExit);
+
   const url = `http://127.0.0.1:${port}`;
   let stopped = false;
   const server: LabServer = {
@@ -166,6 +186,7 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<LabSe
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.removeListener('exit', onExit);
       await shutdown(server, child, exitPromise, () => exited !== undefined, dirs.JUPYTER_RUNTIME_DIR);
       rmSync(base, { recursive: true, force: true });
     },
