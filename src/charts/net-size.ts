@@ -120,8 +120,8 @@ export function netSizeLossFigure(pairs: readonly NetSizePair[], neurons: readon
       const k = i * layers.length + j + 1;
       const ax = k === 1 ? '' : String(k);
       const p = pairs.find((q) => q.layers === l && q.neurons === n);
-      layout[`xaxis${ax}`] = { title: i === rows.length - 1 ? { text: 'iteration' } : undefined };
-      layout[`yaxis${ax}`] = { title: j === 0 ? { text: `loss, ${n} neurons` } : undefined };
+      layout[`xaxis${ax}`] = i === rows.length - 1 ? { title: { text: 'iteration' } } : {};
+      layout[`yaxis${ax}`] = j === 0 ? { title: { text: `loss, ${n} neurons` } } : {};
       (layout.annotations as unknown[]).push({
         text: `${l}x${n}`, showarrow: false, xref: `x${ax} domain`, yref: `y${ax} domain`, x: 0.98, y: 0.98, xanchor: 'right', yanchor: 'top', font: { size: 11 },
       });
