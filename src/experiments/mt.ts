@@ -12,7 +12,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SingleBar } from 'cli-progress';
+import { Option } from 'commander';
 import { machineSlug } from '../bench/machine';
 import { Corpus, loadCorpus } from '../data/corpus';
 import { writeFileAtomic } from '../io/atomic';
@@ -25,6 +25,8 @@ import { corpusIdentity, Trainer } from '../lstm/trainer';
 import { cores } from '../lstm/parallel/auto';
 import { ParallelEngine } from '../lstm/parallel/engine';
 import type { MtStrategy } from '../lstm/parallel/partition';
+import { positiveInt } from '../cli/errors';
+import { defineSweep, runJobs, selectShard, Shard, SweepJob, SweepOptions } from './sweep';
 
 export interface MtConfig {
   layers: number;
@@ -123,7 +125,7 @@ export function mergeMtParts(dir: string, configs: MtConfig[], iterations: numbe
 export interface MtSweepOptions {
   quick: boolean;
   /** 1-based shard index and count: run configurations k with k % count == index - 1 */
-  shard?: { index: number; count: number };
+  shard?: Shard;
   out?: string;
   iterations?: number;
   threads?: number;
@@ -133,48 +135,70 @@ export interface MtSweepOptions {
   corpus?: string;
 }
 
-/** Runs (the selected shard of) the sweep; returns the output folder. */
+/** Where the sweep writes: the full profile in results/mt/<machine>, the quick one in quick/ beneath (never over the full run). */
+export function mtDir(quick: boolean, machine = machineSlug()): string {
+  return quick ? resultsPath('mt', machine, 'quick') : resultsPath('mt', machine);
+}
+
+/** One configuration as a sweep job (src/experiments/sweep.ts): st then mt, back to back, two part files. */
+export function mtJob(corpus: () => Corpus, c: MtConfig, dir: string, o: MtRunOptions): SweepJob {
+  return {
+    label: `${c.layers}x${c.neurons}`,
+    files: (['st', 'mt'] as MtMode[]).map((mode) => join(dir, 'parts', partName(c, o.iterations, mode))),
+    work: 2 * o.iterations,
+    async run(tick) {
+      const out: string[] = [];
+      for (const mode of ['st', 'mt'] as MtMode[]) {
+        const rows = await runMtConfig(corpus(), c, mode, { ...o, onIteration: () => tick() });
+        out.push(toCsv(PROGRESS_COLUMNS, rows.map(formatProgressRow)));
+      }
+      return out;
+    },
+  };
+}
+
+function msPerIteration(csv: string): string {
+  const last = csv.trim().split('\n').pop()!.split(',');
+  const at = (c: string): number => Number(last[PROGRESS_COLUMNS.indexOf(c as (typeof PROGRESS_COLUMNS)[number])]);
+  return ((1000 * (at('forward_time') + at('back_time') + at('adam_time'))) / (at('iteration') + 1)).toFixed(2);
+}
+
+/** Runs (the selected shard of) the sweep through the shared sweep framework; returns the output folder. */
 export async function runMtSweep(o: MtSweepOptions): Promise<string> {
   const profile = mtProfile(o.quick);
-  // the quick profile writes beside, not over, the full run (npm start runs it on every machine)
-  const dir = o.out ?? (o.quick ? resultsPath('mt', machineSlug(), 'quick') : resultsPath('mt', machineSlug()));
-  const partsDir = join(dir, 'parts');
-  const configs = profile.configs.filter((_, k) => !o.shard || k % o.shard.count === o.shard.index - 1);
+  const dir = o.out ?? mtDir(o.quick);
   const iterations = o.iterations ?? profile.iterations;
-  const todo = configs.filter((c) => !(existsSync(join(partsDir, partName(c, iterations, 'st'))) && existsSync(join(partsDir, partName(c, iterations, 'mt')))));
-  const corpus = loadCorpus(o.corpus);
-  const threads = o.threads ?? Math.max(2, cores());
-  const tty = !!process.stderr.isTTY && !o.quiet;
-  const bar = tty ? new SingleBar({ stream: process.stderr, format: 'sweep mt | {bar} | {value}/{total} iterations | {config} | ETA {eta_formatted}', etaBuffer: 500, hideCursor: true }) : undefined;
-  bar?.start(todo.length * 2 * iterations, 0, { config: '' });
+  let corpus: Corpus | undefined;
+  const getCorpus = (): Corpus => (corpus ??= loadCorpus(o.corpus));
+  const run: MtRunOptions = {
+    iterations, progressEvery: Math.min(profile.progressEvery, iterations), window: profile.window,
+    threads: o.threads ?? Math.max(2, cores()), strategy: o.strategy ?? 'rows',
+  };
+  const jobs = selectShard(profile.configs, o.shard).map((c) => mtJob(getCorpus, c, dir, run));
   try {
-    for (const c of todo) {
-      for (const mode of ['st', 'mt'] as MtMode[]) {
-        const file = join(partsDir, partName(c, iterations, mode));
-        if (existsSync(file)) {
-          bar?.increment(iterations);
-          continue;
-        }
-        bar?.update({ config: `${c.layers}x${c.neurons} ${mode}` });
-        const rows = await runMtConfig(corpus, c, mode, {
-          iterations, progressEvery: Math.min(profile.progressEvery, iterations), window: profile.window, threads, strategy: o.strategy ?? 'rows',
-          onIteration: () => bar?.increment(1),
-        });
-        writeFileAtomic(file, toCsv(PROGRESS_COLUMNS, rows.map(formatProgressRow)));
-        if (!tty && !o.quiet) {
-          const last = rows[rows.length - 1];
-          const wall = last.forward_time + last.back_time + last.adam_time;
-          process.stderr.write(`sweep mt: ${c.layers}x${c.neurons} ${mode}: ${iterations} iterations, ${(1000 * wall / iterations).toFixed(2)} ms/iteration\n`);
-        }
-      }
-      mergeMtParts(dir, profile.configs, iterations);
-    }
+    await runJobs(jobs, {
+      name: 'mt',
+      quiet: o.quiet,
+      describe: (job, contents, seconds) => `${job.label}: st ${msPerIteration(contents[0])} ms/iteration, mt ${msPerIteration(contents[1])} ms/iteration (${seconds.toFixed(1)} s)`,
+    });
   } finally {
-    bar?.stop();
+    mergeMtParts(dir, profile.configs, iterations); // also after an interruption: what is complete is merged
   }
-  mergeMtParts(dir, profile.configs, iterations);
   return dir;
 }
+
+defineSweep({
+  name: 'mt',
+  description: 'single- vs multi-threaded training, layers 1-4 x neurons 16..512, results/mt/<machine>',
+  options: [
+    new Option('--threads <n>', 'threads of the multi-threaded runs (default: one per core)').argParser(positiveInt('--threads')),
+    new Option('--mt-strategy <s>', 'split of the multi-threaded runs').choices(['rows', 'gates']),
+  ],
+  run: (o: SweepOptions) => runMtSweep({
+    quick: o.quick, shard: o.shard, out: o.out, iterations: o.iterations, quiet: o.quiet, corpus: o.corpus,
+    threads: o.extra.threads as number | undefined, strategy: o.extra.mtStrategy as MtStrategy | undefined,
+  }),
+});
 
 // ------------------------------------------------------------------ analysis (notebook 06)
 
