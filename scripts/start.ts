@@ -19,6 +19,9 @@ const experiments: { name: string; quick: string[]; full: string[] }[] = [
   { name: 'train 2x100 tanh on SOTU (progress + model)', quick: ['train', '--layers', '2', '--neurons', '100', '--iterations', '200', '--progress-every', '50', '--save', 'results/train/2x100-tanh', '--quiet'], full: ['train', '--layers', '2', '--neurons', '100', '--iterations', '20000', '--progress-every', '500', '--save', 'results/train/2x100-tanh', '--quiet'] },
   { name: 'weather predictor: cells x tanh/isru (results/weather)', quick: ['weather', '--quick', '--quiet'], full: ['weather', '--quiet'] },
   { name: 'network-size sweep: layers x neurons, tanh vs isru (results/net-size)', quick: ['sweep', 'net-size', '--quick', '--quiet'], full: ['sweep', 'net-size', '--quiet'] },
+  { name: 'single- vs multi-threaded training (results/mt)', quick: ['sweep', 'mt', '--quick', '--quiet'], full: ['sweep', 'mt', '--quiet'] },
+  { name: 'long runs: 4x128 tanh vs isru (results/long-run)', quick: ['sweep', 'long', '--quick', '--quiet'], full: ['sweep', 'long', '--quiet'] },
+  { name: 'float vs double: 5x100 f32 vs f64 (results/precision)', quick: ['sweep', 'precision', '--quick', '--quiet'], full: ['sweep', 'precision', '--quiet'] },
 ];
 
 function step(title: string, command: string, args: string[]): void {
@@ -41,3 +44,5 @@ const notebooks = readdirSync(join(root, 'notebooks'))
   .map((f) => join('notebooks', f));
 step('execute notebooks in place', join(root, '.venv', 'bin', 'python'), [join(root, 'scripts', 'run_notebooks.py'), ...notebooks]);
 step('export charts to results/charts', process.execPath, [cli, 'charts', '--png']);
+// last: the README's answer from whatever results now exist (missing ones are named with their command)
+step("README answer from the results", process.execPath, [cli, 'answer']);
