@@ -101,7 +101,7 @@ export const QUICK_MATH_BENCH: MathBenchProfile = { name: 'quick', harness: QUIC
 export const CAREFUL_MATH_BENCH: MathBenchProfile = { name: 'careful', harness: CAREFUL_HARNESS };
 
 /** What a benchmark id means (ids are `name|kind|precision|length`). */
-interface Spec {
+export interface Spec {
   name: string;
   kind: MathBenchKind;
   precision: Precision;
