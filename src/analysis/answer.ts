@@ -97,7 +97,7 @@ function longSentence(resultsDir: string, machine: string): string {
     const ld = lossDifference(t, i);
     const last = t[t.length - 1];
     return (
-      `**Long run** (${last.layers}x${last.neurons}, ${runs.tanh.iterations} iterations each, interleaved): ISRU saved ` +
+      `**Long run** (${last.layers}x${last.neurons}, ${runs.tanh.iterations} iterations each, same seed): ISRU saved ` +
       `${pct(fw.overall)} of the forward and ${pct(bw.overall)} of the backward time over the whole run ` +
       `(per ${t.length > 1 ? Number(t[1].iteration) - Number(t[0].iteration) : 0}-iteration interval: forward ${pctCi(fw)}, backward ${pctCi(bw)}). ` +
       `Smoothed loss at the end: tanh ${num(Number(last.loss), 4)}, ISRU ${num(Number(i[i.length - 1].loss), 4)} ` +
