@@ -57,6 +57,10 @@ test('summarizePair: per-interval saving with a 95% t interval, whole-run saving
   close(s.total.mean, (1 - 2.5 / 3.1 + 1 - 2.8 / 3.1 + 1 - 2.2 / 2.8) / 3, 1e-12, 'total');
   close(s.lossDifference, 3.3 - 3.2, 1e-12, 'loss');
   assert.equal(s.lossTanh, 3.2);
+  // the CPU columns equal the wall columns here: the CPU-time summary must agree with the wall-clock one
+  close(s.cpu.forward.mean, s.forward.mean, 1e-12, 'cpu mean');
+  close(s.cpu.forward.low, s.forward.low, 1e-12, 'cpu low');
+  close(s.cpu.total.overall, s.total.overall, 1e-12, 'cpu total');
   const savings = pairSavings(pair, 'forward');
   close(savings[2].cumulativeSaving, 1 - 2.5 / 3.0, 1e-12, 'cumulative');
   const rec = summaryRecords([s])[0];
@@ -123,6 +127,7 @@ test('net-size figures: ids, tanh blue / ISRU red loss curves, CI error bars, he
   assert.equal(loss.layout.meta?.id, 'loss');
   assert.deepEqual(loss.data.map((t) => (t.line as { color: string }).color), [colors.tanh, colors.isru]);
   assert.deepEqual(loss.data[1].y, [4.6, 4.1, 3.4, 3.3]);
+  assert.equal(netSizeHeatmapFigure({ forward: savingGrid(s, 'forward', 'overall', 'cpu'), backward: savingGrid(s, 'backward') }, 'cpu', 'heatmap-cpu').layout.meta?.id, 'heatmap-cpu');
   const heat = netSizeHeatmapFigure({ forward: savingGrid(s, 'forward'), backward: savingGrid(s, 'backward') });
   assert.equal(heat.layout.meta?.id, 'heatmap');
   close((heat.data[0].z as number[][])[0][0], 100 * (1 - 2.5 / 3.0), 1e-9, 'heatmap');

@@ -24,8 +24,19 @@ type Row = ResultRow;
 export const SAVING_PHASES = { forward: 'forward_time', backward: 'back_time', adam: 'adam_time', total: 'total_time' } as const satisfies Record<string, TimePhase>;
 export type SavingPhase = keyof typeof SAVING_PHASES;
 
-function phaseSeconds(r: Row, phase: TimePhase): number {
-  return phase === 'total_time' ? Number(r.forward_time) + Number(r.back_time) + Number(r.adam_time) : Number(r[phase]);
+/**
+ * The same phases by process CPU time. A run that waits for a core (the machine is shared) gets a longer
+ * wall clock but not more CPU time, so the CPU-time saving is the cross-check that load did not make it.
+ */
+export const CPU_PHASES = { forward: 'forward_cpu', backward: 'back_cpu', adam: 'adam_cpu', total: 'total_cpu' } as const;
+
+/** A timed column of a progress row, or the sum of the three phases of one clock. */
+export type TimeColumn = TimePhase | (typeof CPU_PHASES)[SavingPhase];
+
+function phaseSeconds(r: Row, phase: TimeColumn): number {
+  if (phase === 'total_time') return Number(r.forward_time) + Number(r.back_time) + Number(r.adam_time);
+  if (phase === 'total_cpu') return Number(r.forward_cpu) + Number(r.back_cpu) + Number(r.adam_cpu);
+  return Number(r[phase]);
 }
 
 export interface IntervalTime {
@@ -41,7 +52,7 @@ export interface IntervalTime {
  * Per-interval times from cumulative columns: interval k runs from row k−1 to row k (rows sorted by
  * iteration). The first row (iteration 0, one iteration with the warm-up) opens the first interval.
  */
-export function intervalTimes(rows: readonly Row[], phase: TimePhase): IntervalTime[] {
+export function intervalTimes(rows: readonly Row[], phase: TimeColumn): IntervalTime[] {
   const r = rows.slice().sort((a, b) => Number(a.iteration) - Number(b.iteration));
   const out: IntervalTime[] = [];
   for (let k = 1; k < r.length; k++) {
@@ -52,6 +63,29 @@ export function intervalTimes(rows: readonly Row[], phase: TimePhase): IntervalT
     });
   }
   return out;
+}
+
+/**
+ * Per-interval saving 1 − isru/tanh of any timed column, on the iterations both runs recorded, with the
+ * cumulative saving up to each interval's end.
+ */
+export function columnSavings(tanh: readonly Row[], isru: readonly Row[], column: TimeColumn): IntervalSaving[] {
+  const it = new Set(isru.map((r) => Number(r.iteration)));
+  const a = tanh.filter((r) => it.has(Number(r.iteration))).sort((x, y) => Number(x.iteration) - Number(y.iteration));
+  const byIt = new Map(isru.map((r) => [Number(r.iteration), r]));
+  const b = a.map((r) => byIt.get(Number(r.iteration))!);
+  const ta = intervalTimes(a, column), tb = intervalTimes(b, column);
+  return ta.map((x, k) => ({
+    iteration: x.iteration,
+    saving: x.seconds > 0 ? 1 - tb[k].seconds / x.seconds : NaN,
+    cumulativeSaving: 1 - phaseSeconds(b[k + 1], column) / phaseSeconds(a[k + 1], column),
+  }));
+}
+
+/** Estimate over intervals (mean, median, 95% CI) plus the whole-run saving. */
+export function columnSummary(tanh: readonly Row[], isru: readonly Row[], column: TimeColumn): PhaseSaving {
+  const iv = columnSavings(tanh, isru, column);
+  return { ...estimate(iv.map((s) => s.saving)), overall: iv.length ? iv[iv.length - 1].cumulativeSaving : NaN };
 }
 
 // ------------------------------------------------------------------ reading
@@ -121,6 +155,8 @@ export interface NetSizeSummary {
   forward: PhaseSaving;
   backward: PhaseSaving;
   total: PhaseSaving;
+  /** the same by process CPU time (cross-check against machine load) */
+  cpu: { forward: PhaseSaving; backward: PhaseSaving; total: PhaseSaving };
   /** smoothed loss at the last common row */
   lossTanh: number;
   lossIsru: number;
@@ -139,6 +175,11 @@ export function summarizePair(p: NetSizePair): NetSizeSummary {
     forward: savingSummary(p.tanh, p.isru, SAVING_PHASES.forward),
     backward: savingSummary(p.tanh, p.isru, SAVING_PHASES.backward),
     total: savingSummary(p.tanh, p.isru, SAVING_PHASES.total),
+    cpu: {
+      forward: columnSummary(p.tanh, p.isru, CPU_PHASES.forward),
+      backward: columnSummary(p.tanh, p.isru, CPU_PHASES.backward),
+      total: columnSummary(p.tanh, p.isru, CPU_PHASES.total),
+    },
     lossTanh: Number(lastT.loss),
     lossIsru: Number(lastI.loss),
     lossDifference: ld.final,
@@ -150,8 +191,8 @@ export function summarizeNetSize(pairs: readonly NetSizePair[]): NetSizeSummary[
 }
 
 /** Per-interval and cumulative saving of ISRU over tanh for one configuration and phase. */
-export function pairSavings(p: NetSizePair, phase: SavingPhase): IntervalSaving[] {
-  return intervalSavings(p.tanh, p.isru, SAVING_PHASES[phase]);
+export function pairSavings(p: NetSizePair, phase: SavingPhase, clock: 'wall' | 'cpu' = 'wall'): IntervalSaving[] {
+  return clock === 'cpu' ? columnSavings(p.tanh, p.isru, CPU_PHASES[phase]) : intervalSavings(p.tanh, p.isru, SAVING_PHASES[phase]);
 }
 
 /** A flat record per configuration (for a danfo DataFrame / printing); savings in percent. */
@@ -168,6 +209,9 @@ export function summaryRecords(s: readonly NetSizeSummary[]): Record<string, str
     backward_ci_low: r2(c.backward.low),
     backward_ci_high: r2(c.backward.high),
     total_pct: r2(c.total.overall),
+    forward_cpu_pct: r2(c.cpu.forward.overall),
+    backward_cpu_pct: r2(c.cpu.backward.overall),
+    total_cpu_pct: r2(c.cpu.total.overall),
     loss_tanh: Number(c.lossTanh.toFixed(4)),
     loss_isru: Number(c.lossIsru.toFixed(4)),
   }));
@@ -181,12 +225,12 @@ export interface SavingGrid {
   z: (number | null)[][];
 }
 
-export function savingGrid(s: readonly NetSizeSummary[], phase: 'forward' | 'backward' | 'total', stat: 'overall' | 'mean' = 'overall'): SavingGrid {
+export function savingGrid(s: readonly NetSizeSummary[], phase: 'forward' | 'backward' | 'total', stat: 'overall' | 'mean' | 'median' = 'overall', clock: 'wall' | 'cpu' = 'wall'): SavingGrid {
   const layers = [...new Set(s.map((c) => c.layers))].sort((a, b) => a - b);
   const neurons = [...new Set(s.map((c) => c.neurons))].sort((a, b) => a - b);
   const z = layers.map((l) => neurons.map((n) => {
     const c = s.find((x) => x.layers === l && x.neurons === n);
-    return c ? c[phase][stat] : null;
+    return c ? (clock === 'cpu' ? c.cpu : c)[phase][stat] : null;
   }));
   return { layers, neurons, z };
 }
@@ -202,15 +246,16 @@ export interface Confidence {
   medianHalfWidth: number;
 }
 
-export function confidence(s: readonly NetSizeSummary[], phase: 'forward' | 'backward' | 'total'): Confidence {
+export function confidence(s: readonly NetSizeSummary[], phase: 'forward' | 'backward' | 'total', clock: 'wall' | 'cpu' = 'wall'): Confidence {
   const above: string[] = [], below: string[] = [], unsure: string[] = [];
+  const pick = (c: NetSizeSummary): PhaseSaving => (clock === 'cpu' ? c.cpu : c)[phase];
   for (const c of s) {
-    const e = c[phase];
+    const e = pick(c);
     if (e.low > 0) above.push(c.config);
     else if (e.high < 0) below.push(c.config);
     else unsure.push(c.config);
   }
-  const halves = s.map((c) => (c[phase].high - c[phase].low) / 2).filter(Number.isFinite).sort((a, b) => a - b);
+  const halves = s.map((c) => (pick(c).high - pick(c).low) / 2).filter(Number.isFinite).sort((a, b) => a - b);
   const medianHalfWidth = halves.length ? (halves.length % 2 ? halves[(halves.length - 1) / 2] : (halves[halves.length / 2 - 1] + halves[halves.length / 2]) / 2) : NaN;
-  return { above, below, unsure, pooled: estimate(s.map((c) => c[phase].overall)), medianHalfWidth };
+  return { above, below, unsure, pooled: estimate(s.map((c) => pick(c).overall)), medianHalfWidth };
 }

@@ -30,6 +30,9 @@ export interface SavingSeries {
   neurons: number;
   forward: readonly IntervalSaving[];
   backward: readonly IntervalSaving[];
+  /** the same by process CPU time (optional; drawn by the noise figure when present) */
+  forwardCpu?: readonly IntervalSaving[];
+  backwardCpu?: readonly IntervalSaving[];
 }
 
 /**
@@ -144,7 +147,7 @@ export function netSizeLossFigure(pairs: readonly NetSizePair[], neurons: readon
  * Heatmaps of the whole-run saving over layers × neurons, forward (left) and backward (right), on one
  * diverging color scale centred on 0 (red = ISRU faster, blue = slower), values written in the cells.
  */
-export function netSizeHeatmapFigure(grids: { forward: SavingGrid; backward: SavingGrid }, title = 'Time saving of ISRU over tanh by layers × neurons (whole run)'): Figure {
+export function netSizeHeatmapFigure(grids: { forward: SavingGrid; backward: SavingGrid }, title = 'Time saving of ISRU over tanh by layers × neurons (whole run, wall clock)', id = 'heatmap'): Figure {
   const all = [...grids.forward.z.flat(), ...grids.backward.z.flat()].filter((v): v is number => v !== null && Number.isFinite(v)).map(pct);
   const bound = Math.max(1, ...all.map(Math.abs));
   const data: Trace[] = (['forward', 'backward'] as const).map((phase, k) => {
@@ -162,7 +165,7 @@ export function netSizeHeatmapFigure(grids: { forward: SavingGrid; backward: Sav
   return {
     data,
     layout: {
-      title: { text: title }, meta: { id: 'heatmap' },
+      title: { text: title }, meta: { id },
       xaxis: { title: { text: 'neurons (forward)' }, type: 'category', domain: [0, 0.44] },
       xaxis2: { title: { text: 'neurons (backward)' }, type: 'category', domain: [0.5, 0.94] },
       yaxis: { anchor: 'x' },
@@ -175,17 +178,25 @@ export function netSizeHeatmapFigure(grids: { forward: SavingGrid; backward: Sav
 
 /**
  * The noise behind every number: the per-interval forward and backward savings of each configuration as
- * box plots. A wide box means the shared machine disturbed the intervals; a box clear of zero is a
- * saving larger than that noise.
+ * box plots, by wall clock and (when given) by process CPU time. A wide box means the shared machine
+ * disturbed the intervals; a box clear of zero is a saving larger than that noise.
  */
 export function netSizeNoiseFigure(series: readonly SavingSeries[], title = 'Spread of the per-interval saving (each interval = one tanh/ISRU pair under the same load)'): Figure {
-  const data: Trace[] = (['forward', 'backward'] as const).map((phase) => ({
-    type: 'box', name: phase, offsetgroup: phase,
-    x: series.flatMap((s) => s[phase].map(() => s.config)),
-    y: series.flatMap((s) => s[phase].map((v) => pct(v.saving))),
-    marker: { color: PHASE_COLORS[phase], size: 3 }, line: { width: 1 }, boxpoints: false,
-    hovertemplate: `%{x} ${phase}: %{y:.1f}%<extra></extra>`,
-  }));
+  const kinds = [
+    { key: 'forward', name: 'forward, wall clock', color: PHASE_COLORS.forward },
+    { key: 'forwardCpu', name: 'forward, CPU time', color: '#9ecae1' },
+    { key: 'backward', name: 'backward, wall clock', color: PHASE_COLORS.backward },
+    { key: 'backwardCpu', name: 'backward, CPU time', color: '#fdd0a2' },
+  ] as const;
+  const data: Trace[] = kinds
+    .filter((k) => series.some((s) => s[k.key]))
+    .map((k) => ({
+      type: 'box', name: k.name, offsetgroup: k.key,
+      x: series.flatMap((s) => (s[k.key] ?? []).map(() => s.config)),
+      y: series.flatMap((s) => (s[k.key] ?? []).map((v) => pct(v.saving))),
+      marker: { color: k.color, size: 3 }, line: { width: 1 }, boxpoints: false,
+      hovertemplate: `%{x} ${k.name}: %{y:.1f}%<extra></extra>`,
+    }));
   return {
     data,
     layout: {
