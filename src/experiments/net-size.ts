@@ -65,12 +65,22 @@ export function netSizeDir(quick: boolean, machine = machineSlug()): string {
 /** The command that produces the results (notebook 04 prints it when they are missing). */
 export const NET_SIZE_COMMAND = 'node bin/lstm-opt.js sweep net-size';
 
+/**
+ * Relative cost of one iteration (for the progress bar's ETA only): the gate matrices of a layer are
+ * 4N × (input + N), the output layer vocab × N (vocab ≈ 100), plus a fixed per-iteration overhead.
+ */
+export function netSizeCost(c: NetSizeConfig): number {
+  const n = c.neurons;
+  return (4 * n * (100 + n) + 4 * n * 2 * n * (c.layers - 1) + 100 * n) / 1e4 + 1;
+}
+
 /** One configuration as a sweep job: the tanh/isru pair, interleaved, two CSV files. */
 export function netSizeJob(corpus: () => Corpus, c: NetSizeConfig, dir: string, iterations: number, progressEvery: number): SweepJob {
   return {
     label: `${c.layers}x${c.neurons}`,
     files: NET_SIZE_FUNCS.map((f) => join(dir, netSizeFileName(c, f))),
     work: NET_SIZE_FUNCS.length * iterations,
+    weight: netSizeCost(c),
     async run(tick) {
       const results = await trainInterleaved(
         corpus(),

@@ -60,6 +60,11 @@ export interface SweepJob {
   /** progress units (iterations over all runs of the job) for the overall bar */
   work: number;
   /**
+   * relative cost of one unit (default 1), so that the ETA of a sweep over very different sizes is right:
+   * a 4x256 iteration costs a hundred 1x8 ones
+   */
+  weight?: number;
+  /**
    * Computes the files' contents, in `files` order; calls tick(k) after every k units of work. Throwing
    * aborts the sweep with no file of this job written.
    */
@@ -101,17 +106,23 @@ export async function runJobs(jobs: readonly SweepJob[], o: RunJobsOptions): Pro
     if (!o.quiet && !tty) stream.write(`sweep ${o.name}: ${line}\n`);
   };
   if (skipped.length) log(`${skipped.length} of ${jobs.length} configurations already complete (skipped)`);
-  const total = todo.reduce((s, j) => s + j.work, 0);
+  // the bar counts cost (units × weight) so its ETA is right; the text shows plain iterations
+  const total = todo.reduce((s, j) => s + j.work * (j.weight ?? 1), 0);
+  const allUnits = todo.reduce((s, j) => s + j.work, 0);
+  let units = 0;
   const bar = tty
-    ? new SingleBar({ stream, format: `sweep ${o.name} | {bar} | {value}/{total} iterations | {job} ({done}/{jobs}) | ETA {eta_formatted}`, etaBuffer: 500, fps: 5, hideCursor: true })
+    ? new SingleBar({ stream, format: `sweep ${o.name} | {bar} | {percentage}% | {units}/{allUnits} iterations | {job} ({done}/{jobs}) | ETA {eta_formatted}`, etaBuffer: 50, fps: 5, hideCursor: true })
     : undefined;
-  bar?.start(total, 0, { job: todo[0]?.label ?? '', done: 0, jobs: todo.length });
+  bar?.start(total, 0, { job: todo[0]?.label ?? '', done: 0, jobs: todo.length, units, allUnits });
   const ran: string[] = [];
   try {
     for (const job of todo) {
       bar?.update({ job: job.label, done: ran.length });
       const t0 = Date.now();
-      const contents = await job.run((units = 1) => bar?.increment(units));
+      const contents = await job.run((k = 1) => {
+        units += k;
+        bar?.increment(k * (job.weight ?? 1), { units });
+      });
       if (contents.length !== job.files.length) throw new Error(`sweep ${o.name} ${job.label}: ${contents.length} contents for ${job.files.length} files`);
       job.files.forEach((f, k) => writeFileAtomic(f, contents[k]));
       ran.push(job.label);
