@@ -107,7 +107,7 @@ describe('cellErrors: what counts as a failed cell after Run All', () => {
 
   test('labProblems lists errors, count mismatches and dead charts', () => {
     const report: LabRunReport = {
-      notebook: 'n', errors: [], plotlyOutputs: 2, missingCharts: [], chartOutputs: 2, chartsOnPage: 1, unfinished: 0, notes: [],
+      notebook: 'n', kernelName: 'tslab', errors: [], plotlyOutputs: 2, missingCharts: [], chartOutputs: 2, chartsOnPage: 1, unfinished: 0, notes: [],
       hovers: [{ index: 0, live: true, tooltip: true }, { index: 1, live: false, tooltip: false }],
     };
     const problems = labProblems(report).join('\n');
@@ -149,6 +149,7 @@ describe('JupyterLab in a real browser', { skip: missingTools.length ? `missing 
       const report = await runNotebookInLab(browser!, lab!, rel, { screenshotPath: join(artifactDir, name.replace(/\.ipynb$/, '.png')) });
       t.diagnostic(describeReport(report));
       const problems = labProblems(report);
+      if (report.kernelName !== 'tslab') problems.unshift(`ran on kernel ${report.kernelName}, not the TypeScript kernel (tslab)`);
       assert.equal(problems.length, 0, `${name} in JupyterLab:\n- ${problems.join('\n- ')}`);
     });
   }
@@ -160,12 +161,15 @@ describe('JupyterLab in a real browser', { skip: missingTools.length ? `missing 
       ? readNotebook(names[0])
       : { cells: [], metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } }, nbformat: 4, nbformat_minor: 5 };
     const firstCode = source.cells.findIndex((c) => c.cell_type === 'code');
-    const kept = cleared({ ...source, cells: source.cells.slice(0, firstCode + 1) });
+    // Without a kernelspec in its metadata Lab asks which kernel to use: the page answers TypeScript.
+    const { kernelspec: _dropped, ...metadata } = source.metadata ?? {};
+    const kept = cleared({ ...source, metadata, cells: source.cells.slice(0, firstCode + 1) });
     kept.cells.push(codeCell('throw new Error("deliberate");'), codeCell('console.log("after the broken cell");'));
     const rel = lab!.addNotebook('zz-broken-copy.ipynb', kept);
 
     const report = await runNotebookInLab(browser!, lab!, rel);
     t.diagnostic(describeReport(report));
+    assert.equal(report.kernelName, 'tslab', 'the kernel dialog was not answered with the TypeScript kernel');
     const problems = labProblems(report);
     const message = problems.join('\n');
     assert.ok(problems.length > 0, 'the checker reported nothing for a notebook with a throwing cell');

@@ -29,6 +29,8 @@ export interface ChartHover {
 
 export interface LabRunReport {
   notebook: string;
+  /** the kernelspec the notebook ran on (tslab is the TypeScript kernel) */
+  kernelName: string;
   /** error outputs after Run All (from the notebook Lab saved) */
   errors: CellError[];
   /** Plotly outputs the run produced (from the notebook Lab saved) */
@@ -72,7 +74,8 @@ export async function runNotebookInLab(browser: Browser, lab: LabServer, relPath
     await panel.waitFor({ state: 'visible', timeout: 120_000 });
     await answerKernelDialog(page, notes);
     await waitForKernelIdle(lab, relPath, 180_000);
-    notes.push(`kernel idle after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const kernelName = (await sessionOf(lab, relPath))?.kernel?.name ?? 'none';
+    notes.push(`kernel ${kernelName} idle after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     // Run > Run All Cells, through the menu as a person would.
     await page.locator('.lm-MenuBar-item', { hasText: /^Run$/ }).click();
@@ -108,6 +111,7 @@ export async function runNotebookInLab(browser: Browser, lab: LabServer, relPath
     }
     return {
       notebook: relPath,
+      kernelName,
       errors: cellErrors(saved.cells),
       plotlyOutputs: plotlyOutputs(saved).length,
       missingCharts: cellsMissingCharts({ cells: saved.cells.filter((c) => !optionalChart(c)) }),
@@ -229,7 +233,7 @@ async function answerKernelDialog(page: Page, notes: string[]): Promise<void> {
 interface Session {
   id: string;
   path: string;
-  kernel: { id: string; execution_state: string } | null;
+  kernel: { id: string; name: string; execution_state: string } | null;
 }
 
 async function sessionOf(lab: LabServer, relPath: string): Promise<Session | undefined> {
@@ -314,20 +318,53 @@ async function hoverChart(page: Page, output: Locator, index: number): Promise<C
   const box = (await area.count()) ? await area.boundingBox() : await chart.first().boundingBox();
   if (!box) return { index, live: true, tooltip: false };
   const tooltip = output.locator(TOOLTIP);
-  const steps = 8;
-  for (let row = 1; row < steps; row++) {
-    for (let col = 1; col < steps; col++) {
-      await page.mouse.move(box.x + (box.width * col) / steps, box.y + (box.height * row) / steps);
-      await page.waitForTimeout(40);
-      if ((await tooltip.count()) > 0) {
-        const text = ((await tooltip.first().textContent()) ?? '').slice(0, 120);
-        await page.mouse.move(0, 0);
-        return { index, live: true, tooltip: true, text };
-      }
+  // First where the data is drawn (a person aims at the line or the bar), then a grid as a fallback.
+  const targets = [...(await dataPoints(output)), ...gridPoints(box, 8)];
+  for (const { x, y } of targets) {
+    await page.mouse.move(x, y);
+    await page.waitForTimeout(40);
+    if ((await tooltip.count()) > 0) {
+      const text = ((await tooltip.first().textContent()) ?? '').slice(0, 120);
+      await page.mouse.move(0, 0);
+      return { index, live: true, tooltip: true, text };
     }
   }
   await page.mouse.move(0, 0);
   return { index, live: true, tooltip: false };
+}
+
+function gridPoints(box: { x: number; y: number; width: number; height: number }, steps: number): { x: number; y: number }[] {
+  const points: { x: number; y: number }[] = [];
+  for (let row = 1; row < steps; row++) {
+    for (let col = 1; col < steps; col++) points.push({ x: box.x + (box.width * col) / steps, y: box.y + (box.height * row) / steps });
+  }
+  return points;
+}
+
+/**
+ * Viewport positions on the drawn data of a live chart: points along each line (SVG path geometry),
+ * and the centres of markers, bars and other point shapes. At most a dozen.
+ */
+async function dataPoints(output: Locator): Promise<{ x: number; y: number }[]> {
+  return output.evaluate((node: any) => {
+    const out: { x: number; y: number }[] = [];
+    const DOMPointCtor = (globalThis as any).DOMPoint;
+    for (const path of Array.from(node.querySelectorAll('.scatterlayer .js-line')) as any[]) {
+      const length = path.getTotalLength?.() ?? 0;
+      const ctm = path.getScreenCTM?.();
+      if (!length || !ctm) continue;
+      for (const f of [0.5, 0.25, 0.75, 0.1, 0.9]) {
+        const p = path.getPointAtLength(length * f);
+        const q = new DOMPointCtor(p.x, p.y).matrixTransform(ctm);
+        out.push({ x: q.x, y: q.y });
+      }
+    }
+    for (const el of (Array.from(node.querySelectorAll('.point, .barlayer path, .slice path')) as any[]).slice(0, 8)) {
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 || r.height > 0) out.push({ x: r.x + r.width / 2, y: r.y + r.height / 2 });
+    }
+    return out.slice(0, 12);
+  });
 }
 
 /** Stops this notebook's kernel (tslab kernels are large; one at a time is plenty on a small machine). */
