@@ -152,7 +152,7 @@ function precisionSentence(resultsDir: string, machine: string): string {
     const last = r.f64[r.f64.length - 1];
     return (
       `**Float vs double** (${last.layers}x${last.neurons} tanh, ${Number(last.iteration) + 1} iterations): f32 takes ` +
-      `${num(1 - total.overall, 3)}× the time of f64 (per-interval saving ${pctCi(total)}); loss f32 − f64 at the end ${num(ld.final, 5)}.`
+      `${num(1 - total.overall, 3)}× the time of f64 (per-interval saving ${pctCi(total)}); loss f32 − f64 at the end ${ld.final.toExponential(1)} nats/char.`
     );
   }).replace(/^No results yet/, '**Float vs double:** no results yet');
 }
