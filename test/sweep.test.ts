@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli';
-import { dataPath } from '../src/io/paths';
+import { dataPath, projectRoot } from '../src/io/paths';
 import { UserError } from '../src/cli/errors';
 import { inShard, isComplete, parseShard, runJobs, selectShard, SweepJob, sweepKind } from '../src/experiments/sweep';
 import { netSizeFileName, netSizeProfile } from '../src/experiments/net-size';
@@ -176,4 +177,31 @@ test('sweep: bad input gets one line, a non-zero exit and writes nothing', () =>
     assertOneLineError(runCli(args), pattern);
     assert.equal(existsSync(out), false, `${args.join(' ')} created ${out}`);
   }
+});
+
+test('sweep net-size killed mid-sweep leaves only complete pairs; the rerun finishes the rest', async () => {
+  const out = join(tmp(), 'killed');
+  const args = ['sweep', 'net-size', '--quick', '--out', out, '--corpus', corpus, '--iterations', '200', '--quiet'];
+  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'lstm-opt.js'), ...args], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const first = join(out, netSizeFileName({ layers: 1, neurons: 8 }, 'isru'));
+  for (let k = 0; k < 600 && !existsSync(first) && child.exitCode === null; k++) await new Promise((r) => setTimeout(r, 50));
+  child.kill('SIGKILL'); // the harshest interruption: no handler runs
+  await exited;
+  const complete = (f: string): boolean => {
+    const lines = readFileSync(join(out, f), 'utf8').trim().split('\n');
+    return lines[0] === PROGRESS_COLUMNS.join(',') && Number(lines[lines.length - 1].split(',')[4]) === 199;
+  };
+  const files = readdirSync(out);
+  assert.ok(files.length >= 2, 'the first configuration finished before the kill');
+  for (const f of files) {
+    assert.match(f, /^progress_\d+x\d+_(tanh|isru)\.csv$/, `stray file ${f}`);
+    assert.ok(complete(f), `${f} is incomplete`);
+  }
+  const before = files.length;
+  const r = runCli(args.filter((a) => a !== '--quiet'));
+  assert.equal(r.code, 0, r.stderr);
+  if (before < 12) assert.match(r.stderr, new RegExp(`${Math.floor(before / 2)} of 6 configurations already complete`));
+  assert.equal(readdirSync(out).length, 12);
+  assert.ok(readdirSync(out).every(complete));
 });
