@@ -161,8 +161,8 @@ describe('JupyterLab in a real browser', { skip: missingTools.length ? `missing 
       ? readNotebook(names[0])
       : { cells: [], metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } }, nbformat: 4, nbformat_minor: 5 };
     const firstCode = source.cells.findIndex((c) => c.cell_type === 'code');
-    // Without a kernelspec in its metadata Lab asks which kernel to use: the page answers TypeScript.
-    const { kernelspec: _dropped, ...metadata } = source.metadata ?? {};
+    // Without kernelspec and language in its metadata Lab asks which kernel to use: the page answers TypeScript.
+    const { kernelspec: _k, language_info: _l, ...metadata } = source.metadata ?? {};
     const kept = cleared({ ...source, metadata, cells: source.cells.slice(0, firstCode + 1) });
     kept.cells.push(codeCell('throw new Error("deliberate");'), codeCell('console.log("after the broken cell");'));
     const rel = lab!.addNotebook('zz-broken-copy.ipynb', kept);
@@ -172,6 +172,7 @@ describe('JupyterLab in a real browser', { skip: missingTools.length ? `missing 
     assert.equal(report.kernelName, 'tslab', 'the kernel dialog was not answered with the TypeScript kernel');
     const problems = labProblems(report);
     const message = problems.join('\n');
+    t.diagnostic(`the checker said: ${message.split('\n').slice(0, 3).join(' | ')}`);
     assert.ok(problems.length > 0, 'the checker reported nothing for a notebook with a throwing cell');
     assert.match(message, /deliberate/, `the report does not quote the cell's error:\n${message}`);
     assert.match(message, new RegExp(`cell ${kept.cells.length - 1} `), `the report does not name the broken cell:\n${message}`);
