@@ -13,7 +13,8 @@ type Row = Record<string, string | number>;
 
 /** The timed phases of a progress row, wall clock. */
 export const TIME_PHASES = ['forward_time', 'back_time', 'adam_time'] as const;
-export type TimePhase = (typeof TIME_PHASES)[number] | 'total_time';
+/** Wall-clock phases, their total, or the process-CPU columns (less sensitive to other processes' load). */
+export type TimePhase = (typeof TIME_PHASES)[number] | 'total_time' | 'forward_cpu' | 'back_cpu' | 'adam_cpu';
 
 function phaseValue(r: Row, phase: TimePhase): number {
   if (phase === 'total_time') return Number(r.forward_time) + Number(r.back_time) + Number(r.adam_time);
