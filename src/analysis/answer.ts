@@ -94,12 +94,14 @@ function longSentence(resultsDir: string, machine: string): string {
     const runs = readLongRuns(join(resultsDir, 'long-run', machine));
     const t = runs.tanh.rows, i = runs.isru.rows;
     const fw = savingSummary(t, i, 'forward_time'), bw = savingSummary(t, i, 'back_time');
+    const fc = savingSummary(t, i, 'forward_cpu'), bc = savingSummary(t, i, 'back_cpu');
     const ld = lossDifference(t, i);
     const last = t[t.length - 1];
     return (
       `**Long run** (${last.layers}x${last.neurons}, ${runs.tanh.iterations} iterations each, same seed): ISRU saved ` +
       `${pct(fw.overall)} of the forward and ${pct(bw.overall)} of the backward time over the whole run ` +
-      `(per ${t.length > 1 ? Number(t[1].iteration) - Number(t[0].iteration) : 0}-iteration interval: forward ${pctCi(fw)}, backward ${pctCi(bw)}). ` +
+      `(per ${t.length > 1 ? Number(t[1].iteration) - Number(t[0].iteration) : 0}-iteration interval: forward ${pctCi(fw)}, backward ${pctCi(bw)}; ` +
+      `in process CPU time, which other load disturbs less: forward ${pctCi(fc)}, backward ${pctCi(bc)}). ` +
       `Smoothed loss at the end: tanh ${num(Number(last.loss), 4)}, ISRU ${num(Number(i[i.length - 1].loss), 4)} ` +
       `(ISRU − tanh ${num(ld.final, 4)}; over the last 20% of the run ${numCi(ld.tail, 4)}).`
     );
