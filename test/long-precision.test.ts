@@ -16,8 +16,8 @@ import { PROGRESS_COLUMNS, runTraining, ProgressRow } from '../src/lstm/train';
 import { Lstm } from '../src/lstm/network';
 import { corpusIdentity, DEFAULT_TRAINER, Trainer } from '../src/lstm/trainer';
 import { trainInterleaved } from '../src/experiments/interleave';
-import { longProfile, readLongRuns, runLongSweep } from '../src/experiments/long';
-import { precisionProfile, readPrecisionRuns, runPrecisionSweep } from '../src/experiments/precision';
+import { loadLongRuns, longProfile, readLongRuns, runLongSweep } from '../src/experiments/long';
+import { loadPrecisionRuns, precisionProfile, readPrecisionRuns, runPrecisionSweep } from '../src/experiments/precision';
 import { estimate, intervalSavings, lossDifference, savingSummary } from '../src/experiments/compare';
 import { MissingResultsError } from '../src/io/results';
 import { runCli } from './helpers/cli';
@@ -127,4 +127,19 @@ test('lstm-opt sweep precision/long from the command line: files, resume message
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+});
+
+test('the notebook loaders print the command when no results exist (no exception)', () => {
+  const logged: string[] = [];
+  const orig = console.log;
+  console.log = (...a: unknown[]) => void logged.push(a.join(' '));
+  try {
+    assert.equal(loadLongRuns('no-such-machine'), undefined);
+    assert.equal(loadPrecisionRuns('no-such-machine'), undefined);
+  } finally {
+    console.log = orig;
+  }
+  assert.equal(logged.length, 2);
+  assert.match(logged[0], /`lstm-opt sweep long`.*`lstm-opt sweep long --quick`/);
+  assert.match(logged[1], /`lstm-opt sweep precision`.*`lstm-opt sweep precision --quick`/);
 });
