@@ -7,7 +7,7 @@ import { confidence, intervalTimes, NetSizePair, pairSavings, readNetSizePairs, 
 import { MissingResultsError } from '../src/io/results';
 import { toCsv } from '../src/io/csv';
 import { PROGRESS_COLUMNS } from '../src/lstm/train';
-import { netSizeHeatmapFigure, netSizeLossFigure, netSizeNoiseFigure, netSizeSavingFigure, netSizeSummaryFigure } from '../src/charts/net-size';
+import { robustRange, netSizeHeatmapFigure, netSizeLossFigure, netSizeNoiseFigure, netSizeSavingFigure, netSizeSummaryFigure } from '../src/charts/net-size';
 import { colors } from '../src/charts/colors';
 
 type Row = Record<string, string | number>;
@@ -137,4 +137,13 @@ test('net-size figures: ids, tanh blue / ISRU red loss curves, CI error bars, he
   assert.equal((noise.data[0].y as number[]).length, 3);
   // pure: JSON round-trip keeps everything
   for (const f of [sv, bars, loss, heat, noise]) assert.deepEqual(JSON.parse(JSON.stringify(f)), f);
+});
+
+test('robustRange: ignores the extreme 2% on each side, pads, never narrower than the floor range', () => {
+  const v = [-300, ...Array.from({ length: 98 }, (_, k) => k - 20), 400]; // -20..77 plus two outliers
+  const [lo, hi] = robustRange(v, -10, 10);
+  assert.ok(lo > -300 && lo < -20, `lo ${lo}`);
+  assert.ok(hi < 400 && hi > 77, `hi ${hi}`);
+  assert.deepEqual(robustRange([1, 2, 3]), [-20, 50]);
+  assert.deepEqual(robustRange([]), [-20, 50]);
 });

@@ -23,6 +23,18 @@ export function configColor(layers: number, neurons: number, allNeurons: readonl
 
 const pct = (x: number): number => 100 * x;
 
+/**
+ * A y range that shows the bulk of the values: the 2nd to 98th percentile, padded, never narrower than
+ * [lo, hi] — a few warm-up intervals of tiny networks (−300%) would otherwise squash every other line.
+ */
+export function robustRange(values: readonly number[], lo = -20, hi = 50): [number, number] {
+  const v = values.filter(Number.isFinite).slice().sort((a, b) => a - b);
+  if (v.length === 0) return [lo, hi];
+  const q = (f: number): number => v[Math.min(v.length - 1, Math.max(0, Math.round(f * (v.length - 1))))];
+  const a = q(0.02), b = q(0.98), pad = 0.1 * (b - a || 1);
+  return [Math.min(lo, a - pad), Math.max(hi, b + pad)];
+}
+
 /** One configuration's saving series for the over-iterations figure. */
 export interface SavingSeries {
   config: string;
@@ -41,6 +53,7 @@ export interface SavingSeries {
  */
 export function netSizeSavingFigure(series: readonly SavingSeries[], title = 'Time saving of ISRU over tanh over iterations, per configuration'): Figure {
   const all = series.map((s) => s.neurons);
+  const range = robustRange(series.flatMap((s) => [...s.forward, ...s.backward].map((v) => pct(v.cumulativeSaving))));
   const data: Trace[] = [];
   for (const s of series) {
     const color = configColor(s.layers, s.neurons, all);
@@ -61,7 +74,7 @@ export function netSizeSavingFigure(series: readonly SavingSeries[], title = 'Ti
       grid: { rows: 1, columns: 2, pattern: 'independent' },
       xaxis: { title: { text: 'iteration' }, domain: [0, 0.47] },
       xaxis2: { title: { text: 'iteration' }, domain: [0.53, 1] },
-      yaxis: { title: { text: 'forward saving since start (%)' }, zeroline: true, anchor: 'x' },
+      yaxis: { title: { text: 'forward saving since start (%)' }, zeroline: true, anchor: 'x', range },
       yaxis2: { title: { text: 'backward saving since start (%)' }, zeroline: true, anchor: 'x2', matches: 'y' },
       legend: { title: { text: 'layers x neurons' }, font: { size: 9 } },
       margin: { t: 60 },
@@ -73,8 +86,9 @@ export function netSizeSavingFigure(series: readonly SavingSeries[], title = 'Ti
  * One bar group per configuration: the mean per-interval saving, forward and backward, with its 95%
  * confidence interval as error bars (the noise between intervals), and the whole-run saving as a dot.
  */
-export function netSizeSummaryFigure(s: readonly NetSizeSummary[], title = 'Time saving of ISRU over tanh per configuration (mean of intervals, 95% CI)'): Figure {
+export function netSizeSummaryFigure(s: readonly NetSizeSummary[], title = 'Time saving of ISRU over tanh per configuration (wall clock; mean of intervals, 95% CI)'): Figure {
   const x = s.map((c) => c.config);
+  const range = robustRange(s.flatMap((c) => [c.forward, c.backward].flatMap((e) => [e.low, e.high, e.overall].map(pct))));
   const data: Trace[] = [];
   for (const phase of ['forward', 'backward'] as const) {
     const color = PHASE_COLORS[phase];
@@ -96,7 +110,7 @@ export function netSizeSummaryFigure(s: readonly NetSizeSummary[], title = 'Time
       title: { text: title }, meta: { id: 'saving-per-config' },
       barmode: 'group', scattermode: 'group',
       xaxis: { title: { text: 'layers x neurons' }, type: 'category', tickangle: -60 },
-      yaxis: { title: { text: 'saving: 1 − isru/tanh time (%)' }, zeroline: true },
+      yaxis: { title: { text: 'saving: 1 − isru/tanh time (%)' }, zeroline: true, range },
       legend: { orientation: 'h', y: -0.3 },
       margin: { t: 60, b: 120 },
     },
@@ -170,7 +184,8 @@ export function netSizeHeatmapFigure(grids: { forward: SavingGrid; backward: Sav
       xaxis2: { title: { text: 'neurons (backward)' }, type: 'category', domain: [0.5, 0.94] },
       yaxis: { anchor: 'x' },
       yaxis2: { anchor: 'x2', showticklabels: false },
-      coloraxis: { colorscale: 'RdBu', reversescale: true, cmin: -bound, cmax: bound, colorbar: { title: { text: 'saving %' } } },
+      // Plotly's RdBu runs blue (low) to red (high): red = ISRU faster, the study's ISRU color
+      coloraxis: { colorscale: 'RdBu', cmin: -bound, cmax: bound, colorbar: { title: { text: 'saving %' } } },
       margin: { t: 60 },
     },
   };
@@ -184,9 +199,9 @@ export function netSizeHeatmapFigure(grids: { forward: SavingGrid; backward: Sav
 export function netSizeNoiseFigure(series: readonly SavingSeries[], title = 'Spread of the per-interval saving (each interval = one tanh/ISRU pair under the same load)'): Figure {
   const kinds = [
     { key: 'forward', name: 'forward, wall clock', color: PHASE_COLORS.forward },
-    { key: 'forwardCpu', name: 'forward, CPU time', color: '#9ecae1' },
+    { key: 'forwardCpu', name: 'forward, CPU time', color: '#08306b' },
     { key: 'backward', name: 'backward, wall clock', color: PHASE_COLORS.backward },
-    { key: 'backwardCpu', name: 'backward, CPU time', color: '#fdd0a2' },
+    { key: 'backwardCpu', name: 'backward, CPU time', color: '#7f2704' },
   ] as const;
   const data: Trace[] = kinds
     .filter((k) => series.some((s) => s[k.key]))
@@ -203,7 +218,7 @@ export function netSizeNoiseFigure(series: readonly SavingSeries[], title = 'Spr
       title: { text: title }, meta: { id: 'noise' },
       boxmode: 'group',
       xaxis: { title: { text: 'layers x neurons' }, type: 'category', tickangle: -60 },
-      yaxis: { title: { text: 'saving in one interval (%)' }, zeroline: true },
+      yaxis: { title: { text: 'saving in one interval (%)' }, zeroline: true, range: robustRange(data.flatMap((t) => t.y as number[])) },
       legend: { orientation: 'h', y: -0.3 },
       margin: { t: 60, b: 120 },
     },

@@ -11,8 +11,8 @@
  * atomically when both runs are done, sharded by position in the list (layers-major).
  *
  * Profiles: full = 40 configurations × 2 functions × 400 iterations of a 100-character window, a
- * progress row every 20 iterations (20 intervals per run); about 10 minutes on this 2-core machine when
- * idle, up to ~20 under the load of other jobs. quick = 1–2 layers × {8, 16, 32}, 100 iterations, a row
+ * progress row every 20 iterations (20 intervals per run); 11.5 minutes on this 2-core machine while
+ * other jobs kept its load average at 7–15 (less when idle; the budget is ≤ 20 minutes). quick = 1–2 layers × {8, 16, 32}, 100 iterations, a row
  * every 10 (about a minute). Resume is by file name: a rerun with another --iterations skips the
  * configurations already present (delete the folder to rerun them).
  */
