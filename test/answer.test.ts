@@ -71,6 +71,7 @@ test('the answer states the numbers and names the command for every missing inpu
     assert.match(a, /one scalar ISRU costs 0\.25× a tanh/);
     assert.match(a, /Float64Array\(4096\) 0\.30×/);
     assert.match(a, /ISRU saves 30\.0% \(95% CI .* n = 2\) of tanh's forward time and 20\.0% /);
+    assert.match(a, /in process CPU time forward 30\.0% \(95% CI .*, n = 2\), backward 20\.0%/);
     assert.match(a, /accuracy tanh − ISRU is 1\.00 percentage points \(95% CI -3\.97 to 5\.97, n = 3\)/);
     assert.match(a, /Long run:.*`lstm-opt sweep long`/);
     assert.match(a, /Float vs double:.*`lstm-opt sweep precision`/);
