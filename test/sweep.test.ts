@@ -133,8 +133,8 @@ test('sweep net-size --quick writes tanh/isru progress files in the schema; a re
       const lines = readFileSync(join(out, netSizeFileName(c, func)), 'utf8').trim().split('\n');
       assert.equal(lines[0], PROGRESS_COLUMNS.join(','));
       const rows = lines.slice(1).map((l) => l.split(','));
-      // a row at 0, every progressEvery (10), and the last iteration (11)
-      assert.deepEqual(rows.map((x) => Number(x[4])), [0, 10, 11]);
+      // a row at 0, every progressEvery, and the last iteration (11)
+      assert.deepEqual(rows.map((x) => Number(x[4])), [0, ...(quick.progressEvery < 11 ? [quick.progressEvery] : []), 11]);
       for (const x of rows) {
         assert.deepEqual(x.slice(0, 4), [func, 'Single-threaded', String(c.layers), String(c.neurons)]);
         for (const v of x.slice(6)) assert.ok(Number.isFinite(Number(v)) && Number(v) >= 0, v);
@@ -181,16 +181,16 @@ test('sweep: bad input gets one line, a non-zero exit and writes nothing', () =>
 
 test('sweep net-size killed mid-sweep leaves only complete pairs; the rerun finishes the rest', async () => {
   const out = join(tmp(), 'killed');
-  const args = ['sweep', 'net-size', '--quick', '--out', out, '--corpus', corpus, '--iterations', '200', '--quiet'];
+  const args = ['sweep', 'net-size', '--quick', '--out', out, '--corpus', corpus, '--iterations', '100', '--quiet'];
   const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'lstm-opt.js'), ...args], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const first = join(out, netSizeFileName({ layers: 1, neurons: 8 }, 'isru'));
+  const first = join(out, netSizeFileName(netSizeProfile(true).configs[0], 'isru'));
   for (let k = 0; k < 600 && !existsSync(first) && child.exitCode === null; k++) await new Promise((r) => setTimeout(r, 50));
   child.kill('SIGKILL'); // the harshest interruption: no handler runs
   await exited;
   const complete = (f: string): boolean => {
     const lines = readFileSync(join(out, f), 'utf8').trim().split('\n');
-    return lines[0] === PROGRESS_COLUMNS.join(',') && Number(lines[lines.length - 1].split(',')[4]) === 199;
+    return lines[0] === PROGRESS_COLUMNS.join(',') && Number(lines[lines.length - 1].split(',')[4]) === 99;
   };
   const files = readdirSync(out);
   assert.ok(files.length >= 2, 'the first configuration finished before the kill');

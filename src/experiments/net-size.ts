@@ -11,10 +11,11 @@
  * atomically when both runs are done, sharded by position in the list (layers-major).
  *
  * Profiles: full = 40 configurations × 2 functions × 400 iterations of a 100-character window, a
- * progress row every 20 iterations (20 intervals per run); 11.5 minutes on this 2-core machine while
- * other jobs kept its load average at 7–15 (less when idle; the budget is ≤ 20 minutes). quick = 1–2 layers × {8, 16, 32}, 100 iterations, a row
- * every 10 (about a minute). Resume is by file name: a rerun with another --iterations skips the
- * configurations already present (delete the folder to rerun them).
+ * progress row every 20 iterations (20 intervals per run); it took 11.5 minutes on this 2-core machine
+ * while other jobs kept the load average at 7–15 (the budget is ≤ 20 minutes). quick = 1–2 layers ×
+ * {16, 64, 128}, 200 iterations, a row every 20 (10 intervals; about 10 seconds). Resume is by file
+ * name: a rerun with another --iterations skips the configurations already present (delete the folder
+ * to rerun them).
  */
 import { join } from 'node:path';
 import { machineSlug } from '../bench/machine';
@@ -50,7 +51,7 @@ const grid = (layers: readonly number[], neurons: readonly number[]): NetSizeCon
 
 export function netSizeProfile(quick: boolean): NetSizeProfile {
   return quick
-    ? { configs: grid([1, 2], [8, 16, 32]), iterations: 100, progressEvery: 10 }
+    ? { configs: grid([1, 2], [16, 64, 128]), iterations: 200, progressEvery: 20 }
     : { configs: grid(NET_SIZE_LAYERS, NET_SIZE_NEURONS), iterations: 400, progressEvery: 20 };
 }
 
