@@ -301,17 +301,22 @@ async function waitForRunToEnd(page: Page, lab: LabServer, relPath: string, time
  * hovermode 'closest' a tooltip only appears near a data point.
  */
 async function hoverChart(page: Page, output: Locator, index: number): Promise<ChartHover> {
-  await output.scrollIntoViewIfNeeded();
-  const outer = await output.boundingBox();
-  if (outer) await page.mouse.move(outer.x + outer.width / 2, outer.y + outer.height / 2);
   // Plotly draws into the output element itself (it becomes the .js-plotly-plot); its .plot-container
-  // replaces the picture.
+  // replaces the picture. The swap happens on mouseenter, so each attempt leaves the chart first and
+  // then enters the picture (a page still laying out right after Run All can miss the first entry).
   const chart = output.locator('.plot-container:visible');
-  try {
-    await chart.first().waitFor({ state: 'attached', timeout: 30_000 });
-  } catch {
-    return { index, live: false, tooltip: false };
+  const picture = output.locator('img.plot-img:visible');
+  let live = false;
+  for (let attempt = 0; attempt < 3 && !live; attempt++) {
+    await page.mouse.move(0, 0);
+    await output.scrollIntoViewIfNeeded();
+    if (await picture.count()) await picture.hover({ timeout: 10_000 }).catch(() => undefined);
+    live = await chart
+      .first()
+      .waitFor({ state: 'attached', timeout: 10_000 })
+      .then(() => true, () => false);
   }
+  if (!live) return { index, live: false, tooltip: false };
   await output.scrollIntoViewIfNeeded();
   const area = output.locator('.nsewdrag').first();
   await area.waitFor({ state: 'attached', timeout: 10_000 }).catch(() => undefined);
@@ -343,7 +348,7 @@ function gridPoints(box: { x: number; y: number; width: number; height: number }
 
 /**
  * Viewport positions on the drawn data of a live chart: points along each line (SVG path geometry),
- * and the centres of markers, bars and other point shapes. At most a dozen.
+ * and the centres of markers, bars, boxes and other shapes. At most sixteen.
  */
 async function dataPoints(output: Locator): Promise<{ x: number; y: number }[]> {
   return output.evaluate((node: any) => {
@@ -359,11 +364,11 @@ async function dataPoints(output: Locator): Promise<{ x: number; y: number }[]> 
         out.push({ x: q.x, y: q.y });
       }
     }
-    for (const el of (Array.from(node.querySelectorAll('.point, .barlayer path, .slice path')) as any[]).slice(0, 8)) {
+    for (const el of (Array.from(node.querySelectorAll('.point, .barlayer path, .slice path, path.box, path.violin')) as any[]).slice(0, 8)) {
       const r = el.getBoundingClientRect();
       if (r.width > 0 || r.height > 0) out.push({ x: r.x + r.width / 2, y: r.y + r.height / 2 });
     }
-    return out.slice(0, 12);
+    return out.slice(0, 16);
   });
 }
 
