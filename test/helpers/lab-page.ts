@@ -329,7 +329,8 @@ async function hoverChart(page: Page, output: Locator, index: number): Promise<C
     await page.mouse.move(x, y);
     await page.waitForTimeout(40);
     if ((await tooltip.count()) > 0) {
-      const text = ((await tooltip.first().textContent()) ?? '').slice(0, 120);
+      // The tooltip was seen; its text is only for the log (it may vanish before we read it).
+      const text = ((await tooltip.first().textContent({ timeout: 1000 }).catch(() => '')) ?? '').slice(0, 120);
       await page.mouse.move(0, 0);
       return { index, live: true, tooltip: true, text };
     }
