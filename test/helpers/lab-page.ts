@@ -99,7 +99,9 @@ export async function runNotebookInLab(browser: Browser, lab: LabServer, relPath
     const renderers = page.locator(PLOTLY_RENDERER);
     const chartOutputs = await renderers.count();
     const hovers: ChartHover[] = [];
+    const hoverStart = Date.now();
     for (let i = 0; i < chartOutputs; i++) hovers.push(await hoverChart(page, renderers.nth(i), i));
+    notes.push(`pointing at ${chartOutputs} chart(s) took ${((Date.now() - hoverStart) / 1000).toFixed(1)} s`);
     const charts = page.locator(PLOTLY_CHART);
     const chartsOnPage = await charts.count();
 
@@ -310,7 +312,10 @@ async function hoverChart(page: Page, output: Locator, index: number): Promise<C
   for (let attempt = 0; attempt < 3 && !live; attempt++) {
     await page.mouse.move(0, 0);
     await output.scrollIntoViewIfNeeded();
-    if (await picture.count()) await picture.hover({ timeout: 10_000 }).catch(() => undefined);
+    // A raw mouse move, not locator.hover(): the live chart covers the picture the moment the mouse
+    // enters, which hover()'s actionability check would take for an obstruction and retry until timeout.
+    const box = (await picture.count()) ? await picture.first().boundingBox() : null;
+    if (box) await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 200));
     live = await chart
       .first()
       .waitFor({ state: 'attached', timeout: 10_000 })
