@@ -54,9 +54,39 @@ export function copyNotebook(notebookPath: string, newName: string): string {
 
 export const sourceOf = (cell: NotebookCell) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
 
+/**
+ * Outputs that report an error: Jupyter `error` outputs and, because tslab does not send those, stderr
+ * streams that carry an exception or a TypeScript compile error (see cellErrors).
+ */
 export function errorOutputs(nb: { cells: NotebookCell[] }): NotebookOutput[] {
-  return nb.cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.output_type === 'error'));
+  return nb.cells.flatMap((c) => (c.outputs ?? []).filter((o) => errorMessage(o) !== undefined));
 }
+
+/**
+ * The cells that raised, as «first source line»: error. tslab does not send Jupyter `error` outputs: it
+ * writes the exception (or the TypeScript compile error) to the cell's stderr stream and marks the reply as
+ * an error, so both forms are looked for here (nbclient then stops, and the runner exits non-zero).
+ */
+export function cellErrors(nb: Pick<ExecutedNotebook, 'cells'>): string[] {
+  return nb.cells.flatMap((c) =>
+    (c.outputs ?? []).flatMap((o) => {
+      const message = errorMessage(o);
+      return message === undefined ? [] : [`cell «${sourceOf(c).split('\n')[0]}»: ${message}`];
+    }),
+  );
+}
+
+const ERROR_LINE = /^\s*\w*(Error|Exception)\b|error TS\d+/m;
+
+/** The error an output reports (an `error` output, or a stderr stream holding one), else undefined. */
+function errorMessage(o: NotebookOutput): string | undefined {
+  if (o.output_type === 'error') return `${o.ename}: ${o.evalue}`;
+  if (o.output_type !== 'stream' || (o as { name?: string }).name !== 'stderr') return undefined;
+  const text = Array.isArray(o.text) ? o.text.join('') : o.text ?? '';
+  if (!ERROR_LINE.test(text)) return undefined;
+  return text.split('\n').find((l) => ERROR_LINE.test(l))?.trim() ?? text.trim();
+}
+
 
 export function plotlyOutputs(nb: { cells: NotebookCell[] }): NotebookOutput[] {
   return nb.cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.data && PLOTLY_MIME in o.data));
