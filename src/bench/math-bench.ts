@@ -393,10 +393,13 @@ export interface MachineResults {
   paired?: PairedRatio[];
 }
 
-/** Every `<machine>.csv` in the math-bench results folder (this machine first), or [] with a message. */
+/** Every `<machine>.csv` in the math-bench results folder (this machine first; its quick run when it has no careful one), or [] with a message. */
 export function loadMathBenchResults(dir = DEFAULT_MATH_BENCH_DIR(), thisMachine = describeMachine().slug): MachineResults[] {
   const source = { command: MATH_BENCH_COMMAND, columns: MATH_BENCH_COLUMNS.slice(0, 8) };
-  const own = tryReadResults(join(dir, `${thisMachine}.csv`), source);
+  // this machine's careful run, else the quick one `npm start` writes to quick/
+  const quick = join(dir, 'quick', `${thisMachine}.csv`);
+  const ownPath = !existsSync(join(dir, `${thisMachine}.csv`)) && existsSync(quick) ? quick : join(dir, `${thisMachine}.csv`);
+  const own = tryReadResults(ownPath, source);
   const paired = (machine: string): PairedRatio[] | undefined => readMathBenchDescription(machine, dir)?.isruTanhPairedRatios as PairedRatio[] | undefined;
   const out: MachineResults[] = own ? [{ machine: thisMachine, rows: own as unknown as MathBenchRow[], paired: paired(thisMachine) }] : [];
   const others = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.csv') && f !== `${thisMachine}.csv`).sort() : [];

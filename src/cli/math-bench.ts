@@ -5,7 +5,7 @@
  * so a failed or interrupted run leaves no partial CSV.
  */
 import { Command } from 'commander';
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import {
   CAREFUL_MATH_BENCH, checkOutputDir, DEFAULT_MATH_BENCH_DIR, isruTanhRatios, QUICK_MATH_BENCH, runMathBench, writeMathBench,
@@ -31,7 +31,8 @@ export function registerMathBench(program: Command): void {
 }
 
 function mathBench(flags: MathBenchFlags): number {
-  const dir = resolve(flags.out ?? DEFAULT_MATH_BENCH_DIR());
+  // a quick run never replaces the careful one: it goes to quick/ (as every sweep's quick profile does)
+  const dir = resolve(flags.out ?? (flags.quick ? join(DEFAULT_MATH_BENCH_DIR(), 'quick') : DEFAULT_MATH_BENCH_DIR()));
   const problem = checkOutputDir(dir);
   if (problem) throw new UserError(problem);
   const profile = flags.quick ? QUICK_MATH_BENCH : CAREFUL_MATH_BENCH;
