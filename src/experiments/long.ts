@@ -15,12 +15,12 @@ import { machineSlug } from '../bench/machine';
 import { loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
-import { MissingResultsError, readResults, ResultRow } from '../io/results';
+import { readFullElseQuick, readResults, ResultRow } from '../io/results';
 import type { Activation } from '../lstm/cell';
 import { PROGRESS_COLUMNS } from '../lstm/train';
 import { formatProgressRow } from './mt';
 import { trainInterleaved } from './interleave';
-import { defineSweep, runJobs, selectShard, Shard, SweepJob, SweepOptions } from './sweep';
+import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
 
 export interface LongProfile {
   layers: number;
@@ -52,14 +52,8 @@ export function longDir(quick: boolean, machine = machineSlug()): string {
 
 export const LONG_COMMAND = 'lstm-opt sweep long';
 
-export interface LongSweepOptions {
-  quick: boolean;
-  out?: string;
-  iterations?: number;
-  quiet?: boolean;
-  corpus?: string;
-  shard?: Shard;
-}
+/** The sweep options this kind uses (it has no options of its own). */
+export type LongSweepOptions = Omit<SweepOptions, 'extra'>;
 
 /** The sweep's one job: the tanh/isru pair (samples first, CSVs last, each written atomically by runJobs). */
 export function longJob(o: LongSweepOptions): SweepJob {
@@ -129,14 +123,11 @@ export function readLongRuns(dir: string, quick = false): Record<string, LongRun
  * prints which command produces them and returns undefined.
  */
 export function loadLongRuns(machine = machineSlug()): { dir: string; quick: boolean; runs: Record<string, LongRun> } | undefined {
-  for (const quick of [false, true]) {
-    const dir = longDir(quick, machine);
-    try {
+  return readFullElseQuick(
+    (quick) => {
+      const dir = longDir(quick, machine);
       return { dir, quick, runs: readLongRuns(dir, quick) };
-    } catch (err) {
-      if (!(err instanceof MissingResultsError)) throw err;
-      if (quick) console.log(`No long-run results for ${machine}: run \`${LONG_COMMAND}\` (full) or \`${LONG_COMMAND} --quick\`. ${err.message}`);
-    }
-  }
-  return undefined;
+    },
+    (err) => `No long-run results for ${machine}: run \`${LONG_COMMAND}\` (full) or \`${LONG_COMMAND} --quick\`. ${err.message}`,
+  );
 }

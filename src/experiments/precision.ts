@@ -12,12 +12,12 @@ import { machineSlug } from '../bench/machine';
 import { loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
-import { MissingResultsError, readResults, ResultRow } from '../io/results';
+import { readFullElseQuick, readResults, ResultRow } from '../io/results';
 import type { Precision } from '../lstm/buffers';
 import { PROGRESS_COLUMNS, ProgressRow } from '../lstm/train';
 import { formatProgressRow } from './mt';
 import { trainInterleaved } from './interleave';
-import { defineSweep, runJobs, selectShard, Shard, SweepJob, SweepOptions } from './sweep';
+import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
 
 export interface PrecisionProfile {
   layers: number;
@@ -41,14 +41,8 @@ export function precisionDir(quick: boolean, machine = machineSlug()): string {
 
 export const PRECISION_COMMAND = 'lstm-opt sweep precision';
 
-export interface PrecisionSweepOptions {
-  quick: boolean;
-  out?: string;
-  iterations?: number;
-  quiet?: boolean;
-  corpus?: string;
-  shard?: Shard;
-}
+/** The sweep options this kind uses (it has no options of its own). */
+export type PrecisionSweepOptions = Omit<SweepOptions, 'extra'>;
 
 /**
  * A progress row with the loss to 12 significant digits: f32 and f64 losses of the same run differ by
@@ -103,14 +97,11 @@ export function readPrecisionRuns(dir: string, quick = false): Record<Precision,
 
 /** The notebook's loader: full-profile runs, else quick ones, else prints the command and returns undefined. */
 export function loadPrecisionRuns(machine = machineSlug()): { dir: string; quick: boolean; runs: Record<Precision, ResultRow[]> } | undefined {
-  for (const quick of [false, true]) {
-    const dir = precisionDir(quick, machine);
-    try {
+  return readFullElseQuick(
+    (quick) => {
+      const dir = precisionDir(quick, machine);
       return { dir, quick, runs: readPrecisionRuns(dir, quick) };
-    } catch (err) {
-      if (!(err instanceof MissingResultsError)) throw err;
-      if (quick) console.log(`No float vs double results for ${machine}: run \`${PRECISION_COMMAND}\` (full) or \`${PRECISION_COMMAND} --quick\`. ${err.message}`);
-    }
-  }
-  return undefined;
+    },
+    (err) => `No float vs double results for ${machine}: run \`${PRECISION_COMMAND}\` (full) or \`${PRECISION_COMMAND} --quick\`. ${err.message}`,
+  );
 }
