@@ -28,6 +28,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { seededRandom } from '../../src/bench/harness';
 
 // The package name is the npm override's alias: it resolves to @tensorflow/tfjs 3.21.0.
 import * as tf from '@tensorflow/tfjs-node';
@@ -102,20 +103,8 @@ export function sotuVocabSize(root: string): number {
   return files.length > 0 ? chars.size : SOTU_VOCAB_FALLBACK;
 }
 
-/** Small seeded generator (mulberry32) so every run sees the same tokens. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomTokens(vocab: number, count: number, seed: number): Int32Array {
-  const next = rng(seed);
+  const next = seededRandom(seed); // the same tokens on every run
   const out = new Int32Array(count);
   for (let i = 0; i < count; i++) out[i] = Math.floor(next() * vocab);
   return out;
