@@ -18,7 +18,9 @@
  *   dzT    (4N, T)    dz transposed, and xT (N, T) an input of the layer transposed: the weight
  *                     gradients dW = dzᵀ·X are then dot products over contiguous rows (gemmNT)
  *   wT     (N, 4N)    Wh, then Wx, of the layer transposed, for dh_next = Whᵀ·dz and dH_below = dz·Wx
- *                     in the same dot form
+ *                     in the same dot form. The axpy form over Wh itself (WASM gemmNN) needs no copy
+ *                     but re-loads and re-stores dh once per 4 gate rows; with one thread per core it
+ *                     measured 1.3-1.5x slower than the dot form at 2x256, so both engines use this.
  *   yT     (V, T)     dY transposed; wyT (N, V) Wy transposed (output layer, same reason)
  *
  * Kernels: with `kernels: 'wasm'` (the default where supported) every buffer above, the parameters and
@@ -334,15 +336,11 @@ export class Lstm {
       const z = ws.z[l], c = ws.c[l], h = ws.h[l], tc = ws.tc[l];
       dc.fill(0);
       const wT = ws.wT;
-      const nn = K.gemmNN !== undefined;
-      if (!nn) transpose(G, N, P, lay.wh, N, wT, 0, G); // Whᵀ (N, 4N): dh_next as dot products
+      transpose(G, N, P, lay.wh, N, wT, 0, G); // Whᵀ (N, 4N): dh_next as dot products (see wT above)
       for (let t = T - 1; t >= 0; t--) {
         this.cellBackward(N, t, z, c, tc, dh, dc, dz, 0, N);
         // dh[t-1] += Whᵀ · dz[t]  (truncated BPTT: nothing flows into the previous window's state)
-        if (t > 0) {
-          if (nn) K.gemmNN!(1, N, G, dz, t * G, G, P, lay.wh, N, dh, (t - 1) * N, N);
-          else K.gemvN(N, G, wT, 0, G, dz, t * G, dh, (t - 1) * N);
-        }
+        if (t > 0) K.gemvN(N, G, wT, 0, G, dz, t * G, dh, (t - 1) * N);
       }
       // dWh (4N, N) += dzᵀ (4N, T) · h[0..T-1] (T, N), as dot products of rows of dzT and hT
       const dzT = ws.dzT, xT = ws.xT;
@@ -360,11 +358,8 @@ export class Lstm {
         K.gemmNT(G, N, T, dzT, 0, T, xT, 0, T, D, lay.wx, N);
         // dH_below (T, N) = dz (T, 4N) · Wx (4N, N)
         dhBelow.fill(0);
-        if (nn) K.gemmNN!(T, N, G, dz, 0, G, P, lay.wx, N, dhBelow, 0, N);
-        else {
-          transpose(G, N, P, lay.wx, N, ws.wT, 0, G); // = dz · (Wxᵀ)ᵀ in dot form
-          K.gemmNT(T, N, G, dz, 0, G, ws.wT, 0, G, dhBelow, 0, N);
-        }
+        transpose(G, N, P, lay.wx, N, wT, 0, G); // = dz · (Wxᵀ)ᵀ in dot form
+        K.gemmNT(T, N, G, dz, 0, G, wT, 0, G, dhBelow, 0, N);
         const swap = dh;
         dh = dhBelow;
         dhBelow = swap;

@@ -41,6 +41,8 @@ export interface PassViews {
   dzT: Float;
   xT: Float;
   yT: Float;
+  /** (N, 4N): Wh, then Wx, of the layer transposed; each participant writes and reads only its neuron rows */
+  wT: Float;
   /** per-step loss terms (control block) */
   loss: Float64Array;
 }
@@ -157,15 +159,18 @@ export function backwardShare(cx: PassContext, p: number, fresh: boolean): void 
   const rows = part.gateRows(p);
   const [j0, j1] = part.neurons(p);
   const dz = w.dz, dc = w.dc, dzT = w.dzT, xT = w.xT;
+  const wT = w.wT;
   for (let l = L - 1; l >= 0; l--) {
     const lay = layout.layer[l];
     const z = w.z[l], c = w.c[l], h = w.h[l], tc = w.tc[l];
     dc.fill(0, j0, j1);
+    // rows j0..j1 of Whᵀ: the only ones this participant's dot products read, so no barrier
+    transpose(G, j1 - j0, P, lay.wh + j0, N, wT, j0 * G, G);
     for (let t = T - 1; t >= 0; t--) {
       if (j1 > j0) cx.cellBackward(N, t, z, c, tc, dh, dc, dz, j0, j1);
       sync(); // dz[t] complete
-      // dh[t-1] += Whᵀ·dz[t], this participant's columns (the ones its next cell step reads)
-      if (t > 0) K.gemmNN(1, j1 - j0, G, dz, t * G, G, P, lay.wh + j0, N, dh, (t - 1) * N + j0, N);
+      // dh[t-1] += Whᵀ·dz[t], this participant's rows of Whᵀ (the columns its next cell step reads)
+      if (t > 0) K.gemvN(j1 - j0, G, wT, j0 * G, G, dz, t * G, dh, (t - 1) * N + j0);
     }
     // dWh rows += dzᵀ rows · h[0..T-1]
     for (const [r0, r1] of rows) transpose(T, r1 - r0, dz, r0, G, dzT, r0 * T, T);
@@ -185,8 +190,9 @@ export function backwardShare(cx: PassContext, p: number, fresh: boolean): void 
       for (let t = 0; t < T; t++) dhBelow.fill(0, t * N + j0, t * N + j1);
       sync(); // xT complete
       for (const [r0, r1] of rows) K.gemmNT(r1 - r0, N, T, dzT, r0 * T, T, xT, 0, T, D, lay.wx + r0 * N, N);
-      // dH_below = dz · Wx, this participant's columns
-      K.gemmNN(T, j1 - j0, G, dz, 0, G, P, lay.wx + j0, N, dhBelow, j0, N);
+      // dH_below = dz · Wx, this participant's columns, in dot form over its rows of Wxᵀ
+      transpose(G, j1 - j0, P, lay.wx + j0, N, wT, j0 * G, G);
+      K.gemmNT(T, j1 - j0, G, dz, 0, G, wT, j0 * G, G, dhBelow, j0, N);
       sync(); // before the layer below overwrites dz, dc and xT
       const swap = dh;
       dh = dhBelow;

@@ -12,7 +12,7 @@ export type Span = [byteOffset: number, length: number];
 export interface ViewSpans {
   P: Span; D: Span; M: Span; V: Span;
   z: Span[]; c: Span[]; h: Span[]; tc: Span[];
-  probs: Span; dz: Span; dhA: Span; dhB: Span; dc: Span; dzT: Span; xT: Span; yT: Span;
+  probs: Span; dz: Span; dhA: Span; dhB: Span; dc: Span; dzT: Span; xT: Span; yT: Span; wT: Span;
 }
 
 const span = (a: Float): Span => [a.byteOffset, a.length];
@@ -22,7 +22,7 @@ export function viewSpans(P: Float, D: Float, M: Float, V: Float, ws: Workspace)
     P: span(P), D: span(D), M: span(M), V: span(V),
     z: ws.z.map(span), c: ws.c.map(span), h: ws.h.map(span), tc: ws.tc.map(span),
     probs: span(ws.probs), dz: span(ws.dz), dhA: span(ws.dhA), dhB: span(ws.dhB), dc: span(ws.dc),
-    dzT: span(ws.dzT), xT: span(ws.xT), yT: span(ws.yT),
+    dzT: span(ws.dzT), xT: span(ws.xT), yT: span(ws.yT), wT: span(ws.wT),
   };
 }
 
@@ -34,7 +34,7 @@ export function viewsFromSpans(
     P: f(s.P), D: f(s.D), M: f(s.M), V: f(s.V),
     inputs, targets,
     z: s.z.map(f), c: s.c.map(f), h: s.h.map(f), tc: s.tc.map(f),
-    probs: f(s.probs), dz: f(s.dz), dhA: f(s.dhA), dhB: f(s.dhB), dc: f(s.dc), dzT: f(s.dzT), xT: f(s.xT), yT: f(s.yT),
+    probs: f(s.probs), dz: f(s.dz), dhA: f(s.dhA), dhB: f(s.dhB), dc: f(s.dc), dzT: f(s.dzT), xT: f(s.xT), yT: f(s.yT), wT: f(s.wT),
     loss,
   };
 }
