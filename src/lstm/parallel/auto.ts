@@ -3,7 +3,8 @@
  * (one time step of one layer: a 4N x N mat-vec split W ways) is large against a barrier round trip;
  * below AUTO_MIN_NEURONS neurons per layer the single-thread engine is used, so small nets are never
  * slower than single-threaded. The threshold comes from `lstm-opt sweep mt` on the development machine
- * (2 cores, see notebooks/06-mt-performance.ipynb for the crossover).
+ * (2 cores, idle, see notebooks/06-mt-performance.ipynb): two threads lost at 16 neurons for every layer
+ * count and at 32 for one and two layers, and won from 64 on (1.25x at 1x64, 1.28x at 2x64).
  *
  * It also looks at the machine's load: a thread parked by the operating system stalls every other thread
  * at the next barrier, so when other processes already keep the cores busy (1-minute load average leaves
@@ -14,7 +15,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import type { Lstm } from '../network';
 import type { MtStrategy } from './partition';
 
-export const AUTO_MIN_NEURONS = 128;
+export const AUTO_MIN_NEURONS = 64;
 
 export type ThreadsSpec = number | 'auto';
 
