@@ -18,6 +18,7 @@ import { readModelFile } from '../src/lstm/modelfile';
 import type { Precision } from '../src/lstm/buffers';
 import type { Activation } from '../src/lstm/cell';
 import { ParallelEngine, ParallelWorkerError } from '../src/lstm/parallel/engine';
+import { compareWithFiniteDifferences } from '../src/lstm/gradcheck';
 import { makePartition, MtStrategy, splitEven } from '../src/lstm/parallel/partition';
 import { chooseThreads, cores, parseThreads } from '../src/lstm/parallel/auto';
 import { crossover, mtTotals, normalizedPerformance, partName, runMtSweep, speedup } from '../src/experiments/mt';
@@ -108,19 +109,7 @@ async function parallelGradCheck(activation: Activation, strategy: MtStrategy, t
     ref.params.set(P);
     ref.lossAndGradients(inputs, targets);
     assert.deepEqual(analytic, Float64Array.from(ref.grads));
-    const h = 1e-2;
-    let worst = 0;
-    for (let k = 0; k < P.length; k += stride) {
-      const saved = P[k];
-      const at = (d: number): number => {
-        P[k] = saved + d;
-        return engine.lossAndGradients(inputs, targets);
-      };
-      const numeric = (45 * (at(h) - at(-h)) - 9 * (at(2 * h) - at(-2 * h)) + (at(3 * h) - at(-3 * h))) / (60 * h);
-      P[k] = saved;
-      worst = Math.max(worst, Math.abs(analytic[k] - numeric) / Math.max(Math.abs(analytic[k]), Math.abs(numeric), 1e-6));
-    }
-    return worst;
+    return compareWithFiniteDifferences(P, analytic, () => engine.lossAndGradients(inputs, targets), { stride }).maxRelError;
   } finally {
     await engine.close();
   }

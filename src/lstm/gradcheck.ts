@@ -11,6 +11,7 @@
  * (default 1e-6; typical gradients here are 1e-4..1e-1) keeps parameters whose true gradient is ~0 from
  * dividing the remaining noise by ~0. maxAbsError is reported too.
  */
+import type { Float } from './buffers';
 import type { Activation } from './cell';
 import { createLstm, KernelKind, Lstm } from './network';
 import { Rng } from './rng';
@@ -32,14 +33,9 @@ export interface GradCheckOptions {
   mutate?: (net: Lstm) => void;
 }
 
-export interface GradCheckResult {
+export interface GradCheckResult extends FiniteDifferenceComparison {
   parameters: number;
   loss: number;
-  maxRelError: number;
-  maxAbsError: number;
-  worstIndex: number;
-  analyticAtWorst: number;
-  numericAtWorst: number;
 }
 
 export function gradientCheck(o: GradCheckOptions): GradCheckResult {
@@ -57,19 +53,41 @@ export function gradientCheck(o: GradCheckOptions): GradCheckResult {
   const targets = Array.from({ length: o.steps }, () => rng.nextU32() % o.vocabSize);
   const loss = net.lossAndGradients(inputs, targets);
   const analytic = Float64Array.from(net.grads);
+  const r = compareWithFiniteDifferences(P, analytic, () => net.lossAndGradients(inputs, targets), { h, floor });
+  net.grads.set(analytic);
+  return { parameters: P.length, loss, ...r };
+}
+
+export interface FiniteDifferenceComparison {
+  maxRelError: number;
+  maxAbsError: number;
+  worstIndex: number;
+  analyticAtWorst: number;
+  numericAtWorst: number;
+}
+
+/**
+ * Compares `analytic` with the seven-point central difference of `loss()` with respect to each parameter
+ * in `params` (every `stride`-th one), nudging the parameter in place and restoring it. `loss` must
+ * recompute from `params` (it may overwrite any gradient buffer; `analytic` must be a copy).
+ */
+export function compareWithFiniteDifferences(
+  params: Float, analytic: Float64Array, loss: () => number,
+  { h = 1e-2, floor = 1e-6, stride = 1 }: { h?: number; floor?: number; stride?: number } = {},
+): FiniteDifferenceComparison {
   let maxRelError = 0;
   let maxAbsError = 0;
   let worstIndex = -1;
   let numericAtWorst = 0;
-  for (let k = 0; k < P.length; k++) {
-    const saved = P[k];
+  for (let k = 0; k < params.length; k += stride) {
+    const saved = params[k];
     const at = (d: number): number => {
-      P[k] = saved + d;
-      return net.lossAndGradients(inputs, targets);
+      params[k] = saved + d;
+      return loss();
     };
     // seven-point stencil: truncation error O(h⁶), so h can be large enough that rounding noise is small
     const numeric = (45 * (at(h) - at(-h)) - 9 * (at(2 * h) - at(-2 * h)) + (at(3 * h) - at(-3 * h))) / (60 * h);
-    P[k] = saved;
+    params[k] = saved;
     const a = analytic[k];
     maxAbsError = Math.max(maxAbsError, Math.abs(a - numeric));
     const rel = Math.abs(a - numeric) / Math.max(Math.abs(a), Math.abs(numeric), floor);
@@ -79,6 +97,5 @@ export function gradientCheck(o: GradCheckOptions): GradCheckResult {
       numericAtWorst = numeric;
     }
   }
-  net.grads.set(analytic);
-  return { parameters: P.length, loss, maxRelError, maxAbsError, worstIndex, analyticAtWorst: worstIndex >= 0 ? analytic[worstIndex] : 0, numericAtWorst };
+  return { maxRelError, maxAbsError, worstIndex, analyticAtWorst: worstIndex >= 0 ? analytic[worstIndex] : 0, numericAtWorst };
 }

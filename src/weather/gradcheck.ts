@@ -8,6 +8,7 @@
 import type { Activation } from '../lstm/cell';
 import type { KernelKind } from '../lstm/network';
 import { Rng } from '../lstm/rng';
+import { compareWithFiniteDifferences } from '../lstm/gradcheck';
 import { WeatherNet, WeatherWorkspace, weatherBackward, weatherForward, weatherLoss } from './model';
 
 export interface WeatherGradCheckOptions {
@@ -55,22 +56,6 @@ export function weatherGradientCheck(o: WeatherGradCheckOptions): WeatherGradChe
   const loss = lossAt();
   weatherBackward(ws, count);
   const analytic = Float64Array.from(net.grads);
-  let maxRelError = 0, maxAbsError = 0, worstIndex = -1;
-  for (let k = 0; k < P.length; k++) {
-    const saved = P[k];
-    const at = (d: number): number => {
-      P[k] = saved + d;
-      return lossAt();
-    };
-    const numeric = (45 * (at(h) - at(-h)) - 9 * (at(2 * h) - at(-2 * h)) + (at(3 * h) - at(-3 * h))) / (60 * h);
-    P[k] = saved;
-    const abs = Math.abs(analytic[k] - numeric);
-    const rel = abs / Math.max(Math.abs(analytic[k]), Math.abs(numeric), floor);
-    maxAbsError = Math.max(maxAbsError, abs);
-    if (!(rel <= maxRelError)) {
-      maxRelError = rel;
-      worstIndex = k;
-    }
-  }
+  const { maxRelError, maxAbsError, worstIndex } = compareWithFiniteDifferences(P, analytic, lossAt, { h, floor });
   return { parameters: P.length, loss, maxRelError, maxAbsError, worstIndex };
 }
