@@ -59,7 +59,7 @@ export type KernelKind = 'wasm' | 'js';
 interface KernelSet {
   gemmNT: typeof gemmNT;
   gemvN: typeof gemvN;
-  /** C += A·B without transposing B (WASM only: in plain JS the dot form over a transposed copy is faster) */
+  /** C += A·B without transposing B (WASM only, for dH_top: in plain JS the dot form over a transposed copy is faster) */
   gemmNN?: typeof gemmNT;
 }
 
