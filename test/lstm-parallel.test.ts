@@ -20,7 +20,7 @@ import type { Activation } from '../src/lstm/cell';
 import { ParallelEngine, ParallelWorkerError } from '../src/lstm/parallel/engine';
 import { compareWithFiniteDifferences } from '../src/lstm/gradcheck';
 import { makePartition, MtStrategy, splitEven } from '../src/lstm/parallel/partition';
-import { chooseThreads, cores, parseThreads } from '../src/lstm/parallel/auto';
+import { busyCores, chooseThreads, cores, parseThreads } from '../src/lstm/parallel/auto';
 import { crossover, mtTotals, normalizedPerformance, partName, runMtSweep, speedup } from '../src/experiments/mt';
 import { runCli } from './helpers/cli';
 
@@ -169,6 +169,20 @@ function tmp(): string {
 function rowsWithoutTimes(path: string): string[] {
   return readFileSync(path, 'utf8').trim().split('\n').map((l) => l.split(',').slice(0, 7).join(','));
 }
+
+test('busyCores sees another process that keeps a core busy', async () => {
+  const saved = process.env.LSTM_OPT_LOAD;
+  delete process.env.LSTM_OPT_LOAD;
+  const child = spawn(process.execPath, ['-e', 'const end = Date.now() + 5000; while (Date.now() < end);'], { stdio: 'ignore' });
+  try {
+    await new Promise((r) => setTimeout(r, 300)); // let it start spinning
+    const busy = busyCores();
+    assert.ok(busy >= 0.7 && busy <= cores() + 0.01, `busy cores ${busy} with one spinning child on ${cores()} cores`);
+  } finally {
+    child.kill();
+    if (saved !== undefined) process.env.LSTM_OPT_LOAD = saved;
+  }
+});
 
 test('CLI: --threads 2 (both strategies) writes Multi-threaded rows with the single-thread losses; auto at 1x16 is single-threaded; bad values', () => {
   const dir = tmp();

@@ -171,6 +171,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   const label = `${c.layers}x${c.neurons} ${c.activation} ${c.precision}${threadsLabel}`;
   const quiet = !!flags.quiet;
   const tty = !!process.stderr.isTTY && !quiet;
+  if (flags.threads === 'auto' && !quiet) process.stderr.write(`--threads auto: ${choice.threads} thread${choice.threads > 1 ? 's' : ''} (${choice.reason})\n`);
   const sampleEvery = quiet ? 0 : flags.sampleEvery ?? (tty ? 1000 : 0);
   const itersPerEpoch = Math.floor((corpus.ids.length - 1) / trainer.options.window);
   const total = Math.max(trainer.iteration, Math.min(flags.iterations ?? Infinity, epochs !== undefined ? epochs * itersPerEpoch : Infinity));

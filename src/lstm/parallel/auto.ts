@@ -6,12 +6,13 @@
  * (2 cores, idle, see notebooks/06-mt-performance.ipynb): two threads lost at 16 neurons for every layer
  * count and at 32 for one and two layers, and won from 64 on (1.25x at 1x64, 1.28x at 2x64).
  *
- * It also looks at the machine's load: a thread parked by the operating system stalls every other thread
- * at the next barrier, so when other processes already keep the cores busy (1-minute load average leaves
- * less than 1.5 cores free) auto stays single-threaded. Results are bit-identical either way; only the
- * speed depends on the choice.
+ * It also looks at what else runs: a thread parked by the operating system stalls every other thread at
+ * the next barrier, so when other processes keep the cores busy (less than 1.5 cores free) auto stays
+ * single-threaded. "Busy" is measured over a short sample of the machine's CPU times, not the 1-minute
+ * load average, which still counts a job that ended half a minute ago. Results are bit-identical either
+ * way; only the speed depends on the choice.
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import type { Lstm } from '../network';
 import type { MtStrategy } from './partition';
 
@@ -32,10 +33,31 @@ export function parseThreads(value: string): ThreadsSpec | undefined {
   return Number.isSafeInteger(n) && n >= 1 ? n : undefined;
 }
 
-/** 1-minute load average (overridable for tests with LSTM_OPT_LOAD). */
-function load(): number {
+/** How long busyCores() samples the CPU times. */
+export const BUSY_SAMPLE_MS = 150;
+
+/**
+ * Cores that other processes keep busy right now: the machine's non-idle CPU time over BUSY_SAMPLE_MS,
+ * during which this thread sleeps (so it measures everybody else), in cores. LSTM_OPT_LOAD overrides it
+ * (tests).
+ */
+export function busyCores(): number {
   const env = Number(process.env.LSTM_OPT_LOAD);
-  return process.env.LSTM_OPT_LOAD !== undefined && Number.isFinite(env) ? env : loadavg()[0];
+  if (process.env.LSTM_OPT_LOAD !== undefined && Number.isFinite(env)) return env;
+  const before = cpus();
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, BUSY_SAMPLE_MS);
+  const after = cpus();
+  let busy = 0;
+  let total = 0;
+  after.forEach((cpu, i) => {
+    const a = before[i]?.times;
+    if (!a) return;
+    const b = cpu.times;
+    const all = b.user + b.nice + b.sys + b.irq + b.idle - (a.user + a.nice + a.sys + a.irq + a.idle);
+    total += all;
+    busy += all - (b.idle - a.idle);
+  });
+  return total > 0 ? (busy / total) * after.length : 0;
 }
 
 export function cores(): number {
@@ -49,7 +71,7 @@ export function chooseThreads(spec: ThreadsSpec, net: Lstm, strategy: MtStrategy
   if (n < 2) return { threads: 1, reason: 'one core' };
   if (!net.arena) return { threads: 1, reason: 'JS kernels (threads need the WebAssembly kernels)' };
   if (net.layout.neurons < AUTO_MIN_NEURONS) return { threads: 1, reason: `${net.layout.neurons} neurons < ${AUTO_MIN_NEURONS}` };
-  const free = n - load();
-  if (free < 1.5) return { threads: 1, reason: `machine busy (load ${load().toFixed(1)} on ${n} cores)` };
+  const busy = busyCores();
+  if (n - busy < 1.5) return { threads: 1, reason: `machine busy: ${busy.toFixed(1)} of ${n} cores in use by other processes` };
   return { threads: strategy === 'gates' ? 5 : n, reason: `${n} cores, ${net.layout.neurons} neurons >= ${AUTO_MIN_NEURONS}` };
 }
