@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { machineSlug } from '../bench/machine';
 import { MissingResultsError, readFullElseQuick, readResults, ResultRow } from '../io/results';
 import { PROGRESS_COLUMNS } from '../lstm/train';
-import { Estimate, estimate, intervalSavings, IntervalSaving, lossDifference, savingSummary, TimePhase } from '../experiments/compare';
+import { Estimate, estimate, intervalSavings, IntervalSaving, lossDifference, phaseSeconds, savingSummary, TimePhase } from '../experiments/compare';
 import { NET_SIZE_COMMAND, netSizeDir, netSizeFileName, netSizeProfile } from '../experiments/net-size';
 
 export { NET_SIZE_COMMAND, netSizeDir, netSizeProfile } from '../experiments/net-size';
@@ -28,16 +28,7 @@ export type SavingPhase = keyof typeof SAVING_PHASES;
  * The same phases by process CPU time. A run that waits for a core (the machine is shared) gets a longer
  * wall clock but not more CPU time, so the CPU-time saving is the cross-check that load did not make it.
  */
-export const CPU_PHASES = { forward: 'forward_cpu', backward: 'back_cpu', adam: 'adam_cpu', total: 'total_cpu' } as const;
-
-/** A timed column of a progress row, or the sum of the three phases of one clock. */
-export type TimeColumn = TimePhase | (typeof CPU_PHASES)[SavingPhase];
-
-function phaseSeconds(r: Row, phase: TimeColumn): number {
-  if (phase === 'total_time') return Number(r.forward_time) + Number(r.back_time) + Number(r.adam_time);
-  if (phase === 'total_cpu') return Number(r.forward_cpu) + Number(r.back_cpu) + Number(r.adam_cpu);
-  return Number(r[phase]);
-}
+export const CPU_PHASES = { forward: 'forward_cpu', backward: 'back_cpu', adam: 'adam_cpu', total: 'total_cpu' } as const satisfies Record<string, TimePhase>;
 
 export interface IntervalTime {
   /** iteration of the row that ends the interval */
@@ -52,7 +43,7 @@ export interface IntervalTime {
  * Per-interval times from cumulative columns: interval k runs from row k−1 to row k (rows sorted by
  * iteration). The first row (iteration 0, one iteration with the warm-up) opens the first interval.
  */
-export function intervalTimes(rows: readonly Row[], phase: TimeColumn): IntervalTime[] {
+export function intervalTimes(rows: readonly Row[], phase: TimePhase): IntervalTime[] {
   const r = rows.slice().sort((a, b) => Number(a.iteration) - Number(b.iteration));
   const out: IntervalTime[] = [];
   for (let k = 1; k < r.length; k++) {
@@ -63,29 +54,6 @@ export function intervalTimes(rows: readonly Row[], phase: TimeColumn): Interval
     });
   }
   return out;
-}
-
-/**
- * Per-interval saving 1 − isru/tanh of any timed column, on the iterations both runs recorded, with the
- * cumulative saving up to each interval's end.
- */
-export function columnSavings(tanh: readonly Row[], isru: readonly Row[], column: TimeColumn): IntervalSaving[] {
-  const it = new Set(isru.map((r) => Number(r.iteration)));
-  const a = tanh.filter((r) => it.has(Number(r.iteration))).sort((x, y) => Number(x.iteration) - Number(y.iteration));
-  const byIt = new Map(isru.map((r) => [Number(r.iteration), r]));
-  const b = a.map((r) => byIt.get(Number(r.iteration))!);
-  const ta = intervalTimes(a, column), tb = intervalTimes(b, column);
-  return ta.map((x, k) => ({
-    iteration: x.iteration,
-    saving: x.seconds > 0 ? 1 - tb[k].seconds / x.seconds : NaN,
-    cumulativeSaving: 1 - phaseSeconds(b[k + 1], column) / phaseSeconds(a[k + 1], column),
-  }));
-}
-
-/** Estimate over intervals (mean, median, 95% CI) plus the whole-run saving. */
-export function columnSummary(tanh: readonly Row[], isru: readonly Row[], column: TimeColumn): PhaseSaving {
-  const iv = columnSavings(tanh, isru, column);
-  return { ...estimate(iv.map((s) => s.saving)), overall: iv.length ? iv[iv.length - 1].cumulativeSaving : NaN };
 }
 
 // ------------------------------------------------------------------ reading
@@ -172,9 +140,9 @@ export function summarizePair(p: NetSizePair): NetSizeSummary {
     backward: savingSummary(p.tanh, p.isru, SAVING_PHASES.backward),
     total: savingSummary(p.tanh, p.isru, SAVING_PHASES.total),
     cpu: {
-      forward: columnSummary(p.tanh, p.isru, CPU_PHASES.forward),
-      backward: columnSummary(p.tanh, p.isru, CPU_PHASES.backward),
-      total: columnSummary(p.tanh, p.isru, CPU_PHASES.total),
+      forward: savingSummary(p.tanh, p.isru, CPU_PHASES.forward),
+      backward: savingSummary(p.tanh, p.isru, CPU_PHASES.backward),
+      total: savingSummary(p.tanh, p.isru, CPU_PHASES.total),
     },
     lossTanh: Number(lastT.loss),
     lossIsru: Number(lastI.loss),
@@ -188,7 +156,7 @@ export function summarizeNetSize(pairs: readonly NetSizePair[]): NetSizeSummary[
 
 /** Per-interval and cumulative saving of ISRU over tanh for one configuration and phase. */
 export function pairSavings(p: NetSizePair, phase: SavingPhase, clock: 'wall' | 'cpu' = 'wall'): IntervalSaving[] {
-  return clock === 'cpu' ? columnSavings(p.tanh, p.isru, CPU_PHASES[phase]) : intervalSavings(p.tanh, p.isru, SAVING_PHASES[phase]);
+  return intervalSavings(p.tanh, p.isru, clock === 'cpu' ? CPU_PHASES[phase] : SAVING_PHASES[phase]);
 }
 
 /** A flat record per configuration (for a danfo DataFrame / printing); savings in percent. */

@@ -13,11 +13,13 @@ type Row = Record<string, string | number>;
 
 /** The timed phases of a progress row, wall clock. */
 export const TIME_PHASES = ['forward_time', 'back_time', 'adam_time'] as const;
-/** Wall-clock phases, their total, or the process-CPU columns (less sensitive to other processes' load). */
-export type TimePhase = (typeof TIME_PHASES)[number] | 'total_time' | 'forward_cpu' | 'back_cpu' | 'adam_cpu';
+/** Wall-clock phases and their total, or the process-CPU columns and theirs (less sensitive to other processes' load). */
+export type TimePhase = (typeof TIME_PHASES)[number] | 'total_time' | 'forward_cpu' | 'back_cpu' | 'adam_cpu' | 'total_cpu';
 
-function phaseValue(r: Row, phase: TimePhase): number {
+/** Cumulative seconds of a phase in a progress row (a total is the sum of the three phases of its clock). */
+export function phaseSeconds(r: Row, phase: TimePhase): number {
   if (phase === 'total_time') return Number(r.forward_time) + Number(r.back_time) + Number(r.adam_time);
+  if (phase === 'total_cpu') return Number(r.forward_cpu) + Number(r.back_cpu) + Number(r.adam_cpu);
   return Number(r[phase]);
 }
 
@@ -70,12 +72,12 @@ export function intervalSavings(a: readonly Row[], b: readonly Row[], phase: Tim
   const rows = alignRows(a, b);
   const out: IntervalSaving[] = [];
   for (let k = 1; k < rows.length; k++) {
-    const da = phaseValue(rows[k].a, phase) - phaseValue(rows[k - 1].a, phase);
-    const db = phaseValue(rows[k].b, phase) - phaseValue(rows[k - 1].b, phase);
+    const da = phaseSeconds(rows[k].a, phase) - phaseSeconds(rows[k - 1].a, phase);
+    const db = phaseSeconds(rows[k].b, phase) - phaseSeconds(rows[k - 1].b, phase);
     out.push({
       iteration: rows[k].iteration,
       saving: da > 0 ? 1 - db / da : NaN,
-      cumulativeSaving: 1 - phaseValue(rows[k].b, phase) / phaseValue(rows[k].a, phase),
+      cumulativeSaving: 1 - phaseSeconds(rows[k].b, phase) / phaseSeconds(rows[k].a, phase),
     });
   }
   return out;
