@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { UserError } from './cli/errors';
+import { UserError } from './errors';
 import { registerCharts } from './cli/charts';
 import { registerTrain } from './cli/train';
 import { registerGenerate } from './cli/generate';

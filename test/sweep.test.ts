@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli';
 import { dataPath, projectRoot } from '../src/io/paths';
-import { UserError } from '../src/cli/errors';
+import { UserError } from '../src/errors';
 import { inShard, isComplete, parseShard, runJobs, selectShard, SweepJob, sweepKind } from '../src/experiments/sweep';
 import { netSizeFileName, netSizeProfile } from '../src/experiments/net-size';
 import { PROGRESS_COLUMNS } from '../src/lstm/train';

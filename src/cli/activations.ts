@@ -13,7 +13,7 @@ import {
 } from '../activations';
 import { writeCsv } from '../io/csv';
 import { projectRoot, resultsPath } from '../io/paths';
-import { UserError } from './errors';
+import { UserError } from '../errors';
 
 /** The α values of the ISRU family chart and table. */
 export const ISRU_ALPHAS = [0.25, 0.5, 1, 2, 4] as const;

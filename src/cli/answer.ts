@@ -10,7 +10,7 @@ import { buildAnswer, replaceAnswerBlock } from '../analysis/answer';
 import { machineSlug } from '../bench/machine';
 import { writeFileAtomic } from '../io/atomic';
 import { projectRoot, resultsPath } from '../io/paths';
-import { UserError } from './errors';
+import { UserError } from '../errors';
 
 interface AnswerFlags {
   check?: boolean;

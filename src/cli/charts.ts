@@ -4,7 +4,7 @@ import { chartsDir, saveHtml, savePng } from '../charts/save';
 import { notebookFigures } from '../charts/notebook-figures';
 import { chromiumAvailable, ChromiumMissingError, chromiumPath } from '../charts/browser';
 import { projectRoot } from '../io/paths';
-import { UserError } from './errors';
+import { UserError } from '../errors';
 
 export function registerCharts(program: Command): void {
   program

@@ -8,7 +8,7 @@ import { readModelFile } from '../lstm/modelfile';
 import { Lstm } from '../lstm/network';
 import { Rng } from '../lstm/rng';
 import { generateIds } from '../lstm/sample';
-import { finiteNumber, positiveInt, UserError } from './errors';
+import { finiteNumber, positiveInt, UserError } from '../errors';
 import { nonNegativeInt } from './train';
 
 export function registerGenerate(program: Command): void {

@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { gradientCheck } from '../lstm/gradcheck';
-import { finiteNumber, positiveInt } from './errors';
+import { finiteNumber, positiveInt } from '../errors';
 import { nonNegativeInt } from './train';
 
 /** [vocab, layers, neurons, steps] */

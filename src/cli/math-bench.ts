@@ -10,7 +10,7 @@ import { SingleBar } from 'cli-progress';
 import {
   CAREFUL_MATH_BENCH, checkOutputDir, DEFAULT_MATH_BENCH_DIR, isruTanhRatios, QUICK_MATH_BENCH, runMathBench, writeMathBench,
 } from '../bench/math-bench';
-import { UserError } from './errors';
+import { UserError } from '../errors';
 
 interface MathBenchFlags {
   quick?: boolean;

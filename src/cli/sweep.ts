@@ -7,7 +7,7 @@
  */
 import { Command } from 'commander';
 import { parseShard, Shard, SweepKind, sweepKind, sweepKinds } from '../experiments/sweep';
-import { positiveInt, UserError } from './errors';
+import { positiveInt, UserError } from '../errors';
 // sweep kinds (side-effect imports: each module calls defineSweep)
 import '../experiments/net-size';
 import '../experiments/mt';

@@ -32,7 +32,7 @@ import { ClipMode, corpusIdentity, DEFAULT_TRAINER, Trainer } from '../lstm/trai
 import { AUTO_MIN_NEURONS, chooseThreads, parseThreads, ThreadsSpec } from '../lstm/parallel/auto';
 import { ParallelEngine, ParallelWorkerError } from '../lstm/parallel/engine';
 import type { MtStrategy } from '../lstm/parallel/partition';
-import { finiteNumber, positiveInt, UserError } from './errors';
+import { finiteNumber, positiveInt, UserError } from '../errors';
 
 function threadsFlag(value: string): ThreadsSpec {
   const t = parseThreads(value);

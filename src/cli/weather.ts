@@ -18,7 +18,7 @@ import {
 } from '../weather/experiment';
 import { WeatherDataError } from '../weather/data';
 import { WeatherDivergedError } from '../weather/train';
-import { positiveInt, UserError } from './errors';
+import { positiveInt, UserError } from '../errors';
 
 interface WeatherFlags {
   cells?: number[];

@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 
 export interface Corpus {
   /** where the text came from (file path or package name) */

@@ -25,7 +25,7 @@ import { corpusIdentity, Trainer } from '../lstm/trainer';
 import { cores } from '../lstm/parallel/auto';
 import { ParallelEngine } from '../lstm/parallel/engine';
 import type { MtStrategy } from '../lstm/parallel/partition';
-import { positiveInt } from '../cli/errors';
+import { positiveInt } from '../errors';
 import { defineSweep, runJobs, selectShard, Shard, SweepJob, SweepOptions } from './sweep';
 
 export interface MtConfig {

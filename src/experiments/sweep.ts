@@ -19,7 +19,7 @@ import type { Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { writeFileAtomic } from '../io/atomic';
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 
 // ------------------------------------------------------------------ shards
 

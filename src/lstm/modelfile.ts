@@ -22,7 +22,7 @@
  * a ModelFileError with one clear line; it reads a bounded number of bytes and never loops on input.
  */
 import { readFileSync } from 'node:fs';
-import { UserError } from '../cli/errors';
+import { UserError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
 import { allocFloat, bytesPerElement, Float, Precision } from './buffers';
 import type { Activation } from './cell';

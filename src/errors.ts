@@ -1,6 +1,7 @@
 /**
- * An error caused by the user's input (bad flag value, missing file, corrupt model...).
- * The command line prints its message as one line on stderr and exits non-zero, without a stack trace.
+ * An error caused by the user's input (bad flag value, missing file, corrupt model, a configuration beyond
+ * the engine's limits...). Core code throws it; the command line prints its message as one line on stderr
+ * and exits with its code (2 unless said otherwise), without a stack trace.
  */
 export class UserError extends Error {
   constructor(message: string, readonly exitCode = 2) {
