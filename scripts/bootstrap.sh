@@ -2,7 +2,7 @@
 # Idempotent set-up shared by `npm start`, `npm test` and `npm run lab`.
 # Each step checks first and does nothing when its part is already in place, so a second run takes seconds.
 #   1. npm packages (npm ci when package-lock.json changed since the last install)
-#   2. the TypeScript build (tsc incremental: a no-op when nothing changed)
+#   2. the build, as `npm run build`: tsc (incremental) and the WebAssembly kernels (skipped when unchanged)
 #   3. the project-local Python venv with the pinned Jupyter stack (requirements.txt)
 #   4. the tslab kernelspec inside .venv, running this repo's own node_modules/.bin/tslab
 #   5. Debian's chromium for PNG export and browser tests, when missing and apt is usable
@@ -37,8 +37,9 @@ if [ "$(cat node_modules/.lock.sha256 2>/dev/null)" != "$lock_hash" ]; then
   echo "$lock_hash" > node_modules/.lock.sha256
 fi
 
-# --- 2. TypeScript build -------------------------------------------------------------------
+# --- 2. Build: TypeScript, then the AssemblyScript kernels (the same two commands as `npm run build`) --
 node_modules/.bin/tsc -p tsconfig.json
+node dist/scripts/build-kernels.js
 
 # --- 3. Python venv with the Jupyter stack --------------------------------------------------
 req_hash=$(sha256sum requirements.txt | cut -d' ' -f1)

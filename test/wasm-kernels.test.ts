@@ -1,0 +1,256 @@
+/**
+ * The compiled WebAssembly kernels (src/lstm/wasm/assembly/kernels.ts), called directly on a shared
+ * memory, on random shapes that include zero rows, lengths below one vector, odd lengths and operands
+ * at every alignment, in both precisions:
+ *   - against the plain TypeScript kernels (src/lstm/kernels.ts, src/lstm/adam.ts), which sum in another
+ *     order, within the textbook forward-error bound of a sum of products;
+ *   - bit for bit against a model of their documented summation order (vector lanes, then the lanes
+ *     left to right, then the scalar tail; one rounding per operation, Math.fround for f32). The
+ *     engine's results are reproducible bit for bit only while this order holds;
+ *   - bit for bit against the hand-assembled kernels they replace.
+ * Nothing outside an output may change: every operand has guard elements that are compared too.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Float, Precision } from '../src/lstm/buffers';
+import { adamStep, DEFAULT_ADAM } from '../src/lstm/adam';
+import { gemmAxpy, gemmNT, gemvN } from '../src/lstm/kernels';
+import { Rng } from '../src/lstm/rng';
+import { kernelModule } from '../src/lstm/wasm/kernels';
+import { handAssembledBytes } from '../src/lstm/wasm/handassembled';
+import { KernelExports, KernelMemory, Operand, WA } from './helpers/wasm-kernels';
+
+const PRECISIONS: Precision[] = ['f64', 'f32'];
+const GUARD = 3;
+/** Unit roundoff of the arithmetic the kernel runs in. */
+const UNIT_ROUNDOFF: Record<Precision, number> = { f64: 2 ** -53, f32: 2 ** -24 };
+const LANES: Record<Precision, number> = { f64: 2, f32: 4 };
+
+const ROWS = [0, 1, 2, 3, 4, 5, 7, 9];
+const DEPTHS = [0, 1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 33, 100];
+
+function pick<T>(rng: Rng, xs: T[]): T {
+  return xs[Math.floor(rng.nextFloat() * xs.length)];
+}
+function int(rng: Rng, n: number): number {
+  return Math.floor(rng.nextFloat() * n);
+}
+
+/** γ(n) = n·u / (1 - n·u): the relative forward-error bound of n rounded operations. */
+function gamma(n: number, u: number): number {
+  return (n * u) / (1 - n * u);
+}
+
+interface Shape { M: number; Nc: number; K: number }
+/** The listed edge shapes, then random ones. */
+function shapes(rng: Rng, random: number): Shape[] {
+  const out: Shape[] = [
+    { M: 0, Nc: 5, K: 7 }, { M: 3, Nc: 0, K: 7 }, { M: 3, Nc: 5, K: 0 }, { M: 1, Nc: 1, K: 1 },
+    { M: 2, Nc: 4, K: 4 }, { M: 3, Nc: 5, K: 3 }, { M: 5, Nc: 9, K: 1 }, { M: 2, Nc: 8, K: 2 },
+  ];
+  for (let t = 0; t < random; t++) out.push({ M: pick(rng, ROWS), Nc: pick(rng, ROWS), K: pick(rng, DEPTHS) });
+  return out;
+}
+
+/** A sum of products in the kernels' order: per-lane vector accumulators, lanes left to right, scalar tail. */
+function laneDot(a: Float, ai: number, b: Float, bi: number, K: number, lanes: number, round: (x: number) => number): number {
+  const whole = K - (K % lanes);
+  const acc = new Array<number>(lanes).fill(0);
+  for (let k = 0; k < whole; k++) acc[k % lanes] = round(acc[k % lanes] + round(a[ai + k] * b[bi + k]));
+  let s = acc[0];
+  for (let l = 1; l < lanes; l++) s = round(s + acc[l]);
+  for (let k = whole; k < K; k++) s = round(s + round(a[ai + k] * b[bi + k]));
+  return s;
+}
+
+function roundingOf(p: Precision): (x: number) => number {
+  return p === 'f32' ? Math.fround : (x: number) => x;
+}
+
+function assertSameBits(got: Float, want: ArrayLike<number>, what: string): void {
+  assert.equal(got.length, want.length, what);
+  for (let x = 0; x < got.length; x++) assert.equal(got[x], want[x], `${what}: element ${x}`);
+}
+
+/** |got - want| <= bound[x] for every element (guards have bound 0). */
+function assertWithin(got: Float, want: ArrayLike<number>, bound: ArrayLike<number>, what: string): void {
+  for (let x = 0; x < got.length; x++) {
+    assert.ok(Math.abs(got[x] - want[x]) <= bound[x], `${what}: element ${x}: ${got[x]} vs ${want[x]} (bound ${bound[x]})`);
+  }
+}
+
+interface Setup { mem: KernelMemory; compiled: KernelExports; hand: KernelExports }
+/** What one product call must produce: the model's output, the TypeScript kernel's, and their allowed distance. */
+interface Expected { initial: Float64Array; model: Float64Array; ts: Float64Array; bound: Float64Array }
+
+/** Sets one output element's expectations: the model's value, and the K products the bound is taken over. */
+type ElementSetter = (x: number, modelValue: number, K: number, product: (k: number) => number) => void;
+
+/**
+ * The expected outputs of a product that adds sums of products into `out`: `elements` gets the initial
+ * values and visits every output element once; elements it does not visit must not change. `typescript`
+ * runs the TypeScript kernel on a float64 copy.
+ */
+function expected(p: Precision, out: Float, elements: (initial: Float64Array, set: ElementSetter) => void, typescript: (ts: Float64Array) => void): Expected {
+  const initial = Float64Array.from(out);
+  const model = Float64Array.from(initial), ts = Float64Array.from(initial), bound = new Float64Array(initial.length);
+  elements(initial, (x, modelValue, K, product) => {
+    model[x] = modelValue;
+    let absDot = 0;
+    for (let k = 0; k < K; k++) absDot += Math.abs(product(k));
+    bound[x] = dotBound(p, K, initial[x], absDot);
+  });
+  typescript(ts);
+  return { initial, model, ts, bound };
+}
+
+/** Runs one call on the compiled and on the hand-assembled kernels, from the same initial output. */
+function checkCall(s: Setup, out: Operand, e: Expected, what: string, call: (k: KernelExports) => void): void {
+  call(s.compiled);
+  assertSameBits(out.view, e.model, `${what} vs order model`);
+  assertWithin(out.view, e.ts, e.bound, `${what} vs TypeScript kernel`);
+  out.view.set(e.initial);
+  call(s.hand);
+  assertSameBits(out.view, e.model, `${what} hand-assembled`);
+}
+
+function setup(p: Precision): Setup {
+  const mem = new KernelMemory(p);
+  const compiled = kernelModule(p);
+  assert.ok(compiled, `no ${p} kernel module in this runtime`);
+  return { mem, compiled: mem.instantiate(compiled), hand: mem.instantiate(new WA.Module(handAssembledBytes(p))) };
+}
+
+/** A random operand of rows x cols (row stride ld ≥ cols), and its float64 copy for the TypeScript kernels. */
+function matrix(mem: KernelMemory, rng: Rng, rows: number, ld: number): Operand {
+  return mem.alloc(rows * ld, int(rng, 4), GUARD, () => rng.uniform(1));
+}
+
+/** The bound on |kernel - TypeScript| for C[i, j] += Σ_k a_k b_k: both are within γ(K+1)·(|C| + Σ|a_k b_k|). */
+function dotBound(p: Precision, K: number, c: number, absDot: number): number {
+  return (gamma(K + 1, UNIT_ROUNDOFF[p]) + gamma(K + 1, UNIT_ROUNDOFF.f64)) * (Math.abs(c) + absDot);
+}
+
+for (const p of PRECISIONS) {
+  const round = roundingOf(p);
+  const lanes = LANES[p];
+
+  test(`${p} kernel module: imports only env.memory (shared), exports gemv, gemmnt, gemmnn, adam`, () => {
+    const mod = kernelModule(p)!;
+    assert.deepEqual(WA.Module.imports(mod), [{ module: 'env', name: 'memory', kind: 'memory' }]);
+    assert.deepEqual(WA.Module.exports(mod).map((e) => `${e.name}:${e.kind}`).sort(), ['adam:function', 'gemmnn:function', 'gemmnt:function', 'gemv:function']);
+  });
+
+  test(`${p} gemv: TypeScript kernel within the error bound, summation-order model and hand-assembled kernel bit for bit`, () => {
+    const rng = new Rng(p === 'f64' ? 21 : 22);
+    const s = setup(p);
+    for (const { Nc: R, K } of shapes(rng, 120)) {
+      s.mem.reset();
+      const ldw = K + int(rng, 3);
+      const W = matrix(s.mem, rng, R, ldw), x = matrix(s.mem, rng, 1, K), y = matrix(s.mem, rng, 1, R);
+      const expect = expected(p, y.view, (initial, set) => {
+        for (let j = 0; j < R; j++) {
+          const sum = laneDot(W.view, W.at + j * ldw, x.view, x.at, K, lanes, round);
+          set(y.at + j, round(initial[y.at + j] + sum), K, (k) => W.view[W.at + j * ldw + k] * x.view[x.at + k]);
+        }
+      }, (ts) => gemvN(R, K, Float64Array.from(W.view), W.at, ldw, Float64Array.from(x.view), x.at, ts, y.at));
+      checkCall(s, y, expect, `gemv R=${R} K=${K} ldw=${ldw}`, (k) => k.gemv(R, K, W.addr, ldw * s.mem.es, x.addr, y.addr));
+    }
+  });
+
+  test(`${p} gemmnt: TypeScript kernel within the error bound, summation-order model and hand-assembled kernel bit for bit`, () => {
+    const rng = new Rng(p === 'f64' ? 31 : 32);
+    const s = setup(p);
+    for (const { M, Nc, K } of shapes(rng, 150)) {
+      s.mem.reset();
+      const lda = K + int(rng, 3), ldb = K + int(rng, 3), ldc = Nc + int(rng, 3);
+      const A = matrix(s.mem, rng, M, lda), B = matrix(s.mem, rng, Nc, ldb), C = matrix(s.mem, rng, M, ldc);
+      const expect = expected(p, C.view, (initial, set) => {
+        for (let i = 0; i < M; i++) {
+          for (let j = 0; j < Nc; j++) {
+            const sum = laneDot(A.view, A.at + i * lda, B.view, B.at + j * ldb, K, lanes, round);
+            const x = C.at + i * ldc + j;
+            set(x, round(initial[x] + sum), K, (k) => A.view[A.at + i * lda + k] * B.view[B.at + j * ldb + k]);
+          }
+        }
+      }, (ts) => gemmNT(M, Nc, K, Float64Array.from(A.view), A.at, lda, Float64Array.from(B.view), B.at, ldb, ts, C.at, ldc));
+      const es = s.mem.es;
+      checkCall(s, C, expect, `gemmnt ${M}x${Nc}x${K} lda=${lda} ldb=${ldb} ldc=${ldc}`, (k) => k.gemmnt(M, Nc, K, A.addr, lda * es, B.addr, ldb * es, C.addr, ldc * es));
+    }
+  });
+
+  test(`${p} gemmnn: TypeScript kernel within the error bound, k-sequential model and hand-assembled kernel bit for bit`, () => {
+    const rng = new Rng(p === 'f64' ? 41 : 42);
+    const s = setup(p);
+    for (const { M, Nc, K } of shapes(rng, 150)) {
+      s.mem.reset();
+      const lda = K + int(rng, 3), ldb = Nc + int(rng, 3), ldc = Nc + int(rng, 3);
+      const A = matrix(s.mem, rng, M, lda), B = matrix(s.mem, rng, K, ldb), C = matrix(s.mem, rng, M, ldc);
+      const expect = expected(p, C.view, (initial, set) => {
+        for (let i = 0; i < M; i++) {
+          for (let j = 0; j < Nc; j++) {
+            // ((C + A[i,0]·B[0,j]) + A[i,1]·B[1,j]) + ...: k in order, one rounding per operation
+            const product = (k: number): number => A.view[A.at + i * lda + k] * B.view[B.at + k * ldb + j];
+            const x = C.at + i * ldc + j;
+            let c = initial[x];
+            for (let k = 0; k < K; k++) c = round(c + round(product(k)));
+            set(x, c, K, product);
+          }
+        }
+      }, (ts) => gemmAxpy(M, Nc, K, Float64Array.from(A.view), A.at, lda, 1, Float64Array.from(B.view), B.at, ldb, ts, C.at, ldc));
+      const es = s.mem.es;
+      checkCall(s, C, expect, `gemmnn ${M}x${Nc}x${K} lda=${lda} ldb=${ldb} ldc=${ldc}`, (k) => k.gemmnn(M, Nc, K, A.addr, lda * es, B.addr, ldb * es, C.addr, ldc * es));
+    }
+  });
+
+  test(`${p} adam: adamStep ${p === 'f64' ? 'bit for bit' : 'within f32 rounding, its f32-rounded operation order bit for bit'}, hand-assembled kernel bit for bit`, () => {
+    const rng = new Rng(p === 'f64' ? 51 : 52);
+    const { mem, compiled, hand } = setup(p);
+    const h = { ...DEFAULT_ADAM, lr: 0.01 };
+    const lengths = [0, 1, 2, 3, 4, 5, 7, 8, 37, 64, 101];
+    for (let trial = 0; trial < 40; trial++) {
+      mem.reset();
+      const n = trial < lengths.length ? lengths[trial] : int(rng, 200);
+      const t = 1 + int(rng, 50);
+      const limit = trial % 3 === 0 ? Infinity : 5;
+      const skew = int(rng, 4); // one skew for all four, so one element index addresses each of them
+      const alloc = (fill: () => number): Operand => mem.alloc(n, skew, GUARD, fill);
+      const P = alloc(() => rng.uniform(1)), G = alloc(() => rng.uniform(12)), Mo = alloc(() => rng.uniform(0.1)), V = alloc(() => rng.nextFloat() * 0.01);
+      const before = [P, G, Mo, V].map((o) => Float64Array.from(o.view));
+      const what = `adam n=${n} t=${t} limit=${limit}`;
+
+      // the TypeScript Adam, in float64, over the operand range of each view (guards untouched)
+      const [p64, g64, m64, v64] = before.map((b) => Float64Array.from(b));
+      adamStep(p64, g64, m64, v64, t, h, limit, P.at, P.at + n);
+      const c1 = 1 / (1 - Math.pow(h.beta1, t)), c2 = 1 / (1 - Math.pow(h.beta2, t));
+      const args = [h.lr, c1, c2, h.beta1, h.beta2, h.eps, limit, 1 - h.beta1, 1 - h.beta2] as const;
+
+      // the same operation order rounded to the kernel's precision (the arguments too, as the call does)
+      const [lr, k1, k2, b1, b2, eps, lim, a1, a2] = args.map(round);
+      const [pm, mm, vm] = [before[0], before[2], before[3]].map((b) => Float64Array.from(b));
+      for (let k = P.at; k < P.at + n; k++) {
+        const g = Math.max(Math.min(before[1][k], lim), -lim);
+        mm[k] = round(round(b1 * mm[k]) + round(a1 * g));
+        vm[k] = round(round(b2 * vm[k]) + round(round(a2 * g) * g));
+        pm[k] = round(pm[k] - round(round(round(lr * mm[k]) * k1) / round(round(Math.sqrt(round(vm[k] * k2))) + eps)));
+      }
+
+      for (const [kernels, name] of [[compiled, 'compiled'], [hand, 'hand-assembled']] as const) {
+        [P, G, Mo, V].forEach((o, i) => o.view.set(before[i]));
+        kernels.adam(n, P.addr, G.addr, Mo.addr, V.addr, ...args);
+        assertSameBits(P.view, pm, `${what} ${name} p`);
+        assertSameBits(Mo.view, mm, `${what} ${name} m`);
+        assertSameBits(V.view, vm, `${what} ${name} v`);
+        assertSameBits(G.view, before[1], `${what} ${name} g unchanged`);
+      }
+      if (p === 'f64') {
+        assertSameBits(P.view, p64, `${what} vs adamStep p`);
+        assertSameBits(V.view, v64, `${what} vs adamStep v`);
+      } else {
+        // f32 rounds each of the ~10 operations of a step once: |Δp| ≤ u·|p| + 16u·|step|
+        const bound = p64.map((x, k) => UNIT_ROUNDOFF.f32 * (Math.abs(x) + 16 * Math.abs(before[0][k] - x)));
+        assertWithin(P.view, p64, bound, `${what} vs adamStep p`);
+      }
+    }
+  });
+}
