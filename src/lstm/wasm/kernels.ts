@@ -1,8 +1,8 @@
 /**
  * SIMD versions of the engine's two dot-form kernels (gemvN, gemmNT; same signatures and meaning as
  * ../kernels.ts), written as WebAssembly with the 128-bit SIMD instructions: f64x2 for 'f64', f32x4
- * for 'f32' (so the f32 path really computes in single precision here). Our own code, assembled at
- * start-up by ./assemble.ts; no toolchain, no dependency.
+ * for 'f32' (so the f32 path really computes in single precision here). Written in AssemblyScript
+ * (./assembly/kernels.ts) and compiled at build time, one module per precision (./binaries.ts).
  *
  * WebAssembly can only address its own linear memory, so every operand must live in the Arena of the
  * network that calls the kernel: the Arena is one shared WebAssembly.Memory (a SharedArrayBuffer, so
