@@ -16,6 +16,7 @@ import type { Float, Precision } from '../src/lstm/buffers';
 import { adamStep, DEFAULT_ADAM } from '../src/lstm/adam';
 import { gemmAxpy, gemmNT, gemvN } from '../src/lstm/kernels';
 import { Rng } from '../src/lstm/rng';
+import { readKernelBytes } from '../src/lstm/wasm/binaries';
 import { kernelModule } from '../src/lstm/wasm/kernels';
 import { KernelExports, KernelMemory, Operand, WA } from './helpers/wasm-kernels';
 
@@ -127,6 +128,25 @@ function dotBound(p: Precision, K: number, c: number, absDot: number): number {
   return (gamma(K + 1, UNIT_ROUNDOFF[p]) + gamma(K + 1, UNIT_ROUNDOFF.f64)) * (Math.abs(c) + absDot);
 }
 
+/** The ids of a module's sections, in order (binary format: magic, version, then id + LEB128 size + body). */
+function sectionIds(bytes: Uint8Array): number[] {
+  const ids: number[] = [];
+  let at = 8;
+  while (at < bytes.length) {
+    ids.push(bytes[at++]);
+    let size = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[at++];
+      size += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+    }
+    at += size;
+  }
+  return ids;
+}
+
+const START_SECTION = 8, DATA_SECTION = 11, DATA_COUNT_SECTION = 12;
+
 for (const p of PRECISIONS) {
   const round = roundingOf(p);
   const lanes = LANES[p];
@@ -135,6 +155,13 @@ for (const p of PRECISIONS) {
     const mod = kernelModule(p)!;
     assert.deepEqual(WA.Module.imports(mod), [{ module: 'env', name: 'memory', kind: 'memory' }]);
     assert.deepEqual(WA.Module.exports(mod).map((e) => `${e.name}:${e.kind}`).sort(), ['adam:function', 'gemmnn:function', 'gemmnt:function', 'gemv:function']);
+  });
+
+  test(`${p} kernel module: no data segments and no start function, so instantiating it writes nothing into the shared memory`, () => {
+    // A data segment would be copied into the network's memory at every instantiation (one per worker).
+    const ids = sectionIds(readKernelBytes(p));
+    assert.ok(ids.length > 0);
+    for (const id of [START_SECTION, DATA_SECTION, DATA_COUNT_SECTION]) assert.ok(!ids.includes(id), `section ${id} in ${ids.join(',')}`);
   });
 
   test(`${p} gemv: TypeScript kernel within the error bound, summation-order model bit for bit`, () => {
