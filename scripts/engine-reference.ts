@@ -23,11 +23,11 @@ import { dataPath, projectRoot } from '../src/io/paths';
 import type { Float, Precision } from '../src/lstm/buffers';
 import type { Activation } from '../src/lstm/cell';
 import { encodeBinary } from '../src/lstm/modelfile';
-import { KernelKind, Lstm } from '../src/lstm/network';
-import { ParallelEngine } from '../src/lstm/parallel/engine';
+import type { KernelKind } from '../src/lstm/backend';
+import { Lstm } from '../src/lstm/network';
 import type { MtStrategy } from '../src/lstm/parallel/partition';
 import { Rng } from '../src/lstm/rng';
-import { runTraining, sampleText } from '../src/lstm/train';
+import { runTraining, sampleText } from '../src/lstm/training-loop';
 import { corpusIdentity, Trainer } from '../src/lstm/trainer';
 import { WeatherNet, WeatherWorkspace, weatherBackward, weatherForward, weatherLoss } from '../src/weather/model';
 
@@ -110,14 +110,8 @@ export async function runEngineCase(c: EngineCase): Promise<EngineOutcome> {
   const net = new Lstm({ vocabSize: corpus.vocab.length, layers: c.layers, neurons: c.neurons, activation: c.activation, precision: c.precision, seed: SEED, kernels: c.kernels });
   const trainer = new Trainer(net, corpus.vocab, identity, { window: WINDOW, lr: 0.01, lrDecay: 0, clip: 5, clipMode: 'element', seed: SEED });
   const losses: number[] = [];
-  const engine = c.threads > 1 ? await ParallelEngine.start(net, trainer.ws, trainer.m, trainer.v, { threads: c.threads, strategy: c.strategy }) : undefined;
-  trainer.engine = engine;
-  try {
-    await runTraining(trainer, { iterations: ITERATIONS, progressEvery: 1, sampleEvery: 0, storeEvery: 0 }, { onRow: (row) => losses.push(row.loss) });
-  } finally {
-    trainer.engine = undefined;
-    await engine?.close();
-  }
+  const run = { iterations: ITERATIONS, progressEvery: 1, sampleEvery: 0, storeEvery: 0, threads: c.threads, strategy: c.strategy };
+  await runTraining(trainer, run, { onRow: (row) => losses.push(row.loss) });
   const ck = trainer.checkpoint().checkpoint!;
   return {
     losses,
