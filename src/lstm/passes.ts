@@ -117,6 +117,8 @@ export function windowLoss(ws: WindowBuffers): number {
 }
 
 // ---------------------------------------------------------------- the passes
+// Ranges are read by index, not destructured: V8 turns array destructuring and for-of into iterator
+// code, which made these two functions several times slower to optimise (a slow first few seconds).
 
 /** Participant p's share of the forward pass: fills z, c, h, tc, probs and stepLoss (its steps). */
 export function forwardShare(cx: PassContext, p: number): void {
@@ -125,12 +127,14 @@ export function forwardShare(cx: PassContext, p: number): void {
   const T = ws.T;
   const G = 4 * N;
   const rows = part.gateRows(p);
-  const [j0, j1] = part.neurons(p);
+  const own = part.neurons(p);
+  const j0 = own[0], j1 = own[1];
   for (let l = 0; l < L; l++) {
     const lay = layout.layer[l];
     const z = ws.z[l], c = ws.c[l], h = ws.h[l], tc = ws.tc[l];
     // input projection of the whole window (+ bias), for this participant's gate rows
-    for (const [r0, r1] of rows) {
+    for (let k = 0; k < rows.length; k++) {
+      const r0 = rows[k][0], r1 = rows[k][1];
       if (l === 0) inputGatherForward(T, G, P, lay.wx, lay.b, ws.inputs, z, r0, r1);
       else {
         biasForward(0, T, G, P, lay.b, z, r0, r1);
@@ -139,14 +143,18 @@ export function forwardShare(cx: PassContext, p: number): void {
     }
     // the recurrence, the only sequential part: a barrier per step so that h[t+1] is complete before anyone reads it
     for (let t = 0; t < T; t++) {
-      for (const [r0, r1] of rows) K.gemv(r1 - r0, N, P, lay.wh + r0 * N, N, h, t * N, z, t * G + r0);
+      for (let k = 0; k < rows.length; k++) {
+        const r0 = rows[k][0], r1 = rows[k][1];
+        K.gemv(r1 - r0, N, P, lay.wh + r0 * N, N, h, t * N, z, t * G + r0);
+      }
       if (!part.cellLocal) sync();
       if (j1 > j0) cx.cell.forward(N, t, z, c, h, tc, j0, j1);
       sync();
     }
   }
   // dense output + softmax + loss terms, for this participant's time steps
-  const [t0, t1] = part.time(p);
+  const steps = part.time(p);
+  const t0 = steps[0], t1 = steps[1];
   biasForward(t0, t1, V, P, layout.by, ws.probs, 0, V);
   K.gemmNT(t1 - t0, V, N, ws.h[L - 1], (t0 + 1) * N, N, P, layout.wy, N, ws.probs, t0 * V, V);
   softmaxCrossEntropyForward(V, ws.probs, ws.targets, ws.stepLoss, t0, t1);
@@ -160,10 +168,12 @@ export function backwardShare(cx: PassContext, p: number): void {
   const T = ws.T;
   const G = 4 * N;
   const probs = ws.probs;
-  const [f0, f1] = part.flat(p, D.length);
+  const elements = part.flat(p, D.length);
+  const f0 = elements[0], f1 = elements[1];
   D.fill(0, f0, f1);
   // dlogits for this participant's steps; transposes of dY and H_top
-  const [t0, t1] = part.time(p);
+  const steps = part.time(p);
+  const t0 = steps[0], t1 = steps[1];
   const hTop = ws.h[L - 1];
   softmaxCrossEntropyBackward(T, V, probs, ws.targets, t0, t1);
   K.transpose(t1 - t0, V, probs, t0 * V, V, ws.yT, t0, T);
@@ -173,14 +183,16 @@ export function backwardShare(cx: PassContext, p: number): void {
   dh.fill(0, t0 * N, t1 * N);
   sync();
   // dWy (V, N) += dYᵀ·H and dby for this participant's vocabulary rows; dH_top = dY·Wy for its steps
-  const [v0, v1] = part.vocab(p);
+  const entries = part.vocab(p);
+  const v0 = entries[0], v1 = entries[1];
   K.gemmNT(v1 - v0, N, T, ws.yT, v0 * T, T, ws.xT, 0, T, D, layout.wy + v0 * N, N);
   biasBackward(T, V, D, layout.by, probs, v0, v1);
   K.gemmNN(t1 - t0, N, V, probs, t0 * V, V, P, layout.wy, N, dh, t0 * N, N);
   sync();
 
   const rows = part.gateRows(p);
-  const [j0, j1] = part.neurons(p);
+  const own = part.neurons(p);
+  const j0 = own[0], j1 = own[1];
   const { dz, dc, dzT, xT, wT } = ws;
   for (let l = L - 1; l >= 0; l--) {
     const lay = layout.layer[l];
@@ -195,10 +207,14 @@ export function backwardShare(cx: PassContext, p: number): void {
       if (t > 0) K.gemv(j1 - j0, G, wT, j0 * G, G, dz, t * G, dh, (t - 1) * N + j0);
     }
     // dWh (4N, N) += dzᵀ·h[0..T-1] and db, this participant's gate rows
-    for (const [r0, r1] of rows) K.transpose(T, r1 - r0, dz, r0, G, dzT, r0 * T, T);
+    for (let k = 0; k < rows.length; k++) {
+      const r0 = rows[k][0], r1 = rows[k][1];
+      K.transpose(T, r1 - r0, dz, r0, G, dzT, r0 * T, T);
+    }
     K.transpose(T, j1 - j0, h, j0, N, xT, j0 * T, T);
     sync(); // xT complete
-    for (const [r0, r1] of rows) {
+    for (let k = 0; k < rows.length; k++) {
+      const r0 = rows[k][0], r1 = rows[k][1];
       K.gemmNT(r1 - r0, N, T, dzT, r0 * T, T, xT, 0, T, D, lay.wh + r0 * N, N);
       biasBackward(T, G, D, lay.b, dz, r0, r1);
     }
@@ -209,7 +225,10 @@ export function backwardShare(cx: PassContext, p: number): void {
       for (let t = 0; t < T; t++) dhBelow.fill(0, t * N + j0, t * N + j1);
       sync(); // xT complete
       // dWx (4N, N) += dzᵀ·h_below[1..T]
-      for (const [r0, r1] of rows) K.gemmNT(r1 - r0, N, T, dzT, r0 * T, T, xT, 0, T, D, lay.wx + r0 * N, N);
+      for (let k = 0; k < rows.length; k++) {
+        const r0 = rows[k][0], r1 = rows[k][1];
+        K.gemmNT(r1 - r0, N, T, dzT, r0 * T, T, xT, 0, T, D, lay.wx + r0 * N, N);
+      }
       // dH_below = dz·Wx, this participant's columns, in dot form over its rows of Wxᵀ
       K.transpose(G, j1 - j0, P, lay.wx + j0, N, wT, j0 * G, G);
       K.gemmNT(T, j1 - j0, G, dz, 0, G, wT, j0 * G, G, dhBelow, j0, N);
@@ -218,7 +237,10 @@ export function backwardShare(cx: PassContext, p: number): void {
       dh = dhBelow;
       dhBelow = swap;
     } else {
-      for (const [r0, r1] of rows) inputGatherBackward(T, G, D, lay.wx, ws.inputs, dz, r0, r1);
+      for (let k = 0; k < rows.length; k++) {
+        const r0 = rows[k][0], r1 = rows[k][1];
+        inputGatherBackward(T, G, D, lay.wx, ws.inputs, dz, r0, r1);
+      }
     }
   }
   sync();
@@ -226,7 +248,8 @@ export function backwardShare(cx: PassContext, p: number): void {
 
 /** Participant p's share of one Adam step over the flat parameter array (moments m, v). */
 export function adamShare(cx: PassContext, p: number, m: Float, v: Float, k: AdamStep): void {
-  const [i0, i1] = cx.part.flat(p, cx.params.length);
+  const elements = cx.part.flat(p, cx.params.length);
+  const i0 = elements[0], i1 = elements[1];
   cx.backend.adam(cx.params, cx.grads, m, v, k, i0, i1);
   cx.sync();
 }
