@@ -13,7 +13,7 @@
  * minimum time are reached; the reported numbers are medians over the timed iterations.
  * Output: one JSON line per (config, activation, precision) on stdout; progress on stderr.
  *
- * Multi-threaded rows (issue 5; f64, tanh; skip with --no-mt): 2x256 with the rows strategy (one thread
+ * Multi-threaded rows (f64, tanh; skip with --no-mt): 2x256 with the rows strategy (one thread
  * per core) and the gates strategy (5 threads), and 1x16 with --threads auto. Each is measured
  * INTERLEAVED with a single-thread trainer of the same configuration — a few iterations of one, then of
  * the other, repeated — so both see the same machine load; the row's st_ms is that interleaved
@@ -28,7 +28,6 @@ import { iterationFlops } from '../src/lstm/flops';
 import type { Activation } from '../src/lstm/cell';
 import type { Precision } from '../src/lstm/buffers';
 import { chooseThreads, cores } from '../src/lstm/parallel/auto';
-import { ParallelEngine } from '../src/lstm/parallel/engine';
 import type { MtStrategy } from '../src/lstm/parallel/partition';
 
 export const BENCH_CONFIGS = ['1x128', '2x100', '3x68', '4x128', '2x256'];
@@ -117,8 +116,7 @@ async function measureMt(config: string, mode: MtStrategy | 'auto', quick: boole
   const mt = make();
   const strategy: MtStrategy = mode === 'auto' ? 'rows' : mode;
   const threads = mode === 'auto' ? chooseThreads('auto', mt.net).threads : mode === 'gates' ? 5 : Math.max(2, cores());
-  const engine = threads > 1 ? await ParallelEngine.start(mt.net, mt.ws, mt.m, mt.v, { threads, strategy }) : undefined;
-  mt.engine = engine;
+  await mt.start({ threads, strategy });
   try {
     const one = (t: Trainer): [number, number, number] => {
       const before = { ...t.times };
@@ -155,7 +153,7 @@ async function measureMt(config: string, mode: MtStrategy | 'auto', quick: boole
       st_ms: r3(stMs), mt_speedup: r3(stMs / ms),
     };
   } finally {
-    await engine?.close();
+    await mt.close();
   }
 }
 

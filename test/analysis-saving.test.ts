@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { confidence, intervalTimes, NetSizePair, pairSavings, readNetSizePairs, savingGrid, summarizeNetSize, summaryRecords } from '../src/analysis/saving';
 import { MissingResultsError } from '../src/io/results';
 import { toCsv } from '../src/io/csv';
-import { PROGRESS_COLUMNS } from '../src/lstm/train';
+import { PROGRESS_COLUMNS } from '../src/lstm/training-loop';
 import { robustRange, netSizeHeatmapFigure, netSizeLossFigure, netSizeNoiseFigure, netSizeSavingFigure, netSizeSummaryFigure } from '../src/charts/net-size';
 import { colors } from '../src/charts/colors';
 

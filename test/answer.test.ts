@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANSWER_BEGIN, ANSWER_END, buildAnswer, netSizeSavings, replaceAnswerBlock, weatherAnswer } from '../src/analysis/answer';
-import { PROGRESS_COLUMNS } from '../src/lstm/train';
+import { PROGRESS_COLUMNS } from '../src/lstm/training-loop';
 import { runCli } from './helpers/cli';
 
 const M = 'test-machine';

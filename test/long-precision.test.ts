@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { loadCorpus } from '../src/data/corpus';
 import { dataPath } from '../src/io/paths';
 import { readCsv } from '../src/io/csv';
-import { PROGRESS_COLUMNS, runTraining, ProgressRow } from '../src/lstm/train';
+import { PROGRESS_COLUMNS, runTraining, ProgressRow } from '../src/lstm/training-loop';
 import { Lstm } from '../src/lstm/network';
 import { corpusIdentity, DEFAULT_TRAINER, Trainer } from '../src/lstm/trainer';
 import { trainInterleaved } from '../src/experiments/interleave';

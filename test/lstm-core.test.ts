@@ -1,20 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gemmAxpy, gemmNT, gemvN } from '../src/lstm/kernels';
-import { cellKernels, scalarActivation } from '../src/lstm/cell';
+import { gemmNT, gemvN } from '../src/lstm/dense';
+import { cellForwardTanh, cellKernels } from '../src/lstm/cell';
 import { createLstm } from '../src/lstm/network';
 import { gradientCheck } from '../src/lstm/gradcheck';
 import { paramLayout } from '../src/lstm/layout';
 import { Rng } from '../src/lstm/rng';
 import { cellBackwardIsru } from '../src/lstm/cell';
-import { Arena, wasmSimdAvailable } from '../src/lstm/wasm/kernels';
-import { adamStep } from '../src/lstm/adam';
+import { wasmSimdAvailable } from '../src/lstm/wasm/kernels';
+import { WasmBackend } from '../src/lstm/wasm/backend';
+import { createBackend } from '../src/lstm/backend';
+import { adamStepCoefficients, adamUpdate } from '../src/lstm/adam';
+import { isru, sigmoid, tanh } from '../src/activations';
 
 function randomArray(n: number, rng: Rng): Float64Array {
   return Float64Array.from({ length: n }, () => rng.uniform(1));
 }
 
-test('gemmNT, gemvN and gemmAxpy agree with naive triple loops on odd shapes and offsets', () => {
+test('gemmNT and gemvN agree with naive triple loops on odd shapes and offsets', () => {
   const rng = new Rng(7);
   for (const [M, Nc, K] of [[1, 1, 1], [3, 5, 7], [2, 4, 8], [5, 9, 3], [7, 13, 11]]) {
     const A = randomArray(3 + M * K + K * M, rng);
@@ -36,44 +39,41 @@ test('gemmNT, gemvN and gemmAxpy agree with naive triple loops on odd shapes and
     const yref = C0.slice();
     for (let j = 0; j < Nc; j++) for (let k = 0; k < K; k++) yref[1 + j] += B[5 + j * K + k] * A[3 + k];
     for (let x = 0; x < y.length; x++) assert.ok(Math.abs(y[x] - yref[x]) < 1e-12, `gemvN at ${x}`);
-    // gemmAxpy, both A forms: C += A·B with A (M,K), and C += Aᵀ·B with A stored (K,M)
-    for (const transposed of [false, true]) {
-      const D = C0.slice();
-      const [ai, ak] = transposed ? [1, M] : [K, 1];
-      gemmAxpy(M, Nc, K, A, 3, ai, ak, B, 5, Nc, D, 2, Nc);
-      const Dref = C0.slice();
-      for (let i = 0; i < M; i++) for (let j = 0; j < Nc; j++) for (let k = 0; k < K; k++) {
-        Dref[2 + i * Nc + j] += A[3 + i * ai + k * ak] * B[5 + k * Nc + j];
-      }
-      for (let x = 0; x < D.length; x++) assert.ok(Math.abs(D[x] - Dref[x]) < 1e-12, `gemmAxpy T=${transposed} at ${x}`);
-    }
   }
 });
 
-test('cell kernels match a scalar reference LSTM step for both activations', () => {
+test('cell kernels match an LSTM step built from src/activations, forward and backward, for both activations', () => {
   const rng = new Rng(3);
   const N = 5;
-  for (const act of ['tanh', 'isru'] as const) {
-    const { forward } = cellKernels(act);
+  for (const [name, act] of [['tanh', (x: number) => tanh.f(x)], ['isru', (x: number) => isru.f(x, 1)]] as const) {
+    const dact = name === 'tanh' ? (x: number) => tanh.df(x) : (x: number) => isru.df(x, 1);
+    const { forward, backward } = cellKernels(name);
     const z = randomArray(4 * N * 2, rng).map((v) => v * 3);
     const zIn = z.slice();
     const c = randomArray(3 * N, rng);
     const h = new Float64Array(3 * N);
     const tc = new Float64Array(2 * N);
     forward(N, 1, z, c, h, tc, 0, N);
-    const { f: act_f } = scalarActivation[act];
-    const sig = (x: number): number => 1 / (1 + Math.exp(-x));
+    const sig = (x: number): number => sigmoid.f(x);
+    const o = 4 * N;
+    const dh = randomArray(2 * N, rng);
+    const dcIn = randomArray(N, rng);
+    const dc = dcIn.slice();
+    const dz = new Float64Array(4 * N * 2);
+    backward(N, 1, z, c, tc, dh, dc, dz, 0, N);
     for (let j = 0; j < N; j++) {
-      const o = 4 * N;
-      const f = sig(zIn[o + j]), i = sig(zIn[o + N + j]), g = act_f(zIn[o + 2 * N + j]), og = sig(zIn[o + 3 * N + j]);
+      const zf = zIn[o + j], zi = zIn[o + N + j], zg = zIn[o + 2 * N + j], zo = zIn[o + 3 * N + j];
+      const f = sig(zf), i = sig(zi), g = act(zg), og = sig(zo);
       const cn = f * c[N + j] + i * g;
-      assert.ok(Math.abs(c[2 * N + j] - cn) < 1e-14);
-      assert.ok(Math.abs(h[2 * N + j] - og * act_f(cn)) < 1e-14);
+      assert.ok(Math.abs(c[2 * N + j] - cn) < 1e-14, `${name} c at ${j}`);
+      assert.ok(Math.abs(h[2 * N + j] - og * act(cn)) < 1e-14, `${name} h at ${j}`);
+      // chain rule through the activations' own derivatives (of the inputs, not of the stored outputs)
+      const dcv = dcIn[j] + dh[N + j] * og * dact(cn);
+      const want = [dcv * c[N + j] * sigmoid.df(zf), dcv * g * sigmoid.df(zi), dcv * i * dact(zg), dh[N + j] * act(cn) * sigmoid.df(zo)];
+      want.forEach((w, k) => assert.ok(Math.abs(dz[o + k * N + j] - w) < 1e-13 * Math.max(1, Math.abs(w)), `${name} dz gate ${k} at ${j}: ${dz[o + k * N + j]} vs ${w}`));
+      assert.ok(Math.abs(dc[j] - dcv * f) < 1e-13, `${name} dc at ${j}`);
     }
   }
-  // the ISRU reference itself against known values: isru(x) = x/sqrt(1+x²)
-  assert.ok(Math.abs(scalarActivation.isru.f(1) - Math.SQRT1_2) < 1e-15);
-  assert.ok(Math.abs(scalarActivation.isru.f(-3) + 3 / Math.sqrt(10)) < 1e-15);
 });
 
 test('initial loss of a fresh net is close to ln(V) (uniform prediction)', () => {
@@ -106,42 +106,48 @@ for (const kernels of ['wasm', 'js'] as const) {
   }
 }
 
-test('WebAssembly SIMD kernels agree with the TypeScript kernels (odd shapes, offsets, both precisions)', () => {
+test('both backends agree with the TypeScript kernels (odd shapes, offsets, zero rows, both precisions)', () => {
   assert.ok(wasmSimdAvailable('f64') && wasmSimdAvailable('f32'), 'this runtime lacks WebAssembly SIMD');
   const rng = new Rng(11);
   for (const precision of ['f64', 'f32'] as const) {
-    const arena = new Arena(precision, 1 << 16);
-    const tol = precision === 'f64' ? 1e-13 : 1e-5;
-    for (const [M, Nc, K] of [[1, 1, 1], [3, 5, 7], [2, 4, 8], [5, 9, 3], [7, 13, 17], [4, 6, 2]]) {
-      const A = arena.alloc(3 + M * K), B = arena.alloc(5 + Nc * K), C = arena.alloc(2 + M * Nc + 4);
-      for (const X of [A, B, C]) for (let i = 0; i < X.length; i++) X[i] = rng.uniform(1);
-      const ref = Float64Array.from(C);
-      gemmNT(M, Nc, K, Float64Array.from(A), 3, K, Float64Array.from(B), 5, K, ref, 2, Nc);
-      arena.gemmNT(M, Nc, K, A, 3, K, B, 5, K, C, 2, Nc);
-      for (let x = 0; x < C.length; x++) assert.ok(Math.abs(C[x] - ref[x]) < tol, `${precision} gemmNT ${M}x${Nc}x${K} at ${x}: ${C[x]} vs ${ref[x]}`);
-      // gemmNN: C += A·B with B (K, Nc) row-major, against the TypeScript axpy kernel
-      const D = arena.alloc(2 + M * Nc);
-      for (let x = 0; x < D.length; x++) D[x] = rng.uniform(1);
-      const Dref = Float64Array.from(D);
-      gemmAxpy(M, Nc, K, Float64Array.from(A), 3, K, 1, Float64Array.from(B), 5, Nc, Dref, 2, Nc);
-      arena.gemmNN(M, Nc, K, A, 3, K, B, 5, Nc, D, 2, Nc);
-      for (let x = 0; x < D.length; x++) assert.ok(Math.abs(D[x] - Dref[x]) < tol, `${precision} gemmNN ${M}x${Nc}x${K} at ${x}`);
-      const y = arena.alloc(Nc + 1);
-      const yref = new Float64Array(Nc + 1);
-      arena.gemvN(Nc, K, B, 5, K, A, 3, y, 1);
-      gemvN(Nc, K, Float64Array.from(B), 5, K, Float64Array.from(A), 3, yref, 1);
-      for (let x = 0; x < y.length; x++) assert.ok(Math.abs(y[x] - yref[x]) < tol, `${precision} gemvN at ${x}`);
+    for (const backend of [WasmBackend.create(precision, 1 << 16), createBackend(precision, 'js')]) {
+      const label = `${backend.kind} ${precision}`;
+      const tol = precision === 'f64' ? 1e-13 : 1e-5;
+      for (const [M, Nc, K] of [[1, 1, 1], [3, 5, 7], [2, 4, 8], [5, 9, 3], [7, 13, 17], [4, 6, 2], [0, 5, 3], [3, 0, 4], [3, 5, 0]]) {
+        const A = backend.alloc(3 + Math.max(M, 1) * K + 1), B = backend.alloc(5 + Nc * K + 1), C = backend.alloc(2 + M * Nc + 4);
+        for (const X of [A, B, C]) for (let i = 0; i < X.length; i++) X[i] = rng.uniform(1);
+        const ref = Float64Array.from(C);
+        gemmNT(M, Nc, K, Float64Array.from(A), 3, K, Float64Array.from(B), 5, K, ref, 2, Nc);
+        backend.gemmNT(M, Nc, K, A, 3, K, B, 5, K, C, 2, Nc);
+        for (let x = 0; x < C.length; x++) assert.ok(Math.abs(C[x] - ref[x]) < tol, `${label} gemmNT ${M}x${Nc}x${K} at ${x}: ${C[x]} vs ${ref[x]}`);
+        // gemmNN: C += A·B with B (K, Nc) row-major, against a naive triple loop
+        const D = backend.alloc(2 + M * Nc);
+        for (let x = 0; x < D.length; x++) D[x] = rng.uniform(1);
+        const Dref = Float64Array.from(D);
+        for (let i = 0; i < M; i++) for (let j = 0; j < Nc; j++) for (let k = 0; k < K; k++) Dref[2 + i * Nc + j] += A[3 + i * K + k] * B[5 + k * Nc + j];
+        backend.gemmNN(M, Nc, K, A, 3, K, B, 5, Nc, D, 2, Nc);
+        for (let x = 0; x < D.length; x++) assert.ok(Math.abs(D[x] - Dref[x]) < tol, `${label} gemmNN ${M}x${Nc}x${K} at ${x}`);
+        const y = backend.alloc(Nc + 1);
+        const yref = new Float64Array(Nc + 1);
+        backend.gemv(Nc, K, B, 5, K, A, 3, y, 1);
+        gemvN(Nc, K, Float64Array.from(B), 5, K, Float64Array.from(A), 3, yref, 1);
+        for (let x = 0; x < y.length; x++) assert.ok(Math.abs(y[x] - yref[x]) < tol, `${label} gemv at ${x}`);
+        // transpose: an exact copy
+        const Tt = backend.alloc(Nc * K + 1);
+        backend.transpose(K, Nc, B, 5, Nc, Tt, 1, K);
+        for (let r = 0; r < K; r++) for (let col = 0; col < Nc; col++) assert.equal(Tt[1 + col * K + r], B[5 + r * Nc + col], `${label} transpose`);
+      }
     }
   }
 });
 
-test('WASM Adam equals the TypeScript Adam (bit for bit in float64, to rounding in float32), clipping included', () => {
+test('WASM Adam equals the TypeScript Adam (bit for bit in float64, to rounding in float32), clipping and ranges included', () => {
   const rng = new Rng(5);
   const h = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
   for (const precision of ['f64', 'f32'] as const) {
-    const arena = new Arena(precision, 1 << 16);
+    const backend = WasmBackend.create(precision, 1 << 16);
     const n = 37; // not a multiple of the lane count: exercises the scalar tail
-    const [p, g, m, v] = [0, 1, 2, 3].map(() => arena.alloc(n));
+    const [p, g, m, v] = [0, 1, 2, 3].map(() => backend.alloc(n));
     for (let k = 0; k < n; k++) {
       p[k] = rng.uniform(1);
       g[k] = rng.uniform(12); // some beyond the ±5 clip
@@ -150,15 +156,18 @@ test('WASM Adam equals the TypeScript Adam (bit for bit in float64, to rounding 
     }
     const [p2, g2, m2, v2] = [p, g, m, v].map((a) => Float64Array.from(a));
     for (const [t, limit] of [[1, 5], [7, Infinity]] as const) {
-      arena.adamStep(p, g, m, v, t, h, limit);
-      adamStep(p2, g2, m2, v2, t, h, limit);
-      for (let k = 0; k < n; k++) {
+      const k = adamStepCoefficients(h, t, limit);
+      // in two ranges, as two participants would
+      backend.adam(p, g, m, v, k, 0, 13);
+      backend.adam(p, g, m, v, k, 13, n);
+      adamUpdate(p2, g2, m2, v2, k);
+      for (let i = 0; i < n; i++) {
         if (precision === 'f64') {
-          assert.equal(p[k], p2[k]);
-          assert.equal(v[k], v2[k]);
+          assert.equal(p[i], p2[i]);
+          assert.equal(v[i], v2[i]);
         } else {
-          assert.ok(Math.abs(p[k] - p2[k]) < 1e-6 && Math.abs(m[k] - m2[k]) < 1e-6, `f32 adam at ${k}`);
-          p2[k] = p[k]; m2[k] = m[k]; v2[k] = v[k]; // continue from the same state
+          assert.ok(Math.abs(p[i] - p2[i]) < 1e-6 && Math.abs(m[i] - m2[i]) < 1e-6, `f32 adam at ${i}`);
+          p2[i] = p[i]; m2[i] = m[i]; v2[i] = v[i]; // continue from the same state
         }
       }
     }
@@ -180,7 +189,7 @@ test('gradient check catches a planted bug (ISRU backward under a tanh forward)'
   const r = gradientCheck({
     vocabSize: 5, layers: 2, neurons: 4, activation: 'tanh', steps: 8, seed: 3,
     mutate: (net) => {
-      (net as unknown as { cellBackward: unknown }).cellBackward = cellBackwardIsru;
+      (net.backend as { cell: unknown }).cell = () => ({ forward: cellForwardTanh, backward: cellBackwardIsru });
     },
   });
   assert.ok(r.maxRelError > 1e-3, `planted bug not detected: ${r.maxRelError}`);

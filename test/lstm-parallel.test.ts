@@ -13,11 +13,11 @@ import { loadCorpus } from '../src/data/corpus';
 import { dataPath, projectRoot } from '../src/io/paths';
 import { Lstm } from '../src/lstm/network';
 import { corpusIdentity, Trainer } from '../src/lstm/trainer';
-import { PROGRESS_COLUMNS, runTraining } from '../src/lstm/train';
+import { PROGRESS_COLUMNS, runTraining } from '../src/lstm/training-loop';
 import { readModelFile } from '../src/lstm/modelfile';
 import type { Precision } from '../src/lstm/buffers';
 import type { Activation } from '../src/lstm/cell';
-import { ParallelEngine, ParallelWorkerError } from '../src/lstm/parallel/engine';
+import { ParallelWorkerError, Team } from '../src/lstm/parallel/team';
 import { compareWithFiniteDifferences } from '../src/lstm/gradcheck';
 import { makePartition, MtStrategy, splitEven } from '../src/lstm/parallel/partition';
 import { busyCores, chooseThreads, cores, parseThreads } from '../src/lstm/parallel/auto';
@@ -51,8 +51,8 @@ test('partitions cover every row, neuron, step, vocabulary row and element exact
         // rows: a participant's gate rows are the four gates of its own neurons (no barrier before the cell)
         for (let p = 0; p < part.parties; p++) {
           const [j0, j1] = part.neurons(p);
-          const want = j1 > j0 ? [0, 1, 2, 3].map((g) => [g * N + j0, g * N + j1]) : [];
-          assert.deepEqual(part.gateRows(p).map((r) => [...r]), want);
+          const want = [0, 1, 2, 3].flatMap((g) => Array.from({ length: j1 - j0 }, (_, j) => g * N + j0 + j));
+          assert.deepEqual(part.gateRows(p).flatMap(([a, b]) => Array.from({ length: b - a }, (_, r) => a + r)), want);
         }
       }
     }
@@ -73,8 +73,8 @@ test('parallel training is bit-identical to single-thread (losses and parameters
     const label = `${L}x${N} ${act} ${prec} T=${T} ${strategy}/${threads}`;
     const st = trainer(L, N, act, prec, T, L === 2 && N === 16 ? 'norm' : 'element');
     const mt = trainer(L, N, act, prec, T, L === 2 && N === 16 ? 'norm' : 'element');
-    const engine = await ParallelEngine.start(mt.net, mt.ws, mt.m, mt.v, { threads, strategy });
-    mt.engine = engine;
+    await mt.start({ threads, strategy });
+    assert.equal(mt.threads, strategy === 'gates' ? 5 : threads);
     try {
       for (let i = 0; i < 12; i++) {
         const a = st.step();
@@ -85,9 +85,9 @@ test('parallel training is bit-identical to single-thread (losses and parameters
       assert.deepEqual(mt.m, st.m, `${label}: Adam m`);
       assert.deepEqual(mt.net.grads, st.net.grads, `${label}: gradients`);
     } finally {
-      await engine.close();
+      await mt.close();
     }
-    assert.equal(engine.liveWorkers, 0, `${label}: workers left running`);
+    assert.equal(mt.threads, 1, `${label}: workers left running`);
   }
 });
 
@@ -100,18 +100,26 @@ async function parallelGradCheck(activation: Activation, strategy: MtStrategy, t
   const inputs = [1, 4, 0, 5, 2], targets = [3, 1, 5, 0, 4];
   const ws = net.workspace(T);
   const m = net.allocBuffer(P.length), v = net.allocBuffer(P.length);
-  const engine = await ParallelEngine.start(net, ws, m, v, { threads, strategy });
+  const team = await Team.start(net, ws, m, v, { threads, strategy });
+  const lossAndGradients = (): number => {
+    ws.inputs.set(inputs);
+    ws.targets.set(targets);
+    ws.resetState();
+    const loss = team.forward();
+    team.backward();
+    return loss;
+  };
   try {
-    engine.lossAndGradients(inputs, targets);
+    lossAndGradients();
     const analytic = Float64Array.from(net.grads);
     // the same gradient as one thread, bit for bit
     const ref = new Lstm({ vocabSize: V, layers: 2, neurons: 5, activation, precision: 'f64', seed: 2 });
     ref.params.set(P);
     ref.lossAndGradients(inputs, targets);
     assert.deepEqual(analytic, Float64Array.from(ref.grads));
-    return compareWithFiniteDifferences(P, analytic, () => engine.lossAndGradients(inputs, targets), { stride }).maxRelError;
+    return compareWithFiniteDifferences(P, analytic, lossAndGradients, { stride }).maxRelError;
   } finally {
-    await engine.close();
+    await team.close();
   }
 }
 
@@ -126,8 +134,9 @@ test('gradient check through the parallel path (both activations, both strategie
 test('a worker that throws ends the run within a second, with a clear message and no thread left', async () => {
   for (const job of ['forward', 'backward', 'adam'] as const) {
     const t = trainer(2, 16, 'tanh', 'f64', 25);
-    const engine = await ParallelEngine.start(t.net, t.ws, t.m, t.v, { threads: 2, strategy: 'rows', fault: { participant: 1, job } });
-    t.engine = engine;
+    await t.start({ threads: 2, strategy: 'rows', fault: { participant: 1, job } });
+    const team = t.team;
+    assert.equal(team.liveWorkers, 1);
     const started = Date.now();
     // a hang check, not a performance measurement: without the abort protocol this never returns
     await assert.rejects(runTraining(t, { iterations: 50, progressEvery: 10, sampleEvery: 0, storeEvery: 0 }), (err: Error) => {
@@ -136,9 +145,10 @@ test('a worker that throws ends the run within a second, with a clear message an
       return true;
     });
     assert.ok(Date.now() - started < 1000, `${job}: took ${Date.now() - started} ms`);
-    await engine.close();
-    assert.equal(engine.liveWorkers, 0);
-    assert.throws(() => t.step(), /worker 1 failed/); // the engine stays failed
+    assert.throws(() => t.step(), /worker 1 failed/); // the team stays failed
+    await t.close();
+    assert.equal(team.liveWorkers, 0);
+    assert.equal(t.threads, 1);
   }
 });
 

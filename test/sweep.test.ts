@@ -9,7 +9,7 @@ import { dataPath, projectRoot } from '../src/io/paths';
 import { UserError } from '../src/errors';
 import { inShard, isComplete, parseShard, runJobs, selectShard, SweepJob, sweepKind } from '../src/experiments/sweep';
 import { netSizeFileName, netSizeProfile } from '../src/experiments/net-size';
-import { PROGRESS_COLUMNS } from '../src/lstm/train';
+import { PROGRESS_COLUMNS } from '../src/lstm/training-loop';
 
 const corpus = dataPath('sotu-sample.txt');
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'lstm-opt-sweep-'));

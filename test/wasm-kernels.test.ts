@@ -13,8 +13,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Float, Precision } from '../src/lstm/buffers';
-import { adamStep, DEFAULT_ADAM } from '../src/lstm/adam';
-import { gemmAxpy, gemmNT, gemvN } from '../src/lstm/kernels';
+import { adamStepCoefficients, adamUpdate, DEFAULT_ADAM } from '../src/lstm/adam';
+import { createBackend } from '../src/lstm/backend';
+import { gemmNT, gemvN } from '../src/lstm/dense';
 import { Rng } from '../src/lstm/rng';
 import { readKernelBytes } from '../src/lstm/wasm/binaries';
 import { kernelModule } from '../src/lstm/wasm/kernels';
@@ -220,7 +221,7 @@ for (const p of PRECISIONS) {
             set(x, c, K, product);
           }
         }
-      }, (ts) => gemmAxpy(M, Nc, K, Float64Array.from(A.view), A.at, lda, 1, Float64Array.from(B.view), B.at, ldb, ts, C.at, ldc));
+      }, (ts) => createBackend('f64', 'js').gemmNN(M, Nc, K, Float64Array.from(A.view), A.at, lda, Float64Array.from(B.view), B.at, ldb, ts, C.at, ldc));
       const es = s.mem.es;
       checkCall(s, C, expect, `gemmnn ${M}x${Nc}x${K} lda=${lda} ldb=${ldb} ldc=${ldc}`, (k) => k.gemmnn(M, Nc, K, A.addr, lda * es, B.addr, ldb * es, C.addr, ldc * es));
     }
@@ -244,7 +245,7 @@ for (const p of PRECISIONS) {
 
       // the TypeScript Adam, in float64, over the operand range of each view (guards untouched)
       const [p64, g64, m64, v64] = before.map((b) => Float64Array.from(b));
-      adamStep(p64, g64, m64, v64, t, h, limit, P.at, P.at + n);
+      adamUpdate(p64, g64, m64, v64, adamStepCoefficients(h, t, limit), P.at, P.at + n);
       const c1 = 1 / (1 - Math.pow(h.beta1, t)), c2 = 1 / (1 - Math.pow(h.beta2, t));
       const args = [h.lr, c1, c2, h.beta1, h.beta2, h.eps, limit, 1 - h.beta1, 1 - h.beta2] as const;
 

@@ -17,7 +17,7 @@ import { readResults, MissingResultsError, ResultRow } from '../io/results';
 import { estimate, Estimate, lossDifference, savingSummary } from '../experiments/compare';
 import { readLongRuns } from '../experiments/long';
 import { readPrecisionRuns } from '../experiments/precision';
-import { PROGRESS_COLUMNS } from '../lstm/train';
+import { PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { pairedDifferences } from '../weather/stats';
 
 export const ANSWER_BEGIN = '<!-- answer:begin -->';

@@ -12,7 +12,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineSlug } from '../bench/machine';
 import { MissingResultsError, readFullElseQuick, readResults, ResultRow } from '../io/results';
-import { PROGRESS_COLUMNS } from '../lstm/train';
+import { PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { Estimate, estimate, intervalSavings, IntervalSaving, lossDifference, phaseSeconds, savingSummary, TimePhase } from '../experiments/compare';
 import { NET_SIZE_COMMAND, netSizeDir, netSizeFileName, netSizeProfile } from '../experiments/net-size';
 

@@ -27,10 +27,10 @@ import type { Activation } from '../lstm/cell';
 import { readModelFile, writeModelFile } from '../lstm/modelfile';
 import { Lstm } from '../lstm/network';
 import type { Precision } from '../lstm/buffers';
-import { PROGRESS_COLUMNS, ProgressRow, runTraining } from '../lstm/train';
+import { PROGRESS_COLUMNS, ProgressRow, runTraining } from '../lstm/training-loop';
 import { ClipMode, corpusIdentity, DEFAULT_TRAINER, Trainer } from '../lstm/trainer';
 import { AUTO_MIN_NEURONS, chooseThreads, parseThreads, ThreadsSpec } from '../lstm/parallel/auto';
-import { ParallelEngine, ParallelWorkerError } from '../lstm/parallel/engine';
+import { ParallelWorkerError } from '../lstm/parallel/team';
 import type { MtStrategy } from '../lstm/parallel/partition';
 import { finiteNumber, positiveInt, UserError } from '../errors';
 
@@ -150,7 +150,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
     });
   }
   const choice = chooseThreads(flags.threads, trainer.net, flags.mtStrategy);
-  if (choice.threads > 1 && !trainer.net.arena) throw new UserError(`--threads ${choice.threads}: multi-threaded training needs the WebAssembly kernels (unset LSTM_OPT_KERNELS=js)`);
+  if (choice.threads > 1 && trainer.net.backend.kind !== 'wasm') throw new UserError(`--threads ${choice.threads}: multi-threaded training needs the WebAssembly kernels (unset LSTM_OPT_KERNELS=js)`);
   const epochs = flags.epochs ?? (flags.iterations === undefined ? 1 : undefined);
   const target = { iterations: flags.iterations, epochs };
   const progressPath = flags.progress ?? (flags.save ? join(flags.save, 'progress.csv') : 'progress.csv');
@@ -189,15 +189,10 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   bar?.start(total, trainer.iteration, { loss: trainer.smoothLoss.toFixed(4), rate: '-' });
   const t0 = Date.now();
   let result;
-  let engine: ParallelEngine | undefined;
   try {
-    if (choice.threads > 1) {
-      engine = await ParallelEngine.start(trainer.net, trainer.ws, trainer.m, trainer.v, { threads: choice.threads, strategy: flags.mtStrategy });
-      trainer.engine = engine;
-    }
     result = await runTraining(
       trainer,
-      { ...target, progressEvery: flags.progressEvery, sampleEvery, storeEvery: flags.storeEvery ?? 0, threadsType: engine ? 'Multi-threaded' : 'Single-threaded' },
+      { ...target, progressEvery: flags.progressEvery, sampleEvery, storeEvery: flags.storeEvery ?? 0, threads: choice.threads, strategy: flags.mtStrategy },
       {
         onRow: (row) => {
           rows.push(row);
@@ -228,8 +223,6 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   } finally {
     bar?.stop();
     process.removeListener('SIGINT', onSigint);
-    trainer.engine = undefined;
-    await engine?.close();
   }
   const out = process.stdout;
   if (result.reason === 'diverged') {

@@ -11,7 +11,7 @@ import { Corpus } from '../data/corpus';
 import type { Activation } from '../lstm/cell';
 import type { Precision } from '../lstm/buffers';
 import { Lstm } from '../lstm/network';
-import { ProgressRow, runTraining, sampleText } from '../lstm/train';
+import { ProgressRow, runTraining, sampleText } from '../lstm/training-loop';
 import { corpusIdentity, DEFAULT_TRAINER, Trainer } from '../lstm/trainer';
 
 export interface RunSpec {

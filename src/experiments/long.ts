@@ -17,7 +17,7 @@ import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
 import { readFullElseQuick, readResults, ResultRow } from '../io/results';
 import type { Activation } from '../lstm/cell';
-import { PROGRESS_COLUMNS } from '../lstm/train';
+import { PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { formatProgressRow } from './mt';
 import { trainInterleaved } from './interleave';
 import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';

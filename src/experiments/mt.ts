@@ -20,10 +20,9 @@ import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
 import { tryReadResults } from '../io/results';
 import { Lstm } from '../lstm/network';
-import { PROGRESS_COLUMNS, ProgressRow, runTraining } from '../lstm/train';
+import { PROGRESS_COLUMNS, ProgressRow, runTraining } from '../lstm/training-loop';
 import { corpusIdentity, Trainer } from '../lstm/trainer';
 import { cores } from '../lstm/parallel/auto';
-import { ParallelEngine } from '../lstm/parallel/engine';
 import type { MtStrategy } from '../lstm/parallel/partition';
 import { positiveInt } from '../errors';
 import { defineSweep, runJobs, selectShard, Shard, SweepJob, SweepOptions } from './sweep';
@@ -77,20 +76,11 @@ export async function runMtConfig(corpus: Corpus, c: MtConfig, mode: MtMode, o: 
   const net = new Lstm({ vocabSize: corpus.vocab.length, layers: c.layers, neurons: c.neurons, activation: 'tanh', precision: 'f64', seed: 1 });
   const trainer = new Trainer(net, corpus.vocab, identity, { window: o.window, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 });
   const rows: ProgressRow[] = [];
-  let engine: ParallelEngine | undefined;
-  try {
-    if (mode === 'mt') {
-      engine = await ParallelEngine.start(net, trainer.ws, trainer.m, trainer.v, { threads: o.threads, strategy: o.strategy });
-      trainer.engine = engine;
-    }
-    await runTraining(
-      trainer,
-      { iterations: o.iterations, progressEvery: o.progressEvery, sampleEvery: 0, storeEvery: 0, threadsType: mode === 'mt' ? 'Multi-threaded' : 'Single-threaded' },
-      { onRow: (r) => rows.push(r), onIteration: o.onIteration },
-    );
-  } finally {
-    await engine?.close();
-  }
+  await runTraining(
+    trainer,
+    { iterations: o.iterations, progressEvery: o.progressEvery, sampleEvery: 0, storeEvery: 0, threads: mode === 'mt' ? o.threads : 1, strategy: o.strategy },
+    { onRow: (r) => rows.push(r), onIteration: o.onIteration },
+  );
   return rows;
 }
 

@@ -22,7 +22,7 @@ import { machineSlug } from '../bench/machine';
 import { Corpus, loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
-import { PROGRESS_COLUMNS } from '../lstm/train';
+import { PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { formatProgressRow } from './mt';
 import { trainInterleaved } from './interleave';
 import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';

@@ -14,7 +14,7 @@ import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
 import { readFullElseQuick, readResults, ResultRow } from '../io/results';
 import type { Precision } from '../lstm/buffers';
-import { PROGRESS_COLUMNS, ProgressRow } from '../lstm/train';
+import { PROGRESS_COLUMNS, ProgressRow } from '../lstm/training-loop';
 import { formatProgressRow } from './mt';
 import { trainInterleaved } from './interleave';
 import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';

@@ -102,7 +102,12 @@ export function cellBackwardIsru(
   }
 }
 
-export function cellKernels(activation: Activation): { forward: CellForward; backward: CellBackward } {
+export interface CellKernels {
+  forward: CellForward;
+  backward: CellBackward;
+}
+
+export function cellKernels(activation: Activation): CellKernels {
   switch (activation) {
     case 'tanh':
       return { forward: cellForwardTanh, backward: cellBackwardTanh };
@@ -112,9 +117,3 @@ export function cellKernels(activation: Activation): { forward: CellForward; bac
       throw new Error(`unknown activation '${String(activation)}' (expected tanh or isru)`);
   }
 }
-
-/** Scalar reference forms (for tests and sampling-free checks): f and f' of each activation. */
-export const scalarActivation: Record<Activation, { f: (x: number) => number; df: (x: number) => number }> = {
-  tanh: { f: Math.tanh, df: (x) => 1 - Math.tanh(x) ** 2 },
-  isru: { f: (x) => x / Math.sqrt(1 + x * x), df: (x) => (1 + x * x) ** -1.5 },
-};

@@ -13,7 +13,8 @@
  */
 import type { Float } from './buffers';
 import type { Activation } from './cell';
-import { createLstm, KernelKind, Lstm } from './network';
+import type { KernelKind } from './backend';
+import { createLstm, Lstm } from './network';
 import { Rng } from './rng';
 
 export interface GradCheckOptions {
@@ -27,7 +28,7 @@ export interface GradCheckOptions {
   floor?: number;
   /** scale the initial weights (larger weights exercise the nonlinearities beyond their linear part) */
   weightScale?: number;
-  /** kernel implementation (default: the runtime's default, see network.ts) */
+  /** kernel implementation (default: the runtime's default, see backend.ts) */
   kernels?: KernelKind;
   /** called on the fresh net before the check (tests use it to plant a bug and see the check catch it) */
   mutate?: (net: Lstm) => void;

@@ -1,14 +1,17 @@
-/** The native LSTM engine (issue 4). See network.ts for the architecture and buffer shapes. */
-export { createLstm, Lstm, LstmConfig, Workspace, configProblems, KernelKind, defaultKernels } from './network';
-export { Arena, kernelModule, wasmSimdAvailable } from './wasm/kernels';
+/** The native LSTM engine. docs/ARCHITECTURE.md describes its parts; network.ts is the entry point. */
+export { createLstm, Lstm, LstmConfig, configProblems, MAX_LAYERS, MAX_NEURONS, MAX_VOCAB } from './network';
+export { Workspace } from './workspace';
+export { Backend, createBackend, defaultKernels, KernelKind } from './backend';
+export { WasmBackend } from './wasm/backend';
+export { kernelModule, wasmSimdAvailable } from './wasm/kernels';
 export { allocFloat, Float, Precision } from './buffers';
-export { Activation, cellKernels, scalarActivation } from './cell';
+export { Activation, cellKernels, CellKernels } from './cell';
 export { paramLayout, ParamLayout, LayerOffsets } from './layout';
-export { gemmNT, gemvN, gemmAxpy } from './kernels';
-export { adamStep, clipNorm, decayedLr, DEFAULT_ADAM, AdamHyper } from './adam';
+export { gemmNT, gemvN, transpose } from './dense';
+export { adamStepCoefficients, adamUpdate, AdamStep, clipNorm, decayedLr, DEFAULT_ADAM, AdamHyper } from './adam';
 export { Rng, RngState } from './rng';
 export { Trainer, TrainerOptions, ClipMode, corpusIdentity, CorpusIdentity, DEFAULT_TRAINER, SMOOTHING } from './trainer';
-export { runTraining, progressRow, sampleText, PROGRESS_COLUMNS, ProgressRow, RunOptions, RunHooks, RunResult } from './train';
+export { runTraining, progressRow, sampleText, PROGRESS_COLUMNS, ProgressRow, RunOptions, RunHooks, RunResult } from './training-loop';
 export { generateIds, GenerateOptions } from './sample';
 export {
   readModelFile, writeModelFile, encodeBinary, decodeBinary, encodeJson, decodeJson, decodeModel,
@@ -16,4 +19,4 @@ export {
 } from './modelfile';
 export { gradientCheck, GradCheckOptions, GradCheckResult } from './gradcheck';
 export { iterationFlops, IterationFlops } from './flops';
-export { ParallelEngine, ParallelOptions, ParallelWorkerError, PassEngine, MtStrategy, MT_STRATEGIES, AUTO_MIN_NEURONS, chooseThreads, parseThreads, ThreadsSpec, cores } from './parallel';
+export { Team, TeamOptions, ParallelWorkerError, MtStrategy, MT_STRATEGIES, AUTO_MIN_NEURONS, chooseThreads, parseThreads, ThreadsSpec, cores } from './parallel';

@@ -24,7 +24,7 @@ export function generateIds(net: Lstm, o: GenerateOptions): Int32Array {
   ws.resetState();
   const feed = (id: number): void => {
     ws.inputs[0] = id;
-    net.forward(ws, false);
+    net.forward(ws);
     ws.carryState();
   };
   if (o.prime.length === 0) feed(o.startId ?? 0);

@@ -5,16 +5,21 @@
  * generated samples), so the same seed gives bit-identical parameters and losses, and a checkpoint
  * (params, Adam moments, hidden state, cursor, RNG state) continues exactly where it stopped.
  *
+ * Threads: `start({ threads, strategy })` starts the worker threads that share each pass with the main
+ * thread, `close()` stops them (runTraining does both); without start() the main thread runs alone. The
+ * arithmetic is the same bit for bit either way.
+ *
  * The data: inputs = ids[cursor .. cursor+T), targets = ids[cursor+1 .. cursor+T]. When the next window
  * would run past the end, the cursor returns to 0, the epoch count increases and the state is zeroed.
  */
-import { AdamHyper, clipNorm, decayedLr, DEFAULT_ADAM } from './adam';
+import { AdamHyper, adamStepCoefficients, clipNorm, decayedLr, DEFAULT_ADAM } from './adam';
 import { allocFloat, Float } from './buffers';
 import { crc32 } from './crc32';
 import type { ModelConfig, ModelData, PhaseTimes, TrainingState } from './modelfile';
-import { Lstm, Workspace } from './network';
-import type { PassEngine } from './parallel/engine';
+import { Lstm } from './network';
+import { Team, TeamOptions } from './parallel/team';
 import { Rng } from './rng';
+import type { Workspace } from './workspace';
 
 export type ClipMode = 'element' | 'norm' | 'none';
 
@@ -60,11 +65,8 @@ export class Trainer {
   smoothLoss: number;
   times: PhaseTimes = zeroTimes();
   private readonly hyper: AdamHyper = { ...DEFAULT_ADAM };
-  /**
-   * Runs forward, backward and Adam instead of the network itself when set (parallel/engine.ts
-   * ParallelEngine, started for this.ws, this.m, this.v); the arithmetic is the same bit for bit.
-   */
-  engine: PassEngine | undefined;
+  /** who runs the passes: the main thread alone until start() */
+  private runners: Team;
 
   constructor(readonly net: Lstm, readonly vocab: string[], readonly corpus: CorpusIdentity, readonly options: TrainerOptions) {
     const T = options.window;
@@ -75,6 +77,30 @@ export class Trainer {
     this.v = net.allocBuffer(net.params.length);
     this.rng = new Rng(options.seed);
     this.smoothLoss = Math.log(net.layout.vocabSize); // the loss of a uniform prediction
+    this.runners = Team.solo(net, this.ws, this.m, this.v);
+  }
+
+  /** Who runs the passes: the main thread alone, or with the worker threads of start(). */
+  get team(): Team {
+    return this.runners;
+  }
+
+  /** Participants running the passes (1 = the main thread alone). */
+  get threads(): number {
+    return this.runners.parties;
+  }
+
+  /** Starts worker threads for the next steps (replacing any started before); threads 1 = the main thread alone. */
+  async start(o: TeamOptions): Promise<void> {
+    await this.close();
+    this.runners = await Team.start(this.net, this.ws, this.m, this.v, o);
+  }
+
+  /** Stops the worker threads, if any; later steps run on the main thread alone. */
+  async close(): Promise<void> {
+    const team = this.runners;
+    this.runners = Team.solo(this.net, this.ws, this.m, this.v);
+    await team.close();
   }
 
   /**
@@ -94,19 +120,15 @@ export class Trainer {
     const times = this.times;
     const c0 = process.cpuUsage();
     const w0 = process.hrtime.bigint();
-    const engine = this.engine;
-    const loss = engine ? engine.forward(ws) : net.forward(ws);
+    const team = this.runners;
+    const loss = team.forward();
     const c1 = process.cpuUsage();
     const w1 = process.hrtime.bigint();
     times.forward_cpu += cpuSeconds(c0, c1);
     times.forward_time += Number(w1 - w0) / 1e9;
     if (!Number.isFinite(loss)) return loss;
 
-    if (engine) engine.backwardFresh(ws);
-    else {
-      net.grads.fill(0);
-      net.backward(ws);
-    }
+    team.backward();
     ws.carryState();
     const c2 = process.cpuUsage();
     const w2 = process.hrtime.bigint();
@@ -117,8 +139,7 @@ export class Trainer {
     if (options.clipMode === 'element') limit = options.clip;
     else if (options.clipMode === 'norm') clipNorm(net.grads, options.clip);
     this.hyper.lr = decayedLr(options.lr, this.iteration, options.lrDecay);
-    if (engine) engine.adamStep(this.m, this.v, this.iteration + 1, this.hyper, limit);
-    else net.adamStep(this.m, this.v, this.iteration + 1, this.hyper, limit);
+    team.adam(adamStepCoefficients(this.hyper, this.iteration + 1, limit));
     const c3 = process.cpuUsage();
     const w3 = process.hrtime.bigint();
     times.adam_cpu += cpuSeconds(c2, c3);

@@ -26,7 +26,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { readCsv, toCsv } from '../io/csv';
 import { writeFileAtomic } from '../io/atomic';
 import type { Activation } from '../lstm/cell';
-import { defaultKernels, KernelKind } from '../lstm/network';
+import { defaultKernels, KernelKind } from '../lstm/backend';
 import { accuracyPercent, buildDataset, Confusion, loadWeather, naiveBaseline, WeatherDataError, WeatherDataset } from './data';
 import { DEFAULT_WEATHER_TRAIN, runWeather, WeatherRunResult } from './train';
 

@@ -6,7 +6,7 @@
  * products (sample-major strides, transposes) are exercised too.
  */
 import type { Activation } from '../lstm/cell';
-import type { KernelKind } from '../lstm/network';
+import type { KernelKind } from '../lstm/backend';
 import { Rng } from '../lstm/rng';
 import { compareWithFiniteDifferences } from '../lstm/gradcheck';
 import { WeatherNet, WeatherWorkspace, weatherBackward, weatherForward, weatherLoss } from './model';

@@ -2,8 +2,8 @@
  * The weather predictor: one LSTM layer of N cells run over a window of W past days (D features each),
  * then a logistic output on the last hidden state — P(rain tomorrow) = σ(wy·h[W] + by) — trained on the
  * mean binary cross-entropy of a mini-batch. The original study's "lstm-basic-test", rebuilt on the
- * engine's pieces: the specialised tanh/ISRU cell kernels (../lstm/cell.ts), the dense kernels
- * (gemmNT/transpose, or their WebAssembly SIMD versions over one shared memory), Adam and the RNG.
+ * engine's pieces: its backend (../lstm/backend.ts: the tanh/ISRU cell kernels, the dense products and
+ * Adam, in TypeScript or as WebAssembly SIMD over one shared memory) and the RNG.
  *
  * Parameters live in one flat Float64Array (gradients and Adam moments share its layout):
  *   wx  (4N, D)   input weights, row-major, gate blocks [f; i; g; o] of N rows each
@@ -27,12 +27,10 @@
  * The cell kernels address one sequence (rows t and t+1 of c, h), so each sample gets fixed subarray
  * views of these buffers, made once with the workspace: nothing is allocated per step.
  */
-import { adamStep as adamStepJs, AdamHyper } from '../lstm/adam';
-import { Activation, CellBackward, CellForward, cellKernels } from '../lstm/cell';
-import { gemmNT as gemmNTJs, transpose } from '../lstm/kernels';
-import { defaultKernels, KernelKind } from '../lstm/network';
+import { adamStepCoefficients, AdamHyper } from '../lstm/adam';
+import { Backend, createBackend, defaultKernels, KernelKind } from '../lstm/backend';
+import type { Activation, CellBackward, CellForward } from '../lstm/cell';
 import { Rng } from '../lstm/rng';
-import { Arena } from '../lstm/wasm/kernels';
 import { D as FEATURE_COUNT } from './data';
 
 export interface WeatherLayout {
@@ -69,9 +67,6 @@ export interface WeatherNetConfig {
   kernels?: KernelKind;
 }
 
-type GemmNT = typeof gemmNTJs;
-type AdamStep = typeof adamStepJs;
-
 /** Parameters, gradients, Adam moments and the kernels they run with (float64). */
 export class WeatherNet {
   readonly layout: WeatherLayout;
@@ -88,9 +83,8 @@ export class WeatherNet {
   step = 0;
   readonly cellForward: CellForward;
   readonly cellBackward: CellBackward;
-  readonly gemmNT: GemmNT;
-  readonly adam: AdamStep;
-  private readonly arena?: Arena;
+  /** where the buffers live and the kernels over them */
+  readonly backend: Backend;
 
   constructor(c: WeatherNetConfig) {
     const N = c.neurons, D = c.inputs ?? FEATURE_COUNT, W = c.window;
@@ -101,18 +95,10 @@ export class WeatherNet {
     this.D = D;
     this.W = W;
     this.activation = c.activation;
-    ({ forward: this.cellForward, backward: this.cellBackward } = cellKernels(c.activation));
     this.layout = weatherLayout(N, D);
     this.kernels = c.kernels ?? defaultKernels('f64');
-    if (this.kernels === 'wasm') {
-      const arena = new Arena('f64', 4 * this.layout.size * 8 + (1 << 20));
-      this.arena = arena;
-      this.gemmNT = arena.gemmNT.bind(arena);
-      this.adam = arena.adamStep.bind(arena);
-    } else {
-      this.gemmNT = gemmNTJs;
-      this.adam = adamStepJs;
-    }
+    this.backend = createBackend('f64', this.kernels, { initialBytes: 4 * this.layout.size * 8 + (1 << 20) });
+    ({ forward: this.cellForward, backward: this.cellBackward } = this.backend.cell(c.activation));
     this.params = this.alloc(this.layout.size);
     this.grads = this.alloc(this.layout.size);
     this.m = this.alloc(this.layout.size);
@@ -122,7 +108,7 @@ export class WeatherNet {
 
   /** A zero-filled buffer the kernels can use (inside the WebAssembly memory with 'wasm' kernels). */
   alloc(length: number): Float64Array {
-    return this.arena ? (this.arena.alloc(length) as Float64Array) : new Float64Array(length);
+    return this.backend.alloc(length) as Float64Array;
   }
 
   /** Uniform ±1/sqrt(fan-in) weights (Glorot-like), zero biases except the forget gate's 1. */
@@ -139,7 +125,7 @@ export class WeatherNet {
   /** One Adam step on the gradients in `grads` (element-wise clipping at ±limit). */
   adamUpdate(h: AdamHyper, limit: number): void {
     this.step++;
-    this.adam(this.params, this.grads, this.m, this.v, this.step, h, limit);
+    this.backend.adam(this.params, this.grads, this.m, this.v, adamStepCoefficients(h, this.step, limit), 0, this.params.length);
   }
 }
 
@@ -219,7 +205,8 @@ export class WeatherWorkspace {
  */
 export function weatherForward(ws: WeatherWorkspace, count: number): void {
   const net = ws.net;
-  const { N, D, W, params: P, layout: L, gemmNT } = net;
+  const { N, D, W, params: P, layout: L } = net;
+  const K = net.backend;
   const G = 4 * N;
   const rows = count * W;
   // z = b + x·Wxᵀ for every (sample, day) at once
@@ -228,10 +215,10 @@ export function weatherForward(ws: WeatherWorkspace, count: number): void {
     const o = r * G;
     for (let k = 0; k < G; k++) z[o + k] = P[L.b + k];
   }
-  gemmNT(rows, G, D, ws.x, 0, D, P, L.wx, D, z, 0, G);
+  K.gemmNT(rows, G, D, ws.x, 0, D, P, L.wx, D, z, 0, G);
   for (let t = 0; t < W; t++) {
     // z[:, t] += h[:, t]·Whᵀ (h[:, 0] is the zero initial state: nothing to add)
-    if (t > 0) gemmNT(count, G, N, ws.h, t * N, (W + 1) * N, P, L.wh, N, z, t * G, W * G);
+    if (t > 0) K.gemmNT(count, G, N, ws.h, t * N, (W + 1) * N, P, L.wh, N, z, t * G, W * G);
     for (let s = 0; s < count; s++) net.cellForward(N, t, ws.zs[s], ws.cs[s], ws.hs[s], ws.tcs[s], 0, N);
   }
   const by = P[L.by];
@@ -257,7 +244,8 @@ export function weatherLoss(ws: WeatherWorkspace, count: number): number {
 /** Back-propagation of weatherLoss through the forward just run; OVERWRITES net.grads. */
 export function weatherBackward(ws: WeatherWorkspace, count: number): void {
   const net = ws.net;
-  const { N, D, W, params: P, grads: Gr, layout: L, gemmNT } = net;
+  const { N, D, W, params: P, grads: Gr, layout: L } = net;
+  const K = net.backend;
   const G = 4 * N;
   const rows = count * W;
   Gr.fill(0);
@@ -276,18 +264,18 @@ export function weatherBackward(ws: WeatherWorkspace, count: number): void {
     }
   }
   Gr[L.by] = dby;
-  transpose(G, N, P, L.wh, N, ws.whT, 0, G);
+  K.transpose(G, N, P, L.wh, N, ws.whT, 0, G);
   for (let t = W - 1; t >= 0; t--) {
     for (let s = 0; s < count; s++) net.cellBackward(N, t, ws.zs[s], ws.cs[s], ws.tcs[s], ws.dhs[s], ws.dcs[s], ws.dzs[s], 0, N);
     // dh[:, t-1] += dz[:, t]·Wh
-    if (t > 0) gemmNT(count, N, G, ws.dz, t * G, W * G, ws.whT, 0, G, ws.dh, (t - 1) * N, W * N);
+    if (t > 0) K.gemmNT(count, N, G, ws.dz, t * G, W * G, ws.whT, 0, G, ws.dh, (t - 1) * N, W * N);
   }
   // weight gradients over every (sample, day) at once: dWh = dzᵀ·h_prev, dWx = dzᵀ·x, db = Σ dz
-  transpose(rows, G, ws.dz, 0, G, ws.dzT, 0, rows);
-  for (let s = 0; s < count; s++) transpose(W, N, ws.h, s * (W + 1) * N, N, ws.hT, s * W, rows);
-  transpose(rows, D, ws.x, 0, D, ws.xT, 0, rows);
-  gemmNT(G, N, rows, ws.dzT, 0, rows, ws.hT, 0, rows, Gr, L.wh, N);
-  gemmNT(G, D, rows, ws.dzT, 0, rows, ws.xT, 0, rows, Gr, L.wx, D);
+  K.transpose(rows, G, ws.dz, 0, G, ws.dzT, 0, rows);
+  for (let s = 0; s < count; s++) K.transpose(W, N, ws.h, s * (W + 1) * N, N, ws.hT, s * W, rows);
+  K.transpose(rows, D, ws.x, 0, D, ws.xT, 0, rows);
+  K.gemmNT(G, N, rows, ws.dzT, 0, rows, ws.hT, 0, rows, Gr, L.wh, N);
+  K.gemmNT(G, D, rows, ws.dzT, 0, rows, ws.xT, 0, rows, Gr, L.wx, D);
   for (let r = 0; r < G; r++) {
     let acc = 0;
     const o = r * rows;

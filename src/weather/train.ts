@@ -7,7 +7,7 @@
  */
 import { DEFAULT_ADAM } from '../lstm/adam';
 import type { Activation } from '../lstm/cell';
-import type { KernelKind } from '../lstm/network';
+import type { KernelKind } from '../lstm/backend';
 import { Rng } from '../lstm/rng';
 import { accuracyPercent, Confusion, confusion, WeatherDataset, WeatherSplit } from './data';
 import { WeatherNet, WeatherWorkspace, weatherBackward, weatherForward, weatherLoss } from './model';

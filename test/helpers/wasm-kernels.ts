@@ -20,7 +20,7 @@ interface WasmApi {
 }
 export const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-/** The smallest maximum a network's memory declares (wasm/kernels.ts maximumPages): 1 GiB. */
+/** The smallest maximum a network's memory declares (wasm/backend.ts maximumPages): 1 GiB. */
 const MAXIMUM_PAGES = 16384;
 
 /** An operand: its view (guards included) and where the operand itself starts. */

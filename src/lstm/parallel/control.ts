@@ -8,8 +8,9 @@
  *   BAR_GEN     barrier generation (incremented by the last arrival, which releases the others)
  *   ABORT       0, or 1 + the participant index of a worker that threw (everybody leaves at once)
  *   WAITERS     participants blocked in Atomics.wait on BAR_GEN (the releaser skips notify when 0)
- * plus a Float64 area for job arguments (Adam's hyper-parameters) and the per-step loss terms of the
- * forward pass (summed in step order by the main thread, so the loss is bit-identical to one thread).
+ * plus a Float64 area for the job arguments (the Adam step's coefficients, computed once by the main
+ * thread). The forward pass's per-step loss terms live in the workspace (stepLoss), summed in step order
+ * by the main thread, so the loss is bit-identical to one thread.
  *
  * The barrier spins on Atomics.load for a short while before sleeping in Atomics.wait: the recurrent
  * part of the window needs one barrier per time step, and a sleep/wake round trip (~10–50 µs) there would
@@ -31,9 +32,9 @@ export const enum Job {
   Quit = 4,
 }
 
-/** Float64 argument slots (after the Int32 words). */
-export const ARG_T = 0, ARG_LR = 1, ARG_B1 = 2, ARG_B2 = 3, ARG_EPS = 4, ARG_LIMIT = 5, ARG_FRESH = 6;
-export const ARG_WORDS = 8;
+/** The Float64 argument slots: the fields of an Adam step (../adam.ts AdamStep), in this order. */
+export const ADAM_ARGS = ['lr', 'beta1', 'beta2', 'eps', 'c1', 'c2', 'a1', 'a2', 'limit'] as const;
+export const ARG_WORDS = ADAM_ARGS.length;
 
 /**
  * Spinning before sleeping, adaptively (like an adaptive mutex): each participant starts with
@@ -64,21 +65,14 @@ export interface ControlBlock {
   sab: SharedArrayBuffer;
   ctl: Int32Array;
   args: Float64Array;
-  /** loss term of each time step of the forward pass */
-  loss: Float64Array;
 }
 
-export function createControl(window: number): SharedArrayBuffer {
-  return new SharedArrayBuffer(INT_WORDS * 4 + (ARG_WORDS + window) * 8);
+export function createControl(): SharedArrayBuffer {
+  return new SharedArrayBuffer(INT_WORDS * 4 + ARG_WORDS * 8);
 }
 
-export function controlViews(sab: SharedArrayBuffer, window: number): ControlBlock {
-  return {
-    sab,
-    ctl: new Int32Array(sab, 0, INT_WORDS),
-    args: new Float64Array(sab, INT_WORDS * 4, ARG_WORDS),
-    loss: new Float64Array(sab, INT_WORDS * 4 + ARG_WORDS * 8, window),
-  };
+export function controlViews(sab: SharedArrayBuffer): ControlBlock {
+  return { sab, ctl: new Int32Array(sab, 0, INT_WORDS), args: new Float64Array(sab, INT_WORDS * 4, ARG_WORDS) };
 }
 
 function checkAbort(ctl: Int32Array): void {

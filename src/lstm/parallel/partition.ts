@@ -44,13 +44,24 @@ export function splitEven(n: number, parts: number, p: number, align = 1): Range
 
 const EMPTY: Range = [0, 0];
 
+/** Adjacent ranges joined (one participant owning all neurons gets all 4N gate rows as one range: one product call, not four). */
+function merged(ranges: Range[]): Range[] {
+  const out: Range[] = [];
+  for (const r of ranges) {
+    const last = out[out.length - 1];
+    if (last && last[1] === r[0]) out[out.length - 1] = [last[0], r[1]];
+    else out.push(r);
+  }
+  return out;
+}
+
 export function makePartition(strategy: MtStrategy, threads: number, dims: { neurons: number; window: number; vocab: number }): Partition {
   const { neurons: N, window: T, vocab: V } = dims;
   if (strategy === 'rows') {
     const P = threads;
     // boundaries on multiples of 8 neurons: 64 bytes in f64, so two threads never write the same cache line
     const neuronRanges = Array.from({ length: P }, (_, p) => splitEven(N, P, p, 8));
-    const gateRows = neuronRanges.map(([j0, j1]) => (j1 > j0 ? [0, 1, 2, 3].map((g) => [g * N + j0, g * N + j1] as Range) : []));
+    const gateRows = neuronRanges.map(([j0, j1]) => (j1 > j0 ? merged([0, 1, 2, 3].map((g) => [g * N + j0, g * N + j1] as Range)) : []));
     return {
       strategy, parties: P, cellLocal: true,
       gateRows: (p) => gateRows[p],

@@ -1,40 +1,48 @@
 /**
  * Moving a network's buffers to a worker: every Float buffer of the engine is a view into the network's
  * one shared WebAssembly.Memory, so a worker needs only the memory (sent once, at start) and each
- * view's byte offset and length to rebuild identical views over the same bytes.
+ * view's byte offset and length to rebuild identical views over the same bytes. The ids and loss terms
+ * of the window are SharedArrayBuffer-backed arrays, posted as they are.
  */
 import type { Float, Precision } from '../buffers';
-import type { Workspace } from '../network';
-import type { PassViews } from './passes';
+import { LAYER_BUFFERS, WINDOW_BUFFERS, WindowBuffers, Workspace } from '../workspace';
 
 export type Span = [byteOffset: number, length: number];
 
 export interface ViewSpans {
-  P: Span; D: Span; M: Span; V: Span;
-  z: Span[]; c: Span[]; h: Span[]; tc: Span[];
-  probs: Span; dz: Span; dhA: Span; dhB: Span; dc: Span; dzT: Span; xT: Span; yT: Span; wT: Span;
+  params: Span;
+  grads: Span;
+  m: Span;
+  v: Span;
+  window: Record<(typeof WINDOW_BUFFERS)[number], Span>;
+  layers: Record<(typeof LAYER_BUFFERS)[number], Span[]>;
+}
+
+export interface SharedViews {
+  params: Float;
+  grads: Float;
+  m: Float;
+  v: Float;
+  ws: WindowBuffers;
 }
 
 const span = (a: Float): Span => [a.byteOffset, a.length];
 
-export function viewSpans(P: Float, D: Float, M: Float, V: Float, ws: Workspace): ViewSpans {
-  return {
-    P: span(P), D: span(D), M: span(M), V: span(V),
-    z: ws.z.map(span), c: ws.c.map(span), h: ws.h.map(span), tc: ws.tc.map(span),
-    probs: span(ws.probs), dz: span(ws.dz), dhA: span(ws.dhA), dhB: span(ws.dhB), dc: span(ws.dc),
-    dzT: span(ws.dzT), xT: span(ws.xT), yT: span(ws.yT), wT: span(ws.wT),
-  };
+export function viewSpans(params: Float, grads: Float, m: Float, v: Float, ws: Workspace): ViewSpans {
+  const window = {} as ViewSpans['window'];
+  for (const k of WINDOW_BUFFERS) window[k] = span(ws[k]);
+  const layers = {} as ViewSpans['layers'];
+  for (const k of LAYER_BUFFERS) layers[k] = ws[k].map(span);
+  return { params: span(params), grads: span(grads), m: span(m), v: span(v), window, layers };
 }
 
 export function viewsFromSpans(
-  buffer: ArrayBuffer | SharedArrayBuffer, precision: Precision, s: ViewSpans, inputs: Int32Array, targets: Int32Array, loss: Float64Array,
-): PassViews {
+  buffer: ArrayBuffer | SharedArrayBuffer, precision: Precision, s: ViewSpans,
+  ids: Pick<WindowBuffers, 'T' | 'inputs' | 'targets' | 'stepLoss'>,
+): SharedViews {
   const f = (x: Span): Float => (precision === 'f64' ? new Float64Array(buffer, x[0], x[1]) : new Float32Array(buffer, x[0], x[1]));
-  return {
-    P: f(s.P), D: f(s.D), M: f(s.M), V: f(s.V),
-    inputs, targets,
-    z: s.z.map(f), c: s.c.map(f), h: s.h.map(f), tc: s.tc.map(f),
-    probs: f(s.probs), dz: f(s.dz), dhA: f(s.dhA), dhB: f(s.dhB), dc: f(s.dc), dzT: f(s.dzT), xT: f(s.xT), yT: f(s.yT), wT: f(s.wT),
-    loss,
-  };
+  const ws = { T: ids.T, inputs: ids.inputs, targets: ids.targets, stepLoss: ids.stepLoss } as WindowBuffers;
+  for (const k of WINDOW_BUFFERS) ws[k] = f(s.window[k]);
+  for (const k of LAYER_BUFFERS) ws[k] = s.layers[k].map(f);
+  return { params: f(s.params), grads: f(s.grads), m: f(s.m), v: f(s.v), ws };
 }

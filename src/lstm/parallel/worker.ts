@@ -1,54 +1,55 @@
 /**
- * A worker thread of a parallel run: attaches to the network's shared memory and the control block
- * once, then loops — wait for a job (Atomics.wait on JOB_GEN), run its share, wait again — until the
- * main thread posts Quit or the run aborts. An exception is reported on this worker's port and aborts
- * the run (every participant leaves its barrier at once); the worker then exits.
+ * A worker thread of a team (./team.ts): attaches to the network's shared memory and the control block
+ * once, then loops — wait for a job (Atomics.wait on JOB_GEN), run its share of the pass, wait again —
+ * until the main thread posts Quit or the run aborts. An exception is reported on this worker's port and
+ * aborts the run (every participant leaves its barrier at once); the worker then exits.
  */
 import { MessagePort, workerData } from 'node:worker_threads';
+import type { AdamStep } from '../adam';
 import type { Activation } from '../cell';
-import { cellKernels } from '../cell';
 import type { Precision } from '../buffers';
 import type { ParamLayout } from '../layout';
-import { abortAll, AbortedError, ARG_B1, ARG_B2, ARG_EPS, ARG_FRESH, ARG_LIMIT, ARG_LR, ARG_T, barrier, controlViews, Job, JOB, JOB_GEN, SPIN } from './control';
-import { attachKernels } from './kernels';
+import { adamShare, backwardShare, forwardShare, PassContext } from '../passes';
+import { WasmBackend } from '../wasm/backend';
+import type { WasmMemory } from '../wasm/api';
+import type { WindowBuffers } from '../workspace';
+import { abortAll, ABORT, AbortedError, ADAM_ARGS, barrier, controlViews, Job, JOB, JOB_GEN, SPIN } from './control';
 import { makePartition, MtStrategy } from './partition';
-import { adamShare, backwardShare, forwardShare, PassContext } from './passes';
 import { viewsFromSpans, ViewSpans } from './views';
 
 export interface WorkerInit {
   participant: number;
-  memory: { buffer: SharedArrayBuffer };
+  memory: WasmMemory & { buffer: SharedArrayBuffer };
   /** the main thread's compiled kernel module (shared code) */
   module: object;
   precision: Precision;
   activation: Activation;
   layout: ParamLayout;
-  window: number;
   strategy: MtStrategy;
   threads: number;
   spans: ViewSpans;
-  inputs: Int32Array;
-  targets: Int32Array;
+  ids: Pick<WindowBuffers, 'T' | 'inputs' | 'targets' | 'stepLoss'>;
   control: SharedArrayBuffer;
   port: MessagePort;
   /** tests only: throw in this job */
   fault?: 'forward' | 'backward' | 'adam';
 }
 
+const JOB_NAMES: Record<number, 'forward' | 'backward' | 'adam'> = { [Job.Forward]: 'forward', [Job.Backward]: 'backward', [Job.Adam]: 'adam' };
+
 function main(init: WorkerInit): void {
   const p = init.participant;
-  const cb = controlViews(init.control, init.window);
+  const cb = controlViews(init.control);
   const ctl = cb.ctl;
-  const part = makePartition(init.strategy, init.threads, { neurons: init.layout.neurons, window: init.window, vocab: init.layout.vocabSize });
-  const cells = cellKernels(init.activation);
+  const { layout } = init;
+  const part = makePartition(init.strategy, init.threads, { neurons: layout.neurons, window: init.ids.T, vocab: layout.vocabSize });
+  const backend = WasmBackend.attach(init.precision, init.memory, init.module);
+  const views = viewsFromSpans(init.memory.buffer, init.precision, init.spans, init.ids);
   const cx: PassContext = {
-    layout: init.layout, T: init.window,
-    views: viewsFromSpans(init.memory.buffer, init.precision, init.spans, init.inputs, init.targets, cb.loss),
-    kern: attachKernels(init.precision, init.memory, init.module),
-    part, cellForward: cells.forward, cellBackward: cells.backward,
+    layout, params: views.params, grads: views.grads, ws: views.ws, backend, cell: backend.cell(init.activation), part,
     sync: barrier(ctl, part.parties),
   };
-  const hyper = { lr: 0, beta1: 0, beta2: 0, eps: 0 };
+  const step = {} as AdamStep;
   init.port.postMessage({ ready: true });
   let seen = 0;
   for (;;) {
@@ -59,21 +60,16 @@ function main(init: WorkerInit): void {
       else Atomics.wait(ctl, JOB_GEN, seen, 1000);
     }
     seen = Atomics.load(ctl, JOB_GEN);
-    if (Atomics.load(ctl, 4 /* ABORT */) !== 0) return;
+    if (Atomics.load(ctl, ABORT) !== 0) return;
     const job = Atomics.load(ctl, JOB) as Job;
     if (job === Job.Quit) return;
     try {
-      if (init.fault !== undefined && ((init.fault === 'forward' && job === Job.Forward) || (init.fault === 'backward' && job === Job.Backward) || (init.fault === 'adam' && job === Job.Adam))) {
-        throw new Error(`injected fault in the ${init.fault} job (test)`);
-      }
+      if (init.fault !== undefined && init.fault === JOB_NAMES[job]) throw new Error(`injected fault in the ${init.fault} job (test)`);
       if (job === Job.Forward) forwardShare(cx, p);
-      else if (job === Job.Backward) backwardShare(cx, p, cb.args[ARG_FRESH] !== 0);
+      else if (job === Job.Backward) backwardShare(cx, p);
       else if (job === Job.Adam) {
-        hyper.lr = cb.args[ARG_LR];
-        hyper.beta1 = cb.args[ARG_B1];
-        hyper.beta2 = cb.args[ARG_B2];
-        hyper.eps = cb.args[ARG_EPS];
-        adamShare(cx, p, cb.args[ARG_T], hyper, cb.args[ARG_LIMIT]);
+        ADAM_ARGS.forEach((name, i) => (step[name] = cb.args[i]));
+        adamShare(cx, p, views.m, views.v, step);
       }
     } catch (err) {
       if (err instanceof AbortedError) return;

@@ -5,12 +5,11 @@
  *
  * Why blocked loops: V8 does not vectorise, so speed comes from fewer loads per multiply-add and
  * independent accumulators that keep the FP pipeline busy. gemmNT computes a 2x4 block of dot
- * products at once (6 loads per 8 multiply-adds instead of 16); gemmAxpy adds four scaled rows of B
- * to one row of C per pass (6 loads + 1 store per 4 multiply-adds instead of 12).
- * Measured (Node 20, x64, double, N = 100): gemmNT ≈ 5.6 GFLOP/s, gemmAxpy ≈ 4.2 on the
- * weight-gradient shapes; so the backward pass transposes its small operands (O(T·N)) to compute the
- * O(T·N²) weight gradients with gemmNT (see network.ts). Bigger register blocks (1x8, 2x2 k-unrolled)
- * measured slower: V8 spills, and every typed-array access carries a bounds check.
+ * products at once (6 loads per 8 multiply-adds instead of 16). Measured (Node 20, x64, double,
+ * N = 100): gemmNT ≈ 5.6 GFLOP/s on the weight-gradient shapes against ≈ 4.2 for the axpy form
+ * (four scaled rows of B added to a row of C), so the backward pass transposes its small operands
+ * (O(T·N)) to compute the O(T·N²) weight gradients with gemmNT (see passes.ts). Bigger register blocks
+ * (1x8, 2x2 k-unrolled) measured slower: V8 spills, and every typed-array access carries a bounds check.
  */
 import type { Float } from './buffers';
 
@@ -105,44 +104,6 @@ export function gemvN(
     }
     if (k < K) s0 += W[w0 + k] * x[xOff + k];
     y[yOff + j] += s0 + s1;
-  }
-}
-
-/**
- * C[i, j] += sum_k A(i, k) * B[k, j]     for i < M, j < Nc, k < K
- * where A(i, k) = A[aOff + i*ai + k*ak]: with (ai, ak) = (lda, 1) this is C += A·B, with
- * (ai, ak) = (1, lda) it is C += Aᵀ·B (the weight-gradient form: sum over the window's time steps).
- * B (K, Nc) row-major at bOff with stride ldb; C (M, Nc) at cOff with stride ldc.
- * Each pass adds four scaled rows of B into one row of C.
- */
-export function gemmAxpy(
-  M: number, Nc: number, K: number,
-  A: Float, aOff: number, ai: number, ak: number,
-  B: Float, bOff: number, ldb: number,
-  C: Float, cOff: number, ldc: number,
-): void {
-  for (let i = 0; i < M; i++) {
-    const ar = aOff + i * ai;
-    const c0 = cOff + i * ldc;
-    let k = 0;
-    for (; k + 4 <= K; k += 4) {
-      const x0 = A[ar + k * ak];
-      const x1 = A[ar + (k + 1) * ak];
-      const x2 = A[ar + (k + 2) * ak];
-      const x3 = A[ar + (k + 3) * ak];
-      const b0 = bOff + k * ldb;
-      const b1 = b0 + ldb;
-      const b2 = b1 + ldb;
-      const b3 = b2 + ldb;
-      for (let j = 0; j < Nc; j++) {
-        C[c0 + j] += x0 * B[b0 + j] + x1 * B[b1 + j] + x2 * B[b2 + j] + x3 * B[b3 + j];
-      }
-    }
-    for (; k < K; k++) {
-      const x0 = A[ar + k * ak];
-      const b0 = bOff + k * ldb;
-      for (let j = 0; j < Nc; j++) C[c0 + j] += x0 * B[b0 + j];
-    }
   }
 }
 

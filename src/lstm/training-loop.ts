@@ -1,13 +1,15 @@
 /**
  * The training loop around a Trainer: stop conditions (iterations or epochs), progress rows in the
- * study's schema, periodic samples and checkpoints, interruption and divergence. All I/O is left to the
- * caller's hooks, so the CLI, experiments and tests drive the same loop.
+ * study's schema, periodic samples and checkpoints, interruption and divergence, and the trainer's worker
+ * threads for the length of the run. All I/O is left to the caller's hooks, so the CLI, experiments and
+ * tests drive the same loop.
  */
 import type { ModelData, PhaseTimes } from './modelfile';
+import type { MtStrategy } from './parallel/partition';
 import { generateIds } from './sample';
 import type { Trainer } from './trainer';
 
-/** The study's progress CSV columns (DESIGN.md). */
+/** The original study's progress CSV columns. */
 export const PROGRESS_COLUMNS = [
   'func', 'type', 'layers', 'neurons', 'iteration', 'epoch', 'loss',
   'forward_cpu', 'forward_time', 'back_cpu', 'back_time', 'adam_cpu', 'adam_time',
@@ -27,7 +29,13 @@ export interface RunOptions {
   sampleChars?: number;
   /** a checkpoint every storeEvery completed iterations; 0 = never */
   storeEvery: number;
-  threadsType?: 'Single-threaded' | 'Multi-threaded';
+  /**
+   * Participants sharing each pass, the main thread included: the loop starts the trainer's worker
+   * threads and stops them when it returns. Undefined: the trainer runs as started by the caller.
+   */
+  threads?: number;
+  /** how threads share a layer (default 'rows') */
+  strategy?: MtStrategy;
 }
 
 export interface RunHooks {
@@ -73,7 +81,17 @@ export function isFinished(trainer: Trainer, o: Pick<RunOptions, 'iterations' | 
  */
 export async function runTraining(trainer: Trainer, o: RunOptions, hooks: RunHooks = {}): Promise<RunResult> {
   if (o.iterations === undefined && o.epochs === undefined) throw new RangeError('give iterations or epochs');
-  const type = o.threadsType ?? 'Single-threaded';
+  if (o.threads === undefined) return trainingLoop(trainer, o, hooks);
+  await trainer.start({ threads: o.threads, strategy: o.strategy ?? 'rows' });
+  try {
+    return await trainingLoop(trainer, o, hooks);
+  } finally {
+    await trainer.close();
+  }
+}
+
+async function trainingLoop(trainer: Trainer, o: RunOptions, hooks: RunHooks): Promise<RunResult> {
+  const type = trainer.threads > 1 ? 'Multi-threaded' : 'Single-threaded';
   let lastYield = Date.now();
   while (!isFinished(trainer, o)) {
     if (Date.now() - lastYield >= 50) {

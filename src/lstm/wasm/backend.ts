@@ -1,0 +1,111 @@
+/**
+ * The WebAssembly backend (../backend.ts): one shared WebAssembly.Memory per network, a bump allocator
+ * over it, and the SIMD kernels of ./kernels.ts instantiated on it. The wrappers turn the engine's
+ * (array, element offset, element stride) arguments into the byte addresses the kernels take.
+ *
+ * A worker thread attaches to the network's memory with the main thread's compiled module (`attach`):
+ * a WebAssembly.Module posted to a worker shares its compiled code, so the worker runs the optimised
+ * tier from its first call, on the very same bytes as the main thread. Memory is only ever added (a
+ * network's buffers live as long as the network); growing a shared memory keeps existing views valid.
+ */
+import type { AdamStep } from '../adam';
+import type { Backend } from '../backend';
+import type { Float, Precision } from '../buffers';
+import { Activation, CellKernels, cellKernels } from '../cell';
+import { transpose } from '../dense';
+import { MAX_PAGES, PAGE, WA, WasmMemory } from './api';
+import { kernelModule } from './kernels';
+
+type Product = (M: number, Nc: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
+type Gemv = (R: number, K: number, w: number, ldw: number, x: number, y: number) => void;
+type Adam = (n: number, p: number, g: number, m: number, v: number, lr: number, c1: number, c2: number, b1: number, b2: number, eps: number, limit: number, a1: number, a2: number) => void;
+
+/**
+ * A shared memory reserves address space for its maximum up front, so each network asks for what it
+ * plausibly needs: 8x its initial size (room for several windows), at least 1 GiB.
+ */
+function maximumPages(initialPages: number): number {
+  return Math.min(MAX_PAGES, Math.max(16384, 8 * initialPages));
+}
+
+export class WasmBackend implements Backend {
+  readonly kind = 'wasm';
+  private top = 0;
+  private readonly es: number;
+  private readonly gemvFn: Gemv;
+  private readonly gemmntFn: Product;
+  private readonly gemmnnFn: Product;
+  private readonly adamFn: Adam;
+
+  private constructor(readonly precision: Precision, readonly memory: WasmMemory, readonly module: object, private readonly maxPages: number) {
+    const ex = new WA!.Instance(module, { env: { memory } }).exports;
+    this.gemvFn = ex.gemv as Gemv;
+    this.gemmntFn = ex.gemmnt as Product;
+    this.gemmnnFn = ex.gemmnn as Product;
+    this.adamFn = ex.adam as Adam;
+    this.es = precision === 'f64' ? 8 : 4;
+  }
+
+  private static module(precision: Precision): object {
+    const mod = kernelModule(precision);
+    if (!mod) throw new Error('WebAssembly SIMD is not available in this runtime');
+    return mod;
+  }
+
+  /** A new memory of at least `initialBytes`. */
+  static create(precision: Precision, initialBytes: number): WasmBackend {
+    const module = WasmBackend.module(precision);
+    const pages = Math.min(MAX_PAGES, Math.max(1, Math.ceil(initialBytes / PAGE) + 1));
+    const maxPages = maximumPages(pages);
+    return new WasmBackend(precision, new WA!.Memory({ initial: pages, maximum: maxPages, shared: true }), module, maxPages);
+  }
+
+  /** The kernels over an existing memory (a worker thread's view of its network; it never allocates). */
+  static attach(precision: Precision, memory: WasmMemory, module: object = WasmBackend.module(precision)): WasmBackend {
+    return new WasmBackend(precision, memory, module, 0);
+  }
+
+  /** A zero-filled view of `length` elements, 16-byte aligned. */
+  alloc(length: number): Float {
+    const start = (this.top + 15) & ~15;
+    const end = start + length * this.es;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / PAGE);
+      if (have / PAGE + pages > this.maxPages) throw new RangeError(`network memory would exceed ${this.maxPages / 16} MiB (use kernels: 'js' for larger buffers)`);
+      this.memory.grow(pages);
+    }
+    this.top = end;
+    const buf = this.memory.buffer;
+    return this.precision === 'f64' ? new Float64Array(buf, start, length) : new Float32Array(buf, start, length);
+  }
+
+  gemv(R: number, K: number, W: Float, wOff: number, ldw: number, x: Float, xOff: number, y: Float, yOff: number): void {
+    const es = this.es;
+    if (R > 0) this.gemvFn(R, K, W.byteOffset + wOff * es, ldw * es, x.byteOffset + xOff * es, y.byteOffset + yOff * es);
+  }
+
+  gemmNT(M: number, Nc: number, K: number, A: Float, aOff: number, lda: number, B: Float, bOff: number, ldb: number, C: Float, cOff: number, ldc: number): void {
+    const es = this.es;
+    if (M > 0 && Nc > 0) this.gemmntFn(M, Nc, K, A.byteOffset + aOff * es, lda * es, B.byteOffset + bOff * es, ldb * es, C.byteOffset + cOff * es, ldc * es);
+  }
+
+  gemmNN(M: number, Nc: number, K: number, A: Float, aOff: number, lda: number, B: Float, bOff: number, ldb: number, C: Float, cOff: number, ldc: number): void {
+    const es = this.es;
+    if (M > 0 && Nc > 0) this.gemmnnFn(M, Nc, K, A.byteOffset + aOff * es, lda * es, B.byteOffset + bOff * es, ldb * es, C.byteOffset + cOff * es, ldc * es);
+  }
+
+  /** The TypeScript transpose over the memory's views: a copy, no arithmetic, so no kernel of its own. */
+  readonly transpose = transpose;
+
+  adam(p: Float, g: Float, m: Float, v: Float, k: AdamStep, i0: number, i1: number): void {
+    if (i1 <= i0) return;
+    const o = i0 * this.es;
+    this.adamFn(i1 - i0, p.byteOffset + o, g.byteOffset + o, m.byteOffset + o, v.byteOffset + o, k.lr, k.c1, k.c2, k.beta1, k.beta2, k.eps, k.limit, k.a1, k.a2);
+  }
+
+  /** The point-wise cell kernels stay TypeScript over the memory's views (as in the 'js' backend). */
+  cell(activation: Activation): CellKernels {
+    return cellKernels(activation);
+  }
+}
