@@ -18,7 +18,8 @@ import { corpusIdentity, DEFAULT_TRAINER, Trainer } from '../src/lstm/trainer';
 import { trainInterleaved } from '../src/experiments/interleave';
 import { loadLongRuns, longProfile, readLongRuns, runLongSweep } from '../src/experiments/long';
 import { loadPrecisionRuns, precisionProfile, readPrecisionRuns, runPrecisionSweep } from '../src/experiments/precision';
-import { estimate, intervalSavings, lossDifference, savingSummary } from '../src/experiments/compare';
+import { intervalSavings, lossDifference, savingSummary } from '../src/analysis/compare';
+import { estimate } from '../src/analysis/stats';
 import { MissingResultsError } from '../src/io/results';
 import { runCli } from './helpers/cli';
 

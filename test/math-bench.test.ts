@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as math from 'mathjs';
 import {
-  Benchmark, calibrate, finishMeasurements, lastSpread, lstmLikeInputs, median, runBenchmarks, seededRandom, subtractBaseline, summarize,
-} from '../src/bench/harness';
+  Benchmark, calibrate, finishMeasurements, lastSpread, lstmLikeInputs, runBenchmarks, seededRandom, subtractBaseline, summarize,
+} from '../src/mathbench/harness';
 import {
-  BENCH_ACTIVATIONS, isruTanhRatios, pairedIsruTanhRatios, quantile, kindLabel, MATH_BENCH_COLUMNS, mathBenchCsv, mathBenchmarks, mathBenchRows, MathBenchRow,
-} from '../src/bench/math-bench';
-import { machineSlug } from '../src/bench/machine';
+  BENCH_ACTIVATIONS, isruTanhRatios, pairedIsruTanhRatios, kindLabel, MATH_BENCH_COLUMNS, mathBenchCsv, mathBenchmarks, mathBenchRows, MathBenchRow,
+} from '../src/mathbench/suite';
+import { machineSlug } from '../src/io/machine';
+import { median, quantile } from '../src/analysis/stats';
 import { readCsv } from '../src/io/csv';
 import { mathBenchBarFigure, mathBenchCrossMachineFigure, mathBenchRatioFigure, MATH_BENCH_COLORS } from '../src/charts/math-bench';
 import { runCli } from './helpers/cli';

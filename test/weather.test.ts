@@ -15,7 +15,7 @@ import { averageRows, parseCells, parseShard, planRuns, QUICK_PROFILE, shardCell
 import { weatherGradientCheck } from '../src/weather/gradcheck';
 import { WeatherNet } from '../src/weather/model';
 import { runWeather } from '../src/weather/train';
-import { pairedDifferences } from '../src/weather/stats';
+import { pairedDifferences } from '../src/analysis/weather';
 import { loadWeatherResults } from '../src/weather/results';
 import { colors } from '../src/charts/colors';
 import { weatherAccuracyFigure, weatherConfusionFigure, weatherSavingFigure, weatherTimeDifferenceFigure } from '../src/charts/weather';

@@ -14,11 +14,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readResults, MissingResultsError, ResultRow } from '../io/results';
-import { estimate, Estimate, lossDifference, savingSummary } from '../experiments/compare';
+import { lossDifference, savingSummary } from './compare';
+import { estimate, Estimate } from './stats';
 import { readLongRuns } from '../experiments/long';
 import { readPrecisionRuns } from '../experiments/precision';
 import { PROGRESS_COLUMNS } from '../lstm/train';
-import { pairedDifferences } from '../weather/stats';
+import { pairedDifferences } from './weather';
 
 export const ANSWER_BEGIN = '<!-- answer:begin -->';
 export const ANSWER_END = '<!-- answer:end -->';

@@ -3,7 +3,7 @@
  */
 import { colorOf, colors } from './colors';
 import type { Figure, Trace } from './figure';
-import { IntervalSaving } from '../experiments/compare';
+import { IntervalSaving } from '../analysis/compare';
 
 type Row = Record<string, string | number>;
 

@@ -5,7 +5,7 @@
  * blue — as issue 3 asks, although the project-wide scheme (colors.ts) draws tanh blue and ISRU red.
  */
 import type { Figure, Trace } from './figure';
-import { isruTanhRatios, kindLabel, MathBenchRow, PairedRatio } from '../bench/math-bench';
+import { isruTanhRatios, kindLabel, MathBenchRow, PairedRatio } from '../mathbench/suite';
 
 export const MATH_BENCH_COLORS = {
   tanh: '#d62728',

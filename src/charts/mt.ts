@@ -1,10 +1,10 @@
 /**
- * Figures of the single- vs multi-thread study (notebook 06). Pure: totals in (src/experiments/mt.ts
+ * Figures of the single- vs multi-thread study (notebook 06). Pure: totals in (src/analysis/mt.ts
  * mtTotals), Plotly figure JSON out.
  */
 import { colors } from './colors';
 import type { Figure, Trace } from './figure';
-import { crossover, MtTotals, normalizedPerformance, speedup } from '../experiments/mt';
+import { crossover, MtTotals, normalizedPerformance, speedup } from '../analysis/mt';
 
 const PHASE_COLORS = { forward: '#1f77b4', backward: '#ff7f0e', adam: '#2ca02c' };
 

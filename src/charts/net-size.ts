@@ -1,12 +1,12 @@
 /**
- * Figures of the network-size sweep (notebook 04). Pure: summaries and pairs from src/analysis/saving.ts
+ * Figures of the network-size sweep (notebook 04). Pure: summaries and pairs from src/analysis/net-size.ts
  * in, Plotly figure JSON out. Savings are drawn in percent: 100 · (1 − isru/tanh time), above zero =
  * ISRU faster.
  */
 import { colorOf } from './colors';
 import type { Figure, Trace } from './figure';
-import type { IntervalSaving } from '../experiments/compare';
-import type { NetSizePair, NetSizeSummary, SavingGrid } from '../analysis/saving';
+import type { IntervalSaving } from '../analysis/compare';
+import type { NetSizePair, NetSizeSummary, SavingGrid } from '../analysis/net-size';
 
 const PHASE_COLORS = { forward: '#1f77b4', backward: '#ff7f0e', total: '#2ca02c' } as const;
 /** one hue per layer count (HSL hue), lightness by neurons: small networks light, large dark */

@@ -5,8 +5,8 @@
  */
 import { colors } from './colors';
 import type { Figure, Trace } from './figure';
-import type { PairedDifference } from '../weather/stats';
-import { summarise } from '../weather/stats';
+import type { PairedDifference } from '../analysis/weather';
+import { summarise } from '../analysis/weather';
 
 type Row = Record<string, string | number>;
 

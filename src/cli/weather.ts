@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { machineSlug } from '../bench/machine';
+import { machineSlug } from '../io/machine';
 import { resultsPath } from '../io/paths';
 import {
   FULL_PROFILE, parseCells, parseShard, QUICK_PROFILE, runCost, runWeatherSweep, Shard, WeatherProfile,

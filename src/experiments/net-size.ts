@@ -18,7 +18,7 @@
  * to rerun them).
  */
 import { join } from 'node:path';
-import { machineSlug } from '../bench/machine';
+import { machineSlug } from '../io/machine';
 import { Corpus, loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';

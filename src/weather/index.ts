@@ -4,5 +4,4 @@ export * from './model';
 export * from './train';
 export * from './gradcheck';
 export * from './experiment';
-export * from './stats';
 export * from './results';

@@ -5,7 +5,7 @@
  * it is opened. When nothing usable exists it prints the command that produces it and returns undefined.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { machineSlug } from '../bench/machine';
+import { machineSlug } from '../io/machine';
 import { resultsPath } from '../io/paths';
 import { ResultRow, tryReadResults } from '../io/results';
 import { BASELINE_COLUMNS, REPEAT_COLUMNS, WEATHER_COLUMNS } from './experiment';
