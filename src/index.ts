@@ -34,8 +34,8 @@ export {
   PROPERTY_COLUMNS,
   CHECK_COLUMNS,
 } from './activations';
-export * as longRun from './experiments/long';
-export * as precision from './experiments/precision';
+export * as longRun from './analysis/long';
+export * as precision from './analysis/precision';
 export * as compare from './analysis/compare';
 export * as stats from './analysis/stats';
 export * as weatherAnalysis from './analysis/weather';

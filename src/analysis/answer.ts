@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import { readResults, MissingResultsError, ResultRow } from '../io/results';
 import { lossDifference, savingSummary } from './compare';
 import { estimate, Estimate } from './stats';
-import { readLongRuns } from '../experiments/long';
-import { readPrecisionRuns } from '../experiments/precision';
+import { readLongRuns } from './long';
+import { readPrecisionRuns } from './precision';
 import { PROGRESS_COLUMNS } from '../lstm/train';
 import { pairedDifferences } from './weather';
 

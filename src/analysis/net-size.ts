@@ -15,7 +15,7 @@ import { MissingResultsError, readFullElseQuick, readResults, ResultRow } from '
 import { PROGRESS_COLUMNS } from '../lstm/train';
 import { intervalSavings, IntervalSaving, lossDifference, phaseSeconds, savingSummary, TimePhase } from './compare';
 import { Estimate, estimate, median } from './stats';
-import { NET_SIZE_COMMAND, netSizeDir, netSizeFileName, netSizeProfile } from '../experiments/net-size';
+import { NET_SIZE_COMMAND, netSizeDir, netSizeFileName } from '../experiments/net-size';
 
 export { NET_SIZE_COMMAND, netSizeDir, netSizeProfile } from '../experiments/net-size';
 

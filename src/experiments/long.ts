@@ -9,13 +9,11 @@
  * when both runs are complete (atomically, samples first, CSVs last), so an interrupted sweep leaves no
  * partial files and the rerun starts the pair again.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineSlug } from '../io/machine';
 import { loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
-import { readFullElseQuick, readResults, ResultRow } from '../io/results';
 import type { Activation } from '../lstm/cell';
 import { PROGRESS_COLUMNS } from '../lstm/train';
 import { formatProgressRow } from './mt';
@@ -89,45 +87,3 @@ defineSweep({
   description: '4x128 tanh vs isru, same seed, one long interleaved run each (results/long-run)',
   run: (o: SweepOptions) => runLongSweep(o),
 });
-
-// ------------------------------------------------------------------ reading (notebook 05, answer)
-
-export interface LongRun {
-  func: string;
-  iterations: number;
-  rows: ResultRow[];
-  /** generated text, if the sample file exists */
-  sample?: string;
-}
-
-/**
- * The runs in a long-run folder: for each function the progress file with the most iterations. Throws
- * MissingResultsError (naming the command) when a function has none or its file is malformed.
- */
-export function readLongRuns(dir: string, quick = false): Record<string, LongRun> {
-  const command = `${LONG_COMMAND}${quick ? ' --quick' : ''}`;
-  const names = existsSync(dir) ? readdirSync(dir) : [];
-  const out: Record<string, LongRun> = {};
-  for (const func of LONG_FUNCS) {
-    const its = names.map((n) => new RegExp(`^progress-${func}-(\\d+)\\.csv$`).exec(n)).filter((m): m is RegExpExecArray => !!m).map((m) => Number(m[1]));
-    const iterations = its.length ? Math.max(...its) : longProfile(quick).iterations;
-    const rows = readResults(join(dir, longProgressName(func, iterations)), { command, columns: PROGRESS_COLUMNS });
-    const sf = join(dir, longSampleName(func));
-    out[func] = { func, iterations, rows, sample: existsSync(sf) ? readFileSync(sf, 'utf8').trimEnd() : undefined };
-  }
-  return out;
-}
-
-/**
- * The notebook's loader: this machine's full-profile runs, else the quick ones (`npm start`), else it
- * prints which command produces them and returns undefined.
- */
-export function loadLongRuns(machine = machineSlug()): { dir: string; quick: boolean; runs: Record<string, LongRun> } | undefined {
-  return readFullElseQuick(
-    (quick) => {
-      const dir = longDir(quick, machine);
-      return { dir, quick, runs: readLongRuns(dir, quick) };
-    },
-    (err) => `No long-run results for ${machine}: run \`${LONG_COMMAND}\` (full) or \`${LONG_COMMAND} --quick\`. ${err.message}`,
-  );
-}
