@@ -3,16 +3,17 @@
  * in, Plotly figure JSON out. Savings are drawn in percent: 100 · (1 − isru/tanh time), above zero =
  * ISRU faster.
  */
-import { colorOf } from './colors';
+import { colorOf, colors, LAYER_HUES } from './colors';
 import type { Figure, Trace } from './figure';
 import type { IntervalSaving } from '../analysis/compare';
 import type { NetSizePair, NetSizeSummary, SavingGrid } from '../analysis/net-size';
 
-const PHASE_COLORS = { forward: '#1f77b4', backward: '#ff7f0e', total: '#2ca02c' } as const;
-/** one hue per layer count (HSL hue), lightness by neurons: small networks light, large dark */
-const LAYER_HUES = [210, 25, 140, 280, 0, 190];
+const PHASE_COLORS = { forward: colors.forward, backward: colors.backward, total: colors.total } as const;
 
-/** The color of a configuration: hue by layers, lightness by rank of its neuron count in `allNeurons`. */
+/**
+ * The color of a configuration: hue by layers (LAYER_HUES), lightness by rank of its neuron count in
+ * `allNeurons`: small networks light, large dark.
+ */
 export function configColor(layers: number, neurons: number, allNeurons: readonly number[]): string {
   const sorted = [...new Set(allNeurons)].sort((a, b) => a - b);
   const k = Math.max(0, sorted.indexOf(neurons));
@@ -100,7 +101,7 @@ export function netSizeSummaryFigure(s: readonly NetSizeSummary[], title = 'Time
     });
     data.push({
       type: 'scatter', mode: 'markers', name: `${phase}, whole run`, x, y: s.map((c) => pct(c[phase].overall)), offsetgroup: phase, legendgroup: phase,
-      marker: { color: 'black', symbol: 'diamond', size: 5 },
+      marker: { color: colors.points, symbol: 'diamond', size: 5 },
       hovertemplate: `%{x} ${phase} whole run: %{y:.1f}%<extra></extra>`,
     });
   }
@@ -199,9 +200,9 @@ export function netSizeHeatmapFigure(grids: { forward: SavingGrid; backward: Sav
 export function netSizeNoiseFigure(series: readonly SavingSeries[], title = 'Spread of the per-interval saving (each interval = one tanh/ISRU pair under the same load)'): Figure {
   const kinds = [
     { key: 'forward', name: 'forward, wall clock', color: PHASE_COLORS.forward },
-    { key: 'forwardCpu', name: 'forward, CPU time', color: '#08306b' },
+    { key: 'forwardCpu', name: 'forward, CPU time', color: colors.forwardCpu },
     { key: 'backward', name: 'backward, wall clock', color: PHASE_COLORS.backward },
-    { key: 'backwardCpu', name: 'backward, CPU time', color: '#7f2704' },
+    { key: 'backwardCpu', name: 'backward, CPU time', color: colors.backwardCpu },
   ] as const;
   const data: Trace[] = kinds
     .filter((k) => series.some((s) => s[k.key]))
