@@ -13,7 +13,7 @@
  * minimum time are reached; the reported numbers are medians over the timed iterations.
  * Output: one JSON line per (config, activation, precision) on stdout; progress on stderr.
  *
- * Multi-threaded rows (issue 5; f64, tanh; skip with --no-mt): 2x256 with the rows strategy (one thread
+ * Multi-threaded rows (f64, tanh; skip with --no-mt): 2x256 with the rows strategy (one thread
  * per core) and the gates strategy (5 threads), and 1x16 with --threads auto. Each is measured
  * INTERLEAVED with a single-thread trainer of the same configuration — a few iterations of one, then of
  * the other, repeated — so both see the same machine load; the row's st_ms is that interleaved

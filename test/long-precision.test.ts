@@ -1,5 +1,5 @@
 /**
- * Long-run and precision sweeps: the quick profiles write complete CSVs with the DESIGN columns into a
+ * Long-run and precision sweeps: the quick profiles write complete CSVs with the study's progress columns into a
  * temporary folder, a rerun resumes (skips what exists, redoes what is missing with identical results),
  * interleaving leaves the arithmetic and the progress rows of each run unchanged, and the paired
  * comparison (saving, loss difference) matches hand computation.
@@ -42,7 +42,7 @@ test('interleaved training gives the same rows and losses as an uninterrupted ru
   assert.notDeepEqual(a.rows.map((r) => r.loss), b.rows.map((r) => r.loss), 'tanh and isru differ');
 });
 
-test('sweep long --quick writes both runs with the DESIGN columns and samples, and resumes', async () => {
+test('sweep long --quick writes both runs with the study progress columns and samples, and resumes', async () => {
   const out = mkdtempSync(join(tmpdir(), 'long-'));
   try {
     const iterations = 30;

@@ -108,7 +108,7 @@ test('inputs: seeded, reproducible, LSTM-like (mostly |x| < 4, a saturated tail 
   }
 });
 
-test('the benchmark set: every function the issue names, scalar and as Float64Array/Float32Array kernels of 128 and 4096', () => {
+test('the benchmark set: every function the study compares, scalar and as Float64Array/Float32Array kernels of 128 and 4096', () => {
   const { benchmarks, specs } = mathBenchmarks();
   const scalar = [...specs.values()].filter((s) => s.kind === 'scalar').map((s) => s.name);
   const wanted = ['baseline', 'plus', 'minus', 'mult', 'div', 'sqrt', 'log', 'exp', 'relu', 'leaky_relu', 'elu', 'sigmoid', 'softsign', 'softplus', 'tanh', 'isru', 'isru_sigmoid'];

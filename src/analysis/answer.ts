@@ -4,7 +4,7 @@
  * becomes a sentence naming the command that produces it, so the README can be regenerated at any time,
  * whichever experiments have run so far.
  *
- * Sources (DESIGN.md schemas):
+ * Sources (schemas in docs/ARCHITECTURE.md, "Results"):
  *   net-size  results/net-size/<machine>/progress_<L>x<N>_<func>.csv   time saving per config (last row)
  *   long-run  results/long-run/<machine>/progress-<func>-<it>.csv      saving per interval, loss difference
  *   weather   results/weather/lstm-<machine>-repeats.csv (or lstm-<machine>.csv)  accuracy, train time

@@ -2,7 +2,7 @@
  * Analysis of the network-size sweep (notebook 04): how much time ISRU saves over tanh per configuration,
  * and how sure we are.
  *
- * Progress files hold cumulative times (DESIGN.md), so the time of one progress interval is the
+ * Progress files hold cumulative times (docs/ARCHITECTURE.md, "Results"), so the time of one progress interval is the
  * difference of two consecutive rows. The tanh and ISRU runs of a configuration were interleaved
  * interval by interval (src/experiments/net-size.ts), so each interval is one paired measurement of the
  * saving 1 − isru/tanh under the same machine load; the spread of those per-interval savings is the noise

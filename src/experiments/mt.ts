@@ -1,8 +1,8 @@
 /**
- * The single- vs multi-thread sweep (issue 5): for every configuration (layers x neurons, tanh, window
+ * The single- vs multi-thread sweep: for every configuration (layers x neurons, tanh, window
  * 100, f64, SOTU) the same fixed number of iterations once with the single-thread engine and once with
  * the parallel engine (rows strategy, one thread per core), back to back so that both see the same
- * machine load. Output (DESIGN.md): results/mt/<machine>/progress-st.csv and progress-mt.csv, progress
+ * machine load. Output (docs/ARCHITECTURE.md, "Results"): results/mt/<machine>/progress-st.csv and progress-mt.csv, progress
  * columns, all configurations in each file.
  *
  * Each (configuration, mode) first goes to its own complete file, parts/<L>x<N>-<st|mt>.csv (written

@@ -1,7 +1,7 @@
 /**
- * Float vs double (issue 6, item 4): the same 5x100 tanh network trained in f32 and in f64 storage from
+ * Float vs double: the same 5x100 tanh network trained in f32 and in f64 storage from
  * the same seed, interleaved in chunks (src/experiments/interleave.ts) so both see the same machine load.
- * Output (DESIGN.md): results/precision/<machine>/progress-<f32|f64>-<L>x<N>.csv, progress columns.
+ * Output (docs/ARCHITECTURE.md, "Results"): results/precision/<machine>/progress-<f32|f64>-<L>x<N>.csv, progress columns.
  *
  * Resume (src/experiments/sweep.ts): skipped when both CSVs exist; they are written once, complete and
  * atomically, when both runs have finished.

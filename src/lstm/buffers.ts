@@ -1,6 +1,6 @@
 /**
  * Typed-array allocation for the engine. Every parameter, gradient, Adam moment and activation buffer
- * is created here, so that the multithreading issue can back them all by one SharedArrayBuffer
+ * is created here, so that the parallel engine can back them all by one SharedArrayBuffer
  * (workers then run a row slice of the same plain functions over the same memory).
  */
 

@@ -1,4 +1,4 @@
-/** The native LSTM engine (issue 4). See network.ts for the architecture and buffer shapes. */
+/** The native LSTM engine. See docs/ARCHITECTURE.md ("The engine") and network.ts for the buffer shapes. */
 export { createLstm, Lstm, LstmConfig, Workspace, configProblems, KernelKind, defaultKernels } from './network';
 export { Arena, kernelModule, wasmSimdAvailable } from './wasm/kernels';
 export { allocFloat, Float, Precision } from './buffers';

@@ -1,4 +1,4 @@
-/** The weather predictor (issue 6, item 1): data, model, training, the sweep and its statistics. */
+/** The weather predictor: data, model, training and the sweep (its analysis is src/analysis/weather.ts). */
 export * from './data';
 export * from './model';
 export * from './train';

@@ -6,7 +6,7 @@
  *
  * WebAssembly can only address its own linear memory, so every operand must live in the Arena of the
  * network that calls the kernel: the Arena is one shared WebAssembly.Memory (a SharedArrayBuffer, so
- * the multithreading issue's workers can instantiate the same module over the same memory), and all
+ * the parallel engine's workers can instantiate the same module over the same memory), and all
  * of a network's parameters, gradients and window buffers are views into it.
  *
  * gemv(R, K, w, ldw, x, y)   y[j] += Σ_k W[j, k]·x[k] for j < R; addresses and ldw in BYTES.
