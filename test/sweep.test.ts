@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli';
+import { STUDY_PROGRESS_HEADER } from './helpers/schemas';
 import { dataPath, projectRoot } from '../src/io/paths';
 import { UserError } from '../src/errors';
 import { inShard, isComplete, parseShard, runJobs, selectShard, SweepJob, sweepKind } from '../src/experiments/sweep';
@@ -131,7 +132,7 @@ test('sweep net-size --quick writes tanh/isru progress files in the schema; a re
     const byFunc: Record<string, string[][]> = {};
     for (const func of ['tanh', 'isru']) {
       const lines = readFileSync(join(out, netSizeFileName(c, func)), 'utf8').trim().split('\n');
-      assert.equal(lines[0], PROGRESS_COLUMNS.join(','));
+      assert.equal(lines[0], STUDY_PROGRESS_HEADER);
       const rows = lines.slice(1).map((l) => l.split(','));
       // a row at 0, every progressEvery, and the last iteration (11)
       assert.deepEqual(rows.map((x) => Number(x[4])), [0, ...(quick.progressEvery < 11 ? [quick.progressEvery] : []), 11]);

@@ -11,7 +11,7 @@ import { cellKernels } from '../src/lstm/cell';
 import {
   accuracyPercent, buildDataset, confusion, D, defaultWeatherFile, featureStats, loadWeather, naiveBaseline, parseWeather, rawFeatures,
 } from '../src/weather/data';
-import { averageRows, parseCells, parseShard, planRuns, QUICK_PROFILE, shardCells, WEATHER_COLUMNS } from '../src/weather/experiment';
+import { averageRows, parseCells, parseShard, planRuns, QUICK_PROFILE, shardCells } from '../src/weather/experiment';
 import { weatherGradientCheck } from '../src/weather/gradcheck';
 import { WeatherNet } from '../src/weather/model';
 import { runWeather } from '../src/weather/train';
@@ -20,6 +20,7 @@ import { loadWeatherResults } from '../src/weather/results';
 import { colors } from '../src/charts/colors';
 import { weatherAccuracyFigure, weatherConfusionFigure, weatherSavingFigure, weatherTimeDifferenceFigure } from '../src/charts/weather';
 import { runCli } from './helpers/cli';
+import { STUDY_WEATHER_HEADER } from './helpers/schemas';
 import { cellsMissingCharts, errorOutputs, executeNotebook, plotlyOutputs } from './helpers/notebook';
 
 const days = loadWeather();
@@ -174,7 +175,7 @@ test('lstm-opt weather --quick writes the schema, per-repeat rows and the baseli
     const out = join(dir, 'lstm-test.csv');
     const r = runCli(['weather', '--quick', '--out', out]);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(readFileSync(out, 'utf8').split('\n')[0], WEATHER_COLUMNS.join(','));
+    assert.equal(readFileSync(out, 'utf8').split('\n')[0], STUDY_WEATHER_HEADER);
     const rows = readCsv(out);
     assert.deepEqual(rows.map((x) => `${x.Cells}${x.Func}`), QUICK_PROFILE.cells.flatMap((c) => [`${c}tanh`, `${c}isru`]));
     for (const x of rows) {
