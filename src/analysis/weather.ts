@@ -2,8 +2,13 @@
  * Analysis of the weather sweep (notebook 03, the README answer): how sure is a tanh − ISRU difference?
  * Repeat r of a cell count ran tanh and ISRU with the same seed back to back, so the differences are
  * paired: per cell count we take d_r = tanh_r − isru_r and report its mean with a 95% Student-t interval
- * (src/analysis/stats.ts).
+ * (src/analysis/stats.ts). And reading the sweep's files for the notebook.
  */
+import { existsSync, readdirSync } from 'node:fs';
+import { machineSlug } from '../io/machine';
+import { resultsPath } from '../io/paths';
+import { ResultRow, tryReadResults } from '../io/results';
+import { BASELINE_COLUMNS, REPEAT_COLUMNS, WEATHER_COLUMNS } from '../experiments/weather';
 import { Estimate, mean, pairedEstimate, sampleStd } from './stats';
 
 /** The estimate (n, mean, std, 95% interval) is of the per-pair differences tanh − isru. */
@@ -64,4 +69,42 @@ export function summarise(rows: readonly Row[], metric: string): GroupSummary[] 
   return [...groups.values()]
     .sort((a, b) => a.cells - b.cells || order(a.func) - order(b.func))
     .map((g) => ({ ...g, n: g.values.length, mean: mean(g.values), std: sampleStd(g.values) }));
+}
+
+// ------------------------------------------------------------------ reading (notebook 03)
+
+export interface WeatherResults {
+  machine: string;
+  /** this machine's results (false: another machine's, see `machine`) */
+  local: boolean;
+  table: ResultRow[];
+  repeats: ResultRow[];
+  baseline: ResultRow[];
+  files: { table: string; repeats: string; baseline: string };
+}
+
+export const WEATHER_COMMAND = 'node bin/lstm-opt.js weather';
+
+/**
+ * The weather sweep's results for a notebook: the averaged table, the per-repeat rows and
+ * the naive baseline of one machine. This machine's files are preferred; when they do not exist yet the
+ * committed results of another machine are used (and named), so the notebook shows findings the moment
+ * it is opened. When nothing usable exists it prints the command that produces it and returns undefined.
+ */
+export function loadWeatherResults(machine = machineSlug(), dir = resultsPath('weather')): WeatherResults | undefined {
+  let chosen = machine;
+  const local = existsSync(`${dir}/lstm-${machine}.csv`);
+  if (!local && existsSync(dir)) {
+    const other = readdirSync(dir).map((f) => /^lstm-(.+)-repeats\.csv$/.exec(f)?.[1]).find((m) => m && !m.includes('-shard-') && existsSync(`${dir}/lstm-${m}.csv`));
+    if (other) {
+      console.log(`No weather results for this machine (${machine}) yet: showing ${other}'s. Run \`${WEATHER_COMMAND}\` for your own.`);
+      chosen = other;
+    }
+  }
+  const files = { table: `${dir}/lstm-${chosen}.csv`, repeats: `${dir}/lstm-${chosen}-repeats.csv`, baseline: `${dir}/baseline.csv` };
+  const table = tryReadResults(files.table, { command: WEATHER_COMMAND, columns: WEATHER_COLUMNS });
+  const repeats = table && tryReadResults(files.repeats, { command: WEATHER_COMMAND, columns: REPEAT_COLUMNS });
+  const baseline = repeats && tryReadResults(files.baseline, { command: WEATHER_COMMAND, columns: BASELINE_COLUMNS });
+  if (!table || !repeats || !baseline) return undefined;
+  return { machine: chosen, local: chosen === machine, table, repeats, baseline, files };
 }

@@ -1,7 +1,8 @@
-/** The weather predictor: data, model, training and the sweep (its analysis is src/analysis/weather.ts). */
+/**
+ * The weather predictor: data, model and training. Its sweep is src/experiments/weather.ts, the analysis
+ * of the sweep's results src/analysis/weather.ts.
+ */
 export * from './data';
 export * from './model';
 export * from './train';
 export * from './gradcheck';
-export * from './experiment';
-export * from './results';
