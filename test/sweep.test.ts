@@ -85,6 +85,31 @@ test('runJobs: resume skips complete jobs, reruns incomplete ones, writes both f
   assert.deepEqual(again.skipped, ['j1', 'j2', 'j3']);
 });
 
+test('runJobs: a job that says whether it is complete overrides the files test (jobs sharing files)', async () => {
+  const dir = tmp();
+  const ran: string[] = [];
+  const done = new Set(['p1']);
+  // both jobs write the same shared file, which exists from the start: only `complete` tells them apart
+  const shared = join(dir, 'shared.csv');
+  writeFileSync(shared, 'header\n');
+  const jobs: SweepJob[] = ['p1', 'p2'].map((label) => ({
+    label,
+    files: [shared],
+    complete: () => done.has(label),
+    work: 1,
+    async run(tick) {
+      ran.push(label);
+      done.add(label);
+      tick();
+      return [`header\n${[...done].sort().join('\n')}\n`];
+    },
+  }));
+  const r = await runJobs(jobs, { name: 'test', quiet: true });
+  assert.deepEqual(r, { ran: ['p2'], skipped: ['p1'] });
+  assert.equal(readFileSync(shared, 'utf8'), 'header\np1\np2\n');
+  assert.ok(jobs.every(isComplete));
+});
+
 test('runJobs: a job interrupted half-way leaves no file (not even a temp file) and stops the sweep', async () => {
   const dir = tmp();
   const ran: string[] = [];
