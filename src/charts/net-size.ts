@@ -7,6 +7,7 @@ import { colorOf, colors, LAYER_HUES } from './colors';
 import type { Figure, Trace } from './figure';
 import type { IntervalSaving } from '../analysis/compare';
 import type { NetSizePair, NetSizeSummary, SavingGrid } from '../analysis/net-size';
+import { quantile } from '../analysis/stats';
 
 const PHASE_COLORS = { forward: colors.forward, backward: colors.backward, total: colors.total } as const;
 
@@ -29,10 +30,9 @@ const pct = (x: number): number => 100 * x;
  * [lo, hi] — a few warm-up intervals of tiny networks (−300%) would otherwise squash every other line.
  */
 export function robustRange(values: readonly number[], lo = -20, hi = 50): [number, number] {
-  const v = values.filter(Number.isFinite).slice().sort((a, b) => a - b);
+  const v = values.filter(Number.isFinite);
   if (v.length === 0) return [lo, hi];
-  const q = (f: number): number => v[Math.min(v.length - 1, Math.max(0, Math.round(f * (v.length - 1))))];
-  const a = q(0.02), b = q(0.98), pad = 0.1 * (b - a || 1);
+  const a = quantile(v, 0.02), b = quantile(v, 0.98), pad = 0.1 * (b - a || 1);
   return [Math.min(lo, a - pad), Math.max(hi, b + pad)];
 }
 

@@ -31,6 +31,7 @@ import type { Activation } from '../lstm/cell';
 import { defaultKernels, KernelKind } from '../lstm/network';
 import { accuracyPercent, buildDataset, Confusion, loadWeather, naiveBaseline, WeatherDataError, WeatherDataset } from '../weather/data';
 import { DEFAULT_WEATHER_TRAIN, runWeather, WeatherRunResult } from '../weather/train';
+import { mean as meanOf } from '../analysis/stats';
 import { runJobs, selectShard, Shard, SweepJob } from './sweep';
 
 export const WEATHER_COLUMNS = ['Cells', 'Func', 'TrainTime', 'PredictTime', 'Accuracy', 'TP', 'TN', 'FP', 'FN'] as const;
@@ -138,7 +139,7 @@ export function averageRows(rows: readonly Row[]): Row[] {
     for (const f of FUNCS) {
       const g = groups.get(`${c}/${f}`);
       if (!g) continue;
-      const mean = (col: string): number => g.reduce((s, r) => s + Number(r[col]), 0) / g.length;
+      const mean = (col: string): number => meanOf(g.map((r) => Number(r[col])));
       out.push({
         Cells: c, Func: f, TrainTime: fmt(mean('TrainTime'), 6), PredictTime: fmt(mean('PredictTime'), 7), Accuracy: fmt(mean('Accuracy'), 4),
         TP: fmt(mean('TP'), 2), TN: fmt(mean('TN'), 2), FP: fmt(mean('FP'), 2), FN: fmt(mean('FN'), 2),
