@@ -21,6 +21,7 @@
  * lstm-opt-mt-gates, lstm-opt-mt-auto.
  */
 import { spawnSync } from 'node:child_process';
+import { median } from '../src/analysis/stats';
 import { loadCorpus } from '../src/data/corpus';
 import { Lstm } from '../src/lstm/network';
 import { corpusIdentity, Trainer } from '../src/lstm/trainer';
@@ -58,12 +59,6 @@ export interface EngineRow {
 
 /** The multi-threaded benchmark cases: config, strategy or 'auto'. */
 export const MT_CASES: [string, MtStrategy | 'auto'][] = [['2x256', 'rows'], ['2x256', 'gates'], ['1x16', 'auto']];
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 export function parseConfig(c: string): [number, number] {
   const m = /^(\d+)x(\d+)$/.exec(c);

@@ -15,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { median } from '../src/bench/harness';
+import { median } from '../src/analysis/stats';
 import type { Precision } from '../src/lstm/buffers';
 import { readKernelBytes } from '../src/lstm/wasm/binaries';
 import { KernelExports, KernelMemory, Operand, WA } from '../test/helpers/wasm-kernels';

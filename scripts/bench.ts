@@ -18,7 +18,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { machineSlug } from '../src/bench/machine';
+import { machineSlug } from '../src/io/machine';
 import { writeCsv } from '../src/io/csv';
 import { projectRoot, resultsPath } from '../src/io/paths';
 import { runPeers } from '../bench/peers/run';

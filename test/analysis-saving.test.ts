@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { confidence, intervalTimes, NetSizePair, pairSavings, readNetSizePairs, savingGrid, summarizeNetSize, summaryRecords } from '../src/analysis/saving';
+import { confidence, intervalTimes, NetSizePair, pairSavings, readNetSizePairs, savingGrid, summarizeNetSize, summaryRecords } from '../src/analysis/net-size';
 import { MissingResultsError } from '../src/io/results';
 import { toCsv } from '../src/io/csv';
 import { PROGRESS_COLUMNS } from '../src/lstm/training-loop';

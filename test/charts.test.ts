@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { figureHtml } from '../src/charts/html';
@@ -9,7 +9,8 @@ import { saveHtml, savePng } from '../src/charts/save';
 import { chromiumAvailable, ChromiumMissingError } from '../src/charts/browser';
 import { notebookFigures } from '../src/charts/notebook-figures';
 import { PLOTLY_MIME } from '../src/charts/show';
-import { colorOf, colors } from '../src/charts/colors';
+import { CATEGORY_SHADES, colorOf, colors, LAYER_SERIES } from '../src/charts/colors';
+import { projectRoot } from '../src/io/paths';
 import { runCli } from './helpers/cli';
 
 const figure = (id: string): Figure => ({
@@ -25,12 +26,36 @@ function pngSize(bytes: Buffer): { width: number; height: number } {
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
-test('the study palette: tanh blue, ISRU red, softplus green', () => {
-  assert.equal(colors.tanh, '#1f77b4');
-  assert.equal(colors.isru, '#d62728');
-  assert.equal(colors.softplus, '#2ca02c');
+/** Hue in degrees (0..360) of a #rrggbb color. */
+function hue(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
+  const max = Math.max(r, g, b), d = max - Math.min(r, g, b);
+  if (d === 0) return NaN;
+  const h = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+  return (h * 60 + 360) % 360;
+}
+
+test('the study palette: tanh blue, ISRU red, softplus green, and those three mean nothing else', () => {
+  const h = { tanh: hue(colors.tanh), isru: hue(colors.isru), softplus: hue(colors.softplus) };
+  assert.ok(h.tanh > 190 && h.tanh < 250, `tanh is blue (hue ${h.tanh})`);
+  assert.ok(h.isru < 15 || h.isru > 345, `ISRU is red (hue ${h.isru})`);
+  assert.ok(h.softplus > 90 && h.softplus < 150, `softplus is green (hue ${h.softplus})`);
   assert.equal(colorOf('isru'), colors.isru);
   assert.equal(colorOf('no-such-series'), colors.other);
+  const reserved = new Set<string>([colors.tanh, colors.isru, colors.softplus]);
+  for (const [name, c] of Object.entries(colors)) {
+    if (name !== 'tanh' && name !== 'isru' && name !== 'softplus') assert.ok(!reserved.has(c), `${name} reuses an activation color`);
+  }
+  for (const c of [...LAYER_SERIES, ...CATEGORY_SHADES]) assert.ok(!reserved.has(c), `${c} reuses an activation color`);
+});
+
+test('chart builders take every color from colors.ts: no color literal elsewhere in src/charts', () => {
+  const dir = join(projectRoot(), 'src', 'charts');
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts') && n !== 'colors.ts')) {
+    const src = readFileSync(join(dir, f), 'utf8');
+    const literal = /['"`](#[0-9a-fA-F]{3,8}|rgba?\(\d|black|white|red|blue|green)['"`]/.exec(src);
+    assert.equal(literal, null, `${f}: color literal ${literal?.[1]}`);
+  }
 });
 
 test('typed arrays become plain arrays in the figure JSON', () => {

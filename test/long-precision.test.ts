@@ -1,5 +1,5 @@
 /**
- * Long-run and precision sweeps: the quick profiles write complete CSVs with the DESIGN columns into a
+ * Long-run and precision sweeps: the quick profiles write complete CSVs with the study's progress columns into a
  * temporary folder, a rerun resumes (skips what exists, redoes what is missing with identical results),
  * interleaving leaves the arithmetic and the progress rows of each run unchanged, and the paired
  * comparison (saving, loss difference) matches hand computation.
@@ -16,11 +16,15 @@ import { PROGRESS_COLUMNS, runTraining, ProgressRow } from '../src/lstm/training
 import { Lstm } from '../src/lstm/network';
 import { corpusIdentity, DEFAULT_TRAINER, Trainer } from '../src/lstm/trainer';
 import { trainInterleaved } from '../src/experiments/interleave';
-import { loadLongRuns, longProfile, readLongRuns, runLongSweep } from '../src/experiments/long';
-import { loadPrecisionRuns, precisionProfile, readPrecisionRuns, runPrecisionSweep } from '../src/experiments/precision';
-import { estimate, intervalSavings, lossDifference, savingSummary } from '../src/experiments/compare';
+import { longProfile, runLongSweep } from '../src/experiments/long';
+import { precisionProfile, runPrecisionSweep } from '../src/experiments/precision';
+import { loadLongRuns, readLongRuns } from '../src/analysis/long';
+import { loadPrecisionRuns, readPrecisionRuns } from '../src/analysis/precision';
+import { intervalSavings, lossDifference, savingSummary } from '../src/analysis/compare';
+import { estimate } from '../src/analysis/stats';
 import { MissingResultsError } from '../src/io/results';
 import { runCli } from './helpers/cli';
+import { STUDY_PROGRESS_HEADER } from './helpers/schemas';
 
 const corpusFile = dataPath('sotu-sample.txt');
 const header = PROGRESS_COLUMNS.join(',');
@@ -39,7 +43,7 @@ test('interleaved training gives the same rows and losses as an uninterrupted ru
   assert.notDeepEqual(a.rows.map((r) => r.loss), b.rows.map((r) => r.loss), 'tanh and isru differ');
 });
 
-test('sweep long --quick writes both runs with the DESIGN columns and samples, and resumes', async () => {
+test('sweep long --quick writes both runs with the study progress columns and samples, and resumes', async () => {
   const out = mkdtempSync(join(tmpdir(), 'long-'));
   try {
     const iterations = 30;
@@ -79,7 +83,7 @@ test('sweep precision --quick writes f32 and f64 runs of the same network', asyn
     const runs = readPrecisionRuns(out, true);
     for (const x of ['f32', 'f64'] as const) {
       assert.ok(existsSync(join(out, `progress-${x}-${p.layers}x${p.neurons}.csv`)));
-      assert.deepEqual(Object.keys(runs[x][0]), [...PROGRESS_COLUMNS]);
+      assert.deepEqual(Object.keys(runs[x][0]), STUDY_PROGRESS_HEADER.split(','));
     }
     const d = lossDifference(runs.f64, runs.f32);
     // same seed and data: float rounding moves the loss only slightly, but it does move it

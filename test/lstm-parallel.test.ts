@@ -21,7 +21,8 @@ import { ParallelWorkerError, Team } from '../src/lstm/parallel/team';
 import { compareWithFiniteDifferences } from '../src/lstm/gradcheck';
 import { makePartition, MtStrategy, splitEven } from '../src/lstm/parallel/partition';
 import { busyCores, chooseThreads, cores, parseThreads } from '../src/lstm/parallel/auto';
-import { crossover, mtTotals, normalizedPerformance, partName, runMtSweep, speedup } from '../src/experiments/mt';
+import { partName, runMtSweep } from '../src/experiments/mt';
+import { crossover, mtTotals, normalizedPerformance, speedup } from '../src/analysis/mt';
 import { runCli } from './helpers/cli';
 
 const sample = loadCorpus(dataPath('sotu-sample.txt'));

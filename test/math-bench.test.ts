@@ -5,14 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as math from 'mathjs';
 import {
-  Benchmark, calibrate, finishMeasurements, lastSpread, lstmLikeInputs, median, runBenchmarks, seededRandom, subtractBaseline, summarize,
-} from '../src/bench/harness';
+  Benchmark, calibrate, finishMeasurements, lastSpread, lstmLikeInputs, runBenchmarks, seededRandom, subtractBaseline, summarize,
+} from '../src/mathbench/harness';
 import {
-  BENCH_ACTIVATIONS, isruTanhRatios, pairedIsruTanhRatios, quantile, kindLabel, MATH_BENCH_COLUMNS, mathBenchCsv, mathBenchmarks, mathBenchRows, MathBenchRow,
-} from '../src/bench/math-bench';
-import { machineSlug } from '../src/bench/machine';
+  BENCH_ACTIVATIONS, isruTanhRatios, pairedIsruTanhRatios, kindLabel, mathBenchCsv, mathBenchmarks, mathBenchRows, MathBenchRow,
+} from '../src/mathbench/suite';
+import { machineSlug } from '../src/io/machine';
+import { median, quantile } from '../src/analysis/stats';
 import { readCsv } from '../src/io/csv';
-import { mathBenchBarFigure, mathBenchCrossMachineFigure, mathBenchRatioFigure, MATH_BENCH_COLORS } from '../src/charts/math-bench';
+import { mathBenchBarFigure, mathBenchCrossMachineFigure, mathBenchRatioFigure } from '../src/charts/math-bench';
+import { colors } from '../src/charts/colors';
 import { runCli } from './helpers/cli';
 
 test('median, min and max agree with mathjs on odd, even and unsorted samples', () => {
@@ -106,7 +108,7 @@ test('inputs: seeded, reproducible, LSTM-like (mostly |x| < 4, a saturated tail 
   }
 });
 
-test('the benchmark set: every function the issue names, scalar and as Float64Array/Float32Array kernels of 128 and 4096', () => {
+test('the benchmark set: every function the study compares, scalar and as Float64Array/Float32Array kernels of 128 and 4096', () => {
   const { benchmarks, specs } = mathBenchmarks();
   const scalar = [...specs.values()].filter((s) => s.kind === 'scalar').map((s) => s.name);
   const wanted = ['baseline', 'plus', 'minus', 'mult', 'div', 'sqrt', 'log', 'exp', 'relu', 'leaky_relu', 'elu', 'sigmoid', 'softsign', 'softplus', 'tanh', 'isru', 'isru_sigmoid'];
@@ -150,7 +152,7 @@ test('CSV rows: Relative Time is net ns over the scalar baseline ns; the CSV hea
   assert.equal(plus.ns_gross, 4);
   assert.deepEqual([plus.ns_min, plus.ns_max], [1, 3]);
   const csv = mathBenchCsv(rows);
-  assert.equal(csv.split('\n')[0], MATH_BENCH_COLUMNS.join(','));
+  // the study's two columns first (its math-bench CSVs are Function,Relative Time), then ours
   assert.ok(csv.startsWith('Function,Relative Time,ns_per_op,ns_min,ns_max,rounds,kind,precision,'));
   const dir = mkdtempSync(join(tmpdir(), 'mb-'));
   try {
@@ -179,9 +181,10 @@ test('ISRU/tanh ratios per kind and the figures built from rows', () => {
   assert.equal(names.length, rows.filter((r) => r.kind === 'scalar').length);
   for (let k = 1; k < y.length; k++) assert.ok(y[k - 1] <= y[k], 'sorted by cost');
   const colorsOf = bar.data[0].marker as { color: string[] };
-  assert.equal(colorsOf.color[names.indexOf('tanh')], MATH_BENCH_COLORS.tanh);
-  assert.equal(colorsOf.color[names.indexOf('isru')], MATH_BENCH_COLORS.isru);
-  assert.equal(colorsOf.color[names.indexOf('exp')], MATH_BENCH_COLORS.other);
+  // the project palette (tanh blue, ISRU red), not a chart-local one
+  assert.equal(colorsOf.color[names.indexOf('tanh')], colors.tanh);
+  assert.equal(colorsOf.color[names.indexOf('isru')], colors.isru);
+  assert.equal(colorsOf.color[names.indexOf('exp')], colors.other);
   const ratio = mathBenchRatioFigure([{ machine: 'm', rows }]);
   assert.equal(ratio.data.length, 2);
   assert.deepEqual(ratio.data[0].y, ratios.filter((r) => r.impl === 'library').map((r) => r.ratio));

@@ -4,7 +4,8 @@
  * and on a cell that calls show( but produced no Plotly output. A new notebook is picked up by adding it.
  *
  * Notebooks run from a temporary copy (the committed, executed notebooks are not touched) and without the
- * PNG fallbacks (LSTM_OPT_NO_PNG=1), which only cost time here. LSTM_OPT_NOTEBOOKS=01,03 runs a subset.
+ * PNG fallbacks (LSTM_OPT_NO_PNG=1), which only cost time here. To run one notebook, select its test by
+ * name: node --test --test-name-pattern='notebook 03' dist/test/notebooks.test.js
  *
  * A chart that legitimately depends on the data (say, a cross-machine comparison when only one machine has
  * results) is exempt when its cell is tagged `optional-chart` (cell metadata tags) or its source contains
@@ -18,15 +19,12 @@ import { projectRoot } from '../src/io/paths';
 import { cellErrors, cellsMissingCharts, executeNotebook, ExecutedNotebook, plotlyOutputs, sourceOf } from './helpers/notebook';
 
 const dir = join(projectRoot(), 'notebooks');
-const only = process.env.LSTM_OPT_NOTEBOOKS?.split(',').map((s) => s.trim()).filter(Boolean);
 /** Numbered notebooks only: tests that copy a notebook to break it use other names. */
 const notebooks = readdirSync(dir)
   .filter((f) => /^\d\d-.+\.ipynb$/.test(f))
-  .filter((f) => !only || only.some((p) => f.startsWith(p)))
   .sort();
 
 test('notebooks/ holds the numbered notebooks, starting with 01-activation-functions', () => {
-  if (only) return;
   assert.ok(notebooks.includes('01-activation-functions.ipynb'), `found: ${notebooks.join(', ')}`);
 });
 

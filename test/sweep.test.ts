@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli';
+import { STUDY_PROGRESS_HEADER } from './helpers/schemas';
 import { dataPath, projectRoot } from '../src/io/paths';
 import { UserError } from '../src/errors';
 import { inShard, isComplete, parseShard, runJobs, selectShard, SweepJob, sweepKind } from '../src/experiments/sweep';
@@ -84,6 +85,31 @@ test('runJobs: resume skips complete jobs, reruns incomplete ones, writes both f
   assert.deepEqual(again.skipped, ['j1', 'j2', 'j3']);
 });
 
+test('runJobs: a job that says whether it is complete overrides the files test (jobs sharing files)', async () => {
+  const dir = tmp();
+  const ran: string[] = [];
+  const done = new Set(['p1']);
+  // both jobs write the same shared file, which exists from the start: only `complete` tells them apart
+  const shared = join(dir, 'shared.csv');
+  writeFileSync(shared, 'header\n');
+  const jobs: SweepJob[] = ['p1', 'p2'].map((label) => ({
+    label,
+    files: [shared],
+    complete: () => done.has(label),
+    work: 1,
+    async run(tick) {
+      ran.push(label);
+      done.add(label);
+      tick();
+      return [`header\n${[...done].sort().join('\n')}\n`];
+    },
+  }));
+  const r = await runJobs(jobs, { name: 'test', quiet: true });
+  assert.deepEqual(r, { ran: ['p2'], skipped: ['p1'] });
+  assert.equal(readFileSync(shared, 'utf8'), 'header\np1\np2\n');
+  assert.ok(jobs.every(isComplete));
+});
+
 test('runJobs: a job interrupted half-way leaves no file (not even a temp file) and stops the sweep', async () => {
   const dir = tmp();
   const ran: string[] = [];
@@ -131,7 +157,7 @@ test('sweep net-size --quick writes tanh/isru progress files in the schema; a re
     const byFunc: Record<string, string[][]> = {};
     for (const func of ['tanh', 'isru']) {
       const lines = readFileSync(join(out, netSizeFileName(c, func)), 'utf8').trim().split('\n');
-      assert.equal(lines[0], PROGRESS_COLUMNS.join(','));
+      assert.equal(lines[0], STUDY_PROGRESS_HEADER);
       const rows = lines.slice(1).map((l) => l.split(','));
       // a row at 0, every progressEvery, and the last iteration (11)
       assert.deepEqual(rows.map((x) => Number(x[4])), [0, ...(quick.progressEvery < 11 ? [quick.progressEvery] : []), 11]);

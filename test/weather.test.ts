@@ -11,15 +11,17 @@ import { cellKernels } from '../src/lstm/cell';
 import {
   accuracyPercent, buildDataset, confusion, D, defaultWeatherFile, featureStats, loadWeather, naiveBaseline, parseWeather, rawFeatures,
 } from '../src/weather/data';
-import { averageRows, parseCells, parseShard, planRuns, QUICK_PROFILE, shardCells, WEATHER_COLUMNS } from '../src/weather/experiment';
+import { averageRows, parseCells, planRuns, QUICK_PROFILE } from '../src/experiments/weather';
+import { parseShard, selectShard } from '../src/experiments/sweep';
 import { weatherGradientCheck } from '../src/weather/gradcheck';
 import { WeatherNet } from '../src/weather/model';
 import { runWeather } from '../src/weather/train';
-import { pairedDifferences } from '../src/weather/stats';
-import { loadWeatherResults } from '../src/weather/results';
+import { loadWeatherResults, pairedDifferences } from '../src/analysis/weather';
+import { UserError } from '../src/errors';
 import { colors } from '../src/charts/colors';
 import { weatherAccuracyFigure, weatherConfusionFigure, weatherSavingFigure, weatherTimeDifferenceFigure } from '../src/charts/weather';
 import { runCli } from './helpers/cli';
+import { STUDY_WEATHER_HEADER } from './helpers/schemas';
 import { cellsMissingCharts, errorOutputs, executeNotebook, plotlyOutputs } from './helpers/notebook';
 
 const days = loadWeather();
@@ -138,10 +140,10 @@ test('weather sweep plan: same seed per pair, order alternates, shards partition
   const plan = planRuns({ ...QUICK_PROFILE, cells: [10, 25], repeats: 2 });
   assert.deepEqual(plan.map((r) => `${r.cells}${r.func}${r.seed}`), ['10tanh1', '10isru1', '10isru2', '10tanh2', '25tanh1', '25isru1', '25isru2', '25tanh2']);
   const cells = [10, 25, 50, 75, 100];
-  const shards = [1, 2, 3].map((i) => shardCells(cells, { index: i, count: 3 }));
+  const shards = [1, 2, 3].map((i) => selectShard(cells, { index: i, count: 3 }));
   assert.deepEqual(shards, [[10, 75], [25, 100], [50]]);
   assert.deepEqual(parseShard('2/3'), { index: 2, count: 3 });
-  for (const bad of ['0/3', '4/3', '1', 'a/b', '1/0']) assert.equal(typeof parseShard(bad), 'string', bad);
+  for (const bad of ['0/3', '4/3', '1', 'a/b', '1/0']) assert.throws(() => parseShard(bad), UserError, bad);
   assert.deepEqual(parseCells('10, 25,50'), [10, 25, 50]);
   for (const bad of ['', '10,,25', '0', '-5', '1.5', 'ten', '10,10']) assert.equal(typeof parseCells(bad), 'string', bad);
 });
@@ -174,7 +176,7 @@ test('lstm-opt weather --quick writes the schema, per-repeat rows and the baseli
     const out = join(dir, 'lstm-test.csv');
     const r = runCli(['weather', '--quick', '--out', out]);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(readFileSync(out, 'utf8').split('\n')[0], WEATHER_COLUMNS.join(','));
+    assert.equal(readFileSync(out, 'utf8').split('\n')[0], STUDY_WEATHER_HEADER);
     const rows = readCsv(out);
     assert.deepEqual(rows.map((x) => `${x.Cells}${x.Func}`), QUICK_PROFILE.cells.flatMap((c) => [`${c}tanh`, `${c}isru`]));
     for (const x of rows) {

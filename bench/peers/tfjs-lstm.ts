@@ -28,7 +28,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { seededRandom } from '../../src/bench/harness';
+import { median } from '../../src/analysis/stats';
+import { seededRandom } from '../../src/mathbench/harness';
 
 // The package name is the npm override's alias: it resolves to @tensorflow/tfjs 3.21.0.
 import * as tf from '@tensorflow/tfjs-node';
@@ -253,12 +254,6 @@ function trainOnBatchModel(vocab: number, layers: number, neurons: number, windo
   model.add(tf.layers.dense({ units: vocab, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 200 }) }));
   model.compile({ optimizer: tf.train.adam(0.001, 0.9, 0.999, 1e-8), loss: 'categoricalCrossentropy' });
   return model;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4;

@@ -4,7 +4,7 @@
  * becomes a sentence naming the command that produces it, so the README can be regenerated at any time,
  * whichever experiments have run so far.
  *
- * Sources (DESIGN.md schemas):
+ * Sources (schemas in docs/ARCHITECTURE.md, "Results"):
  *   net-size  results/net-size/<machine>/progress_<L>x<N>_<func>.csv   time saving per config (last row)
  *   long-run  results/long-run/<machine>/progress-<func>-<it>.csv      saving per interval, loss difference
  *   weather   results/weather/lstm-<machine>-repeats.csv (or lstm-<machine>.csv)  accuracy, train time
@@ -14,11 +14,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readResults, MissingResultsError, ResultRow } from '../io/results';
-import { estimate, Estimate, lossDifference, savingSummary } from '../experiments/compare';
-import { readLongRuns } from '../experiments/long';
-import { readPrecisionRuns } from '../experiments/precision';
+import { lossDifference, savingSummary } from './compare';
+import { estimate, Estimate } from './stats';
+import { readLongRuns } from './long';
+import { readPrecisionRuns } from './precision';
 import { PROGRESS_COLUMNS } from '../lstm/training-loop';
-import { pairedDifferences } from '../weather/stats';
+import { pairedDifferences } from './weather';
 
 export const ANSWER_BEGIN = '<!-- answer:begin -->';
 export const ANSWER_END = '<!-- answer:end -->';

@@ -4,7 +4,7 @@
  * (layout.meta.id), so `lstm-opt charts` writes results/charts/01-activation-functions-<id>.png.
  */
 import type { Figure, Trace } from './figure';
-import { colorOf } from './colors';
+import { colorOf, colors } from './colors';
 import { activations, ActivationName } from '../activations';
 import { grid } from '../activations/properties';
 import { integrate } from '../activations/quadrature';
@@ -153,12 +153,12 @@ export function checksFigure(rows: readonly CheckRowLike[]): Figure {
       {
         type: 'bar', name: "f′ vs mathjs symbolic derivative", x: names, y: rows.map((r) => floor(Number(r.derivative_max_rel_diff))),
         customdata: rows.map((r) => Number(r.derivative_max_rel_diff)),
-        marker: { color: '#4c72b0' }, hovertemplate: '%{x}: %{customdata:.3g}<extra>f′ vs symbolic</extra>',
+        marker: { color: colors.derivativeCheck }, hovertemplate: '%{x}: %{customdata:.3g}<extra>f′ vs symbolic</extra>',
       },
       {
         type: 'bar', name: '∫ vs Gauss–Kronrod quadrature', x: names, y: rows.map((r) => floor(Number(r.integral_max_rel_diff))),
         customdata: rows.map((r) => Number(r.integral_max_rel_diff)),
-        marker: { color: '#dd8452' }, hovertemplate: '%{x}: %{customdata:.3g}<extra>∫ vs quadrature</extra>',
+        marker: { color: colors.integralCheck }, hovertemplate: '%{x}: %{customdata:.3g}<extra>∫ vs quadrature</extra>',
       },
     ],
     layout: {
@@ -166,7 +166,7 @@ export function checksFigure(rows: readonly CheckRowLike[]): Figure {
       meta: { id: 'checks' },
       barmode: 'group',
       yaxis: { title: { text: 'max relative difference (exactly 0 drawn at 10⁻¹⁸)' }, type: 'log', exponentformat: 'power', range: [-18.5, Math.max(-14, Math.log10(Math.max(...rows.flatMap((r) => [Number(r.derivative_max_rel_diff), Number(r.integral_max_rel_diff)]))) + 0.5)] },
-      shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: Number.EPSILON, y1: Number.EPSILON, line: { dash: 'dash', color: '#444', width: 1 } }],
+      shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: Number.EPSILON, y1: Number.EPSILON, line: { dash: 'dash', color: colors.reference, width: 1 } }],
       annotations: [{ xref: 'paper', x: 1, y: Math.log10(Number.EPSILON), yref: 'y', text: 'double ε = 2.2e-16', showarrow: false, xanchor: 'right', yanchor: 'bottom' }],
       legend: { orientation: 'h', y: -0.2 },
     },

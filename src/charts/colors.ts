@@ -1,8 +1,11 @@
 /**
- * Fixed colors, so a function or a mode looks the same in every chart. The activation colors follow the
- * original study: tanh blue, ISRU red, softplus green.
+ * Every color a chart uses, so a function or a mode looks the same in every chart. The activation colors
+ * follow the original study: tanh blue, ISRU red, softplus green. Those three are reserved: nothing else
+ * (a phase, a layer count, a reference line) is drawn in them, so a blue or red mark always means tanh or
+ * ISRU. Runs that are all tanh (float vs double, single vs multi-thread) take shades of tanh's blue.
  */
 export const colors = {
+  // activations (notebook 01 and wherever a function is named)
   tanh: '#1f77b4',
   isru: '#d62728',
   softplus: '#2ca02c',
@@ -13,16 +16,41 @@ export const colors = {
   leakyRelu: '#bcbd22',
   elu: '#17becf',
   isrlu: '#e377c2',
-  singleThread: '#1f77b4',
+  /** the same function in a second variant (the bare expression beside the library call) */
+  tanhLight: '#aec7e8',
+  isruLight: '#ff9896',
+  // modes of tanh runs
+  singleThread: '#08306b',
   multiThread: '#ff7f0e',
-  f64: '#1f77b4',
-  f32: '#d62728',
-  other: '#4c72b0',
+  f64: '#08306b',
+  f32: '#6baed6',
+  // timed phases of a training iteration
+  forward: '#6a3d9a',
+  forwardCpu: '#cab2d6',
+  backward: '#e6550d',
+  backwardCpu: '#fdae6b',
+  adam: '#8c6d31',
+  total: '#252525',
+  // everything that is not a series of its own
+  other: '#8c8c8c',
+  baseline: '#555555',
+  reference: '#444444',
+  points: '#222222',
+  errorBars: '#333333',
+  derivativeCheck: '#5e3c99',
+  integralCheck: '#b35806',
 } as const;
 
 export type ColorKey = keyof typeof colors;
 
-/** The color of a named series, falling back to a neutral blue-grey for names not listed. */
+/** One color per layer count (1, 2, 3, …), none of them an activation's: lines of the same sweep. */
+export const LAYER_SERIES = ['#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'] as const;
+/** HSL hues per layer count for charts that also vary lightness (orange, purple, magenta, teal, gold). */
+export const LAYER_HUES = [25, 280, 320, 180, 45] as const;
+/** Sequential shades for categories of one thing (call kinds of the math-bench): purples, then oranges. */
+export const CATEGORY_SHADES = ['#3f007d', '#807dba', '#bcbddc', '#fd8d3c', '#fdd0a2'] as const;
+
+/** The color of a named series, falling back to a neutral grey for names not listed. */
 export function colorOf(name: string): string {
   return (colors as Record<string, string>)[name] ?? colors.other;
 }

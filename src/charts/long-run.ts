@@ -3,7 +3,7 @@
  */
 import { colorOf, colors } from './colors';
 import type { Figure, Trace } from './figure';
-import { IntervalSaving } from '../experiments/compare';
+import { IntervalSaving } from '../analysis/compare';
 
 type Row = Record<string, string | number>;
 
@@ -30,7 +30,7 @@ export function longLossFigure(runs: Record<string, readonly Row[]>, title = 'Tr
  * interval's saving as faint markers (their scatter is the noise of the measurement).
  */
 export function longSavingFigure(savings: Record<string, readonly IntervalSaving[]>, title = 'Time saving of ISRU over tanh over iterations'): Figure {
-  const phaseColor: Record<string, string> = { forward: '#1f77b4', backward: '#ff7f0e', total: '#2ca02c', 'forward CPU': '#9467bd', 'backward CPU': '#8c564b' };
+  const phaseColor: Record<string, string> = { forward: colors.forward, backward: colors.backward, total: colors.total, 'forward CPU': colors.forwardCpu, 'backward CPU': colors.backwardCpu };
   const data: Trace[] = [];
   for (const [phase, s] of Object.entries(savings)) {
     const color = phaseColor[phase] ?? colors.other;

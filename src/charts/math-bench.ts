@@ -1,27 +1,19 @@
 /**
  * Figures of the math-bench (notebook 02). Pure: rows of results/math-bench/<machine>.csv in, Plotly JSON out.
  *
- * The per-machine bar chart follows the original study's style — tanh red, ISRU green, everything else
- * blue — as issue 3 asks, although the project-wide scheme (colors.ts) draws tanh blue and ISRU red.
+ * Colors are the project's palette (colors.ts): tanh blue, ISRU red, their bare-expression variants in a
+ * lighter shade of the same color, every other function grey, so the two functions the study compares
+ * stand out among the thirty.
  */
+import { CATEGORY_SHADES, colors } from './colors';
 import type { Figure, Trace } from './figure';
-import { isruTanhRatios, kindLabel, MathBenchRow, PairedRatio } from '../bench/math-bench';
+import { isruTanhRatios, kindLabel, MathBenchRow, PairedRatio } from '../mathbench/suite';
 
-export const MATH_BENCH_COLORS = {
-  tanh: '#d62728',
-  tanhInline: '#f4a3a3',
-  isru: '#2ca02c',
-  isruInline: '#9fd89f',
-  other: '#1f77b4',
-} as const;
+const FUNCTION_COLORS: Record<string, string> = { tanh: colors.tanh, tanh_inline: colors.tanhLight, isru: colors.isru, isru_inline: colors.isruLight };
 
-/** The original study's palette for one function name. */
+/** The palette color of one function name of the math-bench. */
 export function mathBenchColor(name: string): string {
-  if (name === 'tanh') return MATH_BENCH_COLORS.tanh;
-  if (name === 'tanh_inline') return MATH_BENCH_COLORS.tanhInline;
-  if (name === 'isru') return MATH_BENCH_COLORS.isru;
-  if (name === 'isru_inline') return MATH_BENCH_COLORS.isruInline;
-  return MATH_BENCH_COLORS.other;
+  return FUNCTION_COLORS[name] ?? colors.other;
 }
 
 export interface MachineRows {
@@ -83,7 +75,7 @@ export function mathBenchRatioFigure(machines: readonly MachineRows[]): Figure {
         name: machines.length > 1 ? `${m.machine} — ${IMPL_LABEL[impl]}` : IMPL_LABEL[impl],
         x: sel.map((r) => r.kind),
         y: sel.map((r) => r.ratio),
-        marker: { color: impl === 'library' ? MATH_BENCH_COLORS.isru : MATH_BENCH_COLORS.isruInline },
+        marker: { color: impl === 'library' ? colors.isru : colors.isruLight },
         customdata: sel.map((r) => [r.isru, r.tanh]),
         text: sel.map((r) => r.ratio.toFixed(2)),
         textposition: 'outside',
@@ -97,8 +89,8 @@ export function mathBenchRatioFigure(machines: readonly MachineRows[]): Figure {
         name: `${machines.length > 1 ? `${m.machine} — ` : ''}library, paired per round (median, quartiles)`,
         x: paired.map((p) => p.kind),
         y: paired.map((p) => p.median),
-        marker: { color: '#8c8c8c' },
-        error_y: { type: 'data', symmetric: false, array: paired.map((p) => p.q75 - p.median), arrayminus: paired.map((p) => p.median - p.q25), color: '#333', thickness: 1 },
+        marker: { color: colors.other },
+        error_y: { type: 'data', symmetric: false, array: paired.map((p) => p.q75 - p.median), arrayminus: paired.map((p) => p.median - p.q25), color: colors.errorBars, thickness: 1 },
         hovertemplate: 'per-round ISRU/tanh: median %{y:.3f}<extra>%{x}</extra>',
       });
     }
@@ -111,7 +103,7 @@ export function mathBenchRatioFigure(machines: readonly MachineRows[]): Figure {
       barmode: 'group',
       xaxis: { title: { text: 'how the function is called' } },
       yaxis: { title: { text: 'ISRU time / tanh time' }, rangemode: 'tozero' },
-      shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: 1, y1: 1, line: { color: '#d62728', dash: 'dash', width: 1 } }],
+      shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: 1, y1: 1, line: { color: colors.reference, dash: 'dash', width: 1 } }],
       legend: { orientation: 'h', y: -0.25 },
     },
   };
@@ -144,7 +136,6 @@ export function mathBenchCrossMachineFigure(machines: readonly MachineRows[], ki
 export function mathBenchKernelFigure(rows: readonly MathBenchRow[], machine: string): Figure {
   const kinds = [...new Set(rows.map(kindLabel))];
   const names = [...new Set(rows.filter((r) => r.Function !== 'baseline' && !['plus', 'minus', 'mult', 'div', 'sqrt', 'log', 'exp'].includes(r.Function)).map((r) => r.Function))];
-  const shades = ['#08306b', '#2171b5', '#6baed6', '#fd8d3c', '#fdd0a2'];
   return {
     data: kinds.map((kind, k) => ({
       type: 'bar',
@@ -154,7 +145,7 @@ export function mathBenchKernelFigure(rows: readonly MathBenchRow[], machine: st
         const row = rows.find((r) => r.Function === f && kindLabel(r) === kind);
         return row ? Number(row.ns_per_op) : NaN;
       }),
-      marker: { color: shades[k % shades.length] },
+      marker: { color: CATEGORY_SHADES[k % CATEGORY_SHADES.length] },
       hovertemplate: `%{x} (${kind}): %{y:.2f} ns<extra></extra>`,
     })),
     layout: {

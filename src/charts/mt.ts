@@ -1,12 +1,12 @@
 /**
- * Figures of the single- vs multi-thread study (notebook 06). Pure: totals in (src/experiments/mt.ts
+ * Figures of the single- vs multi-thread study (notebook 06). Pure: totals in (src/analysis/mt.ts
  * mtTotals), Plotly figure JSON out.
  */
-import { colors } from './colors';
+import { colors, LAYER_SERIES } from './colors';
 import type { Figure, Trace } from './figure';
-import { crossover, MtTotals, normalizedPerformance, speedup } from '../experiments/mt';
+import { crossover, MtTotals, normalizedPerformance, speedup } from '../analysis/mt';
 
-const PHASE_COLORS = { forward: '#1f77b4', backward: '#ff7f0e', adam: '#2ca02c' };
+const PHASE_COLORS = { forward: colors.forward, backward: colors.backward, adam: colors.adam };
 
 /**
  * The original study's chart: (st − mt)/max(st, mt) per configuration for forward, backward and Adam,
@@ -45,8 +45,7 @@ export function mtSpeedupFigure(t: MtTotals[], cores: number): Figure {
   const neurons = t.map((c) => c.neurons);
   const lo = Math.min(...neurons), hi = Math.max(...neurons);
   const dash = ['solid', 'dot', 'dash', 'dashdot', 'longdash'];
-  // one hue per layer count, all in the multi-thread family (orange to brown)
-  const hue = [colors.multiThread, '#d62728', '#9467bd', '#8c564b', '#e377c2'];
+  const hue = LAYER_SERIES;
   const data: Trace[] = layers.map((l, i) => {
     const pts = t.filter((c) => c.layers === l).map((c) => ({ neurons: c.neurons, speedup: speedup(c) }));
     const cr = crossover(pts);
@@ -62,7 +61,7 @@ export function mtSpeedupFigure(t: MtTotals[], cores: number): Figure {
   const hline = (y: number, name: string, color: string): Trace => ({
     type: 'scatter', mode: 'lines', name, x: [lo, hi], y: [y, y], line: { color, dash: 'dash', width: 1 }, hoverinfo: 'skip',
   });
-  data.push(hline(cores, `ceiling: ${cores} cores`, '#444'), hline(1, 'no gain (1x)', colors.singleThread));
+  data.push(hline(cores, `ceiling: ${cores} cores`, colors.reference), hline(1, 'no gain (1x)', colors.singleThread));
   return {
     data,
     layout: {
@@ -83,7 +82,7 @@ export function mtEfficiencyFigure(t: MtTotals[], cores: number): Figure {
     data: [
       { type: 'bar', name: 'mt CPU / mt wall (cores busy)', x, y: t.map((c) => c.mt.cpu / c.mt.wall), marker: { color: colors.multiThread } },
       { type: 'bar', name: 'speed-up (st wall / mt wall)', x, y: t.map((c) => speedup(c)), marker: { color: colors.singleThread } },
-      { type: 'scatter', mode: 'lines', name: `${cores} cores`, x: [x[0], x[x.length - 1]], y: [cores, cores], line: { color: '#444', dash: 'dash', width: 1 } },
+      { type: 'scatter', mode: 'lines', name: `${cores} cores`, x: [x[0], x[x.length - 1]], y: [cores, cores], line: { color: colors.reference, dash: 'dash', width: 1 } },
     ],
     layout: {
       title: { text: 'What the threads cost: cores kept busy vs speed gained' },

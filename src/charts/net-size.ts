@@ -1,18 +1,20 @@
 /**
- * Figures of the network-size sweep (notebook 04). Pure: summaries and pairs from src/analysis/saving.ts
+ * Figures of the network-size sweep (notebook 04). Pure: summaries and pairs from src/analysis/net-size.ts
  * in, Plotly figure JSON out. Savings are drawn in percent: 100 · (1 − isru/tanh time), above zero =
  * ISRU faster.
  */
-import { colorOf } from './colors';
+import { colorOf, colors, LAYER_HUES } from './colors';
 import type { Figure, Trace } from './figure';
-import type { IntervalSaving } from '../experiments/compare';
-import type { NetSizePair, NetSizeSummary, SavingGrid } from '../analysis/saving';
+import type { IntervalSaving } from '../analysis/compare';
+import type { NetSizePair, NetSizeSummary, SavingGrid } from '../analysis/net-size';
+import { quantile } from '../analysis/stats';
 
-const PHASE_COLORS = { forward: '#1f77b4', backward: '#ff7f0e', total: '#2ca02c' } as const;
-/** one hue per layer count (HSL hue), lightness by neurons: small networks light, large dark */
-const LAYER_HUES = [210, 25, 140, 280, 0, 190];
+const PHASE_COLORS = { forward: colors.forward, backward: colors.backward, total: colors.total } as const;
 
-/** The color of a configuration: hue by layers, lightness by rank of its neuron count in `allNeurons`. */
+/**
+ * The color of a configuration: hue by layers (LAYER_HUES), lightness by rank of its neuron count in
+ * `allNeurons`: small networks light, large dark.
+ */
 export function configColor(layers: number, neurons: number, allNeurons: readonly number[]): string {
   const sorted = [...new Set(allNeurons)].sort((a, b) => a - b);
   const k = Math.max(0, sorted.indexOf(neurons));
@@ -28,10 +30,9 @@ const pct = (x: number): number => 100 * x;
  * [lo, hi] — a few warm-up intervals of tiny networks (−300%) would otherwise squash every other line.
  */
 export function robustRange(values: readonly number[], lo = -20, hi = 50): [number, number] {
-  const v = values.filter(Number.isFinite).slice().sort((a, b) => a - b);
+  const v = values.filter(Number.isFinite);
   if (v.length === 0) return [lo, hi];
-  const q = (f: number): number => v[Math.min(v.length - 1, Math.max(0, Math.round(f * (v.length - 1))))];
-  const a = q(0.02), b = q(0.98), pad = 0.1 * (b - a || 1);
+  const a = quantile(v, 0.02), b = quantile(v, 0.98), pad = 0.1 * (b - a || 1);
   return [Math.min(lo, a - pad), Math.max(hi, b + pad)];
 }
 
@@ -100,7 +101,7 @@ export function netSizeSummaryFigure(s: readonly NetSizeSummary[], title = 'Time
     });
     data.push({
       type: 'scatter', mode: 'markers', name: `${phase}, whole run`, x, y: s.map((c) => pct(c[phase].overall)), offsetgroup: phase, legendgroup: phase,
-      marker: { color: 'black', symbol: 'diamond', size: 5 },
+      marker: { color: colors.points, symbol: 'diamond', size: 5 },
       hovertemplate: `%{x} ${phase} whole run: %{y:.1f}%<extra></extra>`,
     });
   }
@@ -199,9 +200,9 @@ export function netSizeHeatmapFigure(grids: { forward: SavingGrid; backward: Sav
 export function netSizeNoiseFigure(series: readonly SavingSeries[], title = 'Spread of the per-interval saving (each interval = one tanh/ISRU pair under the same load)'): Figure {
   const kinds = [
     { key: 'forward', name: 'forward, wall clock', color: PHASE_COLORS.forward },
-    { key: 'forwardCpu', name: 'forward, CPU time', color: '#08306b' },
+    { key: 'forwardCpu', name: 'forward, CPU time', color: colors.forwardCpu },
     { key: 'backward', name: 'backward, wall clock', color: PHASE_COLORS.backward },
-    { key: 'backwardCpu', name: 'backward, CPU time', color: '#7f2704' },
+    { key: 'backwardCpu', name: 'backward, CPU time', color: colors.backwardCpu },
   ] as const;
   const data: Trace[] = kinds
     .filter((k) => series.some((s) => s[k.key]))

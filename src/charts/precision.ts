@@ -18,7 +18,7 @@ export function precisionLossFigure(f32: readonly Row[], f64: readonly Row[], it
       line(f32, 'f32 (float)', colors.f32),
       {
         type: 'scatter', mode: 'lines', name: 'f32 − f64 (right axis)', x: [...iterations], y: [...differences], yaxis: 'y2',
-        line: { color: '#555', dash: 'dot' }, hovertemplate: 'f32 − f64 at %{x}: %{y:.2e}<extra></extra>',
+        line: { color: colors.reference, dash: 'dot' }, hovertemplate: 'f32 − f64 at %{x}: %{y:.2e}<extra></extra>',
       },
     ],
     layout: {

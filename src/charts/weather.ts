@@ -5,14 +5,13 @@
  */
 import { colors } from './colors';
 import type { Figure, Trace } from './figure';
-import type { PairedDifference } from '../weather/stats';
-import { summarise } from '../weather/stats';
+import type { PairedDifference } from '../analysis/weather';
+import { summarise } from '../analysis/weather';
 
 type Row = Record<string, string | number>;
 
 const cat = (cells: number): string => String(cells);
 const FUNC_LABEL: Record<string, string> = { tanh: 'tanh', isru: 'ISRU' };
-const BASELINE_COLOR = '#555555';
 
 /** Bars of the mean paired difference with its 95% CI, and the single pairs as dots (grouped by clock). */
 function differenceTraces(d: PairedDifference[], clock: 'wall' | 'cpu', name: string, axis: string, legend: boolean): Trace[] {
@@ -24,14 +23,14 @@ function differenceTraces(d: PairedDifference[], clock: 'wall' | 'cpu', name: st
     {
       type: 'bar', name: `${label}: mean tanh − ISRU (95% CI)`, legendgroup: clock, showlegend: legend, x, y: d.map((p) => p.mean * scale),
       offsetgroup: clock, marker: { color, opacity: 0.75 },
-      error_y: { type: 'data', symmetric: false, array: d.map((p) => (Number.isFinite(p.high) ? (p.high - p.mean) * scale : 0)), arrayminus: d.map((p) => (Number.isFinite(p.low) ? (p.mean - p.low) * scale : 0)), color: '#333' },
+      error_y: { type: 'data', symmetric: false, array: d.map((p) => (Number.isFinite(p.high) ? (p.high - p.mean) * scale : 0)), arrayminus: d.map((p) => (Number.isFinite(p.low) ? (p.mean - p.low) * scale : 0)), color: colors.errorBars },
       xaxis: `x${axis}`, yaxis: `y${axis}`,
       hovertemplate: `${name} (${label}): %{y:.3f} ms<extra>%{x} cells</extra>`,
     },
     {
       type: 'scatter', mode: 'markers', name: `${label}: one pair (same seed)`, legendgroup: clock, showlegend: legend, offsetgroup: clock,
       x: d.flatMap((p) => p.diffs.map(() => cat(p.cells))), y: d.flatMap((p) => p.diffs.map((v) => v * scale)),
-      marker: { color: '#222', size: 4, opacity: 0.55, symbol: clock === 'wall' ? 'circle' : 'diamond' }, xaxis: `x${axis}`, yaxis: `y${axis}`,
+      marker: { color: colors.points, size: 4, opacity: 0.55, symbol: clock === 'wall' ? 'circle' : 'diamond' }, xaxis: `x${axis}`, yaxis: `y${axis}`,
       hovertemplate: `${name} of one pair (${label}): %{y:.3f} ms<extra>%{x} cells</extra>`,
     },
   ];
@@ -118,7 +117,7 @@ export function weatherAccuracyFigure(rows: readonly Row[], baselineAccuracy: nu
   });
   data.push({
     type: 'scatter', mode: 'lines', name: 'naive: rain tomorrow = rain today', x: cells.map(cat), y: cells.map(() => baselineAccuracy),
-    line: { color: BASELINE_COLOR, dash: 'dash' }, hovertemplate: 'naive forecast: %{y:.2f}%<extra></extra>',
+    line: { color: colors.baseline, dash: 'dash' }, hovertemplate: 'naive forecast: %{y:.2f}%<extra></extra>',
   });
   return {
     data,
@@ -159,7 +158,7 @@ export function weatherConfusionFigure(rows: readonly Row[], baseline: { TP: num
     }
     data.push({
       type: 'scatter', mode: 'lines', name: 'naive forecast', legendgroup: 'naive', showlegend: k === 0,
-      x: cells.map(cat), y: cells.map(() => baseline[name]), line: { color: BASELINE_COLOR, dash: 'dash' },
+      x: cells.map(cat), y: cells.map(() => baseline[name]), line: { color: colors.baseline, dash: 'dash' },
       xaxis: `x${axis}`, yaxis: `y${axis}`, hovertemplate: `${name} naive: %{y}<extra></extra>`,
     });
     layout[`xaxis${axis}`] = { type: 'category', title: k >= 2 ? { text: 'LSTM cells' } : undefined };

@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildAnswer, replaceAnswerBlock } from '../analysis/answer';
-import { machineSlug } from '../bench/machine';
+import { machineSlug } from '../io/machine';
 import { writeFileAtomic } from '../io/atomic';
 import { projectRoot, resultsPath } from '../io/paths';
 import { UserError } from '../errors';

@@ -1,5 +1,5 @@
 /**
- * `lstm-opt weather`: the weather-predictor sweep (src/weather/experiment.ts) — cells × {tanh, isru} ×
+ * `lstm-opt weather`: the weather-predictor sweep (src/experiments/weather.ts) — cells × {tanh, isru} ×
  * repeats on vega-datasets' seattle-weather.csv → results/weather/lstm-<machine>.csv (means), a
  * -repeats.csv beside it (one row per run) and baseline.csv (the naive forecast).
  *
@@ -10,12 +10,10 @@
 import { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { SingleBar } from 'cli-progress';
-import { machineSlug } from '../bench/machine';
+import { machineSlug } from '../io/machine';
 import { resultsPath } from '../io/paths';
-import {
-  FULL_PROFILE, parseCells, parseShard, QUICK_PROFILE, runCost, runWeatherSweep, Shard, WeatherProfile,
-} from '../weather/experiment';
+import { FULL_PROFILE, parseCells, QUICK_PROFILE, runWeatherSweep, WeatherProfile } from '../experiments/weather';
+import { parseShard, Shard } from '../experiments/sweep';
 import { WeatherDataError } from '../weather/data';
 import { WeatherDivergedError } from '../weather/train';
 import { positiveInt, UserError } from '../errors';
@@ -38,12 +36,6 @@ function cellsFlag(value: string): number[] {
   return cells;
 }
 
-function shardFlag(value: string): Shard {
-  const shard = parseShard(value);
-  if (typeof shard === 'string') throw new UserError(shard);
-  return shard;
-}
-
 export function registerWeather(program: Command): void {
   program
     .command('weather')
@@ -53,7 +45,7 @@ export function registerWeather(program: Command): void {
     .option('--epochs <n>', `training epochs per run (default ${FULL_PROFILE.epochs})`, positiveInt('--epochs'))
     .option('--out <file>', 'averaged results CSV (default results/weather/lstm-<machine>.csv)')
     .option('--quick', 'small profile: a few cell counts, 2 repeats (seconds)')
-    .option('--shard <i/n>', 'run only every n-th cell count, starting at the i-th (1-based)', shardFlag)
+    .option('--shard <i/n>', 'run only every n-th cell count, starting at the i-th (1-based)', parseShard)
     .option('--fresh', 'measure every run again instead of skipping runs already in the repeats file')
     .option('--data <file>', 'weather CSV with date,precipitation,temp_max,temp_min,wind (default: vega-datasets seattle-weather.csv)')
     .option('--quiet', 'no progress bar')
@@ -72,11 +64,6 @@ async function weather(flags: WeatherFlags): Promise<number> {
   if (existsSync(parent) && !statSync(parent).isDirectory()) throw new UserError(`--out ${out}: ${parent} is not a folder`);
   if (flags.data !== undefined && !(existsSync(flags.data) && statSync(flags.data).isFile())) throw new UserError(`--data ${flags.data}: no such file`);
 
-  const tty = !!process.stderr.isTTY && !flags.quiet;
-  let bar: SingleBar | undefined;
-  let runs = 0;
-  let done = 0;
-  let work = 0;
   let stop = false;
   const onSigint = (): void => {
     if (stop) process.exit(130);
@@ -86,39 +73,24 @@ async function weather(flags: WeatherFlags): Promise<number> {
   const t0 = Date.now();
   let result;
   try {
-    result = await runWeatherSweep(
-      { profile, out, shard: flags.shard, fresh: flags.fresh, data: flags.data },
-      {
-        onPlan: (todo, skipped, dropped) => {
-          runs = todo.length;
-          if (dropped > 0 && !flags.quiet) process.stderr.write(`lstm-opt weather: dropping ${dropped} earlier run(s) measured with other settings\n`);
-          if (skipped > 0 && !flags.quiet) process.stderr.write(`lstm-opt weather: ${skipped} run(s) already measured with these settings (skipped; --fresh to redo)\n`);
-          if (tty && todo.length > 0) {
-            bar = new SingleBar({ stream: process.stderr, format: 'weather | {bar} | {percentage}% | run {done}/{runs} | {cells} cells {func} | ETA {eta_formatted}', etaBuffer: 10 });
-            bar.start(todo.reduce((s, r) => s + runCost(r.cells), 0), 0, { done: 0, runs, cells: todo[0].cells, func: todo[0].func });
-          }
-        },
-        onRunStart: (run) => bar?.update(work, { cells: run.cells, func: run.func, done }),
-        onRunDone: (run) => {
-          done++;
-          work += runCost(run.cells);
-          bar?.update(work, { done });
-        },
-        shouldStop: () => stop,
+    result = await runWeatherSweep({
+      profile, out, shard: flags.shard, fresh: flags.fresh, data: flags.data, quiet: flags.quiet,
+      onDropped: (rows) => {
+        if (!flags.quiet) process.stderr.write(`lstm-opt weather: dropping ${rows} earlier run(s) measured with other settings\n`);
       },
-    );
+      shouldStop: () => stop,
+    });
   } catch (err) {
     if (err instanceof WeatherDataError) throw new UserError(err.message);
     if (err instanceof WeatherDivergedError) throw new UserError(err.message, 3);
     throw err;
   } finally {
-    bar?.stop();
     process.removeListener('SIGINT', onSigint);
   }
   const rel = (p: string): string => relative(process.cwd(), p) || p;
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   if (result.stopped) {
-    process.stderr.write(`lstm-opt weather: interrupted after ${result.measured} of ${runs} run(s); ${rel(result.files.out)} holds every finished pair — rerun the same command to continue\n`);
+    process.stderr.write(`lstm-opt weather: interrupted after ${result.measured} of ${result.todo} run(s); ${rel(result.files.out)} holds every finished pair — rerun the same command to continue\n`);
     return 130;
   }
   const test = result.baseline.find((r) => r.Split === 'test');

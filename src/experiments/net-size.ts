@@ -1,11 +1,11 @@
 /**
- * The network-size sweep (issue 6, item 2): layers 1–4 × neurons {8, …, 256} on the SOTU corpus, every
+ * The network-size sweep: layers 1–4 × neurons {8, …, 256} on the SOTU corpus, every
  * configuration trained with tanh and with ISRU from the same seed. The two runs of a configuration are
  * interleaved in chunks of one progress interval (src/experiments/interleave.ts): tanh for K iterations,
  * then ISRU for K, and so on, so each progress interval of the pair sees the same machine load — on a
  * shared machine that is what makes the per-interval ratio isru/tanh meaningful.
  *
- * Output (DESIGN.md): results/net-size/<machine>/progress_<L>x<N>_<func>.csv, progress columns; the
+ * Output (docs/ARCHITECTURE.md, "Results"): results/net-size/<machine>/progress_<L>x<N>_<func>.csv, progress columns; the
  * quick profile goes to results/net-size/<machine>/quick so it never replaces the full run. A
  * configuration is one sweep job (src/experiments/sweep.ts): skipped when both files exist, written
  * atomically when both runs are done, sharded by position in the list (layers-major).
@@ -18,7 +18,7 @@
  * to rerun them).
  */
 import { join } from 'node:path';
-import { machineSlug } from '../bench/machine';
+import { machineSlug } from '../io/machine';
 import { Corpus, loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
@@ -55,7 +55,7 @@ export function netSizeProfile(quick: boolean): NetSizeProfile {
     : { configs: grid(NET_SIZE_LAYERS, NET_SIZE_NEURONS), iterations: 400, progressEvery: 20 };
 }
 
-/** progress_<L>x<N>_<func>.csv (DESIGN.md). */
+/** progress_<L>x<N>_<func>.csv: the original study's file names. */
 export const netSizeFileName = (c: NetSizeConfig, func: string): string => `progress_${c.layers}x${c.neurons}_${func}.csv`;
 
 /** Where the sweep writes: the full profile in results/net-size/<machine>, the quick one in quick/ beneath. */

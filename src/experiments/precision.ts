@@ -1,18 +1,16 @@
 /**
- * Float vs double (issue 6, item 4): the same 5x100 tanh network trained in f32 and in f64 storage from
+ * Float vs double: the same 5x100 tanh network trained in f32 and in f64 storage from
  * the same seed, interleaved in chunks (src/experiments/interleave.ts) so both see the same machine load.
- * Output (DESIGN.md): results/precision/<machine>/progress-<f32|f64>-<L>x<N>.csv, progress columns.
+ * Output (docs/ARCHITECTURE.md, "Results"): results/precision/<machine>/progress-<f32|f64>-<L>x<N>.csv, progress columns.
  *
  * Resume (src/experiments/sweep.ts): skipped when both CSVs exist; they are written once, complete and
  * atomically, when both runs have finished.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { machineSlug } from '../bench/machine';
+import { machineSlug } from '../io/machine';
 import { loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
-import { readFullElseQuick, readResults, ResultRow } from '../io/results';
 import type { Precision } from '../lstm/buffers';
 import { PROGRESS_COLUMNS, ProgressRow } from '../lstm/training-loop';
 import { formatProgressRow } from './mt';
@@ -86,22 +84,3 @@ defineSweep({
   description: 'the same 5x100 tanh run in f32 and f64, interleaved (results/precision)',
   run: (o: SweepOptions) => runPrecisionSweep(o),
 });
-
-/** Both runs of a precision folder, keyed f32/f64; MissingResultsError (with the command) otherwise. */
-export function readPrecisionRuns(dir: string, quick = false): Record<Precision, ResultRow[]> {
-  const p = precisionProfile(quick);
-  const command = `${PRECISION_COMMAND}${quick ? ' --quick' : ''}`;
-  const read = (x: Precision): ResultRow[] => readResults(join(dir, precisionProgressName(x, p.layers, p.neurons)), { command, columns: PROGRESS_COLUMNS });
-  return { f32: read('f32'), f64: read('f64') };
-}
-
-/** The notebook's loader: full-profile runs, else quick ones, else prints the command and returns undefined. */
-export function loadPrecisionRuns(machine = machineSlug()): { dir: string; quick: boolean; runs: Record<Precision, ResultRow[]> } | undefined {
-  return readFullElseQuick(
-    (quick) => {
-      const dir = precisionDir(quick, machine);
-      return { dir, quick, runs: readPrecisionRuns(dir, quick) };
-    },
-    (err) => `No float vs double results for ${machine}: run \`${PRECISION_COMMAND}\` (full) or \`${PRECISION_COMMAND} --quick\`. ${err.message}`,
-  );
-}

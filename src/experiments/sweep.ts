@@ -1,5 +1,5 @@
 /**
- * The sweep framework shared by every `lstm-opt sweep <kind>` (DESIGN.md "Beyond one machine").
+ * The sweep framework shared by every `lstm-opt sweep <kind>` and `lstm-opt weather` (docs/ARCHITECTURE.md, "Sweeps").
  *
  * A sweep is a named list of jobs — one per configuration — and each job produces one or more complete
  * files (e.g. the tanh and the isru progress CSV of one network size). Three rules make sweeps safe to
@@ -55,8 +55,13 @@ export function selectShard<T>(items: readonly T[], shard?: Shard): T[] {
 export interface SweepJob {
   /** short label for the progress bar and log lines, e.g. "2x64" */
   label: string;
-  /** absolute paths of the files this job writes; the job is complete when all exist */
+  /** absolute paths of the files this job writes; the job is complete when all exist (unless `complete` says) */
   files: string[];
+  /**
+   * Whether the job's results are already there, for jobs whose results are rows of files shared with
+   * other jobs (the weather sweep), where the files existing says nothing about this job.
+   */
+  complete?(): boolean;
   /** progress units (iterations over all runs of the job) for the overall bar */
   work: number;
   /**
@@ -74,6 +79,8 @@ export interface SweepJob {
 export interface RunJobsOptions {
   /** bar/log prefix, e.g. "net-size" */
   name: string;
+  /** what a unit of SweepJob.work is, for the bar (default "iterations") */
+  unit?: string;
   quiet?: boolean;
   /** the stream the bar and log lines go to (default process.stderr) */
   stream?: NodeJS.WriteStream;
@@ -88,8 +95,9 @@ export interface RunJobsResult {
   skipped: string[];
 }
 
-/** Whether all of a job's files exist (a complete job, thanks to atomic writes). */
-export function isComplete(job: Pick<SweepJob, 'files'>): boolean {
+/** Whether all of a job's files exist (a complete job, thanks to atomic writes), or what the job says. */
+export function isComplete(job: Pick<SweepJob, 'files' | 'complete'>): boolean {
+  if (job.complete) return job.complete();
   return job.files.every((f) => existsSync(f));
 }
 
@@ -111,7 +119,7 @@ export async function runJobs(jobs: readonly SweepJob[], o: RunJobsOptions): Pro
   const allUnits = todo.reduce((s, j) => s + j.work, 0);
   let units = 0;
   const bar = tty
-    ? new SingleBar({ stream, format: `sweep ${o.name} | {bar} | {percentage}% | {units}/{allUnits} iterations | {job} ({done}/{jobs}) | ETA {eta_formatted}`, etaBuffer: 50, fps: 5, hideCursor: true })
+    ? new SingleBar({ stream, format: `sweep ${o.name} | {bar} | {percentage}% | {units}/{allUnits} ${o.unit ?? 'iterations'} | {job} ({done}/{jobs}) | ETA {eta_formatted}`, etaBuffer: 50, fps: 5, hideCursor: true })
     : undefined;
   bar?.start(total, 0, { job: todo[0]?.label ?? '', done: 0, jobs: todo.length, units, allUnits });
   const ran: string[] = [];

@@ -1,8 +1,8 @@
-/** The weather predictor (issue 6, item 1): data, model, training, the sweep and its statistics. */
+/**
+ * The weather predictor: data, model and training. Its sweep is src/experiments/weather.ts, the analysis
+ * of the sweep's results src/analysis/weather.ts.
+ */
 export * from './data';
 export * from './model';
 export * from './train';
 export * from './gradcheck';
-export * from './experiment';
-export * from './stats';
-export * from './results';

@@ -9,6 +9,7 @@ import { DEFAULT_ADAM } from '../lstm/adam';
 import type { Activation } from '../lstm/cell';
 import type { KernelKind } from '../lstm/backend';
 import { Rng } from '../lstm/rng';
+import { median } from '../analysis/stats';
 import { accuracyPercent, Confusion, confusion, WeatherDataset, WeatherSplit } from './data';
 import { WeatherNet, WeatherWorkspace, weatherBackward, weatherForward, weatherLoss } from './model';
 
@@ -149,12 +150,6 @@ export function runWeather(data: WeatherDataset, o: WeatherRunOptions): WeatherR
 
 /** Passes over the test split whose median is PredictTime. */
 export const PREDICT_PASSES = 5;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -2,19 +2,20 @@
  * Analysis of the network-size sweep (notebook 04): how much time ISRU saves over tanh per configuration,
  * and how sure we are.
  *
- * Progress files hold cumulative times (DESIGN.md), so the time of one progress interval is the
+ * Progress files hold cumulative times (docs/ARCHITECTURE.md, "Results"), so the time of one progress interval is the
  * difference of two consecutive rows. The tanh and ISRU runs of a configuration were interleaved
  * interval by interval (src/experiments/net-size.ts), so each interval is one paired measurement of the
  * saving 1 − isru/tanh under the same machine load; the spread of those per-interval savings is the noise
- * of the measurement, summarised as a mean with a 95% t interval (src/experiments/compare.ts, mathjs).
+ * of the measurement, summarised as a mean with a 95% t interval (src/analysis/compare.ts, src/analysis/stats.ts).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { machineSlug } from '../bench/machine';
+import { machineSlug } from '../io/machine';
 import { MissingResultsError, readFullElseQuick, readResults, ResultRow } from '../io/results';
 import { PROGRESS_COLUMNS } from '../lstm/training-loop';
-import { Estimate, estimate, intervalSavings, IntervalSaving, lossDifference, phaseSeconds, savingSummary, TimePhase } from '../experiments/compare';
-import { NET_SIZE_COMMAND, netSizeDir, netSizeFileName, netSizeProfile } from '../experiments/net-size';
+import { intervalSavings, IntervalSaving, lossDifference, phaseSeconds, savingSummary, TimePhase } from './compare';
+import { Estimate, estimate, median } from './stats';
+import { NET_SIZE_COMMAND, netSizeDir, netSizeFileName } from '../experiments/net-size';
 
 export { NET_SIZE_COMMAND, netSizeDir, netSizeProfile } from '../experiments/net-size';
 
@@ -219,7 +220,7 @@ export function confidence(s: readonly NetSizeSummary[], phase: 'forward' | 'bac
     else if (e.high < 0) below.push(c.config);
     else unsure.push(c.config);
   }
-  const halves = s.map((c) => (pick(c).high - pick(c).low) / 2).filter(Number.isFinite).sort((a, b) => a - b);
-  const medianHalfWidth = halves.length ? (halves.length % 2 ? halves[(halves.length - 1) / 2] : (halves[halves.length / 2 - 1] + halves[halves.length / 2]) / 2) : NaN;
+  const halves = s.map((c) => (pick(c).high - pick(c).low) / 2).filter(Number.isFinite);
+  const medianHalfWidth = halves.length ? median(halves) : NaN;
   return { above, below, unsure, pooled: estimate(s.map((c) => pick(c).overall)), medianHalfWidth };
 }

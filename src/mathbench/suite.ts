@@ -26,7 +26,8 @@ import { readResults, tryReadResults } from '../io/results';
 import {
   Benchmark, CAREFUL_HARNESS, HarnessHooks, HarnessOptions, lstmLikeInputs, Measurement, QUICK_HARNESS, runBenchmarks, sinkValue,
 } from './harness';
-import { describeMachine, MachineInfo } from './machine';
+import { describeMachine, MachineInfo } from '../io/machine';
+import { quantile } from '../analysis/stats';
 
 /** The CSV columns, in order; the first two are the original study's. */
 export const MATH_BENCH_COLUMNS = [
@@ -248,15 +249,6 @@ export interface PairedRatio {
   median: number;
   q25: number;
   q75: number;
-}
-
-/** The q-quantile (0..1) of a sample, linear between order statistics (q = 0.5 is the median). */
-export function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * The weather experiment (`lstm-opt weather`): cells × {tanh, isru} × repeats, written as the original
- * study's table.
+ * The weather sweep (`lstm-opt weather`): cells × {tanh, isru} × repeats of the weather predictor
+ * (src/weather), written as the original study's table.
  *
  * Files (all rewritten atomically after every finished tanh/isru pair, so an interrupted run leaves
  * complete CSVs holding every pair measured so far):
@@ -13,13 +13,15 @@
  * initial weights, same shuffling), and the two runs of a pair follow each other — tanh first on even
  * repeats, isru first on odd ones — so slow drifts of a shared machine hit both sides alike.
  *
- * Resuming: a run already in the repeats file with the same settings (epochs, batch, window, lr, seed,
- * kernels) is not measured again, and the averaged table is recomputed from every matching row. So an
- * interrupted sweep continues where it stopped, a quick run after a full one changes nothing (its runs
- * are a subset), and `fresh` measures everything anew. Rows measured with other settings are dropped.
- *
- * Sharding: `shard {index, count}` (1-based, like `--shard 2/3`) runs every count-th cell count,
- * starting at the index-th; shards on different machines write different files and merge by rows.
+ * It runs on the sweep framework (src/experiments/sweep.ts) with one job per pair (cell count, repeat).
+ * Unlike the other sweeps, a pair's results are rows of shared files, not files of its own, so:
+ *  - resume: a pair is complete when the repeats file holds both its runs with the same settings (epochs,
+ *    batch, window, lr, seed, kernels); the averaged table is recomputed from every matching row. An
+ *    interrupted sweep continues where it stopped, a quick run after a full one changes nothing (its runs
+ *    are a subset), and `fresh` measures everything anew. Rows measured with other settings are dropped;
+ *  - shards: `--shard i/n` takes every n-th cell count (selectShard over the cell list), so shards on
+ *    different machines write different files that merge by rows;
+ *  - progress: the framework's bar, counting runs, weighted by their cost.
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
@@ -27,8 +29,10 @@ import { readCsv, toCsv } from '../io/csv';
 import { writeFileAtomic } from '../io/atomic';
 import type { Activation } from '../lstm/cell';
 import { defaultKernels, KernelKind } from '../lstm/backend';
-import { accuracyPercent, buildDataset, Confusion, loadWeather, naiveBaseline, WeatherDataError, WeatherDataset } from './data';
-import { DEFAULT_WEATHER_TRAIN, runWeather, WeatherRunResult } from './train';
+import { accuracyPercent, buildDataset, Confusion, loadWeather, naiveBaseline, WeatherDataError, WeatherDataset } from '../weather/data';
+import { DEFAULT_WEATHER_TRAIN, runWeather, WeatherRunResult } from '../weather/train';
+import { mean as meanOf } from '../analysis/stats';
+import { runJobs, selectShard, Shard, SweepJob } from './sweep';
 
 export const WEATHER_COLUMNS = ['Cells', 'Func', 'TrainTime', 'PredictTime', 'Accuracy', 'TP', 'TN', 'FP', 'FN'] as const;
 export const REPEAT_COLUMNS = [
@@ -56,26 +60,6 @@ export const FULL_PROFILE: WeatherProfile = {
 };
 /** A few seconds: the same training settings on three small nets, two repeats (a subset of the full runs). */
 export const QUICK_PROFILE: WeatherProfile = { ...FULL_PROFILE, cells: [10, 25, 50], repeats: 2 };
-
-export interface Shard {
-  /** 1-based */
-  index: number;
-  count: number;
-}
-
-/** Parses `i/n` (1 ≤ i ≤ n); returns an error message instead of throwing so callers choose the error type. */
-export function parseShard(text: string): Shard | string {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  if (!m) return `--shard must look like i/n (e.g. 2/4), got '${text}'`;
-  const index = Number(m[1]), count = Number(m[2]);
-  if (count < 1 || index < 1 || index > count) return `--shard ${text}: need 1 <= i <= n`;
-  return { index, count };
-}
-
-/** The cell counts of one shard: every count-th, starting at the index-th. */
-export function shardCells(cells: readonly number[], shard?: Shard): number[] {
-  return shard ? cells.filter((_c, k) => k % shard.count === shard.index - 1) : [...cells];
-}
 
 /** Parses `10,25,50`: positive integers, no duplicates; returns an error message on bad input. */
 export function parseCells(text: string): number[] | string {
@@ -112,7 +96,7 @@ export interface WeatherRunPlan {
 /** Every run of a profile in execution order (pairs adjacent, alternating which activation goes first). */
 export function planRuns(profile: WeatherProfile, shard?: Shard): WeatherRunPlan[] {
   const plan: WeatherRunPlan[] = [];
-  for (const cells of shardCells(profile.cells, shard)) {
+  for (const cells of selectShard(profile.cells, shard)) {
     for (let r = 0; r < profile.repeats; r++) {
       const order = r % 2 === 0 ? FUNCS : [...FUNCS].reverse();
       for (const func of order) plan.push({ cells, func, repeat: r, seed: profile.seed + r });
@@ -155,7 +139,7 @@ export function averageRows(rows: readonly Row[]): Row[] {
     for (const f of FUNCS) {
       const g = groups.get(`${c}/${f}`);
       if (!g) continue;
-      const mean = (col: string): number => g.reduce((s, r) => s + Number(r[col]), 0) / g.length;
+      const mean = (col: string): number => meanOf(g.map((r) => Number(r[col])));
       out.push({
         Cells: c, Func: f, TrainTime: fmt(mean('TrainTime'), 6), PredictTime: fmt(mean('PredictTime'), 7), Accuracy: fmt(mean('Accuracy'), 4),
         TP: fmt(mean('TP'), 2), TN: fmt(mean('TN'), 2), FP: fmt(mean('FP'), 2), FN: fmt(mean('FN'), 2),
@@ -179,21 +163,22 @@ export interface WeatherSweepOptions {
   kernels?: KernelKind;
   /** weather CSV (default: vega-datasets seattle-weather.csv) */
   data?: string;
-}
-
-export interface WeatherSweepHooks {
-  /** before the first run: how many runs will be measured and their relative cost (∝ work) */
-  onPlan?: (todo: WeatherRunPlan[], skipped: number, dropped: number) => void;
-  onRunStart?: (run: WeatherRunPlan) => void;
-  onRunDone?: (run: WeatherRunPlan, result: WeatherRunResult) => void;
-  /** between runs; true stops the sweep (files stay complete) */
+  /** no progress bar, no log lines */
+  quiet?: boolean;
+  /** before the first run, when rows of the repeats file were measured with other settings and are dropped */
+  onDropped?: (rows: number) => void;
+  /** asked before every run; true stops the sweep (the files keep every finished pair) */
   shouldStop?: () => boolean;
 }
 
 export interface WeatherSweepResult {
   files: WeatherFiles;
+  /** runs measured and written (whole pairs) */
   measured: number;
+  /** runs already in the repeats file with the same settings */
   skipped: number;
+  /** runs planned for this invocation (measured + still to do) */
+  todo: number;
   /** rows of the averaged table written last */
   table: Row[];
   baseline: Row[];
@@ -219,7 +204,12 @@ export function readRepeats(path: string): Row[] {
   return rows;
 }
 
-export async function runWeatherSweep(o: WeatherSweepOptions, hooks: WeatherSweepHooks = {}): Promise<WeatherSweepResult> {
+/** Thrown inside a job when shouldStop() says so: the framework then writes nothing for that pair. */
+class SweepStopped extends Error {}
+
+const pairKey = (cells: number, repeat: number): string => `${cells}/${repeat}`;
+
+export async function runWeatherSweep(o: WeatherSweepOptions): Promise<WeatherSweepResult> {
   const kernels = o.kernels ?? defaultKernels('f64');
   const files = weatherFiles(o.out);
   const p = o.profile;
@@ -229,35 +219,56 @@ export async function runWeatherSweep(o: WeatherSweepOptions, hooks: WeatherSwee
   const done = new Set(kept.map((r) => key(Number(r.Cells), String(r.Func), Number(r.Repeat))));
   const plan = planRuns(p, o.shard);
   const todo = plan.filter((r) => !done.has(key(r.cells, r.func, r.repeat)));
-  hooks.onPlan?.(todo, plan.length - todo.length, existing.length - kept.length);
+  if (existing.length > kept.length) o.onDropped?.(existing.length - kept.length);
   const rows = [...kept];
   const baseline = baselineRows(data);
-  const write = (): Row[] => {
+  const baselineCsv = toCsv(BASELINE_COLUMNS, baseline);
+  let table: Row[] = [];
+  /** the three files' contents from every row so far, in WeatherFiles order: baseline, repeats, table */
+  const contents = (): string[] => {
     const sorted = [...rows].sort((a, b) => Number(a.Cells) - Number(b.Cells) || Number(a.Repeat) - Number(b.Repeat) || FUNCS.indexOf(a.Func as Activation) - FUNCS.indexOf(b.Func as Activation));
-    const table = averageRows(sorted);
-    writeFileAtomic(files.baseline, toCsv(BASELINE_COLUMNS, baseline));
-    writeFileAtomic(files.repeats, toCsv(REPEAT_COLUMNS, sorted));
-    writeFileAtomic(files.out, toCsv(WEATHER_COLUMNS, table));
-    return table;
+    table = averageRows(sorted);
+    return [baselineCsv, toCsv(REPEAT_COLUMNS, sorted), toCsv(WEATHER_COLUMNS, table)];
   };
-  let table = write();
-  let measured = 0;
-  let stopped = false;
-  for (let k = 0; k < todo.length; k++) {
-    if (hooks.shouldStop?.()) {
-      stopped = true;
-      break;
-    }
-    const run = todo[k];
-    hooks.onRunStart?.(run);
-    const result = runWeather(data, { cells: run.cells, activation: run.func, seed: run.seed, epochs: p.epochs, batch: p.batch, lr: p.lr, kernels });
-    rows.push(repeatRow(result, run, p, kernels));
-    measured++;
-    hooks.onRunDone?.(run, result);
-    // write after each finished pair (or at the end): a file never holds half a pair
-    const next = todo[k + 1];
-    if (!next || next.cells !== run.cells || next.repeat !== run.repeat) table = write();
-    await new Promise((resolve) => setImmediate(resolve)); // let Ctrl-C be handled between runs
+  // dropped rows and the baseline are written even when no pair is left to run
+  const first = contents();
+  [files.baseline, files.repeats, files.out].forEach((f, k) => writeFileAtomic(f, first[k]));
+
+  const pending = new Set(todo.map((r) => pairKey(r.cells, r.repeat)));
+  const pairs = new Map<string, WeatherRunPlan[]>();
+  for (const run of plan) {
+    const k = pairKey(run.cells, run.repeat);
+    if (!pairs.has(k)) pairs.set(k, []);
+    pairs.get(k)!.push(run);
   }
-  return { files, measured, skipped: plan.length - todo.length, table, baseline, stopped };
+  let measured = 0;
+  const jobs: SweepJob[] = [...pairs.entries()].map(([k, runs]) => ({
+    label: `${runs[0].cells} cells, repeat ${runs[0].repeat + 1}`,
+    files: [files.baseline, files.repeats, files.out],
+    complete: () => !pending.has(k),
+    work: runs.length,
+    weight: runCost(runs[0].cells),
+    async run(tick) {
+      const fresh: Row[] = [];
+      for (const run of runs.filter((r) => !done.has(key(r.cells, r.func, r.repeat)))) {
+        await new Promise((resolve) => setImmediate(resolve)); // let Ctrl-C be handled between runs
+        if (o.shouldStop?.()) throw new SweepStopped();
+        const result = runWeather(data, { cells: run.cells, activation: run.func, seed: run.seed, epochs: p.epochs, batch: p.batch, lr: p.lr, kernels });
+        fresh.push(repeatRow(result, run, p, kernels));
+        tick();
+      }
+      rows.push(...fresh);
+      measured += fresh.length;
+      pending.delete(k);
+      return contents();
+    },
+  }));
+  let stopped = false;
+  try {
+    await runJobs(jobs, { name: 'weather', unit: 'runs', quiet: o.quiet });
+  } catch (err) {
+    if (!(err instanceof SweepStopped)) throw err;
+    stopped = true;
+  }
+  return { files, measured, skipped: plan.length - todo.length, todo: todo.length, table, baseline, stopped };
 }

@@ -1,13 +1,13 @@
 /**
- * Comparing two progress CSVs of the same configuration (tanh vs isru, f64 vs f32): times are cumulative
- * since the start of the run (DESIGN.md), so the time spent between two progress rows is a difference of
+ * Comparing two progress CSVs of the same configuration (tanh vs isru, f64 vs f32), shared by the analyses
+ * of the net-size, long and precision sweeps: times are cumulative since the start of the run
+ * (docs/ARCHITECTURE.md, "Results"), so the time spent between two progress rows is a difference of
  * consecutive rows. Each such interval is one measurement of the ratio b/a; their spread says how noisy
  * the comparison is (the machine is shared), so we report a mean with a 95% confidence interval instead of
  * one number read off the last row. The intervals were interleaved in time (src/experiments/interleave.ts),
  * so both runs of an interval saw the same load.
  */
-import { mean, median, std } from 'mathjs';
-import { tQuantile975 } from '../weather/stats';
+import { Estimate, estimate } from './stats';
 
 type Row = Record<string, string | number>;
 
@@ -21,28 +21,6 @@ export function phaseSeconds(r: Row, phase: TimePhase): number {
   if (phase === 'total_time') return Number(r.forward_time) + Number(r.back_time) + Number(r.adam_time);
   if (phase === 'total_cpu') return Number(r.forward_cpu) + Number(r.back_cpu) + Number(r.adam_cpu);
   return Number(r[phase]);
-}
-
-export interface Estimate {
-  n: number;
-  mean: number;
-  median: number;
-  /** sample standard deviation (0 with one value) */
-  std: number;
-  /** 95% confidence interval of the mean (Student's t; NaN with fewer than two values) */
-  low: number;
-  high: number;
-}
-
-/** Mean, median, std and a 95% t confidence interval of the mean (mathjs). Empty input gives NaNs. */
-export function estimate(values: readonly number[]): Estimate {
-  const v = values.filter(Number.isFinite);
-  const n = v.length;
-  if (n === 0) return { n, mean: NaN, median: NaN, std: NaN, low: NaN, high: NaN };
-  const m = Number(mean(v));
-  const s = n > 1 ? Number(std(v)) : 0;
-  const half = n > 1 ? (tQuantile975(n - 1) * s) / Math.sqrt(n) : NaN;
-  return { n, mean: m, median: Number(median(v)), std: s, low: m - half, high: m + half };
 }
 
 /** Rows of `a` and `b` at the same iterations, in iteration order. */

@@ -16,6 +16,7 @@
  *   its median subtracted, so numbers are the cost of the operation, not of the loop around it.
  * - Wall time comes from `process.hrtime.bigint()` (monotonic, nanoseconds).
  */
+import { median } from '../analysis/stats';
 
 /** One thing to time. `run(ops)` does `ops` operations and returns a value computed from all of them. */
 export interface Benchmark {
@@ -56,14 +57,6 @@ export interface Summary {
   median: number;
   min: number;
   max: number;
-}
-
-/** The median of a non-empty sample (mean of the two middle values for an even count). */
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) throw new RangeError('median of an empty sample');
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 export function summarize(xs: readonly number[]): Summary {
