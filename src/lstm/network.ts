@@ -34,6 +34,7 @@ import { Arena, wasmSimdAvailable } from './wasm/kernels';
 import { adamStep as adamStepJs, AdamHyper } from './adam';
 import { paramLayout, ParamLayout } from './layout';
 import { Rng } from './rng';
+import { UserError } from '../errors';
 
 export interface LstmConfig {
   vocabSize: number;
@@ -68,6 +69,8 @@ const JS_KERNELS: KernelSet = { gemmNT, gemvN };
 export function defaultKernels(precision: Precision): KernelKind {
   const env = process.env.LSTM_OPT_KERNELS;
   if (env === 'js' || env === 'wasm') return env === 'wasm' && !wasmSimdAvailable(precision) ? 'js' : env;
+  // a misspelt override silently running the other kernels would measure the wrong thing
+  if (env !== undefined && env !== '') throw new UserError(`LSTM_OPT_KERNELS must be 'wasm' or 'js' (or unset), got '${env}'`);
   return wasmSimdAvailable(precision) ? 'wasm' : 'js';
 }
 

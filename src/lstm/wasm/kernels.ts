@@ -43,6 +43,21 @@ function maximumPages(initialPages: number): number {
   return Math.min(MAX_PAGES, Math.max(16384, 8 * initialPages));
 }
 
+/**
+ * Byte offsets travel through JavaScript bit operations and signed i32 arguments, so an arena never
+ * grows past 2 GiB even though wasm32 could address 4.
+ */
+export const ARENA_MAX_BYTES = 2 ** 31;
+
+function initialPagesFor(initialBytes: number): number {
+  return Math.min(MAX_PAGES, Math.max(1, Math.ceil(initialBytes / PAGE) + 1));
+}
+
+/** How many bytes an Arena created with `initialBytes` can hand out in total (for up-front memory checks). */
+export function arenaCapacity(initialBytes: number): number {
+  return Math.min(ARENA_MAX_BYTES, maximumPages(initialPagesFor(initialBytes)) * PAGE);
+}
+
 function gemvBody(p: Precision): number[] {
   const es = p === 'f64' ? 8 : 4;
   const lg = p === 'f64' ? 3 : 2;
@@ -409,7 +424,7 @@ export class Arena {
   constructor(readonly precision: Precision, initialBytes: number) {
     const mod = kernelModule(precision);
     if (!mod) throw new Error('WebAssembly SIMD is not available in this runtime');
-    const pages = Math.min(MAX_PAGES, Math.max(1, Math.ceil(initialBytes / PAGE) + 1));
+    const pages = initialPagesFor(initialBytes);
     this.maxPages = maximumPages(pages);
     this.memory = new WA!.Memory({ initial: pages, maximum: this.maxPages, shared: true });
     const inst = new WA!.Instance(mod, { env: { memory: this.memory } });
@@ -422,8 +437,9 @@ export class Arena {
 
   /** A zero-filled view of `length` elements, 16-byte aligned. */
   alloc(length: number): Float {
-    const start = (this.top + 15) & ~15;
+    const start = Math.ceil(this.top / 16) * 16;
     const end = start + length * this.es;
+    if (end > ARENA_MAX_BYTES) throw new RangeError(`network memory would exceed ${ARENA_MAX_BYTES / 2 ** 20} MiB (use kernels: 'js' for larger buffers)`);
     const have = this.memory.buffer.byteLength;
     if (end > have) {
       const pages = Math.ceil((end - have) / PAGE);
