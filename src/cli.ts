@@ -11,7 +11,7 @@ import { registerAnswer } from './cli/answer';
 import { registerSweep } from './cli/sweep';
 
 /**
- * The `lstm-opt` command line (contract in DESIGN.md). Each subcommand lives in its own module under
+ * The `lstm-opt` command line (contract in README.md). Each subcommand lives in its own module under
  * src/cli/ and registers itself here; this file only wires them up and turns errors into one line.
  */
 export function buildProgram(): Command {

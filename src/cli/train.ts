@@ -1,5 +1,5 @@
 /**
- * `lstm-opt train`: train the character-level LSTM (DESIGN.md contract).
+ * `lstm-opt train`: train the character-level LSTM (options: --help; files, Ctrl-C and exit codes below).
  *
  * Files: --progress FILE (default progress.csv, or DIR/progress.csv with --save DIR) gets a row every
  * --progress-every iterations, rewritten atomically each time (--append keeps the rows already there,
@@ -7,14 +7,20 @@
  * --store-every K writes DIR/checkpoint.bin every K iterations (atomically).
  *
  * Ctrl-C: the current iteration finishes, a checkpoint is written (DIR/checkpoint.bin, or
- * ./lstm-opt-checkpoint.bin without --save), its path printed, and the process exits with 130 (the
- * shell convention for SIGINT). A second Ctrl-C exits at once. `--resume FILE --append` continues it so
- * the progress rows and final parameters equal those of an uninterrupted run.
+ * ./lstm-opt-checkpoint.bin without --save), and the command that continues the run is printed; the
+ * process exits with 130 (the shell convention for SIGINT). A second Ctrl-C exits at once. Checkpoints
+ * record the run's target and progress interval (modelfile.ts `run`), so `--resume FILE --append` alone
+ * continues it to the same end with the same rows and final parameters as an uninterrupted run. After a
+ * hard kill, --append cuts the progress rows written after the checkpoint's iteration.
  *
- * Divergence: if the loss becomes NaN/infinite, training stops, nothing more is written (the last good
- * checkpoint stays), one line says so, exit code 3.
+ * Divergence (../lstm/divergence.ts: a non-finite or exploding loss, parameters or moments): training
+ * stops, nothing more is written, one line names the settings to change (--lr, clipping), exit code 3.
+ * Checkpoints are stored only once the window after them had a healthy loss, so the last one resumes
+ * cleanly with a smaller --lr; a resume may change --lr, --lr-decay, --clip and --clip-mode.
  *
- * Everything is validated before any file is touched.
+ * Everything is validated before any file is touched: limits and the memory the run will allocate
+ * (../lstm/limits.ts), --threads, the corpus, the checkpoint; then every output place is created and
+ * proven writable (../io/places.ts) before the first iteration.
  */
 import { Command, Option } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';

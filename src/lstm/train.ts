@@ -8,7 +8,7 @@ import type { ModelData, PhaseTimes } from './modelfile';
 import { generateIds } from './sample';
 import type { Trainer } from './trainer';
 
-/** The study's progress CSV columns (DESIGN.md). */
+/** The study's progress CSV columns (the original study's schema; README.md lists them). */
 export const PROGRESS_COLUMNS = [
   'func', 'type', 'layers', 'neurons', 'iteration', 'epoch', 'loss',
   'forward_cpu', 'forward_time', 'back_cpu', 'back_time', 'adam_cpu', 'adam_time',
