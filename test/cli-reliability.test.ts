@@ -24,7 +24,7 @@ const cli = join(projectRoot(), 'bin', 'lstm-opt.js');
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'lstm-opt-rel-'));
 
-/** Every file under `dir` with its size, modification time and content hash (FIFOs by type only). */
+/** Every file under `dir` with its size, modification time and content hash (of files below 64 MiB; FIFOs by type only). */
 function snapshot(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (d: string): void => {
@@ -33,7 +33,8 @@ function snapshot(dir: string): Map<string, string> {
       if (e.isDirectory()) walk(p);
       else if (e.isFile()) {
         const st = statSync(p);
-        out.set(relative(dir, p), `${st.size} ${st.mtimeMs} ${createHash('sha256').update(readFileSync(p)).digest('hex')}`);
+        const hash = st.size < 2 ** 26 ? createHash('sha256').update(readFileSync(p)).digest('hex') : 'large';
+        out.set(relative(dir, p), `${st.size} ${st.mtimeMs} ${hash}`);
       } else out.set(relative(dir, p), 'special');
     }
   };
@@ -79,6 +80,9 @@ test('table: bad input of every class exits with its code and one line, and chan
   writeFileSync(join(dir, 'edited.json'), edited);
   const fifo = join(dir, 'fifo');
   assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  // a 3 GiB file that takes no disk (sparse): larger than any model file can be
+  const huge = join(dir, 'huge.bin');
+  assert.equal(spawnSync('truncate', ['-s', '3G', huge]).status, 0);
   const before = snapshot(dir);
 
   const train = (...args: string[]): string[] => ['train', ...tiny, '--iterations', '5', '--quiet', ...args];
@@ -97,6 +101,7 @@ test('table: bad input of every class exits with its code and one line, and chan
     { args: ['charts', '--notebooks', join(dir, 'bad-notebooks'), '--out', join(dir, 'charts')], code: 2, error: /broken\.ipynb is not a valid notebook/ },
     { args: ['charts', '--notebooks', join(dir, 'cellless-notebooks'), '--out', join(dir, 'charts')], code: 2, error: /empty\.ipynb is not a valid notebook/ },
     { args: train('--threads', '999'), code: 2, error: /--threads 999 is too many: at most \d+/ },
+    { args: ['sweep', 'mt', '--quick', '--threads', '999', '--out', join(dir, 'mt'), '--quiet'], code: 2, error: /--threads 999 is too many/ },
     // the parser's own errors
     { args: train('--bogus'), code: 2, error: /unknown option '--bogus'/ },
     { args: ['bogus'], code: 2, error: /unknown command 'bogus'/ },
@@ -115,6 +120,7 @@ test('table: bad input of every class exits with its code and one line, and chan
     { args: ['generate', '--model', '/dev/urandom'], code: 2, error: /\/dev\/urandom is not a regular file/ },
     { args: ['generate', '--model', fifo], code: 2, error: /fifo is not a regular file/ },
     { args: ['generate', '--model', dir], code: 2, error: /is a folder, not a model file/ },
+    { args: ['generate', '--model', huge], code: 2, error: /huge\.bin is 3221225472 bytes, larger than any model file can be/ },
     { args: train('--resume', '/dev/zero'), code: 2, error: /not a regular file/ },
     // smaller points
     { args: ['answer', '--machine', 'no-such-machine', '--readme', join(dir, 'README.md'), '--results', resultsPath()], code: 2, error: /--machine no-such-machine: no results for it/ },

@@ -19,6 +19,7 @@ import { arraysProblem, healthyLoss, lossLimit, lossProblem, PARAM_LIMIT } from 
 import { trainingBytes, workspaceElements } from '../src/lstm/limits';
 import { paramLayout } from '../src/lstm/layout';
 import { weatherBytes } from '../src/weather/limits';
+import { Arena, ARENA_MAX_BYTES, arenaCapacity } from '../src/lstm/wasm/kernels';
 import { WeatherNet, WeatherWorkspace } from '../src/weather/model';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'lstm-opt-units-'));
@@ -57,7 +58,11 @@ test('sweeps: a 0-byte result file does not make a job complete; the job runs ag
   assert.equal(isComplete({ files }), false);
   let ran = 0;
   const job: SweepJob = { label: 'j', files, work: 1, async run(tick) { ran++; tick(1); return ['a\n', 'b\n']; } };
+  // a kill mid-write left a temporary file of a process that is gone: the sweep removes it
+  const stale = join(dir, tempName('b.csv', spawnSync(process.execPath, ['-e', '0']).pid!, 7));
+  writeFileSync(stale, 'half');
   const r = await runJobs([job], { name: 't', quiet: true });
+  assert.deepEqual(readdirSync(dir).sort(), ['a.csv', 'b.csv']);
   assert.deepEqual(r.ran, ['j']);
   assert.equal(ran, 1);
   assert.equal(readFileSync(files[1], 'utf8'), 'b\n');
@@ -101,6 +106,15 @@ test('divergence criteria: non-finite or exploding loss, non-finite or exploding
   assert.match(arraysProblem(new Float64Array([0, PARAM_LIMIT * 2]))!, /parameter 1 exploded/);
   assert.match(arraysProblem(new Float32Array([0, NaN]))!, /parameter 1 became NaN/);
   assert.match(arraysProblem(p, [new Float64Array([0, Infinity])])!, /Adam moment/);
+});
+
+test('an arena refuses to grow past ARENA_MAX_BYTES (offsets stay below 2^31) before allocating', () => {
+  assert.equal(arenaCapacity(1 << 20), 2 ** 30);
+  assert.equal(arenaCapacity(2 ** 30), ARENA_MAX_BYTES);
+  const arena = new Arena('f64', 1 << 20);
+  assert.throws(() => arena.alloc(ARENA_MAX_BYTES / 8 + 1), RangeError);
+  assert.ok(arena.memory.buffer.byteLength < 2 ** 24, 'nothing was allocated by the refused request');
+  assert.equal(arena.alloc(10).length, 10);
 });
 
 test('the up-front memory estimate covers what a network, its Adam moments and its workspaces allocate', () => {
