@@ -112,6 +112,10 @@ test('table: bad input of every class exits with its code and one line, and chan
     { args: train('--save', join(dir, 'a-file', 'model')), code: 2, error: /--save .* cannot be created/ },
     { args: train('--progress', join(dir, 'a-file', 'p.csv')), code: 2, error: /--progress .* cannot be created/ },
     { args: ['sweep', 'net-size', '--quick', '--out', join(dir, 'a-file'), '--quiet'], code: 2, error: /--out .* must be a folder/ },
+    { args: ['activations', '--out', join(dir, 'a-file', 'tables'), '--quiet'], code: 2, error: /--out .* cannot be created/ },
+    { args: ['charts', '--notebooks', join(projectRoot(), 'notebooks'), '--out', join(dir, 'a-file', 'charts')], code: 2, error: /--out .* cannot be created/ },
+    { args: ['math-bench', '--quick', '--out', join(dir, 'a-file', 'mb'), '--quiet'], code: 2, error: /a-file/ },
+    { args: ['generate', '--model', join(dir, 'm', 'model.bin'), '--chars', '99999999999'], code: 2, error: /--chars must be at most/ },
     { args: ['weather', '--quick', '--out', join(dir, 'a-file', 'w.csv'), '--quiet'], code: 2, error: /--out .* (cannot be created|is not a folder)/ },
     // model files: corrupt JSON like corrupt binary, and paths that are no files at all
     { args: ['generate', '--model', join(dir, 'flipped.json')], code: 2, error: /flipped\.json: (checksum mismatch|not valid JSON|the checksum)/ },
