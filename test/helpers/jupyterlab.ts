@@ -85,7 +85,7 @@ export interface StartOptions {
   port?: number;
   /** how long to wait for the server to answer (default 90 s: the first start compiles nothing but is slow on a busy box) */
   timeoutMs?: number;
-  /** run the launcher as this user (via setpriv; the test process must be root), e.g. nobody */
+  /** run the launcher as this user (via setpriv; the test process must be root), e.g. nobody; see below */
   user?: { uid: number; gid: number };
 }
 
@@ -123,7 +123,10 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<LabSe
   ];
   // --allow-root (as root) is the launcher's job, as for a user.
   const launcher = [process.execPath, labLauncher(), ...args];
-  const command = user ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--', ...launcher] : launcher;
+  // Another user keeps one capability, reading and searching any file (CAP_DAC_READ_SEARCH): a venv built
+  // from a Python under /root is otherwise unreadable for it. It is not root: Jupyter sees its uid.
+  const asUser = user ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search', '--'] : [];
+  const command = [...asUser, ...launcher];
   // detached: its own process group, so stop() can signal the launcher, the server and anything it forks at once.
   const child = spawn(command[0], command.slice(1), {
     cwd: root,
