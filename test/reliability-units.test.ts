@@ -11,6 +11,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanStaleTemps, NAME_MAX_BYTES, tempName, writeFileAtomic } from '../src/io/atomic';
+import { prepareOutputDir, prepareOutputFile } from '../src/io/places';
+import { UserError } from '../src/errors';
 import { isComplete, runJobs, SweepJob } from '../src/experiments/sweep';
 import { Lstm } from '../src/lstm/network';
 import { Rng } from '../src/lstm/rng';
@@ -139,4 +141,20 @@ test('the up-front memory estimate covers what a network, its Adam moments and i
   const real = arrays.reduce((s, a) => s + a.byteLength, 0);
   const estimate = weatherBytes(13, 5, 7);
   assert.ok(estimate >= real && estimate < real + 1024, `weather estimate ${estimate} vs allocated ${real}`);
+});
+
+test('output places: created and proven writable, with one-line errors naming the flag; nothing left behind', () => {
+  const dir = tmp();
+  prepareOutputDir(join(dir, 'a', 'b'), '--save');
+  prepareOutputFile(join(dir, 'c', 'progress.csv'), '--progress');
+  assert.deepEqual(readdirSync(dir).sort(), ['a', 'c']);
+  assert.deepEqual(readdirSync(join(dir, 'a', 'b')), []);
+  assert.deepEqual(readdirSync(join(dir, 'c')), []);
+  writeFileSync(join(dir, 'f'), 'x');
+  const oneLine = (flag: string, pattern: RegExp) => (e: unknown) => e instanceof UserError && e.message.startsWith(flag) && pattern.test(e.message) && !e.message.includes('\n');
+  assert.throws(() => prepareOutputDir(join(dir, 'f'), '--out'), oneLine('--out', /must be a folder, but it is a file/));
+  assert.throws(() => prepareOutputDir(join(dir, 'f', 'sub'), '--save'), oneLine('--save', /cannot be created: a part of the path is a file/));
+  assert.throws(() => prepareOutputFile(join(dir, 'a'), '--progress'), oneLine('--progress', /must be a file, but it is a folder/));
+  // a parent that can never be created (Node's own recursive mkdir retries this one forever)
+  assert.throws(() => prepareOutputDir('/proc/self/no-such/x', '--save'), oneLine('--save', /cannot be created/));
 });

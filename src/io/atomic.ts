@@ -1,5 +1,19 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, basename, join, resolve } from 'node:path';
+
+/**
+ * `mkdir -p`, bounded by the depth of the path: Node's recursive mkdirSync retries forever where a
+ * parent cannot be created but is reported missing (e.g. under /proc/self), so the missing folders are
+ * created one by one from the deepest existing one, and the first failure is thrown.
+ */
+export function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let at = resolve(dir); !existsSync(at); at = dirname(at)) {
+    missing.push(at);
+    if (dirname(at) === at) break;
+  }
+  for (const folder of missing.reverse()) mkdirSync(folder);
+}
 
 /**
  * Most file systems limit one name to 255 bytes (NAME_MAX); the temporary name adds a prefix and a
@@ -27,7 +41,7 @@ export function tempName(name: string, pid = process.pid, now = Date.now()): str
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
+  makeFolders(dir);
   const tmp = join(dir, tempName(basename(path)));
   try {
     const fd = openSync(tmp, 'w');

@@ -4,10 +4,10 @@
  * creating and removing a small file in the folder (permission bits alone say nothing for root or on a
  * read-only mount). Leftover temporary files of an earlier, killed run are removed on the way.
  */
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors';
-import { cleanStaleTemps } from './atomic';
+import { cleanStaleTemps, makeFolders, tempName } from './atomic';
 
 function reason(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
@@ -17,6 +17,7 @@ function reason(err: unknown): string {
     case 'EROFS': return 'read-only file system';
     case 'ENOSPC': return 'no space left on the device';
     case 'EEXIST': return 'a file of that name is in the way';
+    case 'ENOENT': return 'its parent folder does not allow creating it';
     default: return e.code ?? String(e.message ?? e);
   }
 }
@@ -38,12 +39,14 @@ export function prepareOutputFile(file: string, flag: string): void {
 }
 
 function ensureWritableDir(dir: string, what: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UserError(`${what} cannot be created: a file of that name is in the way`);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir);
   } catch (err) {
     throw new UserError(`${what} cannot be created: ${reason(err)}`);
   }
-  const probe = join(dir, `.lstm-opt-probe.${process.pid}.tmp`);
+  // named like writeFileAtomic's temporary files, so a kill right here leaves nothing cleanStaleTemps misses
+  const probe = join(dir, tempName('lstm-opt-probe'));
   try {
     closeSync(openSync(probe, 'wx'));
     rmSync(probe, { force: true });
