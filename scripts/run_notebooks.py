@@ -5,6 +5,9 @@ usage: .venv/bin/python scripts/run_notebooks.py [--out DIR] [--timeout S] NOTEB
 Each notebook runs with its own folder as working directory, as in JupyterLab. By default outputs are
 written back in place; with --out the executed copies go to DIR. Exit status 1 when any cell raised,
 with the failing cell's source and error on stderr. Called by `npm start` and by the notebook tests.
+
+Saved notebooks carry no volatile metadata (execution timestamps and the like, see strip_volatile), so
+re-executing notebooks over unchanged results rewrites them byte for byte and `git status` stays clean.
 """
 import argparse
 import os
@@ -16,12 +19,31 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 
+# Cell metadata that changes on every run although the results do not: nbclient's and JupyterLab's
+# execution timestamps, and the collapsed/scrolled view state some front ends record.
+VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled", "ExecuteTime")
+# Notebook metadata of the same kind (papermill's run record, widget state of a live session).
+VOLATILE_NOTEBOOK_METADATA = ("papermill", "widgets")
+
+
+def strip_volatile(nb):
+    """Removes volatile metadata in place and returns the notebook."""
+    for key in VOLATILE_NOTEBOOK_METADATA:
+        nb.get("metadata", {}).pop(key, None)
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata", {})
+        for key in VOLATILE_CELL_METADATA:
+            meta.pop(key, None)
+    return nb
+
+
 def run(path, out_dir, timeout):
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
         timeout=timeout,
         kernel_name="tslab",
+        record_timing=False,
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
     )
     started = time.time()
@@ -31,7 +53,7 @@ def run(path, out_dir, timeout):
     except (CellExecutionError, CellTimeoutError) as e:
         error = str(e)
     target = os.path.join(out_dir, os.path.basename(path)) if out_dir else path
-    nbformat.write(nb, target)
+    nbformat.write(strip_volatile(nb), target)
     return error, time.time() - started
 
 

@@ -19,7 +19,7 @@ export function buildProgram(): Command {
     .description('ISRU vs tanh in LSTM networks: benchmarks, training and charts')
     .exitOverride()
     .showHelpAfterError(false)
-    .configureOutput({ outputError: (str, write) => write(str.split('\n')[0] + '\n') });
+    .configureOutput({ outputError: (str, write) => write(`lstm-opt: ${str.split('\n')[0].replace(/^error: /, '')}\n`) });
   registerCharts(program);
   registerTrain(program);
   registerGenerate(program);
@@ -42,8 +42,9 @@ export async function main(argv: string[]): Promise<void> {
 
 function exitCodeFor(err: unknown): number {
   if (err instanceof CommanderError) {
-    // commander already printed its one-line message (or the help text, which exits 0)
-    return err.exitCode;
+    // commander already printed its one-line message or the help text; anything but help or --version
+    // (an unknown flag or command, a value outside the choices, a missing argument) is bad input
+    return err.exitCode === 0 ? 0 : 2;
   }
   if (err instanceof UserError) {
     process.stderr.write(`lstm-opt: ${err.message}\n`);

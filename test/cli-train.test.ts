@@ -147,17 +147,51 @@ test('Ctrl-C writes a loadable checkpoint; resuming it reproduces the uninterrup
   assertOneLineError(runCli([...args, '--neurons', '13', '--resume', join(part, 'checkpoint.bin'), '--quiet']), /--neurons 13 conflicts with the checkpoint/);
 });
 
-test('NaN in training: stops, keeps the last good checkpoint, says so in one line, exits non-zero', () => {
+test('divergence (NaN, exploding loss or parameters): exit 3, one line naming the settings, nothing saved', () => {
   const dir = tmp();
-  // an absurd learning rate overflows the logits to ±inf within two steps: inf - inf = NaN
+  // an absurd learning rate: the first Adam step moves every parameter by about 1e307
   const r = runCli(['train', '--corpus', corpus, '--layers', '1', '--neurons', '50', '--lr', '1e307', '--iterations', '50', '--save', dir, '--store-every', '1', '--quiet']);
-  assertOneLineError(r, /training diverged: the loss became NaN at iteration (\d+); stopped without saving; the last good checkpoint is .*checkpoint\.bin \(iteration (\d+)\)/);
+  assertOneLineError(r, /training diverged at iteration \d+: .*(exploded|became).*; stopped without saving; .*lower --lr \(now 1e\+307\)/);
   assert.equal(r.code, 3);
-  const [, at, good] = /iteration (\d+);.*\(iteration (\d+)\)/.exec(r.stderr)!.map(Number);
-  assert.equal(good, at);
-  const ck = readModelFile(join(dir, 'checkpoint.bin'));
-  assert.equal(ck.checkpoint!.state.iteration, good);
   assert.ok(!existsSync(join(dir, 'model.bin')));
+  // a loss that explodes but stays finite is divergence too (it used to be saved as a model)
+  const big = runCli(['train', ...tiny, '--lr', '100', '--clip-mode', 'none', '--iterations', '50', '--save', join(dir, 'b'), '--quiet']);
+  assertOneLineError(big, /training diverged at iteration \d+: the loss exploded to .*clip the gradients \(--clip-mode element or norm/);
+  assert.equal(big.code, 3);
+  assert.ok(!existsSync(join(dir, 'b', 'model.bin')));
+});
+
+test('after exit 3 the last good checkpoint resumes without diverging at once, unless the settings stay the same', () => {
+  const dir = tmp();
+  const base = ['train', ...tiny, '--save', dir];
+  assert.equal(runCli([...base, '--iterations', '30', '--store-every', '10']).code, 0);
+  const ck = join(dir, 'checkpoint.bin');
+  const good = readFileSync(ck);
+  // resuming with a learning rate that blows up: refused at once, the checkpoint is left as it was
+  const bad = runCli([...base, '--resume', ck, '--iterations', '60', '--lr', '1e300', '--clip-mode', 'none']);
+  assertOneLineError(bad, /training diverged at iteration 3\d: .*the checkpoint it resumed from is unchanged .*iteration 30\); when resuming, lower --lr \(now 1e\+300\) or clip the gradients/);
+  assert.equal(bad.code, 3);
+  assert.deepEqual(readFileSync(ck), good);
+  // the same settings diverge again; the checkpoint's own settings continue
+  assert.equal(runCli([...base, '--resume', ck, '--iterations', '60', '--lr', '1e300', '--clip-mode', 'none']).code, 3);
+  const ok = runCli([...base, '--resume', ck, '--iterations', '60']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(readModelFile(ck).checkpoint!.state.iteration, 60);
+
+  // a divergence later in a run: its last stored checkpoint is one whose next window's loss was fine
+  const d2 = join(dir, 'late');
+  const late = runCli(['train', ...tiny, '--lr', '3', '--clip-mode', 'none', '--iterations', '400', '--store-every', '1', '--save', d2]);
+  assert.equal(late.code, 3, late.stderr);
+  const [, at, kept] = /diverged at iteration (\d+):.*the last good checkpoint is .*\(iteration (\d+)\)/.exec(late.stderr)!.map(Number);
+  assert.ok(kept < at, `${kept} < ${at}`);
+  const stored = join(d2, 'checkpoint.bin');
+  assert.equal(readModelFile(stored).checkpoint!.state.iteration, kept);
+  // unchanged settings diverge again (not at once: its first window is the one that vouched for it)
+  const same = runCli(['train', ...tiny, '--save', d2, '--resume', stored]);
+  assert.equal(same.code, 3, same.stderr);
+  assert.ok(Number(/diverged at iteration (\d+)/.exec(same.stderr)![1]) > kept + 1, same.stderr);
+  const calmer = runCli(['train', ...tiny, '--save', d2, '--resume', stored, '--iterations', String(kept + 20), '--lr', '0.001']);
+  assert.equal(calmer.code, 0, calmer.stderr);
 });
 
 test('gradcheck command passes on the standard shapes', () => {

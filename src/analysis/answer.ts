@@ -187,6 +187,30 @@ function mathBenchSentence(resultsDir: string, machine: string): string {
 
 // ------------------------------------------------------------------ the block
 
+/**
+ * The machines that have any result the answer reads (folder names under net-size, long-run, precision,
+ * and the <machine> part of math-bench/<machine>.csv and weather/lstm-<machine>[-repeats].csv), sorted.
+ */
+export function resultMachines(resultsDir: string): string[] {
+  const entries = (sub: string): { name: string; folder: boolean }[] => {
+    try {
+      return readdirSync(join(resultsDir, sub), { withFileTypes: true }).map((e) => ({ name: e.name, folder: e.isDirectory() }));
+    } catch {
+      return [];
+    }
+  };
+  const found = new Set<string>();
+  for (const sub of ['net-size', 'long-run', 'precision']) for (const e of entries(sub)) if (e.folder) found.add(e.name);
+  const byFile: [string, RegExp][] = [['math-bench', /^(.+)\.csv$/], ['weather', /^lstm-(.+?)(-repeats)?\.csv$/]];
+  for (const [sub, pattern] of byFile) {
+    for (const e of entries(sub)) {
+      const m = pattern.exec(e.name);
+      if (m && !e.folder) found.add(m[1]);
+    }
+  }
+  return [...found].sort();
+}
+
 /** The markdown answer for one machine (one bullet per experiment). */
 export function buildAnswer(resultsDir: string, machine: string): string {
   const lines = [

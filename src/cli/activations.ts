@@ -6,14 +6,13 @@
  * Everything is computed before the first file is written, and each file is written atomically.
  */
 import { Command } from 'commander';
-import { existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
   activationNames, checksTable, CHECK_COLUMNS, grid, propertiesTable, PROPERTY_COLUMNS, valuesTable, VALUE_COLUMNS,
 } from '../activations';
 import { writeCsv } from '../io/csv';
 import { projectRoot, resultsPath } from '../io/paths';
-import { UserError } from '../errors';
+import { prepareOutputDir } from '../io/places';
 
 /** The α values of the ISRU family chart and table. */
 export const ISRU_ALPHAS = [0.25, 0.5, 1, 2, 4] as const;
@@ -25,9 +24,7 @@ export function registerActivations(program: Command): void {
     .option('--out <dir>', 'output folder', resultsPath('activations'))
     .option('--quiet', 'print nothing on success')
     .action((opts: { out: string; quiet?: boolean }) => {
-      if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) {
-        throw new UserError(`--out ${opts.out} exists and is not a folder`);
-      }
+      prepareOutputDir(opts.out, '--out');
       const xs = grid(-8, 8, 321);
       const tables: [string, readonly string[], Record<string, string | number>[]][] = [
         ['properties.csv', PROPERTY_COLUMNS, propertiesTable()],

@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildAnswer, replaceAnswerBlock } from '../analysis/answer';
+import { buildAnswer, replaceAnswerBlock, resultMachines } from '../analysis/answer';
 import { machineSlug } from '../io/machine';
 import { writeFileAtomic } from '../io/atomic';
 import { projectRoot, resultsPath } from '../io/paths';
@@ -29,8 +29,13 @@ export function registerAnswer(program: Command): void {
     .option('--readme <file>', 'the README to update', join(projectRoot(), 'README.md'))
     .option('--results <dir>', 'results folder', resultsPath())
     .option('--machine <slug>', 'which machine\'s results (default: this one)', machineSlug())
-    .action((flags: AnswerFlags) => {
+    .action((flags: AnswerFlags, cmd: Command) => {
       if (!existsSync(flags.results)) throw new UserError(`--results ${flags.results} does not exist`);
+      // a misspelt machine would replace the README's answer with "no results yet" lines
+      const known = resultMachines(flags.results);
+      if (cmd.getOptionValueSource('machine') === 'cli' && !known.includes(flags.machine)) {
+        throw new UserError(`--machine ${flags.machine}: no results for it in ${flags.results} (machines with results: ${known.length ? known.join(', ') : 'none'})`);
+      }
       const block = buildAnswer(flags.results, flags.machine);
       if (flags.print) {
         process.stdout.write(block + '\n');

@@ -5,6 +5,7 @@ import { notebookFigures } from '../charts/notebook-figures';
 import { chromiumAvailable, ChromiumMissingError, chromiumPath } from '../charts/browser';
 import { projectRoot } from '../io/paths';
 import { UserError } from '../errors';
+import { prepareOutputDir } from '../io/places';
 
 export function registerCharts(program: Command): void {
   program
@@ -18,12 +19,11 @@ export function registerCharts(program: Command): void {
       if (found.length === 0) {
         throw new UserError(`no charts found in ${opts.notebooks}: execute the notebooks first (npm start)`);
       }
+      if (opts.png && !chromiumAvailable()) throw new UserError(new ChromiumMissingError(chromiumPath()).message);
+      prepareOutputDir(opts.out, '--out');
       const figures = found.map(({ name, figure }) => ({ ...figure, layout: { ...figure.layout, meta: { ...figure.layout.meta, id: name } } }));
       saveHtml(figures, opts.out);
-      if (opts.png) {
-        if (!chromiumAvailable()) throw new UserError(new ChromiumMissingError(chromiumPath()).message);
-        await savePng(figures, opts.out);
-      }
+      if (opts.png) await savePng(figures, opts.out);
       console.log(`${figures.length} chart(s) from ${new Set(found.map((f) => f.notebook)).size} notebook(s) written to ${opts.out}`);
     });
 }

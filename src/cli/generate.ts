@@ -11,16 +11,20 @@ import { generateIds } from '../lstm/sample';
 import { finiteNumber, positiveInt, UserError } from '../errors';
 import { nonNegativeInt } from './train';
 
+/** More text than this is not a sample, and its ids alone would take gigabytes. */
+export const MAX_CHARS = 10_000_000;
+
 export function registerGenerate(program: Command): void {
   program
     .command('generate')
     .description('generate text from a trained model')
     .requiredOption('--model <file>', 'model.json, model.bin or checkpoint.bin')
     .option('--chars <n>', 'characters to generate', positiveInt('--chars'), 200)
-    .option('--temperature <t>', 'sampling temperature (lower = more conservative)', finiteNumber('--temperature', { positive: true }), 1)
+    .option('--temperature <t>', 'sampling temperature (lower = more conservative; a vanishing one picks the most likely character)', finiteNumber('--temperature', { positive: true }), 1)
     .option('--prime <text>', 'text to condition on (printed first)', '')
     .option('--seed <s>', 'sampling seed', nonNegativeInt('--seed'), 1)
     .action((o: { model: string; chars: number; temperature: number; prime: string; seed: number }) => {
+      if (o.chars > MAX_CHARS) throw new UserError(`--chars must be at most ${MAX_CHARS}, got ${o.chars}`);
       const data = readModelFile(o.model);
       let prime: Int32Array;
       try {

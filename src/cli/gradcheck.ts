@@ -5,7 +5,10 @@
  */
 import { Command, Option } from 'commander';
 import { gradientCheck } from '../lstm/gradcheck';
-import { finiteNumber, positiveInt } from '../errors';
+import { finiteNumber, positiveInt, UserError } from '../errors';
+import { configProblems } from '../lstm/network';
+import { defaultKernels } from '../lstm/backend';
+import { trainingMemoryProblem } from '../lstm/limits';
 import { nonNegativeInt } from './train';
 
 /** [vocab, layers, neurons, steps] */
@@ -32,6 +35,11 @@ export function registerGradcheck(program: Command): void {
       const custom = o.vocab !== undefined || o.layers !== undefined || o.neurons !== undefined || o.steps !== undefined;
       const shapes = custom ? [[o.vocab ?? 7, o.layers ?? 2, o.neurons ?? 5, o.steps ?? 12]] : GRADCHECK_SHAPES;
       const acts = o.activation === 'both' ? (['tanh', 'isru'] as const) : ([o.activation] as ['tanh' | 'isru']);
+      for (const [vocabSize, layers, neurons, steps] of shapes) {
+        const problem = configProblems({ vocabSize, layers, neurons, activation: 'tanh', precision: 'f64' })[0]
+          ?? trainingMemoryProblem({ vocabSize, layers, neurons, precision: 'f64', window: steps }, defaultKernels('f64'));
+        if (problem) throw new UserError(problem.replace(/^(vocabSize|layers|neurons) must/, (_, k: string) => `--${k === 'vocabSize' ? 'vocab' : k} must`));
+      }
       let worst = 0;
       for (const activation of acts) {
         for (const [vocabSize, layers, neurons, steps] of shapes) {

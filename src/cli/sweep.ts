@@ -8,6 +8,9 @@
 import { Command } from 'commander';
 import { parseShard, Shard, SweepKind, sweepKind, sweepKinds } from '../experiments/sweep';
 import { positiveInt, UserError } from '../errors';
+import { loadCorpus } from '../data/corpus';
+import { prepareOutputDir } from '../io/places';
+import { DEFAULT_TRAINER } from '../lstm/trainer';
 // sweep kinds (side-effect imports: each module calls defineSweep)
 import '../experiments/net-size';
 import '../experiments/mt';
@@ -61,6 +64,13 @@ export function registerSweep(program: Command): void {
       if (owners.includes(kind.name) && flags[attr] !== undefined) extra[attr] = flags[attr];
     }
     for (const k of Object.keys(flags)) if (!COMMON.has(k) && !owner.has(k)) extra[k] = flags[k];
+    // inputs and places the kind would otherwise only meet after its first configuration
+    if (flags.corpus !== undefined) {
+      const window = kind.window ?? DEFAULT_TRAINER.window;
+      const chars = loadCorpus(flags.corpus).ids.length;
+      if (chars < window + 1) throw new UserError(`--corpus ${flags.corpus} has ${chars} characters; sweep ${kind.name} trains on windows of ${window}, so it needs at least ${window + 1}`);
+    }
+    if (flags.out !== undefined) prepareOutputDir(flags.out, '--out');
     await kind.run({
       quick: !!flags.quick,
       shard: flags.shard,

@@ -7,14 +7,20 @@
  * --store-every K writes DIR/checkpoint.bin every K iterations (atomically).
  *
  * Ctrl-C: the current iteration finishes, a checkpoint is written (DIR/checkpoint.bin, or
- * ./lstm-opt-checkpoint.bin without --save), its path printed, and the process exits with 130 (the
- * shell convention for SIGINT). A second Ctrl-C exits at once. `--resume FILE --append` continues it so
- * the progress rows and final parameters equal those of an uninterrupted run.
+ * ./lstm-opt-checkpoint.bin without --save), and the command that continues the run is printed; the
+ * process exits with 130 (the shell convention for SIGINT). A second Ctrl-C exits at once. Checkpoints
+ * record the run's target and progress interval (modelfile.ts `run`), so `--resume FILE --append` alone
+ * continues it to the same end with the same rows and final parameters as an uninterrupted run. After a
+ * hard kill, --append cuts the progress rows written after the checkpoint's iteration.
  *
- * Divergence: if the loss becomes NaN/infinite, training stops, nothing more is written (the last good
- * checkpoint stays), one line says so, exit code 3.
+ * Divergence (../lstm/divergence.ts: a non-finite or exploding loss, parameters or moments): training
+ * stops, nothing more is written, one line names the settings to change (--lr, clipping), exit code 3.
+ * Checkpoints are stored only once the window after them had a healthy loss, so the last one resumes
+ * cleanly with a smaller --lr; a resume may change --lr, --lr-decay, --clip and --clip-mode.
  *
- * Everything is validated before any file is touched.
+ * Everything is validated before any file is touched: limits and the memory the run will allocate
+ * (../lstm/limits.ts), --threads, the corpus, the checkpoint; then every output place is created and
+ * proven writable (../io/places.ts) before the first iteration.
  */
 import { Command, Option } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -24,8 +30,12 @@ import { loadCorpus } from '../data/corpus';
 import { writeFileAtomic } from '../io/atomic';
 import { toCsv } from '../io/csv';
 import type { Activation } from '../lstm/cell';
-import { readModelFile, writeModelFile } from '../lstm/modelfile';
-import { Lstm } from '../lstm/network';
+import { ModelData, readModelFile, RunRecord, writeModelFile } from '../lstm/modelfile';
+import { configProblems, Lstm } from '../lstm/network';
+import { defaultKernels } from '../lstm/backend';
+import { arraysProblem } from '../lstm/divergence';
+import { threadsProblem, TrainingShape, trainingMemoryProblem } from '../lstm/limits';
+import { prepareOutputDir, prepareOutputFile } from '../io/places';
 import type { Precision } from '../lstm/buffers';
 import { PROGRESS_COLUMNS, ProgressRow, runTraining } from '../lstm/training-loop';
 import { ClipMode, corpusIdentity, DEFAULT_TRAINER, Trainer } from '../lstm/trainer';
@@ -107,10 +117,14 @@ export function registerTrain(program: Command): void {
     });
 }
 
-const RESUME_FIXED = ['layers', 'neurons', 'activation', 'precision', 'window', 'lr', 'lrDecay', 'clip', 'clipMode', 'seed'] as const;
+/** Flags a checkpoint fixes: the network's shape and the data order. */
+const RESUME_FIXED = ['layers', 'neurons', 'activation', 'precision', 'window', 'seed'] as const;
+/** Optimiser settings a resumed run may change (e.g. a smaller --lr after a divergence). */
+const RESUME_TUNABLE = ['lr', 'lrDecay', 'clip', 'clipMode'] as const;
 
 async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   // ---------------------------------------------------------------- validate everything first
+  const explicit = (k: string): boolean => cmd.getOptionValueSource(k) === 'cli';
   if (flags.storeEvery !== undefined && flags.save === undefined) throw new UserError('--store-every needs --save DIR (where the checkpoint goes)');
   if (flags.lrDecay < 0) throw new UserError(`--lr-decay must be >= 0, got ${flags.lrDecay}`);
   if (flags.save !== undefined && existsSync(flags.save) && !statSync(flags.save).isDirectory()) throw new UserError(`--save must be a folder, but ${flags.save} is a file`);
@@ -118,32 +132,69 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   const corpus = loadCorpus(flags.corpus);
   const identity = corpusIdentity(corpus.source, corpus.ids);
 
-  let trainer: Trainer;
+  let shape: TrainingShape;
+  let resumeFrom: ModelData | undefined;
   if (checkpointFile) {
-    const explicit = RESUME_FIXED.filter((k) => cmd.getOptionValueSource(k) === 'cli');
     const ck = checkpointFile.data;
-    const fromCk: Record<(typeof RESUME_FIXED)[number], unknown> = {
-      ...ck.config,
-      window: ck.checkpoint!.state.window,
-      lr: ck.checkpoint!.state.lr,
-      lrDecay: ck.checkpoint!.state.lrDecay,
-      clip: ck.checkpoint!.state.clip,
-      clipMode: ck.checkpoint!.state.clipMode,
-      seed: ck.checkpoint!.state.seed,
-    };
-    for (const k of explicit) {
+    const state = ck.checkpoint!.state;
+    const fromCk: Record<(typeof RESUME_FIXED)[number], unknown> = { ...ck.config, window: state.window, seed: state.seed };
+    for (const k of RESUME_FIXED.filter(explicit)) {
       if (flags[k] !== fromCk[k]) throw new UserError(`--${kebab(k)} ${String(flags[k])} conflicts with the checkpoint (${String(fromCk[k])}); omit it when resuming`);
     }
     if (ck.vocab.join('') !== corpus.vocab.join('')) throw new UserError(`${flags.resume}: the checkpoint's vocabulary differs from the corpus ${corpus.source}`);
-    try {
-      trainer = Trainer.resume(ck, identity);
-    } catch (err) {
-      throw new UserError(`${flags.resume}: ${(err as Error).message}`);
-    }
+    const tuned = Object.fromEntries(RESUME_TUNABLE.filter(explicit).map((k) => [k, flags[k]]));
+    resumeFrom = { ...ck, checkpoint: { ...ck.checkpoint!, state: { ...state, ...tuned } } };
+    shape = { ...ck.config, window: state.window };
   } else {
     if (corpus.ids.length < flags.window + 1) {
       throw new UserError(`--window ${flags.window} is larger than the corpus allows (${corpus.ids.length} characters; need at least window + 1)`);
     }
+    const problem = configProblems({ vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, activation: flags.activation, precision: flags.precision })[0];
+    if (problem) throw new UserError(flagNames(problem, corpus.source));
+    shape = { vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, precision: flags.precision, window: flags.window };
+  }
+  const memory = trainingMemoryProblem(shape, defaultKernels(shape.precision));
+  if (memory) throw new UserError(memory);
+  if (typeof flags.threads === 'number') {
+    const tooMany = threadsProblem(flags.threads, shape.neurons, flags.mtStrategy);
+    if (tooMany) throw new UserError(tooMany);
+  }
+
+  // the run's target and cadence: the flags, else what the checkpoint recorded, else the defaults
+  const recorded = resumeFrom?.checkpoint!.state.run;
+  const targetGiven = flags.iterations !== undefined || flags.epochs !== undefined;
+  const run: RunRecord = {
+    ...(targetGiven
+      ? { ...(flags.iterations !== undefined ? { iterations: flags.iterations } : {}), ...(flags.epochs !== undefined ? { epochs: flags.epochs } : {}) }
+      : recorded
+        ? { ...(recorded.iterations !== undefined ? { iterations: recorded.iterations } : {}), ...(recorded.epochs !== undefined ? { epochs: recorded.epochs } : {}) }
+        : { epochs: 1 }),
+    progressEvery: explicit('progressEvery') ? flags.progressEvery : recorded?.progressEvery ?? flags.progressEvery,
+    ...(flags.storeEvery !== undefined ? { storeEvery: flags.storeEvery } : flags.save !== undefined && recorded?.storeEvery !== undefined ? { storeEvery: recorded.storeEvery } : {}),
+  };
+  const progressPath = flags.progress ?? (flags.save ? join(flags.save, 'progress.csv') : 'progress.csv');
+  const ckPath = join(flags.save ?? '.', flags.save ? 'checkpoint.bin' : 'lstm-opt-checkpoint.bin');
+  let progressPrefix = '';
+  if (flags.append && existsSync(progressPath)) {
+    if (statSync(progressPath).isDirectory()) throw new UserError(`--progress ${progressPath} must be a file, but it is a folder`);
+    progressPrefix = readFileSync(progressPath, 'utf8');
+    const header = PROGRESS_COLUMNS.join(',');
+    if (progressPrefix.length > 0 && progressPrefix.split('\n')[0].trim() !== header) {
+      throw new UserError(`--append: ${progressPath} is not a progress file (its header is not '${header}')`);
+    }
+    if (progressPrefix.length > 0 && !progressPrefix.endsWith('\n')) progressPrefix += '\n';
+    // rows written after the checkpoint by a run that was killed are written again by this one
+    if (resumeFrom) progressPrefix = rowsBefore(progressPrefix, resumeFrom.checkpoint!.state.iteration);
+  }
+
+  let trainer: Trainer;
+  if (resumeFrom) {
+    try {
+      trainer = Trainer.resume(resumeFrom, identity);
+    } catch (err) {
+      throw new UserError(`${flags.resume}: ${(err as Error).message}`);
+    }
+  } else {
     const net = new Lstm({ vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, activation: flags.activation, precision: flags.precision, seed: flags.seed });
     trainer = new Trainer(net, corpus.vocab, identity, {
       window: flags.window, lr: flags.lr, lrDecay: flags.lrDecay, clip: flags.clip, clipMode: flags.clipMode, seed: flags.seed,
@@ -151,19 +202,11 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   }
   const choice = chooseThreads(flags.threads, trainer.net, flags.mtStrategy);
   if (choice.threads > 1 && trainer.net.backend.kind !== 'wasm') throw new UserError(`--threads ${choice.threads}: multi-threaded training needs the WebAssembly kernels (unset LSTM_OPT_KERNELS=js)`);
-  const epochs = flags.epochs ?? (flags.iterations === undefined ? 1 : undefined);
-  const target = { iterations: flags.iterations, epochs };
-  const progressPath = flags.progress ?? (flags.save ? join(flags.save, 'progress.csv') : 'progress.csv');
-  let progressPrefix = '';
-  if (flags.append && existsSync(progressPath)) {
-    progressPrefix = readFileSync(progressPath, 'utf8');
-    const header = PROGRESS_COLUMNS.join(',');
-    if (progressPrefix.length > 0 && progressPrefix.split('\n')[0].trim() !== header) {
-      throw new UserError(`--append: ${progressPath} is not a progress file (its header is not '${header}')`);
-    }
-    if (progressPrefix.length > 0 && !progressPrefix.endsWith('\n')) progressPrefix += '\n';
-  }
-  const ckPath = join(flags.save ?? '.', flags.save ? 'checkpoint.bin' : 'lstm-opt-checkpoint.bin');
+
+  // every output place exists and is writable before the first iteration
+  if (flags.save) prepareOutputDir(flags.save, '--save');
+  prepareOutputFile(progressPath, '--progress');
+  const withRun = (ck: ModelData): ModelData => ({ ...ck, checkpoint: { ...ck.checkpoint!, state: { ...ck.checkpoint!.state, run } } });
 
   // ---------------------------------------------------------------- run
   const c = trainer.net.config;
@@ -174,7 +217,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   if (flags.threads === 'auto' && !quiet) process.stderr.write(`--threads auto: ${choice.threads} thread${choice.threads > 1 ? 's' : ''} (${choice.reason})\n`);
   const sampleEvery = quiet ? 0 : flags.sampleEvery ?? (tty ? 1000 : 0);
   const itersPerEpoch = Math.floor((corpus.ids.length - 1) / trainer.options.window);
-  const total = Math.max(trainer.iteration, Math.min(flags.iterations ?? Infinity, epochs !== undefined ? epochs * itersPerEpoch : Infinity));
+  const total = Math.max(trainer.iteration, Math.min(run.iterations ?? Infinity, run.epochs !== undefined ? run.epochs * itersPerEpoch : Infinity));
   const rows: ProgressRow[] = [];
   let lastStored: number | undefined;
   let stop = false;
@@ -192,7 +235,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   try {
     result = await runTraining(
       trainer,
-      { ...target, progressEvery: flags.progressEvery, sampleEvery, storeEvery: flags.storeEvery ?? 0, threads: choice.threads, strategy: flags.mtStrategy },
+      { iterations: run.iterations, epochs: run.epochs, progressEvery: run.progressEvery, sampleEvery, storeEvery: run.storeEvery ?? 0, threads: choice.threads, strategy: flags.mtStrategy },
       {
         onRow: (row) => {
           rows.push(row);
@@ -206,7 +249,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
           else process.stderr.write(line);
         },
         onCheckpoint: (ck) => {
-          writeModelFile(ckPath, ck);
+          writeModelFile(ckPath, withRun(ck));
           lastStored = ck.checkpoint!.state.iteration;
         },
         onIteration: (t) => {
@@ -225,20 +268,23 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
     process.removeListener('SIGINT', onSigint);
   }
   const out = process.stdout;
+  if (result.reason === 'interrupted') {
+    const bad = arraysProblem(trainer.net.params, [trainer.m, trainer.v]);
+    if (bad) result = { reason: 'diverged' as const, problem: bad };
+  }
   if (result.reason === 'diverged') {
-    const kept = lastStored !== undefined ? `the last good checkpoint is ${ckPath} (iteration ${lastStored})` : 'no checkpoint had been stored (use --save DIR --store-every K)';
-    process.stderr.write(`lstm-opt: training diverged: the loss became ${result.badLoss} at iteration ${trainer.iteration}; stopped without saving; ${kept}\n`);
+    process.stderr.write(`lstm-opt: ${divergedMessage(trainer, result.problem ?? 'diverged', { ckPath, lastStored, resumedFrom: flags.resume, resumedAt: startIteration, storeEvery: run.storeEvery })}\n`);
     return 3;
   }
   if (result.reason === 'interrupted') {
-    writeModelFile(ckPath, trainer.checkpoint());
-    process.stderr.write(`lstm-opt: interrupted at iteration ${trainer.iteration}; checkpoint written to ${resolve(ckPath)} (continue with --resume ${ckPath} --append)\n`);
+    writeModelFile(ckPath, withRun(trainer.checkpoint()));
+    process.stderr.write(`lstm-opt: interrupted at iteration ${trainer.iteration}; checkpoint written to ${resolve(ckPath)} (continue with: ${resumeCommand(flags, cmd, ckPath)})\n`);
     return 130;
   }
   if (flags.save) {
     writeModelFile(join(flags.save, 'model.json'), trainer.model());
     writeModelFile(join(flags.save, 'model.bin'), trainer.model());
-    writeModelFile(ckPath, trainer.checkpoint());
+    writeModelFile(ckPath, withRun(trainer.checkpoint()));
   }
   const secs = (Date.now() - t0) / 1000;
   out.write(
@@ -247,6 +293,47 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
       `${flags.save ? `; model in ${flags.save}/model.{json,bin}` : ''}; progress in ${progressPath}\n`,
   );
   return 0;
+}
+
+/** configProblems speaks of the engine's fields; the user gave flags (the vocabulary comes from the corpus). */
+function flagNames(problem: string, source: string): string {
+  if (problem.startsWith('vocabSize')) return `the corpus ${source} has too many distinct characters: ${problem}`;
+  return `--${problem.replace(/^(\w+) must/, (_, name: string) => `${kebab(name)} must`)}`;
+}
+
+/** The progress text with only the rows of iterations before `iteration` (header kept). */
+export function rowsBefore(text: string, iteration: number): string {
+  const lines = text.split('\n').filter((l) => l.length > 0);
+  const col = PROGRESS_COLUMNS.indexOf('iteration');
+  const kept = lines.filter((l, i) => i === 0 || Number(l.split(',')[col]) < iteration);
+  return kept.length ? kept.join('\n') + '\n' : '';
+}
+
+function divergedMessage(trainer: Trainer, problem: string, o: { ckPath: string; lastStored?: number; resumedFrom?: string; resumedAt: number; storeEvery?: number }): string {
+  const { lr, clip, clipMode } = trainer.options;
+  const kept =
+    o.lastStored !== undefined ? `the last good checkpoint is ${o.ckPath} (iteration ${o.lastStored})`
+    : o.resumedFrom !== undefined ? `the checkpoint it resumed from is unchanged (${o.resumedFrom}, iteration ${o.resumedAt})`
+    : `no good checkpoint had been stored yet${o.storeEvery ? '' : ' (use --save DIR --store-every K)'}`;
+  const clipping = clipMode === 'none' ? 'clip the gradients (--clip-mode element or norm, with --clip)' : `tighten --clip (now ${clip}, --clip-mode ${clipMode})`;
+  return `training diverged at iteration ${trainer.iteration}: ${problem}; stopped without saving; ${kept}; when resuming, lower --lr (now ${lr}) or ${clipping}`;
+}
+
+/** The command that continues an interrupted run: same corpus and places, target and cadence from the checkpoint. */
+function resumeCommand(flags: TrainFlags, cmd: Command, ckPath: string): string {
+  const args = ['lstm-opt', 'train'];
+  if (flags.corpus !== undefined) args.push('--corpus', flags.corpus);
+  args.push('--resume', ckPath, '--append');
+  if (flags.save !== undefined) args.push('--save', flags.save);
+  if (flags.progress !== undefined) args.push('--progress', flags.progress);
+  if (cmd.getOptionValueSource('threads') === 'cli') args.push('--threads', String(flags.threads));
+  if (cmd.getOptionValueSource('mtStrategy') === 'cli') args.push('--mt-strategy', flags.mtStrategy);
+  if (flags.quiet) args.push('--quiet');
+  return args.map(shellQuote).join(' ');
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 function resume(path: string | undefined): { data: ReturnType<typeof readModelFile> } | undefined {

@@ -17,6 +17,9 @@ import { parseShard, Shard } from '../experiments/sweep';
 import { WeatherDataError } from '../weather/data';
 import { WeatherDivergedError } from '../weather/train';
 import { positiveInt, UserError } from '../errors';
+import { prepareOutputFile } from '../io/places';
+import { defaultKernels } from '../lstm/backend';
+import { weatherMemoryProblem } from '../weather/limits';
 
 interface WeatherFlags {
   cells?: number[];
@@ -63,6 +66,12 @@ async function weather(flags: WeatherFlags): Promise<number> {
   const parent = dirname(out);
   if (existsSync(parent) && !statSync(parent).isDirectory()) throw new UserError(`--out ${out}: ${parent} is not a folder`);
   if (flags.data !== undefined && !(existsSync(flags.data) && statSync(flags.data).isFile())) throw new UserError(`--data ${flags.data}: no such file`);
+  const kernels = defaultKernels('f64');
+  for (const cells of profile.cells) {
+    const problem = weatherMemoryProblem(cells, profile.batch, profile.window, kernels);
+    if (problem) throw new UserError(problem);
+  }
+  prepareOutputFile(out, '--out');
 
   let stop = false;
   const onSigint = (): void => {

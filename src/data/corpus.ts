@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors';
+import { MAX_VOCAB } from '../lstm/network';
 
 export interface Corpus {
   /** where the text came from (file path or package name) */
@@ -72,7 +73,7 @@ function countCodePoints(text: string): number {
 
 /**
  * Loads a corpus from `path` (or the SOTU addresses when `path` is undefined) and checks that it can be
- * trained on: it must exist, be non-empty text and have at least two distinct characters.
+ * trained on: it must exist, be non-empty text and have between two and MAX_VOCAB distinct characters.
  */
 export function loadCorpus(path?: string): Corpus {
   let text: string;
@@ -93,6 +94,9 @@ export function loadCorpus(path?: string): Corpus {
   }
   if (text.length === 0) throw new UserError(`corpus is empty: ${source}`);
   const vocab = buildVocabulary(text);
+  if (vocab.length > MAX_VOCAB) {
+    throw new UserError(`corpus has ${vocab.length} distinct characters; the model's vocabulary holds at most ${MAX_VOCAB}: ${source}`);
+  }
   if (vocab.length < 2) {
     throw new UserError(`corpus has a single distinct character (${JSON.stringify(vocab[0])}); a language model needs at least two: ${source}`);
   }

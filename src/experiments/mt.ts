@@ -23,7 +23,8 @@ import { PROGRESS_COLUMNS, ProgressRow, runTraining } from '../lstm/training-loo
 import { corpusIdentity, Trainer } from '../lstm/trainer';
 import { cores } from '../lstm/parallel/auto';
 import type { MtStrategy } from '../lstm/parallel/partition';
-import { positiveInt } from '../errors';
+import { positiveInt, UserError } from '../errors';
+import { threadsProblem } from '../lstm/limits';
 import { defineSweep, runJobs, selectShard, Shard, SweepJob, SweepOptions } from './sweep';
 
 export interface MtConfig {
@@ -183,8 +184,13 @@ defineSweep({
     new Option('--threads <n>', 'threads of the multi-threaded runs (default: one per core)').argParser(positiveInt('--threads')),
     new Option('--mt-strategy <s>', 'split of the multi-threaded runs').choices(['rows', 'gates']),
   ],
-  run: (o: SweepOptions) => runMtSweep({
-    quick: o.quick, shard: o.shard, out: o.out, iterations: o.iterations, quiet: o.quiet, corpus: o.corpus,
-    threads: o.extra.threads as number | undefined, strategy: o.extra.mtStrategy as MtStrategy | undefined,
-  }),
+  run: (o: SweepOptions) => {
+    // the cap of `train --threads` (cores; no neuron count: the sweep's sizes differ)
+    const tooMany = typeof o.extra.threads === 'number' ? threadsProblem(o.extra.threads, Number.MAX_SAFE_INTEGER, 'rows') : undefined;
+    if (tooMany) throw new UserError(tooMany);
+    return runMtSweep({
+      quick: o.quick, shard: o.shard, out: o.out, iterations: o.iterations, quiet: o.quiet, corpus: o.corpus,
+      threads: o.extra.threads as number | undefined, strategy: o.extra.mtStrategy as MtStrategy | undefined,
+    });
+  },
 });

@@ -5,9 +5,12 @@
  * files (e.g. the tanh and the isru progress CSV of one network size). Three rules make sweeps safe to
  * interrupt, rerun and spread over machines:
  *
- *  - resume: a job whose files all exist is skipped. Files are written with writeFileAtomic (temp file,
- *    then rename) only once the job has finished, so an existing file is always a complete one and an
- *    interrupted job leaves nothing behind;
+ *  - resume: a job whose files all exist (and are not empty) is skipped. Files are written with
+ *    writeFileAtomic (temp file, then rename) only once the job has finished, so an existing file is
+ *    always a complete one and an interrupted job leaves nothing behind; a 0-byte file (a copy gone
+ *    wrong, a full disk) is not a result and its job runs again;
+ *  - places first: every output folder is created and proven writable before the first job runs (and
+ *    temporary files of a killed run are removed), so a bad --out fails at once, not after a job;
  *  - shards: `--shard i/n` (1-based: i = 1..n) keeps jobs k (0-based position in the full list) with
  *    k % n == i − 1, so n machines running 1/n … n/n cover the list exactly once; results merge by name;
  *  - progress: one overall bar over all remaining jobs × iterations with an ETA, on a terminal only;
@@ -16,9 +19,11 @@
  * Kinds register themselves (defineSweep) from their own module; src/cli/sweep.ts dispatches by name.
  */
 import type { Option } from 'commander';
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { writeFileAtomic } from '../io/atomic';
+import { prepareOutputDir } from '../io/places';
 import { UserError } from '../errors';
 
 // ------------------------------------------------------------------ shards
@@ -95,10 +100,17 @@ export interface RunJobsResult {
   skipped: string[];
 }
 
-/** Whether all of a job's files exist (a complete job, thanks to atomic writes), or what the job says. */
+/** Whether all of a job's files exist and are not empty (a complete job, thanks to atomic writes), or what the job says. */
 export function isComplete(job: Pick<SweepJob, 'files' | 'complete'>): boolean {
   if (job.complete) return job.complete();
-  return job.files.every((f) => existsSync(f));
+  return job.files.every((f) => {
+    try {
+      const st = statSync(f);
+      return st.isFile() && st.size > 0;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -109,6 +121,7 @@ export async function runJobs(jobs: readonly SweepJob[], o: RunJobsOptions): Pro
   const stream = o.stream ?? process.stderr;
   const todo = jobs.filter((j) => !isComplete(j));
   const skipped = jobs.filter((j) => isComplete(j)).map((j) => j.label);
+  for (const dir of new Set(todo.flatMap((j) => j.files.map((f) => dirname(f))))) prepareOutputDir(dir, `sweep ${o.name}: output folder`);
   const tty = !!stream.isTTY && !o.quiet;
   const log = (line: string): void => {
     if (!o.quiet && !tty) stream.write(`sweep ${o.name}: ${line}\n`);
@@ -169,6 +182,8 @@ export interface SweepKind {
   description: string;
   /** options only this kind understands (commander Options; shown in help as "<kind> only") */
   options?: Option[];
+  /** characters per training window of its runs (default DEFAULT_TRAINER.window): a --corpus must be longer */
+  window?: number;
   /** runs (the shard of) the sweep; returns the output folder */
   run(o: SweepOptions): Promise<string>;
 }

@@ -11,6 +11,7 @@
  * products only ever ADD into their output, and every array passed to a backend comes from its alloc().
  * Which backend a network gets is decided in one place, `defaultKernels` (see docs/ARCHITECTURE.md).
  */
+import { UserError } from '../errors';
 import { AdamStep, adamUpdate } from './adam';
 import { allocFloat, Float, Precision } from './buffers';
 import { Activation, CellKernels, cellKernels } from './cell';
@@ -46,6 +47,8 @@ export interface Backend {
 export function defaultKernels(precision: Precision): KernelKind {
   const env = process.env.LSTM_OPT_KERNELS;
   if (env === 'js') return 'js';
+  // a misspelt override silently running the other kernels would measure the wrong thing
+  if (env !== undefined && env !== '' && env !== 'wasm') throw new UserError(`LSTM_OPT_KERNELS must be 'wasm' or 'js' (or unset), got '${env}'`);
   return wasmSimdAvailable(precision) ? 'wasm' : 'js';
 }
 

@@ -1,8 +1,12 @@
 /**
  * Model and checkpoint files, in two formats:
  *
- * JSON (readable): { format: "lstm-opt-model", version: 1, kind, config, vocab, params: [...],
- *                    checkpoint?: { state, m: [...], v: [...], hidden: [...] } }
+ * JSON (readable): { format: "lstm-opt-model", version: 2, kind, config, vocab, params: [...],
+ *                    checkpoint?: { state, m: [...], v: [...], hidden: [...] }, crc32 }
+ *   crc32 is the last member: the CRC-32 of the UTF-8 bytes of the same document written without it
+ *   (the file's text up to `,"crc32":` followed by `}`), so a flipped byte or an edited number is
+ *   refused like in the binary form. Version 1 files (written before the checksum existed) carry no
+ *   crc32 and are still read.
  *
  * Binary (compact), all integers little-endian:
  *   offset 0    8 bytes   magic  89 'L' 'S' 'T' 'M' 'O' 'P' 'T'
@@ -17,11 +21,20 @@
  * A checkpoint is a model plus what a resumed run needs to continue exactly: Adam moments m and v (same
  * layout as params), the hidden state entering the next window (`hidden`: h of each layer, then c of
  * each layer, N values each), and the scalar training state (iteration, data cursor, RNG state, ...).
+ * The state's optional `run` member records the run the checkpoint belongs to, so that a bare
+ * `--resume` continues it to the same end with the same rows:
+ *   run: { iterations?, epochs? (the target; at least one), progressEvery, storeEvery? }
+ * Checkpoints written before `run` existed have none and still load (the command line then needs the
+ * target again). Readers ignore state members they do not know, so adding an optional member does not
+ * change the format version.
  *
  * Loading validates everything (magic, version, sizes, checksum, header fields, finite values) and throws
- * a ModelFileError with one clear line; it reads a bounded number of bytes and never loops on input.
+ * a ModelFileError with one clear line. Only regular files are read, never more than MAX_FILE_BYTES
+ * (binary) or the longest string the runtime can hold (JSON), so a device (/dev/zero), a FIFO or a
+ * huge file is refused up front instead of hanging or exhausting memory.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
+import { constants as bufferConstants } from 'node:buffer';
 import { UserError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
 import { allocFloat, bytesPerElement, Float, Precision } from './buffers';
@@ -31,6 +44,10 @@ import { paramLayout } from './layout';
 import { configProblems } from './network';
 
 export const FORMAT_VERSION = 1;
+/** JSON files: 2 adds the crc32 member; 1 (no checksum) is still read. */
+export const JSON_FORMAT_VERSION = 2;
+/** No valid binary file is larger: every buffer of a trainable network fits in a 2 GiB arena. */
+export const MAX_FILE_BYTES = 2 ** 31;
 export const MAGIC = Uint8Array.from([0x89, 0x4c, 0x53, 0x54, 0x4d, 0x4f, 0x50, 0x54]);
 const MAX_HEADER_BYTES = 16 * 1024 * 1024;
 
@@ -68,6 +85,20 @@ export interface TrainingState {
   clipMode: 'element' | 'norm' | 'none';
   corpus: { source: string; length: number; crc32: number };
   times: PhaseTimes;
+  /** the run this checkpoint belongs to (absent in checkpoints from before it was recorded) */
+  run?: RunRecord;
+}
+
+/** The target and file cadence of a training run, as recorded in its checkpoints. */
+export interface RunRecord {
+  /** stop when this many iterations have completed in total */
+  iterations?: number;
+  /** stop when this many passes over the corpus have completed */
+  epochs?: number;
+  /** a progress row every progressEvery iterations */
+  progressEvery: number;
+  /** a checkpoint every storeEvery iterations */
+  storeEvery?: number;
 }
 
 export interface ModelData {
@@ -133,6 +164,7 @@ function checkState(s: unknown): TrainingState {
   if (window < 1) fail('checkpoint window must be positive');
   const lr = finite(s.lr, 'lr');
   if (lr <= 0) fail('checkpoint lr must be positive');
+  const run = s.run === undefined ? undefined : checkRun(s.run);
   return {
     iteration: nonNegInt(s.iteration, 'iteration'),
     epoch: nonNegInt(s.epoch, 'epoch'),
@@ -147,6 +179,28 @@ function checkState(s: unknown): TrainingState {
     clipMode: s.clipMode,
     corpus: { source: corpus.source, length: nonNegInt(corpus.length, 'corpus.length'), crc32: nonNegInt(corpus.crc32, 'corpus.crc32') },
     times: t,
+    ...(run ? { run } : {}),
+  };
+}
+
+function checkRun(r: unknown): RunRecord {
+  if (!isObject(r)) fail('checkpoint run record is invalid');
+  const positive = (x: unknown, name: string): number | undefined => {
+    if (x === undefined) return undefined;
+    if (nonNegInt(x, `run.${name}`) < 1) fail(`checkpoint field run.${name} must be positive`);
+    return x as number;
+  };
+  const iterations = positive(r.iterations, 'iterations');
+  const epochs = positive(r.epochs, 'epochs');
+  const progressEvery = positive(r.progressEvery, 'progressEvery');
+  const storeEvery = positive(r.storeEvery, 'storeEvery');
+  if (progressEvery === undefined) fail('checkpoint field run.progressEvery is missing');
+  if (iterations === undefined && epochs === undefined) fail('checkpoint run record has no target (iterations or epochs)');
+  return {
+    ...(iterations !== undefined ? { iterations } : {}),
+    ...(epochs !== undefined ? { epochs } : {}),
+    progressEvery,
+    ...(storeEvery !== undefined ? { storeEvery } : {}),
   };
 }
 
@@ -250,7 +304,7 @@ if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
 export function encodeJson(m: ModelData): string {
   const doc: Record<string, unknown> = {
     format: 'lstm-opt-model',
-    version: FORMAT_VERSION,
+    version: JSON_FORMAT_VERSION,
     kind: m.checkpoint ? 'checkpoint' : 'model',
     config: m.config,
     vocab: m.vocab,
@@ -260,7 +314,24 @@ export function encodeJson(m: ModelData): string {
     const c = m.checkpoint;
     doc.checkpoint = { state: c.state, m: Array.from(c.m), v: Array.from(c.v), hidden: Array.from(c.hidden) };
   }
-  return JSON.stringify(doc) + '\n';
+  const body = JSON.stringify(doc);
+  return `${body.slice(0, -1)}${CRC_MEMBER}${crc32(Buffer.from(body, 'utf8'))}}\n`;
+}
+
+const CRC_MEMBER = ',"crc32":';
+
+/**
+ * Verifies the crc32 member of a JSON model (see the format above). Returns false when the text has
+ * none; throws when it has one that does not match.
+ */
+function verifyJsonChecksum(text: string): boolean {
+  const at = text.lastIndexOf(CRC_MEMBER);
+  if (at < 0) return false;
+  const m = /^(\d{1,10})\}\s*$/.exec(text.slice(at + CRC_MEMBER.length));
+  if (!m) return false;
+  const body = text.slice(0, at) + '}';
+  if (crc32(Buffer.from(body, 'utf8')) !== Number(m[1])) fail('checksum mismatch: the file is corrupted or was edited');
+  return true;
 }
 
 function floatArray(x: unknown, n: number, precision: Precision, name: string): Float {
@@ -282,7 +353,9 @@ export function decodeJson(text: string): ModelData {
     fail('not valid JSON (truncated or corrupted)');
   }
   if (!isObject(doc) || doc.format !== 'lstm-opt-model') fail('not an lstm-opt model file');
-  if (doc.version !== FORMAT_VERSION) fail(`unsupported model format version ${String(doc.version)}`);
+  if (doc.version !== JSON_FORMAT_VERSION && doc.version !== 1) fail(`unsupported model format version ${String(doc.version)} (this build reads versions 1 and ${JSON_FORMAT_VERSION})`);
+  const checked = verifyJsonChecksum(text);
+  if (doc.version === JSON_FORMAT_VERSION && !checked) fail('the checksum (crc32) is missing: the file is corrupted or was edited');
   const config = checkConfig(doc.config);
   const vocab = checkVocab(doc.vocab, config.vocabSize);
   const isCkpt = doc.kind === 'checkpoint';
@@ -311,19 +384,54 @@ export function decodeJson(text: string): ModelData {
 export function decodeModel(bytes: Uint8Array): ModelData {
   let i = 0;
   while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
-  if (bytes[i] === 0x7b) return decodeJson(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+  if (bytes[i] === 0x7b) {
+    if (bytes.length > bufferConstants.MAX_STRING_LENGTH) fail('the JSON text is longer than this runtime can hold (use the binary form)');
+    return decodeJson(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+  }
+  if (bytes.length > MAX_FILE_BYTES) fail('larger than any model file can be');
   return decodeBinary(bytes);
+}
+
+/**
+ * The bytes of a model file, bounded in time and memory whatever the path names: the file is opened
+ * without blocking (a FIFO with no writer would wait forever), must be a regular file, and is read up to
+ * its size at opening (a file that keeps growing is cut there and then fails validation).
+ */
+function readBounded(path: string): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ModelFileError(`model file not found: ${path}`);
+    if (code === 'EISDIR') throw new ModelFileError(`${path} is a folder, not a model file`);
+    throw new ModelFileError(`cannot read model file ${path}: ${code ?? (err as Error).message}`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new ModelFileError(`${path} is a folder, not a model file`);
+    if (!st.isFile()) throw new ModelFileError(`${path} is not a regular file (a device, FIFO or socket), so it is not a model file`);
+    const limit = Math.max(MAX_FILE_BYTES, bufferConstants.MAX_STRING_LENGTH);
+    if (st.size > limit) throw new ModelFileError(`${path} is ${st.size} bytes, larger than any model file can be`);
+    const bytes = Buffer.alloc(st.size);
+    let at = 0;
+    while (at < bytes.length) {
+      const n = readSync(fd, bytes, at, bytes.length - at, at);
+      if (n === 0) break; // shrank meanwhile: the decoder reports the truncation
+      at += n;
+    }
+    return bytes.subarray(0, at);
+  } catch (err) {
+    if (err instanceof ModelFileError) throw err;
+    throw new ModelFileError(`cannot read model file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Reads and validates a model or checkpoint file; every problem is a ModelFileError naming the file. */
 export function readModelFile(path: string): ModelData {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ModelFileError(code === 'ENOENT' ? `model file not found: ${path}` : `cannot read model file ${path}: ${(err as Error).message}`);
-  }
+  const bytes = readBounded(path);
   try {
     return decodeModel(bytes);
   } catch (err) {

@@ -33,12 +33,15 @@ export function generateIds(net: Lstm, o: GenerateOptions): Int32Array {
   const weights = new Float64Array(V);
   const invT = 1 / o.temperature;
   for (let n = 0; n < o.chars; n++) {
-    // p^(1/τ) renormalised = softmax(logits/τ); computed relative to the largest p to avoid underflow
+    // p^(1/τ) renormalised = softmax(logits/τ); computed relative to the largest p to avoid underflow.
+    // The largest gets weight 1 exactly: for a τ so small that 1/τ is infinite (1e-320), 0·∞ would be
+    // NaN; this way such a τ is the greedy limit (the most likely character) it tends to.
     let max = 0;
     for (let v = 0; v < V; v++) if (ws.probs[v] > max) max = ws.probs[v];
     let sum = 0;
     for (let v = 0; v < V; v++) {
-      const w = ws.probs[v] > 0 ? Math.exp(Math.log(ws.probs[v] / max) * invT) : 0;
+      const r = ws.probs[v] / max;
+      const w = r === 1 ? 1 : r > 0 ? Math.exp(Math.log(r) * invT) : 0;
       weights[v] = w;
       sum += w;
     }

@@ -4,6 +4,7 @@
  * threads for the length of the run. All I/O is left to the caller's hooks, so the CLI, experiments and
  * tests drive the same loop.
  */
+import { arraysProblem, healthyLoss, lossProblem } from './divergence';
 import type { ModelData, PhaseTimes } from './modelfile';
 import type { MtStrategy } from './parallel/partition';
 import { generateIds } from './sample';
@@ -41,6 +42,12 @@ export interface RunOptions {
 export interface RunHooks {
   onRow?(row: ProgressRow): void;
   onSample?(text: string, iteration: number): void;
+  /**
+   * a checkpoint of every storeEvery-th iteration, handed over one iteration late: only once the loss of
+   * the window after it (computed from exactly its parameters) is healthy (./divergence.ts healthyLoss),
+   * so a stored checkpoint does not resume into a divergence unless the settings stay the same. A pending
+   * checkpoint is dropped when the run is interrupted (the caller saves the current state) or diverges.
+   */
   onCheckpoint?(checkpoint: ModelData): void;
   onIteration?(trainer: Trainer): void;
   /** polled before every iteration (e.g. a Ctrl-C flag) */
@@ -51,8 +58,10 @@ export type StopReason = 'done' | 'interrupted' | 'diverged';
 
 export interface RunResult {
   reason: StopReason;
-  /** the loss that was not finite, when diverged */
+  /** the last window's loss, when diverged */
   badLoss?: number;
+  /** what diverged, one phrase (see ./divergence.ts), when diverged */
+  problem?: string;
 }
 
 export function progressRow(trainer: Trainer, iteration: number, type: ProgressRow['type']): ProgressRow {
@@ -75,7 +84,9 @@ export function isFinished(trainer: Trainer, o: Pick<RunOptions, 'iterations' | 
 }
 
 /**
- * Runs iterations until the target is reached, the caller asks to stop, or the loss is not finite.
+ * Runs iterations until the target is reached, the caller asks to stop, or training diverges (see
+ * ./divergence.ts: the loss every iteration, the parameters and moments before each checkpoint and at
+ * the end, so that nothing diverged is ever handed to the hooks to be saved).
  * Returns to the event loop about every 50 ms so that signal handlers (Ctrl-C) and progress-bar timers
  * run; that does not change the arithmetic, so results stay deterministic.
  */
@@ -93,6 +104,7 @@ export async function runTraining(trainer: Trainer, o: RunOptions, hooks: RunHoo
 async function trainingLoop(trainer: Trainer, o: RunOptions, hooks: RunHooks): Promise<RunResult> {
   const type = trainer.threads > 1 ? 'Multi-threaded' : 'Single-threaded';
   let lastYield = Date.now();
+  let pending: ModelData | undefined;
   while (!isFinished(trainer, o)) {
     if (Date.now() - lastYield >= 50) {
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -100,12 +112,22 @@ async function trainingLoop(trainer: Trainer, o: RunOptions, hooks: RunHooks): P
     }
     if (hooks.shouldStop?.()) return { reason: 'interrupted' };
     const loss = trainer.step();
-    if (!Number.isFinite(loss)) return { reason: 'diverged', badLoss: loss };
+    const badLoss = lossProblem(loss, trainer.net.layout.vocabSize);
+    if (badLoss) return { reason: 'diverged', badLoss: loss, problem: badLoss };
+    if (pending && healthyLoss(loss, trainer.net.layout.vocabSize)) hooks.onCheckpoint!(pending);
+    pending = undefined;
     const k = trainer.iteration - 1; // 0-based index of the iteration just completed
+    const store = o.storeEvery > 0 && trainer.iteration % o.storeEvery === 0 && hooks.onCheckpoint !== undefined;
+    if (store || isFinished(trainer, o)) {
+      const bad = arraysProblem(trainer.net.params, [trainer.m, trainer.v]);
+      if (bad) return { reason: 'diverged', badLoss: loss, problem: bad };
+    }
     if (k % o.progressEvery === 0 || isFinished(trainer, o)) hooks.onRow?.(progressRow(trainer, k, type));
     if (o.sampleEvery > 0 && k % o.sampleEvery === 0 && hooks.onSample) hooks.onSample(sampleText(trainer, o.sampleChars ?? 120), k);
-    if (o.storeEvery > 0 && trainer.iteration % o.storeEvery === 0 && hooks.onCheckpoint) hooks.onCheckpoint(trainer.checkpoint());
+    if (store) pending = trainer.checkpoint();
     hooks.onIteration?.(trainer);
   }
+  // the last iteration has no successor to vouch for it; its arrays were checked above
+  if (pending) hooks.onCheckpoint!(pending);
   return { reason: 'done' };
 }

@@ -14,12 +14,14 @@
  * the code calls them; the `*_inline` rows time the bare expressions (`Math.tanh(x)`, `x / Math.sqrt(1 + x*x)`)
  * to show what the call and the library's guards add.
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { activations } from '../activations';
 import type { ActivationFunction, FloatArray } from '../activations';
 import { writeFileAtomic } from '../io/atomic';
+import { prepareOutputDir } from '../io/places';
+import { UserError } from '../errors';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
 import { readResults, tryReadResults } from '../io/results';
@@ -316,36 +318,16 @@ export const DEFAULT_MATH_BENCH_DIR = (): string => resultsPath('math-bench');
 
 /**
  * Checks that `dir` is (or can become) a writable folder, by creating it and a probe file in it — before
- * minutes of measuring, not after. Returns an error message, or undefined when the folder is usable.
+ * minutes of measuring, not after (io/places.ts). Returns an error message, or undefined when usable.
  */
 export function checkOutputDir(dir: string): string | undefined {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) return `--out ${dir} is a file, not a folder`;
   try {
-    makeDirs(dir);
-    accessSync(dir, constants.W_OK);
-    const probe = join(dir, `.math-bench-probe-${process.pid}`);
-    writeFileSync(probe, '');
-    rmSync(probe, { force: true });
+    prepareOutputDir(dir, '--out');
   } catch (err) {
-    return `--out ${dir} is not a writable folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+    if (err instanceof UserError) return err.message;
+    throw err;
   }
   return undefined;
-}
-
-/**
- * mkdir -p, one level at a time: Node's `mkdirSync(dir, { recursive: true })` spins forever on some
- * pseudo file systems (a path under /proc never stops failing with ENOENT), which would hang the command.
- */
-function makeDirs(dir: string): void {
-  const missing: string[] = [];
-  let d = resolve(dir);
-  while (!existsSync(d)) {
-    missing.push(d);
-    const up = dirname(d);
-    if (up === d) break;
-    d = up;
-  }
-  for (const m of missing.reverse()) mkdirSync(m);
 }
 
 /** The CSV text of rows (the schema: MATH_BENCH_COLUMNS). */

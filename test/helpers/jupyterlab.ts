@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,10 @@ import { projectRoot } from '../../src/io/paths';
 /**
  * JupyterLab server lifecycle for the browser test.
  *
- * The server runs from the project's .venv on 127.0.0.1 with a random free port and a random token, in
+ * The server is started the way `npm run lab` starts it: through the project's launcher
+ * (scripts/lab.ts, compiled to dist/scripts/lab.js), which adds --allow-root for root, switches the
+ * news pop-up off and prints the URL; so a change there cannot break the user's start unseen.
+ * It runs from the project's .venv on 127.0.0.1 with a random free port and a random token, in
  * its own process group, with its own config/data/runtime/settings folders in a temp dir (so nothing in
  * the user's ~/.jupyter matters). Its root is a temporary "workspace": a folder with a symlink to every
  * top-level entry of the repository except notebooks/, and a real notebooks/ folder that receives COPIES.
@@ -47,6 +50,11 @@ export function jupyterLabBinary(): string {
   return join(projectRoot(), '.venv', 'bin', 'jupyter-lab');
 }
 
+/** The launcher `npm run lab` runs. */
+export function labLauncher(): string {
+  return join(projectRoot(), 'dist', 'scripts', 'lab.js');
+}
+
 /** A port nobody listens on right now (the OS picks it); a race with another process is possible but rare. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -60,14 +68,6 @@ export function freePort(): Promise<number> {
     });
   });
 }
-
-/**
- * User settings that keep Lab quiet in a test: no news/update toasts covering the page. Everything else
- * (including notebook windowing) stays at JupyterLab's defaults, which is what a user gets.
- */
-const labSettings: Record<string, unknown> = {
-  '@jupyterlab/apputils-extension/notification.jupyterlab-settings': { fetchNews: 'false', checkForUpdates: false },
-};
 
 function buildWorkspace(base: string): string {
   const root = join(base, 'workspace');
@@ -85,6 +85,8 @@ export interface StartOptions {
   port?: number;
   /** how long to wait for the server to answer (default 90 s: the first start compiles nothing but is slow on a busy box) */
   timeoutMs?: number;
+  /** run the launcher as this user (via setpriv; the test process must be root), e.g. nobody; see below */
+  user?: { uid: number; gid: number };
 }
 
 export async function startJupyterLab(options: StartOptions = {}): Promise<LabServer> {
@@ -104,12 +106,10 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<LabSe
     JUPYTERLAB_WORKSPACES_DIR: join(base, 'lab-workspaces'),
     IPYTHONDIR: join(base, 'ipython'),
   };
+  // empty user settings: the news pop-up must be kept away by the launcher's project settings alone
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
-  for (const [file, value] of Object.entries(labSettings)) {
-    const path = join(dirs.JUPYTERLAB_SETTINGS_DIR, file);
-    mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(path, JSON.stringify(value));
-  }
+  const user = options.user;
+  if (user) for (const dir of [base, root, join(root, 'notebooks'), ...Object.values(dirs)]) chownSync(dir, user.uid, user.gid);
 
   const args = [
     '--no-browser',
@@ -121,14 +121,18 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<LabSe
     '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
     '--ServerApp.log_level=WARN',
   ];
-  // Containers and CI runners often run as root; Jupyter refuses that unless told.
-  if (process.getuid?.() === 0) args.push('--allow-root');
-  // detached: its own process group, so stop() can signal the server and anything it forks at once.
-  const child = spawn(binary, args, {
+  // --allow-root (as root) is the launcher's job, as for a user.
+  const launcher = [process.execPath, labLauncher(), ...args];
+  // Another user keeps one capability, reading and searching any file (CAP_DAC_READ_SEARCH): a venv built
+  // from a Python under /root is otherwise unreadable for it. It is not root: Jupyter sees its uid.
+  const asUser = user ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search', '--'] : [];
+  const command = [...asUser, ...launcher];
+  // detached: its own process group, so stop() can signal the launcher, the server and anything it forks at once.
+  const child = spawn(command[0], command.slice(1), {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...dirs, JUPYTER_PLATFORM_DIRS: '1', PYTHONUNBUFFERED: '1' },
+    env: { ...process.env, ...dirs, ...(user ? { HOME: base } : {}), JUPYTER_PLATFORM_DIRS: '1', PYTHONUNBUFFERED: '1' },
   });
   let output = '';
   const collect = (chunk: Buffer) => {

@@ -28,6 +28,21 @@ function maximumPages(initialPages: number): number {
   return Math.min(MAX_PAGES, Math.max(16384, 8 * initialPages));
 }
 
+/**
+ * Byte offsets travel through JavaScript bit operations and signed i32 arguments, so a network's memory
+ * never grows past 2 GiB even though wasm32 could address 4.
+ */
+export const ARENA_MAX_BYTES = 2 ** 31;
+
+function initialPagesFor(initialBytes: number): number {
+  return Math.min(MAX_PAGES, Math.max(1, Math.ceil(initialBytes / PAGE) + 1));
+}
+
+/** How many bytes a backend created with `initialBytes` can hand out in total (for up-front memory checks). */
+export function arenaCapacity(initialBytes: number): number {
+  return Math.min(ARENA_MAX_BYTES, maximumPages(initialPagesFor(initialBytes)) * PAGE);
+}
+
 export class WasmBackend implements Backend {
   readonly kind = 'wasm';
   private top = 0;
@@ -55,7 +70,7 @@ export class WasmBackend implements Backend {
   /** A new memory of at least `initialBytes`. */
   static create(precision: Precision, initialBytes: number): WasmBackend {
     const module = WasmBackend.module(precision);
-    const pages = Math.min(MAX_PAGES, Math.max(1, Math.ceil(initialBytes / PAGE) + 1));
+    const pages = initialPagesFor(initialBytes);
     const maxPages = maximumPages(pages);
     return new WasmBackend(precision, new WA!.Memory({ initial: pages, maximum: maxPages, shared: true }), module, maxPages);
   }
@@ -67,8 +82,9 @@ export class WasmBackend implements Backend {
 
   /** A zero-filled view of `length` elements, 16-byte aligned. */
   alloc(length: number): Float {
-    const start = (this.top + 15) & ~15;
+    const start = Math.ceil(this.top / 16) * 16;
     const end = start + length * this.es;
+    if (end > ARENA_MAX_BYTES) throw new RangeError(`network memory would exceed ${ARENA_MAX_BYTES / 2 ** 20} MiB (use kernels: 'js' for larger buffers)`);
     const have = this.memory.buffer.byteLength;
     if (end > have) {
       const pages = Math.ceil((end - have) / PAGE);
