@@ -112,7 +112,7 @@ test('table: bad input of every class exits with its code and one line, and chan
     { args: train('--save', join(dir, 'a-file', 'model')), code: 2, error: /--save .* cannot be created/ },
     { args: train('--progress', join(dir, 'a-file', 'p.csv')), code: 2, error: /--progress .* cannot be created/ },
     { args: train('--save', '/proc/self/no-such/model'), code: 2, error: /--save .* cannot be created/ },
-    { args: ['sweep', 'net-size', '--quick', '--out', join(dir, 'a-file'), '--quiet'], code: 2, error: /--out .* must be a folder/ },
+    { args: ['sweep', 'net-size', '--quick', '--out', join(dir, 'a-file'), '--quiet'], code: 2, error: /--out .* is a file, not a folder/ },
     { args: ['activations', '--out', join(dir, 'a-file', 'tables'), '--quiet'], code: 2, error: /--out .* cannot be created/ },
     { args: ['charts', '--notebooks', join(projectRoot(), 'notebooks'), '--out', join(dir, 'a-file', 'charts')], code: 2, error: /--out .* cannot be created/ },
     { args: ['math-bench', '--quick', '--out', join(dir, 'a-file', 'mb'), '--quiet'], code: 2, error: /a-file/ },

@@ -232,7 +232,7 @@ test('lstm-opt math-bench: bad --out (a file, an unwritable place) and unknown f
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');
     const cases: [string[], RegExp][] = [
-      [['math-bench', '--quick', '--out', file], /must be a folder, but it is a file/],
+      [['math-bench', '--quick', '--out', file], /is a file, not a folder/],
       [['math-bench', '--quick', '--out', join(file, 'sub')], /cannot be created: a part of the path is a file/],
       [['math-bench', '--quick', '--out', '/proc/lstm-opt-math-bench'], /cannot be created|is not writable/],
       [['math-bench', '--quick', '--bogus'], /unknown option '--bogus'/],

@@ -152,9 +152,9 @@ test('output places: created and proven writable, with one-line errors naming th
   assert.deepEqual(readdirSync(join(dir, 'c')), []);
   writeFileSync(join(dir, 'f'), 'x');
   const oneLine = (flag: string, pattern: RegExp) => (e: unknown) => e instanceof UserError && e.message.startsWith(flag) && pattern.test(e.message) && !e.message.includes('\n');
-  assert.throws(() => prepareOutputDir(join(dir, 'f'), '--out'), oneLine('--out', /must be a folder, but it is a file/));
+  assert.throws(() => prepareOutputDir(join(dir, 'f'), '--out'), oneLine('--out', /is a file, not a folder/));
   assert.throws(() => prepareOutputDir(join(dir, 'f', 'sub'), '--save'), oneLine('--save', /cannot be created: a part of the path is a file/));
-  assert.throws(() => prepareOutputFile(join(dir, 'a'), '--progress'), oneLine('--progress', /must be a file, but it is a folder/));
+  assert.throws(() => prepareOutputFile(join(dir, 'a'), '--progress'), oneLine('--progress', /is a folder, not a file/));
   // a parent that can never be created (Node's own recursive mkdir retries this one forever)
   assert.throws(() => prepareOutputDir('/proc/self/no-such/x', '--save'), oneLine('--save', /cannot be created/));
 });

@@ -27,13 +27,13 @@ function reason(err: unknown): string {
  * needed); throws a UserError naming `flag` otherwise.
  */
 export function prepareOutputDir(dir: string, flag: string): void {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UserError(`${flag} ${dir} must be a folder, but it is a file`);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UserError(`${flag} ${dir} is a file, not a folder`);
   ensureWritableDir(dir, `${flag} ${dir}`);
 }
 
 /** Makes sure `file` can be written (atomically: a temporary file beside it, then a rename over it). */
 export function prepareOutputFile(file: string, flag: string): void {
-  if (existsSync(file) && statSync(file).isDirectory()) throw new UserError(`${flag} ${file} must be a file, but it is a folder`);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new UserError(`${flag} ${file} is a folder, not a file`);
   const dir = dirname(resolve(file));
   ensureWritableDir(dir, `${flag} ${file}: its folder ${dir}`);
 }
