@@ -23,7 +23,8 @@ import { writeFileAtomic } from '../io/atomic';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
 import { readFullElseQuick, readResults, ResultRow } from '../io/results';
-import { loadMnistPackage, SplitSizes, splitDigits } from '../framework/mnist';
+import { loadMnistPackage, pickDigits, SplitSizes, splitDigits } from '../framework/mnist';
+import { KernelCost, profileActivationKernels } from '../framework/ops';
 import { Backend, BACKENDS } from '../framework/tfjs';
 import { EpochRecord, ModelShape, trainPair } from '../framework/train';
 import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
@@ -33,6 +34,8 @@ export interface FrameworkProfile extends ModelShape {
   epochs: number;
   seeds: number[];
   backends: Backend[];
+  /** profiled training steps per activation and backend (sweep framework-ops) */
+  opsSteps: number;
 }
 
 /**
@@ -43,8 +46,8 @@ export interface FrameworkProfile extends ModelShape {
 export function frameworkProfile(quick: boolean): FrameworkProfile {
   const shape: ModelShape = { units: quick ? 16 : 32, denseUnits: 32, batchSize: 32, learningRate: 1e-3 };
   return quick
-    ? { ...shape, split: { train: 1024, validation: 512, test: 512 }, epochs: 2, seeds: [1], backends: [...BACKENDS] }
-    : { ...shape, split: { train: 4000, validation: 1000, test: 1000 }, epochs: 3, seeds: [1, 2, 3, 4, 5, 6, 7, 8], backends: [...BACKENDS] };
+    ? { ...shape, split: { train: 2048, validation: 512, test: 512 }, epochs: 2, seeds: [1], backends: [...BACKENDS], opsSteps: 2 }
+    : { ...shape, split: { train: 4000, validation: 1000, test: 1000 }, epochs: 3, seeds: [1, 2, 3, 4, 5, 6, 7, 8], backends: [...BACKENDS], opsSteps: 12 };
 }
 
 export const FRAMEWORK_COMMAND = 'lstm-opt sweep framework';
@@ -204,11 +207,82 @@ defineSweep({
     }),
 });
 
+// ------------------------------------------------------------------ kernel profile (sweep framework-ops)
+
+export const FRAMEWORK_OPS_COMMAND = 'lstm-opt sweep framework-ops';
+
+export const FRAMEWORK_OPS_COLUMNS = ['backend', 'activation', 'kernel', 'calls_per_step', 'ms_per_step', 'step_ms', 'steps', 'units', 'batch_size', 'framework'] as const;
+
+/** The kernel profile of a machine: results/framework[/quick]/ops-<machine>.csv. */
+export function frameworkOpsCsv(quick: boolean, machine = machineSlug(), dir = frameworkDir(quick)): string {
+  return join(dir, `ops-${machine}.csv`);
+}
+
+function formatKernelCost(c: KernelCost, p: FrameworkProfile): Record<string, string | number> {
+  return {
+    backend: c.backend, activation: c.activation, kernel: c.kernel, calls_per_step: c.callsPerStep,
+    ms_per_step: c.msPerStep.toFixed(5), step_ms: c.stepMs.toFixed(3), steps: c.steps,
+    units: p.units, batch_size: p.batchSize, framework: c.framework,
+  };
+}
+
+/**
+ * One job: the tanh / ISRU / linear training step of the profile's model, profiled kernel by kernel on
+ * each backend (src/framework/ops.ts), on the first batch of the training split.
+ */
+export function frameworkOpsJob(o: FrameworkSweepOptions): SweepJob {
+  const p = resolveProfile(o);
+  const steps = o.epochs ?? p.opsSteps;
+  const dir = o.out ?? frameworkDir(o.quick);
+  return {
+    label: `kernel profile ${p.backends.join('+')}`,
+    files: [frameworkOpsCsv(o.quick, o.machine ?? machineSlug(), dir)],
+    work: p.backends.length * steps,
+    async run(tick) {
+      const train = splitDigits(loadMnistPackage(), p.split).train;
+      const batch = pickDigits(train, Array.from({ length: p.batchSize }, (_, i) => i));
+      const rows: Record<string, string | number>[] = [];
+      for (const backend of p.backends) {
+        const costs = await profileActivationKernels({ backend, shape: p, batch, steps });
+        rows.push(...costs.map((c) => formatKernelCost(c, p)));
+        tick(steps);
+      }
+      return [toCsv(FRAMEWORK_OPS_COLUMNS, rows)];
+    },
+  };
+}
+
+defineSweep({
+  name: 'framework-ops',
+  description: 'kernel profile of one TensorFlow.js training step with tanh, ISRU and linear LSTM activations, cpu and wasm; --iterations sets the profiled steps (results/framework/ops-<machine>.csv)',
+  run: async (o: SweepOptions) => {
+    const opts: FrameworkSweepOptions = { quick: o.quick, out: o.out, epochs: o.iterations, quiet: o.quiet, backends: o.extra.backends as Backend[] | undefined };
+    await runJobs(selectShard([frameworkOpsJob(opts)], o.shard), { name: 'framework-ops', quiet: o.quiet });
+    return o.out ?? frameworkDir(o.quick);
+  },
+});
+
 // ------------------------------------------------------------------ reading (notebook 09)
 
 /** The rows of a merged framework CSV; MissingResultsError (naming the command) when absent or malformed. */
 export function readFrameworkResults(path: string, quick = false): ResultRow[] {
   return readResults(path, { command: `${FRAMEWORK_COMMAND}${quick ? ' --quick' : ''}`, columns: FRAMEWORK_COLUMNS });
+}
+
+/** The rows of a kernel-profile CSV; MissingResultsError (naming the command) when absent or malformed. */
+export function readFrameworkOps(path: string, quick = false): ResultRow[] {
+  return readResults(path, { command: `${FRAMEWORK_OPS_COMMAND}${quick ? ' --quick' : ''}`, columns: FRAMEWORK_OPS_COLUMNS });
+}
+
+/** The notebook's loader for the kernel profile: full, else quick, else prints the command. */
+export function loadFrameworkOps(machine = machineSlug()): { path: string; quick: boolean; rows: ResultRow[] } | undefined {
+  return readFullElseQuick(
+    (quick) => {
+      const path = frameworkOpsCsv(quick, machine);
+      return { path, quick, rows: readFrameworkOps(path, quick) };
+    },
+    (err) => `No kernel profile for ${machine}: run \`${FRAMEWORK_OPS_COMMAND}\` (full) or \`${FRAMEWORK_OPS_COMMAND} --quick\`. ${err.message}`,
+  );
 }
 
 /** The notebook's loader: this machine's full-profile results, else the quick ones, else prints the command. */

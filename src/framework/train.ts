@@ -34,16 +34,17 @@ export interface ModelShape {
 export const ORIGINAL_DROPOUT = { afterLstm1: 0.2, afterLstm2: 0.1, afterDense: 0.2 } as const;
 
 /**
- * Builds (and compiles) the two-LSTM model with `activation` inside both LSTM layers; the same seed gives
+ * Builds (and compiles) the two-LSTM model with `activation` inside both LSTM layers ('linear', the
+ * identity, serves as the no-activation baseline of the kernel profile); the same seed gives
  * the same initial weights whatever the activation. The orthogonal initialiser takes no seed in tfjs
  * 3.21, so the model is built with Math.random seeded (withSeededMathRandom). Its "slowness" warning for
  * matrices over 2000 elements is silenced: at these sizes it costs milliseconds, once per model.
  */
-export function buildModel(shape: ModelShape, activation: FrameworkActivation, seed: number): LayersModel {
+export function buildModel(shape: ModelShape, activation: FrameworkActivation | 'linear', seed: number): LayersModel {
   return withSeededMathRandom(seededRandom(seed * 7919 + 17), () => buildUnseeded(shape, activation, seed));
 }
 
-function buildUnseeded(shape: ModelShape, activation: FrameworkActivation, seed: number): LayersModel {
+function buildUnseeded(shape: ModelShape, activation: FrameworkActivation | 'linear', seed: number): LayersModel {
   const glorot = (k: number) => tf.initializers.glorotUniform({ seed: seed * 100 + k });
   const lstm = (k: number, first: boolean) =>
     tf.layers.lstm({

@@ -1,0 +1,110 @@
+/**
+ * Which kernels an LSTM activation costs inside TensorFlow.js, measured by the framework itself.
+ *
+ * tf.profile() records every kernel a training step (model.trainOnBatch: forward, autodiff backward and
+ * Adam) runs, with its time. We profile the same step of the same model three times over: with tanh,
+ * with the custom ISRU, and with 'linear' (the identity, which runs no kernel at all). Kernels are
+ * summed by name; what the tanh (ISRU) step runs beyond the linear step is what the activation costs:
+ *
+ *   activation kernels = kernels(activation step) − kernels(linear step)     (by name: calls and ms)
+ *
+ * The call counts are exact (the graph is deterministic). The times are the profiler's per-kernel clock,
+ * averaged over interleaved steps (tanh, isru, linear, tanh, ...) so that all three see the same load;
+ * they carry the profiler's own overhead, so fractions are taken of the profiled step, and the
+ * unprofiled step time is recorded beside them.
+ */
+import { performance } from 'node:perf_hooks';
+import type { LayersModel, Tensor } from '@tensorflow/tfjs';
+import { DigitSet } from './mnist';
+import { Backend, backendLabel, FrameworkActivation, tf, useBackend } from './tfjs';
+import { buildModel, digitTensors, ModelShape } from './train';
+
+/** The activations profiled: the two compared, and the identity as the no-activation baseline. */
+export type ProfiledActivation = FrameworkActivation | 'linear';
+export const PROFILED_ACTIVATIONS: readonly ProfiledActivation[] = ['tanh', 'isru', 'linear'];
+
+/** One kernel name in the step of one activation: calls and milliseconds per training step. */
+export interface KernelCost {
+  backend: Backend;
+  activation: ProfiledActivation;
+  kernel: string;
+  callsPerStep: number;
+  msPerStep: number;
+  /** median wall-clock ms of one unprofiled training step of this model */
+  stepMs: number;
+  steps: number;
+  framework: string;
+}
+
+export interface OpsProfileOptions {
+  backend: Backend;
+  shape: ModelShape;
+  /** one batch of images, shape.batchSize of them */
+  batch: DigitSet;
+  /** profiled steps per activation (after warm-up) */
+  steps: number;
+  seed?: number;
+}
+
+/** Kernel name → [calls, ms] of one profiled call of `step`. */
+async function profileStep(step: () => Promise<unknown>): Promise<Map<string, [number, number]>> {
+  const info = await tf.profile(async () => {
+    await step();
+  });
+  const out = new Map<string, [number, number]>();
+  for (const k of info.kernels) {
+    const prev = out.get(k.name) ?? [0, 0];
+    out.set(k.name, [prev[0] + 1, prev[1] + Number(k.kernelTimeMs)]);
+  }
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Profiles one training step of the tanh, ISRU and linear models on `backend`, interleaved, and returns
+ * the per-kernel cost of each (one entry per activation and kernel name, kernels sorted by name).
+ */
+export async function profileActivationKernels(o: OpsProfileOptions): Promise<KernelCost[]> {
+  await useBackend(o.backend);
+  const framework = await backendLabel(o.backend);
+  const seed = o.seed ?? 1;
+  const { x, y } = digitTensors(o.batch);
+  const models = new Map<ProfiledActivation, LayersModel>(
+    PROFILED_ACTIVATIONS.map((a) => [a, buildModel(o.shape, a, seed)]),
+  );
+  const step = (m: LayersModel) => (): Promise<unknown> => m.trainOnBatch(x as Tensor, y as Tensor);
+  const totals = new Map<ProfiledActivation, Map<string, [number, number]>>(PROFILED_ACTIVATIONS.map((a) => [a, new Map()]));
+  const wall = new Map<ProfiledActivation, number[]>(PROFILED_ACTIVATIONS.map((a) => [a, []]));
+  try {
+    // warm-up: the first steps allocate Adam's moments and fill the kernels' caches
+    for (let k = 0; k < 2; k++) for (const m of models.values()) await step(m)();
+    for (let k = 0; k < o.steps; k++) {
+      for (const [a, m] of models) {
+        const t0 = performance.now();
+        await step(m)();
+        wall.get(a)!.push(performance.now() - t0);
+        for (const [name, [calls, ms]] of await profileStep(step(m))) {
+          const t = totals.get(a)!;
+          const prev = t.get(name) ?? [0, 0];
+          t.set(name, [prev[0] + calls, prev[1] + ms]);
+        }
+      }
+    }
+  } finally {
+    for (const m of models.values()) m.dispose();
+    tf.dispose([x, y]);
+  }
+  const out: KernelCost[] = [];
+  for (const a of PROFILED_ACTIVATIONS) {
+    const stepMs = median(wall.get(a)!);
+    for (const [kernel, [calls, ms]] of [...totals.get(a)!].sort((p, q) => p[0].localeCompare(q[0]))) {
+      out.push({ backend: o.backend, activation: a, kernel, callsPerStep: calls / o.steps, msPerStep: ms / o.steps, stepMs, steps: o.steps, framework });
+    }
+  }
+  return out;
+}
