@@ -77,7 +77,10 @@ export function pairedEpochTime(rows: readonly Row[], backend: string, column: s
 export interface ActivationKernels {
   backend: string;
   activation: string;
-  /** kernels whose call count differs from the linear step: calls and ms per step beyond it */
+  /**
+   * kernels whose call count differs from the linear step: the extra calls per step, and their ms
+   * charged at that kernel's mean time per call in the activation's step
+   */
   extra: { kernel: string; calls: number; ms: number }[];
   extraCalls: number;
   extraMs: number;
@@ -90,6 +93,11 @@ export interface ActivationKernels {
   linearStepMs: number;
   /** (stepMs − linearStepMs) / stepMs: the same share by the unprofiled step times */
   stepFraction: number;
+  /**
+   * ms per step of the activation timed alone (forward + backward, as many applications as a step
+   * makes, engine overhead included), minus the identity's
+   */
+  aloneMs: number;
 }
 
 /**
@@ -98,26 +106,34 @@ export interface ActivationKernels {
  * both steps belong to the rest of the network and are left out; their time difference is noise.
  */
 export function activationKernels(opsRows: readonly Row[], backend: string, activation: string): ActivationKernels {
-  const table = (a: string): Map<string, { calls: number; ms: number; stepMs: number }> =>
+  const table = (a: string): Map<string, { calls: number; ms: number; stepMs: number; aloneMs: number }> =>
     new Map(
       opsRows
         .filter((r) => r.backend === backend && r.activation === a)
-        .map((r) => [String(r.kernel), { calls: Number(r.calls_per_step), ms: Number(r.ms_per_step), stepMs: Number(r.step_ms) }]),
+        .map((r) => [String(r.kernel), { calls: Number(r.calls_per_step), ms: Number(r.ms_per_step), stepMs: Number(r.step_ms), aloneMs: Number(r.alone_ms) }]),
     );
   const act = table(activation), base = table('linear');
   const names = [...new Set([...act.keys(), ...base.keys()])].sort();
+  // a kernel name the rest of the network also calls (Multiply, Add) differs in total time between two
+  // steps mostly by noise; its extra calls are charged at its mean time per call instead
   const extra = names
-    .map((kernel) => ({ kernel, calls: (act.get(kernel)?.calls ?? 0) - (base.get(kernel)?.calls ?? 0), ms: (act.get(kernel)?.ms ?? 0) - (base.get(kernel)?.ms ?? 0) }))
+    .map((kernel) => {
+      const a = act.get(kernel);
+      const calls = (a?.calls ?? 0) - (base.get(kernel)?.calls ?? 0);
+      return { kernel, calls, ms: a && a.calls > 0 ? (calls * a.ms) / a.calls : 0 };
+    })
     .filter((e) => e.calls !== 0);
   const extraMs = extra.reduce((s, e) => s + e.ms, 0);
   const profiledStepMs = [...act.values()].reduce((s, e) => s + e.ms, 0);
-  const stepMs = act.values().next().value?.stepMs ?? NaN;
-  const linearStepMs = base.values().next().value?.stepMs ?? NaN;
+  const first = act.values().next().value, firstBase = base.values().next().value;
+  const stepMs = first?.stepMs ?? NaN;
+  const linearStepMs = firstBase?.stepMs ?? NaN;
   return {
     backend, activation, extra,
     extraCalls: extra.reduce((s, e) => s + e.calls, 0),
     extraMs, profiledStepMs, fraction: extraMs / profiledStepMs,
     stepMs, linearStepMs, stepFraction: (stepMs - linearStepMs) / stepMs,
+    aloneMs: (first?.aloneMs ?? NaN) - (firstBase?.aloneMs ?? NaN),
   };
 }
 
@@ -129,6 +145,24 @@ export interface BackendSummary {
   wall: PairedTime;
   cpu: PairedTime;
   kernels?: { tanh: ActivationKernels; isru: ActivationKernels };
+  /**
+   * share of a training epoch's wall time the activation takes, timed alone: aloneMs × steps per epoch
+   * over the mean measured epoch of that activation
+   */
+  epochFraction?: { tanh: number; isru: number };
+}
+
+/**
+ * The activation's share of an epoch: its time alone per step (ActivationKernels.aloneMs) times the
+ * steps of an epoch (train_samples / batch_size, rounded up), over the mean wall time of that
+ * activation's epochs on the backend.
+ */
+export function epochFraction(rows: readonly Row[], backend: string, k: ActivationKernels): number {
+  const mine = rowsOf(rows, backend).filter((r) => r.activation === k.activation);
+  if (mine.length === 0) return NaN;
+  const steps = Math.ceil(Number(mine[0].train_samples) / Number(mine[0].batch_size));
+  const epochS = mine.reduce((s, r) => s + Number(r.epoch_wall_s), 0) / mine.length;
+  return (k.aloneMs * steps) / 1000 / epochS;
 }
 
 export interface FrameworkSummary {
@@ -144,13 +178,15 @@ export function summariseFramework(rows: readonly Row[], opsRows?: readonly Row[
   return {
     backends: backends.map((b) => {
       const hasOps = !!opsRows?.some((r) => r.backend === b && r.activation === 'linear');
+      const kernels = hasOps ? { tanh: activationKernels(opsRows!, b, 'tanh'), isru: activationKernels(opsRows!, b, 'isru') } : undefined;
       return {
         backend: b,
         framework: String(rowsOf(rows, b)[0]?.framework ?? b),
         accuracy: pairedFinal(rows, b, 'val_acc'),
         wall: pairedEpochTime(rows, b, 'epoch_wall_s'),
         cpu: pairedEpochTime(rows, b, 'epoch_cpu_s'),
-        kernels: hasOps ? { tanh: activationKernels(opsRows!, b, 'tanh'), isru: activationKernels(opsRows!, b, 'isru') } : undefined,
+        kernels,
+        epochFraction: kernels ? { tanh: epochFraction(rows, b, kernels.tanh), isru: epochFraction(rows, b, kernels.isru) } : undefined,
       };
     }),
     epochs: rows.length ? Math.max(...rows.map((r) => Number(r.epoch))) : 0,
@@ -198,7 +234,10 @@ export function frameworkConclusion(s: FrameworkSummary, command: string): strin
         `The kernel profile of one training step on ${b.backend} shows what each activation costs: the built-in tanh adds ${tanh.extraCalls} kernel calls to a step ` +
           `(${tanh.extra.map((e) => e.kernel).join(', ')}), the custom ISRU ${isru.extraCalls} (${isru.extra.map((e) => e.kernel).join(', ')}), ` +
           `${(isru.extraCalls / tanh.extraCalls).toFixed(1)}× as many, because the framework builds it and its gradient from generic ops. ` +
-          `By the profiler's clock the activation takes ${(100 * tanh.fraction).toFixed(1)}% of a tanh step and ${(100 * isru.fraction).toFixed(1)}% of an ISRU step.`,
+          `By the profiler's clock those kernels take ${(100 * tanh.fraction).toFixed(1)}% of a tanh step and ${(100 * isru.fraction).toFixed(1)}% of an ISRU step` +
+          (b.epochFraction
+            ? `; timed alone with the engine's overhead, the activation is ${(100 * b.epochFraction.tanh).toFixed(1)}% of a tanh epoch and ${(100 * b.epochFraction.isru).toFixed(1)}% of an ISRU epoch.`
+            : '.'),
       );
     }
   }

@@ -188,13 +188,13 @@ export function parseSeeds(text: string): number {
   return n;
 }
 
+/** `--backends <list>`, shared by both framework kinds (each kind gets its own Option object). */
+const backendsOption = (): Option => new Option('--backends <list>', 'TensorFlow.js backends: cpu, wasm (default both)').argParser(parseBackends);
+
 defineSweep({
   name: 'framework',
   description: 'the Keras MNIST test in TensorFlow.js: tanh vs a custom ISRU activation, seeds x cpu/wasm backends; --iterations sets the epochs (results/framework)',
-  options: [
-    new Option('--backends <list>', 'TensorFlow.js backends to train on: cpu, wasm (default both)').argParser(parseBackends),
-    new Option('--seeds <n>', 'train seeds 1..n (default: the profile\'s)').argParser(parseSeeds),
-  ],
+  options: [backendsOption(), new Option('--seeds <n>', 'train seeds 1..n (default: the profile\'s)').argParser(parseSeeds)],
   run: (o: SweepOptions) =>
     runFrameworkSweep({
       quick: o.quick,
@@ -211,7 +211,7 @@ defineSweep({
 
 export const FRAMEWORK_OPS_COMMAND = 'lstm-opt sweep framework-ops';
 
-export const FRAMEWORK_OPS_COLUMNS = ['backend', 'activation', 'kernel', 'calls_per_step', 'ms_per_step', 'step_ms', 'steps', 'units', 'batch_size', 'framework'] as const;
+export const FRAMEWORK_OPS_COLUMNS = ['backend', 'activation', 'kernel', 'calls_per_step', 'ms_per_step', 'step_ms', 'alone_ms', 'uses', 'steps', 'units', 'batch_size', 'framework'] as const;
 
 /** The kernel profile of a machine: results/framework[/quick]/ops-<machine>.csv. */
 export function frameworkOpsCsv(quick: boolean, machine = machineSlug(), dir = frameworkDir(quick)): string {
@@ -221,7 +221,7 @@ export function frameworkOpsCsv(quick: boolean, machine = machineSlug(), dir = f
 function formatKernelCost(c: KernelCost, p: FrameworkProfile): Record<string, string | number> {
   return {
     backend: c.backend, activation: c.activation, kernel: c.kernel, calls_per_step: c.callsPerStep,
-    ms_per_step: c.msPerStep.toFixed(5), step_ms: c.stepMs.toFixed(3), steps: c.steps,
+    ms_per_step: c.msPerStep.toFixed(5), step_ms: c.stepMs.toFixed(3), alone_ms: c.aloneMs.toFixed(4), uses: c.uses, steps: c.steps,
     units: p.units, batch_size: p.batchSize, framework: c.framework,
   };
 }
@@ -255,6 +255,7 @@ export function frameworkOpsJob(o: FrameworkSweepOptions): SweepJob {
 defineSweep({
   name: 'framework-ops',
   description: 'kernel profile of one TensorFlow.js training step with tanh, ISRU and linear LSTM activations, cpu and wasm; --iterations sets the profiled steps (results/framework/ops-<machine>.csv)',
+  options: [backendsOption()],
   run: async (o: SweepOptions) => {
     const opts: FrameworkSweepOptions = { quick: o.quick, out: o.out, epochs: o.iterations, quiet: o.quiet, backends: o.extra.backends as Backend[] | undefined };
     await runJobs(selectShard([frameworkOpsJob(opts)], o.shard), { name: 'framework-ops', quiet: o.quiet });

@@ -9,15 +9,21 @@
  *   activation kernels = kernels(activation step) − kernels(linear step)     (by name: calls and ms)
  *
  * The call counts are exact (the graph is deterministic). The times are the profiler's per-kernel clock,
- * averaged over interleaved steps (tanh, isru, linear, tanh, ...) so that all three see the same load;
- * they carry the profiler's own overhead, so fractions are taken of the profiled step, and the
- * unprofiled step time is recorded beside them.
+ * averaged over interleaved steps (tanh, isru, linear, tanh, ...) so that all three see the same load.
+ * A kernel name like Multiply is shared with the rest of the network, so the analysis charges the
+ * activation its extra calls at that kernel's mean time per call.
+ *
+ * The profiler's clock covers the kernels only, not the engine's work around each call (the autodiff
+ * tape, tensor bookkeeping). So the activation is also timed alone, unprofiled: the forward and backward
+ * pass of one application on a [batch, units] tensor, as many times as a training step applies it
+ * (2 layers × 28 steps × 2 uses), minus the same loop with the identity.
  */
 import { performance } from 'node:perf_hooks';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
-import { DigitSet } from './mnist';
-import { Backend, backendLabel, FrameworkActivation, tf, useBackend } from './tfjs';
-import { buildModel, digitTensors, ModelShape } from './train';
+import type { DigitSet } from './mnist';
+import { MNIST_ROWS } from './mnist';
+import { Backend, backendLabel, FrameworkActivation, Isru, tf, useBackend } from './tfjs';
+import { buildModel, digitTensors, LSTM_LAYERS, ModelShape } from './train';
 
 /** The activations profiled: the two compared, and the identity as the no-activation baseline. */
 export type ProfiledActivation = FrameworkActivation | 'linear';
@@ -32,6 +38,13 @@ export interface KernelCost {
   msPerStep: number;
   /** median wall-clock ms of one unprofiled training step of this model */
   stepMs: number;
+  /**
+   * median wall-clock ms of the activation alone, forward + backward, applied as often as in one step
+   * (uses) on [batch, units] tensors; for 'linear' the identity, the baseline to subtract
+   */
+  aloneMs: number;
+  /** applications of the activation per training step */
+  uses: number;
   steps: number;
   framework: string;
 }
@@ -59,6 +72,24 @@ async function profileStep(step: () => Promise<unknown>): Promise<Map<string, [n
   return out;
 }
 
+/** Applications of the LSTM activation per training step: per layer and time step, on g and on the cell output. */
+export const ACTIVATION_USES = LSTM_LAYERS * MNIST_ROWS * 2;
+
+const isru = new Isru();
+const elementwise: Record<ProfiledActivation, (x: Tensor) => Tensor> = {
+  tanh: (x) => tf.tanh(x),
+  isru: (x) => isru.apply(x),
+  linear: (x) => x,
+};
+
+/** Wall ms of `uses` forward + backward passes of the activation on `x` (gradient of the sum). */
+function timeAlone(activation: ProfiledActivation, x: Tensor, uses: number): number {
+  const grad = tf.grad((t: Tensor) => tf.sum(elementwise[activation](t)));
+  const t0 = performance.now();
+  for (let k = 0; k < uses; k++) tf.dispose(grad(x));
+  return performance.now() - t0;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -80,6 +111,8 @@ export async function profileActivationKernels(o: OpsProfileOptions): Promise<Ke
   const step = (m: LayersModel) => (): Promise<unknown> => m.trainOnBatch(x as Tensor, y as Tensor);
   const totals = new Map<ProfiledActivation, Map<string, [number, number]>>(PROFILED_ACTIVATIONS.map((a) => [a, new Map()]));
   const wall = new Map<ProfiledActivation, number[]>(PROFILED_ACTIVATIONS.map((a) => [a, []]));
+  const alone = new Map<ProfiledActivation, number[]>(PROFILED_ACTIVATIONS.map((a) => [a, []]));
+  const probe = tf.randomNormal([o.shape.batchSize, o.shape.units], 0, 1.5, 'float32', seed);
   try {
     // warm-up: the first steps allocate Adam's moments and fill the kernels' caches
     for (let k = 0; k < 2; k++) for (const m of models.values()) await step(m)();
@@ -93,17 +126,20 @@ export async function profileActivationKernels(o: OpsProfileOptions): Promise<Ke
           const prev = t.get(name) ?? [0, 0];
           t.set(name, [prev[0] + calls, prev[1] + ms]);
         }
+        // the loop alone is short: a few repeats per profiled step steady its median
+        for (let r = 0; r < 4; r++) alone.get(a)!.push(timeAlone(a, probe, ACTIVATION_USES));
       }
     }
   } finally {
     for (const m of models.values()) m.dispose();
-    tf.dispose([x, y]);
+    tf.dispose([x, y, probe]);
   }
   const out: KernelCost[] = [];
   for (const a of PROFILED_ACTIVATIONS) {
     const stepMs = median(wall.get(a)!);
+    const aloneMs = median(alone.get(a)!);
     for (const [kernel, [calls, ms]] of [...totals.get(a)!].sort((p, q) => p[0].localeCompare(q[0]))) {
-      out.push({ backend: o.backend, activation: a, kernel, callsPerStep: calls / o.steps, msPerStep: ms / o.steps, stepMs, steps: o.steps, framework });
+      out.push({ backend: o.backend, activation: a, kernel, callsPerStep: calls / o.steps, msPerStep: ms / o.steps, stepMs, aloneMs, uses: ACTIVATION_USES, steps: o.steps, framework });
     }
   }
   return out;

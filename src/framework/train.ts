@@ -31,6 +31,9 @@ export interface ModelShape {
   learningRate: number;
 }
 
+/** The original's two stacked LSTM layers. */
+export const LSTM_LAYERS = 2;
+
 export const ORIGINAL_DROPOUT = { afterLstm1: 0.2, afterLstm2: 0.1, afterDense: 0.2 } as const;
 
 /**
