@@ -150,7 +150,7 @@ test('paired final accuracy and epoch time match hand computation', () => {
 
 test('the kernel analysis subtracts the linear step by kernel name and charges shared kernels their mean time per call', () => {
   const row = (activation: string, kernel: string, calls: number, ms: number, step: number, alone: number) =>
-    ({ backend: 'wasm', activation, kernel, calls_per_step: calls, ms_per_step: ms, step_ms: step, alone_ms: alone });
+    ({ backend: 'wasm', activation, kernel, calls_per_step: calls, ms_per_step: ms, step_cpu_ms: step, alone_cpu_ms: alone });
   const ops = [
     row('linear', 'MatMul', 10, 5, 8, 1),
     row('linear', 'Multiply', 10, 5, 8, 1),
@@ -169,14 +169,14 @@ test('the kernel analysis subtracts the linear step by kernel name and charges s
   assert.ok(Math.abs(t.extraMs - 2.2) < 1e-12);
   assert.ok(Math.abs(t.fraction - 2.2 / 13.7) < 1e-12);
   assert.equal(t.stepFraction, 0.2);
-  assert.equal(t.aloneMs, 2);
+  assert.equal(t.aloneCpuMs, 2);
   const i = activationKernels(ops, 'wasm', 'isru');
   assert.equal(i.extraCalls, 8);
   assert.equal(i.extraMs, 3);
   assert.equal(i.fraction, 3 / 12);
-  assert.equal(i.aloneMs, 4);
-  // 4 ms alone per step × 100/32 → 4 steps = 16 ms of a 0.8 s epoch: 2%
-  const rows = [{ backend: 'wasm', activation: 'isru', epoch: 1, epoch_wall_s: 0.7, train_samples: 100, batch_size: 32 }, { backend: 'wasm', activation: 'isru', epoch: 2, epoch_wall_s: 0.9, train_samples: 100, batch_size: 32 }];
+  assert.equal(i.aloneCpuMs, 4);
+  // 4 CPU ms alone per step × 100/32 → 4 steps = 16 ms of a 0.8 s epoch: 2%
+  const rows = [{ backend: 'wasm', activation: 'isru', epoch: 1, epoch_cpu_s: 0.7, train_samples: 100, batch_size: 32 }, { backend: 'wasm', activation: 'isru', epoch: 2, epoch_cpu_s: 0.9, train_samples: 100, batch_size: 32 }];
   assert.ok(Math.abs(epochFraction(rows, 'wasm', i) - 0.02) < 1e-12);
 });
 
@@ -199,7 +199,7 @@ test('framework figures and the HTML table are plain data with the palette', () 
   const acc = pairedFinal(rows, 'cpu', 'val_acc');
   const diff = pairedDifferenceFigure([{ label: 'cpu', estimate: acc, values: acc.diffs }], { title: 't', id: 'i', axis: 'pp', scale: 100 });
   assert.ok(Math.abs((diff.data[0].x as number[])[0] - 2) < 1e-9);
-  const k = (activation: string, kernel: string, calls: number) => ({ backend: 'b', activation, kernel, calls_per_step: calls, ms_per_step: 1, step_ms: 1, alone_ms: 1 });
+  const k = (activation: string, kernel: string, calls: number) => ({ backend: 'b', activation, kernel, calls_per_step: calls, ms_per_step: 1, step_cpu_ms: 1, alone_cpu_ms: 1 });
   const t = activationKernels([k('linear', 'A', 1), k('tanh', 'A', 1), k('tanh', 'Tanh', 2)], 'b', 'tanh');
   assert.deepEqual(kernelCallsFigure(t, { ...t, activation: 'isru' }).data.map((d) => d.y), [[2], [2]]);
   assert.equal(htmlTable([{ a: 'x<y', b: 2 }]), '<table>\n<thead><tr><th>a</th><th>b</th></tr></thead>\n<tbody>\n<tr><td style="text-align:left">x&lt;y</td><td style="text-align:right">2</td></tr>\n</tbody>\n</table>');

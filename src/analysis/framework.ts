@@ -49,7 +49,9 @@ export function pairedFinal(rows: readonly Row[], backend: string, metric: strin
 }
 
 export interface PairedTime extends PairedEstimate {
-  /** per seed ISRU/tanh − 1 of the mean epoch time: > 0 means ISRU is slower */
+  /** per seed ISRU/tanh − 1 of the mean epoch time (> 0: ISRU slower), in seed order */
+  relativeDiffs: number[];
+  /** their mean and 95% interval */
   relative: Estimate;
 }
 
@@ -69,8 +71,8 @@ export function pairedEpochTime(rows: readonly Row[], backend: string, column: s
   const mean = (xs?: number[]): number | undefined => (xs && xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
   const values = new Map([...sums].map(([s, e]) => [s, { tanh: mean(e.tanh), isru: mean(e.isru) }]));
   const p = paired(values);
-  const relative = estimate(p.seeds.map((s) => values.get(s)!.isru! / values.get(s)!.tanh! - 1));
-  return { ...p, relative };
+  const relativeDiffs = p.seeds.map((s) => values.get(s)!.isru! / values.get(s)!.tanh! - 1);
+  return { ...p, relativeDiffs, relative: estimate(relativeDiffs) };
 }
 
 /** What an activation adds to one training step over the identity ('linear'), kernel name by name. */
@@ -88,16 +90,16 @@ export interface ActivationKernels {
   profiledStepMs: number;
   /** extraMs / profiledStepMs: the activation's share of a training step by the profiler's clock */
   fraction: number;
-  /** unprofiled wall ms of one step with this activation, and with linear */
-  stepMs: number;
-  linearStepMs: number;
-  /** (stepMs − linearStepMs) / stepMs: the same share by the unprofiled step times */
+  /** unprofiled process-CPU ms of one step with this activation, and with linear */
+  stepCpuMs: number;
+  linearStepCpuMs: number;
+  /** (stepCpuMs − linearStepCpuMs) / stepCpuMs: the share by the unprofiled step times */
   stepFraction: number;
   /**
-   * ms per step of the activation timed alone (forward + backward, as many applications as a step
-   * makes, engine overhead included), minus the identity's
+   * process-CPU ms per step of the activation timed alone (forward + backward, as many applications as
+   * a step makes, engine overhead included), minus the identity's
    */
-  aloneMs: number;
+  aloneCpuMs: number;
 }
 
 /**
@@ -106,11 +108,11 @@ export interface ActivationKernels {
  * both steps belong to the rest of the network and are left out; their time difference is noise.
  */
 export function activationKernels(opsRows: readonly Row[], backend: string, activation: string): ActivationKernels {
-  const table = (a: string): Map<string, { calls: number; ms: number; stepMs: number; aloneMs: number }> =>
+  const table = (a: string): Map<string, { calls: number; ms: number; stepCpuMs: number; aloneCpuMs: number }> =>
     new Map(
       opsRows
         .filter((r) => r.backend === backend && r.activation === a)
-        .map((r) => [String(r.kernel), { calls: Number(r.calls_per_step), ms: Number(r.ms_per_step), stepMs: Number(r.step_ms), aloneMs: Number(r.alone_ms) }]),
+        .map((r) => [String(r.kernel), { calls: Number(r.calls_per_step), ms: Number(r.ms_per_step), stepCpuMs: Number(r.step_cpu_ms), aloneCpuMs: Number(r.alone_cpu_ms) }]),
     );
   const act = table(activation), base = table('linear');
   const names = [...new Set([...act.keys(), ...base.keys()])].sort();
@@ -126,14 +128,14 @@ export function activationKernels(opsRows: readonly Row[], backend: string, acti
   const extraMs = extra.reduce((s, e) => s + e.ms, 0);
   const profiledStepMs = [...act.values()].reduce((s, e) => s + e.ms, 0);
   const first = act.values().next().value, firstBase = base.values().next().value;
-  const stepMs = first?.stepMs ?? NaN;
-  const linearStepMs = firstBase?.stepMs ?? NaN;
+  const stepCpuMs = first?.stepCpuMs ?? NaN;
+  const linearStepCpuMs = firstBase?.stepCpuMs ?? NaN;
   return {
     backend, activation, extra,
     extraCalls: extra.reduce((s, e) => s + e.calls, 0),
     extraMs, profiledStepMs, fraction: extraMs / profiledStepMs,
-    stepMs, linearStepMs, stepFraction: (stepMs - linearStepMs) / stepMs,
-    aloneMs: (first?.aloneMs ?? NaN) - (firstBase?.aloneMs ?? NaN),
+    stepCpuMs, linearStepCpuMs, stepFraction: (stepCpuMs - linearStepCpuMs) / stepCpuMs,
+    aloneCpuMs: (first?.aloneCpuMs ?? NaN) - (firstBase?.aloneCpuMs ?? NaN),
   };
 }
 
@@ -146,23 +148,23 @@ export interface BackendSummary {
   cpu: PairedTime;
   kernels?: { tanh: ActivationKernels; isru: ActivationKernels };
   /**
-   * share of a training epoch's wall time the activation takes, timed alone: aloneMs × steps per epoch
-   * over the mean measured epoch of that activation
+   * share of a training epoch's process CPU time the activation takes, timed alone: aloneCpuMs × steps
+   * per epoch over the mean measured epoch CPU time of that activation
    */
   epochFraction?: { tanh: number; isru: number };
 }
 
 /**
- * The activation's share of an epoch: its time alone per step (ActivationKernels.aloneMs) times the
- * steps of an epoch (train_samples / batch_size, rounded up), over the mean wall time of that
+ * The activation's share of an epoch: its CPU time alone per step (ActivationKernels.aloneCpuMs) times
+ * the steps of an epoch (train_samples / batch_size, rounded up), over the mean process CPU time of that
  * activation's epochs on the backend.
  */
 export function epochFraction(rows: readonly Row[], backend: string, k: ActivationKernels): number {
   const mine = rowsOf(rows, backend).filter((r) => r.activation === k.activation);
   if (mine.length === 0) return NaN;
   const steps = Math.ceil(Number(mine[0].train_samples) / Number(mine[0].batch_size));
-  const epochS = mine.reduce((s, r) => s + Number(r.epoch_wall_s), 0) / mine.length;
-  return (k.aloneMs * steps) / 1000 / epochS;
+  const epochS = mine.reduce((s, r) => s + Number(r.epoch_cpu_s), 0) / mine.length;
+  return (k.aloneCpuMs * steps) / 1000 / epochS;
 }
 
 export interface FrameworkSummary {
@@ -236,7 +238,7 @@ export function frameworkConclusion(s: FrameworkSummary, command: string): strin
           `${(isru.extraCalls / tanh.extraCalls).toFixed(1)}× as many, because the framework builds it and its gradient from generic ops. ` +
           `By the profiler's clock those kernels take ${(100 * tanh.fraction).toFixed(1)}% of a tanh step and ${(100 * isru.fraction).toFixed(1)}% of an ISRU step` +
           (b.epochFraction
-            ? `; timed alone with the engine's overhead, the activation is ${(100 * b.epochFraction.tanh).toFixed(1)}% of a tanh epoch and ${(100 * b.epochFraction.isru).toFixed(1)}% of an ISRU epoch.`
+            ? `; timed alone with the engine's overhead (process CPU time), the activation is ${(100 * b.epochFraction.tanh).toFixed(1)}% of a tanh epoch and ${(100 * b.epochFraction.isru).toFixed(1)}% of an ISRU epoch.`
             : '.'),
       );
     }
@@ -246,4 +248,55 @@ export function frameworkConclusion(s: FrameworkSummary, command: string): strin
       `Reproduce with \`${command}\`.`,
   );
   return parts.join(' ');
+}
+
+/**
+ * Largest |cpu − wasm| of `metric` over the (seed, activation, epoch) both backends ran: the two
+ * backends compute the same float32 arithmetic, so accuracy should not depend on the backend.
+ */
+export function backendAgreement(rows: readonly Row[], metric = 'val_acc'): { pairs: number; maxAbsDiff: number } {
+  const key = (r: Row): string => `${r.seed}/${r.activation}/${r.epoch}`;
+  const wasm = new Map(rowsOf(rows, 'wasm').map((r) => [key(r), Number(r[metric])]));
+  let pairs = 0, maxAbsDiff = 0;
+  for (const r of rowsOf(rows, 'cpu')) {
+    const w = wasm.get(key(r));
+    if (w === undefined) continue;
+    pairs++;
+    maxAbsDiff = Math.max(maxAbsDiff, Math.abs(Number(r[metric]) - w));
+  }
+  return { pairs, maxAbsDiff: pairs ? maxAbsDiff : NaN };
+}
+
+const round = (x: number, digits: number): number => Number(x.toFixed(digits));
+
+/** One table row per backend and measure: tanh and ISRU means, the paired ISRU − tanh mean and its 95% CI. */
+export function pairedTable(s: FrameworkSummary): Record<string, string | number>[] {
+  return s.backends.flatMap((b) => [
+    { backend: b.backend, measure: 'final validation accuracy (%)', seeds: b.accuracy.n, tanh: round(100 * b.accuracy.tanhMean, 2), ISRU: round(100 * b.accuracy.isruMean, 2), 'ISRU − tanh': round(100 * b.accuracy.mean, 2), 'CI low': round(100 * b.accuracy.low, 2), 'CI high': round(100 * b.accuracy.high, 2) },
+    ...([['wall', 'wall s per epoch'], ['cpu', 'CPU s per epoch']] as const).map(([k, what]) => ({
+      backend: b.backend, measure: what, seeds: b[k].n, tanh: round(b[k].tanhMean, 3), ISRU: round(b[k].isruMean, 3), 'ISRU − tanh': round(b[k].mean, 3), 'CI low': round(b[k].low, 3), 'CI high': round(b[k].high, 3),
+    })),
+    ...([['wall', 'wall time, ISRU/tanh − 1 (%)'], ['cpu', 'CPU time, ISRU/tanh − 1 (%)']] as const).map(([k, what]) => ({
+      backend: b.backend, measure: what, seeds: b[k].relative.n, tanh: '', ISRU: '', 'ISRU − tanh': round(100 * b[k].relative.mean, 2), 'CI low': round(100 * b[k].relative.low, 2), 'CI high': round(100 * b[k].relative.high, 2),
+    })),
+  ]);
+}
+
+/** One table row per backend and activation: what the activation adds to a training step. */
+export function kernelTable(s: FrameworkSummary): Record<string, string | number>[] {
+  return s.backends.flatMap((b) =>
+    b.kernels
+      ? [b.kernels.tanh, b.kernels.isru].map((k) => ({
+          backend: b.backend,
+          activation: k.activation,
+          'kernel calls added per step': k.extraCalls,
+          kernels: k.extra.map((e) => `${e.kernel}×${e.calls}`).join(', '),
+          'kernel ms per step': round(k.extraMs, 2),
+          'share of profiled step (%)': round(100 * k.fraction, 1),
+          'alone CPU ms per step': round(k.aloneCpuMs, 2),
+          'share of epoch CPU, alone (%)': b.epochFraction ? round(100 * b.epochFraction[k.activation as 'tanh' | 'isru'], 1) : '',
+          'step CPU ms (unprofiled)': round(k.stepCpuMs, 1),
+        }))
+      : [],
+  );
 }

@@ -211,7 +211,7 @@ defineSweep({
 
 export const FRAMEWORK_OPS_COMMAND = 'lstm-opt sweep framework-ops';
 
-export const FRAMEWORK_OPS_COLUMNS = ['backend', 'activation', 'kernel', 'calls_per_step', 'ms_per_step', 'step_ms', 'alone_ms', 'uses', 'steps', 'units', 'batch_size', 'framework'] as const;
+export const FRAMEWORK_OPS_COLUMNS = ['backend', 'activation', 'kernel', 'calls_per_step', 'ms_per_step', 'step_cpu_ms', 'alone_cpu_ms', 'uses', 'steps', 'units', 'batch_size', 'framework'] as const;
 
 /** The kernel profile of a machine: results/framework[/quick]/ops-<machine>.csv. */
 export function frameworkOpsCsv(quick: boolean, machine = machineSlug(), dir = frameworkDir(quick)): string {
@@ -221,7 +221,7 @@ export function frameworkOpsCsv(quick: boolean, machine = machineSlug(), dir = f
 function formatKernelCost(c: KernelCost, p: FrameworkProfile): Record<string, string | number> {
   return {
     backend: c.backend, activation: c.activation, kernel: c.kernel, calls_per_step: c.callsPerStep,
-    ms_per_step: c.msPerStep.toFixed(5), step_ms: c.stepMs.toFixed(3), alone_ms: c.aloneMs.toFixed(4), uses: c.uses, steps: c.steps,
+    ms_per_step: c.msPerStep.toFixed(5), step_cpu_ms: c.stepCpuMs.toFixed(3), alone_cpu_ms: c.aloneCpuMs.toFixed(4), uses: c.uses, steps: c.steps,
     units: p.units, batch_size: p.batchSize, framework: c.framework,
   };
 }

@@ -14,11 +14,10 @@
  * activation its extra calls at that kernel's mean time per call.
  *
  * The profiler's clock covers the kernels only, not the engine's work around each call (the autodiff
- * tape, tensor bookkeeping). So the activation is also timed alone, unprofiled: the forward and backward
- * pass of one application on a [batch, units] tensor, as many times as a training step applies it
- * (2 layers × 28 steps × 2 uses), minus the same loop with the identity.
+ * tape, tensor bookkeeping). So the activation is also timed alone, unprofiled and in process CPU time:
+ * the forward and backward pass of one application on a [batch, units] tensor, as many times as a
+ * training step applies it (2 layers × 28 steps × 2 uses), minus the same loop with the identity.
  */
-import { performance } from 'node:perf_hooks';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import type { DigitSet } from './mnist';
 import { MNIST_ROWS } from './mnist';
@@ -36,13 +35,13 @@ export interface KernelCost {
   kernel: string;
   callsPerStep: number;
   msPerStep: number;
-  /** median wall-clock ms of one unprofiled training step of this model */
-  stepMs: number;
+  /** median process-CPU ms of one unprofiled training step of this model */
+  stepCpuMs: number;
   /**
-   * median wall-clock ms of the activation alone, forward + backward, applied as often as in one step
+   * median process-CPU ms of the activation alone, forward + backward, applied as often as in one step
    * (uses) on [batch, units] tensors; for 'linear' the identity, the baseline to subtract
    */
-  aloneMs: number;
+  aloneCpuMs: number;
   /** applications of the activation per training step */
   uses: number;
   steps: number;
@@ -82,12 +81,23 @@ const elementwise: Record<ProfiledActivation, (x: Tensor) => Tensor> = {
   linear: (x) => x,
 };
 
-/** Wall ms of `uses` forward + backward passes of the activation on `x` (gradient of the sum). */
-function timeAlone(activation: ProfiledActivation, x: Tensor, uses: number): number {
+/**
+ * Process-CPU ms of `fn`. Both backends compute on the calling thread, so this is the work done, and
+ * unlike the wall clock it does not count the time other processes on this shared machine hold the core.
+ */
+async function cpuMs(fn: () => unknown): Promise<number> {
+  const c0 = process.cpuUsage();
+  await fn();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+}
+
+/** Process-CPU ms of `uses` forward + backward passes of the activation on `x` (gradient of the sum). */
+function timeAlone(activation: ProfiledActivation, x: Tensor, uses: number): Promise<number> {
   const grad = tf.grad((t: Tensor) => tf.sum(elementwise[activation](t)));
-  const t0 = performance.now();
-  for (let k = 0; k < uses; k++) tf.dispose(grad(x));
-  return performance.now() - t0;
+  return cpuMs(() => {
+    for (let k = 0; k < uses; k++) tf.dispose(grad(x));
+  });
 }
 
 function median(xs: number[]): number {
@@ -110,7 +120,7 @@ export async function profileActivationKernels(o: OpsProfileOptions): Promise<Ke
   );
   const step = (m: LayersModel) => (): Promise<unknown> => m.trainOnBatch(x as Tensor, y as Tensor);
   const totals = new Map<ProfiledActivation, Map<string, [number, number]>>(PROFILED_ACTIVATIONS.map((a) => [a, new Map()]));
-  const wall = new Map<ProfiledActivation, number[]>(PROFILED_ACTIVATIONS.map((a) => [a, []]));
+  const stepCpu = new Map<ProfiledActivation, number[]>(PROFILED_ACTIVATIONS.map((a) => [a, []]));
   const alone = new Map<ProfiledActivation, number[]>(PROFILED_ACTIVATIONS.map((a) => [a, []]));
   const probe = tf.randomNormal([o.shape.batchSize, o.shape.units], 0, 1.5, 'float32', seed);
   try {
@@ -118,16 +128,14 @@ export async function profileActivationKernels(o: OpsProfileOptions): Promise<Ke
     for (let k = 0; k < 2; k++) for (const m of models.values()) await step(m)();
     for (let k = 0; k < o.steps; k++) {
       for (const [a, m] of models) {
-        const t0 = performance.now();
-        await step(m)();
-        wall.get(a)!.push(performance.now() - t0);
+        stepCpu.get(a)!.push(await cpuMs(step(m)));
         for (const [name, [calls, ms]] of await profileStep(step(m))) {
           const t = totals.get(a)!;
           const prev = t.get(name) ?? [0, 0];
           t.set(name, [prev[0] + calls, prev[1] + ms]);
         }
         // the loop alone is short: a few repeats per profiled step steady its median
-        for (let r = 0; r < 4; r++) alone.get(a)!.push(timeAlone(a, probe, ACTIVATION_USES));
+        for (let r = 0; r < 4; r++) alone.get(a)!.push(await timeAlone(a, probe, ACTIVATION_USES));
       }
     }
   } finally {
@@ -136,10 +144,10 @@ export async function profileActivationKernels(o: OpsProfileOptions): Promise<Ke
   }
   const out: KernelCost[] = [];
   for (const a of PROFILED_ACTIVATIONS) {
-    const stepMs = median(wall.get(a)!);
-    const aloneMs = median(alone.get(a)!);
+    const stepCpuMs = median(stepCpu.get(a)!);
+    const aloneCpuMs = median(alone.get(a)!);
     for (const [kernel, [calls, ms]] of [...totals.get(a)!].sort((p, q) => p[0].localeCompare(q[0]))) {
-      out.push({ backend: o.backend, activation: a, kernel, callsPerStep: calls / o.steps, msPerStep: ms / o.steps, stepMs, aloneMs, uses: ACTIVATION_USES, steps: o.steps, framework });
+      out.push({ backend: o.backend, activation: a, kernel, callsPerStep: calls / o.steps, msPerStep: ms / o.steps, stepCpuMs, aloneCpuMs, uses: ACTIVATION_USES, steps: o.steps, framework });
     }
   }
   return out;
