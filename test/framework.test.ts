@@ -204,3 +204,16 @@ test('framework figures and the HTML table are plain data with the palette', () 
   assert.deepEqual(kernelCallsFigure(t, { ...t, activation: 'isru' }).data.map((d) => d.y), [[2], [2]]);
   assert.equal(htmlTable([{ a: 'x<y', b: 2 }]), '<table>\n<thead><tr><th>a</th><th>b</th></tr></thead>\n<tbody>\n<tr><td style="text-align:left">x&lt;y</td><td style="text-align:right">2</td></tr>\n</tbody>\n</table>');
 });
+
+test('with a kernel profile the conclusion names the kernels and the activation\'s share of a step', () => {
+  const k = (activation: string, kernel: string, calls: number, step: number, alone: number) =>
+    ({ backend: 'cpu', activation, kernel, calls_per_step: calls, ms_per_step: calls / 10, step_cpu_ms: step, alone_cpu_ms: alone });
+  // steps: linear 90, tanh 100, isru 120 CPU ms → shares 10% and 25%
+  const ops = [k('linear', 'MatMul', 8, 90, 1), k('tanh', 'MatMul', 8, 100, 2), k('tanh', 'Tanh', 4, 100, 2), k('isru', 'MatMul', 8, 120, 4), k('isru', 'Rsqrt', 4, 120, 4), k('isru', 'Square', 8, 120, 4)];
+  const rows = handRows().map((r) => ({ ...r, batch_size: 10 }));
+  const text = frameworkConclusion(summariseFramework(rows, ops), 'cmd');
+  assert.match(text, /the built-in tanh adds 4 kernel calls to a step \(Tanh\), the custom ISRU 12 \(Rsqrt, Square\), 3\.0× as many/);
+  assert.match(text, /accounts for 10\.0% of a tanh training step and 25\.0% of an ISRU step/);
+  // alone: tanh 1 ms, isru 3 ms per step × 10 steps over epochs of 16.67 s and 18.67 s of CPU
+  assert.match(text, /0\.1% of a tanh epoch and 0\.2% of an ISRU epoch/);
+});
