@@ -193,7 +193,7 @@ const backendsOption = (): Option => new Option('--backends <list>', 'TensorFlow
 
 defineSweep({
   name: 'framework',
-  description: 'the Keras MNIST test in TensorFlow.js: tanh vs a custom ISRU activation, seeds x cpu/wasm backends; --iterations sets the epochs (results/framework)',
+  description: 'the Keras MNIST LSTM in TensorFlow.js, tanh vs a custom ISRU, seeds x cpu/wasm; --iterations = epochs (results/framework)',
   options: [backendsOption(), new Option('--seeds <n>', 'train seeds 1..n (default: the profile\'s)').argParser(parseSeeds)],
   run: (o: SweepOptions) =>
     runFrameworkSweep({
@@ -254,7 +254,7 @@ export function frameworkOpsJob(o: FrameworkSweepOptions): SweepJob {
 
 defineSweep({
   name: 'framework-ops',
-  description: 'kernel profile of one TensorFlow.js training step with tanh, ISRU and linear LSTM activations, cpu and wasm; --iterations sets the profiled steps (results/framework/ops-<machine>.csv)',
+  description: 'kernel profile of a TensorFlow.js training step with tanh, ISRU, linear; --iterations = profiled steps (results/framework)',
   options: [backendsOption()],
   run: async (o: SweepOptions) => {
     const opts: FrameworkSweepOptions = { quick: o.quick, out: o.out, epochs: o.iterations, quiet: o.quiet, backends: o.extra.backends as Backend[] | undefined };
