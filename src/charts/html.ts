@@ -5,7 +5,8 @@ export function plotlyScriptPath(): string {
   return require.resolve('plotly.js-dist/plotly.js');
 }
 
-const escapeHtml = (s: string) =>
+/** Escapes the five HTML special characters. */
+export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /**

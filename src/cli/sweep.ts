@@ -16,6 +16,7 @@ import '../experiments/net-size';
 import '../experiments/mt';
 import '../experiments/long';
 import '../experiments/precision';
+import '../experiments/framework';
 
 interface SweepFlags {
   quick?: boolean;
