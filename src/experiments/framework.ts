@@ -24,10 +24,16 @@ import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
 import { readFullElseQuick, readResults, ResultRow } from '../io/results';
 import { loadMnistPackage, pickDigits, SplitSizes, splitDigits } from '../framework/mnist';
-import { KernelCost, profileActivationKernels } from '../framework/ops';
-import { Backend, BACKENDS } from '../framework/tfjs';
-import { EpochRecord, ModelShape, trainPair } from '../framework/train';
+import { Backend, BACKENDS } from '../framework/names';
+// TensorFlow.js is loaded only when a job runs (see tfjsModules), so these are types only
+import type { KernelCost } from '../framework/ops';
+import type { EpochRecord, ModelShape } from '../framework/train';
 import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
+
+/** The modules that load TensorFlow.js, loaded on first use: every `lstm-opt` command loads this file. */
+async function tfjsModules(): Promise<{ train: typeof import('../framework/train'); ops: typeof import('../framework/ops') }> {
+  return { train: await import('../framework/train'), ops: await import('../framework/ops') };
+}
 
 export interface FrameworkProfile extends ModelShape {
   split: SplitSizes;
@@ -123,7 +129,8 @@ export function frameworkJobs(o: FrameworkSweepOptions): SweepJob[] {
       weight: weight[backend],
       async run(tick) {
         const split = splitDigits(loadMnistPackage(), p.split);
-        const records = await trainPair({ backend, seed, epochs: p.epochs, shape: p, split, onEpoch: () => tick(1) });
+        const { train } = await tfjsModules();
+        const records = await train.trainPair({ backend, seed, epochs: p.epochs, shape: p, split, onEpoch: () => tick(1) });
         return [toCsv(FRAMEWORK_COLUMNS, records.map((r) => formatRecord(r, p)))];
       },
     })),
@@ -242,8 +249,9 @@ export function frameworkOpsJob(o: FrameworkSweepOptions): SweepJob {
       const train = splitDigits(loadMnistPackage(), p.split).train;
       const batch = pickDigits(train, Array.from({ length: p.batchSize }, (_, i) => i));
       const rows: Record<string, string | number>[] = [];
+      const { ops } = await tfjsModules();
       for (const backend of p.backends) {
-        const costs = await profileActivationKernels({ backend, shape: p, batch, steps });
+        const costs = await ops.profileActivationKernels({ backend, shape: p, batch, steps });
         rows.push(...costs.map((c) => formatKernelCost(c, p)));
         tick(steps);
       }

@@ -19,11 +19,8 @@ export { tf, Isru };
 // be installed here) on the first use of the 'cpu' backend.
 tf.enableProdMode();
 
-export type Backend = 'cpu' | 'wasm';
-export const BACKENDS: readonly Backend[] = ['cpu', 'wasm'];
-
-export type FrameworkActivation = 'tanh' | 'isru';
-export const FRAMEWORK_ACTIVATIONS: readonly FrameworkActivation[] = ['tanh', 'isru'];
+export { Backend, BACKENDS, FrameworkActivation, FRAMEWORK_ACTIVATIONS } from './names';
+import type { Backend } from './names';
 
 
 /** Whether WebAssembly SIMD is available (then the wasm backend loads its SIMD binary). */
