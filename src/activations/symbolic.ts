@@ -3,10 +3,23 @@
  * expression string symbolically, and the result is evaluated in 50-digit BigNumber arithmetic, so the
  * reference neither overflows (e^{1000}) nor cancels (1 − tanh²) where the double formulas would.
  */
-import { all, create, derivative, MathNode, EvalFunction } from 'mathjs';
+import type { EvalFunction, MathNode, MathJsInstance } from 'mathjs';
 import type { ActivationFunction } from './types';
 
-const big = create(all, { number: 'BigNumber', precision: 50 });
+type MathJs = typeof import('mathjs');
+let mathjs: { lib: MathJs; big: MathJsInstance } | undefined;
+
+/**
+ * mathjs and its 50-digit instance, loaded on first use: loading mathjs takes about a third of a second,
+ * which every command-line start (and every early refusal of bad input) would otherwise pay.
+ */
+function math(): { lib: MathJs; big: MathJsInstance } {
+  if (!mathjs) {
+      const lib = require('mathjs') as MathJs;
+    mathjs = { lib, big: lib.create(lib.all, { number: 'BigNumber', precision: 50 }) };
+  }
+  return mathjs;
+}
 
 export interface SymbolicDerivative {
   /** The derivative as mathjs prints it, one per piece (the whole line for a smooth function). */
@@ -27,10 +40,10 @@ export function symbolicFunction(a: ActivationFunction): (x: number, alpha?: num
  */
 export function symbolicDerivative(a: ActivationFunction): SymbolicDerivative {
   const expressions = sources(a).map(({ domain, expression }) => {
-    const node = derivative(expression, 'x');
+    const node = math().lib.derivative(expression, 'x');
     return { domain, text: node.toString(), node };
   });
-  const pieces = expressions.map((e) => ({ domain: e.domain, code: big.parse(e.text).compile() }));
+  const pieces = expressions.map((e) => ({ domain: e.domain, code: math().big.parse(e.text).compile() }));
   return { expressions, df: (x, alpha) => evaluate(pieces, x, alpha ?? a.meta.parameter?.default) };
 }
 
@@ -41,7 +54,7 @@ function sources(a: ActivationFunction): { domain: 'all' | 'negative' | 'positiv
 }
 
 function compilePieces(a: ActivationFunction, map: (e: string) => string): Compiled[] {
-  return sources(a).map(({ domain, expression }) => ({ domain, code: big.parse(map(expression)).compile() }));
+  return sources(a).map(({ domain, expression }) => ({ domain, code: math().big.parse(map(expression)).compile() }));
 }
 
 function evaluate(pieces: Compiled[], x: number, alpha: number | undefined): number {
@@ -49,6 +62,7 @@ function evaluate(pieces: Compiled[], x: number, alpha: number | undefined): num
   // at the kink x = 0 the left piece, the convention df follows (see relu.ts)
   const piece =
     pieces.length === 1 ? pieces[0] : pieces.find((p) => (x <= 0 ? p.domain === 'negative' : p.domain === 'positive'))!;
+  const { big } = math();
   const scope = { x: big.bignumber(x), alpha: big.bignumber(alpha ?? 1) };
   const value = piece.code.evaluate(scope) as { toNumber(): number } | number;
   return typeof value === 'number' ? value : value.toNumber();

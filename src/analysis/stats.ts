@@ -10,8 +10,13 @@
  * where the normal 1.96 would understate the uncertainty; with 5 values the half-width is 2.78 standard
  * errors.
  */
-import { mean as mathMean, std as mathStd } from 'mathjs';
 import studentTQuantile from '@stdlib/stats-base-dists-t-quantile';
+
+/** mathjs on first use: loading it costs about a third of a second, which every command-line start would pay. */
+let mathjs: typeof import('mathjs') | undefined;
+function math(): typeof import('mathjs') {
+  return (mathjs ??= require('mathjs') as typeof import('mathjs'));
+}
 
 /**
  * The q-quantile (0 ≤ q ≤ 1) of a non-empty sample, linear between order statistics (the "type 7"
@@ -36,13 +41,13 @@ export function median(xs: readonly number[]): number {
 /** Arithmetic mean of a non-empty sample. */
 export function mean(xs: readonly number[]): number {
   if (xs.length === 0) throw new RangeError('mean of an empty sample');
-  return Number(mathMean([...xs]));
+  return Number(math().mean([...xs]));
 }
 
 /** Sample standard deviation (n − 1 in the denominator); 0 for a single value. */
 export function sampleStd(xs: readonly number[]): number {
   if (xs.length === 0) throw new RangeError('standard deviation of an empty sample');
-  return xs.length > 1 ? Number(mathStd([...xs])) : 0;
+  return xs.length > 1 ? Number(math().std([...xs])) : 0;
 }
 
 /** The p-quantile of Student's t distribution with `df` degrees of freedom (NaN for df ≤ 0). */
