@@ -14,9 +14,10 @@
  * - Per benchmark the median time per operation is the estimate (robust to the odd descheduled round); min and
  *   max are reported beside it. A baseline (the same loop without the operation) is measured the same way and
  *   its median subtracted, so numbers are the cost of the operation, not of the loop around it.
- * - Wall time comes from `process.hrtime.bigint()` (monotonic, nanoseconds).
+ * - Wall time comes from ./clock.ts: `process.hrtime.bigint()` in Node, `performance.now()` in a browser.
  */
 import { median } from '../analysis/stats';
+import { startTimer } from './clock';
 
 /** One thing to time. `run(ops)` does `ops` operations and returns a value computed from all of them. */
 export interface Benchmark {
@@ -102,11 +103,11 @@ export function sinkValue(): number {
 
 /** Nanoseconds `run(ops)` takes, once. */
 export function timeOnce(run: (ops: number) => number, ops: number): number {
-  const t0 = process.hrtime.bigint();
+  const elapsed = startTimer();
   const v = run(ops);
-  const t1 = process.hrtime.bigint();
+  const ns = elapsed();
   consume(v);
-  return Number(t1 - t0);
+  return ns;
 }
 
 /** The smallest power-of-two `ops` whose round takes at least `roundMs` (at least 1). */
