@@ -42,11 +42,16 @@ async function runPage(browser: Browser, url: string, train: boolean, tag: strin
   await page.waitForFunction(() => document.body.dataset.state === 'done' || document.body.dataset.state === 'error', undefined, { timeout: 120_000, polling: 500 });
   const state = await page.evaluate(() => ({
     state: document.body.dataset.state, status: document.getElementById('status')!.textContent, seconds: Number(document.body.dataset.seconds),
-    coi: globalThis.crossOriginIsolated, links: Array.from(document.querySelectorAll('#downloads a')).map((a) => (a as HTMLAnchorElement).dataset.file!),
+    coi: globalThis.crossOriginIsolated, progress: (document.getElementById('progress') as HTMLProgressElement).value,
+    charts: document.querySelectorAll('.js-plotly-plot .main-svg').length, links: Array.from(document.querySelectorAll('#downloads a')).map((a) => (a as HTMLAnchorElement).dataset.file!),
     device: Array.from(document.querySelectorAll('#device tr')).map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)),
   }));
   assert.equal(state.state, 'done', String(state.status));
   assert.deepEqual(errors, []);
+  assert.equal(state.progress, 1);
+  // the ratio and scalar charts of the math-bench, and the training chart when it ran
+  assert.equal(new Set(await page.$$eval('.js-plotly-plot', (els) => els.map((e) => e.id))).size, train ? 3 : 2);
+  assert.ok(state.charts >= (train ? 3 : 2), `${state.charts} Plotly charts drawn`);
   const device = Object.fromEntries(state.device) as Record<string, string>;
   const slug = device['slug (names the files)'];
   const save = async (file: string): Promise<string> => {

@@ -13,7 +13,8 @@ import type { StartMessage, WorkerMessage } from './protocol';
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
 function draw(id: string, figure: Figure): void {
-  void Plotly.react($(id), figure.data, { ...figure.layout, autosize: true }, { responsive: true, displaylogo: false });
+  // the figure builders' JSON is Plotly's, typed loosely in src/charts/figure.ts
+  void Plotly.react($(id), figure.data as Plotly.Data[], { ...figure.layout, autosize: true } as Partial<Plotly.Layout>, { responsive: true, displaylogo: false });
 }
 
 function download(name: string, text: string, type: string): void {
@@ -32,7 +33,7 @@ function showDevice(d: DeviceInfo): void {
     ['cross-origin isolated', String(d.crossOriginIsolated)], ['training kernels', d.kernels === 'wasm' ? 'WebAssembly SIMD' : 'TypeScript (no SharedArrayBuffer here)'],
     ['timer resolution', `${d.timerResolutionUs} µs`],
   ];
-  const table = $('device');
+  const table = $<HTMLTableElement>('device');
   table.innerHTML = '';
   for (const [k, v] of rows) {
     const tr = table.insertRow();
