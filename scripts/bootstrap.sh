@@ -37,8 +37,9 @@ if [ "$(cat node_modules/.lock.sha256 2>/dev/null)" != "$lock_hash" ]; then
   echo "$lock_hash" > node_modules/.lock.sha256
 fi
 
-# --- 2. Build: TypeScript, then the AssemblyScript kernels (the same two commands as `npm run build`) --
+# --- 2. Build: TypeScript (and a type check of the web page), then the AssemblyScript kernels (as `npm run build`)
 node_modules/.bin/tsc -p tsconfig.json
+node_modules/.bin/tsc -p web/tsconfig.json
 node dist/scripts/build-kernels.js
 
 # --- 3. Python venv with the Jupyter stack --------------------------------------------------

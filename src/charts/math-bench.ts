@@ -7,7 +7,7 @@
  */
 import { CATEGORY_SHADES, colors } from './colors';
 import type { Figure, Trace } from './figure';
-import { isruTanhRatios, kindLabel, MathBenchRow, PairedRatio } from '../mathbench/suite';
+import { isruTanhRatios, kindLabel, MathBenchRow, PairedRatio } from '../mathbench/core';
 
 const FUNCTION_COLORS: Record<string, string> = { tanh: colors.tanh, tanh_inline: colors.tanhLight, isru: colors.isru, isru_inline: colors.isruLight };
 

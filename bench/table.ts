@@ -1,0 +1,50 @@
+/**
+ * The training benchmark's table: its columns (results/bench/<machine>.csv) and the ratio columns computed
+ * from the rows. Pure, so `npm run bench` (scripts/bench.ts) and the web page (web/) write the same file.
+ */
+export const C_REFERENCE_MS: Record<string, number> = { '2x100': 20, '2x256': 216 };
+
+export const BENCH_COLUMNS = [
+  'engine', 'layers', 'neurons', 'activation', 'precision', 'ms_per_iter', 'forward_ms', 'backward_ms', 'adam_ms', 'gflops',
+  'iterations', 'isru_speedup', 'vs_lstm_opt', 'c_ref_ms', 'vs_c_ref', 'kernels', 'version', 'threads', 'st_ms', 'mt_speedup',
+] as const;
+
+export interface BenchRow {
+  engine: string;
+  layers: number;
+  neurons: number;
+  activation: string;
+  precision: string;
+  ms_per_iter: number;
+  forward_ms: number | null;
+  backward_ms: number | null;
+  adam_ms: number | null;
+  gflops?: number | null;
+  iterations: number;
+  version: string;
+  [k: string]: unknown;
+}
+
+/** Adds the ratio columns (pure: rows in, rows out). */
+export function withRatios(rows: BenchRow[]): Record<string, unknown>[] {
+  const key = (r: BenchRow, engine = r.engine, activation = r.activation): string => [engine, r.layers, r.neurons, activation, r.precision].join('|');
+  const ms = new Map(rows.map((r) => [key(r), r.ms_per_iter]));
+  const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+  return rows.map((r) => {
+    const tanh = ms.get(key(r, r.engine, 'tanh'));
+    const ours = ms.get(key(r, 'lstm-opt'));
+    const cfg = `${r.layers}x${r.neurons}`;
+    const cref = r.precision === 'f64' ? C_REFERENCE_MS[cfg] : undefined;
+    return {
+      ...r,
+      gflops: r.gflops ?? null,
+      isru_speedup: r.activation === 'isru' && tanh ? r3(tanh / r.ms_per_iter) : null,
+      vs_lstm_opt: ours ? r3(r.ms_per_iter / ours) : null,
+      c_ref_ms: cref ?? null,
+      vs_c_ref: cref ? r3(r.ms_per_iter / cref) : null,
+      threads: r.threads ?? 1,
+      st_ms: r.st_ms ?? null,
+      mt_speedup: r.mt_speedup ?? null,
+    };
+  });
+}

@@ -1,0 +1,114 @@
+/**
+ * `npm run web`: bundles the web page (web/) into web/dist/ with esbuild and serves it on 127.0.0.1.
+ *
+ *   node dist/scripts/web.js [--build-only] [--port 8080] [--no-isolation]
+ *
+ * The page and its worker are built from the same src/ modules as the command line. Two substitutions make
+ * them run in a browser: src/lstm/wasm/binaries.ts (which reads the compiled kernels from disk) becomes
+ * web/src/kernel-bytes.ts (the same kernels, inside the bundle), and `process.env.LSTM_OPT_KERNELS` is
+ * undefined (and csv-parse/csv-stringify resolve to their browser builds). Anything else that needs Node fails the build (platform 'browser' cannot resolve node:*).
+ *
+ * The server sends the two headers of cross-origin isolation (COOP same-origin, COEP require-corp), without
+ * which a browser gives the page no SharedArrayBuffer and a coarse timer; --no-isolation leaves them out,
+ * as a plain static host would, and the page then runs the training benchmark on the TypeScript kernels.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { build, Plugin } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { projectRoot } from '../src/io/paths';
+
+export const WEB_DIR = join(projectRoot(), 'web');
+export const WEB_DIST = join(WEB_DIR, 'dist');
+
+/** Resolves the engine's disk reader of the kernel modules to the bundled one, and Node builds to browser builds. */
+const browserModules: Plugin = {
+  name: 'browser-modules',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/binaries$/ }, (args) =>
+      args.importer.endsWith(join('src', 'lstm', 'wasm', 'kernels.ts')) ? { path: join(WEB_DIR, 'src', 'kernel-bytes.ts') } : undefined,
+    );
+    // csv-parse and csv-stringify ship a browser build (with their own Buffer) beside the Node one
+    b.onResolve({ filter: /^csv-(parse|stringify)\/sync$/ }, (args) => ({ path: join(projectRoot(), 'node_modules', args.path.split('/')[0], 'dist', 'esm', 'sync.js') }));
+  },
+};
+
+/** Builds web/dist/: index.html, main.css, main.js (page + Plotly) and worker.js (benchmarks + engine). Returns bytes per file. */
+export async function buildWeb(): Promise<Record<string, number>> {
+  mkdirSync(WEB_DIST, { recursive: true });
+  await build({
+    entryPoints: { main: join(WEB_DIR, 'src', 'main.ts'), worker: join(WEB_DIR, 'src', 'worker.ts') },
+    outdir: WEB_DIST,
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    platform: 'browser',
+    target: ['es2022'],
+    loader: { '.wasm': 'binary' },
+    define: { 'process.env.LSTM_OPT_KERNELS': 'undefined' },
+    plugins: [browserModules],
+    logLevel: 'warning',
+  });
+  for (const f of ['index.html', 'main.css']) copyFileSync(join(WEB_DIR, f), join(WEB_DIST, f));
+  const sizes: Record<string, number> = {};
+  for (const f of ['index.html', 'main.css', 'main.js', 'worker.js']) sizes[f] = statSync(join(WEB_DIST, f)).size;
+  return sizes;
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json' };
+
+/** A static server of web/dist/ on 127.0.0.1 (port 0: any free port). */
+export function serveWeb(port: number, isolation: boolean): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname)).replace(/^[/\\]+/, '');
+    const file = join(WEB_DIST, path === '' ? 'index.html' : path);
+    const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
+    if (isolation) {
+      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
+      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
+    }
+    if (!file.startsWith(WEB_DIST + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404, headers).end('not found');
+      return;
+    }
+    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address();
+      const actual = typeof address === 'object' && address ? address.port : port;
+      resolve({ server, url: `http://127.0.0.1:${actual}/` });
+    });
+  });
+}
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number (0-65535)');
+  return n;
+}
+
+async function main(): Promise<void> {
+  const opts = new Command('web')
+    .description('build the benchmark page into web/dist/ and serve it on 127.0.0.1')
+    .option('--port <n>', 'port (0: any free one)', parsePort, 8080)
+    .option('--no-isolation', 'serve without the cross-origin isolation headers (no SharedArrayBuffer: TypeScript kernels)')
+    .option('--build-only', 'build, do not serve')
+    .parse()
+    .opts<{ port: number; isolation: boolean; buildOnly?: boolean }>();
+  const sizes = await buildWeb();
+  const total = Object.values(sizes).reduce((a, b) => a + b, 0);
+  console.log(`built ${WEB_DIST}: ${Object.entries(sizes).map(([f, n]) => `${f} ${(n / 1024).toFixed(0)} KiB`).join(', ')}; total ${(total / 2 ** 20).toFixed(2)} MiB`);
+  if (opts.buildOnly) return;
+  const { url } = await serveWeb(opts.port, opts.isolation);
+  console.log(`serving ${opts.isolation ? 'with' : 'WITHOUT'} cross-origin isolation at ${url} (Ctrl-C stops)`);
+}
+
+if (require.main === module) {
+  main().catch((err: Error) => {
+    console.error(err.message);
+    process.exit(err.message.includes('EADDRINUSE') ? 2 : 1);
+  });
+}

@@ -1,0 +1,20 @@
+/** The messages between the page (./main.ts) and the benchmark worker (./worker.ts). */
+import type { BenchRow } from '../../bench/table';
+import type { MathBenchRow } from '../../src/mathbench/core';
+import type { DeviceInfo } from './device';
+
+export interface StartMessage {
+  type: 'start';
+  profile: 'quick' | 'careful';
+  /** run the training benchmark after the math-bench */
+  train: boolean;
+}
+
+export type WorkerMessage =
+  | { type: 'device'; device: DeviceInfo }
+  | { type: 'progress'; stage: 'math-bench' | 'training'; fraction: number; label: string }
+  | { type: 'math-bench'; rows: MathBenchRow[]; csv: string; description: Record<string, unknown> }
+  | { type: 'training-row'; rows: BenchRow[] }
+  | { type: 'training'; csv: string; rows: Record<string, unknown>[] }
+  | { type: 'done'; seconds: number; heapBytes: number | null }
+  | { type: 'error'; message: string };
