@@ -3,7 +3,7 @@
  */
 import type { ActivationKernels, PairedEstimate } from '../analysis/framework';
 import type { Estimate } from '../analysis/stats';
-import { colorOf } from './colors';
+import { colorOf, colors } from './colors';
 import type { Figure, Trace } from './figure';
 
 type Row = Record<string, string | number>;
@@ -72,20 +72,20 @@ export function pairedDifferenceFigure(items: readonly DifferenceItem[], o: { ti
   const data: Trace[] = [
     {
       type: 'scatter', mode: 'markers', name: 'mean, 95% CI', x: items.map((i) => k * i.estimate.mean), y,
-      marker: { color: '#222', size: 11, symbol: 'diamond' },
+      marker: { color: colors.points, size: 11, symbol: 'diamond' },
       error_x: { type: 'data', symmetric: false, array: items.map((i) => k * (i.estimate.high - i.estimate.mean)), arrayminus: items.map((i) => k * (i.estimate.mean - i.estimate.low)), thickness: 2, width: 8 },
       hovertemplate: '%{y}: mean %{x:.3f}<extra></extra>',
     },
     {
       type: 'scatter', mode: 'markers', name: 'each seed', x: items.flatMap((i) => (i.values ?? []).map((v) => k * v)), y: items.flatMap((i) => (i.values ?? []).map(() => i.label)),
-      marker: { color: '#888', size: 6, opacity: 0.6 }, hovertemplate: '%{y}: %{x:.3f}<extra></extra>',
+      marker: { color: colors.other, size: 6, opacity: 0.6 }, hovertemplate: '%{y}: %{x:.3f}<extra></extra>',
     },
   ];
   return {
     data,
     layout: {
       title: { text: o.title }, meta: { id: o.id },
-      xaxis: { title: { text: o.axis }, zeroline: true, zerolinewidth: 2, zerolinecolor: '#d62728' },
+      xaxis: { title: { text: o.axis }, zeroline: true, zerolinewidth: 2, zerolinecolor: colors.reference },
       yaxis: { type: 'category', autorange: 'reversed' },
       legend: { orientation: 'h', y: -0.25 }, margin: { t: 60, l: 140 },
     },
