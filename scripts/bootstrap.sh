@@ -37,10 +37,9 @@ if [ "$(cat node_modules/.lock.sha256 2>/dev/null)" != "$lock_hash" ]; then
   echo "$lock_hash" > node_modules/.lock.sha256
 fi
 
-# --- 2. Build: TypeScript (and a type check of the web page), then the AssemblyScript kernels (as `npm run build`)
-node_modules/.bin/tsc -p tsconfig.json
-node_modules/.bin/tsc -p web/tsconfig.json
-node dist/scripts/build-kernels.js
+# --- 2. Build: `npm run build` itself (TypeScript, a type check of the web page, the AssemblyScript kernels),
+#        so the build is defined in one place
+npm run --silent build
 
 # --- 3. Python venv with the Jupyter stack --------------------------------------------------
 req_hash=$(sha256sum requirements.txt | cut -d' ' -f1)
