@@ -9,6 +9,11 @@
  * the mean difference (./stats.ts estimate).
  */
 import { Estimate, estimate } from './stats';
+import { machineSlug } from '../io/machine';
+import { readFullElseQuick, readResults, ResultRow } from '../io/results';
+import {
+  FRAMEWORK_COLUMNS, FRAMEWORK_COMMAND, FRAMEWORK_OPS_COLUMNS, FRAMEWORK_OPS_COMMAND, frameworkCsv, frameworkOpsCsv,
+} from '../experiments/framework';
 
 type Row = Record<string, string | number>;
 
@@ -304,5 +309,39 @@ export function kernelTable(s: FrameworkSummary): Record<string, string | number
           'share of step beyond linear (%)': round(100 * k.stepFraction, 1),
         }))
       : [],
+  );
+}
+
+// ------------------------------------------------------------------ reading the results (notebook 09)
+
+/** The rows of a merged framework CSV; MissingResultsError (naming the command) when absent or malformed. */
+export function readFrameworkResults(path: string, quick = false): ResultRow[] {
+  return readResults(path, { command: `${FRAMEWORK_COMMAND}${quick ? ' --quick' : ''}`, columns: FRAMEWORK_COLUMNS });
+}
+
+/** The rows of a kernel-profile CSV; MissingResultsError (naming the command) when absent or malformed. */
+export function readFrameworkOps(path: string, quick = false): ResultRow[] {
+  return readResults(path, { command: `${FRAMEWORK_OPS_COMMAND}${quick ? ' --quick' : ''}`, columns: FRAMEWORK_OPS_COLUMNS });
+}
+
+/** The notebook's loader for the kernel profile: full, else quick, else prints the command. */
+export function loadFrameworkOps(machine = machineSlug()): { path: string; quick: boolean; rows: ResultRow[] } | undefined {
+  return readFullElseQuick(
+    (quick) => {
+      const path = frameworkOpsCsv(quick, machine);
+      return { path, quick, rows: readFrameworkOps(path, quick) };
+    },
+    (err) => `No kernel profile for ${machine}: run \`${FRAMEWORK_OPS_COMMAND}\` (full) or \`${FRAMEWORK_OPS_COMMAND} --quick\`. ${err.message}`,
+  );
+}
+
+/** The notebook's loader: this machine's full-profile results, else the quick ones, else prints the command. */
+export function loadFrameworkResults(machine = machineSlug()): { path: string; quick: boolean; rows: ResultRow[] } | undefined {
+  return readFullElseQuick(
+    (quick) => {
+      const path = frameworkCsv(quick, machine);
+      return { path, quick, rows: readFrameworkResults(path, quick) };
+    },
+    (err) => `No framework results for ${machine}: run \`${FRAMEWORK_COMMAND}\` (full) or \`${FRAMEWORK_COMMAND} --quick\`. ${err.message}`,
   );
 }

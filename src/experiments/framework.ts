@@ -22,7 +22,6 @@ import { UserError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
-import { readFullElseQuick, readResults, ResultRow } from '../io/results';
 import { loadMnistPackage, pickDigits, SplitSizes, splitDigits } from '../framework/mnist';
 import { Backend, BACKENDS } from '../framework/names';
 // TensorFlow.js is loaded only when a job runs (see tfjsModules), so these are types only
@@ -270,37 +269,3 @@ defineSweep({
     return o.out ?? frameworkDir(o.quick);
   },
 });
-
-// ------------------------------------------------------------------ reading (notebook 09)
-
-/** The rows of a merged framework CSV; MissingResultsError (naming the command) when absent or malformed. */
-export function readFrameworkResults(path: string, quick = false): ResultRow[] {
-  return readResults(path, { command: `${FRAMEWORK_COMMAND}${quick ? ' --quick' : ''}`, columns: FRAMEWORK_COLUMNS });
-}
-
-/** The rows of a kernel-profile CSV; MissingResultsError (naming the command) when absent or malformed. */
-export function readFrameworkOps(path: string, quick = false): ResultRow[] {
-  return readResults(path, { command: `${FRAMEWORK_OPS_COMMAND}${quick ? ' --quick' : ''}`, columns: FRAMEWORK_OPS_COLUMNS });
-}
-
-/** The notebook's loader for the kernel profile: full, else quick, else prints the command. */
-export function loadFrameworkOps(machine = machineSlug()): { path: string; quick: boolean; rows: ResultRow[] } | undefined {
-  return readFullElseQuick(
-    (quick) => {
-      const path = frameworkOpsCsv(quick, machine);
-      return { path, quick, rows: readFrameworkOps(path, quick) };
-    },
-    (err) => `No kernel profile for ${machine}: run \`${FRAMEWORK_OPS_COMMAND}\` (full) or \`${FRAMEWORK_OPS_COMMAND} --quick\`. ${err.message}`,
-  );
-}
-
-/** The notebook's loader: this machine's full-profile results, else the quick ones, else prints the command. */
-export function loadFrameworkResults(machine = machineSlug()): { path: string; quick: boolean; rows: ResultRow[] } | undefined {
-  return readFullElseQuick(
-    (quick) => {
-      const path = frameworkCsv(quick, machine);
-      return { path, quick, rows: readFrameworkResults(path, quick) };
-    },
-    (err) => `No framework results for ${machine}: run \`${FRAMEWORK_COMMAND}\` (full) or \`${FRAMEWORK_COMMAND} --quick\`. ${err.message}`,
-  );
-}
