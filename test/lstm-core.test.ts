@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gemmNT, gemvN } from '../src/lstm/dense';
-import { cellForwardTanh, cellKernels } from '../src/lstm/cell';
+import { cellForwardTanh, cellKernels, cellSpec, KEEP_ROWS } from '../src/lstm/cell';
 import { createLstm } from '../src/lstm/network';
 import { gradientCheck } from '../src/lstm/gradcheck';
 import { paramLayout } from '../src/lstm/layout';
@@ -47,20 +47,21 @@ test('cell kernels match an LSTM step built from src/activations, forward and ba
   const N = 5;
   for (const [name, act] of [['tanh', (x: number) => tanh.f(x)], ['isru', (x: number) => isru.f(x, 1)]] as const) {
     const dact = name === 'tanh' ? (x: number) => tanh.df(x) : (x: number) => isru.df(x, 1);
-    const { forward, backward } = cellKernels(name);
+    const { forward, backward } = cellKernels(cellSpec(name));
+    const keep = new Float64Array(2 * KEEP_ROWS * N);
     const z = randomArray(4 * N * 2, rng).map((v) => v * 3);
     const zIn = z.slice();
     const c = randomArray(3 * N, rng);
     const h = new Float64Array(3 * N);
     const tc = new Float64Array(2 * N);
-    forward(N, 1, z, c, h, tc, 0, N);
+    forward(N, 1, z, c, h, tc, keep, 0, N);
     const sig = (x: number): number => sigmoid.f(x);
     const o = 4 * N;
     const dh = randomArray(2 * N, rng);
     const dcIn = randomArray(N, rng);
     const dc = dcIn.slice();
     const dz = new Float64Array(4 * N * 2);
-    backward(N, 1, z, c, tc, dh, dc, dz, 0, N);
+    backward(N, 1, z, c, tc, keep, dh, dc, dz, 0, N);
     for (let j = 0; j < N; j++) {
       const zf = zIn[o + j], zi = zIn[o + N + j], zg = zIn[o + 2 * N + j], zo = zIn[o + 3 * N + j];
       const f = sig(zf), i = sig(zi), g = act(zg), og = sig(zo);

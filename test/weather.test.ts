@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { projectRoot } from '../src/io/paths';
 import * as math from 'mathjs';
 import { readCsv } from '../src/io/csv';
-import { cellKernels } from '../src/lstm/cell';
+import { cellKernels, cellSpec } from '../src/lstm/cell';
 import {
   accuracyPercent, buildDataset, confusion, D, defaultWeatherFile, featureStats, loadWeather, naiveBaseline, parseWeather, rawFeatures,
 } from '../src/weather/data';
@@ -113,7 +113,7 @@ for (const activation of ['tanh', 'isru'] as const) {
 test('weather gradient check can fail: the tanh backward under an ISRU forward is caught', () => {
   const r = weatherGradientCheck({
     activation: 'isru', kernels: 'js', neurons: 5,
-    mutate: (net) => { (net as unknown as { cellBackward: unknown }).cellBackward = cellKernels('tanh').backward; },
+    mutate: (net) => { (net as unknown as { cellBackward: unknown }).cellBackward = cellKernels(cellSpec('tanh')).backward; },
   });
   assert.ok(r.maxRelError > 1e-2, `expected a large error, got ${r.maxRelError}`);
 });

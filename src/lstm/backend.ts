@@ -14,7 +14,7 @@
 import { UserError } from '../errors';
 import { AdamStep, adamUpdate } from './adam';
 import { allocFloat, Float, Precision } from './buffers';
-import { Activation, CellKernels, cellKernels } from './cell';
+import { CellKernels, cellKernels, CellSpec } from './cell';
 import { gemmNT, gemvN, transpose } from './dense';
 import { WasmBackend } from './wasm/backend';
 import { wasmSimdAvailable } from './wasm/kernels';
@@ -36,8 +36,8 @@ export interface Backend {
   transpose(rows: number, cols: number, src: Float, sOff: number, lds: number, dst: Float, dOff: number, ldd: number): void;
   /** One Adam step over elements [i0, i1) of the parameters p (gradients g, moments m and v) */
   adam(p: Float, g: Float, m: Float, v: Float, k: AdamStep, i0: number, i1: number): void;
-  /** The point-wise cell kernels (forward and backward of one time step) for an activation */
-  cell(activation: Activation): CellKernels;
+  /** The point-wise cell kernels (forward and backward of one time step) of a cell spec */
+  cell(spec: CellSpec): CellKernels;
 }
 
 /**
@@ -92,7 +92,8 @@ class JsBackend implements Backend {
     adamUpdate(p, g, m, v, k, i0, i1);
   }
 
-  cell(activation: Activation): CellKernels {
-    return cellKernels(activation);
+  cell(spec: CellSpec): CellKernels {
+    if (spec.impl !== 'scalar') throw new Error(`the 'js' backend has only scalar cell kernels, asked for '${spec.impl}'`);
+    return cellKernels(spec);
   }
 }

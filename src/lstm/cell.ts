@@ -13,12 +13,40 @@
  * (`cellKernels`), because an indirect call per element in this loop costs measurably.
  *
  * ISRU here is the study's α = 1: isru(x) = x / sqrt(1 + x²).
+ *
+ * A cell is named by a CellSpec: the cell activation (candidate g and cell output), the gate activation
+ * (f, i, o) and the implementation of the point-wise loop. `keep` (T, 5N per layer) is room for values a
+ * forward keeps for its backward beyond the activated outputs (e.g. ISRU's 1/sqrt(1 + x²)); kernels that
+ * need none ignore it.
  */
 import type { Float } from './buffers';
 
+/** The cell activation: candidate g and the cell output act(c). */
 export type Activation = 'tanh' | 'isru';
+/** The gate activation of f, i and o: the logistic sigmoid, or the ISRU-shaped sigmoid (1 + isru(x))/2. */
+export type GateActivation = 'sigmoid' | 'isru-sigmoid';
+/** 'scalar': one element at a time through Math (the reference); 'simd': WebAssembly SIMD vectors. */
+export type ActivationImpl = 'scalar' | 'simd';
 
-export type CellForward = (N: number, t: number, z: Float, c: Float, h: Float, tc: Float, j0: number, j1: number) => void;
+export interface CellSpec {
+  activation: Activation;
+  gate: GateActivation;
+  impl: ActivationImpl;
+}
+
+export const ACTIVATIONS: readonly Activation[] = ['tanh', 'isru'];
+export const GATE_ACTIVATIONS: readonly GateActivation[] = ['sigmoid', 'isru-sigmoid'];
+export const ACTIVATION_IMPLS: readonly ActivationImpl[] = ['scalar', 'simd'];
+
+/** The spec a configuration that names only its cell activation means (files and flags predating gates). */
+export function cellSpec(activation: Activation, gate: GateActivation = 'sigmoid', impl: ActivationImpl = 'scalar'): CellSpec {
+  return { activation, gate, impl };
+}
+
+/** Rows of `keep` per time step, in units of N: one per gate block [f; i; g; o] and one for act(c). */
+export const KEEP_ROWS = 5;
+
+export type CellForward = (N: number, t: number, z: Float, c: Float, h: Float, tc: Float, keep: Float, j0: number, j1: number) => void;
 
 /**
  * dh: (T, N) gradient w.r.t. h[t+1] (from above and from step t+1), dc: (N) gradient w.r.t. c[t+1]
@@ -26,10 +54,10 @@ export type CellForward = (N: number, t: number, z: Float, c: Float, h: Float, t
  * the gate pre-activations).
  */
 export type CellBackward = (
-  N: number, t: number, z: Float, c: Float, tc: Float, dh: Float, dc: Float, dz: Float, j0: number, j1: number,
+  N: number, t: number, z: Float, c: Float, tc: Float, keep: Float, dh: Float, dc: Float, dz: Float, j0: number, j1: number,
 ) => void;
 
-export function cellForwardTanh(N: number, t: number, z: Float, c: Float, h: Float, tc: Float, j0: number, j1: number): void {
+export function cellForwardTanh(N: number, t: number, z: Float, c: Float, h: Float, tc: Float, _keep: Float, j0: number, j1: number): void {
   const zf = t * 4 * N, zi = zf + N, zg = zi + N, zo = zg + N;
   const cp = t * N, cn = cp + N;
   for (let j = j0; j < j1; j++) {
@@ -46,7 +74,7 @@ export function cellForwardTanh(N: number, t: number, z: Float, c: Float, h: Flo
   }
 }
 
-export function cellForwardIsru(N: number, t: number, z: Float, c: Float, h: Float, tc: Float, j0: number, j1: number): void {
+export function cellForwardIsru(N: number, t: number, z: Float, c: Float, h: Float, tc: Float, _keep: Float, j0: number, j1: number): void {
   const zf = t * 4 * N, zi = zf + N, zg = zi + N, zo = zg + N;
   const cp = t * N, cn = cp + N;
   for (let j = j0; j < j1; j++) {
@@ -65,7 +93,7 @@ export function cellForwardIsru(N: number, t: number, z: Float, c: Float, h: Flo
 }
 
 export function cellBackwardTanh(
-  N: number, t: number, z: Float, c: Float, tc: Float, dh: Float, dc: Float, dz: Float, j0: number, j1: number,
+  N: number, t: number, z: Float, c: Float, tc: Float, _keep: Float, dh: Float, dc: Float, dz: Float, j0: number, j1: number,
 ): void {
   const zf = t * 4 * N, zi = zf + N, zg = zi + N, zo = zg + N;
   const row = t * N;
@@ -83,7 +111,7 @@ export function cellBackwardTanh(
 }
 
 export function cellBackwardIsru(
-  N: number, t: number, z: Float, c: Float, tc: Float, dh: Float, dc: Float, dz: Float, j0: number, j1: number,
+  N: number, t: number, z: Float, c: Float, tc: Float, _keep: Float, dh: Float, dc: Float, dz: Float, j0: number, j1: number,
 ): void {
   const zf = t * 4 * N, zi = zf + N, zg = zi + N, zo = zg + N;
   const row = t * N;
@@ -107,7 +135,10 @@ export interface CellKernels {
   backward: CellBackward;
 }
 
-export function cellKernels(activation: Activation): CellKernels {
+/** The scalar kernels of a spec (the 'simd' ones are the WebAssembly backend's). */
+export function cellKernels(spec: CellSpec): CellKernels {
+  if (spec.gate !== 'sigmoid') throw new Error(`gate '${String(spec.gate)}' has no scalar kernels yet`);
+  const activation = spec.activation;
   switch (activation) {
     case 'tanh':
       return { forward: cellForwardTanh, backward: cellBackwardTanh };

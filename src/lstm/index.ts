@@ -5,7 +5,9 @@ export { Backend, createBackend, defaultKernels, KernelKind } from './backend';
 export { WasmBackend } from './wasm/backend';
 export { kernelModule, wasmSimdAvailable } from './wasm/kernels';
 export { allocFloat, Float, Precision } from './buffers';
-export { Activation, cellKernels, CellKernels } from './cell';
+export {
+  Activation, GateActivation, ActivationImpl, CellSpec, cellSpec, cellKernels, CellKernels, ACTIVATIONS, GATE_ACTIVATIONS, ACTIVATION_IMPLS,
+} from './cell';
 export { paramLayout, ParamLayout, LayerOffsets } from './layout';
 export { gemmNT, gemvN, transpose } from './dense';
 export { adamStepCoefficients, adamUpdate, AdamStep, clipNorm, decayedLr, DEFAULT_ADAM, AdamHyper } from './adam';

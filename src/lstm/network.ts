@@ -12,7 +12,7 @@
  */
 import { Backend, createBackend, defaultKernels, KernelKind } from './backend';
 import { bytesPerElement, Float, Precision } from './buffers';
-import { Activation } from './cell';
+import { Activation, ActivationImpl, CellSpec, GateActivation, GATE_ACTIVATIONS, ACTIVATION_IMPLS } from './cell';
 import { paramLayout, ParamLayout } from './layout';
 import { makePartition } from './parallel/partition';
 import { backwardShare, forwardShare, PassContext, windowLoss } from './passes';
@@ -24,7 +24,12 @@ export interface LstmConfig {
   vocabSize: number;
   layers: number;
   neurons: number;
+  /** the cell activation (candidate and cell output) */
   activation: Activation;
+  /** the gate activation (default 'sigmoid', what every file without the field means) */
+  gate?: GateActivation;
+  /** the point-wise implementation (default 'scalar') */
+  activationImpl?: ActivationImpl;
   precision: Precision;
   /** initialisation seed (default 1) */
   seed?: number;
@@ -52,6 +57,8 @@ export function configProblems(c: Partial<LstmConfig>): string[] {
   int('layers', c.layers, 1, MAX_LAYERS);
   int('neurons', c.neurons, 1, MAX_NEURONS);
   if (c.activation !== 'tanh' && c.activation !== 'isru') p.push(`activation must be tanh or isru, got ${String(c.activation)}`);
+  if (c.gate !== undefined && !GATE_ACTIVATIONS.includes(c.gate)) p.push(`gate must be ${GATE_ACTIVATIONS.join(' or ')}, got ${String(c.gate)}`);
+  if (c.activationImpl !== undefined && !ACTIVATION_IMPLS.includes(c.activationImpl)) p.push(`activationImpl must be ${ACTIVATION_IMPLS.join(' or ')}, got ${String(c.activationImpl)}`);
   if (c.precision !== 'f64' && c.precision !== 'f32') p.push(`precision must be f64 or f32, got ${String(c.precision)}`);
   if (c.kernels !== undefined && c.kernels !== 'wasm' && c.kernels !== 'js') p.push(`kernels must be wasm or js, got ${String(c.kernels)}`);
   if (c.kernels === 'wasm' && (c.precision === 'f64' || c.precision === 'f32') && !wasmSimdAvailable(c.precision)) p.push('kernels wasm: this runtime has no WebAssembly SIMD');
@@ -73,13 +80,18 @@ export class Lstm {
     const problems = configProblems(config);
     if (problems.length) throw new RangeError(problems.join('; '));
     const kernels = config.kernels ?? defaultKernels(config.precision);
-    this.config = { seed: 1, shared: kernels === 'wasm', ...config, kernels };
+    this.config = { seed: 1, shared: kernels === 'wasm', gate: 'sigmoid', activationImpl: 'scalar', ...config, kernels };
     this.layout = paramLayout(config.vocabSize, config.layers, config.neurons);
     const initialBytes = 2 * this.layout.size * bytesPerElement(config.precision) + (1 << 20);
     this.backend = createBackend(config.precision, kernels, { shared: this.config.shared, initialBytes });
     this.params = this.backend.alloc(this.layout.size);
     this.grads = this.backend.alloc(this.layout.size);
     initParams(this.params, this.layout, new Rng(this.config.seed));
+  }
+
+  /** The cell this network runs: activation, gate activation and point-wise implementation. */
+  get cellSpec(): CellSpec {
+    return { activation: this.config.activation, gate: this.config.gate, impl: this.config.activationImpl };
   }
 
   /** A zero-filled buffer in this network's memory, e.g. Adam moments. */
@@ -105,7 +117,7 @@ export class Lstm {
       const ws = new Workspace(T, this.layout, this.backend, this.config.shared);
       const { layout, params, grads, backend } = this;
       const part = makePartition('rows', 1, { neurons: layout.neurons, window: T, vocab: layout.vocabSize });
-      w = { ws, solo: { layout, params, grads, ws, backend, cell: backend.cell(this.config.activation), part, sync: () => undefined } };
+      w = { ws, solo: { layout, params, grads, ws, backend, cell: backend.cell(this.cellSpec), part, sync: () => undefined } };
       this.workspaces.set(T, w);
     }
     return w;

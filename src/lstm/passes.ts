@@ -131,7 +131,7 @@ export function forwardShare(cx: PassContext, p: number): void {
   const j0 = own[0], j1 = own[1];
   for (let l = 0; l < L; l++) {
     const lay = layout.layer[l];
-    const z = ws.z[l], c = ws.c[l], h = ws.h[l], tc = ws.tc[l];
+    const z = ws.z[l], c = ws.c[l], h = ws.h[l], tc = ws.tc[l], keep = ws.keep[l];
     // input projection of the whole window (+ bias), for this participant's gate rows
     for (let k = 0; k < rows.length; k++) {
       const r0 = rows[k][0], r1 = rows[k][1];
@@ -148,7 +148,7 @@ export function forwardShare(cx: PassContext, p: number): void {
         K.gemv(r1 - r0, N, P, lay.wh + r0 * N, N, h, t * N, z, t * G + r0);
       }
       if (!part.cellLocal) sync();
-      if (j1 > j0) cx.cell.forward(N, t, z, c, h, tc, j0, j1);
+      if (j1 > j0) cx.cell.forward(N, t, z, c, h, tc, keep, j0, j1);
       sync();
     }
   }
@@ -196,12 +196,12 @@ export function backwardShare(cx: PassContext, p: number): void {
   const { dz, dc, dzT, xT, wT } = ws;
   for (let l = L - 1; l >= 0; l--) {
     const lay = layout.layer[l];
-    const z = ws.z[l], c = ws.c[l], h = ws.h[l], tc = ws.tc[l];
+    const z = ws.z[l], c = ws.c[l], h = ws.h[l], tc = ws.tc[l], keep = ws.keep[l];
     dc.fill(0, j0, j1);
     // rows j0..j1 of Whᵀ (N, 4N): the only ones this participant's dot products read, so no barrier
     K.transpose(G, j1 - j0, P, lay.wh + j0, N, wT, j0 * G, G);
     for (let t = T - 1; t >= 0; t--) {
-      if (j1 > j0) cx.cell.backward(N, t, z, c, tc, dh, dc, dz, j0, j1);
+      if (j1 > j0) cx.cell.backward(N, t, z, c, tc, keep, dh, dc, dz, j0, j1);
       sync(); // dz[t] complete
       // dh[t-1] += Whᵀ·dz[t] for this participant's neurons (truncated BPTT: nothing flows into the previous window)
       if (t > 0) K.gemv(j1 - j0, G, wT, j0 * G, G, dz, t * G, dh, (t - 1) * N + j0);

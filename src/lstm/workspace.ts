@@ -5,6 +5,7 @@
  *   c[l]   (T+1, N)   cell states; row 0 = state entering the window
  *   h[l]   (T+1, N)   hidden states; row 0 = state entering the window
  *   tc[l]  (T, N)     act(c[t+1])
+ *   keep[l] (T, 5N)   what a cell kernel keeps from its forward for its backward (./cell.ts, KEEP_ROWS)
  * shared by all layers:
  *   inputs, targets (T)   token ids of the window
  *   stepLoss (T)      cross-entropy of each step (float64 whatever the precision), summed in step order
@@ -24,11 +25,12 @@
  */
 import { Float, allocInt32 } from './buffers';
 import type { Backend } from './backend';
+import { KEEP_ROWS } from './cell';
 import type { ParamLayout } from './layout';
 
 /** The Float buffers of a window shared by all layers (the per-layer ones are LAYER_BUFFERS). */
 export const WINDOW_BUFFERS = ['probs', 'dz', 'dhA', 'dhB', 'dc', 'dzT', 'xT', 'wT', 'yT'] as const;
-export const LAYER_BUFFERS = ['z', 'c', 'h', 'tc'] as const;
+export const LAYER_BUFFERS = ['z', 'c', 'h', 'tc', 'keep'] as const;
 
 export type WindowBuffers = { [K in (typeof WINDOW_BUFFERS)[number]]: Float } & { [K in (typeof LAYER_BUFFERS)[number]]: Float[] } & {
   readonly T: number;
@@ -45,6 +47,7 @@ export class Workspace implements WindowBuffers {
   readonly c: Float[] = [];
   readonly h: Float[] = [];
   readonly tc: Float[] = [];
+  readonly keep: Float[] = [];
   readonly probs: Float;
   readonly dz: Float;
   readonly dhA: Float;
@@ -67,6 +70,7 @@ export class Workspace implements WindowBuffers {
       this.c.push(a((T + 1) * N));
       this.h.push(a((T + 1) * N));
       this.tc.push(a(T * N));
+      this.keep.push(a(T * KEEP_ROWS * N));
     }
     this.probs = a(T * V);
     this.dz = a(T * 4 * N);

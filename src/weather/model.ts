@@ -18,7 +18,7 @@
  *   x    (B, W, D)     inputs                      xT  (D, B·W)    x transposed (for dWx)
  *   z    (B, W, 4N)    gate pre-activations, overwritten by the activated gates
  *   c, h (B, W+1, N)   cell / hidden states; row 0 of each sample is the zero initial state
- *   tc   (B, W, N)     act(c)
+ *   tc   (B, W, N)     act(c)                      keep (B, W, 5N)  kept by the cell forward for its backward
  *   logit, p (B)       output logits and probabilities; y (B) labels
  *   dz   (B, W, 4N)    dLoss/dz                    dzT (4N, B·W)   dz transposed
  *   dh   (B, W, N)     dLoss/dh[t+1]               hT  (N, B·W)    h[t] (the state entering step t) transposed
@@ -29,7 +29,7 @@
  */
 import { adamStepCoefficients, AdamHyper } from '../lstm/adam';
 import { Backend, createBackend, defaultKernels, KernelKind } from '../lstm/backend';
-import type { Activation, CellBackward, CellForward } from '../lstm/cell';
+import { Activation, CellBackward, CellForward, cellSpec, KEEP_ROWS } from '../lstm/cell';
 import { Rng } from '../lstm/rng';
 import { D as FEATURE_COUNT } from './data';
 
@@ -98,7 +98,7 @@ export class WeatherNet {
     this.layout = weatherLayout(N, D);
     this.kernels = c.kernels ?? defaultKernels('f64');
     this.backend = createBackend('f64', this.kernels, { initialBytes: 4 * this.layout.size * 8 + (1 << 20) });
-    ({ forward: this.cellForward, backward: this.cellBackward } = this.backend.cell(c.activation));
+    ({ forward: this.cellForward, backward: this.cellBackward } = this.backend.cell(cellSpec(c.activation)));
     this.params = this.alloc(this.layout.size);
     this.grads = this.alloc(this.layout.size);
     this.m = this.alloc(this.layout.size);
@@ -138,6 +138,7 @@ export class WeatherWorkspace {
   readonly c: Float64Array;
   readonly h: Float64Array;
   readonly tc: Float64Array;
+  readonly keep: Float64Array;
   readonly logit: Float64Array;
   readonly p: Float64Array;
   readonly dz: Float64Array;
@@ -151,6 +152,7 @@ export class WeatherWorkspace {
   readonly cs: Float64Array[] = [];
   readonly hs: Float64Array[] = [];
   readonly tcs: Float64Array[] = [];
+  readonly keeps: Float64Array[] = [];
   readonly dzs: Float64Array[] = [];
   readonly dhs: Float64Array[] = [];
   readonly dcs: Float64Array[] = [];
@@ -167,6 +169,7 @@ export class WeatherWorkspace {
     this.c = a(B * (W + 1) * N);
     this.h = a(B * (W + 1) * N);
     this.tc = a(B * W * N);
+    this.keep = a(B * W * KEEP_ROWS * N);
     this.logit = a(B);
     this.p = a(B);
     this.dz = a(B * W * 4 * N);
@@ -180,6 +183,7 @@ export class WeatherWorkspace {
       this.cs.push(this.c.subarray(s * (W + 1) * N, (s + 1) * (W + 1) * N));
       this.hs.push(this.h.subarray(s * (W + 1) * N, (s + 1) * (W + 1) * N));
       this.tcs.push(this.tc.subarray(s * W * N, (s + 1) * W * N));
+      this.keeps.push(this.keep.subarray(s * W * KEEP_ROWS * N, (s + 1) * W * KEEP_ROWS * N));
       this.dzs.push(this.dz.subarray(s * W * 4 * N, (s + 1) * W * 4 * N));
       this.dhs.push(this.dh.subarray(s * W * N, (s + 1) * W * N));
       this.dcs.push(this.dc.subarray(s * N, (s + 1) * N));
@@ -219,7 +223,7 @@ export function weatherForward(ws: WeatherWorkspace, count: number): void {
   for (let t = 0; t < W; t++) {
     // z[:, t] += h[:, t]·Whᵀ (h[:, 0] is the zero initial state: nothing to add)
     if (t > 0) K.gemmNT(count, G, N, ws.h, t * N, (W + 1) * N, P, L.wh, N, z, t * G, W * G);
-    for (let s = 0; s < count; s++) net.cellForward(N, t, ws.zs[s], ws.cs[s], ws.hs[s], ws.tcs[s], 0, N);
+    for (let s = 0; s < count; s++) net.cellForward(N, t, ws.zs[s], ws.cs[s], ws.hs[s], ws.tcs[s], ws.keeps[s], 0, N);
   }
   const by = P[L.by];
   for (let s = 0; s < count; s++) {
@@ -266,7 +270,7 @@ export function weatherBackward(ws: WeatherWorkspace, count: number): void {
   Gr[L.by] = dby;
   K.transpose(G, N, P, L.wh, N, ws.whT, 0, G);
   for (let t = W - 1; t >= 0; t--) {
-    for (let s = 0; s < count; s++) net.cellBackward(N, t, ws.zs[s], ws.cs[s], ws.tcs[s], ws.dhs[s], ws.dcs[s], ws.dzs[s], 0, N);
+    for (let s = 0; s < count; s++) net.cellBackward(N, t, ws.zs[s], ws.cs[s], ws.tcs[s], ws.keeps[s], ws.dhs[s], ws.dcs[s], ws.dzs[s], 0, N);
     // dh[:, t-1] += dz[:, t]·Wh
     if (t > 0) K.gemmNT(count, N, G, ws.dz, t * G, W * G, ws.whT, 0, G, ws.dh, (t - 1) * N, W * N);
   }

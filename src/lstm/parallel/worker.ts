@@ -6,7 +6,7 @@
  */
 import { MessagePort, workerData } from 'node:worker_threads';
 import type { AdamStep } from '../adam';
-import type { Activation } from '../cell';
+import type { CellSpec } from '../cell';
 import type { Precision } from '../buffers';
 import type { ParamLayout } from '../layout';
 import { adamShare, backwardShare, forwardShare, PassContext } from '../passes';
@@ -23,7 +23,7 @@ export interface WorkerInit {
   /** the main thread's compiled kernel module (shared code) */
   module: object;
   precision: Precision;
-  activation: Activation;
+  cell: CellSpec;
   layout: ParamLayout;
   strategy: MtStrategy;
   threads: number;
@@ -46,7 +46,7 @@ function main(init: WorkerInit): void {
   const backend = WasmBackend.attach(init.precision, init.memory, init.module);
   const views = viewsFromSpans(init.memory.buffer, init.precision, init.spans, init.ids);
   const cx: PassContext = {
-    layout, params: views.params, grads: views.grads, ws: views.ws, backend, cell: backend.cell(init.activation), part,
+    layout, params: views.params, grads: views.grads, ws: views.ws, backend, cell: backend.cell(init.cell), part,
     sync: barrier(ctl, part.parties),
   };
   const step = {} as AdamStep;

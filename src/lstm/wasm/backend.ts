@@ -11,7 +11,7 @@
 import type { AdamStep } from '../adam';
 import type { Backend } from '../backend';
 import type { Float, Precision } from '../buffers';
-import { Activation, CellKernels, cellKernels } from '../cell';
+import { CellKernels, cellKernels, CellSpec } from '../cell';
 import { transpose } from '../dense';
 import { MAX_PAGES, PAGE, WA, WasmMemory } from './api';
 import { kernelModule } from './kernels';
@@ -121,7 +121,8 @@ export class WasmBackend implements Backend {
   }
 
   /** The point-wise cell kernels stay TypeScript over the memory's views (as in the 'js' backend). */
-  cell(activation: Activation): CellKernels {
-    return cellKernels(activation);
+  cell(spec: CellSpec): CellKernels {
+    if (spec.impl !== 'scalar') throw new Error(`no '${spec.impl}' cell kernels yet`);
+    return cellKernels(spec);
   }
 }
