@@ -53,6 +53,18 @@ export function cellSpec(activation: Activation, gate: GateActivation = 'sigmoid
   return { activation, gate, impl };
 }
 
+/**
+ * How a spec is named in file names, progress labels and sweep identities: the cell activation alone for
+ * the original study's cell (sigmoid gates, scalar), so those names stay the study's ('tanh', 'isru');
+ * otherwise the parts that differ, joined by '+': 'isru+isru-sigmoid', 'tanh+simd', 'isru+isru-sigmoid+simd'.
+ */
+export function cellName(spec: CellSpec): string {
+  const parts: string[] = [spec.activation];
+  if (spec.gate !== 'sigmoid') parts.push(spec.gate);
+  if (spec.impl !== 'scalar') parts.push(spec.impl);
+  return parts.join('+');
+}
+
 /** Rows of `keep` per time step, in units of N: one per gate block [f; i; g; o] and one for act(c). */
 export const KEEP_ROWS = 5;
 
