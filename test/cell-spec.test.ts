@@ -261,4 +261,9 @@ test('sweep net-size --gate isru-sigmoid names its files after the cell, writes 
     assert.deepEqual([row.func, row.gate, row.impl], ['isru', 'isru-sigmoid', 'scalar']);
   }
   assert.throws(() => readNetSizePairs(out), MissingResultsError, 'the study\'s tanh/isru pairs are the sigmoid ones only');
+  const pairs = readNetSizePairs(out, 'sweep', { gate: 'isru-sigmoid', activationImpl: 'scalar' });
+  assert.deepEqual(pairs.map((p) => p.config).sort(), configs.map((c) => `${c.layers}x${c.neurons}`).sort());
+  for (const p of pairs) {
+    assert.ok(p.tanh.every((r) => r.func === 'tanh' && r.gate === 'isru-sigmoid') && p.isru.every((r) => r.func === 'isru' && r.gate === 'isru-sigmoid'), p.config);
+  }
 });
