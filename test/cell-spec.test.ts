@@ -13,7 +13,8 @@ import { loadCorpus } from '../src/data/corpus';
 import { dataPath, resultsPath } from '../src/io/paths';
 import { readCsv } from '../src/io/csv';
 import type { Float } from '../src/lstm/buffers';
-import { cellName, GateActivation } from '../src/lstm/cell';
+import { cellKernels, cellName, cellSpec, GateActivation, KEEP_ROWS } from '../src/lstm/cell';
+import { isruSigmoid } from '../src/activations';
 import { crc32 } from '../src/lstm/crc32';
 import { decodeModel, encodeBinary, encodeJson, MAGIC, ModelData, ModelFileError } from '../src/lstm/modelfile';
 import { Lstm } from '../src/lstm/network';
@@ -265,5 +266,26 @@ test('sweep net-size --gate isru-sigmoid names its files after the cell, writes 
   assert.deepEqual(pairs.map((p) => p.config).sort(), configs.map((c) => `${c.layers}x${c.neurons}`).sort());
   for (const p of pairs) {
     assert.ok(p.tanh.every((r) => r.func === 'tanh' && r.gate === 'isru-sigmoid') && p.isru.every((r) => r.func === 'isru' && r.gate === 'isru-sigmoid'), p.config);
+  }
+});
+
+test('ISRU-sigmoid gates far into saturation: the kernels\' gates and slopes match src/activations to the last few ulp of 1', () => {
+  const xs = [-1e6, -1e3, -60, -8, -1, -1e-9, 0, 1e-9, 1, 8, 60, 1e3, 1e6];
+  const N = xs.length;
+  for (const activation of ['tanh', 'isru'] as const) {
+    const { forward, backward } = cellKernels(cellSpec(activation, 'isru-sigmoid'));
+    const z = new Float64Array(4 * N);
+    for (let j = 0; j < N; j++) { z[j] = xs[j]; z[N + j] = xs[j]; z[2 * N + j] = 0.3; z[3 * N + j] = xs[j]; }
+    const c = new Float64Array(2 * N).fill(0.5), h = new Float64Array(2 * N), tc = new Float64Array(N), keep = new Float64Array(KEEP_ROWS * N);
+    forward(N, 0, z, c, h, tc, keep, 0, N);
+    const dh = new Float64Array(N).fill(1), dc = new Float64Array(N), dz = new Float64Array(4 * N);
+    backward(N, 0, z, c, tc, keep, dh, dc, dz, 0, N);
+    for (let j = 0; j < N; j++) {
+      const x = xs[j];
+      for (const row of [0, 1, 3]) assert.ok(Math.abs(z[row * N + j] - isruSigmoid.f(x, 1)) <= 4e-16, `${activation} gate ${row} at x = ${x}: ${z[row * N + j]} vs ${isruSigmoid.f(x, 1)}`);
+      // dz of the output gate = dh·act(c)·gate'(x): the slope taken from the stored gate
+      const want = tc[j] * isruSigmoid.df(x, 1);
+      assert.ok(Math.abs(dz[3 * N + j] - want) <= 1e-12 * Math.abs(want) + 1e-18, `${activation} slope at x = ${x}: ${dz[3 * N + j]} vs ${want}`);
+    }
   }
 });
