@@ -7,7 +7,7 @@
 import { Option } from 'commander';
 import { UserError } from './errors';
 import type { Precision } from './lstm/buffers';
-import { Activation, ACTIVATION_IMPLS, ActivationImpl, GATE_ACTIVATIONS, GateActivation } from './lstm/cell';
+import { Activation, ACTIVATION_IMPLS, ActivationImpl, CellVariant, GATE_ACTIVATIONS, GateActivation, STUDY_VARIANT } from './lstm/cell';
 import { cellSpecProblem } from './lstm/network';
 
 export interface CellFlagOptions {
@@ -35,15 +35,15 @@ function withDefault(option: Option, value: string | undefined): Option {
 }
 
 /** The cell flags' values as a sweep kind receives them (SweepOptions.extra), with their defaults. */
-export function cellFlags(extra: Readonly<Record<string, unknown>>): { gate: GateActivation; activationImpl: ActivationImpl } {
-  return { gate: (extra.gate as GateActivation | undefined) ?? 'sigmoid', activationImpl: (extra.activationImpl as ActivationImpl | undefined) ?? 'scalar' };
+export function cellFlags(extra: Readonly<Record<string, unknown>>): CellVariant {
+  return { gate: (extra.gate as GateActivation | undefined) ?? STUDY_VARIANT.gate, activationImpl: (extra.activationImpl as ActivationImpl | undefined) ?? STUDY_VARIANT.activationImpl };
 }
 
 /**
  * Refuses, as a UserError in the flags' words, a cell this runtime cannot run, for each activation a
  * command will train (call it before any file is touched).
  */
-export function checkCellFlags(activations: readonly Activation[], cell: { gate: GateActivation; activationImpl: ActivationImpl }, precision: Precision = 'f64'): void {
+export function checkCellFlags(activations: readonly Activation[], cell: CellVariant, precision: Precision = 'f64'): void {
   for (const activation of activations) {
     const problem = cellSpecProblem({ activation, gate: cell.gate, impl: cell.activationImpl }, precision);
     if (problem) throw new UserError(problem.replace(/^activationImpl/, '--activation-impl').replace(/^gate/, '--gate'));

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineSlug } from '../io/machine';
 import { readFullElseQuick, readResults, ResultRow } from '../io/results';
-import { ActivationImpl, cellName, GateActivation } from '../lstm/cell';
+import { cellName, CellVariant, STUDY_VARIANT } from '../lstm/cell';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { LONG_COMMAND, LONG_FUNCS, longDir, longProfile, longProgressName, longSampleName } from '../experiments/long';
 
@@ -26,7 +26,7 @@ export interface LongRun {
  * MissingResultsError (naming the command) when a function has none or its file is malformed. `cell`
  * picks the variant (default the study's sigmoid/scalar runs); the result is keyed by activation.
  */
-export function readLongRuns(dir: string, quick = false, cell: { gate: GateActivation; activationImpl: ActivationImpl } = { gate: 'sigmoid', activationImpl: 'scalar' }): Record<string, LongRun> {
+export function readLongRuns(dir: string, quick = false, cell: CellVariant = STUDY_VARIANT): Record<string, LongRun> {
   const command = `${LONG_COMMAND}${quick ? ' --quick' : ''}`;
   const names = existsSync(dir) ? readdirSync(dir) : [];
   const out: Record<string, LongRun> = {};

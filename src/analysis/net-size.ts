@@ -15,7 +15,8 @@ import { MissingResultsError, readFullElseQuick, readResults, ResultRow } from '
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { intervalSavings, IntervalSaving, lossDifference, phaseSeconds, savingSummary, TimePhase } from './compare';
 import { Estimate, estimate, median } from './stats';
-import { NET_SIZE_COMMAND, netSizeDir, netSizeFileName, NetSizeCell, netSizeFuncs, STUDY_CELL } from '../experiments/net-size';
+import { NET_SIZE_COMMAND, netSizeDir, netSizeFileName, netSizeFuncs } from '../experiments/net-size';
+import { CellVariant, STUDY_VARIANT } from '../lstm/cell';
 
 export { NET_SIZE_COMMAND, netSizeDir, netSizeProfile } from '../experiments/net-size';
 
@@ -75,7 +76,7 @@ export interface NetSizePair {
  * variant (default the study's sigmoid/scalar pairs, progress_<L>x<N>_tanh|isru.csv); `tanh` and `isru`
  * of a pair are then its two activations with that cell's gates and implementation.
  */
-export function readNetSizePairs(dir: string, command = NET_SIZE_COMMAND, cell: NetSizeCell = STUDY_CELL): NetSizePair[] {
+export function readNetSizePairs(dir: string, command = NET_SIZE_COMMAND, cell: CellVariant = STUDY_VARIANT): NetSizePair[] {
   const [tanhName, isruName] = netSizeFuncs(cell);
   const names = existsSync(dir) ? readdirSync(dir) : [];
   const configs = new Map<string, { layers: number; neurons: number }>();

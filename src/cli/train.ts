@@ -29,7 +29,7 @@ import { SingleBar } from 'cli-progress';
 import { loadCorpus } from '../data/corpus';
 import { writeFileAtomic } from '../io/atomic';
 import { toCsv } from '../io/csv';
-import { Activation, ActivationImpl, cellName, GateActivation } from '../lstm/cell';
+import { Activation, ActivationImpl, cellName, GateActivation, STUDY_VARIANT } from '../lstm/cell';
 import { ModelData, readModelFile, RunRecord, writeModelFile } from '../lstm/modelfile';
 import { configProblems, Lstm } from '../lstm/network';
 import { defaultKernels } from '../lstm/backend';
@@ -123,7 +123,7 @@ export function registerTrain(program: Command): void {
     });
 }
 
-/** Flags a checkpoint fixes: the network's shape and the data order. */
+/** Flags a checkpoint fixes: the network's shape and cell, and the data order. */
 const RESUME_FIXED = ['layers', 'neurons', 'activation', 'gate', 'activationImpl', 'precision', 'window', 'seed'] as const;
 /** Optimiser settings a resumed run may change (e.g. a smaller --lr after a divergence). */
 const RESUME_TUNABLE = ['lr', 'lrDecay', 'clip', 'clipMode'] as const;
@@ -144,7 +144,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
     const ck = checkpointFile.data;
     const state = ck.checkpoint!.state;
     const fromCk: Record<(typeof RESUME_FIXED)[number], unknown> = {
-      ...ck.config, gate: ck.config.gate ?? 'sigmoid', activationImpl: ck.config.activationImpl ?? 'scalar', window: state.window, seed: state.seed,
+      ...STUDY_VARIANT, ...ck.config, window: state.window, seed: state.seed,
     };
     for (const k of RESUME_FIXED.filter(explicit)) {
       if (flags[k] !== fromCk[k]) throw new UserError(`--${kebab(k)} ${String(flags[k])} conflicts with the checkpoint (${String(fromCk[k])}); omit it when resuming`);

@@ -28,7 +28,7 @@ import { Corpus, loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
 import { cellFlags, activationImplOption, checkCellFlags, gateOption } from '../cell-flags';
-import { ActivationImpl, cellName, GateActivation } from '../lstm/cell';
+import { cellName, CellVariant, STUDY_VARIANT } from '../lstm/cell';
 import { formatProgressRow } from '../lstm/progress-file';
 import { PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { trainInterleaved } from './interleave';
@@ -82,21 +82,13 @@ export function netSizeCost(c: NetSizeConfig): number {
   return (4 * n * (100 + n) + 4 * n * 2 * n * (c.layers - 1) + 100 * n) / 1e4 + 1;
 }
 
-/** The gates and point-wise kernels of both runs of a pair (default: the original study's). */
-export interface NetSizeCell {
-  gate: GateActivation;
-  activationImpl: ActivationImpl;
-}
-
-export const STUDY_CELL: NetSizeCell = { gate: 'sigmoid', activationImpl: 'scalar' };
-
 /** The file-name part of each function of a pair (cellName): 'tanh', 'isru' for the study's cell. */
-export function netSizeFuncs(cell: NetSizeCell = STUDY_CELL): string[] {
+export function netSizeFuncs(cell: CellVariant = STUDY_VARIANT): string[] {
   return NET_SIZE_FUNCS.map((activation) => cellName({ activation, gate: cell.gate, impl: cell.activationImpl }));
 }
 
 /** One configuration as a sweep job: the tanh/isru pair, interleaved, two CSV files. */
-export function netSizeJob(corpus: () => Corpus, c: NetSizeConfig, dir: string, iterations: number, progressEvery: number, cell: NetSizeCell = STUDY_CELL): SweepJob {
+export function netSizeJob(corpus: () => Corpus, c: NetSizeConfig, dir: string, iterations: number, progressEvery: number, cell: CellVariant = STUDY_VARIANT): SweepJob {
   const funcs = netSizeFuncs(cell);
   const variant = funcs[0].slice(NET_SIZE_FUNCS[0].length + 1); // the name's parts after the activation
   return {

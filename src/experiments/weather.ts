@@ -32,7 +32,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { readCsv, toCsv } from '../io/csv';
 import { writeFileAtomic } from '../io/atomic';
-import type { Activation, ActivationImpl, GateActivation } from '../lstm/cell';
+import { Activation, ActivationImpl, CellVariant, GateActivation, STUDY_VARIANT } from '../lstm/cell';
 import { defaultKernels, KernelKind } from '../lstm/backend';
 import { accuracyPercent, buildDataset, Confusion, loadWeather, naiveBaseline, WeatherDataError, WeatherDataset } from '../weather/data';
 import { DEFAULT_WEATHER_TRAIN, runWeather, WeatherRunResult } from '../weather/train';
@@ -117,20 +117,12 @@ export function planRuns(profile: WeatherProfile, shard?: Shard): WeatherRunPlan
 
 type Row = Record<string, string | number>;
 
-/** The gate and implementation of the runs of a sweep. */
-export interface WeatherCell {
-  gate: GateActivation;
-  activationImpl: ActivationImpl;
-}
-
-const STUDY_CELL: WeatherCell = { gate: 'sigmoid', activationImpl: 'scalar' };
-
 /** A row's Gate and Impl, the study's where the file has no such columns. */
-export function rowCell(row: Row): WeatherCell {
-  return { gate: (row.Gate || STUDY_CELL.gate) as GateActivation, activationImpl: (row.Impl || STUDY_CELL.activationImpl) as ActivationImpl };
+export function rowCell(row: Row): CellVariant {
+  return { gate: (row.Gate || STUDY_VARIANT.gate) as GateActivation, activationImpl: (row.Impl || STUDY_VARIANT.activationImpl) as ActivationImpl };
 }
 
-function sameSettings(row: Row, p: WeatherProfile, kernels: KernelKind, cell: WeatherCell): boolean {
+function sameSettings(row: Row, p: WeatherProfile, kernels: KernelKind, cell: CellVariant): boolean {
   const c = rowCell(row);
   return Number(row.Epochs) === p.epochs && Number(row.Batch) === p.batch && Number(row.Window) === p.window &&
     Number(row.LR) === p.lr && Number(row.Seed) === p.seed + Number(row.Repeat) && row.Kernels === kernels && c.gate === cell.gate && c.activationImpl === cell.activationImpl;
@@ -141,7 +133,7 @@ const key = (cells: number, func: string, repeat: number): string => `${cells}/$
 /** Rounds for the CSV: enough digits for the quantity, no trailing noise. */
 const fmt = (x: number, digits: number): number => Number(x.toFixed(digits));
 
-function repeatRow(r: WeatherRunResult, plan: WeatherRunPlan, p: WeatherProfile, kernels: KernelKind, cell: WeatherCell): Row {
+function repeatRow(r: WeatherRunResult, plan: WeatherRunPlan, p: WeatherProfile, kernels: KernelKind, cell: CellVariant): Row {
   return {
     Cells: r.cells, Func: r.activation, Repeat: plan.repeat, Seed: plan.seed, Epochs: p.epochs, Batch: p.batch, Window: p.window, LR: p.lr, Kernels: kernels,
     TrainTime: fmt(r.trainTime, 6), PredictTime: fmt(r.predictTime, 7), Accuracy: fmt(r.accuracy, 4), TP: r.TP, TN: r.TN, FP: r.FP, FN: r.FN, Loss: fmt(r.loss, 6),
@@ -190,7 +182,7 @@ export interface WeatherSweepOptions {
   fresh?: boolean;
   kernels?: KernelKind;
   /** gates and point-wise kernels of every run (default: the study's, sigmoid and scalar) */
-  cell?: WeatherCell;
+  cell?: CellVariant;
   /** weather CSV (default: vega-datasets seattle-weather.csv) */
   data?: string;
   /** no progress bar, no log lines */
@@ -245,7 +237,7 @@ export async function runWeatherSweep(o: WeatherSweepOptions): Promise<WeatherSw
   const p = o.profile;
   const data = buildDataset(o.data ? loadWeather(o.data) : loadWeather(), { window: p.window });
   const existing = o.fresh ? [] : readRepeats(files.repeats);
-  const cell = o.cell ?? STUDY_CELL;
+  const cell = o.cell ?? STUDY_VARIANT;
   const kept = existing.filter((r) => sameSettings(r, p, kernels, cell) && FUNCS.includes(r.Func as Activation));
   const done = new Set(kept.map((r) => key(Number(r.Cells), String(r.Func), Number(r.Repeat))));
   const plan = planRuns(p, o.shard);

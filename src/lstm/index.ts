@@ -6,7 +6,8 @@ export { WasmBackend } from './wasm/backend';
 export { kernelModule, wasmSimdAvailable } from './wasm/kernels';
 export { allocFloat, Float, Precision } from './buffers';
 export {
-  Activation, GateActivation, ActivationImpl, CellSpec, cellSpec, cellName, cellKernels, CellKernels, ACTIVATIONS, GATE_ACTIVATIONS, ACTIVATION_IMPLS,
+  Activation, GateActivation, ActivationImpl, CellSpec, CellVariant, STUDY_VARIANT, cellSpec, cellName, cellKernels, CellKernels, ACTIVATIONS, GATE_ACTIVATIONS,
+  ACTIVATION_IMPLS,
 } from './cell';
 export { paramLayout, ParamLayout, LayerOffsets } from './layout';
 export { gemmNT, gemvN, transpose } from './dense';

@@ -49,7 +49,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { UserError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
 import { allocFloat, bytesPerElement, Float, Precision } from './buffers';
-import type { Activation, ActivationImpl, GateActivation } from './cell';
+import { Activation, ActivationImpl, GateActivation, STUDY_VARIANT } from './cell';
 import { crc32 } from './crc32';
 import { paramLayout } from './layout';
 import { configProblems } from './network';
@@ -82,8 +82,8 @@ export function modelConfigOf(c: ModelConfig): ModelConfig {
   const { vocabSize, layers, neurons, activation, precision } = c;
   return {
     vocabSize, layers, neurons, activation, precision,
-    ...(c.gate !== undefined && c.gate !== 'sigmoid' ? { gate: c.gate } : {}),
-    ...(c.activationImpl !== undefined && c.activationImpl !== 'scalar' ? { activationImpl: c.activationImpl } : {}),
+    ...(c.gate !== undefined && c.gate !== STUDY_VARIANT.gate ? { gate: c.gate } : {}),
+    ...(c.activationImpl !== undefined && c.activationImpl !== STUDY_VARIANT.activationImpl ? { activationImpl: c.activationImpl } : {}),
   };
 }
 

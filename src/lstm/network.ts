@@ -13,7 +13,7 @@
 import { Backend, createBackend, defaultKernels, KernelKind } from './backend';
 import { bytesPerElement, Float, Precision } from './buffers';
 import { UserError } from '../errors';
-import { Activation, ActivationImpl, CellKernels, CellSpec, GateActivation, GATE_ACTIVATIONS, ACTIVATION_IMPLS } from './cell';
+import { Activation, ActivationImpl, CellKernels, CellSpec, GateActivation, GATE_ACTIVATIONS, ACTIVATION_IMPLS, STUDY_VARIANT } from './cell';
 import { paramLayout, ParamLayout } from './layout';
 import { makePartition } from './parallel/partition';
 import { backwardShare, forwardShare, PassContext, windowLoss } from './passes';
@@ -93,7 +93,7 @@ export class Lstm {
     // `??` rather than spreading defaults first: an optional field given as undefined means the default
     this.config = {
       ...config,
-      seed: config.seed ?? 1, shared: config.shared ?? kernels === 'wasm', gate: config.gate ?? 'sigmoid', activationImpl: config.activationImpl ?? 'scalar', kernels,
+      seed: config.seed ?? 1, shared: config.shared ?? kernels === 'wasm', gate: config.gate ?? STUDY_VARIANT.gate, activationImpl: config.activationImpl ?? STUDY_VARIANT.activationImpl, kernels,
     };
     this.layout = paramLayout(config.vocabSize, config.layers, config.neurons);
     const initialBytes = 2 * this.layout.size * bytesPerElement(config.precision) + (1 << 20);
