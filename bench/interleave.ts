@@ -8,7 +8,7 @@
  * of the same round) and only then summarised over rounds: that is what cancels a slow round.
  */
 import type { Activation, ActivationImpl, GateActivation } from '../src/lstm/cell';
-import { estimate } from '../src/analysis/stats';
+import { estimate, median } from '../src/analysis/stats';
 import { seededPermutation } from '../src/framework/mnist';
 
 /** One engine variant: cell, gate activation, point-wise implementation, product kernel set. */
@@ -68,22 +68,25 @@ export interface RatioSummary {
   n: number;
   /** median of the per-round ratios */
   median: number;
-  /** 95% Student-t interval of the mean per-round ratio (NaN with fewer than two rounds) */
+  /** 95% interval of the typical (geometric-mean) ratio; NaN with fewer than two rounds */
   low: number;
   high: number;
 }
 
 /**
  * Paired ratios a[r] / b[r] over the rounds r where both are finite and positive, summarised by their
- * median and the 95% t interval of their mean (src/analysis/stats.ts).
+ * median and a 95% interval: the Student-t interval of the mean LOG ratio (src/analysis/stats.ts),
+ * exponentiated. Logs because a ratio is multiplicative — 0.5 and 2 are equally far from 1 — and one
+ * round slowed by a burst of load skews a mean of raw ratios (and could give an interval below 0).
  */
 export function pairedRatio(a: readonly number[], b: readonly number[]): RatioSummary {
   const ratios: number[] = [];
   for (let r = 0; r < Math.min(a.length, b.length); r++) {
     if (Number.isFinite(a[r]) && Number.isFinite(b[r]) && a[r] > 0 && b[r] > 0) ratios.push(a[r] / b[r]);
   }
-  const e = estimate(ratios);
-  return { n: e.n, median: e.median, low: e.low, high: e.high };
+  if (ratios.length === 0) return { n: 0, median: NaN, low: NaN, high: NaN };
+  const e = estimate(ratios.map(Math.log));
+  return { n: e.n, median: median(ratios), low: Math.exp(e.low), high: Math.exp(e.high) };
 }
 
 /** The 1-minute load average counts as busy above this share of the cores. */

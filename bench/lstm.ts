@@ -99,7 +99,7 @@ interface Block {
 }
 
 /** Something that runs in the rounds: one of our variants or the PyTorch peer. */
-interface Contender {
+export interface Contender {
   label: string;
   /** the row's identity fields */
   identity: Record<string, unknown>;
@@ -122,7 +122,7 @@ function contender(label: string, identity: Record<string, unknown>, run: (k: nu
 const variantLabel = (v: Variant): string => `${v.activation}/${v.gate}/${v.impl}/${v.kernels}`;
 
 /** Builds and warms up one of our variants; a variant that cannot run gives its reason instead. */
-function ourContender(v: Variant, layers: number, neurons: number, precision: Precision, warmup: number, corpusId: CorpusIdentity, vocab: string[]): Contender | { skipped: string } {
+export function variantContender(v: Variant, layers: number, neurons: number, precision: Precision, warmup: number, corpusId: CorpusIdentity, vocab: string[]): Contender | { skipped: string } {
   let trainer: Trainer;
   try {
     const net = new Lstm({ vocabSize: vocab.length, layers, neurons, activation: v.activation, gate: v.gate, activationImpl: v.impl, kernels: v.kernels as KernelKind, precision, seed: 1 });
@@ -179,7 +179,7 @@ async function measureSize(layers: number, neurons: number, precision: Precision
   const contenders: Contender[] = [];
   let baseline: Contender | undefined;
   for (const v of o.variants) {
-    const c = ourContender(v, layers, neurons, precision, o.warmup, corpusId, vocab);
+    const c = variantContender(v, layers, neurons, precision, o.warmup, corpusId, vocab);
     if ('skipped' in c) {
       process.stderr.write(`[lstm-opt] ${layers}x${neurons} ${precision} ${variantLabel(v)}: skipped: ${c.skipped}\n`);
       out.push({ skipped: c.skipped, engine: 'lstm-opt', layers, neurons, precision, activation: v.activation, gate: v.gate, impl: v.impl, kernels: v.kernels });

@@ -8,9 +8,10 @@
  *
  *   lanes   = vector width / element width: a 128-bit WebAssembly SIMD vector holds 2 f64 or 4 f32;
  *             AVX2 256-bit: 4 / 8; AVX-512: 8 / 16; scalar code: 1.
- *   units   = vector FP pipes that can each start one multiply-add (or one multiply or add) per cycle.
- *             /proc/cpuinfo does not say; 2 is true of Intel cores since Haswell and AMD cores since Zen 2,
- *             and is the default here.
+ *   units   = vector FP pipes that can each start one operation per cycle. /proc/cpuinfo does not say;
+ *             taken from the vendor: Intel cores since Haswell have 2 pipes that each do FMA, multiply or
+ *             add; AMD cores since Zen 2 have 2 FMA/multiply pipes plus 2 add pipes, so code without FMA
+ *             (a balanced mix of multiplies and adds, as in a matrix product) can issue 4 per cycle there.
  *   FMA     = one fused multiply-add counts as 2 FLOPs. Plain WebAssembly SIMD has no FMA (a multiply and
  *             an add are 2 instructions); relaxed SIMD has one; native code has it where the flag `fma` is set.
  *   clock   = the nominal clock: "@ x.xxGHz" in the model name when present, else `cpu MHz` (under a
@@ -22,6 +23,8 @@
  */
 
 export interface CpuInfo {
+  /** vendor_id, e.g. GenuineIntel, AuthenticAMD ('' when unknown) */
+  vendor: string;
   model: string;
   /** logical processors listed */
   cores: number;
@@ -37,7 +40,14 @@ export interface Isa {
   fma: boolean;
 }
 
-export const DEFAULT_FP_UNITS = 2;
+/**
+ * Vector FP pipes usable by code with or without FMA (see the header): 2, or 4 for non-FMA code on AMD
+ * (2 multiply + 2 add pipes).
+ */
+export function fpUnits(cpu: CpuInfo, isa: Isa): number {
+  const amd = cpu.vendor === 'AuthenticAMD' || /\bAMD\b/.test(cpu.model);
+  return amd && !isa.fma ? 4 : 2;
+}
 
 /** Parses /proc/cpuinfo text (x86 layout). Throws when it has no processor entries. */
 export function parseCpuinfo(text: string): CpuInfo {
@@ -48,11 +58,12 @@ export function parseCpuinfo(text: string): CpuInfo {
     return m ? m[1].trim() : undefined;
   };
   const model = field(blocks[0], 'model name') ?? 'unknown cpu';
+  const vendor = field(blocks[0], 'vendor_id') ?? '';
   const named = /@\s*([\d.]+)\s*GHz/i.exec(model);
   const mhzValues = blocks.map((b) => Number(field(b, 'cpu MHz'))).filter((x) => Number.isFinite(x) && x > 0);
   const mhz = named ? Number(named[1]) * 1000 : mhzValues.length ? Math.max(...mhzValues) : NaN;
   const flags = new Set((field(blocks[0], 'flags') ?? '').split(/\s+/).filter(Boolean));
-  return { model, cores: blocks.length, mhz, flags };
+  return { vendor, model, cores: blocks.length, mhz, flags };
 }
 
 /** The widest native vector instruction set of the CPU (x86 flags), with FMA when it has it. */
@@ -74,25 +85,26 @@ export function kernelIsa(kernels: string, cpu: CpuInfo): Isa {
 }
 
 /** FLOPs one core can start per cycle: lanes × units × (2 with FMA). */
-export function flopsPerCycle(isa: Isa, precision: 'f64' | 'f32', units = DEFAULT_FP_UNITS): number {
-  const lanes = Math.max(1, Math.floor(isa.widthBits / (precision === 'f64' ? 64 : 32)));
+export function flopsPerCycle(isa: Isa, precision: 'f64' | 'f32', units: number): number {
+  // scalar code (64-bit registers and below) does one element per instruction in either precision
+  const lanes = isa.widthBits <= 64 ? 1 : isa.widthBits / (precision === 'f64' ? 64 : 32);
   return lanes * units * (isa.fma ? 2 : 1);
 }
 
 /** Peak GFLOP/s of `cores` cores at the CPU's nominal clock. */
-export function peakGflops(cpu: CpuInfo, isa: Isa, precision: 'f64' | 'f32', cores = cpu.cores, units = DEFAULT_FP_UNITS): number {
-  return (cores * cpu.mhz * flopsPerCycle(isa, precision, units)) / 1000;
+export function peakGflops(cpu: CpuInfo, isa: Isa, precision: 'f64' | 'f32', cores = cpu.cores): number {
+  return (cores * cpu.mhz * flopsPerCycle(isa, precision, fpUnits(cpu, isa))) / 1000;
 }
 
 /** One line stating the method and the numbers, for reports. */
-export function describePeak(cpu: CpuInfo, units = DEFAULT_FP_UNITS): string {
+export function describePeak(cpu: CpuInfo): string {
   const native = nativeIsa(cpu);
   const ghz = (cpu.mhz / 1000).toFixed(2);
-  const per = (isa: Isa, p: 'f64' | 'f32'): string => `${peakGflops(cpu, isa, p, 1, units).toFixed(1)}`;
+  const per = (isa: Isa, p: 'f64' | 'f32'): string => `${peakGflops(cpu, isa, p, 1).toFixed(1)}`;
   const wasm = kernelIsa('wasm', cpu);
   const fma = kernelIsa('wasm-fma', cpu);
   return (
-    `peak per core = clock ${ghz} GHz × lanes × ${units} FP units × (2 if FMA); ${cpu.model}, ${cpu.cores} cores. ` +
+    `peak per core = nominal clock ${ghz} GHz × SIMD lanes × FP units (${fpUnits(cpu, wasm)} without FMA, ${fpUnits(cpu, fma)} with) × (2 if FMA); ${cpu.model}, ${cpu.cores} cores. ` +
     `GFLOP/s per core f64/f32: wasm128 ${per(wasm, 'f64')}/${per(wasm, 'f32')}, wasm128+fma ${per(fma, 'f64')}/${per(fma, 'f32')}, ` +
     `native ${native.name} ${per(native, 'f64')}/${per(native, 'f32')}`
   );

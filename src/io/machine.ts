@@ -56,6 +56,6 @@ export function readCpuInfo(): CpuInfo {
     return parseCpuinfo(readFileSync('/proc/cpuinfo', 'utf8'));
   } catch {
     const list = cpus();
-    return { model: (list[0]?.model ?? 'unknown cpu').trim(), cores: list.length, mhz: list[0]?.speed ?? NaN, flags: new Set() };
+    return { vendor: '', model: (list[0]?.model ?? 'unknown cpu').trim(), cores: list.length, mhz: list[0]?.speed ?? NaN, flags: new Set() };
   }
 }
