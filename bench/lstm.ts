@@ -126,6 +126,8 @@ export function variantContender(v: Variant, layers: number, neurons: number, pr
   let trainer: Trainer;
   try {
     const net = new Lstm({ vocabSize: vocab.length, layers, neurons, activation: v.activation, gate: v.gate, activationImpl: v.impl, kernels: v.kernels as KernelKind, precision, seed: 1 });
+    // a kernel set the runtime lacks may fall back to another one: that would measure the wrong variant
+    if (net.config.kernels !== v.kernels) return { skipped: `kernels ${v.kernels} asked for, ${net.config.kernels} given by this runtime` };
     trainer = new Trainer(net, vocab, corpusId, { window: WINDOW, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 });
     for (let i = 0; i < warmup; i++) trainer.step();
   } catch (err) {

@@ -6,6 +6,8 @@ import { BASELINE, loadWarning, pairedRatio, roundOrder, variantGrid } from '../
 import { BENCH_COLUMNS, withPeak } from '../bench/table';
 import { describePeak, flopsPerCycle, fpUnits, kernelIsa, nativeIsa, parseCpuinfo, peakGflops } from '../src/analysis/peak';
 import { corpusIdentity } from '../src/lstm/trainer';
+import { readKernelBytes } from '../src/lstm/wasm/binaries';
+import { categorize, categoryTimes, wasmFunctionNames } from '../bench/profile';
 
 const row = (engine: string, activation: string, precision: string, ms: number, cfg = '2x100', extra: Partial<BenchRow> = {}): BenchRow => {
   const [layers, neurons] = parseConfig(cfg);
@@ -177,4 +179,22 @@ test('variants: one this build cannot run is skipped with its reason, and the re
   assert.deepEqual(lines, ['skipped: lstm-opt f32 tanh sigmoid simd wasm: no simd (1x128, 2x100)', 'skipped: pytorch: torch is not installed']);
   assert.throws(() => parseArgs(['--gates', 'relu']), /unknown gate 'relu'/);
   assert.deepEqual(parseArgs(['--quick', '--impls', 'simd']).axes.impls, ['simd']);
+});
+
+test('profile: wasm function names from the export section, and the category of each profiled function', () => {
+  const bytes = readKernelBytes('f64');
+  const names = wasmFunctionNames(bytes);
+  const exported = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).filter((e) => e.kind === 'function').map((e) => e.name);
+  assert.deepEqual([...names.values()].sort(), [...exported].sort()); // the engine's own reading of the same module
+  const adam = [...names].find(([, n]) => n === 'adam');
+  const gemv = [...names].find(([, n]) => n === 'gemv');
+  assert.ok(adam && gemv);
+  assert.equal(categorize(`wasm-function[${adam[0]}]`, 'wasm://wasm/1234', names), 'adam');
+  assert.equal(categorize(`wasm-function[${gemv[0]}]`, 'wasm://wasm/1234', names), 'products');
+  assert.equal(categorize('wasm-function[999]', 'wasm://wasm/1234', names), 'products');
+  assert.equal(categorize('transpose', 'file:///x/dist/src/lstm/dense.js'), 'transpose');
+  assert.equal(categorize('cellForwardTanh', 'file:///x/dist/src/lstm/cell.js'), 'point-wise');
+  assert.equal(categorize('(garbage collector)', ''), 'gc / other');
+  const times = categoryTimes({ nodes: [{ id: 1, callFrame: { functionName: 'cellForwardTanh', url: 'f' } }, { id: 2, callFrame: { functionName: 'transpose', url: 'f' } }], samples: [1, 1, 1, 2], startTime: 0, endTime: 4000 });
+  assert.deepEqual([times['point-wise'], times.transpose, times.products], [3, 1, 0]); // 4 ms over 4 samples
 });

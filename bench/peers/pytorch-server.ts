@@ -43,9 +43,11 @@ export class PytorchServer {
         resolve({ error: `not JSON: ${line.slice(0, 80)}` });
       }
     });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      this.stderrTail = (this.stderrTail + d).slice(-2000);
-      process.stderr.write(d);
+    // torch's profiler (used once per model to see which LSTM kernel runs) logs "USDT:" trace lines: not ours to show
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      if (line.startsWith('USDT:')) return;
+      this.stderrTail = (this.stderrTail + line + '\n').slice(-2000);
+      process.stderr.write(line + '\n');
     });
     child.on('close', (code) => {
       this.exited = code;
