@@ -14,7 +14,9 @@
  * variant's per-round time is divided by the baseline's (tanh + sigmoid + scalar on wasm) of the same
  * round and by PyTorch's of the same round: the paired ratios, summarised by their median and the 95%
  * interval of their mean. Absolute times are medians over all timed iterations; process CPU time is
- * reported beside them (CPU well below wall time means the process was descheduled: a busy machine).
+ * reported beside them (CPU well below wall time means the process was descheduled: a busy machine),
+ * and the same paired ratios are taken on CPU time too (cpu_ratio, vs_pytorch_cpu), which descheduling
+ * does not inflate.
  *
  * One process per precision, all variants of that precision inside it, rather than alternating
  * processes: in one process the variants share the JIT's state and see the same moment's load, and a
@@ -229,6 +231,9 @@ async function measureSize(layers: number, neurons: number, precision: Precision
     const ms = median(c.total);
     const base = baseline ? pairedRatio(c.roundMs, baseline.roundMs) : undefined;
     const vsTorch = torch && torch !== c && torch.total.length ? pairedRatio(c.roundMs, torch.roundMs) : undefined;
+    // the same pairing on process CPU time: what a busy machine's descheduling does not inflate
+    const baseCpu = baseline ? pairedRatio(c.roundCpu, baseline.roundCpu) : undefined;
+    const torchCpu = torch && torch !== c && torch.total.length ? pairedRatio(c.roundCpu, torch.roundCpu) : undefined;
     const row: Record<string, unknown> = {
       ...c.identity, layers, neurons, precision,
       ms_per_iter: round(ms), forward_ms: round(median(c.f)), backward_ms: round(median(c.b)), adam_ms: round(median(c.a)),
@@ -237,12 +242,14 @@ async function measureSize(layers: number, neurons: number, precision: Precision
       cpu_ms: round(median(c.roundCpu.filter(Number.isFinite))), rounds: c.roundMs.filter(Number.isFinite).length,
       paired_ratio: base ? round(base.median) : null, paired_low: base ? round(base.low) : null, paired_high: base ? round(base.high) : null,
       vs_pytorch: vsTorch ? round(vsTorch.median) : null, vs_pytorch_low: vsTorch ? round(vsTorch.low) : null, vs_pytorch_high: vsTorch ? round(vsTorch.high) : null,
+      cpu_ratio: baseCpu ? round(baseCpu.median) : null, cpu_ratio_low: baseCpu ? round(baseCpu.low) : null, cpu_ratio_high: baseCpu ? round(baseCpu.high) : null,
+      vs_pytorch_cpu: torchCpu ? round(torchCpu.median) : null,
       load_before: round(loadBefore), load_after: round(loadAfter),
     };
     if (c.failed) row.note = `stopped early: ${c.failed}`;
     process.stderr.write(
       `[lstm-opt] ${layers}x${neurons} ${precision} ${c.label} (${row.kernels}): ${row.ms_per_iter} ms/iter (cpu ${row.cpu_ms}; fwd ${row.forward_ms}, bwd ${row.backward_ms}, adam ${row.adam_ms}), ` +
-        `${row.gflops} GFLOP/s, /baseline ${row.paired_ratio ?? '-'} [${row.paired_low ?? '-'}, ${row.paired_high ?? '-'}], /pytorch ${row.vs_pytorch ?? '-'}\n`,
+        `${row.gflops} GFLOP/s, /baseline ${row.paired_ratio ?? '-'} [${row.paired_low ?? '-'}, ${row.paired_high ?? '-'}] (cpu ${row.cpu_ratio ?? '-'}), /pytorch ${row.vs_pytorch ?? '-'} (cpu ${row.vs_pytorch_cpu ?? '-'})\n`,
     );
     out.push(row);
   }

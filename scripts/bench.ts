@@ -51,7 +51,9 @@ const SUMMARY: [string, (r: Record<string, unknown>) => unknown][] = [
   ['bwd', (r) => r.backward_ms],
   ['adam', (r) => r.adam_ms],
   ['×baseline [95%]', (r) => interval(r.paired_ratio, r.paired_low, r.paired_high)],
+  ['×baseline cpu', (r) => interval(r.cpu_ratio, r.cpu_ratio_low, r.cpu_ratio_high)],
   ['×pytorch [95%]', (r) => interval(r.vs_pytorch, r.vs_pytorch_low, r.vs_pytorch_high)],
+  ['×pytorch cpu', (r) => r.vs_pytorch_cpu],
   ['isru_speedup', (r) => r.isru_speedup],
   ['mt_speedup', (r) => r.mt_speedup],
   ['GFLOP/s', (r) => r.gflops],
@@ -147,7 +149,7 @@ async function main(argv: string[]): Promise<void> {
   if (after) console.log(after);
   console.log(describePeak(cpu));
   console.log(`memory bandwidth: copy ${bw.copy.toFixed(1)} GB/s, triad ${bw.triad.toFixed(1)} GB/s (JavaScript loops over ${bw.mib} MiB arrays)`);
-  console.log('×baseline: time / tanh+sigmoid+scalar+wasm of the same round; ×pytorch: time / PyTorch nn.LSTM (f32 oneDNN, f64 ATen) of the same round; median over rounds [95% interval of the mean]');
+  console.log('×baseline: time / tanh+sigmoid+scalar+wasm of the same round; ×pytorch: time / PyTorch nn.LSTM (f32 oneDNN, f64 ATen) of the same round; median over rounds [95% interval of the geometric mean]; "cpu": the same on process CPU time');
   for (const line of skipSummary(skipped)) console.log(line);
   console.log(`duration: ${((Date.now() - started) / 60_000).toFixed(1)} min; written to ${out}`);
 }
