@@ -17,6 +17,7 @@
  *   node dist/bench/profile.js [--configs 2x100,4x128,2x256] [--precisions f32,f64] [--seconds 3]
  *       [--activation tanh] [--gate sigmoid] [--impl scalar] [--kernels wasm]
  */
+import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadCorpus } from '../src/data/corpus';
 import { Lstm } from '../src/lstm/network';
@@ -142,7 +143,10 @@ async function profileOne(session: Session, layers: number, neurons: number, pre
   const flops = iterationFlops(vocab.length, layers, neurons, WINDOW);
   const bytes = precision === 'f64' ? 8 : 4;
   const params = paramLayout(vocab.length, layers, neurons).size;
-  return { layers, neurons, precision, iterations: iters, ms_per_iter: median(totals), perIter, productFlops: flops.forward + flops.backward, params, adamBytes: 7 * params * bytes, recurrentBytes: 4 * neurons * neurons * bytes, kernels: net.config.kernels };
+  const recurrentBytes = 4 * neurons * neurons * bytes;
+  // every time step reads each layer's Wh once forward (gemv) and its transpose once backward
+  const gemvBytes = 2 * WINDOW * layers * recurrentBytes;
+  return { layers, neurons, precision, iterations: iters, ms_per_iter: median(totals), perIter, productFlops: flops.forward + flops.backward, params, adamBytes: 7 * params * bytes, recurrentBytes, gemvBytes, kernels: net.config.kernels };
 }
 
 function parseArgs(argv: string[]): Options {
@@ -164,6 +168,19 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
+/** The size of this machine's level-`level` data cache per core, as Linux states it (e.g. "1024K"), if it does. */
+function cacheSize(level: number): string | undefined {
+  for (let i = 0; i < 8; i++) {
+    try {
+      const dir = `/sys/devices/system/cpu/cpu0/cache/index${i}`;
+      if (readFileSync(`${dir}/level`, 'utf8').trim() === String(level) && readFileSync(`${dir}/type`, 'utf8').trim() !== 'Instruction') return readFileSync(`${dir}/size`, 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 const f1 = (x: number): string => x.toFixed(1);
 const f2 = (x: number): string => x.toFixed(2);
 
@@ -171,14 +188,15 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const cpu = readCpuInfo();
   const bw = measureBandwidth();
+  const l2 = cacheSize(2);
   const corpus = loadCorpus();
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
   console.log(`variant ${o.activation}/${o.gate}/${o.impl}/${o.kernels}; ${cpu.model}, ${(cpu.mhz / 1000).toFixed(2)} GHz; memory bandwidth copy ${f1(bw.copy)} GB/s, triad ${f1(bw.triad)} GB/s`);
   console.log('');
-  console.log('| config | prec | ms/iter | products ms (%) | point-wise ms (%) | transpose ms (%) | adam ms (%) | gc/other ms (%) | products GFLOP/s | peak 1 core | products at peak ms | adam bytes | adam at bandwidth ms | Wh per layer |');
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| config | prec | ms/iter | products ms (%) | point-wise ms (%) | transpose ms (%) | adam ms (%) | gc/other ms (%) | products GFLOP/s | peak 1 core | products at peak ms | adam bytes | adam at bandwidth ms | Wh per layer | gemv bytes | gemv at bandwidth ms |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const precision of o.precisions) {
     for (const c of o.configs) {
       const [layers, neurons] = parseConfig(c);
@@ -192,13 +210,15 @@ async function main(): Promise<void> {
       console.log(
         `| ${c} | ${precision} | ${f2(r.ms_per_iter as number)} | ${pct('products')} | ${pct('point-wise')} | ${pct('transpose')} | ${pct('adam')} | ${pct('gc / other')} | ` +
           `${f1(prodFlops / (p.products / 1e3) / 1e9)} | ${f1(peak)} | ${f2(prodFlops / (peak * 1e9) * 1e3)} | ` +
-          `${(adamBytes / 2 ** 20).toFixed(1)} MiB | ${f2((adamBytes / (bw.triad * 1e9)) * 1e3)} | ${((r.recurrentBytes as number) / 2 ** 10).toFixed(0)} KiB |`,
+          `${(adamBytes / 2 ** 20).toFixed(1)} MiB | ${f2((adamBytes / (bw.triad * 1e9)) * 1e3)} | ${((r.recurrentBytes as number) / 2 ** 10).toFixed(0)} KiB | ` +
+          `${((r.gemvBytes as number) / 2 ** 20).toFixed(0)} MiB | ${f2(((r.gemvBytes as number) / (bw.triad * 1e9)) * 1e3)} |`,
       );
     }
   }
   console.log('');
   console.log(`products GFLOP/s = the matrix FLOPs of forward + backward (src/lstm/flops.ts) / the profiled products time; peak: src/analysis/peak.ts for the kernel set, one core, nominal clock.`);
-  console.log(`adam bytes = 7 × parameters × element size (read p, g, m, v; write p, m, v); "at bandwidth" uses the triad figure. Wh per layer = the recurrent weights each time step's gemv reads.`);
+  console.log(`adam bytes = 7 × parameters × element size (read p, g, m, v; write p, m, v); "at bandwidth" uses the triad figure (main memory).`);
+  console.log(`Wh per layer = the recurrent weights each time step's gemv reads (forward Wh·h, backward Whᵀ·dz): gemv bytes = 2 × T × layers × that. Once Wh outgrows the per-core L2 cache${l2 ? ` (${l2} here)` : ''}, every step re-reads it from L3 or memory.`);
   await session.post('Profiler.disable');
   session.disconnect();
 }
