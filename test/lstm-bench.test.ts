@@ -7,6 +7,7 @@ import { BENCH_COLUMNS, withPeak } from '../bench/table';
 import { describePeak, flopsPerCycle, fpUnits, kernelIsa, nativeIsa, parseCpuinfo, peakGflops } from '../src/analysis/peak';
 import { corpusIdentity } from '../src/lstm/trainer';
 import { readKernelBytes } from '../src/lstm/wasm/binaries';
+import { PytorchServer } from '../bench/peers/pytorch-server';
 import { categorize, categoryTimes, wasmFunctionNames } from '../bench/profile';
 
 const row = (engine: string, activation: string, precision: string, ms: number, cfg = '2x100', extra: Partial<BenchRow> = {}): BenchRow => {
@@ -197,4 +198,10 @@ test('profile: wasm function names from the export section, and the category of 
   assert.equal(categorize('(garbage collector)', ''), 'gc / other');
   const times = categoryTimes({ nodes: [{ id: 1, callFrame: { functionName: 'cellForwardTanh', url: 'f' } }, { id: 2, callFrame: { functionName: 'transpose', url: 'f' } }], samples: [1, 1, 1, 2], startTime: 0, endTime: 4000 });
   assert.deepEqual([times['point-wise'], times.transpose, times.products], [3, 1, 0]); // 4 ms over 4 samples
+});
+
+test('PyTorch peer: without a Python environment it is skipped with the reason, not an exception', async () => {
+  const server = await PytorchServer.start('/nonexistent-project-root', 98);
+  assert.ok('skipped' in server);
+  assert.match(server.skipped, /\.venv\/bin\/python is missing/);
 });

@@ -11,7 +11,7 @@
  *   units   = vector FP pipes that can each start one operation per cycle. /proc/cpuinfo does not say;
  *             taken from the vendor: Intel cores since Haswell have 2 pipes that each do FMA, multiply or
  *             add; AMD cores since Zen 2 have 2 FMA/multiply pipes plus 2 add pipes, so code without FMA
- *             (a balanced mix of multiplies and adds, as in a matrix product) can issue 4 per cycle there.
+ *             (a balanced mix of multiplies and adds, as in a matrix product) can start 4 per cycle there.
  *   FMA     = one fused multiply-add counts as 2 FLOPs. Plain WebAssembly SIMD has no FMA (a multiply and
  *             an add are 2 instructions); relaxed SIMD has one; native code has it where the flag `fma` is set.
  *   clock   = the nominal clock: "@ x.xxGHz" in the model name when present, else `cpu MHz` (under a
