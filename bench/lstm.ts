@@ -16,7 +16,8 @@
  * interval of their mean. Absolute times are medians over all timed iterations; process CPU time is
  * reported beside them (CPU well below wall time means the process was descheduled: a busy machine),
  * and the same paired ratios are taken on CPU time too (cpu_ratio, vs_pytorch_cpu), which descheduling
- * does not inflate.
+ * does not inflate, and for the forward phase alone (fwd_cpu_ratio: the point-wise kernels' share is
+ * largest there).
  *
  * One process per precision, all variants of that precision inside it, rather than alternating
  * processes: in one process the variants share the JIT's state and see the same moment's load, and a
@@ -98,6 +99,8 @@ interface Block {
   b: number[];
   a: number[];
   cpuPerIter: number;
+  /** the forward phase's CPU time per iteration (NaN where the engine does not say) */
+  fwdCpuPerIter: number;
 }
 
 /** Something that runs in the rounds: one of our variants or the PyTorch peer. */
@@ -109,6 +112,7 @@ export interface Contender {
   /** per round: the block's median iteration (ms) and CPU per iteration (ms); NaN where it did not run */
   roundMs: number[];
   roundCpu: number[];
+  roundFwdCpu: number[];
   f: number[];
   b: number[];
   a: number[];
@@ -118,7 +122,7 @@ export interface Contender {
 }
 
 function contender(label: string, identity: Record<string, unknown>, run: (k: number) => Promise<Block>): Contender {
-  return { label, identity, run, roundMs: [], roundCpu: [], f: [], b: [], a: [], total: [] };
+  return { label, identity, run, roundMs: [], roundCpu: [], roundFwdCpu: [], f: [], b: [], a: [], total: [] };
 }
 
 const variantLabel = (v: Variant): string => `${v.activation}/${v.gate}/${v.impl}/${v.kernels}`;
@@ -137,7 +141,7 @@ export function variantContender(v: Variant, layers: number, neurons: number, pr
   }
   const kernels = trainer.net.config.kernels;
   return contender(variantLabel(v), { engine: 'lstm-opt', activation: v.activation, gate: v.gate, impl: v.impl, kernels, version: `node ${process.version}` }, async (k) => {
-    const block: Block = { f: [], b: [], a: [], cpuPerIter: 0 };
+    const block: Block = { f: [], b: [], a: [], cpuPerIter: 0, fwdCpuPerIter: 0 };
     const t0 = { ...trainer.times };
     for (let i = 0; i < k; i++) {
       const t = { ...trainer.times };
@@ -148,6 +152,7 @@ export function variantContender(v: Variant, layers: number, neurons: number, pr
     }
     const t1 = trainer.times;
     block.cpuPerIter = ((t1.forward_cpu - t0.forward_cpu + t1.back_cpu - t0.back_cpu + t1.adam_cpu - t0.adam_cpu) * 1e3) / k;
+    block.fwdCpuPerIter = ((t1.forward_cpu - t0.forward_cpu) * 1e3) / k;
     return block;
   });
 }
@@ -158,7 +163,7 @@ function pytorchContender(server: PytorchServer, layers: number, neurons: number
     c.identity.version = r.version;
     c.identity.kernels = r.lstm_kernel;
     c.identity.threads = r.threads;
-    return { f: r.forward_ms, b: r.backward_ms, a: r.adam_ms, cpuPerIter: r.cpu_ms / k };
+    return { f: r.forward_ms, b: r.backward_ms, a: r.adam_ms, cpuPerIter: r.cpu_ms / k, fwdCpuPerIter: NaN };
   });
   return c;
 }
@@ -200,6 +205,7 @@ async function measureSize(layers: number, neurons: number, precision: Precision
       if (c.failed) {
         c.roundMs.push(NaN);
         c.roundCpu.push(NaN);
+        c.roundFwdCpu.push(NaN);
         continue;
       }
       try {
@@ -211,11 +217,13 @@ async function measureSize(layers: number, neurons: number, precision: Precision
         c.total.push(...totals);
         c.roundMs.push(median(totals));
         c.roundCpu.push(blk.cpuPerIter);
+        c.roundFwdCpu.push(blk.fwdCpuPerIter);
       } catch (err) {
         c.failed = (err as Error).message.split('\n')[0];
         process.stderr.write(`[lstm-opt] ${layers}x${neurons} ${precision} ${c.label}: stopped: ${c.failed}\n`);
         c.roundMs.push(NaN);
         c.roundCpu.push(NaN);
+        c.roundFwdCpu.push(NaN);
       }
     }
   }
@@ -233,6 +241,7 @@ async function measureSize(layers: number, neurons: number, precision: Precision
     const vsTorch = torch && torch !== c && torch.total.length ? pairedRatio(c.roundMs, torch.roundMs) : undefined;
     // the same pairing on process CPU time: what a busy machine's descheduling does not inflate
     const baseCpu = baseline ? pairedRatio(c.roundCpu, baseline.roundCpu) : undefined;
+    const fwdCpu = baseline ? pairedRatio(c.roundFwdCpu, baseline.roundFwdCpu) : undefined;
     const torchCpu = torch && torch !== c && torch.total.length ? pairedRatio(c.roundCpu, torch.roundCpu) : undefined;
     const row: Record<string, unknown> = {
       ...c.identity, layers, neurons, precision,
@@ -244,6 +253,7 @@ async function measureSize(layers: number, neurons: number, precision: Precision
       vs_pytorch: vsTorch ? round(vsTorch.median) : null, vs_pytorch_low: vsTorch ? round(vsTorch.low) : null, vs_pytorch_high: vsTorch ? round(vsTorch.high) : null,
       cpu_ratio: baseCpu ? round(baseCpu.median) : null, cpu_ratio_low: baseCpu ? round(baseCpu.low) : null, cpu_ratio_high: baseCpu ? round(baseCpu.high) : null,
       vs_pytorch_cpu: torchCpu ? round(torchCpu.median) : null,
+      fwd_cpu_ratio: fwdCpu && fwdCpu.n ? round(fwdCpu.median) : null, fwd_cpu_low: fwdCpu && fwdCpu.n ? round(fwdCpu.low) : null, fwd_cpu_high: fwdCpu && fwdCpu.n ? round(fwdCpu.high) : null,
       load_before: round(loadBefore), load_after: round(loadAfter),
     };
     if (c.failed) row.note = `stopped early: ${c.failed}`;

@@ -18,6 +18,7 @@
  *   load_before, load_after    1-minute load average around the row's size block
  *   cpu_ratio, _low, _high, vs_pytorch_cpu   paired_ratio and vs_pytorch on process CPU time instead of
  *                          wall time (a process the OS parks on a busy machine loses wall time, not CPU time)
+ *   fwd_cpu_ratio, _low, _high   the forward phase's CPU time / the baseline's, paired the same way
  */
 import { CpuInfo, kernelIsa, nativeIsa, peakGflops } from '../src/analysis/peak';
 
@@ -28,7 +29,7 @@ export const BENCH_COLUMNS = [
   'iterations', 'isru_speedup', 'vs_lstm_opt', 'c_ref_ms', 'vs_c_ref', 'kernels', 'version', 'threads', 'st_ms', 'mt_speedup',
   'gate', 'impl', 'cpu_ms', 'rounds', 'paired_ratio', 'paired_low', 'paired_high', 'vs_pytorch', 'vs_pytorch_low', 'vs_pytorch_high',
   'peak_gflops', 'pct_peak', 'native_peak_gflops', 'pct_native_peak', 'load_before', 'load_after',
-  'cpu_ratio', 'cpu_ratio_low', 'cpu_ratio_high', 'vs_pytorch_cpu',
+  'cpu_ratio', 'cpu_ratio_low', 'cpu_ratio_high', 'vs_pytorch_cpu', 'fwd_cpu_ratio', 'fwd_cpu_low', 'fwd_cpu_high',
 ] as const;
 
 export interface BenchRow {

@@ -52,6 +52,7 @@ const SUMMARY: [string, (r: Record<string, unknown>) => unknown][] = [
   ['adam', (r) => r.adam_ms],
   ['×baseline [95%]', (r) => interval(r.paired_ratio, r.paired_low, r.paired_high)],
   ['×baseline cpu', (r) => interval(r.cpu_ratio, r.cpu_ratio_low, r.cpu_ratio_high)],
+  ['fwd ×baseline cpu', (r) => interval(r.fwd_cpu_ratio, r.fwd_cpu_low, r.fwd_cpu_high)],
   ['×pytorch [95%]', (r) => interval(r.vs_pytorch, r.vs_pytorch_low, r.vs_pytorch_high)],
   ['×pytorch cpu', (r) => r.vs_pytorch_cpu],
   ['isru_speedup', (r) => r.isru_speedup],

@@ -64,7 +64,7 @@ test('bench table: the original columns stay first and in order, the new ones fo
     'iterations', 'isru_speedup', 'vs_lstm_opt', 'c_ref_ms', 'vs_c_ref', 'kernels', 'version', 'threads', 'st_ms', 'mt_speedup'];
   assert.deepEqual(BENCH_COLUMNS.slice(0, original.length), original);
   assert.equal(new Set(BENCH_COLUMNS).size, BENCH_COLUMNS.length);
-  for (const c of ['gate', 'impl', 'cpu_ms', 'cpu_ratio', 'vs_pytorch_cpu', 'paired_ratio', 'paired_low', 'paired_high', 'vs_pytorch', 'pct_peak', 'load_before', 'load_after']) {
+  for (const c of ['gate', 'impl', 'cpu_ms', 'cpu_ratio', 'vs_pytorch_cpu', 'fwd_cpu_ratio', 'paired_ratio', 'paired_low', 'paired_high', 'vs_pytorch', 'pct_peak', 'load_before', 'load_after']) {
     assert.ok(BENCH_COLUMNS.includes(c as (typeof BENCH_COLUMNS)[number]), c);
   }
 });
