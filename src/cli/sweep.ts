@@ -17,6 +17,7 @@ import '../experiments/mt';
 import '../experiments/long';
 import '../experiments/precision';
 import '../experiments/framework';
+import '../experiments/verdict';
 
 interface SweepFlags {
   quick?: boolean;
