@@ -5,12 +5,12 @@
  *  - `lstm-opt sweep verdict`: per size and seed one job that trains all variants from that seed,
  *    interleaved in chunks (the same machine load for every variant of a seed), so each seed is a pair
  *    for every variant against tanh/scalar — for the time saving and for the validation-loss difference.
- *    full: 2x128, seeds 1–5, 20 000 iterations; quick: 2x32, seeds 1–2, 300 iterations (seconds).
+ *    full: 2x128, seeds 1–5, 20 000 iterations; quick: 1x16 and 2x32, seeds 1–2, 300 iterations (seconds).
  *    `--sizes 1x32,2x64,...` reruns the network-size question with the variant axis.
  *  - `lstm-opt sweep verdict-long`: one run per variant at 4x128 for 100 000 iterations (the original
  *    study ran 100k–500k), interleaved, with a checkpoint of every run every 2 000 iterations, so that
  *    an interrupted sweep — another session, another day — continues from the last checkpoint rather
- *    than from zero. quick: 2x32, 300 iterations, a checkpoint every 100.
+ *    than from zero. quick: 2x48, 300 iterations, a checkpoint every 100.
  *
  * Output (results/verdict[-long]/<machine>[/quick]):
  *   split.json                          the held-out split (documents, years, characters, checksums)
@@ -59,11 +59,12 @@ export interface VerdictProfile {
 
 /**
  * full: 2x128 × 5 seeds × 20 000 iterations × 6 variants (≈ 10 ms per 2x128 iteration when idle: about
- * 20 minutes per seed, 1.7 hours in all on one core; shard it); quick: 2x32 × 2 seeds × 300 iterations.
+ * 20 minutes per seed, 1.7 hours in all on one core; shard it); quick: 1x16 and 2x32 × 2 seeds × 300
+ * iterations (seconds).
  */
 export function verdictProfile(quick: boolean): VerdictProfile {
   return quick
-    ? { sizes: [{ layers: 2, neurons: 32 }], seeds: 2, iterations: 300, progressEvery: 50, validation: { rowChars: 2_000, finalChars: 10_000 }, sampleChars: 200 }
+    ? { sizes: [{ layers: 1, neurons: 16 }, { layers: 2, neurons: 32 }], seeds: 2, iterations: 300, progressEvery: 50, validation: { rowChars: 2_000, finalChars: 10_000 }, sampleChars: 200 }
     : { sizes: [{ layers: 2, neurons: 128 }], seeds: 5, iterations: 20_000, progressEvery: 500, validation: { rowChars: 10_000, finalChars: 100_000 }, sampleChars: 600 };
 }
 
@@ -76,10 +77,10 @@ export interface VerdictLongProfile {
   sampleChars: number;
 }
 
-/** full: 4x128, 100 000 iterations (≈ 17 ms each when idle: about 3 hours per variant); quick: 2x32, 300. */
+/** full: 4x128, 100 000 iterations (≈ 17 ms each when idle: about 3 hours per variant); quick: 2x48, 300. */
 export function verdictLongProfile(quick: boolean): VerdictLongProfile {
   return quick
-    ? { size: { layers: 2, neurons: 32 }, iterations: 300, progressEvery: 50, checkpointEvery: 100, validation: { rowChars: 2_000, finalChars: 10_000 }, sampleChars: 200 }
+    ? { size: { layers: 2, neurons: 48 }, iterations: 300, progressEvery: 50, checkpointEvery: 100, validation: { rowChars: 2_000, finalChars: 10_000 }, sampleChars: 200 }
     : { size: { layers: 4, neurons: 128 }, iterations: 100_000, progressEvery: 1_000, checkpointEvery: 2_000, validation: { rowChars: 10_000, finalChars: 100_000 }, sampleChars: 600 };
 }
 
