@@ -18,6 +18,7 @@ import '../experiments/long';
 import '../experiments/precision';
 import '../experiments/framework';
 import '../experiments/verdict';
+import '../experiments/merge';
 
 interface SweepFlags {
   quick?: boolean;
