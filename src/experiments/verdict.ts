@@ -58,6 +58,11 @@ export interface VerdictProfile {
 }
 
 /**
+ * Validation cost (src/lstm/validation.ts): a character evaluated costs about one training forward pass
+ * per character, half an iteration's; so the full profile's 5 000 characters every 500 iterations plus
+ * 100 000 at the end add about 7% to training (the quick profile's 2 000 every 50 and 10 000 at the end: a
+ * third, which is seconds).
+ *
  * full: 2x128 × 5 seeds × 20 000 iterations × 6 variants (≈ 10 ms per 2x128 iteration when idle: about
  * 20 minutes per seed, 1.7 hours in all on one core; shard it); quick: 1x16 and 2x32 × 2 seeds × 300
  * iterations (seconds).
@@ -65,7 +70,7 @@ export interface VerdictProfile {
 export function verdictProfile(quick: boolean): VerdictProfile {
   return quick
     ? { sizes: [{ layers: 1, neurons: 16 }, { layers: 2, neurons: 32 }], seeds: 2, iterations: 300, progressEvery: 50, validation: { rowChars: 2_000, finalChars: 10_000 }, sampleChars: 200 }
-    : { sizes: [{ layers: 2, neurons: 128 }], seeds: 5, iterations: 20_000, progressEvery: 500, validation: { rowChars: 10_000, finalChars: 100_000 }, sampleChars: 600 };
+    : { sizes: [{ layers: 2, neurons: 128 }], seeds: 5, iterations: 20_000, progressEvery: 500, validation: { rowChars: 5_000, finalChars: 100_000 }, sampleChars: 600 };
 }
 
 export interface VerdictLongProfile {
@@ -77,7 +82,10 @@ export interface VerdictLongProfile {
   sampleChars: number;
 }
 
-/** full: 4x128, 100 000 iterations (≈ 17 ms each when idle: about 3 hours per variant); quick: 2x48, 300. */
+/**
+ * full: 4x128, 100 000 iterations (≈ 17 ms each when idle: about 3 hours per variant), 10 000 validation
+ * characters every 1 000 iterations (≈ 5% of training); quick: 2x48, 300.
+ */
 export function verdictLongProfile(quick: boolean): VerdictLongProfile {
   return quick
     ? { size: { layers: 2, neurons: 48 }, iterations: 300, progressEvery: 50, checkpointEvery: 100, validation: { rowChars: 2_000, finalChars: 10_000 }, sampleChars: 200 }

@@ -8,9 +8,10 @@
  * reads the parameters and writes nothing else, so a training run with evaluations between its
  * iterations is bit-identical to one without (test/verdict.test.ts checks that).
  *
- * Cost: a forward pass is about a third of an iteration (forward + backward + Adam), so evaluating C
- * characters costs about C / (3 · window) iterations: the default cap of 10 000 characters is ≈ 33
- * iterations of training per progress row.
+ * Cost: evaluating a character costs about what the training forward pass spends on it (measured 0.9–1.1×
+ * on the quick verdict profile), and the forward pass is about half an iteration at the sizes studied
+ * here (45–60%), so evaluating C characters costs about C / (2 · window) iterations: the default cap of
+ * 10 000 characters is ≈ 50 iterations of training per progress row.
  */
 import type { Lstm } from './network';
 import { makePartition } from './parallel/partition';
