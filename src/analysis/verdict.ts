@@ -240,7 +240,8 @@ export function verdictConclusion(cells: readonly VerdictCell[], skipped: readon
   const verdict = good.length
     ? `Verdict: ${goodIds.join(', ')} ${goodIds.length === 1 ? 'is' : 'are'} faster than tanh+scalar beyond the noise without a validation-loss penalty beyond the noise${good.some((c) => c.lossDiff.n < 2) ? ' (where there is a single seed, the loss comparison has no interval)' : ''}.`
     : 'Verdict: no variant is both faster than tanh+scalar beyond the noise and free of a validation-loss penalty beyond the noise in these results.';
-  const missing = skipped.length ? ` Not measured in this build: ${[...new Set(skipped.map((s) => s.variant))].join(', ')} (${[...new Set(skipped.map((s) => s.reason))].join('; ')}).` : '';
+  const reasons = [...new Set(skipped.map((s) => s.reason))];
+  const missing = skipped.length ? ` Not measured in this build: ${[...new Set(skipped.map((s) => s.variant))].join(', ')} (${reasons[0]}${reasons.length > 1 ? `, and ${reasons.length - 1} similar reason${reasons.length > 2 ? 's' : ''}` : ''}).` : '';
   return `${parts.join(' ')} ${verdict}${missing}`;
 }
 
