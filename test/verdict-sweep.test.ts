@@ -14,6 +14,7 @@ import { readCsv } from '../src/io/csv';
 import { PROGRESS_COLUMNS } from '../src/lstm/training-loop';
 import { VALIDATION_COLUMNS } from '../src/experiments/verdict-runs';
 import { planMerge } from '../src/experiments/merge';
+import { readVerdictDir, verdictTable } from '../src/analysis/verdict';
 import { runCli } from './helpers/cli';
 
 const corpus = dataPath('sotu-sample.txt');
@@ -103,5 +104,20 @@ test('sweep verdict-long killed after a checkpoint resumes from it and ends with
     assert.equal(summary.segments.length, 2); // one measured block per session
   } finally {
     rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('verdict-long --per-variant: one job per variant, so shards split the variants; the analysis pairs them again', () => {
+  const out = tmp();
+  try {
+    const common = ['sweep', 'verdict-long', '--quick', '--per-variant', '--out', out, '--corpus', corpus, '--iterations', '20', '--variants', 'tanh/scalar,isru/scalar', '--quiet'];
+    assert.equal(runCli([...common, '--shard', '2/2']).code, 0);
+    assert.deepEqual(readdirSync(out).filter((f) => f.startsWith('long-')).sort(), ['long-2x48-i20-isru-scalar.csv', 'long-2x48-i20-isru-scalar.json']);
+    assert.equal(runCli([...common, '--shard', '1/2']).code, 0);
+    const { jobs } = readVerdictDir(out, 'test');
+    const cells = verdictTable(jobs);
+    assert.deepEqual(cells.map((c) => [c.variant, c.pairs]), [['tanh/scalar', 1], ['isru/scalar', 1]]);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
   }
 });

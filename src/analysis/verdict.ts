@@ -62,7 +62,8 @@ interface JobJson {
   iterations: number;
   unit?: { load_before: number; load_after: number };
   segments?: { load_before: number; load_after: number }[];
-  runs: Omit<VerdictRunResult, 'source' | 'size' | 'rows'>[];
+  /** each run's progress CSV, beside the JSON */
+  runs: (Omit<VerdictRunResult, 'source' | 'size' | 'rows'> & { csv?: string })[];
   skipped?: { variant: string; reason: string }[];
 }
 
@@ -83,7 +84,7 @@ export function readVerdictDir(dir: string, command: string): { split?: SplitRec
       skipped: j.skipped ?? [],
       runs: j.runs.map((r) => ({
         ...r, source: j.kind, size: j.size,
-        rows: readResults(join(dir, `${stem}-${r.variant.replace('/', '-')}.csv`), { command, columns: VALIDATION_COLUMNS }),
+        rows: readResults(join(dir, r.csv ?? `${stem}-${r.variant.replace('/', '-')}.csv`), { command, columns: VALIDATION_COLUMNS }),
       })),
     };
   });

@@ -10,14 +10,16 @@
  *  - `lstm-opt sweep verdict-long`: one run per variant at 4x128 for 100 000 iterations (the original
  *    study ran 100k–500k), interleaved, with a checkpoint of every run every 2 000 iterations, so that
  *    an interrupted sweep — another session, another day — continues from the last checkpoint rather
- *    than from zero. quick: 2x48, 300 iterations, a checkpoint every 100.
+ *    than from zero; `--per-variant` makes each variant a job of its own, for shards on separate
+ *    machines. quick: 2x48, 300 iterations, a checkpoint every 100.
  *
  * Output (results/verdict[-long]/<machine>[/quick]):
  *   split.json                          the held-out split (documents, years, characters, checksums)
  *   <L>x<N>-s<seed>-i<it>-<variant>.csv progress + validation columns (src/experiments/verdict-runs.ts)
  *   <L>x<N>-s<seed>-i<it>.json          per job: load before/after, wall and CPU seconds, final losses,
  *                                       generated samples, variants skipped and why
- *   (verdict-long: long-<L>x<N>-i<it>-<variant>.csv and long-<L>x<N>-i<it>.json, checkpoints/ while running)
+ *   (verdict-long: long-<L>x<N>-i<it>-<variant>.csv and long-<L>x<N>-i<it>.json — with --per-variant one
+ *   JSON per variant, long-<L>x<N>-i<it>-<variant>.json — and checkpoints/ while running)
  *
  * Resume and shards follow src/experiments/sweep.ts: a job is skipped when its files exist; shards take
  * every n-th job (size-major, then seed). Results of shards merge by file name (`lstm-opt sweep merge`).
@@ -44,7 +46,7 @@ import { availableVariants, allVariants, parseVariantId, Variant, variantConfig,
 import {
   advanceRuns, MeasuredUnit, NetSize, newRun, parseSizes, runSample, sizeLabel, trainIdentity, ValidationPolicy, verdictColumns, VerdictRun,
 } from './verdict-runs';
-import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
+import { defineSweep, isComplete, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
 
 // ------------------------------------------------------------------ profiles
 
@@ -83,8 +85,8 @@ export interface VerdictLongProfile {
 }
 
 /**
- * full: 4x128, 100 000 iterations (≈ 17 ms each when idle: about 3 hours per variant), 10 000 validation
- * characters every 1 000 iterations (≈ 5% of training); quick: 2x48, 300.
+ * full: 4x128, 100 000 iterations (≈ 17 ms each when idle: about 30 minutes per variant, 3 hours for all
+ * six interleaved), 10 000 validation characters every 1 000 iterations (≈ 5% of training); quick: 2x48, 300.
  */
 export function verdictLongProfile(quick: boolean): VerdictLongProfile {
   return quick
@@ -150,6 +152,7 @@ interface VerdictExtra {
   waitTimeout?: number;
   seeds?: number;
   sizes?: NetSize[];
+  perVariant?: boolean;
 }
 
 const policyOf = (x: VerdictExtra): LoadPolicy => ({ waitIdle: x.waitIdle, waitTimeoutSeconds: x.waitTimeout ?? DEFAULT_WAIT_TIMEOUT_SECONDS });
@@ -174,12 +177,12 @@ function cpuSecondsSince(c0: NodeJS.CpuUsage): number {
   return (c.user + c.system) / 1e6;
 }
 
-/** The summary of one finished run, for the job's JSON. */
-function runSummary(r: VerdictRun, sampleChars: number): Record<string, unknown> {
+/** The summary of one finished run, for the job's JSON; `csv` is its progress file's name. */
+function runSummary(r: VerdictRun, sampleChars: number, csv: string): Record<string, unknown> {
   const t = r.trainer.times;
   const last = r.rows[r.rows.length - 1];
   return {
-    variant: r.variant.id, description: r.variant.def.description, seed: r.seed,
+    variant: r.variant.id, description: r.variant.def.description, seed: r.seed, csv,
     train_loss: Number(last.loss), val_loss: Number(last.val_loss), val_bpc: Number(last.val_bpc), val_chars: Number(last.val_chars),
     train_time: t.forward_time + t.back_time + t.adam_time, train_cpu: t.forward_cpu + t.back_cpu + t.adam_cpu,
     sample: runSample(r, sampleChars),
@@ -233,7 +236,7 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
         const summary = {
           kind: 'verdict', size: sizeLabel(size), seed, iterations, progress_every: progressEvery, validation,
           unit, machine: describeMachine(), finished: new Date().toISOString(),
-          runs: runs.map((r) => runSummary(r, p.sampleChars)),
+          runs: runs.map((r) => runSummary(r, p.sampleChars, `${stem}-${variantSlug(r.variant)}.csv`)),
           skipped: skipped.map((k) => ({ variant: k.variant.id, reason: k.reason })),
         };
         return [...runs.map((r) => toCsv(verdictColumns(), r.rows)), JSON.stringify(summary, null, 2) + '\n'];
@@ -250,55 +253,66 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
 
 // ------------------------------------------------------------------ verdict-long (checkpointed)
 
-/** What checkpoints/<stem>.json says: where every run stands, and the sessions so far. */
+/** What checkpoints/<job>.json says: where every run of the job stands, and the sessions so far. */
 interface LongManifest {
   iteration: number;
   runs: { variant: string; file: string; rows: Record<string, string | number>[] }[];
   segments: MeasuredUnit[];
 }
 
-/** Runs the long verdict, continuing from its last checkpoint when there is one; returns the output folder. */
-export async function runVerdictLongSweep(o: VerdictSweepOptions): Promise<string> {
-  const p = verdictLongProfile(o.quick);
-  const x = o.extra;
-  const iterations = o.iterations ?? p.iterations;
-  const dir = o.out ?? verdictLongDir(o.quick);
-  const ckDir = join(dir, 'checkpoints');
-  const say = log(o.quiet, 'verdict-long');
+interface LongJobContext {
+  dir: string;
+  ckDir: string;
+  split: () => SplitCorpus;
+  profile: VerdictLongProfile;
+  iterations: number;
+  validation: ValidationPolicy;
+  policy: LoadPolicy;
+  say: (line: string) => void;
+  skipped: { variant: Variant; reason: string }[];
+}
+
+/**
+ * One checkpointed job: the given variants trained interleaved (all of them, or one with --per-variant),
+ * continuing from the job's manifest when there is one. Files: a CSV per variant and the job's JSON.
+ */
+function longJob(cx: LongJobContext, wanted: readonly Variant[], name: string): SweepJob & { manifestFile: string } {
+  const { dir, ckDir, profile: p, iterations, validation } = cx;
   const stem = longStem(p.size, iterations);
-  const manifestFile = join(ckDir, `${stem}.json`);
+  const manifestFile = join(ckDir, `${name}.json`);
   const manifest: LongManifest | undefined = existsSync(manifestFile) ? (JSON.parse(readFileSync(manifestFile, 'utf8')) as LongManifest) : undefined;
-  const wanted = availableVariants(x.variants ?? allVariants());
-  // a resumed run keeps the variants it started with (a build with more kernels does not restart it)
-  const variants = manifest ? manifest.runs.map((r) => parseVariantId(r.variant)!) : wanted.run;
-  if (!manifest) for (const s of wanted.skipped) say(`skipping ${s.variant.id}: ${s.reason}`);
-  const validation = { ...p.validation, rowChars: x.valChars ?? p.validation.rowChars };
+  // a resumed job keeps the variants it started with (a build with more kernels does not restart it)
+  const variants = manifest ? manifest.runs.map((r) => parseVariantId(r.variant)!) : [...wanted];
   const progressEvery = Math.min(p.progressEvery, iterations);
-  const job: SweepJob = {
-    label: `${sizeLabel(p.size)} ${variants.length} variants`,
-    files: [...variants.map((v) => join(dir, `${stem}-${variantSlug(v)}.csv`)), join(dir, `${stem}.json`)],
+  return {
+    label: `${sizeLabel(p.size)} ${variants.map((v) => v.id).join(' ')}`,
+    manifestFile,
+    files: [...variants.map((v) => join(dir, `${stem}-${variantSlug(v)}.csv`)), join(dir, `${name}.json`)],
     work: variants.length * iterations,
     async run(tick) {
-      const s = loadSplitCorpus(o.corpus);
+      const s = cx.split();
       recordSplit(dir, s.record);
       prepareOutputDir(ckDir, 'sweep verdict-long: checkpoint folder');
       const identity = trainIdentity(s);
-      const load_before = await beforeMeasuring(policyOf(x), say);
+      const load_before = await beforeMeasuring(cx.policy, cx.say);
       const c0 = process.cpuUsage(), w0 = Date.now();
       let runs: VerdictRun[];
       let start = 0;
       if (manifest) {
         runs = manifest.runs.map((m, k) => {
-          const trainer = Trainer.resume(readModelFile(join(ckDir, m.file)), identity);
           const v = variants[k];
+          // the variant comes from the manifest, so a checkpoint file that does not record gate and
+          // implementation still resumes as what it was trained as
+          const data = readModelFile(join(ckDir, m.file));
+          const trainer = Trainer.resume({ ...data, config: { ...data.config, ...variantConfig(v) } }, identity);
           const want = variantConfig(v), got = trainer.net.cellSpec;
           if (got.activation !== want.activation || got.gate !== want.gate || got.impl !== want.activationImpl) {
-            throw new UserError(`checkpoint ${m.file} resumes as ${got.activation}/${got.gate}/${got.impl}, not ${v.id}: this build's checkpoints do not record the variant; delete ${ckDir} to start over`);
+            throw new UserError(`checkpoint ${m.file} resumes as ${got.activation}/${got.gate}/${got.impl}, not ${v.id}; delete ${ckDir} to start over`);
           }
           return { variant: v, seed: trainer.options.seed, trainer, validator: new Validator(trainer.net, s.validationIds, DEFAULT_TRAINER.window), rows: m.rows };
         });
         start = manifest.iteration;
-        say(`resuming ${variants.length} runs at iteration ${start} of ${iterations} from ${ckDir}`);
+        cx.say(`resuming ${variants.length} run${variants.length === 1 ? '' : 's'} at iteration ${start} of ${iterations} from ${ckDir}`);
         tick(start * variants.length);
       } else {
         runs = variants.map((v) => newRun(s, identity, p.size, v, 1));
@@ -315,35 +329,68 @@ export async function runVerdictLongSweep(o: VerdictSweepOptions): Promise<strin
       const summary = {
         kind: 'verdict-long', size: sizeLabel(p.size), iterations, progress_every: progressEvery, checkpoint_every: p.checkpointEvery, validation,
         segments, machine: describeMachine(), finished: new Date().toISOString(),
-        runs: runs.map((r) => runSummary(r, p.sampleChars)),
-        skipped: wanted.skipped.filter((k) => !variants.some((v) => v.id === k.variant.id)).map((k) => ({ variant: k.variant.id, reason: k.reason })),
+        runs: runs.map((r) => runSummary(r, p.sampleChars, `${stem}-${variantSlug(r.variant)}.csv`)),
+        skipped: cx.skipped.filter((k) => !variants.some((v) => v.id === k.variant.id)).map((k) => ({ variant: k.variant.id, reason: k.reason })),
       };
       return [...runs.map((r) => toCsv(verdictColumns(), r.rows)), JSON.stringify(summary, null, 2) + '\n'];
     },
   };
+}
+
+/**
+ * Runs the long verdict, every job continuing from its last checkpoint when it has one; returns the
+ * output folder. By default one job trains all variants interleaved (the same load for all: the fair time
+ * comparison on one machine); `--per-variant` makes one job per variant, so that shards can run the
+ * variants on separate machines (their times then compare only in CPU time, and only on equal machines).
+ */
+export async function runVerdictLongSweep(o: VerdictSweepOptions): Promise<string> {
+  const p = verdictLongProfile(o.quick);
+  const x = o.extra;
+  const iterations = o.iterations ?? p.iterations;
+  const dir = o.out ?? verdictLongDir(o.quick);
+  const say = log(o.quiet, 'verdict-long');
+  const wanted = availableVariants(x.variants ?? allVariants());
+  let cached: SplitCorpus | undefined;
+  const cx: LongJobContext = {
+    dir, ckDir: join(dir, 'checkpoints'), split: () => (cached ??= loadSplitCorpus(o.corpus)), profile: p, iterations,
+    validation: { ...p.validation, rowChars: x.valChars ?? p.validation.rowChars }, policy: policyOf(x), say, skipped: wanted.skipped,
+  };
+  const stem = longStem(p.size, iterations);
+  const jobs = x.perVariant ? wanted.run.map((v) => longJob(cx, [v], `${stem}-${variantSlug(v)}`)) : [longJob(cx, wanted.run, stem)];
+  const mine = selectShard(jobs, o.shard);
+  if (mine.some((j) => !isComplete(j))) for (const k of wanted.skipped) say(`skipping ${k.variant.id}: ${k.reason}`);
   prepareOutputDir(dir, 'sweep verdict-long: output folder');
-  const res = await runJobs(selectShard([job], o.shard), {
+  const res = await runJobs(mine, {
     name: 'verdict-long', quiet: o.quiet,
-    describe: (j, _c, seconds) => `${j.label} × ${iterations} iterations, interleaved, this session ${seconds.toFixed(0)} s → ${dir}`,
+    describe: (j, _c, seconds) => `${j.label} × ${iterations} iterations${j.work > iterations ? ', interleaved' : ''}, this session ${seconds.toFixed(0)} s → ${dir}`,
   });
-  // the results are written: the checkpoints of this run have served
-  if (res.ran.length) rmSync(ckDir, { recursive: true, force: true });
+  // a finished job's results are written: its checkpoints have served
+  for (const j of mine.filter((j) => res.ran.includes(j.label))) removeLongCheckpoints(cx.ckDir, j.manifestFile);
   return dir;
 }
 
 /**
  * Every run's checkpoint at iteration `done`, then the manifest naming them (written last, atomically: a
- * manifest always names complete files), then the previous checkpoints are removed.
+ * manifest always names complete files), then the job's previous checkpoints are removed.
  */
 function saveLongCheckpoint(ckDir: string, manifestFile: string, runs: VerdictRun[], done: number, segments: MeasuredUnit[]): void {
+  const old = existsSync(manifestFile) ? (JSON.parse(readFileSync(manifestFile, 'utf8')) as LongManifest).runs.map((r) => r.file) : [];
   const entries = runs.map((r) => {
     const file = `${variantSlug(r.variant)}-at${done}.lstm`;
     writeModelFile(join(ckDir, file), r.trainer.checkpoint());
     return { variant: r.variant.id, file, rows: r.rows.map((row) => ({ ...row }) as Record<string, string | number>) };
   });
   writeFileAtomic(manifestFile, JSON.stringify({ iteration: done, runs: entries, segments } satisfies LongManifest) + '\n');
-  const keep = new Set(entries.map((e) => e.file));
-  for (const f of readdirSync(ckDir)) if (f.endsWith('.lstm') && !keep.has(f)) rmSync(join(ckDir, f), { force: true });
+  for (const f of old) if (!entries.some((e) => e.file === f)) rmSync(join(ckDir, f), { force: true });
+}
+
+/** A finished job's manifest and checkpoint files; the folder too once it is empty. */
+function removeLongCheckpoints(ckDir: string, manifestFile: string): void {
+  if (existsSync(manifestFile)) {
+    for (const r of (JSON.parse(readFileSync(manifestFile, 'utf8')) as LongManifest).runs) rmSync(join(ckDir, r.file), { force: true });
+    rmSync(manifestFile, { force: true });
+  }
+  if (existsSync(ckDir) && readdirSync(ckDir).length === 0) rmSync(ckDir, { recursive: true, force: true });
 }
 
 // ------------------------------------------------------------------ registration
@@ -362,6 +409,6 @@ defineSweep({
 defineSweep({
   name: 'verdict-long',
   description: 'one 4x128 run per variant, 100k iterations, checkpointed and resumable (results/verdict-long)',
-  options: commonOptions(),
+  options: [...commonOptions(), new Option('--per-variant', 'one job per variant instead of all interleaved (to shard the variants over machines)')],
   run: (o: SweepOptions) => runVerdictLongSweep({ ...o, extra: o.extra as VerdictExtra }),
 });
