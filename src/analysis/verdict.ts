@@ -92,20 +92,18 @@ export function readVerdictDir(dir: string, command: string): { split?: SplitRec
   return { split: existsSync(splitFile) ? (JSON.parse(readFileSync(splitFile, 'utf8')) as SplitRecord) : undefined, jobs };
 }
 
-/** This machine's verdict results: the full profile, else the quick one; the long run's beside them when present. */
+/** This machine's verdict results: the full profile, else the quick one; the long run of the same profile beside them when present. */
 export function loadVerdict(machine = machineSlug()): VerdictResults | undefined {
   const main = readFullElseQuick(
     (quick) => ({ quick, dir: verdictDir(quick, machine), ...readVerdictDir(verdictDir(quick, machine), `${VERDICT_COMMAND}${quick ? ' --quick' : ''}`) }),
     (err) => `No verdict results for ${machine}: run \`${VERDICT_COMMAND}\` (full) or \`${VERDICT_COMMAND} --quick\`. ${err.message}`,
   );
   if (!main) return undefined;
-  for (const quick of main.quick ? [true] : [false, true]) {
-    try {
-      main.jobs.push(...readVerdictDir(verdictLongDir(quick, machine), VERDICT_LONG_COMMAND).jobs);
-      break;
-    } catch (err) {
-      if (!(err instanceof MissingResultsError)) throw err;
-    }
+  // the long run of the same profile only: a quick long run beside full seeds would mix two studies
+  try {
+    main.jobs.push(...readVerdictDir(verdictLongDir(main.quick, machine), VERDICT_LONG_COMMAND).jobs);
+  } catch (err) {
+    if (!(err instanceof MissingResultsError)) throw err;
   }
   return main;
 }

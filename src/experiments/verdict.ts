@@ -6,7 +6,8 @@
  *    interleaved in chunks (the same machine load for every variant of a seed), so each seed is a pair
  *    for every variant against tanh/scalar — for the time saving and for the validation-loss difference.
  *    full: 2x128, seeds 1–5, 20 000 iterations; quick: 1x16 and 2x32, seeds 1–2, 300 iterations (seconds).
- *    `--sizes 1x32,2x64,...` reruns the network-size question with the variant axis.
+ *    `--sizes 1x32,2x64,...` (or `--sizes net-size`, that sweep's 40 configurations) reruns the
+ *    network-size question with the variant axis.
  *  - `lstm-opt sweep verdict-long`: one run per variant at 4x128 for 100 000 iterations (the original
  *    study ran 100k–500k), interleaved, with a checkpoint of every run every 2 000 iterations, so that
  *    an interrupted sweep — another session, another day — continues from the last checkpoint rather
@@ -46,6 +47,7 @@ import { availableVariants, allVariants, parseVariantId, Variant, variantConfig,
 import {
   advanceRuns, MeasuredUnit, NetSize, newRun, parseSizes, runSample, sizeLabel, trainIdentity, ValidationPolicy, verdictColumns, VerdictRun,
 } from './verdict-runs';
+import { NET_SIZE_LAYERS, NET_SIZE_NEURONS } from './net-size';
 import { defineSweep, isComplete, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
 
 // ------------------------------------------------------------------ profiles
@@ -130,7 +132,9 @@ function parseLoad(text: string): number {
   return x;
 }
 
+/** `--sizes 1x32,2x128`, or `--sizes net-size`: the network-size sweep's grid (src/experiments/net-size.ts). */
 function parseSizesFlag(text: string): NetSize[] {
+  if (text.trim() === 'net-size') return NET_SIZE_LAYERS.flatMap((layers) => NET_SIZE_NEURONS.map((neurons) => ({ layers, neurons })));
   try {
     return parseSizes(text);
   } catch (err) {
@@ -401,7 +405,7 @@ defineSweep({
   options: [
     ...commonOptions(),
     new Option('--seeds <n>', "train seeds 1..n (default: the profile's)").argParser(positiveInt('--seeds')),
-    new Option('--sizes <list>', "network sizes, e.g. 1x32,2x128 (default: the profile's)").argParser(parseSizesFlag),
+    new Option('--sizes <list>', "network sizes, e.g. 1x32,2x128, or net-size for the network-size sweep's grid (default: the profile's)").argParser(parseSizesFlag),
   ],
   run: (o: SweepOptions) => runVerdictSweep({ ...o, extra: o.extra as VerdictExtra }),
 });
