@@ -18,6 +18,8 @@ import { parseVariants } from '../src/experiments/verdict';
 import { checkClaims, direction, VerdictCell, verdictConclusion, verdictTable, VerdictJobResult, VerdictRunResult } from '../src/analysis/verdict';
 import { estimate, tCritical95 } from '../src/analysis/stats';
 import { UserError } from '../src/errors';
+import { verdictTradeoffFigure } from '../src/charts/verdict';
+import { colors } from '../src/charts/colors';
 
 // ------------------------------------------------------------------ split
 
@@ -233,4 +235,17 @@ test('the original claims: confirmed, refuted, inconclusive and not measured fol
   assert.equal(unsure.status, 'inconclusive');
   assert.equal(single.status, 'not measured');
   assert.equal(checkClaims([])[0].status, 'not measured');
+});
+
+test('the trade-off chart: one marker per non-baseline cell in its variant colour, error bars spanning the 95% intervals', () => {
+  const jobs = [1, 2, 3].map((s, k) => job('2x8', [run('tanh/scalar', '2x8', s, 10, 2), run('isru/scalar', '2x8', s, [8, 8.2, 7.8][k], 2 + [0.01, -0.01, 0.03][k]), run('all-isru/simd', '2x8', s, 7, 2.05)]));
+  const cells = verdictTable(jobs);
+  const fig = verdictTradeoffFigure(cells);
+  assert.equal(fig.data.length, 2);
+  const [isru, all] = fig.data as unknown as { x: number[]; y: number[]; marker: { color: string; symbol: string }; error_x: { array: number[]; arrayminus: number[] } }[];
+  assert.deepEqual([isru.marker.color, isru.marker.symbol, all.marker.color, all.marker.symbol], [colors.isru, 'circle', colors.isruSigmoid, 'diamond']);
+  const c = cells.find((x) => x.variant === 'isru/scalar')!;
+  assert.ok(Math.abs(isru.x[0] - 20) < 1e-9);
+  assert.ok(Math.abs(isru.x[0] + isru.error_x.array[0] - 100 * c.saving.high) < 1e-9);
+  assert.ok(Math.abs(isru.x[0] - isru.error_x.arrayminus[0] - 100 * c.saving.low) < 1e-9);
 });

@@ -30,8 +30,8 @@ export function verdictTradeoffFigure(cells: readonly VerdictCell[], title = 'Ti
     const ex = half(100 * c.saving.low, 100 * c.saving.high, 100 * c.saving.mean);
     const ey = half(c.lossDiff.low, c.lossDiff.high, c.lossDiff.mean);
     data.push({
-      type: 'scatter', mode: 'markers+text', name,
-      x: [100 * c.saving.mean], y: [c.lossDiff.mean], text: [name], textposition: 'top center',
+      type: 'scatter', mode: 'markers', name,
+      x: [100 * c.saving.mean], y: [c.lossDiff.mean],
       marker: { color: variantColor(v?.name ?? ''), symbol: symbolOf(v?.impl ?? ''), size: c.source === 'verdict-long' ? 14 : 11, line: { color: colors.points, width: 1 } },
       error_x: ex ? { type: 'data', symmetric: false, array: [ex.plus], arrayminus: [ex.minus], color: colors.errorBars } : { visible: false },
       error_y: ey ? { type: 'data', symmetric: false, array: [ey.plus], arrayminus: [ey.minus], color: colors.errorBars } : { visible: false },
