@@ -11,7 +11,7 @@ import { sotuAddresses } from '../src/data/corpus';
 import { isBusy, waitForIdle } from '../src/io/load';
 import { Lstm } from '../src/lstm/network';
 import { corpusIdentity, DEFAULT_TRAINER, Trainer } from '../src/lstm/trainer';
-import { natsToBits, Validator } from '../src/lstm/validation';
+import { blockStarts, natsToBits, Validator } from '../src/lstm/validation';
 import { Rng } from '../src/lstm/rng';
 import { allVariants, availableVariants, parseVariantId, variant, variantConfig } from '../src/experiments/variants';
 import { parseVariants } from '../src/experiments/verdict';
@@ -58,7 +58,7 @@ test('the SOTU split: the newest addresses held out, every address in exactly on
 // ------------------------------------------------------------------ validation loss
 
 /** A plain LSTM forward from the flat parameters (layout in src/lstm/layout.ts), written independently of the engine's passes. */
-function referenceLoss(net: Lstm, ids: Int32Array, chars: number): number {
+function referenceLoss(net: Lstm, ids: Int32Array, chars: number, from = 0): number {
   const { layers: L, neurons: N, vocabSize: V } = net.layout;
   const P = net.params;
   const sig = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -71,7 +71,7 @@ function referenceLoss(net: Lstm, ids: Int32Array, chars: number): number {
       const lay = net.layout.layer[l];
       const z = new Float64Array(4 * N);
       for (let r = 0; r < 4 * N; r++) {
-        let s = P[lay.b + r] + (l === 0 ? P[lay.wx + ids[t] * 4 * N + r] : 0);
+        let s = P[lay.b + r] + (l === 0 ? P[lay.wx + ids[from + t] * 4 * N + r] : 0);
         if (below) for (let k = 0; k < N; k++) s += P[lay.wx + r * N + k] * below[k];
         for (let k = 0; k < N; k++) s += P[lay.wh + r * N + k] * h[l][k];
         z[r] = s;
@@ -93,7 +93,7 @@ function referenceLoss(net: Lstm, ids: Int32Array, chars: number): number {
     }
     const max = Math.max(...logits);
     const lse = max + Math.log(logits.reduce((a, x) => a + Math.exp(x - max), 0));
-    sum += lse - logits[ids[t + 1]];
+    sum += lse - logits[ids[from + t + 1]];
   }
   return sum / chars;
 }
@@ -117,6 +117,15 @@ test('the validation loss equals a direct forward computation, across whole and 
     assert.ok(Math.abs(r.loss - ref) < 1e-12, `${chars} chars: ${r.loss} vs reference ${ref}`);
   }
   assert.equal(v.evaluate(10_000).chars, 59); // capped at the text
+  // a smaller budget: evenly spaced blocks, each read from a zero state
+  const sampled = new Validator(net, ids, 8, 10);
+  assert.deepEqual(blockStarts(59, 10, 3), [0, 24, 49]);
+  const r = sampled.evaluate(30);
+  assert.equal(r.chars, 30);
+  const ref = [0, 24, 49].reduce((a, from) => a + 10 * referenceLoss(net, ids, 10, from), 0) / 30;
+  assert.ok(Math.abs(r.loss - ref) < 1e-12, `blocks: ${r.loss} vs reference ${ref}`);
+  assert.equal(sampled.evaluate(25).chars, 24); // 3 blocks of ⌊25/3⌋ = 8
+  assert.equal(sampled.evaluate(59).chars, 59); // the whole text: one block
   assert.ok(Math.abs(natsToBits(Math.LN2) - 1) < 1e-15);
 });
 

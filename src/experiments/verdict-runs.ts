@@ -9,7 +9,7 @@
  *   seed       initialisation seed of the run
  *   val_loss   mean cross-entropy on the validation text, nats/char (bits/char = val_loss / ln 2)
  *   val_bpc    the same in bits/char
- *   val_chars  validation characters evaluated for this row (the first ones of the validation text)
+ *   val_chars  validation characters evaluated for this row (blocks spread over the validation text, src/lstm/validation.ts)
  *   val_cpu, val_time  process CPU and wall seconds of that evaluation (not part of the training times)
  */
 import type { SplitCorpus } from '../data/split';
