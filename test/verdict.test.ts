@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeSplit, splitDocuments } from '../src/data/split';
 import { sotuAddresses } from '../src/data/corpus';
-import { isBusy, waitForIdle } from '../src/io/load';
+import { beforeMeasuring, isBusy, waitForIdle } from '../src/io/load';
 import { Lstm } from '../src/lstm/network';
 import { corpusIdentity, DEFAULT_TRAINER, Trainer } from '../src/lstm/trainer';
 import { blockStarts, natsToBits, Validator } from '../src/lstm/validation';
@@ -193,6 +193,17 @@ test('load monitor: busy above the threshold (or the core count), waits for idle
   const busy = await run([6], 25);
   assert.deepEqual({ load1: busy.load1, waited: busy.waited, timedOut: busy.timedOut }, { load1: 6, waited: 25, timedOut: true });
   assert.match(busy.lines[busy.lines.length - 1], /measuring anyway/);
+});
+
+test('before a measured unit: a warning on a busy machine without --wait-idle, silence when idle, the reading returned', async () => {
+  const lines: string[] = [];
+  const log = (l: string) => lines.push(l);
+  assert.equal(await beforeMeasuring({ waitTimeoutSeconds: 10 }, log, () => 1e6), 1e6);
+  assert.equal(lines.length, 1);
+  assert.match(lines[0], /warning: load average .*--wait-idle/);
+  assert.equal(await beforeMeasuring({ waitTimeoutSeconds: 10 }, log, () => 0), 0);
+  assert.equal(await beforeMeasuring({ waitIdle: 0.5, waitTimeoutSeconds: 10 }, log, () => 0.2), 0.2);
+  assert.equal(lines.length, 1);
 });
 
 // ------------------------------------------------------------------ the table and the claims
