@@ -53,6 +53,18 @@ export function cellSpec(activation: Activation, gate: GateActivation = 'sigmoid
   return { activation, gate, impl };
 }
 
+/**
+ * How a spec is named in file names, progress labels and sweep identities: the cell activation alone for
+ * the original study's cell (sigmoid gates, scalar), so those names stay the study's ('tanh', 'isru');
+ * otherwise the parts that differ, joined by '+': 'isru+isru-sigmoid', 'tanh+simd', 'isru+isru-sigmoid+simd'.
+ */
+export function cellName(spec: CellSpec): string {
+  const parts: string[] = [spec.activation];
+  if (spec.gate !== 'sigmoid') parts.push(spec.gate);
+  if (spec.impl !== 'scalar') parts.push(spec.impl);
+  return parts.join('+');
+}
+
 /** Rows of `keep` per time step, in units of N: one per gate block [f; i; g; o] and one for act(c). */
 export const KEEP_ROWS = 5;
 
@@ -143,7 +155,10 @@ export function cellBackwardIsru(
 /*
  * The ISRU-sigmoid gates. The forward is ½ + ½·x/sqrt(4 + x²): one square root and one division per
  * gate, against one exp and one division for σ. The backward takes the derivative from the stored gate,
- * 2·u·sqrt(u) with u = y(1 - y), the way the ISRU cell takes (1 - y²)^{3/2} from its output.
+ * 2·u·sqrt(u) with u = y(1 - y), the way the ISRU cell takes (1 - y²)^{3/2} from its output. The gate is
+ * accurate to about one ulp of 1 in absolute terms (what f·c and i·g need), not relatively in its far
+ * lower tail (y ≈ 1/x² below x ≈ -1e3), where src/activations' cancellation-free branch would cost a
+ * branch per gate for values that no longer matter.
  */
 
 export function cellForwardTanhIsruSigmoid(N: number, t: number, z: Float, c: Float, h: Float, tc: Float, _keep: Float, j0: number, j1: number): void {
