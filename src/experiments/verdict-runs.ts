@@ -19,7 +19,7 @@ import { Lstm } from '../lstm/network';
 import { ProgressRow, PROGRESS_COLUMNS, runTraining, sampleText } from '../lstm/training-loop';
 import { corpusIdentity, CorpusIdentity, DEFAULT_TRAINER, Trainer } from '../lstm/trainer';
 import { natsToBits, ValidationResult, Validator } from '../lstm/validation';
-import { formatProgressRow } from './mt';
+import { formatProgressRow } from '../lstm/progress-file';
 import { Variant, variantConfig } from './variants';
 
 export const VALIDATION_COLUMNS = ['variant', 'seed', 'val_loss', 'val_bpc', 'val_chars', 'val_cpu', 'val_time'] as const;
