@@ -45,6 +45,7 @@ test('the answer leads with the verdict when verdict results exist, and --check 
     const lines = buildAnswer(results, M).split('\n');
     assert.match(lines[2], /^- \*\*The verdict\*\*/);
     assert.match(lines[2], /isru \(sigmoid gates, ISRU cell, scalar\) is faster than tanh\+scalar by 20\.0% \[/);
+    assert.match(lines[2], /in process CPU time 20\.0% \[/);
     assert.match(lines[2], /validation loss \+0\.0100/);
     assert.match(lines.join('\n'), /“1–2% acceleration … on small networks” \(the original study.*\*\*confirmed\*\*/);
     assert.match(lines.join('\n'), /- \*\*Math-bench:\*\*/); // the other experiments follow
