@@ -9,9 +9,10 @@
  * this machine's data says about each. Everything here is pure over what the loaders read.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { SplitRecord } from '../data/split';
 import { machineSlug } from '../io/machine';
+import { projectRoot } from '../io/paths';
 import { MissingResultsError, readFullElseQuick, readResults, ResultRow } from '../io/results';
 import { BASELINE_ID, parseVariantId, VARIANT_DEFS } from '../experiments/variants';
 import { SPLIT_FILE, VERDICT_COMMAND, VERDICT_LONG_COMMAND, verdictDir, verdictLongDir } from '../experiments/verdict';
@@ -51,6 +52,8 @@ export interface VerdictJobResult {
 
 export interface VerdictResults {
   dir: string;
+  /** `dir` relative to the project root, for printing */
+  label: string;
   quick: boolean;
   split?: SplitRecord;
   jobs: VerdictJobResult[];
@@ -95,7 +98,7 @@ export function readVerdictDir(dir: string, command: string): { split?: SplitRec
 /** This machine's verdict results: the full profile, else the quick one; the long run of the same profile beside them when present. */
 export function loadVerdict(machine = machineSlug()): VerdictResults | undefined {
   const main = readFullElseQuick(
-    (quick) => ({ quick, dir: verdictDir(quick, machine), ...readVerdictDir(verdictDir(quick, machine), `${VERDICT_COMMAND}${quick ? ' --quick' : ''}`) }),
+    (quick) => ({ quick, dir: verdictDir(quick, machine), label: relative(projectRoot(), verdictDir(quick, machine)), ...readVerdictDir(verdictDir(quick, machine), `${VERDICT_COMMAND}${quick ? ' --quick' : ''}`) }),
     (err) => `No verdict results for ${machine}: run \`${VERDICT_COMMAND}\` (full) or \`${VERDICT_COMMAND} --quick\`. ${err.message}`,
   );
   if (!main) return undefined;
@@ -112,7 +115,7 @@ export function loadVerdict(machine = machineSlug()): VerdictResults | undefined
 export function readVerdictResults(resultsDir: string, machine: string): VerdictResults | undefined {
   try {
     const dir = join(resultsDir, 'verdict', machine);
-    const main = { dir, quick: false, ...readVerdictDir(dir, VERDICT_COMMAND) };
+    const main = { dir, label: dir, quick: false, ...readVerdictDir(dir, VERDICT_COMMAND) };
     const long = join(resultsDir, 'verdict-long', machine);
     if (existsSync(long)) {
       try {
