@@ -222,8 +222,8 @@ function cellSentence(c: VerdictCell): string {
   const name = v ? `${v.name} (${v.def.description}, ${v.impl})` : c.variant;
   const time = direction(c.saving);
   const loss = direction(c.lossDiff);
-  const cpu = ` (in process CPU time ${pctCi(c.cpuSaving)})`;
-  const timeText = (time === 'higher' ? `is faster than tanh+scalar by ${pctCi(c.saving)}` : time === 'lower' ? `is slower than tanh+scalar (saving ${pctCi(c.saving)})` : `is not measurably faster or slower than tanh+scalar (saving ${pctCi(c.saving)})`) + cpu;
+  const cpu = `in process CPU time ${pctCi(c.cpuSaving)}`;
+  const timeText = time === 'higher' ? `is faster than tanh+scalar by ${pctCi(c.saving)} (${cpu})` : time === 'lower' ? `is slower than tanh+scalar (saving ${pctCi(c.saving)}; ${cpu})` : `is not measurably faster or slower than tanh+scalar (saving ${pctCi(c.saving)}; ${cpu})`;
   const lossText = loss === 'higher' ? `loses accuracy: validation loss +${natsCi(c.lossDiff)} nats/char` : loss === 'lower' ? `learns better: validation loss ${natsCi(c.lossDiff)} nats/char` : `shows no validation-loss difference beyond the noise (${natsCi(c.lossDiff)} nats/char)`;
   return `${name} ${timeText} and ${lossText}`;
 }
