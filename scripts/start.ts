@@ -24,6 +24,8 @@ const experiments: { name: string; quick: string[]; full: string[] }[] = [
   { name: 'float vs double: 5x100 f32 vs f64 (results/precision)', quick: ['sweep', 'precision', '--quick', '--quiet'], full: ['sweep', 'precision', '--quiet'] },
   { name: 'framework test: TensorFlow.js MNIST LSTM, tanh vs ISRU (results/framework)', quick: ['sweep', 'framework', '--quick', '--quiet'], full: ['sweep', 'framework', '--quiet'] },
   { name: 'framework kernel profile: tanh, ISRU, linear (results/framework)', quick: ['sweep', 'framework-ops', '--quick', '--quiet'], full: ['sweep', 'framework-ops', '--quiet'] },
+  { name: 'the verdict: tanh, isru, all-isru × scalar/simd, paired seeds, held-out loss (results/verdict)', quick: ['sweep', 'verdict', '--quick', '--quiet'], full: ['sweep', 'verdict', '--quiet'] },
+  { name: 'the verdict long run: one run per variant, checkpointed (results/verdict-long)', quick: ['sweep', 'verdict-long', '--quick', '--quiet'], full: ['sweep', 'verdict-long', '--quiet'] },
 ];
 
 function step(title: string, command: string, args: string[]): void {

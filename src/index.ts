@@ -41,3 +41,5 @@ export * as stats from './analysis/stats';
 export * as weatherAnalysis from './analysis/weather';
 export * as answer from './analysis/answer';
 export * as netSize from './analysis/net-size';
+export * as verdict from './analysis/verdict';
+export * as variants from './experiments/variants';

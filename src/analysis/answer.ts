@@ -10,6 +10,8 @@
  *   weather   results/weather/lstm-<machine>-repeats.csv (or lstm-<machine>.csv)  accuracy, train time
  *   precision results/precision/<machine>/progress-<f32|f64>-5x100.csv f64/f32 time ratio, loss difference
  *   math-bench results/math-bench/<machine>.csv                        ISRU/tanh cost per call
+ *   verdict   results/verdict[-long]/<machine>/*.json (+ CSVs)         leads the answer when present:
+ *             every variant's time saving and validation-loss difference vs tanh+scalar, the original's claims
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +22,7 @@ import { readLongRuns } from './long';
 import { readPrecisionRuns } from './precision';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { pairedDifferences } from './weather';
+import { checkClaims, readVerdictResults, verdictConclusion, verdictTable } from './verdict';
 
 export const ANSWER_BEGIN = '<!-- answer:begin -->';
 export const ANSWER_END = '<!-- answer:end -->';
@@ -185,6 +188,23 @@ function mathBenchSentence(resultsDir: string, machine: string): string {
   });
 }
 
+// ------------------------------------------------------------------ the verdict
+
+/**
+ * The verdict paragraph from the full-profile verdict results (results/verdict/<machine>, and the long run
+ * in results/verdict-long/<machine>), or undefined when there are none: the answer then keeps its
+ * per-experiment form alone.
+ */
+export function verdictSentence(resultsDir: string, machine: string): string | undefined {
+  const results = readVerdictResults(resultsDir, machine);
+  if (!results) return undefined;
+  const cells = verdictTable(results.jobs);
+  const skipped = results.jobs.flatMap((j) => j.skipped);
+  const claims = checkClaims(cells).map((c) => `“${c.claim}” (${c.source}): **${c.status}** — ${c.evidence}; ${c.explanation}.`);
+  const iterations = [...new Set(results.jobs.map((j) => `${j.size}${j.source === 'verdict-long' ? ' long run' : ''} ${j.iterations} iterations`))].join(', ');
+  return `**The verdict** (held-out validation loss on the newest 10% of the addresses; ${iterations}; savings are 1 − variant time / tanh+scalar time): ${verdictConclusion(cells, skipped)}\n  The original study's claims: ${claims.join(' ')}`;
+}
+
 // ------------------------------------------------------------------ the block
 
 /**
@@ -200,7 +220,7 @@ export function resultMachines(resultsDir: string): string[] {
     }
   };
   const found = new Set<string>();
-  for (const sub of ['net-size', 'long-run', 'precision']) for (const e of entries(sub)) if (e.folder) found.add(e.name);
+  for (const sub of ['net-size', 'long-run', 'precision', 'verdict', 'verdict-long']) for (const e of entries(sub)) if (e.folder) found.add(e.name);
   const byFile: [string, RegExp][] = [['math-bench', /^(.+)\.csv$/], ['weather', /^lstm-(.+?)(-repeats)?\.csv$/]];
   for (const [sub, pattern] of byFile) {
     for (const e of entries(sub)) {
@@ -211,11 +231,13 @@ export function resultMachines(resultsDir: string): string[] {
   return [...found].sort();
 }
 
-/** The markdown answer for one machine (one bullet per experiment). */
+/** The markdown answer for one machine: the verdict first when its results exist, then one bullet per experiment. */
 export function buildAnswer(resultsDir: string, machine: string): string {
+  const verdict = verdictSentence(resultsDir, machine);
   const lines = [
     `Measured on \`${machine}\` (regenerate with \`lstm-opt answer\`; savings are 1 − ISRU time / tanh time, positive = ISRU faster):`,
     '',
+    ...(verdict ? [`- ${verdict}`] : []),
     `- ${mathBenchSentence(resultsDir, machine)}`,
     `- ${weatherSentence(resultsDir, machine)}`,
     `- ${netSizeSentence(resultsDir, machine)}`,

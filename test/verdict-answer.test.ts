@@ -1,0 +1,66 @@
+/**
+ * The README answer with verdict results: it leads with the verdict (numbers from the job summaries),
+ * keeps its old form without them, and `lstm-opt answer --check` passes on an up-to-date README and
+ * fails once the results change.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildAnswer } from '../src/analysis/answer';
+import { toCsv } from '../src/io/csv';
+import { verdictColumns } from '../src/experiments/verdict-runs';
+import { runCli } from './helpers/cli';
+
+const M = 'test-machine';
+
+/** One verdict job: tanh/scalar and isru/scalar of a seed with the given training times and validation losses. */
+function writeJob(dir: string, seed: number, times: [number, number], losses: [number, number]): void {
+  const stem = `2x8-s${seed}-i10`;
+  const variants = ['tanh/scalar', 'isru/scalar'];
+  const runs = variants.map((variant, k) => ({ variant, seed, train_loss: losses[k], val_loss: losses[k], val_bpc: losses[k] / Math.LN2, val_chars: 100, train_time: times[k], train_cpu: times[k], sample: 'text' }));
+  writeFileSync(join(dir, `${stem}.json`), JSON.stringify({ kind: 'verdict', size: '2x8', iterations: 10, unit: { load_before: 0.1, load_after: 0.2 }, runs, skipped: [] }));
+  variants.forEach((variant, k) => {
+    const row = { func: variant.split('/')[0], type: 'Single-threaded', layers: 2, neurons: 8, iteration: 9, epoch: 0, loss: losses[k], forward_cpu: 1, forward_time: 1, back_cpu: 1, back_time: 1, adam_cpu: 1, adam_time: 1, variant, seed, val_loss: losses[k], val_bpc: losses[k] / Math.LN2, val_chars: 100, val_cpu: 0, val_time: 0 };
+    writeFileSync(join(dir, `${stem}-${variant.replace('/', '-')}.csv`), toCsv(verdictColumns(), [row]));
+  });
+}
+
+test('the answer leads with the verdict when verdict results exist, and --check follows the results', () => {
+  const results = mkdtempSync(join(tmpdir(), 'verdict-answer-'));
+  try {
+    const readme = join(results, 'README.md');
+    writeFileSync(readme, '# x\n\n## What this repository answers\n\nQ?\n');
+    mkdirSync(join(results, 'math-bench'));
+    writeFileSync(join(results, 'math-bench', `${M}.csv`), 'Function,ns_per_op,kind\ntanh,8,scalar\nisru,2,scalar\n');
+    const before = buildAnswer(results, M).split('\n');
+    assert.match(before[2], /^- \*\*Math-bench:\*\*/); // no verdict results: the old answer
+    const dir = join(results, 'verdict', M);
+    mkdirSync(dir, { recursive: true });
+    // savings 1 − 8/10 = 0.2, 1 − 8.2/10 = 0.18, 1 − 7.8/10 = 0.22; loss differences 0.01, 0.01, 0.01
+    writeJob(dir, 1, [10, 8], [2, 2.01]);
+    writeJob(dir, 2, [10, 8.2], [2.1, 2.11]);
+    writeJob(dir, 3, [10, 7.8], [1.9, 1.91]);
+    const lines = buildAnswer(results, M).split('\n');
+    assert.match(lines[2], /^- \*\*The verdict\*\*/);
+    assert.match(lines[2], /isru \(sigmoid gates, ISRU cell, scalar\) is faster than tanh\+scalar by 20\.0% \[/);
+    assert.match(lines[2], /in process CPU time 20\.0% \[/);
+    assert.match(lines[2], /validation loss \+0\.0100/);
+    assert.match(lines.join('\n'), /“1–2% acceleration … on small networks” \(the original study.*\*\*confirmed\*\*/);
+    assert.match(lines.join('\n'), /- \*\*Math-bench:\*\*/); // the other experiments follow
+
+    const args = ['answer', '--results', results, '--machine', M, '--readme', readme];
+    const stale = runCli([...args, '--check']);
+    assert.equal(stale.code, 1);
+    assert.match(stale.stderr, /out of date/);
+    assert.equal(runCli(args).code, 0);
+    assert.match(readFileSync(readme, 'utf8'), /The verdict/);
+    assert.equal(runCli([...args, '--check']).code, 0);
+    // new results make the README stale again
+    writeJob(dir, 4, [10, 9], [2, 2.2]);
+    assert.equal(runCli([...args, '--check']).code, 1);
+  } finally {
+    rmSync(results, { recursive: true, force: true });
+  }
+});
