@@ -92,8 +92,9 @@ export function accuracyPoints(count: number): number[] {
     const m = 2 ** (logMin + ((logMax - logMin) * i) / count);
     xs.push(m, -m);
   }
-  // branch edges: tanh's clamps (9 in f32, 20 in f64), exp's reduction steps, underflow of e^−|x|
-  xs.push(0, -0, 9, -9, 20, -20, Math.LN2 / 2, -Math.LN2 / 2, 87.3, -87.3, 103.9, -103.9, 708.4, -708.4, 745.1, -745.1);
+  // branch edges: tanh's clamps (9 in f32, 20 in f64), exp's reduction steps, underflow of e^−|x|; and
+  // where e^{−x} overflows in double while σ(x) is still a subnormal (the scalar formula's weak spot)
+  xs.push(0, -0, 9, -9, 20, -20, Math.LN2 / 2, -Math.LN2 / 2, 87.3, -87.3, 103.9, -103.9, 708.4, -708.4, 745.1, -745.1, -720, -740);
   return xs;
 }
 

@@ -12,7 +12,7 @@
  * dividing the remaining noise by ~0. maxAbsError is reported too.
  */
 import type { Float } from './buffers';
-import type { Activation } from './cell';
+import type { Activation, ActivationImpl, GateActivation } from './cell';
 import type { KernelKind } from './backend';
 import { createLstm, Lstm } from './network';
 import { Rng } from './rng';
@@ -22,6 +22,10 @@ export interface GradCheckOptions {
   layers: number;
   neurons: number;
   activation: Activation;
+  /** the gate activation (default 'sigmoid') */
+  gate?: GateActivation;
+  /** the point-wise implementation (default 'scalar'; 'simd' needs the wasm kernels) */
+  activationImpl?: ActivationImpl;
   steps: number;
   seed?: number;
   h?: number;
@@ -43,7 +47,10 @@ export function gradientCheck(o: GradCheckOptions): GradCheckResult {
   const seed = o.seed ?? 1;
   const h = o.h ?? 1e-2;
   const floor = o.floor ?? 1e-6;
-  const net = createLstm({ vocabSize: o.vocabSize, layers: o.layers, neurons: o.neurons, activation: o.activation, precision: 'f64', seed, kernels: o.kernels });
+  const net = createLstm({
+    vocabSize: o.vocabSize, layers: o.layers, neurons: o.neurons, activation: o.activation, gate: o.gate ?? 'sigmoid', activationImpl: o.activationImpl ?? 'scalar',
+    precision: 'f64', seed, kernels: o.kernels,
+  });
   const rng = new Rng(seed + 1000);
   o.mutate?.(net);
   const P = net.params;

@@ -194,12 +194,12 @@ const F64: bool = sizeof<Real>() == 8;
   return v128.mul<Real>(v128.mul<Real>(r, r), r);
 }
 
-/** The derivative of the gate activation: s(1 − s) (sigmoid) or 2r³ from keep (ISRU-sigmoid). */
+/** v times the derivative of the gate activation: (v·s)·(1 − s) (sigmoid, the scalar kernels' order) or v·2r³ from keep (ISRU-sigmoid). */
 // @ts-ignore: decorator
-@inline function gateDeriv(isru: bool, s: v128, keep: usize, n: i32): v128 {
-  if (!isru) return v128.mul<Real>(s, v128.sub<Real>(splat(1), s));
+@inline function timesGateDeriv(isru: bool, v: v128, s: v128, keep: usize, n: i32): v128 {
+  if (!isru) return v128.mul<Real>(v128.mul<Real>(v, s), v128.sub<Real>(splat(1), s));
   const r = loadPart(keep, n);
-  return v128.mul<Real>(splat(2), v128.mul<Real>(v128.mul<Real>(r, r), r));
+  return v128.mul<Real>(v, v128.mul<Real>(splat(2), v128.mul<Real>(v128.mul<Real>(r, r), r)));
 }
 
 // ---------------------------------------------------------------- cell kernels
@@ -245,10 +245,10 @@ const F64: bool = sizeof<Real>() == 8;
     const D = loadPart(dh + row + o, n);
     // the operation order of the scalar kernels: dcv = dc + (d·o)·act'(c)
     const dcv = v128.add<Real>(loadPart(dc + o, n), v128.mul<Real>(v128.mul<Real>(D, O), cellDeriv(isruCell, Y, kc + o, n)));
-    storePart(df + o, v128.mul<Real>(v128.mul<Real>(dcv, loadPart(c + row + o, n)), gateDeriv(isruGate, F, kf + o, n)), n);
-    storePart(di + o, v128.mul<Real>(v128.mul<Real>(dcv, G), gateDeriv(isruGate, I, ki + o, n)), n);
+    storePart(df + o, timesGateDeriv(isruGate, v128.mul<Real>(dcv, loadPart(c + row + o, n)), F, kf + o, n), n);
+    storePart(di + o, timesGateDeriv(isruGate, v128.mul<Real>(dcv, G), I, ki + o, n), n);
     storePart(dg + o, v128.mul<Real>(v128.mul<Real>(dcv, I), cellDeriv(isruCell, G, kg + o, n)), n);
-    storePart(dO + o, v128.mul<Real>(v128.mul<Real>(D, Y), gateDeriv(isruGate, O, ko + o, n)), n);
+    storePart(dO + o, timesGateDeriv(isruGate, v128.mul<Real>(D, Y), O, ko + o, n), n);
     storePart(dc + o, v128.mul<Real>(dcv, F), n);
   }
 }
