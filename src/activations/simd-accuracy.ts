@@ -141,3 +141,21 @@ export const SIMD_ACCURACY_BOUNDS: Record<Precision, Record<SimdActivation, Accu
   f64: { tanh: { ulp: 4 }, sigmoid: { ulp: 4 }, isru: { ulp: 3 }, 'isru-sigmoid': { absUlpOfOne: 1 } },
   f32: { tanh: { ulp: 4 }, sigmoid: { ulp: 4 }, isru: { ulp: 3 }, 'isru-sigmoid': { absUlpOfOne: 1 } },
 };
+
+/** The error table of both precisions as rows for an HTML table (notebook 02): bounds beside the measurements. */
+export function accuracyTable(count = 2000): Record<string, string | number>[] {
+  return (['f64', 'f32'] as const).flatMap((p) =>
+    simdAccuracy(p, count).map((r) => {
+      const bound = r.impl === 'simd' ? SIMD_ACCURACY_BOUNDS[p][r.function] : undefined;
+      return {
+        function: r.function,
+        implementation: r.impl === 'simd' ? 'WebAssembly SIMD' : 'scalar (Math)',
+        precision: p,
+        'max abs error': Number(r.maxAbsError.toPrecision(3)),
+        'max ulp error': Number(r.maxUlpError.toPrecision(3)),
+        'worst input': Number(r.worstInput.toPrecision(6)),
+        'stated bound': bound?.ulp !== undefined ? `${bound.ulp} ulp` : bound?.absUlpOfOne !== undefined ? `${bound.absUlpOfOne} ulp of 1 (absolute)` : '',
+        points: r.points,
+      };
+    }));
+}

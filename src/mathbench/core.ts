@@ -429,3 +429,25 @@ export function vectorCostTable(rows: readonly MathBenchRow[]): VectorCostRow[] 
   }
   return out;
 }
+
+/**
+ * The notebook's conclusion on the vectorized kernels, from one machine's rows: per element over the largest
+ * arrays, tanh in JavaScript against tanh vectorized against ISRU vectorized, in both precisions. Empty when
+ * the rows have no vectorized kernels.
+ */
+export function vectorSummary(rows: readonly MathBenchRow[], machine: string): string {
+  const parts: string[] = [];
+  for (const precision of PRECISIONS) {
+    const kind = kindLabel({ kind: 'array', precision, length: ARRAY_LENGTHS[ARRAY_LENGTHS.length - 1] });
+    const ns = (name: string): number => Number(findRow(rows, name, kind)?.ns_per_op ?? NaN);
+    const [tanhJs, tanhV, isruJs, isruV] = [ns('tanh'), ns('tanh_simd'), ns('isru'), ns('isru_simd')];
+    if (!Number.isFinite(tanhV)) continue;
+    parts.push(
+      `${kind}: tanh costs ${tanhJs.toFixed(2)} ns per element through Math.tanh and ${tanhV.toFixed(2)} ns vectorized ` +
+      `(${(tanhJs / tanhV).toFixed(1)}x faster); ISRU costs ${isruJs.toFixed(2)} ns in JavaScript and ${isruV.toFixed(2)} ns vectorized, ` +
+      `so against a vectorized tanh ISRU takes ${(100 * isruV / tanhV).toFixed(0)}% of tanh's time (against Math.tanh: ${(100 * isruJs / tanhJs).toFixed(0)}%).`,
+    );
+  }
+  if (parts.length === 0) return '';
+  return [`On ${machine}, per element over the largest arrays (copy loop subtracted):`, ...parts.map((p) => `- ${p}`)].join('\n');
+}
