@@ -9,7 +9,7 @@ import {
 } from '../src/mathbench/harness';
 import {
   BENCH_ACTIVATIONS, isruTanhRatios, pairedIsruTanhRatios, kindLabel, mathBenchCsv, mathBenchmarks, mathBenchRows, MathBenchRow,
-  VECTOR_ACTIVATIONS, vectorCostTable,
+  VECTOR_ACTIVATIONS, vectorCostTable, vectorSummary,
 } from '../src/mathbench/suite';
 import { simdActivationKernels } from '../src/mathbench/vector';
 import { SIMD_ACCURACY_BOUNDS, ulpAt } from '../src/activations/simd-accuracy';
@@ -244,6 +244,13 @@ test('the vectorized rows in the ratios, the cost table and the scalar-vs-vector
   assert.deepEqual((fig.data[3].marker as { color: string }).color, colors.isru);
   assert.equal((fig.data[1].y as number[])[2], at('tanh_simd'));
   assert.equal(mathBenchRatioFigure([{ machine: 'm', rows }]).data.length, 3);
+  // the notebook's conclusion: computed from the same rows, one line per precision
+  const f32 = (name: string): number => rows.find((r) => r.Function === name && r.precision === 'f32' && r.length === 4096 && r.kind === 'array')!.ns_per_op;
+  const summary = vectorSummary(rows, 'm');
+  assert.equal(summary.split('\n').length, 3);
+  assert.ok(summary.includes(`Float32Array[4096]: tanh costs ${f32('tanh').toFixed(2)} ns per element through Math.tanh and ${f32('tanh_simd').toFixed(2)} ns vectorized`), summary);
+  assert.ok(summary.includes(`ISRU takes ${(100 * f32('isru_simd') / f32('tanh_simd')).toFixed(0)}% of tanh's time`), summary);
+  assert.equal(vectorSummary(syntheticRows(), 'm'), '');
 });
 
 test('lstm-opt math-bench --quick writes one row per function with finite numbers and a machine description', () => {
