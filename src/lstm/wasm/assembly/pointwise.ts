@@ -180,13 +180,25 @@ const F64: bool = sizeof<Real>() == 8;
   return v128.div<Real>(splat(1), v128.sqrt<Real>(v128.add<Real>(splat(c), v128.mul<Real>(x, x))));
 }
 
+/** isru(x) = x·r from r = 1/sqrt(1 + x²). */
+// @ts-ignore: decorator
+@inline function isruOf(x: v128, r: v128): v128 {
+  return v128.mul<Real>(x, r);
+}
+
+/** isru-sigmoid(x) = ½ + (½x)·r from r = 1/sqrt(4 + x²). */
+// @ts-ignore: decorator
+@inline function isruSigmoidOf(x: v128, r: v128): v128 {
+  return v128.add<Real>(splat(0.5), v128.mul<Real>(v128.mul<Real>(splat(0.5), x), r));
+}
+
 /** The cell activation of x; for ISRU stores r at keep. */
 // @ts-ignore: decorator
 @inline function cellAct(isru: bool, x: v128, keep: usize, n: i32): v128 {
   if (!isru) return tanhV(x);
   const r = invSqrt(x, 1);
   storePart(keep, r, n);
-  return v128.mul<Real>(x, r);
+  return isruOf(x, r);
 }
 
 /** The gate activation of x; for the ISRU-sigmoid stores r at keep. */
@@ -195,7 +207,7 @@ const F64: bool = sizeof<Real>() == 8;
   if (!isru) return sigmoidV(x);
   const r = invSqrt(x, 4);
   storePart(keep, r, n);
-  return v128.add<Real>(splat(0.5), v128.mul<Real>(v128.mul<Real>(splat(0.5), x), r));
+  return isruSigmoidOf(x, r);
 }
 
 /** The derivative of the cell activation: 1 − y² (tanh) or r³ from keep (ISRU). */
@@ -298,17 +310,23 @@ export function cellBackward_isru_isruSigmoid(N: i32, t: i32, z: usize, c: usize
  * 3 isru-sigmoid), for the accuracy table and the math-bench. x and y may be the same array.
  */
 export function activate(which: i32, n: i32, x: usize, y: usize): void {
-  if (which == 0) {
-    for (let i = 0; i < n; i += LANES) { const o = <usize>i << LOG; storePart(y + o, tanhV(loadPart(x + o, n - i)), n - i); }
-  } else if (which == 1) {
-    for (let i = 0; i < n; i += LANES) { const o = <usize>i << LOG; storePart(y + o, sigmoidV(loadPart(x + o, n - i)), n - i); }
-  } else if (which == 2) {
-    for (let i = 0; i < n; i += LANES) { const o = <usize>i << LOG; const v = loadPart(x + o, n - i); storePart(y + o, v128.mul<Real>(v, invSqrt(v, 1)), n - i); }
-  } else {
-    for (let i = 0; i < n; i += LANES) {
-      const o = <usize>i << LOG;
-      const v = loadPart(x + o, n - i);
-      storePart(y + o, v128.add<Real>(splat(0.5), v128.mul<Real>(v128.mul<Real>(splat(0.5), v), invSqrt(v, 4))), n - i);
-    }
+  // one loop per activation (the constant argument folds the selection out of each)
+  if (which == 0) activateAll(0, n, x, y);
+  else if (which == 1) activateAll(1, n, x, y);
+  else if (which == 2) activateAll(2, n, x, y);
+  else activateAll(3, n, x, y);
+}
+
+// @ts-ignore: decorator
+@inline function activateAll(which: i32, n: i32, x: usize, y: usize): void {
+  for (let i = 0; i < n; i += LANES) {
+    const o = <usize>i << LOG;
+    const v = loadPart(x + o, n - i);
+    let a: v128;
+    if (which == 0) a = tanhV(v);
+    else if (which == 1) a = sigmoidV(v);
+    else if (which == 2) a = isruOf(v, invSqrt(v, 1));
+    else a = isruSigmoidOf(v, invSqrt(v, 4));
+    storePart(y + o, a, n - i);
   }
 }
