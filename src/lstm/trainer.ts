@@ -15,7 +15,7 @@
 import { AdamHyper, adamStepCoefficients, clipNorm, decayedLr, DEFAULT_ADAM } from './adam';
 import { allocFloat, Float } from './buffers';
 import { crc32 } from './crc32';
-import type { ModelConfig, ModelData, PhaseTimes, TrainingState } from './modelfile';
+import { ModelConfig, modelConfigOf, ModelData, PhaseTimes, TrainingState } from './modelfile';
 import { Lstm } from './network';
 import { Team, TeamOptions } from './parallel/team';
 import { Rng } from './rng';
@@ -157,8 +157,7 @@ export class Trainer {
   }
 
   modelConfig(): ModelConfig {
-    const c = this.net.config;
-    return { vocabSize: c.vocabSize, layers: c.layers, neurons: c.neurons, activation: c.activation, precision: c.precision };
+    return modelConfigOf(this.net.config);
   }
 
   /** The trained model alone (for generate). Arrays are copies. */
