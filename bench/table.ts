@@ -2,12 +2,18 @@
  * The training benchmark's table: its columns (results/bench/<machine>.csv) and the ratio columns computed
  * from the rows. Pure, so `npm run bench` (scripts/bench.ts) and the web page (web/) write the same file.
  */
+import { toCsv } from '../src/io/csv-text';
+
 export const C_REFERENCE_MS: Record<string, number> = { '2x100': 20, '2x256': 216 };
 
 export const BENCH_COLUMNS = [
   'engine', 'layers', 'neurons', 'activation', 'precision', 'ms_per_iter', 'forward_ms', 'backward_ms', 'adam_ms', 'gflops',
   'iterations', 'isru_speedup', 'vs_lstm_opt', 'c_ref_ms', 'vs_c_ref', 'kernels', 'version', 'threads', 'st_ms', 'mt_speedup',
+  'gate', 'activation_impl',
 ] as const;
+
+/** What a row without the gate or activation_impl column (a file written before them) ran. */
+export const BENCH_DEFAULT_CELL = { gate: 'sigmoid', activation_impl: 'scalar' } as const;
 
 export interface BenchRow {
   engine: string;
@@ -22,16 +28,25 @@ export interface BenchRow {
   gflops?: number | null;
   iterations: number;
   version: string;
+  /** the gate activation (default BENCH_DEFAULT_CELL.gate) */
+  gate?: string;
+  /** the point-wise kernels: scalar or simd (default BENCH_DEFAULT_CELL.activation_impl) */
+  activation_impl?: string;
   [k: string]: unknown;
 }
 
-/** Adds the ratio columns (pure: rows in, rows out). */
+/**
+ * Adds the ratio columns (pure: rows in, rows out). isru_speedup compares an ISRU row with the tanh row
+ * (sigmoid gates) of the same engine, size, precision and point-wise implementation.
+ */
 export function withRatios(rows: BenchRow[]): Record<string, unknown>[] {
-  const key = (r: BenchRow, engine = r.engine, activation = r.activation): string => [engine, r.layers, r.neurons, activation, r.precision].join('|');
+  const gate = (r: BenchRow): string => r.gate ?? BENCH_DEFAULT_CELL.gate;
+  const impl = (r: BenchRow): string => r.activation_impl ?? BENCH_DEFAULT_CELL.activation_impl;
+  const key = (r: BenchRow, engine = r.engine, activation = r.activation, g = gate(r)): string => [engine, r.layers, r.neurons, activation, g, impl(r), r.precision].join('|');
   const ms = new Map(rows.map((r) => [key(r), r.ms_per_iter]));
   const r3 = (x: number): number => Math.round(x * 1000) / 1000;
   return rows.map((r) => {
-    const tanh = ms.get(key(r, r.engine, 'tanh'));
+    const tanh = ms.get(key(r, r.engine, 'tanh', BENCH_DEFAULT_CELL.gate));
     const ours = ms.get(key(r, 'lstm-opt'));
     const cfg = `${r.layers}x${r.neurons}`;
     const cref = r.precision === 'f64' ? C_REFERENCE_MS[cfg] : undefined;
@@ -45,6 +60,13 @@ export function withRatios(rows: BenchRow[]): Record<string, unknown>[] {
       threads: r.threads ?? 1,
       st_ms: r.st_ms ?? null,
       mt_speedup: r.mt_speedup ?? null,
+      gate: gate(r),
+      activation_impl: impl(r),
     };
   });
+}
+
+/** The results/bench CSV text of measured rows, ratio columns added (the one writer of the schema's text). */
+export function benchCsv(rows: BenchRow[]): string {
+  return toCsv(BENCH_COLUMNS, withRatios(rows) as Record<string, string | number | null>[]);
 }

@@ -1,13 +1,16 @@
 /// <reference lib="dom" />
 /**
  * Runs the web page in Debian's headless Chromium and saves what it offers for download into results/, as a
- * reader of the page would after pressing Run: results/math-bench/<device>.csv and .json, and the training
- * benchmark as results/bench/<device>.csv. This is how the committed `chromium-headless-…` results were made.
+ * reader of the page would after pressing Run, under the names the page gives them:
+ * results/math-bench/<device>.csv and .json, and the training benchmark as results/bench/<device>.bench.csv.
+ * This is how the committed `chromium-headless-…` results were made (the slug says headless Chromium).
  *
  *   node dist/scripts/web-record.js [--profile quick|careful] [--no-isolation]
  *
- * While it runs it samples the resident memory of the Chromium process tree (browser, GPU and renderer
- * processes, from `ps`) and prints the peak: what the page costs a device, worker and engine included.
+ * It prints the bundle's size, the run's duration, and the memory: the WebAssembly memory of the training
+ * benchmark's largest case (from the page) and the peak resident memory of the Chromium process tree
+ * (browser, GPU and renderer processes, sampled from `ps` every 200 ms): what the page costs a device,
+ * worker and engine included.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -43,7 +46,9 @@ async function main(): Promise<void> {
     .option('--no-isolation', 'serve without the cross-origin isolation headers')
     .parse()
     .opts<{ profile: string; isolation: boolean }>();
-  await buildWeb();
+  const sizes = await buildWeb();
+  const bytes = Object.values(sizes).reduce((a, b) => a + b, 0);
+  console.log(`bundle: ${Object.entries(sizes).map(([f, n]) => `${f} ${(n / 1024).toFixed(0)} KiB`).join(', ')}; total ${(bytes / 2 ** 20).toFixed(2)} MiB`);
   const { server, url } = await serveWeb(0, opts.isolation);
   const browser = await launchChromium();
   try {
@@ -60,13 +65,14 @@ async function main(): Promise<void> {
       }
       await new Promise((r) => setTimeout(r, 200));
     }
-    const state = await page.evaluate(() => ({ state: document.body.dataset.state, status: document.getElementById('status')!.textContent }));
+    const state = await page.evaluate(() => ({ state: document.body.dataset.state, status: document.getElementById('status')!.textContent, memory: document.getElementById('memory')!.textContent }));
     if (state.state !== 'done') throw new Error(`the page stopped: ${state.status}`);
-    console.log(`${state.status}; peak resident memory of Chromium: ${(peak.total / 1024).toFixed(0)} MiB over all its processes, ${(peak.largest / 1024).toFixed(0)} MiB in the largest one`);
+    console.log(`${opts.profile} profile ${state.status}; ${state.memory}`);
+    console.log(`peak resident memory of Chromium: ${(peak.total / 1024).toFixed(0)} MiB over all its processes, ${(peak.largest / 1024).toFixed(0)} MiB in the largest one`);
     const files = await page.evaluate(() => Array.from(document.querySelectorAll('#downloads a')).map((a) => (a as HTMLAnchorElement).dataset.file!));
     for (const file of files) {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#downloads a[data-file="${file}"]`)]);
-      const dest = file.startsWith('bench-') ? join(resultsPath('bench'), file.slice('bench-'.length)) : join(resultsPath('math-bench'), file);
+      const dest = join(resultsPath(file.endsWith('.bench.csv') ? 'bench' : 'math-bench'), file);
       await download.saveAs(dest);
       console.log(`saved ${dest}`);
     }

@@ -3,9 +3,10 @@
  *
  *   node dist/scripts/web.js [--build-only] [--port 8080] [--no-isolation]
  *
- * The page and its worker are built from the same src/ modules as the command line. Two substitutions make
+ * The page and its worker are built from the same src/ modules as the command line. Three substitutions make
  * them run in a browser: src/lstm/wasm/binaries.ts (which reads the compiled kernels from disk) becomes
- * web/src/kernel-bytes.ts (the same kernels, inside the bundle), and `process.env.LSTM_OPT_KERNELS` is
+ * web/src/kernel-bytes.ts (the same kernels, inside the bundle), the trainer's worker-thread team (which
+ * it imports only when threads start) becomes web/src/no-threads.ts, and `process.env.LSTM_OPT_KERNELS` is
  * undefined (and csv-parse/csv-stringify resolve to their browser builds). Anything else that needs Node fails the build (platform 'browser' cannot resolve node:*).
  *
  * The server sends the two headers of cross-origin isolation (COOP same-origin, COEP require-corp), without
@@ -28,6 +29,10 @@ const browserModules: Plugin = {
   setup(b) {
     b.onResolve({ filter: /^\.\/binaries$/ }, (args) =>
       args.importer.endsWith(join('src', 'lstm', 'wasm', 'kernels.ts')) ? { path: join(WEB_DIR, 'src', 'kernel-bytes.ts') } : undefined,
+    );
+    // the trainer imports its worker-thread team only when threads start, which the page never does
+    b.onResolve({ filter: /^\.\/parallel\/team$/ }, (args) =>
+      args.importer.endsWith(join('src', 'lstm', 'trainer.ts')) ? { path: join(WEB_DIR, 'src', 'no-threads.ts') } : undefined,
     );
     // csv-parse and csv-stringify ship a browser build (with their own Buffer) beside the Node one
     b.onResolve({ filter: /^csv-(parse|stringify)\/sync$/ }, (args) => ({ path: join(projectRoot(), 'node_modules', args.path.split('/')[0], 'dist', 'esm', 'sync.js') }));
