@@ -11,7 +11,7 @@ import { wasmSimdAvailable } from '../src/lstm/wasm/kernels';
 import { WasmBackend } from '../src/lstm/wasm/backend';
 import { createBackend } from '../src/lstm/backend';
 import { adamStepCoefficients, adamUpdate } from '../src/lstm/adam';
-import { isru, sigmoid, tanh } from '../src/activations';
+import { isru, isruSigmoid, sigmoid, tanh } from '../src/activations';
 
 function randomArray(n: number, rng: Rng): Float64Array {
   return Float64Array.from({ length: n }, () => rng.uniform(1));
@@ -42,12 +42,14 @@ test('gemmNT and gemvN agree with naive triple loops on odd shapes and offsets',
   }
 });
 
-test('cell kernels match an LSTM step built from src/activations, forward and backward, for both activations', () => {
+test('cell kernels match an LSTM step built from src/activations, forward and backward, for both activations and both gates', () => {
   const rng = new Rng(3);
   const N = 5;
-  for (const [name, act] of [['tanh', (x: number) => tanh.f(x)], ['isru', (x: number) => isru.f(x, 1)]] as const) {
+  const cells = [['tanh', (x: number) => tanh.f(x)], ['isru', (x: number) => isru.f(x, 1)]] as const;
+  const gates = [['sigmoid', sigmoid], ['isru-sigmoid', isruSigmoid]] as const;
+  for (const [[name, act], [gateName, gate]] of cells.flatMap((c) => gates.map((g) => [c, g] as const))) {
     const dact = name === 'tanh' ? (x: number) => tanh.df(x) : (x: number) => isru.df(x, 1);
-    const { forward, backward } = cellKernels(cellSpec(name));
+    const { forward, backward } = cellKernels(cellSpec(name, gateName));
     const keep = new Float64Array(2 * KEEP_ROWS * N);
     const z = randomArray(4 * N * 2, rng).map((v) => v * 3);
     const zIn = z.slice();
@@ -55,7 +57,7 @@ test('cell kernels match an LSTM step built from src/activations, forward and ba
     const h = new Float64Array(3 * N);
     const tc = new Float64Array(2 * N);
     forward(N, 1, z, c, h, tc, keep, 0, N);
-    const sig = (x: number): number => sigmoid.f(x);
+    const sig = (x: number): number => gate.f(x, 1);
     const o = 4 * N;
     const dh = randomArray(2 * N, rng);
     const dcIn = randomArray(N, rng);
@@ -66,13 +68,14 @@ test('cell kernels match an LSTM step built from src/activations, forward and ba
       const zf = zIn[o + j], zi = zIn[o + N + j], zg = zIn[o + 2 * N + j], zo = zIn[o + 3 * N + j];
       const f = sig(zf), i = sig(zi), g = act(zg), og = sig(zo);
       const cn = f * c[N + j] + i * g;
-      assert.ok(Math.abs(c[2 * N + j] - cn) < 1e-14, `${name} c at ${j}`);
-      assert.ok(Math.abs(h[2 * N + j] - og * act(cn)) < 1e-14, `${name} h at ${j}`);
+      assert.ok(Math.abs(c[2 * N + j] - cn) < 1e-14, `${name}/${gateName} c at ${j}`);
+      assert.ok(Math.abs(h[2 * N + j] - og * act(cn)) < 1e-14, `${name}/${gateName} h at ${j}`);
       // chain rule through the activations' own derivatives (of the inputs, not of the stored outputs)
       const dcv = dcIn[j] + dh[N + j] * og * dact(cn);
-      const want = [dcv * c[N + j] * sigmoid.df(zf), dcv * g * sigmoid.df(zi), dcv * i * dact(zg), dh[N + j] * act(cn) * sigmoid.df(zo)];
-      want.forEach((w, k) => assert.ok(Math.abs(dz[o + k * N + j] - w) < 1e-13 * Math.max(1, Math.abs(w)), `${name} dz gate ${k} at ${j}: ${dz[o + k * N + j]} vs ${w}`));
-      assert.ok(Math.abs(dc[j] - dcv * f) < 1e-13, `${name} dc at ${j}`);
+      const dgate = (x: number): number => gate.df(x, 1);
+      const want = [dcv * c[N + j] * dgate(zf), dcv * g * dgate(zi), dcv * i * dact(zg), dh[N + j] * act(cn) * dgate(zo)];
+      want.forEach((w, k) => assert.ok(Math.abs(dz[o + k * N + j] - w) < 1e-13 * Math.max(1, Math.abs(w)), `${name}/${gateName} dz gate ${k} at ${j}: ${dz[o + k * N + j]} vs ${w}`));
+      assert.ok(Math.abs(dc[j] - dcv * f) < 1e-13, `${name}/${gateName} dc at ${j}`);
     }
   }
 });
@@ -106,6 +109,42 @@ for (const kernels of ['wasm', 'js'] as const) {
     });
   }
 }
+
+for (const activation of ['tanh', 'isru'] as const) {
+  test(`gradient check of the ${activation} cell with ISRU-sigmoid gates (scalar; float64 at 1e-6, float32 against the float64 truth)`, () => {
+    for (const [vocabSize, layers, neurons, steps] of shapes) {
+      const shape = `${activation}/isru-sigmoid ${layers}x${neurons} V=${vocabSize} T=${steps}`;
+      const r = gradientCheck({ vocabSize, layers, neurons, activation, gate: 'isru-sigmoid', activationImpl: 'scalar', steps, seed: 3 });
+      assert.ok(r.maxRelError < 1e-6, `${shape}: max rel error ${r.maxRelError} at ${r.worstIndex}`);
+    }
+  });
+}
+
+// float32: the same tolerance as 'float32 loss and gradients track float64' below, for every scalar cell
+for (const activation of ['tanh', 'isru'] as const) {
+  for (const gate of ['sigmoid', 'isru-sigmoid'] as const) {
+    test(`float32 gradient of the ${activation} cell with ${gate} gates matches float64 finite differences`, () => {
+      for (const [vocabSize, layers, neurons, steps] of shapes) {
+        const r = gradientCheck({ vocabSize, layers, neurons, activation, gate, activationImpl: 'scalar', precision: 'f32', steps, seed: 3 });
+        assert.ok(r.maxAbsError < 1e-4 * r.maxGradient, `${activation}/${gate} f32 ${layers}x${neurons}: max abs error ${r.maxAbsError} vs max gradient ${r.maxGradient}`);
+      }
+    });
+  }
+}
+
+test('the gradient check fails when the ISRU-sigmoid backward is swapped for the sigmoid one', () => {
+  for (const activation of ['tanh', 'isru'] as const) {
+    const right = cellKernels(cellSpec(activation, 'isru-sigmoid'));
+    const wrong = cellKernels(cellSpec(activation, 'sigmoid'));
+    const r = gradientCheck({
+      vocabSize: 5, layers: 2, neurons: 4, activation, gate: 'isru-sigmoid', steps: 8, seed: 3,
+      mutate: (net) => {
+        (net.backend as { cell: unknown }).cell = () => ({ forward: right.forward, backward: wrong.backward });
+      },
+    });
+    assert.ok(r.maxRelError > 1e-3, `${activation}: swapped gate backward not detected: ${r.maxRelError}`);
+  }
+});
 
 test('both backends agree with the TypeScript kernels (odd shapes, offsets, zero rows, both precisions)', () => {
   assert.ok(wasmSimdAvailable('f64') && wasmSimdAvailable('f32'), 'this runtime lacks WebAssembly SIMD');

@@ -93,7 +93,7 @@ class JsBackend implements Backend {
   }
 
   cell(spec: CellSpec): CellKernels {
-    if (spec.impl !== 'scalar') throw new Error(`the 'js' backend has only scalar cell kernels, asked for '${spec.impl}'`);
+    if (spec.impl !== 'scalar') throw new UserError(`activation implementation '${spec.impl}' needs the WebAssembly kernels; the 'js' kernels have only 'scalar'`);
     return cellKernels(spec);
   }
 }

@@ -3,16 +3,26 @@
  *
  * Gate rows of step t live in z[t*4N .. t*4N+4N) as blocks [f; i; g; o]. On entry to the forward they
  * hold pre-activations; the forward overwrites them with the activated gates (the backward only needs
- * those: σ' = s(1-s), tanh' = 1-y², isru' = (1-y²)^{3/2}, all from the output y).
+ * those: every derivative below is written in terms of the output y):
  *
- *   f, i, o = σ(z_f, z_i, z_o)     g = act(z_g)
+ *   f, i, o = gate(z_f, z_i, z_o)  g = act(z_g)
  *   c[t+1] = f ⊙ c[t] + i ⊙ g      tc[t] = act(c[t+1])      h[t+1] = o ⊙ tc[t]
+ *
+ *   cell act   tanh(x)                         tanh' = 1 - y²
+ *              isru(x) = x / sqrt(1 + x²)      isru' = (1 + x²)^{-3/2} = (1 - y²)^{3/2}
+ *   gate       σ(x) = 1 / (1 + e^{-x})         σ' = y(1 - y)
+ *              isru-sigmoid(x) = (1 + isru(x/2)) / 2 = ½ + x / (2 sqrt(4 + x²))
+ *                                              isru-sigmoid' = 2 (4 + x²)^{-3/2} = 2 (y(1 - y))^{3/2}
+ *
+ * ISRU here is the study's α = 1, and the ISRU-sigmoid is src/activations' isruSigmoid at α = 1: built
+ * from isru as σ is built from tanh (σ(x) = (1 + tanh(x/2))/2), so it has σ's value ½ and slope ¼ at 0.
+ * Its derivative from the output follows from 1 - (2y - 1)² = 4y(1 - y), which has no cancellation
+ * where the gate is nearly shut or open. (In terms of r = 1/sqrt(1 + (x/2)²), the isru of the halved
+ * input, it is r³/4; the r³/2 of the naive (1 + isru(x))/2 belongs to a gate twice as steep as σ.)
  *
  * c and h have T+1 rows: row 0 is the state entering the window. Each function handles neurons
  * [j0, j1) only, so a worker can run a slice. The activation is chosen once, at construction
  * (`cellKernels`), because an indirect call per element in this loop costs measurably.
- *
- * ISRU here is the study's α = 1: isru(x) = x / sqrt(1 + x²).
  *
  * A cell is named by a CellSpec: the cell activation (candidate g and cell output), the gate activation
  * (f, i, o) and the implementation of the point-wise loop. `keep` (T, 5N per layer) is room for values a
@@ -23,7 +33,7 @@ import type { Float } from './buffers';
 
 /** The cell activation: candidate g and the cell output act(c). */
 export type Activation = 'tanh' | 'isru';
-/** The gate activation of f, i and o: the logistic sigmoid, or the ISRU-shaped sigmoid (1 + isru(x))/2. */
+/** The gate activation of f, i and o: the logistic sigmoid, or the ISRU-shaped sigmoid (1 + isru(x/2))/2. */
 export type GateActivation = 'sigmoid' | 'isru-sigmoid';
 /** 'scalar': one element at a time through Math (the reference); 'simd': WebAssembly SIMD vectors. */
 export type ActivationImpl = 'scalar' | 'simd';
@@ -130,6 +140,107 @@ export function cellBackwardIsru(
   }
 }
 
+/*
+ * The ISRU-sigmoid gates. The forward is ½ + ½·x/sqrt(4 + x²): one square root and one division per
+ * gate, against one exp and one division for σ. The backward takes the derivative from the stored gate,
+ * 2·u·sqrt(u) with u = y(1 - y), the way the ISRU cell takes (1 - y²)^{3/2} from its output.
+ */
+
+export function cellForwardTanhIsruSigmoid(N: number, t: number, z: Float, c: Float, h: Float, tc: Float, _keep: Float, j0: number, j1: number): void {
+  const zf = t * 4 * N, zi = zf + N, zg = zi + N, zo = zg + N;
+  const cp = t * N, cn = cp + N;
+  for (let j = j0; j < j1; j++) {
+    const xf = z[zf + j], xi = z[zi + j], xo = z[zo + j];
+    const f = 0.5 + 0.5 * (xf / Math.sqrt(4 + xf * xf));
+    const i = 0.5 + 0.5 * (xi / Math.sqrt(4 + xi * xi));
+    const g = Math.tanh(z[zg + j]);
+    const o = 0.5 + 0.5 * (xo / Math.sqrt(4 + xo * xo));
+    z[zf + j] = f; z[zi + j] = i; z[zg + j] = g; z[zo + j] = o;
+    const cv = f * c[cp + j] + i * g;
+    c[cn + j] = cv;
+    const y = Math.tanh(cv);
+    tc[cp + j] = y;
+    h[cn + j] = o * y;
+  }
+}
+
+export function cellForwardIsruIsruSigmoid(N: number, t: number, z: Float, c: Float, h: Float, tc: Float, _keep: Float, j0: number, j1: number): void {
+  const zf = t * 4 * N, zi = zf + N, zg = zi + N, zo = zg + N;
+  const cp = t * N, cn = cp + N;
+  for (let j = j0; j < j1; j++) {
+    const xf = z[zf + j], xi = z[zi + j], xg = z[zg + j], xo = z[zo + j];
+    const f = 0.5 + 0.5 * (xf / Math.sqrt(4 + xf * xf));
+    const i = 0.5 + 0.5 * (xi / Math.sqrt(4 + xi * xi));
+    const g = xg / Math.sqrt(1 + xg * xg);
+    const o = 0.5 + 0.5 * (xo / Math.sqrt(4 + xo * xo));
+    z[zf + j] = f; z[zi + j] = i; z[zg + j] = g; z[zo + j] = o;
+    const cv = f * c[cp + j] + i * g;
+    c[cn + j] = cv;
+    const y = cv / Math.sqrt(1 + cv * cv);
+    tc[cp + j] = y;
+    h[cn + j] = o * y;
+  }
+}
+
+export function cellBackwardTanhIsruSigmoid(
+  N: number, t: number, z: Float, c: Float, tc: Float, _keep: Float, dh: Float, dc: Float, dz: Float, j0: number, j1: number,
+): void {
+  const zf = t * 4 * N, zi = zf + N, zg = zi + N, zo = zg + N;
+  const row = t * N;
+  for (let j = j0; j < j1; j++) {
+    const f = z[zf + j], i = z[zi + j], g = z[zg + j], o = z[zo + j];
+    const y = tc[row + j];
+    const d = dh[row + j];
+    const dcv = dc[j] + d * o * (1 - y * y);
+    const uf = f * (1 - f), ui = i * (1 - i), uo = o * (1 - o); // isru-sigmoid' = 2·u^{3/2}
+    dz[zf + j] = dcv * c[row + j] * 2 * uf * Math.sqrt(uf);
+    dz[zi + j] = dcv * g * 2 * ui * Math.sqrt(ui);
+    dz[zg + j] = dcv * i * (1 - g * g);
+    dz[zo + j] = d * y * 2 * uo * Math.sqrt(uo);
+    dc[j] = dcv * f;
+  }
+}
+
+export function cellBackwardIsruIsruSigmoid(
+  N: number, t: number, z: Float, c: Float, tc: Float, _keep: Float, dh: Float, dc: Float, dz: Float, j0: number, j1: number,
+): void {
+  const zf = t * 4 * N, zi = zf + N, zg = zi + N, zo = zg + N;
+  const row = t * N;
+  for (let j = j0; j < j1; j++) {
+    const f = z[zf + j], i = z[zi + j], g = z[zg + j], o = z[zo + j];
+    const y = tc[row + j];
+    const d = dh[row + j];
+    const uy = 1 - y * y;
+    const dcv = dc[j] + d * o * uy * Math.sqrt(uy);
+    const uf = f * (1 - f), ui = i * (1 - i), uo = o * (1 - o);
+    dz[zf + j] = dcv * c[row + j] * 2 * uf * Math.sqrt(uf);
+    dz[zi + j] = dcv * g * 2 * ui * Math.sqrt(ui);
+    const ug = 1 - g * g;
+    dz[zg + j] = dcv * i * ug * Math.sqrt(ug);
+    dz[zo + j] = d * y * 2 * uo * Math.sqrt(uo);
+    dc[j] = dcv * f;
+  }
+}
+
+/*
+ * Derivatives from the stored outputs, not from a kept 1/sqrt(·). The forward computes r = 1/sqrt(1 + x²)
+ * (ISRU) and q = 1/sqrt(4 + x²) (ISRU-sigmoid) anyway, and isru' = r³, isru-sigmoid' = 2q³, so keeping
+ * them in `keep` would take every square root out of the backward. bench/isru-keep.ts measured it
+ * (2 cores shared with other jobs at load 5-9, so noisy; process CPU time, medians of 15 and 21
+ * interleaved rounds, T = 100, f64):
+ *   point-wise loop alone   backward: ISRU + ISRU-sigmoid 0.60-0.61x when r and q are kept (0.70x with
+ *                           q alone); ISRU + sigmoid 0.96-1.01x; tanh + ISRU-sigmoid (q kept) 0.90-0.93x.
+ *                           forward: 1.01-1.05x, for the extra stores
+ *   whole 2x100 / 2x256 net backward 0.98 / 1.00 (ISRU + ISRU-sigmoid, all kept), 1.00-1.01 (ISRU +
+ *                           sigmoid), 1.00-1.03 (tanh + ISRU-sigmoid), per-round spread about ±5%;
+ *                           forward 1.00-1.03
+ * The square roots do cost in the loop itself (five per neuron and step saturate the divider), but the
+ * point-wise backward is a few per cent of a step's backward, where the products dominate, so in the
+ * network the saving is at most ~2% and within the noise, and the forward gives part of it back. Every
+ * scalar kernel therefore keeps the stored-output form, which also leaves the ISRU cell with sigmoid
+ * gates bit-identical to the original study's arithmetic. `keep` stays free for kernels that gain.
+ */
+
 export interface CellKernels {
   forward: CellForward;
   backward: CellBackward;
@@ -137,14 +248,19 @@ export interface CellKernels {
 
 /** The scalar kernels of a spec (the 'simd' ones are the WebAssembly backend's). */
 export function cellKernels(spec: CellSpec): CellKernels {
-  if (spec.gate !== 'sigmoid') throw new Error(`gate '${String(spec.gate)}' has no scalar kernels yet`);
-  const activation = spec.activation;
-  switch (activation) {
-    case 'tanh':
-      return { forward: cellForwardTanh, backward: cellBackwardTanh };
-    case 'isru':
-      return { forward: cellForwardIsru, backward: cellBackwardIsru };
-    default:
-      throw new Error(`unknown activation '${String(activation)}' (expected tanh or isru)`);
-  }
+  const { activation, gate } = spec;
+  if (activation !== 'tanh' && activation !== 'isru') throw new Error(`unknown activation '${String(activation)}' (expected tanh or isru)`);
+  if (gate !== 'sigmoid' && gate !== 'isru-sigmoid') throw new Error(`unknown gate activation '${String(gate)}' (expected sigmoid or isru-sigmoid)`);
+  return SCALAR_KERNELS[activation][gate];
 }
+
+const SCALAR_KERNELS: Record<Activation, Record<GateActivation, CellKernels>> = {
+  tanh: {
+    sigmoid: { forward: cellForwardTanh, backward: cellBackwardTanh },
+    'isru-sigmoid': { forward: cellForwardTanhIsruSigmoid, backward: cellBackwardTanhIsruSigmoid },
+  },
+  isru: {
+    sigmoid: { forward: cellForwardIsru, backward: cellBackwardIsru },
+    'isru-sigmoid': { forward: cellForwardIsruIsruSigmoid, backward: cellBackwardIsruIsruSigmoid },
+  },
+};

@@ -10,9 +10,15 @@
  * Relative error per parameter: |analytic - numeric| / max(|analytic|, |numeric|, floor). The floor
  * (default 1e-6; typical gradients here are 1e-4..1e-1) keeps parameters whose true gradient is ~0 from
  * dividing the remaining noise by ~0. maxAbsError is reported too.
+ *
+ * A float32 net is checked against the float64 truth: its analytic gradient (float32 kernels) is compared
+ * with the finite differences of a float64 twin holding the same (float32-representable) parameters.
+ * Finite differences taken in float32 would measure float32's rounding noise (≈ 6e-8·loss/h), not the
+ * gradient. Its relative error per parameter then carries float32 rounding of the whole pass, so float32
+ * is judged by maxAbsError against maxGradient (the largest analytic component), as in the tests.
  */
-import type { Float } from './buffers';
-import type { Activation } from './cell';
+import type { Float, Precision } from './buffers';
+import type { Activation, ActivationImpl, GateActivation } from './cell';
 import type { KernelKind } from './backend';
 import { createLstm, Lstm } from './network';
 import { Rng } from './rng';
@@ -22,6 +28,12 @@ export interface GradCheckOptions {
   layers: number;
   neurons: number;
   activation: Activation;
+  /** gate activation (default 'sigmoid') */
+  gate?: GateActivation;
+  /** point-wise implementation (default 'scalar') */
+  activationImpl?: ActivationImpl;
+  /** precision of the net whose analytic gradient is checked (default 'f64'; see above for 'f32') */
+  precision?: Precision;
   steps: number;
   seed?: number;
   h?: number;
@@ -37,13 +49,17 @@ export interface GradCheckOptions {
 export interface GradCheckResult extends FiniteDifferenceComparison {
   parameters: number;
   loss: number;
+  /** the largest |analytic gradient| component */
+  maxGradient: number;
 }
 
 export function gradientCheck(o: GradCheckOptions): GradCheckResult {
   const seed = o.seed ?? 1;
   const h = o.h ?? 1e-2;
   const floor = o.floor ?? 1e-6;
-  const net = createLstm({ vocabSize: o.vocabSize, layers: o.layers, neurons: o.neurons, activation: o.activation, precision: 'f64', seed, kernels: o.kernels });
+  const precision = o.precision ?? 'f64';
+  const config = { vocabSize: o.vocabSize, layers: o.layers, neurons: o.neurons, activation: o.activation, gate: o.gate, activationImpl: o.activationImpl, seed, kernels: o.kernels };
+  const net = createLstm({ ...config, precision });
   const rng = new Rng(seed + 1000);
   o.mutate?.(net);
   const P = net.params;
@@ -54,9 +70,12 @@ export function gradientCheck(o: GradCheckOptions): GradCheckResult {
   const targets = Array.from({ length: o.steps }, () => rng.nextU32() % o.vocabSize);
   const loss = net.lossAndGradients(inputs, targets);
   const analytic = Float64Array.from(net.grads);
-  const r = compareWithFiniteDifferences(P, analytic, () => net.lossAndGradients(inputs, targets), { h, floor });
+  const truth = precision === 'f64' ? net : createLstm({ ...config, precision: 'f64' });
+  if (truth !== net) truth.params.set(P);
+  const r = compareWithFiniteDifferences(truth.params, analytic, () => truth.lossAndGradients(inputs, targets), { h, floor });
   net.grads.set(analytic);
-  return { parameters: P.length, loss, ...r };
+  const maxGradient = analytic.reduce((m, g) => Math.max(m, Math.abs(g)), 0);
+  return { parameters: P.length, loss, maxGradient, ...r };
 }
 
 export interface FiniteDifferenceComparison {

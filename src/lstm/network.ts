@@ -12,7 +12,8 @@
  */
 import { Backend, createBackend, defaultKernels, KernelKind } from './backend';
 import { bytesPerElement, Float, Precision } from './buffers';
-import { Activation, ActivationImpl, CellSpec, GateActivation, GATE_ACTIVATIONS, ACTIVATION_IMPLS } from './cell';
+import { UserError } from '../errors';
+import { Activation, ActivationImpl, CellKernels, CellSpec, GateActivation, GATE_ACTIVATIONS, ACTIVATION_IMPLS } from './cell';
 import { paramLayout, ParamLayout } from './layout';
 import { makePartition } from './parallel/partition';
 import { backwardShare, forwardShare, PassContext, windowLoss } from './passes';
@@ -62,6 +63,10 @@ export function configProblems(c: Partial<LstmConfig>): string[] {
   if (c.precision !== 'f64' && c.precision !== 'f32') p.push(`precision must be f64 or f32, got ${String(c.precision)}`);
   if (c.kernels !== undefined && c.kernels !== 'wasm' && c.kernels !== 'js') p.push(`kernels must be wasm or js, got ${String(c.kernels)}`);
   if (c.kernels === 'wasm' && (c.precision === 'f64' || c.precision === 'f32') && !wasmSimdAvailable(c.precision)) p.push('kernels wasm: this runtime has no WebAssembly SIMD');
+  if (c.activationImpl === 'simd' && (c.precision === 'f64' || c.precision === 'f32') && p.length === 0) {
+    const kernels = c.kernels ?? defaultKernels(c.precision);
+    if (kernels !== 'wasm') p.push(`activationImpl simd needs the WebAssembly kernels ('wasm'), but this network would run the '${kernels}' kernels${process.env.LSTM_OPT_KERNELS === 'js' ? ' (LSTM_OPT_KERNELS=js)' : ' (this runtime has no WebAssembly SIMD)'}`);
+  }
   return p;
 }
 
@@ -80,10 +85,15 @@ export class Lstm {
     const problems = configProblems(config);
     if (problems.length) throw new RangeError(problems.join('; '));
     const kernels = config.kernels ?? defaultKernels(config.precision);
-    this.config = { seed: 1, shared: kernels === 'wasm', gate: 'sigmoid', activationImpl: 'scalar', ...config, kernels };
+    // `??` rather than spreading defaults first: an optional field given as undefined means the default
+    this.config = {
+      ...config,
+      seed: config.seed ?? 1, shared: config.shared ?? kernels === 'wasm', gate: config.gate ?? 'sigmoid', activationImpl: config.activationImpl ?? 'scalar', kernels,
+    };
     this.layout = paramLayout(config.vocabSize, config.layers, config.neurons);
     const initialBytes = 2 * this.layout.size * bytesPerElement(config.precision) + (1 << 20);
     this.backend = createBackend(config.precision, kernels, { shared: this.config.shared, initialBytes });
+    cellKernelsOf(this.backend, this.cellSpec); // a spec the backend cannot run fails here, not at the first pass
     this.params = this.backend.alloc(this.layout.size);
     this.grads = this.backend.alloc(this.layout.size);
     initParams(this.params, this.layout, new Rng(this.config.seed));
@@ -157,6 +167,20 @@ export class Lstm {
     const loss = this.forward(ws);
     this.backward(ws);
     return loss;
+  }
+}
+
+/**
+ * The backend's kernels for a cell spec. A backend without kernels for the spec's implementation refuses
+ * it; that is the user's choice of --activation-impl meeting this runtime, so it becomes a UserError
+ * (one line, exit 2) instead of an internal error.
+ */
+export function cellKernelsOf(backend: Backend, spec: CellSpec): CellKernels {
+  try {
+    return backend.cell(spec);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(`the ${spec.activation} cell with ${spec.gate} gates has no '${spec.impl}' implementation on the '${backend.kind}' kernels (${(err as Error).message})`);
   }
 }
 
