@@ -46,13 +46,13 @@ export const WEB_VARIANTS: readonly Variant[] = (['scalar', 'simd'] as const).fl
 /** iterations per variant: untimed, then timed in rounds of ROUND alternating the variants */
 const WARMUP = 3;
 const ROUND = 3;
-const ROUNDS = 6;
-/** seeded characters: enough for every iteration of a variant without wrapping */
-const CORPUS_LENGTH = (WARMUP + ROUND * ROUNDS) * DEFAULT_TRAINER.window + 1;
+/** rounds per profile: the careful one times more iterations, so the median holds on a busy device */
+export const TRAIN_ROUNDS = { quick: 6, careful: 20 } as const;
 
-function seededCorpus(): Int32Array {
+/** Seeded characters: enough for every iteration of a variant without wrapping. */
+function seededCorpus(rounds: number): Int32Array {
   const rng = new Rng(7);
-  return Int32Array.from({ length: CORPUS_LENGTH }, () => Math.floor(rng.nextFloat() * WEB_VOCAB));
+  return Int32Array.from({ length: (WARMUP + ROUND * rounds) * DEFAULT_TRAINER.window + 1 }, () => Math.floor(rng.nextFloat() * WEB_VOCAB));
 }
 
 /** One variant's trainer and its per-iteration phase times (seconds → milliseconds). */
@@ -89,8 +89,8 @@ export interface CaseResult {
 }
 
 /** Runs one size and precision, its variants interleaved. */
-export function benchCase(layers: number, neurons: number, precision: Precision, kernels: KernelKind, version: string): CaseResult {
-  const corpus = corpusIdentity('seeded random characters', seededCorpus());
+export function benchCase(layers: number, neurons: number, precision: Precision, kernels: KernelKind, version: string, rounds: number = TRAIN_ROUNDS.quick): CaseResult {
+  const corpus = corpusIdentity('seeded random characters', seededCorpus(rounds));
   const vocab = Array.from({ length: WEB_VOCAB }, (_, i) => String.fromCharCode(32 + i));
   const runners: Runner[] = [];
   const skipped: CaseResult['skipped'] = [];
@@ -103,7 +103,7 @@ export function benchCase(layers: number, neurons: number, precision: Precision,
     }
   }
   for (let i = 0; i < WARMUP; i++) for (const r of runners) r.step(false);
-  for (let round = 0; round < ROUNDS; round++) for (const r of runners) for (let i = 0; i < ROUND; i++) r.step(true);
+  for (let round = 0; round < rounds; round++) for (const r of runners) for (let i = 0; i < ROUND; i++) r.step(true);
   const rows = runners.map((r): BenchRow => {
     const total = r.phases.forward.map((f, i) => f + r.phases.backward[i] + r.phases.adam[i]);
     const ms = median(total);

@@ -8,7 +8,7 @@ import { mathBenchCsv, mathBenchDescription, measureMathBench } from '../../src/
 import { describeDevice } from './device';
 import { browserProfile } from './profiles';
 import type { StartMessage, WorkerMessage } from './protocol';
-import { benchCase, trainCases } from './train-bench';
+import { benchCase, trainCases, TRAIN_ROUNDS } from './train-bench';
 
 const post = (m: WorkerMessage): void => (self as unknown as { postMessage(m: WorkerMessage): void }).postMessage(m);
 
@@ -46,7 +46,7 @@ function run(start: StartMessage): void {
     const cases = trainCases();
     cases.forEach((c, k) => {
       post({ type: 'progress', stage: 'training', fraction: k / cases.length, label: `${c.layers}x${c.neurons} ${c.precision}` });
-      const result = benchCase(c.layers, c.neurons, c.precision, kernels, version);
+      const result = benchCase(c.layers, c.neurons, c.precision, kernels, version, TRAIN_ROUNDS[start.profile]);
       rows.push(...result.rows);
       // the networks of a case (one per variant) are alive together
       if (result.wasmBytes >= largest.wasmBytes) largest = { label: `${c.layers}x${c.neurons} ${c.precision}`, wasmBytes: result.wasmBytes };
