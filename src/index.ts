@@ -13,6 +13,7 @@ export * as weather from './weather';
 export * as mt from './analysis/mt';
 export * as mathBench from './mathbench/suite';
 export * as benchResults from './analysis/bench-files';
+export * as simdAccuracy from './activations/simd-accuracy';
 export {
   activations,
   activationNames,

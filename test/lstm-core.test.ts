@@ -12,6 +12,7 @@ import { WasmBackend } from '../src/lstm/wasm/backend';
 import { createBackend } from '../src/lstm/backend';
 import { adamStepCoefficients, adamUpdate } from '../src/lstm/adam';
 import { isru, isruSigmoid, sigmoid, tanh } from '../src/activations';
+import { assertF32TracksF64 } from './helpers/precision';
 
 function randomArray(n: number, rng: Rng): Float64Array {
   return Float64Array.from({ length: n }, () => rng.uniform(1));
@@ -236,21 +237,7 @@ test('gradient check catches a planted bug (ISRU backward under a tanh forward)'
 });
 
 test('float32 loss and gradients track float64 on the same seed', () => {
-  const cfg = { vocabSize: 13, layers: 2, neurons: 12, activation: 'isru' as const, seed: 9 };
-  const a = createLstm({ ...cfg, precision: 'f64' });
-  const b = createLstm({ ...cfg, precision: 'f32' });
-  assert.ok(b.params instanceof Float32Array);
-  const inputs = Array.from({ length: 30 }, (_, t) => (t * 5) % 13);
-  const targets = Array.from({ length: 30 }, (_, t) => (t * 3 + 1) % 13);
-  const la = a.lossAndGradients(inputs, targets);
-  const lb = b.lossAndGradients(inputs, targets);
-  assert.ok(Math.abs(la - lb) < 1e-5, `${la} vs ${lb}`);
-  let maxErr = 0, maxG = 0;
-  for (let k = 0; k < a.grads.length; k++) {
-    maxErr = Math.max(maxErr, Math.abs(a.grads[k] - b.grads[k]));
-    maxG = Math.max(maxG, Math.abs(a.grads[k]));
-  }
-  assert.ok(maxErr < 1e-4 * maxG, `max grad diff ${maxErr} vs max grad ${maxG}`);
+  assertF32TracksF64({ vocabSize: 13, layers: 2, neurons: 12, activation: 'isru', seed: 9 });
 });
 
 test('RNG: same seed same stream, state round-trips, different seeds differ', () => {

@@ -9,11 +9,14 @@ import {
 } from '../src/mathbench/harness';
 import {
   BENCH_ACTIVATIONS, isruTanhRatios, pairedIsruTanhRatios, kindLabel, mathBenchCsv, mathBenchmarks, mathBenchRows, MathBenchRow,
+  VECTOR_ACTIVATIONS, vectorCostTable, vectorSummary,
 } from '../src/mathbench/suite';
+import { simdActivationKernels } from '../src/mathbench/vector';
+import { SIMD_ACCURACY_BOUNDS, ulpAt } from '../src/activations/simd-accuracy';
 import { machineSlug } from '../src/io/machine';
 import { median, quantile } from '../src/analysis/stats';
 import { readCsv } from '../src/io/csv';
-import { mathBenchBarFigure, mathBenchCrossMachineFigure, mathBenchRatioFigure } from '../src/charts/math-bench';
+import { mathBenchBarFigure, mathBenchCrossMachineFigure, mathBenchRatioFigure, mathBenchVectorFigure } from '../src/charts/math-bench';
 import { colors } from '../src/charts/colors';
 import { runCli } from './helpers/cli';
 
@@ -132,6 +135,27 @@ test('the benchmark set: every function the study compares, scalar and as Float6
   assert.equal(k.run(1), Math.fround(Math.tanh(Math.fround(x0))));
 });
 
+test('the vectorized rows: every SIMD activation as f64 and f32 kernels of 128 and 4096, computing what they claim', () => {
+  const vector = simdActivationKernels();
+  assert.ok(vector, 'this Node has WebAssembly SIMD');
+  const { benchmarks, specs } = mathBenchmarks(1, vector);
+  const plain = mathBenchmarks().specs;
+  assert.equal(specs.size, plain.size + VECTOR_ACTIVATIONS.length * 4);
+  const x0 = lstmLikeInputs(1, 1)[0];
+  for (const precision of ['f64', 'f32'] as const) {
+    const round = precision === 'f32' ? Math.fround : (v: number): number => v;
+    const bound = 4 * ulpAt(Math.tanh(x0), precision);
+    assert.equal(SIMD_ACCURACY_BOUNDS[precision].tanh.ulp, 4);
+    for (const length of [128, 4096]) {
+      const k = benchmarks.find((b) => b.id === `tanh_simd|array|${precision}|${length}`)!;
+      assert.equal(k.elementsPerOp, length);
+      assert.equal(k.baseline, `baseline|array|${precision}|${length}`);
+      // one kernel call: out[0] = tanh(x[0]) of the input rounded to the precision, within the stated bound
+      assert.ok(Math.abs(k.run(1) - Math.tanh(round(x0))) <= bound, `${precision}[${length}]`);
+    }
+  }
+});
+
 /** Synthetic measurements in → rows out: the unit is the scalar baseline's gross median. */
 function syntheticRows(): MathBenchRow[] {
   const { benchmarks, specs } = mathBenchmarks();
@@ -195,6 +219,38 @@ test('ISRU/tanh ratios per kind and the figures built from rows', () => {
   assert.ok(Math.abs(err.array[0] - 0.1) < 1e-12 && Math.abs(err.arrayminus[0] - 0.05) < 1e-12);
   const cross = mathBenchCrossMachineFigure([{ machine: 'a', rows }, { machine: 'b', rows }]);
   assert.equal(cross.data.length, 2);
+  // rows without vectorized kernels (a browser's, the committed CSVs of before) draw no vector figure bars
+  assert.deepEqual(vectorCostTable(rows), []);
+  assert.deepEqual(mathBenchVectorFigure(rows, 'm').data[0].x, []);
+});
+
+test('the vectorized rows in the ratios, the cost table and the scalar-vs-vector figure', () => {
+  const { benchmarks, specs } = mathBenchmarks(1, simdActivationKernels());
+  const samples = new Map<string, number[]>();
+  benchmarks.forEach((b, k) => samples.set(b.id, b.id.startsWith('baseline|') ? [2, 2, 2] : [3 + k, 3 + k, 3 + k]));
+  const rows = mathBenchRows(finishMeasurements(benchmarks, samples), specs, 3);
+  const ratios = isruTanhRatios(rows);
+  assert.equal(ratios.filter((r) => r.impl === 'simd').length, 4); // the 4 array kinds
+  const simd = ratios.find((r) => r.kind === 'Float32Array[128]' && r.impl === 'simd')!;
+  const at = (name: string): number => rows.find((r) => r.Function === name && r.precision === 'f32' && r.length === 128 && r.kind === 'array')!.ns_per_op;
+  assert.equal(simd.ratio, at('isru_simd') / at('tanh_simd'));
+  const table = vectorCostTable(rows);
+  assert.deepEqual(table.map((r) => r.kind), ['Float64Array[128]', 'Float64Array[4096]', 'Float32Array[128]', 'Float32Array[4096]']);
+  assert.equal(table[2]['tanh SIMD'], Number(at('tanh_simd').toFixed(2)));
+  assert.equal(table[2]['ISRU JS'], Number(at('isru').toFixed(2)));
+  const fig = mathBenchVectorFigure(rows, 'm');
+  assert.deepEqual(fig.data.map((t) => t.name), ['tanh, JavaScript (Math.tanh)', 'tanh, WebAssembly SIMD', 'ISRU, JavaScript', 'ISRU, WebAssembly SIMD']);
+  assert.deepEqual((fig.data[1].marker as { color: string }).color, colors.tanh);
+  assert.deepEqual((fig.data[3].marker as { color: string }).color, colors.isru);
+  assert.equal((fig.data[1].y as number[])[2], at('tanh_simd'));
+  assert.equal(mathBenchRatioFigure([{ machine: 'm', rows }]).data.length, 3);
+  // the notebook's conclusion: computed from the same rows, one line per precision
+  const f32 = (name: string): number => rows.find((r) => r.Function === name && r.precision === 'f32' && r.length === 4096 && r.kind === 'array')!.ns_per_op;
+  const summary = vectorSummary(rows, 'm');
+  assert.equal(summary.split('\n').length, 3);
+  assert.ok(summary.includes(`Float32Array[4096]: tanh costs ${f32('tanh').toFixed(2)} ns per element through Math.tanh and ${f32('tanh_simd').toFixed(2)} ns vectorized`), summary);
+  assert.ok(summary.includes(`ISRU takes ${(100 * f32('isru_simd') / f32('tanh_simd')).toFixed(0)}% of tanh's time`), summary);
+  assert.equal(vectorSummary(syntheticRows(), 'm'), '');
 });
 
 test('lstm-opt math-bench --quick writes one row per function with finite numbers and a machine description', () => {
@@ -206,8 +262,9 @@ test('lstm-opt math-bench --quick writes one row per function with finite number
     assert.match(r.stdout, /ISRU\/tanh scalar/);
     const slug = machineSlug();
     const rows = readCsv(join(out, `${slug}.csv`));
-    const { specs } = mathBenchmarks();
+    const { specs } = mathBenchmarks(1, simdActivationKernels());
     assert.equal(rows.length, specs.size);
+    assert.ok(rows.some((row) => row.Function === 'tanh_simd'), 'the vectorized rows');
     const ids = new Set(rows.map((row) => `${row.Function}|${row.kind}|${row.precision}|${row.length}`));
     assert.equal(ids.size, specs.size, 'one row per function and kind');
     for (const row of rows) {

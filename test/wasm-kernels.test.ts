@@ -19,6 +19,8 @@ import { gemmNT, gemvN } from '../src/lstm/dense';
 import { Rng } from '../src/lstm/rng';
 import { readKernelBytes } from '../src/lstm/wasm/binaries';
 import { kernelModule } from '../src/lstm/wasm/kernels';
+import { simdKernelNames } from '../src/lstm/wasm/pointwise';
+import { ACTIVATIONS, cellSpec, GATE_ACTIVATIONS } from '../src/lstm/cell';
 import { KernelExports, KernelMemory, Operand, WA } from './helpers/wasm-kernels';
 
 const PRECISIONS: Precision[] = ['f64', 'f32'];
@@ -152,10 +154,12 @@ for (const p of PRECISIONS) {
   const round = roundingOf(p);
   const lanes = LANES[p];
 
-  test(`${p} kernel module: imports only env.memory (shared), exports gemv, gemmnt, gemmnn, adam`, () => {
+  test(`${p} kernel module: imports only env.memory (shared), exports gemv, gemmnt, gemmnn, adam, the point-wise cell kernels and activate`, () => {
     const mod = kernelModule(p)!;
     assert.deepEqual(WA.Module.imports(mod), [{ module: 'env', name: 'memory', kind: 'memory' }]);
-    assert.deepEqual(WA.Module.exports(mod).map((e) => `${e.name}:${e.kind}`).sort(), ['adam:function', 'gemmnn:function', 'gemmnt:function', 'gemv:function']);
+    const cells = ACTIVATIONS.flatMap((a) => GATE_ACTIVATIONS.map((g) => simdKernelNames(cellSpec(a, g, 'simd')))).flatMap((n) => [n.forward, n.backward]);
+    const names = ['adam', 'gemmnn', 'gemmnt', 'gemv', 'activate', ...cells];
+    assert.deepEqual(WA.Module.exports(mod).map((e) => `${e.name}:${e.kind}`).sort(), names.map((n) => `${n}:function`).sort());
   });
 
   test(`${p} kernel module: no data segments and no start function, so instantiating it writes nothing into the shared memory`, () => {

@@ -7,7 +7,7 @@ export { figureHtml } from './html';
 export { weatherTimeDifferenceFigure, weatherSavingFigure, weatherAccuracyFigure, weatherConfusionFigure } from './weather';
 export { mtNormalizedFigure, mtSpeedupFigure, mtEfficiencyFigure } from './mt';
 export { benchTimeFigure, benchRatioFigure } from './bench';
-export { mathBenchBarFigure, mathBenchRatioFigure, mathBenchCrossMachineFigure, mathBenchKernelFigure, mathBenchColor } from './math-bench';
+export { mathBenchBarFigure, mathBenchRatioFigure, mathBenchCrossMachineFigure, mathBenchKernelFigure, mathBenchVectorFigure, mathBenchColor } from './math-bench';
 export { activationCurvesFigure, isruAlphaFigure, sigmoidComparisonFigure, checksFigure, CurveKind, CurveOptions } from './activations';
 export { longLossFigure, longSavingFigure } from './long-run';
 export { precisionLossFigure, precisionTimeFigure } from './precision';

@@ -7,7 +7,7 @@
  */
 import { CATEGORY_SHADES, colors } from './colors';
 import type { Figure, Trace } from './figure';
-import { isruTanhRatios, kindLabel, MathBenchRow, PairedRatio } from '../mathbench/core';
+import { findRow, isruTanhRatios, kindLabel, MathBenchRow, PairedRatio, RATIO_IMPLS, RatioImpl } from '../mathbench/core';
 
 const FUNCTION_COLORS: Record<string, string> = { tanh: colors.tanh, tanh_inline: colors.tanhLight, isru: colors.isru, isru_inline: colors.isruLight };
 
@@ -58,7 +58,9 @@ export function mathBenchBarFigure(rows: readonly MathBenchRow[], machine: strin
   };
 }
 
-const IMPL_LABEL = { library: 'activations.*.f / .apply', inline: 'bare expression' } as const;
+const IMPL_LABEL: Record<RatioImpl, string> = { library: 'activations.*.f / .apply', inline: 'bare expression', simd: 'WebAssembly SIMD kernels' };
+/** The vectorized rows (`*_simd`) keep their function's color, hatched. */
+const SIMD_PATTERN = { shape: '/', solidity: 0.35 };
 
 /**
  * ISRU/tanh cost ratio per kind (scalar, each typed array and length), per machine and implementation: the ratio
@@ -68,14 +70,15 @@ export function mathBenchRatioFigure(machines: readonly MachineRows[]): Figure {
   const data: Trace[] = [];
   for (const m of machines) {
     const ratios = isruTanhRatios(m.rows);
-    for (const impl of ['library', 'inline'] as const) {
+    for (const impl of RATIO_IMPLS) {
       const sel = ratios.filter((r) => r.impl === impl);
+      if (sel.length === 0) continue;
       data.push({
         type: 'bar',
         name: machines.length > 1 ? `${m.machine} — ${IMPL_LABEL[impl]}` : IMPL_LABEL[impl],
         x: sel.map((r) => r.kind),
         y: sel.map((r) => r.ratio),
-        marker: { color: impl === 'library' ? colors.isru : colors.isruLight },
+        marker: impl === 'simd' ? { color: colors.isru, pattern: SIMD_PATTERN } : { color: impl === 'library' ? colors.isru : colors.isruLight },
         customdata: sel.map((r) => [r.isru, r.tanh]),
         text: sel.map((r) => r.ratio.toFixed(2)),
         textposition: 'outside',
@@ -154,6 +157,39 @@ export function mathBenchKernelFigure(rows: readonly MathBenchRow[], machine: st
       barmode: 'group',
       yaxis: { title: { text: 'ns per element' }, rangemode: 'tozero' },
       legend: { orientation: 'h', y: -0.3 },
+    },
+  };
+}
+
+/**
+ * tanh against ISRU per element, as JavaScript array kernels (`Math.tanh`, `x/Math.sqrt(1+x*x)` behind
+ * `activations.*.apply`) and as the vectorized WebAssembly SIMD kernels of the 'simd' cells (hatched), one
+ * group per array kind that has vectorized rows.
+ */
+export function mathBenchVectorFigure(rows: readonly MathBenchRow[], machine: string): Figure {
+  const kinds = [...new Set(rows.filter((r) => r.kind === 'array').map(kindLabel))].filter((k) => findRow(rows, 'tanh_simd', k));
+  const series: { name: string; label: string; color: string; simd: boolean }[] = [
+    { name: 'tanh', label: 'tanh, JavaScript (Math.tanh)', color: colors.tanh, simd: false },
+    { name: 'tanh_simd', label: 'tanh, WebAssembly SIMD', color: colors.tanh, simd: true },
+    { name: 'isru', label: 'ISRU, JavaScript', color: colors.isru, simd: false },
+    { name: 'isru_simd', label: 'ISRU, WebAssembly SIMD', color: colors.isru, simd: true },
+  ];
+  return {
+    data: series.map((s) => ({
+      type: 'bar',
+      name: s.label,
+      x: kinds,
+      y: kinds.map((k) => Number(findRow(rows, s.name, k)?.ns_per_op ?? NaN)),
+      marker: s.simd ? { color: s.color, pattern: SIMD_PATTERN } : { color: s.color },
+      hovertemplate: `${s.label}: %{y:.2f} ns per element<extra>%{x}</extra>`,
+    })),
+    layout: {
+      title: { text: `Scalar vs vectorized tanh vs ISRU on ${machine} (ns per element)` },
+      meta: { id: `${machine}-vector` },
+      barmode: 'group',
+      xaxis: { title: { text: 'array type and length' } },
+      yaxis: { title: { text: 'ns per element (copy loop subtracted)' }, rangemode: 'tozero' },
+      legend: { orientation: 'h', y: -0.25 },
     },
   };
 }

@@ -86,6 +86,28 @@ export const INLINE_EXPRESSIONS: readonly { name: string; expr: string }[] = [
   { name: 'sigmoid_inline', expr: '1 / (1 + Math.exp(-x))' },
 ];
 
+/**
+ * The vectorized activations of the 'simd' cell kernels, timed beside the JavaScript ones as array rows
+ * named `<activation>_simd`. They live in WebAssembly memory, so the caller provides them (the command
+ * line does, from src/lstm/wasm/pointwise.ts; a browser page without them has no such rows).
+ */
+export interface VectorActivationKernels {
+  /** what runs, e.g. 'WebAssembly SIMD f64x2' */
+  label(precision: Precision): string;
+  /** n-element input and output arrays in the kernels' memory, and one kernel call over them */
+  make(precision: Precision, activation: VectorActivation, n: number): { x: FloatArray; out: FloatArray; run(): void };
+}
+
+export type VectorActivation = 'tanh' | 'sigmoid' | 'isru' | 'isru-sigmoid';
+
+/** The vectorized activations by the math-bench's row names. */
+export const VECTOR_ACTIVATIONS: readonly { name: string; activation: VectorActivation }[] = [
+  { name: 'tanh_simd', activation: 'tanh' },
+  { name: 'sigmoid_simd', activation: 'sigmoid' },
+  { name: 'isru_simd', activation: 'isru' },
+  { name: 'isru_sigmoid_simd', activation: 'isru-sigmoid' },
+];
+
 export const ARRAY_LENGTHS = [128, 4096] as const;
 export const PRECISIONS: readonly Precision[] = ['f64', 'f32'];
 
@@ -174,7 +196,7 @@ function inlineKernel(expr: string): (out: FloatArray, x: FloatArray) => void {
 // ---------------------------------------------------------------- the benchmark set
 
 /** Every benchmark of the math-bench with what it means. Inputs come from a seeded generator. */
-export function mathBenchmarks(seed = 1): { benchmarks: Benchmark[]; specs: Map<string, Spec> } {
+export function mathBenchmarks(seed = 1, vector?: VectorActivationKernels): { benchmarks: Benchmark[]; specs: Map<string, Spec> } {
   const x = lstmLikeInputs(INPUTS, seed);
   const p = x.map((v) => Math.abs(v) + 1e-3);
   const c = 1.0001 + x[0] * 0; // a runtime value, not a literal the compiler could fold
@@ -211,6 +233,12 @@ export function mathBenchmarks(seed = 1): { benchmarks: Benchmark[]; specs: Map<
       for (const e of INLINE_EXPRESSIONS) {
         add({ name: e.name, kind: 'array', precision, length: n, expression: `out[i] = ${e.expr} over ${type}(${n})` }, { run: kernelLoop(inlineKernel(e.expr), out, input), elementsPerOp: n, baseline: base });
       }
+      for (const v of vector ? VECTOR_ACTIVATIONS : []) {
+        const k = vector!.make(precision, v.activation, n);
+        k.x.set(input);
+        const expression = `${vector!.label(precision)} ${v.activation} over ${type}(${n}) in WebAssembly memory`;
+        add({ name: v.name, kind: 'array', precision, length: n, expression }, { run: kernelLoop(() => k.run(), k.out, k.x), elementsPerOp: n, baseline: base });
+      }
     }
   }
   return { benchmarks, specs };
@@ -241,9 +269,14 @@ export function mathBenchRows(measurements: readonly Measurement[], specs: Reado
   });
 }
 
+/** How tanh and ISRU are called: the library functions, the bare expressions, or the vectorized kernels (`*_simd` rows). */
+export type RatioImpl = 'library' | 'inline' | 'simd';
+export const RATIO_IMPLS: readonly RatioImpl[] = ['library', 'inline', 'simd'];
+const RATIO_SUFFIX: Record<RatioImpl, string> = { library: '', inline: '_inline', simd: '_simd' };
+
 export interface PairedRatio {
   kind: string;
-  impl: 'library' | 'inline';
+  impl: RatioImpl;
   /** median over rounds of (isru − baseline median) / (tanh − baseline median) */
   median: number;
   q25: number;
@@ -262,8 +295,8 @@ export function pairedIsruTanhRatios(measurements: readonly Measurement[], specs
   for (const precision of PRECISIONS) for (const length of ARRAY_LENGTHS) kinds.push({ kind: 'array', precision, length });
   for (const k of kinds) {
     const base = by.get(idOf({ name: 'baseline', ...k }));
-    for (const impl of ['library', 'inline'] as const) {
-      const suffix = impl === 'inline' ? '_inline' : '';
+    for (const impl of RATIO_IMPLS) {
+      const suffix = RATIO_SUFFIX[impl];
       const t = by.get(idOf({ name: `tanh${suffix}`, ...k }));
       const i = by.get(idOf({ name: `isru${suffix}`, ...k }));
       if (!base || !t || !i || !specs.has(t.id)) continue;
@@ -292,9 +325,9 @@ export interface MathBenchMeasurement {
 }
 
 /** Runs the whole math-bench (minutes for the careful profile; seconds for quick). */
-export function measureMathBench(profile: MathBenchProfile, hooks: HarnessHooks = {}): MathBenchMeasurement {
+export function measureMathBench(profile: MathBenchProfile, hooks: HarnessHooks = {}, vector?: VectorActivationKernels): MathBenchMeasurement {
   const elapsed = startTimer();
-  const { benchmarks, specs } = mathBenchmarks();
+  const { benchmarks, specs } = mathBenchmarks(1, vector);
   const measurements = runBenchmarks(benchmarks, profile.harness, hooks);
   const rows = mathBenchRows(measurements, specs, profile.harness.rounds);
   const pairedRatios = pairedIsruTanhRatios(measurements, specs);
@@ -340,8 +373,8 @@ export function kindLabel(row: Pick<MathBenchRow, 'kind' | 'precision' | 'length
 
 export interface IsruTanhRatio {
   kind: string;
-  /** 'library' (activations.*.f / apply) or 'inline' (the bare expressions) */
-  impl: 'library' | 'inline';
+  /** 'library' (activations.*.f / apply), 'inline' (the bare expressions) or 'simd' (the vectorized kernels) */
+  impl: RatioImpl;
   tanh: number;
   isru: number;
   /** isru ns / tanh ns (< 1: ISRU is cheaper) */
@@ -353,8 +386,8 @@ export function isruTanhRatios(rows: readonly MathBenchRow[]): IsruTanhRatio[] {
   const out: IsruTanhRatio[] = [];
   const kinds = [...new Set(rows.map(kindLabel))];
   for (const kind of kinds) {
-    for (const impl of ['library', 'inline'] as const) {
-      const suffix = impl === 'inline' ? '_inline' : '';
+    for (const impl of RATIO_IMPLS) {
+      const suffix = RATIO_SUFFIX[impl];
       const t = rows.find((r) => kindLabel(r) === kind && r.Function === `tanh${suffix}`);
       const i = rows.find((r) => kindLabel(r) === kind && r.Function === `isru${suffix}`);
       if (t && i) out.push({ kind, impl, tanh: Number(t.ns_per_op), isru: Number(i.ns_per_op), ratio: Number(i.ns_per_op) / Number(t.ns_per_op) });
@@ -366,4 +399,55 @@ export function isruTanhRatios(rows: readonly MathBenchRow[]): IsruTanhRatio[] {
 /** The row of `name` in kind `kind` (`scalar`, `Float64Array[4096]`, ...), or undefined. */
 export function findRow(rows: readonly MathBenchRow[], name: string, kind = 'scalar'): MathBenchRow | undefined {
   return rows.find((r) => r.Function === name && kindLabel(r) === kind);
+}
+
+/** One array kind's cost per element of the cell's activations, in JavaScript and vectorized (notebook 02). */
+export interface VectorCostRow {
+  kind: string;
+  [column: string]: string | number;
+}
+
+/**
+ * ns per element of tanh, ISRU, the sigmoid and the ISRU-sigmoid as JavaScript array kernels (`activations.*.apply`)
+ * and as the vectorized kernels (`*_simd`), per array kind; kinds without vectorized rows are left out.
+ */
+export function vectorCostTable(rows: readonly MathBenchRow[]): VectorCostRow[] {
+  const names: [string, string][] = [
+    ['tanh', 'tanh JS'], ['tanh_simd', 'tanh SIMD'], ['isru', 'ISRU JS'], ['isru_simd', 'ISRU SIMD'],
+    ['sigmoid', 'sigmoid JS'], ['sigmoid_simd', 'sigmoid SIMD'], ['isru_sigmoid', 'ISRU-sigmoid JS'], ['isru_sigmoid_simd', 'ISRU-sigmoid SIMD'],
+  ];
+  const kinds = [...new Set(rows.filter((r) => r.kind === 'array').map(kindLabel))];
+  const out: VectorCostRow[] = [];
+  for (const kind of kinds) {
+    if (!findRow(rows, 'tanh_simd', kind)) continue;
+    const row: VectorCostRow = { kind };
+    for (const [name, column] of names) {
+      const r = findRow(rows, name, kind);
+      row[column] = r ? Number(Number(r.ns_per_op).toFixed(2)) : NaN;
+    }
+    out.push(row);
+  }
+  return out;
+}
+
+/**
+ * The notebook's conclusion on the vectorized kernels, from one machine's rows: per element over the largest
+ * arrays, tanh in JavaScript against tanh vectorized against ISRU vectorized, in both precisions. Empty when
+ * the rows have no vectorized kernels.
+ */
+export function vectorSummary(rows: readonly MathBenchRow[], machine: string): string {
+  const parts: string[] = [];
+  for (const precision of PRECISIONS) {
+    const kind = kindLabel({ kind: 'array', precision, length: ARRAY_LENGTHS[ARRAY_LENGTHS.length - 1] });
+    const ns = (name: string): number => Number(findRow(rows, name, kind)?.ns_per_op ?? NaN);
+    const [tanhJs, tanhV, isruJs, isruV] = [ns('tanh'), ns('tanh_simd'), ns('isru'), ns('isru_simd')];
+    if (!Number.isFinite(tanhV)) continue;
+    parts.push(
+      `${kind}: tanh costs ${tanhJs.toFixed(2)} ns per element through Math.tanh and ${tanhV.toFixed(2)} ns vectorized ` +
+      `(${(tanhJs / tanhV).toFixed(1)}x faster); ISRU costs ${isruJs.toFixed(2)} ns in JavaScript and ${isruV.toFixed(2)} ns vectorized, ` +
+      `so against a vectorized tanh ISRU takes ${(100 * isruV / tanhV).toFixed(0)}% of tanh's time (against Math.tanh: ${(100 * isruJs / tanhJs).toFixed(0)}%).`,
+    );
+  }
+  if (parts.length === 0) return '';
+  return [`On ${machine}, per element over the largest arrays (copy loop subtracted):`, ...parts.map((p) => `- ${p}`)].join('\n');
 }

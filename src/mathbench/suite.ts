@@ -13,6 +13,7 @@ import { resultsPath } from '../io/paths';
 import { readResults, tryReadResults } from '../io/results';
 import type { HarnessHooks } from './harness';
 import { describeMachine, MachineInfo } from '../io/machine';
+import { simdActivationKernels } from './vector';
 import { MATH_BENCH_COLUMNS, MathBenchMeasurement, MathBenchProfile, MathBenchRow, PairedRatio, mathBenchCsv, mathBenchDescription, measureMathBench } from './core';
 
 export * from './core';
@@ -26,7 +27,7 @@ export interface MathBenchRun extends MathBenchMeasurement {
 /** Runs the whole math-bench on this machine (minutes for the careful profile; seconds for quick). */
 export function runMathBench(profile: MathBenchProfile, hooks: HarnessHooks = {}): MathBenchRun {
   const before = loadavg()[0];
-  const run = measureMathBench(profile, hooks);
+  const run = measureMathBench(profile, hooks, simdActivationKernels());
   return { ...run, loadAverage: { before, after: loadavg()[0] }, machine: describeMachine() };
 }
 

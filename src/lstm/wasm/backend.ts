@@ -15,6 +15,7 @@ import { CellKernels, cellKernels, CellSpec } from '../cell';
 import { transpose } from '../dense';
 import { MAX_PAGES, PAGE, WA, WasmMemory } from './api';
 import { kernelModule } from './kernels';
+import { simdCellKernels } from './pointwise';
 
 type Product = (M: number, Nc: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
 type Gemv = (R: number, K: number, w: number, ldw: number, x: number, y: number) => void;
@@ -51,9 +52,11 @@ export class WasmBackend implements Backend {
   private readonly gemmntFn: Product;
   private readonly gemmnnFn: Product;
   private readonly adamFn: Adam;
+  private readonly exports: Record<string, unknown>;
 
   private constructor(readonly precision: Precision, readonly memory: WasmMemory, readonly module: object, private readonly maxPages: number) {
     const ex = new WA!.Instance(module, { env: { memory } }).exports;
+    this.exports = ex;
     this.gemvFn = ex.gemv as Gemv;
     this.gemmntFn = ex.gemmnt as Product;
     this.gemmnnFn = ex.gemmnn as Product;
@@ -120,9 +123,14 @@ export class WasmBackend implements Backend {
     this.adamFn(i1 - i0, p.byteOffset + o, g.byteOffset + o, m.byteOffset + o, v.byteOffset + o, k.lr, k.c1, k.c2, k.beta1, k.beta2, k.eps, k.limit, k.a1, k.a2);
   }
 
-  /** The point-wise cell kernels stay TypeScript over the memory's views (as in the 'js' backend). */
+  /**
+   * 'scalar': the TypeScript kernels over the memory's views (as in the 'js' backend); 'simd': the
+   * vectorized kernels of this module (./pointwise.ts), so worker threads attached to the same module run
+   * the same code.
+   */
   cell(spec: CellSpec): CellKernels {
-    if (spec.impl !== 'scalar') throw new Error(`no '${spec.impl}' cell kernels yet`);
+    if (spec.impl === 'simd') return simdCellKernels(this.exports, spec);
+    if (spec.impl !== 'scalar') throw new Error(`unknown cell implementation '${String(spec.impl)}' (expected scalar or simd)`);
     return cellKernels(spec);
   }
 }

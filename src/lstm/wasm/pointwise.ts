@@ -1,0 +1,83 @@
+/**
+ * The 'simd' cell kernels (../cell.ts CellSpec impl 'simd') and the vectorized activations, from the
+ * exports of ./assembly/pointwise.ts in a kernel module instance. The wrappers turn the engine's arrays
+ * (views of the module's memory) into the byte addresses the exports take; N, t and the neuron range
+ * stay element counts.
+ *
+ * `SimdActivations` runs the same vector code over arrays of its own small memory, for the accuracy table
+ * (../../activations/simd-accuracy.ts) and the math-bench.
+ */
+import type { Float, Precision } from '../buffers';
+import type { CellKernels, CellSpec, GateActivation } from '../cell';
+import { PAGE, WA } from './api';
+import { kernelModule } from './kernels';
+
+type ForwardExport = (N: number, t: number, z: number, c: number, h: number, tc: number, keep: number, j0: number, j1: number) => void;
+type BackwardExport = (
+  N: number, t: number, z: number, c: number, tc: number, keep: number, dh: number, dc: number, dz: number, j0: number, j1: number,
+) => void;
+type ActivateExport = (which: number, n: number, x: number, y: number) => void;
+
+const GATE_EXPORT_NAMES: Record<GateActivation, string> = { sigmoid: 'sigmoid', 'isru-sigmoid': 'isruSigmoid' };
+
+/** The export names of a spec's kernels: cellForward_<cell>_<gate>, cellBackward_<cell>_<gate>. */
+export function simdKernelNames(spec: CellSpec): { forward: string; backward: string } {
+  const suffix = `${spec.activation}_${GATE_EXPORT_NAMES[spec.gate]}`;
+  return { forward: `cellForward_${suffix}`, backward: `cellBackward_${suffix}` };
+}
+
+/** The SIMD cell kernels of a spec over an instance's exports. */
+export function simdCellKernels(exports: Record<string, unknown>, spec: CellSpec): CellKernels {
+  const names = simdKernelNames(spec);
+  const fwd = exports[names.forward] as ForwardExport | undefined;
+  const bwd = exports[names.backward] as BackwardExport | undefined;
+  if (!fwd || !bwd) throw new Error(`no SIMD cell kernels for cell '${spec.activation}' with gate '${spec.gate}'`);
+  return {
+    forward: (N, t, z, c, h, tc, keep, j0, j1) => fwd(N, t, z.byteOffset, c.byteOffset, h.byteOffset, tc.byteOffset, keep.byteOffset, j0, j1),
+    backward: (N, t, z, c, tc, keep, dh, dc, dz, j0, j1) =>
+      bwd(N, t, z.byteOffset, c.byteOffset, tc.byteOffset, keep.byteOffset, dh.byteOffset, dc.byteOffset, dz.byteOffset, j0, j1),
+  };
+}
+
+/** The activations the vector code provides, in the order of the `activate` export's selector. */
+export const SIMD_ACTIVATIONS = ['tanh', 'sigmoid', 'isru', 'isru-sigmoid'] as const;
+export type SimdActivation = (typeof SIMD_ACTIVATIONS)[number];
+
+/** The vectorized activations over arrays up to `capacity` elements, in their own memory. */
+export class SimdActivations {
+  private readonly run: ActivateExport;
+  /** input and output, views of the module's memory */
+  readonly x: Float;
+  readonly y: Float;
+
+  constructor(readonly precision: Precision, readonly capacity: number) {
+    const mod = kernelModule(precision);
+    if (!mod || !WA) throw new Error('WebAssembly SIMD is not available in this runtime');
+    const es = precision === 'f64' ? 8 : 4;
+    const bytes = 2 * capacity * es + 32;
+    const pages = Math.ceil(bytes / PAGE) + 1;
+    const memory = new WA.Memory({ initial: pages, maximum: pages, shared: true });
+    this.run = new WA.Instance(mod, { env: { memory } }).exports.activate as ActivateExport;
+    const Ctor = precision === 'f64' ? Float64Array : Float32Array;
+    this.x = new Ctor(memory.buffer, 0, capacity);
+    this.y = new Ctor(memory.buffer, Math.ceil((capacity * es) / 16) * 16, capacity);
+  }
+
+  /** y[0, n) = act(x[0, n)) with the values already in `x`. */
+  applyInPlace(act: SimdActivation, n: number): void {
+    if (n > this.capacity) throw new RangeError(`at most ${this.capacity} elements, got ${n}`);
+    this.run(SIMD_ACTIVATIONS.indexOf(act), n, this.x.byteOffset, this.y.byteOffset);
+  }
+
+  /** act(xs) as plain numbers (xs rounded to this precision first). */
+  apply(act: SimdActivation, xs: ArrayLike<number>): number[] {
+    const out: number[] = [];
+    for (let i0 = 0; i0 < xs.length; i0 += this.capacity) {
+      const n = Math.min(this.capacity, xs.length - i0);
+      for (let i = 0; i < n; i++) this.x[i] = xs[i0 + i];
+      this.applyInPlace(act, n);
+      for (let i = 0; i < n; i++) out.push(this.y[i]);
+    }
+    return out;
+  }
+}
