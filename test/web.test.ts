@@ -88,8 +88,11 @@ function checkMathBench(run: PageRun): void {
   const machines = loadMathBenchResults(run.mathBenchDir, run.slug);
   assert.deepEqual(machines.map((m) => m.machine), [run.slug]);
   const rows: MathBenchRow[] = machines[0].rows;
-  // every function of the command line's run: 21 scalar rows and 14 per array type and length
-  assert.equal(rows.length, 21 + 4 * 14);
+  // every function of the command line's run: 21 scalar rows and 14 per array type and length, and 4 more
+  // (the vectorized tanh, sigmoid, ISRU, ISRU-sigmoid) where the page has the WebAssembly SIMD kernels
+  const vector = run.kernels === 'WebAssembly SIMD' ? 4 : 0;
+  assert.equal(rows.length, 21 + 4 * (14 + vector));
+  assert.equal(rows.filter((r) => r.Function.endsWith('_simd')).length, 4 * vector);
   const kinds = new Set(rows.map((r) => `${r.kind}|${r.precision}|${r.length}`));
   assert.equal(kinds.size, 5);
   for (const r of rows) {

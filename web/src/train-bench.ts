@@ -47,7 +47,7 @@ export const WEB_VARIANTS: readonly Variant[] = (['scalar', 'simd'] as const).fl
 const WARMUP = 3;
 const ROUND = 3;
 /** rounds per profile: the careful one times more iterations, so the median holds on a busy device */
-export const TRAIN_ROUNDS = { quick: 6, careful: 20 } as const;
+export const TRAIN_ROUNDS = { quick: 4, careful: 20 } as const;
 
 /** Seeded characters: enough for every iteration of a variant without wrapping. */
 function seededCorpus(rounds: number): Int32Array {

@@ -5,6 +5,7 @@
 import { BenchRow, benchCsv } from '../../bench/table';
 import { wasmSimdAvailable } from '../../src/lstm/wasm/kernels';
 import { mathBenchCsv, mathBenchDescription, measureMathBench } from '../../src/mathbench/core';
+import { simdActivationKernels } from '../../src/mathbench/vector';
 import { describeDevice } from './device';
 import { browserProfile } from './profiles';
 import type { StartMessage, WorkerMessage } from './protocol';
@@ -34,7 +35,8 @@ function run(start: StartMessage): void {
     onRound: (round, rounds) => {
       if (round % 4 === 0 || round === rounds) post({ type: 'progress', stage: 'math-bench', fraction: 0.5 + (0.5 * round) / rounds, label: `round ${round}/${rounds}` });
     },
-  });
+    // the vectorized activations (`*_simd` rows) where this page has WebAssembly SIMD kernels
+  }, kernels === 'wasm' ? simdActivationKernels() : undefined);
   const description = mathBenchDescription(measured, device, { date: new Date() });
   post({ type: 'math-bench', rows: measured.rows, csv: mathBenchCsv(measured.rows), description });
 
