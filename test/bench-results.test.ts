@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_COLUMNS, benchCsv, BenchRow, withRatios } from '../bench/table';
-import { benchComparisonSummary, benchComparisonTable, benchMachineName, benchRatios, loadBenchResults, variantLabel } from '../src/analysis/bench-files';
+import { benchComparisonSummary, benchComparisonTable, benchMachineName, benchPoints, benchRatios, loadBenchResults, variantLabel } from '../src/analysis/bench-files';
+import { benchRatioFigure, benchTimeFigure } from '../src/charts/bench';
+import { colors } from '../src/charts/colors';
 import { parseCsv } from '../src/io/csv-text';
 import { MissingResultsError } from '../src/io/results';
 
@@ -74,4 +76,17 @@ test('a page download and a command-line file side by side, read from a results/
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('bench figures: variants in the palette (tanh blue, ISRU red, all-ISRU dark red, SIMD hatched), ratios as computed', () => {
+  const points = benchPoints([
+    row('tanh', 'f64', 2), row('isru', 'f64', 1.5), row('isru', 'f64', 1, 'isru-sigmoid'), row('tanh', 'f64', 1, 'sigmoid', 'simd'), row('isru', 'f64', 0.5, 'sigmoid', 'simd'),
+  ] as unknown as Record<string, string | number>[]);
+  const time = benchTimeFigure(points, 'phone');
+  const traces = time.data as { name: string; y: number[]; marker: { color: string; pattern: { shape: string } } }[];
+  assert.deepEqual(traces.map((t) => [t.name, t.marker.color, t.marker.pattern.shape, t.y[0]]), [
+    ['tanh', colors.tanh, '', 2], ['ISRU', colors.isru, '', 1.5], ['all-ISRU', colors.allIsru, '', 1], ['tanh (SIMD)', colors.tanh, '/', 1], ['ISRU (SIMD)', colors.isru, '/', 0.5],
+  ]);
+  const ratios = benchRatioFigure(benchRatios([{ machine: 'phone', browser: true, points }]));
+  assert.deepEqual((ratios.data as { name: string; y: number[] }[]).map((t) => [t.name, t.y]), [['phone: ISRU', [0.75]], ['phone: all-ISRU', [0.5]], ['phone: ISRU (SIMD)', [0.5]]]);
 });
