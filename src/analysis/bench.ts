@@ -114,8 +114,9 @@ export function benchComparisonSummary(machines: readonly BenchMachine[]): strin
     const who = `${m.machine} (${m.browser ? 'browser' : 'command line'}: ${[...new Set(m.points.map((p) => p.version))].join('; ')})`;
     if (mine.length === 0) return `${who}: no ISRU row with a tanh row to compare.`;
     const parts = [...new Set(mine.map((r) => r.variant))].map((v) => {
-      const rs = mine.filter((r) => r.variant === v).map((r) => r.ratio).sort((a, b) => a - b);
-      return `${v} takes ${(100 * median(rs)).toFixed(0)}% of tanh's time per iteration (median of ${rs.length} size × precision cases, ${(100 * rs[0]).toFixed(0)}–${(100 * rs[rs.length - 1]).toFixed(0)}%)`;
+      const of = mine.filter((r) => r.variant === v);
+      const rs = of.map((r) => r.ratio).sort((a, b) => a - b);
+      return `${v} takes ${(100 * median(rs)).toFixed(0)}% of ${variantLabel('tanh', BENCH_DEFAULT_CELL.gate, of[0].impl)}'s time per iteration (median of ${rs.length} size × precision cases, ${(100 * rs[0]).toFixed(0)}–${(100 * rs[rs.length - 1]).toFixed(0)}%)`;
     });
     return `${who}: ${parts.join('; ')}.`;
   });
