@@ -9,11 +9,11 @@ export const C_REFERENCE_MS: Record<string, number> = { '2x100': 20, '2x256': 21
 export const BENCH_COLUMNS = [
   'engine', 'layers', 'neurons', 'activation', 'precision', 'ms_per_iter', 'forward_ms', 'backward_ms', 'adam_ms', 'gflops',
   'iterations', 'isru_speedup', 'vs_lstm_opt', 'c_ref_ms', 'vs_c_ref', 'kernels', 'version', 'threads', 'st_ms', 'mt_speedup',
-  'gate', 'activation_impl',
+  'gate', 'impl',
 ] as const;
 
-/** What a row without the gate or activation_impl column (a file written before them) ran. */
-export const BENCH_DEFAULT_CELL = { gate: 'sigmoid', activation_impl: 'scalar' } as const;
+/** What a row without the gate or impl column (a file written before them) ran. */
+export const BENCH_DEFAULT_CELL = { gate: 'sigmoid', impl: 'scalar' } as const;
 
 export interface BenchRow {
   engine: string;
@@ -30,8 +30,8 @@ export interface BenchRow {
   version: string;
   /** the gate activation (default BENCH_DEFAULT_CELL.gate) */
   gate?: string;
-  /** the point-wise kernels: scalar or simd (default BENCH_DEFAULT_CELL.activation_impl) */
-  activation_impl?: string;
+  /** the point-wise kernels: scalar or simd (default BENCH_DEFAULT_CELL.impl) */
+  impl?: string;
   [k: string]: unknown;
 }
 
@@ -41,7 +41,7 @@ export interface BenchRow {
  */
 export function withRatios(rows: BenchRow[]): Record<string, unknown>[] {
   const gate = (r: BenchRow): string => r.gate ?? BENCH_DEFAULT_CELL.gate;
-  const impl = (r: BenchRow): string => r.activation_impl ?? BENCH_DEFAULT_CELL.activation_impl;
+  const impl = (r: BenchRow): string => r.impl ?? BENCH_DEFAULT_CELL.impl;
   const key = (r: BenchRow, engine = r.engine, activation = r.activation, g = gate(r)): string => [engine, r.layers, r.neurons, activation, g, impl(r), r.precision].join('|');
   const ms = new Map(rows.map((r) => [key(r), r.ms_per_iter]));
   const r3 = (x: number): number => Math.round(x * 1000) / 1000;
@@ -61,7 +61,7 @@ export function withRatios(rows: BenchRow[]): Record<string, unknown>[] {
       st_ms: r.st_ms ?? null,
       mt_speedup: r.mt_speedup ?? null,
       gate: gate(r),
-      activation_impl: impl(r),
+      impl: impl(r),
     };
   });
 }

@@ -13,23 +13,23 @@ import { MissingResultsError } from '../src/io/results';
 /**
  * The training benchmark's files across machines (src/analysis/bench.ts, as notebook 02 reads them): the
  * web page's `<device>.bench.csv` and a command line's `<machine>.csv` (with and without the gate and
- * activation_impl columns) are read from a folder, compared by hand-computed ratios.
+ * impl columns) are read from a folder, compared by hand-computed ratios.
  */
 const row = (activation: string, precision: string, ms: number, gate = 'sigmoid', impl = 'scalar', cfg: [number, number] = [1, 32]): BenchRow => ({
   engine: 'lstm-opt', layers: cfg[0], neurons: cfg[1], activation, precision, ms_per_iter: ms, forward_ms: null, backward_ms: null, adam_ms: null,
-  iterations: 18, version: 'chromium 156 (isolated)', kernels: 'wasm', threads: 1, gate, activation_impl: impl,
+  iterations: 18, version: 'chromium 156 (isolated)', kernels: 'wasm', threads: 1, gate, impl,
 });
 
-test('withRatios: ISRU and all-ISRU against tanh of the same implementation; gate and activation_impl written', () => {
+test('withRatios: ISRU and all-ISRU against tanh of the same implementation; gate and impl written', () => {
   const rows = withRatios([
     row('tanh', 'f64', 2), row('isru', 'f64', 1.6), row('isru', 'f64', 1.25, 'isru-sigmoid'),
     row('tanh', 'f64', 1, 'sigmoid', 'simd'), row('isru', 'f64', 0.8, 'isru-sigmoid', 'simd'),
   ]);
   assert.deepEqual(rows.map((r) => r.isru_speedup), [null, 1.25, 1.6, null, 1.25]);
-  assert.deepEqual(rows.map((r) => [r.gate, r.activation_impl]).slice(3), [['sigmoid', 'simd'], ['isru-sigmoid', 'simd']]);
+  assert.deepEqual(rows.map((r) => [r.gate, r.impl]).slice(3), [['sigmoid', 'simd'], ['isru-sigmoid', 'simd']]);
   // a row from before the columns existed means sigmoid gates and scalar kernels
-  const old = withRatios([{ ...row('tanh', 'f32', 3), gate: undefined, activation_impl: undefined }, { ...row('isru', 'f32', 2), gate: undefined, activation_impl: undefined }]);
-  assert.deepEqual(old.map((r) => [r.gate, r.activation_impl, r.isru_speedup]), [['sigmoid', 'scalar', null], ['sigmoid', 'scalar', 1.5]]);
+  const old = withRatios([{ ...row('tanh', 'f32', 3), gate: undefined, impl: undefined }, { ...row('isru', 'f32', 2), gate: undefined, impl: undefined }]);
+  assert.deepEqual(old.map((r) => [r.gate, r.impl, r.isru_speedup]), [['sigmoid', 'scalar', null], ['sigmoid', 'scalar', 1.5]]);
   const csv = parseCsv(benchCsv([row('tanh', 'f64', 2), row('isru', 'f64', 1.6)]));
   assert.deepEqual(Object.keys(csv[0]), [...BENCH_COLUMNS]);
   assert.equal(csv[1].isru_speedup, 1.25);
@@ -50,7 +50,7 @@ test('a page download and a command-line file side by side, read from a results/
       row('tanh', 'f64', 4, 'sigmoid', 'scalar', [1, 128]), row('isru', 'f64', 3, 'sigmoid', 'scalar', [1, 128]), row('isru', 'f64', 2, 'isru-sigmoid', 'scalar', [1, 128]),
       row('tanh', 'f64', 1, 'sigmoid', 'scalar', [1, 32]), row('isru', 'f64', 0.9, 'sigmoid', 'scalar', [1, 32]),
     ]));
-    // the command line's older schema: no gate/activation_impl columns, other engines and threads
+    // the command line's older schema: no gate/impl columns, other engines and threads
     writeFileSync(join(dir, 'desk-2c-node20.csv'), [
       'engine,layers,neurons,activation,precision,ms_per_iter,forward_ms,backward_ms,adam_ms,iterations,kernels,version,threads',
       'lstm-opt,1,128,tanh,f64,2,,,,400,wasm,node v20.20.2,1',

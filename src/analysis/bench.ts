@@ -5,7 +5,7 @@
  * math-bench `<device>.csv`; here the machine is the file name without `.csv` and without `.bench`.
  *
  * Only our engine's single-threaded rows are compared (a file may also hold PyTorch and multi-threaded
- * rows); rows of files written before the gate and activation_impl columns ran sigmoid gates and scalar
+ * rows); rows of files written before the gate and impl columns ran sigmoid gates and scalar
  * point-wise kernels. Pure (the web page draws its own rows with it); ./bench-files.ts reads the files.
  */
 import { BENCH_DEFAULT_CELL } from '../../bench/table';
@@ -51,7 +51,7 @@ export function benchPoints(rows: readonly Record<string, string | number>[]): B
     .filter((r) => r.engine === 'lstm-opt' && Number(r.threads ?? 1) === 1)
     .map((r) => {
       const gate = String(r.gate || BENCH_DEFAULT_CELL.gate);
-      const impl = String(r.activation_impl || BENCH_DEFAULT_CELL.activation_impl);
+      const impl = String(r.impl || BENCH_DEFAULT_CELL.impl);
       const layers = Number(r.layers), neurons = Number(r.neurons);
       return {
         config: `${layers}x${neurons}`, layers, neurons, precision: String(r.precision), activation: String(r.activation), gate, impl,
