@@ -1,17 +1,34 @@
 /**
  * Our engine's side of `npm run bench` (not a test): milliseconds per training iteration on the
  * study's workload — SOTU corpus (vocabulary 98), window 100, forward + backward + clip + Adam — with
- * the forward/backward/Adam split and the achieved GFLOP/s (src/lstm/flops.ts counts the FLOPs).
+ * the forward/backward/Adam split and the achieved GFLOP/s (src/lstm/flops.ts counts the FLOPs), for
+ * every engine variant: cell (tanh|isru) × gate (sigmoid|isru-sigmoid) × point-wise implementation
+ * (scalar|simd) × product kernel set (wasm, wasm-fma). PyTorch runs in the same rounds.
  *
- *   node dist/bench/lstm.js [--quick] [--configs 2x100,2x256] [--activations tanh,isru] [--precisions f64,f32]
+ *   node dist/bench/lstm.js [--quick] [--configs 2x100,2x256] [--activations tanh,isru]
+ *       [--gates sigmoid,isru-sigmoid] [--impls scalar,simd] [--kernels wasm,wasm-fma]
+ *       [--precisions f64,f32] [--rounds R] [--block K] [--no-pytorch] [--no-mt]
  *
- * Each precision runs in its own child process, so the hot loops only ever see one typed-array type
- * (a loop fed both Float64Array and Float32Array becomes polymorphic in V8 and measures slower).
- * Kernels: the network's default (WebAssembly SIMD where available); LSTM_OPT_KERNELS=js measures the
- * plain TypeScript loops instead. Each row records which ran.
- * Per configuration: warm-up iterations, then timed iterations until both a minimum count and a
- * minimum time are reached; the reported numbers are medians over the timed iterations.
- * Output: one JSON line per (config, activation, precision) on stdout; progress on stderr.
+ * Interleaving (bench/interleave.ts): per size, all variants (and the PyTorch peer) are built and warmed
+ * up, then run round by round, K iterations each per round, in an order shuffled anew every round. Each
+ * variant's per-round time is divided by the baseline's (tanh + sigmoid + scalar on wasm) of the same
+ * round and by PyTorch's of the same round: the paired ratios, summarised by their median and the 95%
+ * interval of their mean. Absolute times are medians over all timed iterations; process CPU time is
+ * reported beside them (CPU well below wall time means the process was descheduled: a busy machine),
+ * and the same paired ratios are taken on CPU time too (cpu_ratio, vs_pytorch_cpu), which descheduling
+ * does not inflate.
+ *
+ * One process per precision, all variants of that precision inside it, rather than alternating
+ * processes: in one process the variants share the JIT's state and see the same moment's load, and a
+ * round costs no process start or warm-up; the variants differ in which functions run, not in the typed
+ * array types those functions see. Precisions get their own process because a loop fed both
+ * Float64Array and Float32Array becomes polymorphic in V8 and measures slower. PyTorch runs in its own
+ * long-lived process (bench/peers/pytorch-server.ts) that our process waits on during its blocks.
+ *
+ * A variant this runtime or build cannot run (no SIMD cell kernels, no relaxed SIMD, ...) is skipped with
+ * the reason printed: its construction and warm-up run inside a try.
+ * Output: one JSON line per row on stdout ({"skipped": reason, ...} for a skipped variant); progress
+ * on stderr.
  *
  * Multi-threaded rows (f64, tanh; skip with --no-mt): 2x256 with the rows strategy (one thread
  * per core) and the gates strategy (5 threads), and 1x16 with --threads auto. Each is measured
@@ -25,9 +42,15 @@ import { median } from '../src/analysis/stats';
 import { loadCorpus } from '../src/data/corpus';
 import { Lstm } from '../src/lstm/network';
 import { corpusIdentity, Trainer } from '../src/lstm/trainer';
+type CorpusIdentity = ReturnType<typeof corpusIdentity>;
 import { iterationFlops } from '../src/lstm/flops';
-import type { Activation } from '../src/lstm/cell';
+import type { Activation, ActivationImpl, GateActivation } from '../src/lstm/cell';
 import type { Precision } from '../src/lstm/buffers';
+import type { KernelKind } from '../src/lstm/backend';
+import { loadavg } from 'node:os';
+import { projectRoot } from '../src/io/paths';
+import { BASELINE, loadWarning, pairedRatio, roundOrder, sameVariant, Variant, VariantAxes, variantGrid } from './interleave';
+import { PytorchServer } from './peers/pytorch-server';
 import { chooseThreads, cores } from '../src/lstm/parallel/auto';
 import type { MtStrategy } from '../src/lstm/parallel/partition';
 
@@ -55,6 +78,9 @@ export interface EngineRow {
   /** multi-threaded rows: the interleaved single-thread median and st_ms / ms_per_iter */
   st_ms?: number;
   mt_speedup?: number;
+  /** the variant beyond the cell activation */
+  gate?: GateActivation;
+  impl?: ActivationImpl;
 }
 
 /** The multi-threaded benchmark cases: config, strategy or 'auto'. */
@@ -66,34 +92,168 @@ export function parseConfig(c: string): [number, number] {
   return [Number(m[1]), Number(m[2])];
 }
 
-function measure(layers: number, neurons: number, activation: Activation, precision: Precision, quick: boolean, trainerCorpus: ReturnType<typeof corpusIdentity>, vocab: string[]): EngineRow {
-  const net = new Lstm({ vocabSize: vocab.length, layers, neurons, activation, precision, seed: 1 });
-  const trainer = new Trainer(net, vocab, trainerCorpus, { window: WINDOW, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 });
-  const warmup = quick ? 3 : 8;
-  const minIters = quick ? 5 : 15;
-  const minMs = quick ? 500 : 2500;
-  for (let i = 0; i < warmup; i++) trainer.step();
-  const f: number[] = [], b: number[] = [], a: number[] = [], total: number[] = [];
-  const started = Date.now();
-  while (total.length < minIters || Date.now() - started < minMs) {
-    const t = { ...trainer.times };
-    trainer.step();
-    const df = (trainer.times.forward_time - t.forward_time) * 1e3;
-    const db = (trainer.times.back_time - t.back_time) * 1e3;
-    const da = (trainer.times.adam_time - t.adam_time) * 1e3;
-    f.push(df);
-    b.push(db);
-    a.push(da);
-    total.push(df + db + da);
-    if (total.length >= 400) break;
+/** One block of K iterations: per-iteration phase times (ms) and the block's process CPU time per iteration. */
+interface Block {
+  f: number[];
+  b: number[];
+  a: number[];
+  cpuPerIter: number;
+}
+
+/** Something that runs in the rounds: one of our variants or the PyTorch peer. */
+export interface Contender {
+  label: string;
+  /** the row's identity fields */
+  identity: Record<string, unknown>;
+  run(k: number): Promise<Block>;
+  /** per round: the block's median iteration (ms) and CPU per iteration (ms); NaN where it did not run */
+  roundMs: number[];
+  roundCpu: number[];
+  f: number[];
+  b: number[];
+  a: number[];
+  total: number[];
+  /** set when a block failed: the contender sits out the remaining rounds */
+  failed?: string;
+}
+
+function contender(label: string, identity: Record<string, unknown>, run: (k: number) => Promise<Block>): Contender {
+  return { label, identity, run, roundMs: [], roundCpu: [], f: [], b: [], a: [], total: [] };
+}
+
+const variantLabel = (v: Variant): string => `${v.activation}/${v.gate}/${v.impl}/${v.kernels}`;
+
+/** Builds and warms up one of our variants; a variant that cannot run gives its reason instead. */
+export function variantContender(v: Variant, layers: number, neurons: number, precision: Precision, warmup: number, corpusId: CorpusIdentity, vocab: string[]): Contender | { skipped: string } {
+  let trainer: Trainer;
+  try {
+    const net = new Lstm({ vocabSize: vocab.length, layers, neurons, activation: v.activation, gate: v.gate, activationImpl: v.impl, kernels: v.kernels as KernelKind, precision, seed: 1 });
+    // a kernel set the runtime lacks may fall back to another one: that would measure the wrong variant
+    if (net.config.kernels !== v.kernels) return { skipped: `kernels ${v.kernels} asked for, ${net.config.kernels} given by this runtime` };
+    trainer = new Trainer(net, vocab, corpusId, { window: WINDOW, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 });
+    for (let i = 0; i < warmup; i++) trainer.step();
+  } catch (err) {
+    return { skipped: (err as Error).message.split('\n')[0] };
   }
-  const ms = median(total);
-  return {
-    engine: 'lstm-opt', layers, neurons, activation, precision,
-    ms_per_iter: round(ms), forward_ms: round(median(f)), backward_ms: round(median(b)), adam_ms: round(median(a)),
-    gflops: round(iterationFlops(vocab.length, layers, neurons, WINDOW).total / (ms / 1e3) / 1e9),
-    iterations: total.length, vocab: vocab.length, window: WINDOW, threads: 1, kernels: net.config.kernels, version: `node ${process.version}`,
-  };
+  const kernels = trainer.net.config.kernels;
+  return contender(variantLabel(v), { engine: 'lstm-opt', activation: v.activation, gate: v.gate, impl: v.impl, kernels, version: `node ${process.version}` }, async (k) => {
+    const block: Block = { f: [], b: [], a: [], cpuPerIter: 0 };
+    const t0 = { ...trainer.times };
+    for (let i = 0; i < k; i++) {
+      const t = { ...trainer.times };
+      trainer.step();
+      block.f.push((trainer.times.forward_time - t.forward_time) * 1e3);
+      block.b.push((trainer.times.back_time - t.back_time) * 1e3);
+      block.a.push((trainer.times.adam_time - t.adam_time) * 1e3);
+    }
+    const t1 = trainer.times;
+    block.cpuPerIter = ((t1.forward_cpu - t0.forward_cpu + t1.back_cpu - t0.back_cpu + t1.adam_cpu - t0.adam_cpu) * 1e3) / k;
+    return block;
+  });
+}
+
+function pytorchContender(server: PytorchServer, layers: number, neurons: number, precision: Precision, warmup: number): Contender {
+  const c = contender('pytorch', { engine: 'pytorch', activation: 'tanh', gate: 'sigmoid', impl: null, kernels: null, version: 'torch' }, async (k) => {
+    const r = await server.block(layers, neurons, precision, k, warmup);
+    c.identity.version = r.version;
+    c.identity.kernels = r.lstm_kernel;
+    c.identity.threads = r.threads;
+    return { f: r.forward_ms, b: r.backward_ms, a: r.adam_ms, cpuPerIter: r.cpu_ms / k };
+  });
+  return c;
+}
+
+export interface SizeOptions {
+  variants: Variant[];
+  rounds: number;
+  block: number;
+  warmup: number;
+  pytorch?: PytorchServer;
+}
+
+/**
+ * One size, one precision: every variant (and PyTorch) interleaved round by round (see the header).
+ * Returns the rows, skipped variants as {skipped} rows.
+ */
+async function measureSize(layers: number, neurons: number, precision: Precision, o: SizeOptions, corpusId: CorpusIdentity, vocab: string[]): Promise<Record<string, unknown>[]> {
+  const loadBefore = loadavg()[0];
+  const warning = loadWarning(loadBefore, loadBefore, cores());
+  if (warning) process.stderr.write(`[lstm-opt] ${layers}x${neurons} ${precision}: ${warning}\n`);
+  const out: Record<string, unknown>[] = [];
+  const contenders: Contender[] = [];
+  let baseline: Contender | undefined;
+  for (const v of o.variants) {
+    const c = variantContender(v, layers, neurons, precision, o.warmup, corpusId, vocab);
+    if ('skipped' in c) {
+      process.stderr.write(`[lstm-opt] ${layers}x${neurons} ${precision} ${variantLabel(v)}: skipped: ${c.skipped}\n`);
+      out.push({ skipped: c.skipped, engine: 'lstm-opt', layers, neurons, precision, activation: v.activation, gate: v.gate, impl: v.impl, kernels: v.kernels });
+      continue;
+    }
+    contenders.push(c);
+    if (sameVariant(v, BASELINE)) baseline = c;
+  }
+  const torch = o.pytorch ? pytorchContender(o.pytorch, layers, neurons, precision, o.warmup) : undefined;
+  if (torch) contenders.push(torch);
+  for (let r = 0; r < o.rounds; r++) {
+    for (const i of roundOrder(contenders.length, r, layers * 100_003 + neurons)) {
+      const c = contenders[i];
+      if (c.failed) {
+        c.roundMs.push(NaN);
+        c.roundCpu.push(NaN);
+        continue;
+      }
+      try {
+        const blk = await c.run(o.block);
+        const totals = blk.f.map((x, j) => x + blk.b[j] + blk.a[j]);
+        c.f.push(...blk.f);
+        c.b.push(...blk.b);
+        c.a.push(...blk.a);
+        c.total.push(...totals);
+        c.roundMs.push(median(totals));
+        c.roundCpu.push(blk.cpuPerIter);
+      } catch (err) {
+        c.failed = (err as Error).message.split('\n')[0];
+        process.stderr.write(`[lstm-opt] ${layers}x${neurons} ${precision} ${c.label}: stopped: ${c.failed}\n`);
+        c.roundMs.push(NaN);
+        c.roundCpu.push(NaN);
+      }
+    }
+  }
+  const loadAfter = loadavg()[0];
+  const after = loadWarning(loadBefore, loadAfter, cores());
+  if (after && !warning) process.stderr.write(`[lstm-opt] ${layers}x${neurons} ${precision}: ${after}\n`);
+  const flops = iterationFlops(vocab.length, layers, neurons, WINDOW).total;
+  for (const c of contenders) {
+    if (c.total.length === 0) {
+      out.push({ skipped: c.failed ?? 'no timed iteration', ...c.identity, layers, neurons, precision });
+      continue;
+    }
+    const ms = median(c.total);
+    const base = baseline ? pairedRatio(c.roundMs, baseline.roundMs) : undefined;
+    const vsTorch = torch && torch !== c && torch.total.length ? pairedRatio(c.roundMs, torch.roundMs) : undefined;
+    // the same pairing on process CPU time: what a busy machine's descheduling does not inflate
+    const baseCpu = baseline ? pairedRatio(c.roundCpu, baseline.roundCpu) : undefined;
+    const torchCpu = torch && torch !== c && torch.total.length ? pairedRatio(c.roundCpu, torch.roundCpu) : undefined;
+    const row: Record<string, unknown> = {
+      ...c.identity, layers, neurons, precision,
+      ms_per_iter: round(ms), forward_ms: round(median(c.f)), backward_ms: round(median(c.b)), adam_ms: round(median(c.a)),
+      gflops: round(flops / (ms / 1e3) / 1e9), iterations: c.total.length, vocab: vocab.length, window: WINDOW,
+      threads: c.identity.threads ?? 1,
+      cpu_ms: round(median(c.roundCpu.filter(Number.isFinite))), rounds: c.roundMs.filter(Number.isFinite).length,
+      paired_ratio: base ? round(base.median) : null, paired_low: base ? round(base.low) : null, paired_high: base ? round(base.high) : null,
+      vs_pytorch: vsTorch ? round(vsTorch.median) : null, vs_pytorch_low: vsTorch ? round(vsTorch.low) : null, vs_pytorch_high: vsTorch ? round(vsTorch.high) : null,
+      cpu_ratio: baseCpu ? round(baseCpu.median) : null, cpu_ratio_low: baseCpu ? round(baseCpu.low) : null, cpu_ratio_high: baseCpu ? round(baseCpu.high) : null,
+      vs_pytorch_cpu: torchCpu ? round(torchCpu.median) : null,
+      load_before: round(loadBefore), load_after: round(loadAfter),
+    };
+    if (c.failed) row.note = `stopped early: ${c.failed}`;
+    process.stderr.write(
+      `[lstm-opt] ${layers}x${neurons} ${precision} ${c.label} (${row.kernels}): ${row.ms_per_iter} ms/iter (cpu ${row.cpu_ms}; fwd ${row.forward_ms}, bwd ${row.backward_ms}, adam ${row.adam_ms}), ` +
+        `${row.gflops} GFLOP/s, /baseline ${row.paired_ratio ?? '-'} [${row.paired_low ?? '-'}, ${row.paired_high ?? '-'}] (cpu ${row.cpu_ratio ?? '-'}), /pytorch ${row.vs_pytorch ?? '-'} (cpu ${row.vs_pytorch_cpu ?? '-'})\n`,
+    );
+    out.push(row);
+  }
+  return out;
 }
 
 /**
@@ -161,27 +321,49 @@ function round(x: number): number {
 interface Args {
   quick: boolean;
   configs: string[];
-  activations: Activation[];
+  axes: VariantAxes;
   precisions: Precision[];
+  rounds?: number;
+  block?: number;
   child: boolean;
   mt: boolean;
+  pytorch: boolean;
 }
 
-function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, configs: [], activations: ['tanh', 'isru'], precisions: ['f64', 'f32'], child: false, mt: true };
+const list = <T extends string>(v: string, allowed: readonly string[], what: string): T[] => {
+  const xs = v.split(',').filter(Boolean);
+  for (const x of xs) if (!allowed.includes(x)) throw new Error(`unknown ${what} '${x}' (expected ${allowed.join(', ')})`);
+  return xs as T[];
+};
+
+export const ALL_AXES: VariantAxes = { activations: ['tanh', 'isru'], gates: ['sigmoid', 'isru-sigmoid'], impls: ['scalar', 'simd'], kernels: ['wasm', 'wasm-fma'] };
+
+export function parseArgs(argv: string[]): Args {
+  const a: Args = { quick: false, configs: [], axes: { ...ALL_AXES }, precisions: ['f64', 'f32'], child: false, mt: true, pytorch: true };
   for (let i = 0; i < argv.length; i++) {
     const v = (): string => {
       const x = argv[++i];
       if (x === undefined) throw new Error(`${argv[i - 1]} needs a value`);
       return x;
     };
+    const int = (): number => {
+      const x = Number(v());
+      if (!Number.isInteger(x) || x < 1) throw new Error(`${argv[i - 1]} needs a positive integer`);
+      return x;
+    };
     switch (argv[i]) {
       case '--quick': a.quick = true; break;
       case '--child': a.child = true; break;
       case '--no-mt': a.mt = false; break;
+      case '--no-pytorch': a.pytorch = false; break;
       case '--configs': a.configs = v().split(','); break;
-      case '--activations': a.activations = v().split(',') as Activation[]; break;
-      case '--precisions': a.precisions = v().split(',') as Precision[]; break;
+      case '--activations': a.axes.activations = list(v(), ALL_AXES.activations, 'activation'); break;
+      case '--gates': a.axes.gates = list(v(), ALL_AXES.gates, 'gate'); break;
+      case '--impls': a.axes.impls = list(v(), ALL_AXES.impls, 'implementation'); break;
+      case '--kernels': a.axes.kernels = list(v(), ['wasm', 'wasm-fma', 'js'], 'kernel set'); break;
+      case '--precisions': a.precisions = list(v(), ['f64', 'f32'], 'precision'); break;
+      case '--rounds': a.rounds = int(); break;
+      case '--block': a.block = int(); break;
       default: throw new Error(`unknown option ${argv[i]}`);
     }
   }
@@ -190,37 +372,59 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
+/** The child's arguments that repeat the parent's choices. */
+function childArgs(a: Args, precision: Precision): string[] {
+  const out = [__filename, '--child', '--precisions', precision, '--configs', a.configs.join(','),
+    '--activations', a.axes.activations.join(','), '--gates', a.axes.gates.join(','), '--impls', a.axes.impls.join(','), '--kernels', a.axes.kernels.join(',')];
+  if (a.quick) out.push('--quick');
+  if (!a.mt) out.push('--no-mt');
+  if (!a.pytorch) out.push('--no-pytorch');
+  if (a.rounds) out.push('--rounds', String(a.rounds));
+  if (a.block) out.push('--block', String(a.block));
+  return out;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (!args.child) {
     // one child process per precision (see the header comment)
     for (const p of args.precisions) {
-      const childArgs = [__filename, '--child', '--precisions', p, '--configs', args.configs.join(','), '--activations', args.activations.join(',')];
-      if (args.quick) childArgs.push('--quick');
-      if (!args.mt) childArgs.push('--no-mt');
-      const r = spawnSync(process.execPath, childArgs, { stdio: ['ignore', 'inherit', 'inherit'] });
+      const r = spawnSync(process.execPath, childArgs(args, p), { stdio: ['ignore', 'inherit', 'inherit'] });
       if (r.status !== 0) process.exit(r.status ?? 1);
     }
     return;
   }
   const corpus = loadCorpus();
   const identity = corpusIdentity(corpus.source, corpus.ids);
-  for (const precision of args.precisions) {
-    for (const c of args.configs) {
-      const [layers, neurons] = parseConfig(c);
-      for (const activation of args.activations) {
-        const row = measure(layers, neurons, activation, precision, args.quick, identity, corpus.vocab);
-        process.stderr.write(`[lstm-opt] ${c} ${activation} ${precision} (${row.kernels} kernels): ${row.ms_per_iter} ms/iter (fwd ${row.forward_ms}, bwd ${row.backward_ms}, adam ${row.adam_ms}), ${row.gflops} GFLOP/s\n`);
-        process.stdout.write(JSON.stringify(row) + '\n');
+  const options: SizeOptions = {
+    variants: variantGrid(args.axes),
+    rounds: args.rounds ?? (args.quick ? 3 : 20),
+    block: args.block ?? (args.quick ? 2 : 3),
+    warmup: args.quick ? 2 : 5,
+  };
+  if (args.pytorch) {
+    const server = await PytorchServer.start(projectRoot(), corpus.vocab.length);
+    if ('skipped' in server) {
+      process.stderr.write(`[lstm-opt] PyTorch skipped: ${server.skipped}\n`);
+      process.stdout.write(JSON.stringify({ skipped: server.skipped, engine: 'pytorch' }) + '\n');
+    } else options.pytorch = server;
+  }
+  try {
+    for (const precision of args.precisions) {
+      for (const c of args.configs) {
+        const [layers, neurons] = parseConfig(c);
+        for (const row of await measureSize(layers, neurons, precision, options, identity, corpus.vocab)) process.stdout.write(JSON.stringify(row) + '\n');
+      }
+      if (args.mt && precision === 'f64') {
+        for (const [config, mode] of MT_CASES) {
+          const row = await measureMt(config, mode, args.quick, identity, corpus.vocab);
+          process.stderr.write(`[lstm-opt] ${config} tanh f64 ${mode} (${row.threads} threads): ${row.ms_per_iter} ms/iter (fwd ${row.forward_ms}, bwd ${row.backward_ms}, adam ${row.adam_ms}) vs single-thread ${row.st_ms} interleaved: speed-up ${row.mt_speedup}x\n`);
+          process.stdout.write(JSON.stringify({ ...row, gate: 'sigmoid', impl: 'scalar' }) + '\n');
+        }
       }
     }
-    if (args.mt && precision === 'f64') {
-      for (const [config, mode] of MT_CASES) {
-        const row = await measureMt(config, mode, args.quick, identity, corpus.vocab);
-        process.stderr.write(`[lstm-opt] ${config} tanh f64 ${mode} (${row.threads} threads): ${row.ms_per_iter} ms/iter (fwd ${row.forward_ms}, bwd ${row.backward_ms}, adam ${row.adam_ms}) vs single-thread ${row.st_ms} interleaved: speed-up ${row.mt_speedup}x\n`);
-        process.stdout.write(JSON.stringify(row) + '\n');
-      }
-    }
+  } finally {
+    options.pytorch?.close();
   }
 }
 

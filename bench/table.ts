@@ -1,15 +1,35 @@
 /**
- * The training benchmark's table: its columns (results/bench/<machine>.csv) and the ratio columns computed
+ * The training benchmark's table: its columns (results/bench/<machine>.csv) and the columns computed
  * from the rows. Pure, so `npm run bench` (scripts/bench.ts) and the web page (web/) write the same file.
+ *
+ * The original columns come first, unchanged; the later ones are empty where a writer does not measure
+ * them (the web page has no PyTorch, no process CPU time and no peak of its CPU):
+ *   gate, impl             the variant beyond the cell: gate activation, point-wise implementation
+ *                          (with `kernels`, the product kernel set, the variant's identity)
+ *   cpu_ms                 process CPU time per iteration (median over rounds) beside ms_per_iter (wall)
+ *   rounds                 interleaved rounds the row ran in
+ *   paired_ratio, _low, _high   this row's time / the lstm-opt baseline's (tanh, sigmoid, scalar, wasm)
+ *                          in the same round: median over rounds and 95% t interval of the mean
+ *   vs_pytorch, _low, _high     the same against PyTorch's nn.LSTM of the same size and precision (f32:
+ *                          oneDNN's fused kernel; f64: ATen's per-step loop); > 1: slower than PyTorch
+ *   peak_gflops, pct_peak  the peak of the instruction set the row's kernels can use (src/analysis/peak.ts)
+ *                          for its thread count, and gflops as a percentage of it
+ *   native_peak_gflops, pct_native_peak   the same against the CPU's widest native vector set with FMA
+ *   load_before, load_after    1-minute load average around the row's size block
+ *   cpu_ratio, _low, _high, vs_pytorch_cpu   paired_ratio and vs_pytorch on process CPU time instead of
+ *                          wall time (a process the OS parks on a busy machine loses wall time, not CPU time)
  */
 import { toCsv } from '../src/io/csv-text';
+import { CpuInfo, kernelIsa, nativeIsa, peakGflops } from '../src/analysis/peak';
 
 export const C_REFERENCE_MS: Record<string, number> = { '2x100': 20, '2x256': 216 };
 
 export const BENCH_COLUMNS = [
   'engine', 'layers', 'neurons', 'activation', 'precision', 'ms_per_iter', 'forward_ms', 'backward_ms', 'adam_ms', 'gflops',
   'iterations', 'isru_speedup', 'vs_lstm_opt', 'c_ref_ms', 'vs_c_ref', 'kernels', 'version', 'threads', 'st_ms', 'mt_speedup',
-  'gate', 'impl',
+  'gate', 'impl', 'cpu_ms', 'rounds', 'paired_ratio', 'paired_low', 'paired_high', 'vs_pytorch', 'vs_pytorch_low', 'vs_pytorch_high',
+  'peak_gflops', 'pct_peak', 'native_peak_gflops', 'pct_native_peak', 'load_before', 'load_after',
+  'cpu_ratio', 'cpu_ratio_low', 'cpu_ratio_high', 'vs_pytorch_cpu',
 ] as const;
 
 /** What a row without the gate or impl column (a file written before them) ran. */
@@ -28,26 +48,39 @@ export interface BenchRow {
   gflops?: number | null;
   iterations: number;
   version: string;
-  /** the gate activation (default BENCH_DEFAULT_CELL.gate) */
-  gate?: string;
-  /** the point-wise kernels: scalar or simd (default BENCH_DEFAULT_CELL.impl) */
-  impl?: string;
+  /** the variant: gate activation (default sigmoid), point-wise implementation (default scalar), product kernels */
+  gate?: string | null;
+  impl?: string | null;
+  kernels?: string | null;
+  threads?: number;
   [k: string]: unknown;
 }
 
-/**
- * Adds the ratio columns (pure: rows in, rows out). isru_speedup compares an ISRU row with the tanh row
- * (sigmoid gates) of the same engine, size, precision and point-wise implementation.
- */
+const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** The variant part of a row's identity; rows written before variants existed are sigmoid/scalar. */
+function variantOf(r: BenchRow): string {
+  return [r.gate ?? 'sigmoid', r.impl ?? 'scalar', r.kernels ?? ''].join('|');
+}
+
+/** Whether a row of ours is the reference configuration the other engines are compared with. */
+export function isReferenceVariant(r: BenchRow): boolean {
+  return (r.gate ?? 'sigmoid') === 'sigmoid' && (r.impl ?? 'scalar') === 'scalar' && r.kernels !== 'wasm-fma';
+}
+
+/** Adds the ratio columns (pure: rows in, rows out). */
 export function withRatios(rows: BenchRow[]): Record<string, unknown>[] {
-  const gate = (r: BenchRow): string => r.gate ?? BENCH_DEFAULT_CELL.gate;
-  const impl = (r: BenchRow): string => r.impl ?? BENCH_DEFAULT_CELL.impl;
-  const key = (r: BenchRow, engine = r.engine, activation = r.activation, g = gate(r)): string => [engine, r.layers, r.neurons, activation, g, impl(r), r.precision].join('|');
-  const ms = new Map(rows.map((r) => [key(r), r.ms_per_iter]));
-  const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+  const key = (r: BenchRow, activation = r.activation): string => [r.engine, r.layers, r.neurons, activation, r.precision, variantOf(r)].join('|');
+  const ms = new Map<string, number>();
+  for (const r of rows) if (!ms.has(key(r))) ms.set(key(r), r.ms_per_iter);
+  const refKey = (r: BenchRow): string => [r.layers, r.neurons, r.activation, r.precision].join('|');
+  const reference = new Map<string, number>();
+  for (const r of rows) {
+    if (r.engine === 'lstm-opt' && isReferenceVariant(r) && !reference.has(refKey(r))) reference.set(refKey(r), r.ms_per_iter);
+  }
   return rows.map((r) => {
-    const tanh = ms.get(key(r, r.engine, 'tanh', BENCH_DEFAULT_CELL.gate));
-    const ours = ms.get(key(r, 'lstm-opt'));
+    const tanh = ms.get(key(r, 'tanh'));
+    const ours = reference.get(refKey(r));
     const cfg = `${r.layers}x${r.neurons}`;
     const cref = r.precision === 'f64' ? C_REFERENCE_MS[cfg] : undefined;
     return {
@@ -60,8 +93,31 @@ export function withRatios(rows: BenchRow[]): Record<string, unknown>[] {
       threads: r.threads ?? 1,
       st_ms: r.st_ms ?? null,
       mt_speedup: r.mt_speedup ?? null,
-      gate: gate(r),
-      impl: impl(r),
+    };
+  });
+}
+
+/** The instruction-set name of a row's kernels: ours name theirs; tfjs's cpu backend is plain JavaScript. */
+export function rowKernels(r: BenchRow): string {
+  if (r.engine === 'tfjs') return 'js';
+  return r.kernels ?? 'native';
+}
+
+/** Adds the peak columns for this machine's CPU (pure: rows and the parsed CPU in, rows out). */
+export function withPeak(rows: Record<string, unknown>[], cpu: CpuInfo): Record<string, unknown>[] {
+  return rows.map((row) => {
+    const r = row as BenchRow;
+    const precision = r.precision === 'f32' ? 'f32' : 'f64';
+    const threads = r.threads ?? 1;
+    const peak = peakGflops(cpu, kernelIsa(rowKernels(r), cpu), precision, threads);
+    const native = peakGflops(cpu, nativeIsa(cpu), precision, threads);
+    const g = typeof r.gflops === 'number' ? r.gflops : null;
+    return {
+      ...row,
+      peak_gflops: r3(peak),
+      pct_peak: g !== null ? r3((100 * g) / peak) : null,
+      native_peak_gflops: r3(native),
+      pct_native_peak: g !== null ? r3((100 * g) / native) : null,
     };
   });
 }

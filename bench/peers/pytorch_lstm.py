@@ -19,6 +19,14 @@ installed: the caller skips this peer.
   .venv/bin/python bench/peers/pytorch_lstm.py [--quick] [--configs 2x100,2x256]
       [--precisions f64,f32] [--vocab V] [--window 100] [--warmup W] [--iterations K]
   .venv/bin/python bench/peers/pytorch_lstm.py --check [--configs 1x32] [--vocab 20]
+  .venv/bin/python bench/peers/pytorch_lstm.py --serve [--vocab V]
+
+--serve keeps one process and its models alive so that the caller can interleave PyTorch blocks with
+its own (bench/peers/pytorch-server.ts): one JSON request per stdin line,
+  {"layers": L, "neurons": N, "precision": "f32", "steps": K, "warmup": W}
+one JSON reply per stdout line with the K iterations' times in ms and the block's process CPU time,
+  {"forward_ms": [...], "backward_ms": [...], "adam_ms": [...], "cpu_ms": x, "wall_ms": x, ...}
+or {"error": "..."}. A model is built (and warmed up W iterations) on its first request.
 """
 import argparse
 import glob
@@ -224,6 +232,63 @@ def check(torch, args, vocab, layers, neurons, precision):
     }
 
 
+class Served:
+    """One model of the --serve mode with its cycled input windows."""
+
+    def __init__(self, torch, args, vocab, layers, neurons, precision):
+        dtype = torch.float64 if precision == "f64" else torch.float32
+        self.model = CharLstm(torch, vocab, layers, neurons, dtype, args.seed, args.adam)
+        tokens = random_tokens(torch, vocab, args.window * 50 + 1, args.seed + 1)
+        stream = windows(tokens, args.window)
+        self.data = []
+        for _ in range(50):
+            x, y = next(stream)
+            self.data.append((self.model.one_hot(x), y))
+        self.kernel = lstm_kernel(torch, self.model, self.data[0][0])
+        self.k = 0
+
+    def run(self, steps):
+        fw, bw, ad = [], [], []
+        c0, w0 = time.process_time(), time.perf_counter()
+        for _ in range(steps):
+            x, y = self.data[self.k % len(self.data)]
+            self.k += 1
+            _, f, b, a = self.model.step(x, y)
+            fw.append(f * 1000)
+            bw.append(b * 1000)
+            ad.append(a * 1000)
+        return fw, bw, ad, (time.process_time() - c0) * 1000, (time.perf_counter() - w0) * 1000
+
+
+def serve(torch, args, vocab):
+    models = {}
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            req = json.loads(line)
+            if req.get("hello"):
+                reply = {"hello": True}
+            else:
+                layers, neurons, precision = int(req["layers"]), int(req["neurons"]), req["precision"]
+                if precision not in ("f64", "f32"):
+                    raise ValueError(f"bad precision {precision!r}")
+                key = (layers, neurons, precision)
+                if key not in models:
+                    models[key] = Served(torch, args, vocab, layers, neurons, precision)
+                    models[key].run(int(req.get("warmup", 0)))
+                m = models[key]
+                fw, bw, ad, cpu, wall = m.run(int(req["steps"]))
+                reply = {"forward_ms": fw, "backward_ms": bw, "adam_ms": ad, "cpu_ms": cpu, "wall_ms": wall}
+            reply.update({"version": f"torch {torch.__version__}", "threads": torch.get_num_threads(), "vocab": vocab,
+                          "window": args.window, "adam_impl": args.adam,
+                          "lstm_kernel": models[key].kernel if not req.get("hello") else None})
+        except Exception as err:  # one bad request must not end the session: the caller skips the block
+            reply = {"error": f"{type(err).__name__}: {err}"}
+        print(json.dumps(reply), flush=True)
+    return 0
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.path.dirname(os.path.dirname(here))
@@ -240,6 +305,8 @@ def main():
                    help="torch.optim.Adam implementation (fused is the fastest on CPU here)")
     p.add_argument("--no-onednn", action="store_true",
                    help="disable oneDNN (float32 nn.LSTM then runs ATen's per-step loop, like float64)")
+    p.add_argument("--serve", action="store_true",
+                   help="answer timing requests on stdin, one JSON line each (see the header)")
     p.add_argument("--check", action="store_true",
                    help="print the loss of each iteration on a repeated pattern instead of timing")
     args = p.parse_args()
@@ -268,6 +335,9 @@ def main():
         if s not in ("f64", "f32"):
             raise SystemExit(f"pytorch-peer: bad precision '{s}' (expected f64 or f32)")
     vocab = args.vocab or sotu_vocab_size(root)
+    if args.serve:
+        log(f"torch {torch.__version__}, serving, threads={torch.get_num_threads()}, V={vocab}, T={args.window}")
+        return serve(torch, args, vocab)
     if args.check:
         args.iterations = args.iterations or 40
     else:

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { cpus, platform, release, arch, totalmem } from 'node:os';
+import { CpuInfo, parseCpuinfo } from '../analysis/peak';
 
 /** What a measurement ran on: written beside every results file so numbers can be compared honestly. */
 export interface MachineInfo {
@@ -43,4 +45,17 @@ function describeMachineRaw(): Omit<MachineInfo, 'slug'> {
 export function describeMachine(): MachineInfo {
   const raw = describeMachineRaw();
   return { slug: machineSlug(raw), ...raw };
+}
+
+/**
+ * This machine's CPU for peak computations (src/analysis/peak.ts): /proc/cpuinfo where it exists, else
+ * what Node reports (model, clock; no instruction-set flags, so the native peak falls back to SSE2).
+ */
+export function readCpuInfo(): CpuInfo {
+  try {
+    return parseCpuinfo(readFileSync('/proc/cpuinfo', 'utf8'));
+  } catch {
+    const list = cpus();
+    return { vendor: '', model: (list[0]?.model ?? 'unknown cpu').trim(), cores: list.length, mhz: list[0]?.speed ?? NaN, flags: new Set() };
+  }
 }
