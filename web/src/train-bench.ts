@@ -112,7 +112,7 @@ export function benchCase(layers: number, neurons: number, precision: Precision,
       ms_per_iter: r3(ms), forward_ms: r3(median(r.phases.forward)), backward_ms: r3(median(r.phases.backward)), adam_ms: r3(median(r.phases.adam)),
       gflops: r3(iterationFlops(WEB_VOCAB, layers, neurons, DEFAULT_TRAINER.window).total / (ms / 1e3) / 1e9),
       iterations: total.length, kernels: r.trainer.net.config.kernels, version, threads: r.trainer.threads,
-      gate: r.variant.gate, impl: r.variant.impl,
+      gate: r.variant.gate, impl: r.variant.impl, rounds,
     };
   });
   const wasmBytes = runners.reduce((sum, r) => sum + (r.trainer.net.backend instanceof WasmBackend ? r.trainer.net.backend.memory.buffer.byteLength : 0), 0);
