@@ -20,7 +20,7 @@ export interface BenchPoint {
   activation: string;
   gate: string;
   impl: string;
-  /** tanh, ISRU, all-ISRU, with " (SIMD)" for vectorized point-wise kernels */
+  /** tanh, ISRU, all-ISRU, with " (SIMD)" for vectorized point-wise kernels and " +FMA" for FMA product kernels */
   variant: string;
   msPerIter: number;
   kernels: string;
@@ -40,6 +40,9 @@ export function variantLabel(activation: string, gate: string, impl: string): st
   return impl === 'scalar' ? cell : `${cell} (${impl.toUpperCase()})`;
 }
 
+/** Product kernel sets with fused multiply-add (npm run bench's 'wasm-fma'): a variant of their own. */
+const FMA_KERNELS = /fma/;
+
 /** The machine a results/bench file name stands for. */
 export function benchMachineName(file: string): string {
   return file.replace(/\.csv$/, '').replace(/\.bench$/, '');
@@ -55,7 +58,7 @@ export function benchPoints(rows: readonly Record<string, string | number>[]): B
       const layers = Number(r.layers), neurons = Number(r.neurons);
       return {
         config: `${layers}x${neurons}`, layers, neurons, precision: String(r.precision), activation: String(r.activation), gate, impl,
-        variant: variantLabel(String(r.activation), gate, impl), msPerIter: Number(r.ms_per_iter), kernels: String(r.kernels), version: String(r.version),
+        variant: variantLabel(String(r.activation), gate, impl) + (FMA_KERNELS.test(String(r.kernels)) ? ' +FMA' : ''), msPerIter: Number(r.ms_per_iter), kernels: String(r.kernels), version: String(r.version),
       };
     });
 }
@@ -89,18 +92,20 @@ export interface BenchRatio {
   /** the variant compared with tanh of the same implementation */
   variant: string;
   impl: string;
+  /** the tanh variant it is compared with */
+  reference: string;
   /** variant time / tanh time (< 1: the variant is faster) */
   ratio: number;
 }
 
-/** Each non-tanh variant's time over tanh's (sigmoid gates, same implementation), per machine, size, precision. */
+/** Each non-tanh variant's time over tanh's (sigmoid gates, same implementation and product kernels), per machine, size, precision. */
 export function benchRatios(machines: readonly BenchMachine[]): BenchRatio[] {
   const out: BenchRatio[] = [];
   for (const m of machines) {
     for (const p of [...m.points].sort(sizeOrder)) {
       if (p.activation === 'tanh') continue;
-      const tanh = m.points.find((q) => q.activation === 'tanh' && q.gate === BENCH_DEFAULT_CELL.gate && q.impl === p.impl && q.config === p.config && q.precision === p.precision);
-      if (tanh) out.push({ machine: m.machine, config: p.config, precision: p.precision, variant: p.variant, impl: p.impl, ratio: p.msPerIter / tanh.msPerIter });
+      const tanh = m.points.find((q) => q.activation === 'tanh' && q.gate === BENCH_DEFAULT_CELL.gate && q.impl === p.impl && q.kernels === p.kernels && q.config === p.config && q.precision === p.precision);
+      if (tanh) out.push({ machine: m.machine, config: p.config, precision: p.precision, variant: p.variant, impl: p.impl, reference: tanh.variant, ratio: p.msPerIter / tanh.msPerIter });
     }
   }
   return out;
@@ -116,7 +121,7 @@ export function benchComparisonSummary(machines: readonly BenchMachine[]): strin
     const parts = [...new Set(mine.map((r) => r.variant))].map((v) => {
       const of = mine.filter((r) => r.variant === v);
       const rs = of.map((r) => r.ratio).sort((a, b) => a - b);
-      return `${v} takes ${(100 * median(rs)).toFixed(0)}% of ${variantLabel('tanh', BENCH_DEFAULT_CELL.gate, of[0].impl)}'s time per iteration (median of ${rs.length} size × precision cases, ${(100 * rs[0]).toFixed(0)}–${(100 * rs[rs.length - 1]).toFixed(0)}%)`;
+      return `${v} takes ${(100 * median(rs)).toFixed(0)}% of ${of[0].reference}'s time per iteration (median of ${rs.length} size × precision cases, ${(100 * rs[0]).toFixed(0)}–${(100 * rs[rs.length - 1]).toFixed(0)}%)`;
     });
     return `${who}: ${parts.join('; ')}.`;
   });
