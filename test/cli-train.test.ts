@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROGRESS_HEADER } from './helpers/schemas';
 import { runCli } from './helpers/cli';
 import { dataPath, projectRoot } from '../src/io/paths';
 import { readModelFile } from '../src/lstm/modelfile';
@@ -61,11 +62,12 @@ test('train writes the progress CSV in the study schema, saves models, and gener
   const r = runCli(['train', ...tiny, '--iterations', '250', '--progress-every', '100', '--save', save]);
   assert.equal(r.code, 0, r.stderr);
   const lines = readFileSync(join(save, 'progress.csv'), 'utf8').trim().split('\n');
-  assert.equal(lines[0], 'func,type,layers,neurons,iteration,epoch,loss,forward_cpu,forward_time,back_cpu,back_time,adam_cpu,adam_time');
+  assert.equal(lines[0], PROGRESS_HEADER);
   assert.deepEqual(lines.slice(1).map((l) => l.split(',').slice(0, 5).join(',')), [
     'tanh,Single-threaded,1,12,0', 'tanh,Single-threaded,1,12,100', 'tanh,Single-threaded,1,12,200', 'tanh,Single-threaded,1,12,249',
   ]);
-  const times = lines.slice(1).map((l) => l.split(',').slice(7).map(Number));
+  const times = lines.slice(1).map((l) => l.split(',').slice(7, 13).map(Number));
+  for (const l of lines.slice(1)) assert.ok(l.endsWith(',sigmoid,scalar'), l);
   for (let i = 1; i < times.length; i++) for (let k = 0; k < 6; k++) assert.ok(times[i][k] >= times[i - 1][k], 'times are cumulative');
   for (const f of ['model.json', 'model.bin', 'checkpoint.bin']) assert.ok(existsSync(join(save, f)), f);
   for (const f of ['model.json', 'model.bin', 'checkpoint.bin']) {
@@ -197,5 +199,5 @@ test('after exit 3 the last good checkpoint resumes without diverging at once, u
 test('gradcheck command passes on the standard shapes', () => {
   const r = runCli(['gradcheck']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.equal((r.stdout.match(/^ok /gm) ?? []).length, 10);
+  assert.equal((r.stdout.match(/^ok /gm) ?? []).length, 20); // 5 shapes x 2 activations x 2 gates
 });

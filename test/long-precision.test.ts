@@ -24,7 +24,7 @@ import { intervalSavings, lossDifference, savingSummary } from '../src/analysis/
 import { estimate } from '../src/analysis/stats';
 import { MissingResultsError } from '../src/io/results';
 import { runCli } from './helpers/cli';
-import { STUDY_PROGRESS_HEADER } from './helpers/schemas';
+import { PROGRESS_HEADER } from './helpers/schemas';
 
 const corpusFile = dataPath('sotu-sample.txt');
 const header = PROGRESS_COLUMNS.join(',');
@@ -83,7 +83,7 @@ test('sweep precision --quick writes f32 and f64 runs of the same network', asyn
     const runs = readPrecisionRuns(out, true);
     for (const x of ['f32', 'f64'] as const) {
       assert.ok(existsSync(join(out, `progress-${x}-${p.layers}x${p.neurons}.csv`)));
-      assert.deepEqual(Object.keys(runs[x][0]), STUDY_PROGRESS_HEADER.split(','));
+      assert.deepEqual(Object.keys(runs[x][0]), PROGRESS_HEADER.split(','));
     }
     const d = lossDifference(runs.f64, runs.f32);
     // same seed and data: float rounding moves the loss only slightly, but it does move it

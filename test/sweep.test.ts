@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli';
-import { STUDY_PROGRESS_HEADER } from './helpers/schemas';
+import { PROGRESS_HEADER } from './helpers/schemas';
 import { dataPath, projectRoot } from '../src/io/paths';
 import { UserError } from '../src/errors';
 import { inShard, isComplete, parseShard, runJobs, selectShard, SweepJob, sweepKind } from '../src/experiments/sweep';
@@ -157,13 +157,14 @@ test('sweep net-size --quick writes tanh/isru progress files in the schema; a re
     const byFunc: Record<string, string[][]> = {};
     for (const func of ['tanh', 'isru']) {
       const lines = readFileSync(join(out, netSizeFileName(c, func)), 'utf8').trim().split('\n');
-      assert.equal(lines[0], STUDY_PROGRESS_HEADER);
+      assert.equal(lines[0], PROGRESS_HEADER);
       const rows = lines.slice(1).map((l) => l.split(','));
       // a row at 0, every progressEvery, and the last iteration (11)
       assert.deepEqual(rows.map((x) => Number(x[4])), [0, ...(quick.progressEvery < 11 ? [quick.progressEvery] : []), 11]);
       for (const x of rows) {
         assert.deepEqual(x.slice(0, 4), [func, 'Single-threaded', String(c.layers), String(c.neurons)]);
-        for (const v of x.slice(6)) assert.ok(Number.isFinite(Number(v)) && Number(v) >= 0, v);
+        for (const v of x.slice(6, 13)) assert.ok(Number.isFinite(Number(v)) && Number(v) >= 0, v);
+        assert.deepEqual(x.slice(13), ['sigmoid', 'scalar']);
       }
       // cumulative times never decrease
       for (let k = 1; k < rows.length; k++) for (const col of [8, 10, 12]) assert.ok(Number(rows[k][col]) >= Number(rows[k - 1][col]));

@@ -21,7 +21,7 @@ import { UserError } from '../src/errors';
 import { colors } from '../src/charts/colors';
 import { weatherAccuracyFigure, weatherConfusionFigure, weatherSavingFigure, weatherTimeDifferenceFigure } from '../src/charts/weather';
 import { runCli } from './helpers/cli';
-import { STUDY_WEATHER_HEADER } from './helpers/schemas';
+import { WEATHER_HEADER } from './helpers/schemas';
 import { cellsMissingCharts, errorOutputs, executeNotebook, plotlyOutputs } from './helpers/notebook';
 
 const days = loadWeather();
@@ -176,7 +176,7 @@ test('lstm-opt weather --quick writes the schema, per-repeat rows and the baseli
     const out = join(dir, 'lstm-test.csv');
     const r = runCli(['weather', '--quick', '--out', out]);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(readFileSync(out, 'utf8').split('\n')[0], STUDY_WEATHER_HEADER);
+    assert.equal(readFileSync(out, 'utf8').split('\n')[0], WEATHER_HEADER);
     const rows = readCsv(out);
     assert.deepEqual(rows.map((x) => `${x.Cells}${x.Func}`), QUICK_PROFILE.cells.flatMap((c) => [`${c}tanh`, `${c}isru`]));
     for (const x of rows) {

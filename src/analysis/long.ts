@@ -7,7 +7,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineSlug } from '../io/machine';
 import { readFullElseQuick, readResults, ResultRow } from '../io/results';
-import { PROGRESS_COLUMNS } from '../lstm/training-loop';
+import { cellName, CellVariant, STUDY_VARIANT } from '../lstm/cell';
+import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { LONG_COMMAND, LONG_FUNCS, longDir, longProfile, longProgressName, longSampleName } from '../experiments/long';
 
 export { LONG_COMMAND, LONG_FUNCS, longProfile } from '../experiments/long';
@@ -22,18 +23,20 @@ export interface LongRun {
 
 /**
  * The runs in a long-run folder: for each function the progress file with the most iterations. Throws
- * MissingResultsError (naming the command) when a function has none or its file is malformed.
+ * MissingResultsError (naming the command) when a function has none or its file is malformed. `cell`
+ * picks the variant (default the study's sigmoid/scalar runs); the result is keyed by activation.
  */
-export function readLongRuns(dir: string, quick = false): Record<string, LongRun> {
+export function readLongRuns(dir: string, quick = false, cell: CellVariant = STUDY_VARIANT): Record<string, LongRun> {
   const command = `${LONG_COMMAND}${quick ? ' --quick' : ''}`;
   const names = existsSync(dir) ? readdirSync(dir) : [];
   const out: Record<string, LongRun> = {};
-  for (const func of LONG_FUNCS) {
-    const its = names.map((n) => new RegExp(`^progress-${func}-(\\d+)\\.csv$`).exec(n)).filter((m): m is RegExpExecArray => !!m).map((m) => Number(m[1]));
+  for (const activation of LONG_FUNCS) {
+    const func = cellName({ activation, gate: cell.gate, impl: cell.activationImpl });
+    const its = names.map((n) => /^progress-(.+)-(\d+)\.csv$/.exec(n)).filter((m): m is RegExpExecArray => !!m && m[1] === func).map((m) => Number(m[2]));
     const iterations = its.length ? Math.max(...its) : longProfile(quick).iterations;
-    const rows = readResults(join(dir, longProgressName(func, iterations)), { command, columns: PROGRESS_COLUMNS });
+    const rows = readResults(join(dir, longProgressName(func, iterations)), { command, columns: STUDY_PROGRESS_COLUMNS });
     const sf = join(dir, longSampleName(func));
-    out[func] = { func, iterations, rows, sample: existsSync(sf) ? readFileSync(sf, 'utf8').trimEnd() : undefined };
+    out[activation] = { func, iterations, rows, sample: existsSync(sf) ? readFileSync(sf, 'utf8').trimEnd() : undefined };
   }
   return out;
 }

@@ -12,10 +12,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineSlug } from '../io/machine';
 import { MissingResultsError, readFullElseQuick, readResults, ResultRow } from '../io/results';
-import { PROGRESS_COLUMNS } from '../lstm/training-loop';
+import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { intervalSavings, IntervalSaving, lossDifference, phaseSeconds, savingSummary, TimePhase } from './compare';
 import { Estimate, estimate, median } from './stats';
-import { NET_SIZE_COMMAND, netSizeDir, netSizeFileName } from '../experiments/net-size';
+import { NET_SIZE_COMMAND, netSizeDir, netSizeFileName, netSizeFuncs } from '../experiments/net-size';
+import { CellVariant, STUDY_VARIANT } from '../lstm/cell';
 
 export { NET_SIZE_COMMAND, netSizeDir, netSizeProfile } from '../experiments/net-size';
 
@@ -71,23 +72,26 @@ export interface NetSizePair {
 
 /**
  * The configurations of a net-size folder that have both files, sorted by layers then neurons. Throws
- * MissingResultsError (naming the command) when there is none, or a file is malformed.
+ * MissingResultsError (naming the command) when there is none, or a file is malformed. `cell` picks the
+ * variant (default the study's sigmoid/scalar pairs, progress_<L>x<N>_tanh|isru.csv); `tanh` and `isru`
+ * of a pair are then its two activations with that cell's gates and implementation.
  */
-export function readNetSizePairs(dir: string, command = NET_SIZE_COMMAND): NetSizePair[] {
+export function readNetSizePairs(dir: string, command = NET_SIZE_COMMAND, cell: CellVariant = STUDY_VARIANT): NetSizePair[] {
+  const [tanhName, isruName] = netSizeFuncs(cell);
   const names = existsSync(dir) ? readdirSync(dir) : [];
   const configs = new Map<string, { layers: number; neurons: number }>();
   for (const n of names) {
-    const m = /^progress_(\d+)x(\d+)_(tanh|isru)\.csv$/.exec(n);
-    if (m) configs.set(`${m[1]}x${m[2]}`, { layers: Number(m[1]), neurons: Number(m[2]) });
+    const m = /^progress_(\d+)x(\d+)_(.+)\.csv$/.exec(n);
+    if (m && (m[3] === tanhName || m[3] === isruName)) configs.set(`${m[1]}x${m[2]}`, { layers: Number(m[1]), neurons: Number(m[2]) });
   }
   const pairs: NetSizePair[] = [];
   for (const [config, c] of configs) {
-    const files = { tanh: join(dir, netSizeFileName(c, 'tanh')), isru: join(dir, netSizeFileName(c, 'isru')) };
+    const files = { tanh: join(dir, netSizeFileName(c, tanhName)), isru: join(dir, netSizeFileName(c, isruName)) };
     if (!existsSync(files.tanh) || !existsSync(files.isru)) continue;
-    const read = (f: string): Row[] => readResults(f, { command, columns: PROGRESS_COLUMNS });
+    const read = (f: string): Row[] => readResults(f, { command, columns: STUDY_PROGRESS_COLUMNS });
     pairs.push({ config, ...c, tanh: read(files.tanh), isru: read(files.isru) });
   }
-  if (pairs.length === 0) throw new MissingResultsError(join(dir, 'progress_<L>x<N>_<tanh|isru>.csv'), 'No tanh/isru pairs yet at', command);
+  if (pairs.length === 0) throw new MissingResultsError(join(dir, `progress_<L>x<N>_<${tanhName}|${isruName}>.csv`), `No ${tanhName}/${isruName} pairs yet at`, command);
   return pairs.sort((a, b) => a.layers - b.layers || a.neurons - b.neurons);
 }
 

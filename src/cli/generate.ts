@@ -3,9 +3,11 @@
  * Output: the prime text followed by --chars sampled characters, on stdout.
  */
 import { Command } from 'commander';
+import type { ActivationImpl } from '../lstm/cell';
+import { activationImplOption } from '../cell-flags';
 import { decode, encode } from '../data/corpus';
 import { readModelFile } from '../lstm/modelfile';
-import { Lstm } from '../lstm/network';
+import { configProblems, Lstm } from '../lstm/network';
 import { Rng } from '../lstm/rng';
 import { generateIds } from '../lstm/sample';
 import { finiteNumber, positiveInt, UserError } from '../errors';
@@ -23,7 +25,8 @@ export function registerGenerate(program: Command): void {
     .option('--temperature <t>', 'sampling temperature (lower = more conservative; a vanishing one picks the most likely character)', finiteNumber('--temperature', { positive: true }), 1)
     .option('--prime <text>', 'text to condition on (printed first)', '')
     .option('--seed <s>', 'sampling seed', nonNegativeInt('--seed'), 1)
-    .action((o: { model: string; chars: number; temperature: number; prime: string; seed: number }) => {
+    .addOption(activationImplOption({ description: 'point-wise cell kernels to sample with (default: the ones the model was trained with)' }))
+    .action((o: { model: string; chars: number; temperature: number; prime: string; seed: number; activationImpl?: ActivationImpl }) => {
       if (o.chars > MAX_CHARS) throw new UserError(`--chars must be at most ${MAX_CHARS}, got ${o.chars}`);
       const data = readModelFile(o.model);
       let prime: Int32Array;
@@ -32,7 +35,10 @@ export function registerGenerate(program: Command): void {
       } catch (err) {
         throw new UserError(`--prime: ${(err as Error).message}`);
       }
-      const net = new Lstm({ ...data.config });
+      const config = { ...data.config, activationImpl: o.activationImpl ?? data.config.activationImpl };
+      const problem = configProblems(config)[0];
+      if (problem) throw new UserError(`${o.model}: ${problem.replace(/^activationImpl/, '--activation-impl')}`);
+      const net = new Lstm(config);
       net.params.set(data.params);
       const nl = data.vocab.indexOf('\n');
       const sp = data.vocab.indexOf(' ');

@@ -1,6 +1,7 @@
 /**
  * `lstm-opt gradcheck`: finite-difference check of the engine's gradients (float64) on small nets.
- * Without shape flags it checks the standard set (both activations; 1 to 4 layers, odd sizes, T >= 10);
+ * Without shape flags it checks the standard set (both activations and both gates; 1 to 4 layers, odd
+ * sizes, T >= 10) with the --activation-impl kernels;
  * exit 1 if any maximum relative error reaches --tolerance (default 1e-6).
  */
 import { Command, Option } from 'commander';
@@ -10,6 +11,8 @@ import { configProblems } from '../lstm/network';
 import { defaultKernels } from '../lstm/backend';
 import { trainingMemoryProblem } from '../lstm/limits';
 import { nonNegativeInt } from './train';
+import { ActivationImpl, cellName, GATE_ACTIVATIONS, GateActivation } from '../lstm/cell';
+import { activationImplOption, gateOption } from '../cell-flags';
 
 /** [vocab, layers, neurons, steps] */
 export const GRADCHECK_SHAPES: [number, number, number, number][] = [
@@ -20,6 +23,9 @@ export const GRADCHECK_SHAPES: [number, number, number, number][] = [
   [6, 3, 7, 13],
 ];
 
+/** configProblems' field names as this command's flags */
+const FLAG_OF: Record<string, string> = { vocabSize: 'vocab', activationImpl: 'activation-impl' };
+
 export function registerGradcheck(program: Command): void {
   program
     .command('gradcheck')
@@ -29,27 +35,34 @@ export function registerGradcheck(program: Command): void {
     .option('--neurons <n>', 'neurons', positiveInt('--neurons'))
     .option('--steps <n>', 'time steps', positiveInt('--steps'))
     .addOption(new Option('--activation <name>', 'activation(s) to check').choices(['tanh', 'isru', 'both']).default('both'))
+    .addOption(gateOption({ description: 'gate activation(s) to check', defaultValue: 'both', extra: ['both'] }))
+    .addOption(activationImplOption())
     .option('--seed <s>', 'seed', nonNegativeInt('--seed'), 3)
     .option('--tolerance <x>', 'maximum allowed relative error', finiteNumber('--tolerance', { positive: true }), 1e-6)
-    .action((o: { vocab?: number; layers?: number; neurons?: number; steps?: number; activation: string; seed: number; tolerance: number }) => {
+    .action((o: { vocab?: number; layers?: number; neurons?: number; steps?: number; activation: string; gate: string; activationImpl: ActivationImpl; seed: number; tolerance: number }) => {
       const custom = o.vocab !== undefined || o.layers !== undefined || o.neurons !== undefined || o.steps !== undefined;
       const shapes = custom ? [[o.vocab ?? 7, o.layers ?? 2, o.neurons ?? 5, o.steps ?? 12]] : GRADCHECK_SHAPES;
       const acts = o.activation === 'both' ? (['tanh', 'isru'] as const) : ([o.activation] as ['tanh' | 'isru']);
+      const gates = o.gate === 'both' ? GATE_ACTIVATIONS : [o.gate as GateActivation];
+      const impl = o.activationImpl;
       for (const [vocabSize, layers, neurons, steps] of shapes) {
-        const problem = configProblems({ vocabSize, layers, neurons, activation: 'tanh', precision: 'f64' })[0]
+        const problem = configProblems({ vocabSize, layers, neurons, activation: 'tanh', activationImpl: impl, precision: 'f64' })[0]
           ?? trainingMemoryProblem({ vocabSize, layers, neurons, precision: 'f64', window: steps }, defaultKernels('f64'));
-        if (problem) throw new UserError(problem.replace(/^(vocabSize|layers|neurons) must/, (_, k: string) => `--${k === 'vocabSize' ? 'vocab' : k} must`));
+        if (problem) throw new UserError(problem.replace(/^(vocabSize|layers|neurons|activationImpl)(?= )/, (_, k: string) => `--${FLAG_OF[k] ?? k}`));
       }
       let worst = 0;
       for (const activation of acts) {
-        for (const [vocabSize, layers, neurons, steps] of shapes) {
-          const r = gradientCheck({ vocabSize, layers, neurons, activation, steps, seed: o.seed });
-          worst = Math.max(worst, r.maxRelError);
-          const ok = r.maxRelError < o.tolerance;
-          console.log(
-            `${ok ? 'ok  ' : 'FAIL'} ${activation.padEnd(4)} ${layers}x${neurons} V=${vocabSize} T=${steps}: ${r.parameters} parameters, ` +
-              `max relative error ${r.maxRelError.toExponential(2)}, max absolute error ${r.maxAbsError.toExponential(2)}`,
-          );
+        for (const gate of gates) {
+          const name = cellName({ activation, gate, impl });
+          for (const [vocabSize, layers, neurons, steps] of shapes) {
+            const r = gradientCheck({ vocabSize, layers, neurons, activation, gate, activationImpl: impl, steps, seed: o.seed });
+            worst = Math.max(worst, r.maxRelError);
+            const ok = r.maxRelError < o.tolerance;
+            console.log(
+              `${ok ? 'ok  ' : 'FAIL'} ${name.padEnd(17)} ${layers}x${neurons} V=${vocabSize} T=${steps}: ${r.parameters} parameters, ` +
+                `max relative error ${r.maxRelError.toExponential(2)}, max absolute error ${r.maxAbsError.toExponential(2)}`,
+            );
+          }
         }
       }
       console.log(`worst relative error ${worst.toExponential(2)} (tolerance ${o.tolerance})`);

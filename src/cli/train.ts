@@ -29,7 +29,7 @@ import { SingleBar } from 'cli-progress';
 import { loadCorpus } from '../data/corpus';
 import { writeFileAtomic } from '../io/atomic';
 import { toCsv } from '../io/csv';
-import type { Activation } from '../lstm/cell';
+import { Activation, ActivationImpl, cellName, GateActivation, STUDY_VARIANT } from '../lstm/cell';
 import { ModelData, readModelFile, RunRecord, writeModelFile } from '../lstm/modelfile';
 import { configProblems, Lstm } from '../lstm/network';
 import { defaultKernels } from '../lstm/backend';
@@ -38,6 +38,8 @@ import { threadsProblem, TrainingShape, trainingMemoryProblem } from '../lstm/li
 import { prepareOutputDir, prepareOutputFile } from '../io/places';
 import type { Precision } from '../lstm/buffers';
 import { PROGRESS_COLUMNS, ProgressRow, runTraining } from '../lstm/training-loop';
+import { formatProgressRow, upgradeProgressText } from '../lstm/progress-file';
+import { activationImplOption, gateOption } from '../cell-flags';
 import { ClipMode, corpusIdentity, DEFAULT_TRAINER, Trainer } from '../lstm/trainer';
 import { AUTO_MIN_NEURONS, chooseThreads, parseThreads, ThreadsSpec } from '../lstm/parallel/auto';
 import { ParallelWorkerError } from '../lstm/parallel/team';
@@ -55,6 +57,8 @@ interface TrainFlags {
   layers: number;
   neurons: number;
   activation: Activation;
+  gate: GateActivation;
+  activationImpl: ActivationImpl;
   iterations?: number;
   epochs?: number;
   lr: number;
@@ -93,6 +97,8 @@ export function registerTrain(program: Command): void {
     .option('--layers <n>', 'stacked LSTM layers', positiveInt('--layers'), 2)
     .option('--neurons <n>', 'neurons per layer', positiveInt('--neurons'), 100)
     .addOption(new Option('--activation <name>', 'candidate and cell-output activation').choices(['tanh', 'isru']).default('tanh'))
+    .addOption(gateOption())
+    .addOption(activationImplOption())
     .option('--iterations <n>', 'stop after this many iterations in total', positiveInt('--iterations'))
     .option('--epochs <n>', 'stop after this many passes over the corpus (default 1 when --iterations is not given)', positiveInt('--epochs'))
     .option('--lr <x>', 'Adam learning rate', finiteNumber('--lr', { positive: true }), DEFAULT_TRAINER.lr)
@@ -117,8 +123,8 @@ export function registerTrain(program: Command): void {
     });
 }
 
-/** Flags a checkpoint fixes: the network's shape and the data order. */
-const RESUME_FIXED = ['layers', 'neurons', 'activation', 'precision', 'window', 'seed'] as const;
+/** Flags a checkpoint fixes: the network's shape and cell, and the data order. */
+const RESUME_FIXED = ['layers', 'neurons', 'activation', 'gate', 'activationImpl', 'precision', 'window', 'seed'] as const;
 /** Optimiser settings a resumed run may change (e.g. a smaller --lr after a divergence). */
 const RESUME_TUNABLE = ['lr', 'lrDecay', 'clip', 'clipMode'] as const;
 
@@ -137,7 +143,9 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   if (checkpointFile) {
     const ck = checkpointFile.data;
     const state = ck.checkpoint!.state;
-    const fromCk: Record<(typeof RESUME_FIXED)[number], unknown> = { ...ck.config, window: state.window, seed: state.seed };
+    const fromCk: Record<(typeof RESUME_FIXED)[number], unknown> = {
+      ...STUDY_VARIANT, ...ck.config, window: state.window, seed: state.seed,
+    };
     for (const k of RESUME_FIXED.filter(explicit)) {
       if (flags[k] !== fromCk[k]) throw new UserError(`--${kebab(k)} ${String(flags[k])} conflicts with the checkpoint (${String(fromCk[k])}); omit it when resuming`);
     }
@@ -149,7 +157,9 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
     if (corpus.ids.length < flags.window + 1) {
       throw new UserError(`--window ${flags.window} is larger than the corpus allows (${corpus.ids.length} characters; need at least window + 1)`);
     }
-    const problem = configProblems({ vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, activation: flags.activation, precision: flags.precision })[0];
+    const problem = configProblems({
+      vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, activation: flags.activation, gate: flags.gate, activationImpl: flags.activationImpl, precision: flags.precision,
+    })[0];
     if (problem) throw new UserError(flagNames(problem, corpus.source));
     shape = { vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, precision: flags.precision, window: flags.window };
   }
@@ -179,9 +189,10 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
     if (statSync(progressPath).isDirectory()) throw new UserError(`--progress ${progressPath} must be a file, but it is a folder`);
     progressPrefix = readFileSync(progressPath, 'utf8');
     const header = PROGRESS_COLUMNS.join(',');
-    if (progressPrefix.length > 0 && progressPrefix.split('\n')[0].trim() !== header) {
-      throw new UserError(`--append: ${progressPath} is not a progress file (its header is not '${header}')`);
-    }
+    // a file from before the cell columns gets them (with the defaults its runs had) before rows are added
+    const upgraded = upgradeProgressText(progressPrefix);
+    if (upgraded === undefined) throw new UserError(`--append: ${progressPath} is not a progress file (its header is not '${header}')`);
+    progressPrefix = upgraded;
     if (progressPrefix.length > 0 && !progressPrefix.endsWith('\n')) progressPrefix += '\n';
     // rows written after the checkpoint by a run that was killed are written again by this one
     if (resumeFrom) progressPrefix = rowsBefore(progressPrefix, resumeFrom.checkpoint!.state.iteration);
@@ -195,7 +206,9 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
       throw new UserError(`${flags.resume}: ${(err as Error).message}`);
     }
   } else {
-    const net = new Lstm({ vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, activation: flags.activation, precision: flags.precision, seed: flags.seed });
+    const net = new Lstm({
+      vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, activation: flags.activation, gate: flags.gate, activationImpl: flags.activationImpl, precision: flags.precision, seed: flags.seed,
+    });
     trainer = new Trainer(net, corpus.vocab, identity, {
       window: flags.window, lr: flags.lr, lrDecay: flags.lrDecay, clip: flags.clip, clipMode: flags.clipMode, seed: flags.seed,
     });
@@ -211,7 +224,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   // ---------------------------------------------------------------- run
   const c = trainer.net.config;
   const threadsLabel = choice.threads > 1 ? ` ${flags.mtStrategy === 'gates' ? 5 : choice.threads} threads (${flags.mtStrategy})` : '';
-  const label = `${c.layers}x${c.neurons} ${c.activation} ${c.precision}${threadsLabel}`;
+  const label = `${c.layers}x${c.neurons} ${cellName(trainer.net.cellSpec)} ${c.precision}${threadsLabel}`;
   const quiet = !!flags.quiet;
   const tty = !!process.stderr.isTTY && !quiet;
   if (flags.threads === 'auto' && !quiet) process.stderr.write(`--threads auto: ${choice.threads} thread${choice.threads > 1 ? 's' : ''} (${choice.reason})\n`);
@@ -239,7 +252,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
       {
         onRow: (row) => {
           rows.push(row);
-          const body = toCsv(PROGRESS_COLUMNS, rows.map(formatRow), progressPrefix.length === 0);
+          const body = toCsv(PROGRESS_COLUMNS, rows.map(formatProgressRow), progressPrefix.length === 0);
           writeFileAtomic(progressPath, progressPrefix + body);
           if (!tty && !quiet) process.stderr.write(`${label} iteration ${row.iteration} epoch ${row.epoch} loss ${row.loss.toFixed(4)} ${rate(trainer.iteration - startIteration, t0)} it/s\n`);
         },
@@ -298,7 +311,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
 /** configProblems speaks of the engine's fields; the user gave flags (the vocabulary comes from the corpus). */
 function flagNames(problem: string, source: string): string {
   if (problem.startsWith('vocabSize')) return `the corpus ${source} has too many distinct characters: ${problem}`;
-  return `--${problem.replace(/^(\w+) must/, (_, name: string) => `${kebab(name)} must`)}`;
+  return `--${problem.replace(/^(\w+)(?= )/, (_, name: string) => kebab(name))}`;
 }
 
 /** The progress text with only the rows of iterations before `iteration` (header kept). */
@@ -341,16 +354,6 @@ function resume(path: string | undefined): { data: ReturnType<typeof readModelFi
   const data = readModelFile(path);
   if (!data.checkpoint) throw new UserError(`${path} is a model without training state; --resume needs a checkpoint (checkpoint.bin)`);
   return { data };
-}
-
-function formatRow(r: ProgressRow): Record<string, string | number> {
-  return {
-    func: r.func, type: r.type, layers: r.layers, neurons: r.neurons, iteration: r.iteration, epoch: r.epoch,
-    loss: r.loss.toFixed(6),
-    forward_cpu: r.forward_cpu.toFixed(6), forward_time: r.forward_time.toFixed(6),
-    back_cpu: r.back_cpu.toFixed(6), back_time: r.back_time.toFixed(6),
-    adam_cpu: r.adam_cpu.toFixed(6), adam_time: r.adam_time.toFixed(6),
-  };
 }
 
 function rate(iterations: number, t0: number): string {

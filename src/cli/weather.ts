@@ -3,6 +3,10 @@
  * repeats on vega-datasets' seattle-weather.csv → results/weather/lstm-<machine>.csv (means), a
  * -repeats.csv beside it (one row per run) and baseline.csv (the naive forecast).
  *
+ * --gate and --activation-impl choose the cell's gates and point-wise kernels (default: the study's
+ * sigmoid and scalar); a variant's default file is lstm-<machine>+<variant>.csv (e.g. +isru-sigmoid),
+ * so it never replaces the study's.
+ *
  * Runs already measured with the same settings are skipped (an interrupted sweep resumes; --fresh
  * measures everything again). Ctrl-C stops after the current run with complete files (exit 130).
  * Everything is validated before any file is touched.
@@ -20,6 +24,8 @@ import { positiveInt, UserError } from '../errors';
 import { prepareOutputFile } from '../io/places';
 import { defaultKernels } from '../lstm/backend';
 import { weatherMemoryProblem } from '../weather/limits';
+import { activationImplOption, checkCellFlags, gateOption } from '../cell-flags';
+import { ActivationImpl, cellName, GateActivation } from '../lstm/cell';
 
 interface WeatherFlags {
   cells?: number[];
@@ -31,6 +37,8 @@ interface WeatherFlags {
   fresh?: boolean;
   data?: string;
   quiet?: boolean;
+  gate: GateActivation;
+  activationImpl: ActivationImpl;
 }
 
 function cellsFlag(value: string): number[] {
@@ -46,11 +54,13 @@ export function registerWeather(program: Command): void {
     .option('--cells <list>', `comma-separated cell counts (default ${FULL_PROFILE.cells.join(',')}; --quick ${QUICK_PROFILE.cells.join(',')})`, cellsFlag)
     .option('--repeats <n>', `runs per cell count and activation, averaged (default ${FULL_PROFILE.repeats}; --quick ${QUICK_PROFILE.repeats})`, positiveInt('--repeats'))
     .option('--epochs <n>', `training epochs per run (default ${FULL_PROFILE.epochs})`, positiveInt('--epochs'))
-    .option('--out <file>', 'averaged results CSV (default results/weather/lstm-<machine>.csv)')
+    .option('--out <file>', 'averaged results CSV (default results/weather/lstm-<machine>[+<variant>].csv)')
     .option('--quick', 'small profile: a few cell counts, 2 repeats (seconds)')
     .option('--shard <i/n>', 'run only every n-th cell count, starting at the i-th (1-based)', parseShard)
     .option('--fresh', 'measure every run again instead of skipping runs already in the repeats file')
     .option('--data <file>', 'weather CSV with date,precipitation,temp_max,temp_min,wind (default: vega-datasets seattle-weather.csv)')
+    .addOption(gateOption())
+    .addOption(activationImplOption())
     .option('--quiet', 'no progress bar')
     .action(async (flags: WeatherFlags) => {
       process.exitCode = await weather(flags);
@@ -61,12 +71,16 @@ async function weather(flags: WeatherFlags): Promise<number> {
   const base = flags.quick ? QUICK_PROFILE : FULL_PROFILE;
   const profile: WeatherProfile = { ...base, cells: flags.cells ?? base.cells, repeats: flags.repeats ?? base.repeats, epochs: flags.epochs ?? base.epochs };
   const shardSuffix = flags.shard ? `-shard-${flags.shard.index}of${flags.shard.count}` : '';
-  const out = flags.out ?? resultsPath('weather', `lstm-${machineSlug()}${shardSuffix}.csv`);
+  const cell = { gate: flags.gate, activationImpl: flags.activationImpl };
+  // the variant's name without the activation: '' for the study's cell, '+isru-sigmoid', '+simd', ...
+  const variant = cellName({ activation: 'tanh', gate: cell.gate, impl: cell.activationImpl }).slice('tanh'.length);
+  const out = flags.out ?? resultsPath('weather', `lstm-${machineSlug()}${variant}${shardSuffix}.csv`);
   if (existsSync(out) && statSync(out).isDirectory()) throw new UserError(`--out must be a file, but ${out} is a folder`);
   const parent = dirname(out);
   if (existsSync(parent) && !statSync(parent).isDirectory()) throw new UserError(`--out ${out}: ${parent} is not a folder`);
   if (flags.data !== undefined && !(existsSync(flags.data) && statSync(flags.data).isFile())) throw new UserError(`--data ${flags.data}: no such file`);
   const kernels = defaultKernels('f64');
+  checkCellFlags(['tanh', 'isru'], cell);
   for (const cells of profile.cells) {
     const problem = weatherMemoryProblem(cells, profile.batch, profile.window, kernels);
     if (problem) throw new UserError(problem);
@@ -83,7 +97,7 @@ async function weather(flags: WeatherFlags): Promise<number> {
   let result;
   try {
     result = await runWeatherSweep({
-      profile, out, shard: flags.shard, fresh: flags.fresh, data: flags.data, quiet: flags.quiet,
+      profile, out, shard: flags.shard, fresh: flags.fresh, data: flags.data, quiet: flags.quiet, cell,
       onDropped: (rows) => {
         if (!flags.quiet) process.stderr.write(`lstm-opt weather: dropping ${rows} earlier run(s) measured with other settings\n`);
       },

@@ -8,7 +8,7 @@
  * Used by the long-run (tanh vs isru) and precision (f32 vs f64) sweeps.
  */
 import { Corpus } from '../data/corpus';
-import type { Activation } from '../lstm/cell';
+import { Activation, ActivationImpl, cellName, GateActivation } from '../lstm/cell';
 import type { Precision } from '../lstm/buffers';
 import { Lstm } from '../lstm/network';
 import { ProgressRow, runTraining, sampleText } from '../lstm/training-loop';
@@ -18,6 +18,10 @@ export interface RunSpec {
   layers: number;
   neurons: number;
   activation: Activation;
+  /** default 'sigmoid' */
+  gate?: GateActivation;
+  /** default 'scalar' */
+  activationImpl?: ActivationImpl;
   precision: Precision;
   seed: number;
 }
@@ -47,7 +51,9 @@ export async function trainInterleaved(corpus: Corpus, specs: RunSpec[], o: Inte
   const identity = corpusIdentity(corpus.source, corpus.ids);
   const chunk = o.chunk ?? o.progressEvery;
   const runs = specs.map((s) => {
-    const net = new Lstm({ vocabSize: corpus.vocab.length, layers: s.layers, neurons: s.neurons, activation: s.activation, precision: s.precision, seed: s.seed });
+    const net = new Lstm({
+      vocabSize: corpus.vocab.length, layers: s.layers, neurons: s.neurons, activation: s.activation, gate: s.gate, activationImpl: s.activationImpl, precision: s.precision, seed: s.seed,
+    });
     const trainer = new Trainer(net, corpus.vocab, identity, { ...DEFAULT_TRAINER, seed: s.seed });
     return { spec: s, trainer, rows: [] as ProgressRow[] };
   });
@@ -65,7 +71,7 @@ export async function trainInterleaved(corpus: Corpus, specs: RunSpec[], o: Inte
           onIteration: o.onIteration,
         },
       );
-      if (res.reason !== 'done') throw new Error(`${r.spec.layers}x${r.spec.neurons} ${r.spec.activation} ${r.spec.precision}: training ${res.reason} at iteration ${r.trainer.iteration}`);
+      if (res.reason !== 'done') throw new Error(`${r.spec.layers}x${r.spec.neurons} ${cellName(r.trainer.net.cellSpec)} ${r.spec.precision}: training ${res.reason} at iteration ${r.trainer.iteration}`);
     }
     done = target;
   }

@@ -20,6 +20,7 @@ import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
 import { Lstm } from '../lstm/network';
 import { PROGRESS_COLUMNS, ProgressRow, runTraining } from '../lstm/training-loop';
+import { formatProgressRow, upgradeProgressText } from '../lstm/progress-file';
 import { corpusIdentity, Trainer } from '../lstm/trainer';
 import { cores } from '../lstm/parallel/auto';
 import type { MtStrategy } from '../lstm/parallel/partition';
@@ -84,14 +85,8 @@ export async function runMtConfig(corpus: Corpus, c: MtConfig, mode: MtMode, o: 
   return rows;
 }
 
-export function formatProgressRow(r: ProgressRow): Record<string, string | number> {
-  return {
-    func: r.func, type: r.type, layers: r.layers, neurons: r.neurons, iteration: r.iteration, epoch: r.epoch, loss: r.loss.toFixed(6),
-    forward_cpu: r.forward_cpu.toFixed(6), forward_time: r.forward_time.toFixed(6),
-    back_cpu: r.back_cpu.toFixed(6), back_time: r.back_time.toFixed(6),
-    adam_cpu: r.adam_cpu.toFixed(6), adam_time: r.adam_time.toFixed(6),
-  };
-}
+/** The progress row's CSV cells (kept here for the modules that imported it from this one). */
+export { formatProgressRow } from '../lstm/progress-file';
 
 /** Rebuilds progress-st.csv and progress-mt.csv from the parts present (this iteration count), in profile order. */
 export function mergeMtParts(dir: string, configs: MtConfig[], iterations: number): void {
@@ -104,7 +99,8 @@ export function mergeMtParts(dir: string, configs: MtConfig[], iterations: numbe
     for (const c of configs) {
       const f = partName(c, iterations, mode);
       if (!present.has(f)) continue;
-      const lines = readFileSync(join(partsDir, f), 'utf8').trim().split('\n').slice(1);
+      // a part written before the cell columns existed gets them (its run had sigmoid gates, scalar kernels)
+      const lines = (upgradeProgressText(readFileSync(join(partsDir, f), 'utf8').trim()) ?? '').split('\n').slice(1);
       if (lines.length) body += lines.join('\n') + '\n';
       any = true;
     }

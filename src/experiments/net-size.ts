@@ -16,14 +16,21 @@
  * {16, 64, 128}, 200 iterations, a row every 20 (10 intervals; about 10 seconds). Resume is by file
  * name: a rerun with another --iterations skips the configurations already present (delete the folder
  * to rerun them).
+ *
+ * --gate and --activation-impl choose the gates and point-wise kernels of both runs of every pair. <func>
+ * is the cell's name (src/lstm/cell.ts cellName): 'tanh' and 'isru' for the original study's sigmoid
+ * gates and scalar kernels, e.g. 'isru+isru-sigmoid' otherwise, so the variants of a size sit side by
+ * side in one folder, resume independently, and the study's readers see only the study's pairs.
  */
 import { join } from 'node:path';
 import { machineSlug } from '../io/machine';
 import { Corpus, loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
+import { cellFlags, activationImplOption, checkCellFlags, gateOption } from '../cell-flags';
+import { cellName, CellVariant, STUDY_VARIANT } from '../lstm/cell';
+import { formatProgressRow } from '../lstm/progress-file';
 import { PROGRESS_COLUMNS } from '../lstm/training-loop';
-import { formatProgressRow } from './mt';
 import { trainInterleaved } from './interleave';
 import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
 
@@ -75,17 +82,24 @@ export function netSizeCost(c: NetSizeConfig): number {
   return (4 * n * (100 + n) + 4 * n * 2 * n * (c.layers - 1) + 100 * n) / 1e4 + 1;
 }
 
+/** The file-name part of each function of a pair (cellName): 'tanh', 'isru' for the study's cell. */
+export function netSizeFuncs(cell: CellVariant = STUDY_VARIANT): string[] {
+  return NET_SIZE_FUNCS.map((activation) => cellName({ activation, gate: cell.gate, impl: cell.activationImpl }));
+}
+
 /** One configuration as a sweep job: the tanh/isru pair, interleaved, two CSV files. */
-export function netSizeJob(corpus: () => Corpus, c: NetSizeConfig, dir: string, iterations: number, progressEvery: number): SweepJob {
+export function netSizeJob(corpus: () => Corpus, c: NetSizeConfig, dir: string, iterations: number, progressEvery: number, cell: CellVariant = STUDY_VARIANT): SweepJob {
+  const funcs = netSizeFuncs(cell);
+  const variant = funcs[0].slice(NET_SIZE_FUNCS[0].length + 1); // the name's parts after the activation
   return {
-    label: `${c.layers}x${c.neurons}`,
-    files: NET_SIZE_FUNCS.map((f) => join(dir, netSizeFileName(c, f))),
+    label: `${c.layers}x${c.neurons}${variant ? ` ${variant}` : ''}`,
+    files: funcs.map((f) => join(dir, netSizeFileName(c, f))),
     work: NET_SIZE_FUNCS.length * iterations,
     weight: netSizeCost(c),
     async run(tick) {
       const results = await trainInterleaved(
         corpus(),
-        NET_SIZE_FUNCS.map((activation) => ({ layers: c.layers, neurons: c.neurons, activation, precision: 'f64' as const, seed: NET_SIZE_SEED })),
+        NET_SIZE_FUNCS.map((activation) => ({ layers: c.layers, neurons: c.neurons, activation, ...cell, precision: 'f64' as const, seed: NET_SIZE_SEED })),
         { iterations, progressEvery: Math.min(progressEvery, iterations), onIteration: () => tick() },
       );
       return results.map((r) => toCsv(PROGRESS_COLUMNS, r.rows.map(formatProgressRow)));
@@ -102,7 +116,10 @@ export async function runNetSizeSweep(o: SweepOptions): Promise<string> {
   let cached: Corpus | undefined;
   const corpus = (): Corpus => (cached ??= loadCorpus(o.corpus));
   if (o.corpus !== undefined) corpus(); // a bad --corpus fails before anything else
-  const jobs = selectShard(p.configs, o.shard).map((c) => netSizeJob(corpus, c, dir, iterations, p.progressEvery));
+  const cell = cellFlags(o.extra);
+  checkCellFlags(NET_SIZE_FUNCS, cell);
+  const funcs = netSizeFuncs(cell);
+  const jobs = selectShard(p.configs, o.shard).map((c) => netSizeJob(corpus, c, dir, iterations, p.progressEvery, cell));
   await runJobs(jobs, {
     name: 'net-size',
     quiet: o.quiet,
@@ -112,7 +129,7 @@ export async function runNetSizeSweep(o: SweepOptions): Promise<string> {
         const col = (name: string): number => Number(last[PROGRESS_COLUMNS.indexOf(name as (typeof PROGRESS_COLUMNS)[number])]);
         return col('forward_time') + col('back_time') + col('adam_time');
       });
-      return `${job.label}: tanh ${wall[0].toFixed(2)} s, isru ${wall[1].toFixed(2)} s of training (${seconds.toFixed(1)} s with interleaving) → ${dir}`;
+      return `${job.label}: ${funcs[0]} ${wall[0].toFixed(2)} s, ${funcs[1]} ${wall[1].toFixed(2)} s of training (${seconds.toFixed(1)} s with interleaving) → ${dir}`;
     },
   });
   return dir;
@@ -121,5 +138,6 @@ export async function runNetSizeSweep(o: SweepOptions): Promise<string> {
 defineSweep({
   name: 'net-size',
   description: 'layers 1-4 x neurons 8..256, tanh vs isru interleaved, results/net-size/<machine>',
+  options: [gateOption(), activationImplOption()],
   run: runNetSizeSweep,
 });

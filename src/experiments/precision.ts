@@ -13,7 +13,7 @@ import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
 import type { Precision } from '../lstm/buffers';
 import { PROGRESS_COLUMNS, ProgressRow } from '../lstm/training-loop';
-import { formatProgressRow } from './mt';
+import { formatProgressRow } from '../lstm/progress-file';
 import { trainInterleaved } from './interleave';
 import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
 

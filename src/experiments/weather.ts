@@ -9,6 +9,11 @@
  *                           process CPU time beside the wall clock (TrainCpu, PredictCpu)
  *   <out dir>/baseline.csv  the naive forecast "rain tomorrow = rain today" on each split
  *
+ * The cell: --gate and --activation-impl (default sigmoid, scalar: the study's) apply to both activations.
+ * The repeats file and the table carry them as columns Gate and Impl after the study's (a file from
+ * before they existed means sigmoid, scalar); rows of another gate or implementation count as other
+ * settings, so each variant gets a file of its own (the command line names it after the variant).
+ *
  * Pairing and order: repeat r of every cell count uses seed `seed + r` for both activations (same
  * initial weights, same shuffling), and the two runs of a pair follow each other — tanh first on even
  * repeats, isru first on odd ones — so slow drifts of a shared machine hit both sides alike.
@@ -27,7 +32,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { readCsv, toCsv } from '../io/csv';
 import { writeFileAtomic } from '../io/atomic';
-import type { Activation } from '../lstm/cell';
+import { Activation, ActivationImpl, CellVariant, GateActivation, STUDY_VARIANT } from '../lstm/cell';
 import { defaultKernels, KernelKind } from '../lstm/backend';
 import { accuracyPercent, buildDataset, Confusion, loadWeather, naiveBaseline, WeatherDataError, WeatherDataset } from '../weather/data';
 import { DEFAULT_WEATHER_TRAIN, runWeather, WeatherRunResult } from '../weather/train';
@@ -39,6 +44,11 @@ export const REPEAT_COLUMNS = [
   'Cells', 'Func', 'Repeat', 'Seed', 'Epochs', 'Batch', 'Window', 'LR', 'Kernels',
   'TrainTime', 'PredictTime', 'Accuracy', 'TP', 'TN', 'FP', 'FN', 'Loss', 'TrainCpu', 'PredictCpu',
 ] as const;
+/** The cell beyond Func, after the study's columns in the table and the repeats file; absent = sigmoid, scalar. */
+export const WEATHER_CELL_COLUMNS = ['Gate', 'Impl'] as const;
+/** What the sweep writes: the study's table, and the repeats file, each followed by the cell columns. */
+export const WEATHER_TABLE_COLUMNS = [...WEATHER_COLUMNS, ...WEATHER_CELL_COLUMNS] as const;
+export const REPEAT_FILE_COLUMNS = [...REPEAT_COLUMNS, ...WEATHER_CELL_COLUMNS] as const;
 export const BASELINE_COLUMNS = ['Split', 'Samples', 'Accuracy', 'TP', 'TN', 'FP', 'FN'] as const;
 
 export const DEFAULT_CELLS = [10, 25, 50, 75, 100, 150, 200, 250, 300];
@@ -107,9 +117,15 @@ export function planRuns(profile: WeatherProfile, shard?: Shard): WeatherRunPlan
 
 type Row = Record<string, string | number>;
 
-function sameSettings(row: Row, p: WeatherProfile, kernels: KernelKind): boolean {
+/** A row's Gate and Impl, the study's where the file has no such columns. */
+export function rowCell(row: Row): CellVariant {
+  return { gate: (row.Gate || STUDY_VARIANT.gate) as GateActivation, activationImpl: (row.Impl || STUDY_VARIANT.activationImpl) as ActivationImpl };
+}
+
+function sameSettings(row: Row, p: WeatherProfile, kernels: KernelKind, cell: CellVariant): boolean {
+  const c = rowCell(row);
   return Number(row.Epochs) === p.epochs && Number(row.Batch) === p.batch && Number(row.Window) === p.window &&
-    Number(row.LR) === p.lr && Number(row.Seed) === p.seed + Number(row.Repeat) && row.Kernels === kernels;
+    Number(row.LR) === p.lr && Number(row.Seed) === p.seed + Number(row.Repeat) && row.Kernels === kernels && c.gate === cell.gate && c.activationImpl === cell.activationImpl;
 }
 
 const key = (cells: number, func: string, repeat: number): string => `${cells}/${func}/${repeat}`;
@@ -117,15 +133,18 @@ const key = (cells: number, func: string, repeat: number): string => `${cells}/$
 /** Rounds for the CSV: enough digits for the quantity, no trailing noise. */
 const fmt = (x: number, digits: number): number => Number(x.toFixed(digits));
 
-function repeatRow(r: WeatherRunResult, plan: WeatherRunPlan, p: WeatherProfile, kernels: KernelKind): Row {
+function repeatRow(r: WeatherRunResult, plan: WeatherRunPlan, p: WeatherProfile, kernels: KernelKind, cell: CellVariant): Row {
   return {
     Cells: r.cells, Func: r.activation, Repeat: plan.repeat, Seed: plan.seed, Epochs: p.epochs, Batch: p.batch, Window: p.window, LR: p.lr, Kernels: kernels,
     TrainTime: fmt(r.trainTime, 6), PredictTime: fmt(r.predictTime, 7), Accuracy: fmt(r.accuracy, 4), TP: r.TP, TN: r.TN, FP: r.FP, FN: r.FN, Loss: fmt(r.loss, 6),
-    TrainCpu: fmt(r.trainCpu, 6), PredictCpu: fmt(r.predictCpu, 6),
+    TrainCpu: fmt(r.trainCpu, 6), PredictCpu: fmt(r.predictCpu, 6), Gate: cell.gate, Impl: cell.activationImpl,
   };
 }
 
-/** Means over repeats per (Cells, Func), cells ascending, tanh before isru: the study's table. */
+/**
+ * Means over repeats per (Cells, Func), cells ascending, tanh before isru: the study's table, each row
+ * followed by the cell (Gate, Impl) of its runs. The rows must all be of one cell (one sweep's).
+ */
 export function averageRows(rows: readonly Row[]): Row[] {
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
@@ -143,6 +162,7 @@ export function averageRows(rows: readonly Row[]): Row[] {
       out.push({
         Cells: c, Func: f, TrainTime: fmt(mean('TrainTime'), 6), PredictTime: fmt(mean('PredictTime'), 7), Accuracy: fmt(mean('Accuracy'), 4),
         TP: fmt(mean('TP'), 2), TN: fmt(mean('TN'), 2), FP: fmt(mean('FP'), 2), FN: fmt(mean('FN'), 2),
+        Gate: rowCell(g[0]).gate, Impl: rowCell(g[0]).activationImpl,
       });
     }
   }
@@ -161,6 +181,8 @@ export interface WeatherSweepOptions {
   /** measure everything again instead of resuming */
   fresh?: boolean;
   kernels?: KernelKind;
+  /** gates and point-wise kernels of every run (default: the study's, sigmoid and scalar) */
+  cell?: CellVariant;
   /** weather CSV (default: vega-datasets seattle-weather.csv) */
   data?: string;
   /** no progress bar, no log lines */
@@ -215,7 +237,8 @@ export async function runWeatherSweep(o: WeatherSweepOptions): Promise<WeatherSw
   const p = o.profile;
   const data = buildDataset(o.data ? loadWeather(o.data) : loadWeather(), { window: p.window });
   const existing = o.fresh ? [] : readRepeats(files.repeats);
-  const kept = existing.filter((r) => sameSettings(r, p, kernels) && FUNCS.includes(r.Func as Activation));
+  const cell = o.cell ?? STUDY_VARIANT;
+  const kept = existing.filter((r) => sameSettings(r, p, kernels, cell) && FUNCS.includes(r.Func as Activation));
   const done = new Set(kept.map((r) => key(Number(r.Cells), String(r.Func), Number(r.Repeat))));
   const plan = planRuns(p, o.shard);
   const todo = plan.filter((r) => !done.has(key(r.cells, r.func, r.repeat)));
@@ -228,7 +251,7 @@ export async function runWeatherSweep(o: WeatherSweepOptions): Promise<WeatherSw
   const contents = (): string[] => {
     const sorted = [...rows].sort((a, b) => Number(a.Cells) - Number(b.Cells) || Number(a.Repeat) - Number(b.Repeat) || FUNCS.indexOf(a.Func as Activation) - FUNCS.indexOf(b.Func as Activation));
     table = averageRows(sorted);
-    return [baselineCsv, toCsv(REPEAT_COLUMNS, sorted), toCsv(WEATHER_COLUMNS, table)];
+    return [baselineCsv, toCsv(REPEAT_FILE_COLUMNS, sorted), toCsv(WEATHER_TABLE_COLUMNS, table)];
   };
   // dropped rows and the baseline are written even when no pair is left to run
   const first = contents();
@@ -253,8 +276,8 @@ export async function runWeatherSweep(o: WeatherSweepOptions): Promise<WeatherSw
       for (const run of runs.filter((r) => !done.has(key(r.cells, r.func, r.repeat)))) {
         await new Promise((resolve) => setImmediate(resolve)); // let Ctrl-C be handled between runs
         if (o.shouldStop?.()) throw new SweepStopped();
-        const result = runWeather(data, { cells: run.cells, activation: run.func, seed: run.seed, epochs: p.epochs, batch: p.batch, lr: p.lr, kernels });
-        fresh.push(repeatRow(result, run, p, kernels));
+        const result = runWeather(data, { cells: run.cells, activation: run.func, ...cell, seed: run.seed, epochs: p.epochs, batch: p.batch, lr: p.lr, kernels });
+        fresh.push(repeatRow(result, run, p, kernels, cell));
         tick();
       }
       rows.push(...fresh);

@@ -48,9 +48,32 @@ export const ACTIVATIONS: readonly Activation[] = ['tanh', 'isru'];
 export const GATE_ACTIVATIONS: readonly GateActivation[] = ['sigmoid', 'isru-sigmoid'];
 export const ACTIVATION_IMPLS: readonly ActivationImpl[] = ['scalar', 'simd'];
 
+/**
+ * A cell's choices beside its activation, under the names configurations use (LstmConfig, the sweeps,
+ * the weather model); STUDY_VARIANT is the original study's, what every file without them means.
+ */
+export interface CellVariant {
+  gate: GateActivation;
+  activationImpl: ActivationImpl;
+}
+
+export const STUDY_VARIANT: Readonly<CellVariant> = { gate: 'sigmoid', activationImpl: 'scalar' };
+
 /** The spec a configuration that names only its cell activation means (files and flags predating gates). */
 export function cellSpec(activation: Activation, gate: GateActivation = 'sigmoid', impl: ActivationImpl = 'scalar'): CellSpec {
   return { activation, gate, impl };
+}
+
+/**
+ * How a spec is named in file names, progress labels and sweep identities: the cell activation alone for
+ * the original study's cell (sigmoid gates, scalar), so those names stay the study's ('tanh', 'isru');
+ * otherwise the parts that differ, joined by '+': 'isru+isru-sigmoid', 'tanh+simd', 'isru+isru-sigmoid+simd'.
+ */
+export function cellName(spec: CellSpec): string {
+  const parts: string[] = [spec.activation];
+  if (spec.gate !== 'sigmoid') parts.push(spec.gate);
+  if (spec.impl !== 'scalar') parts.push(spec.impl);
+  return parts.join('+');
 }
 
 /** Rows of `keep` per time step, in units of N: one per gate block [f; i; g; o] and one for act(c). */
@@ -143,7 +166,10 @@ export function cellBackwardIsru(
 /*
  * The ISRU-sigmoid gates. The forward is ½ + ½·x/sqrt(4 + x²): one square root and one division per
  * gate, against one exp and one division for σ. The backward takes the derivative from the stored gate,
- * 2·u·sqrt(u) with u = y(1 - y), the way the ISRU cell takes (1 - y²)^{3/2} from its output.
+ * 2·u·sqrt(u) with u = y(1 - y), the way the ISRU cell takes (1 - y²)^{3/2} from its output. The gate is
+ * accurate to about one ulp of 1 in absolute terms (what f·c and i·g need), not relatively in its far
+ * lower tail (y ≈ 1/x² below x ≈ -1e3), where src/activations' cancellation-free branch would cost a
+ * branch per gate for values that no longer matter.
  */
 
 export function cellForwardTanhIsruSigmoid(N: number, t: number, z: Float, c: Float, h: Float, tc: Float, _keep: Float, j0: number, j1: number): void {
@@ -225,15 +251,15 @@ export function cellBackwardIsruIsruSigmoid(
 /*
  * Derivatives from the stored outputs, not from a kept 1/sqrt(·). The forward computes r = 1/sqrt(1 + x²)
  * (ISRU) and q = 1/sqrt(4 + x²) (ISRU-sigmoid) anyway, and isru' = r³, isru-sigmoid' = 2q³, so keeping
- * them in `keep` would take every square root out of the backward. bench/isru-keep.ts measured it
- * (2 cores shared with other jobs at load 5-9, so noisy; process CPU time, medians of 15 and 21
- * interleaved rounds, T = 100, f64):
- *   point-wise loop alone   backward: ISRU + ISRU-sigmoid 0.60-0.61x when r and q are kept (0.70x with
- *                           q alone); ISRU + sigmoid 0.96-1.01x; tanh + ISRU-sigmoid (q kept) 0.90-0.93x.
+ * them in `keep` would take every square root out of the backward. bench/isru-keep.ts measured it in
+ * three runs (2 cores shared with other jobs at load 5-12, so noisy; process CPU time, medians of 15-21
+ * interleaved rounds, ratios kept/stored, T = 100, f64):
+ *   point-wise loop alone   backward: ISRU + ISRU-sigmoid 0.60-0.66x with r and q kept (0.70-0.74x with
+ *                           q alone); ISRU + sigmoid 0.96-1.02x; tanh + ISRU-sigmoid (q kept) 0.90-0.96x.
  *                           forward: 1.01-1.05x, for the extra stores
- *   whole 2x100 / 2x256 net backward 0.98 / 1.00 (ISRU + ISRU-sigmoid, all kept), 1.00-1.01 (ISRU +
- *                           sigmoid), 1.00-1.03 (tanh + ISRU-sigmoid), per-round spread about ±5%;
- *                           forward 1.00-1.03
+ *   whole 2x100 / 2x256 net backward 0.98-1.02 / 1.00-1.01 (ISRU + ISRU-sigmoid, all kept), 1.00-1.01
+ *                           (ISRU + sigmoid), 1.00-1.03 (tanh + ISRU-sigmoid); per-round spread about
+ *                           ±5%; forward 1.00-1.04
  * The square roots do cost in the loop itself (five per neuron and step saturate the divider), but the
  * point-wise backward is a few per cent of a step's backward, where the products dominate, so in the
  * network the saving is at most ~2% and within the noise, and the forward gives part of it back. Every

@@ -6,14 +6,18 @@ export { WasmBackend } from './wasm/backend';
 export { kernelModule, wasmSimdAvailable } from './wasm/kernels';
 export { allocFloat, Float, Precision } from './buffers';
 export {
-  Activation, GateActivation, ActivationImpl, CellSpec, cellSpec, cellKernels, CellKernels, ACTIVATIONS, GATE_ACTIVATIONS, ACTIVATION_IMPLS,
+  Activation, GateActivation, ActivationImpl, CellSpec, CellVariant, STUDY_VARIANT, cellSpec, cellName, cellKernels, CellKernels, ACTIVATIONS, GATE_ACTIVATIONS,
+  ACTIVATION_IMPLS,
 } from './cell';
 export { paramLayout, ParamLayout, LayerOffsets } from './layout';
 export { gemmNT, gemvN, transpose } from './dense';
 export { adamStepCoefficients, adamUpdate, AdamStep, clipNorm, decayedLr, DEFAULT_ADAM, AdamHyper } from './adam';
 export { Rng, RngState } from './rng';
 export { Trainer, TrainerOptions, ClipMode, corpusIdentity, CorpusIdentity, DEFAULT_TRAINER, SMOOTHING } from './trainer';
-export { runTraining, progressRow, sampleText, PROGRESS_COLUMNS, ProgressRow, RunOptions, RunHooks, RunResult } from './training-loop';
+export {
+  runTraining, progressRow, sampleText, PROGRESS_COLUMNS, STUDY_PROGRESS_COLUMNS, CELL_PROGRESS_COLUMNS, ProgressRow, RunOptions, RunHooks, RunResult,
+} from './training-loop';
+export { formatProgressRow, progressCell, upgradeProgressText, PROGRESS_DEFAULTS } from './progress-file';
 export { generateIds, GenerateOptions } from './sample';
 export {
   readModelFile, writeModelFile, encodeBinary, decodeBinary, encodeJson, decodeJson, decodeModel,

@@ -12,11 +12,22 @@
  *   offset 0    8 bytes   magic  89 'L' 'S' 'T' 'M' 'O' 'P' 'T'
  *   offset 8    u32       format version (1)
  *   offset 12   u32       H = byte length of the header
- *   offset 16   H bytes   header, UTF-8 JSON: { kind, config (shapes, activation, precision), vocab,
- *                         state? (checkpoint scalars), arrays: [{ name, length }] }
+ *   offset 16   H bytes   header, UTF-8 JSON: { kind, config, vocab, state? (checkpoint scalars),
+ *                         arrays: [{ name, length }] }
  *   ...         zero padding to a multiple of 8
  *   ...         the arrays in header order (params[, m, v, hidden]) as float64 or float32 (config.precision)
  *   last 4      u32       CRC-32 of every byte before it
+ *
+ * config (both formats), in this member order:
+ *   { vocabSize, layers, neurons,
+ *     activation: "tanh" | "isru"                   the cell activation (candidate g and act(c))
+ *     precision: "f64" | "f32"                      the element type of every array
+ *     gate?: "sigmoid" | "isru-sigmoid"             the gate activation of f, i, o; absent = "sigmoid"
+ *     activationImpl?: "scalar" | "simd" }          the point-wise implementation; absent = "scalar"
+ *   Writers omit gate and activationImpl at their defaults, so the file of a sigmoid/scalar network is
+ *   byte for byte what it was before these members existed, and every older file reads as
+ *   sigmoid/scalar. isru-sigmoid(x) = (1 + isru(x/2))/2 with isru(x) = x/sqrt(1 + x²); the formulas of
+ *   the cell are in ./cell.ts. Neither member changes the array table.
  *
  * A checkpoint is a model plus what a resumed run needs to continue exactly: Adam moments m and v (same
  * layout as params), the hidden state entering the next window (`hidden`: h of each layer, then c of
@@ -38,7 +49,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { UserError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
 import { allocFloat, bytesPerElement, Float, Precision } from './buffers';
-import type { Activation } from './cell';
+import { Activation, ActivationImpl, GateActivation, STUDY_VARIANT } from './cell';
 import { crc32 } from './crc32';
 import { paramLayout } from './layout';
 import { configProblems } from './network';
@@ -57,6 +68,23 @@ export interface ModelConfig {
   neurons: number;
   activation: Activation;
   precision: Precision;
+  /** absent: 'sigmoid' (see the format above) */
+  gate?: GateActivation;
+  /** absent: 'scalar' */
+  activationImpl?: ActivationImpl;
+}
+
+/**
+ * The configuration a file records for a network: the cell's gate and implementation only where they
+ * differ from the defaults, so a file of the original study's cell has the bytes it had before they existed.
+ */
+export function modelConfigOf(c: ModelConfig): ModelConfig {
+  const { vocabSize, layers, neurons, activation, precision } = c;
+  return {
+    vocabSize, layers, neurons, activation, precision,
+    ...(c.gate !== undefined && c.gate !== STUDY_VARIANT.gate ? { gate: c.gate } : {}),
+    ...(c.activationImpl !== undefined && c.activationImpl !== STUDY_VARIANT.activationImpl ? { activationImpl: c.activationImpl } : {}),
+  };
 }
 
 export interface PhaseTimes {
@@ -122,9 +150,10 @@ function isObject(x: unknown): x is Record<string, unknown> {
 
 function checkConfig(c: unknown): ModelConfig {
   if (!isObject(c)) fail('missing model configuration');
-  const problems = configProblems(c as Partial<ModelConfig>);
+  // what the file says, not whether this runtime can run it: a 'simd' model is still read where there is no SIMD
+  const problems = configProblems(c as Partial<ModelConfig>, { runtime: false });
   if (problems.length) fail(`bad model configuration: ${problems[0]}`);
-  return { vocabSize: c.vocabSize, layers: c.layers, neurons: c.neurons, activation: c.activation, precision: c.precision } as ModelConfig;
+  return modelConfigOf(c as unknown as ModelConfig);
 }
 
 function checkVocab(v: unknown, size: number): string[] {

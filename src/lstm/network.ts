@@ -13,7 +13,7 @@
 import { Backend, createBackend, defaultKernels, KernelKind } from './backend';
 import { bytesPerElement, Float, Precision } from './buffers';
 import { UserError } from '../errors';
-import { Activation, ActivationImpl, CellKernels, CellSpec, GateActivation, GATE_ACTIVATIONS, ACTIVATION_IMPLS } from './cell';
+import { Activation, ActivationImpl, CellKernels, CellSpec, GateActivation, GATE_ACTIVATIONS, ACTIVATION_IMPLS, STUDY_VARIANT } from './cell';
 import { paramLayout, ParamLayout } from './layout';
 import { makePartition } from './parallel/partition';
 import { backwardShare, forwardShare, PassContext, windowLoss } from './passes';
@@ -48,8 +48,11 @@ export const MAX_LAYERS = 64;
 export const MAX_NEURONS = 8192;
 export const MAX_VOCAB = 65536;
 
-/** Checks a configuration; returns a list of problems (empty when valid). */
-export function configProblems(c: Partial<LstmConfig>): string[] {
+/**
+ * Checks a configuration; returns a list of problems (empty when valid). `runtime: false` checks the
+ * values only, not whether this runtime can run them (a model file is valid whatever reads it).
+ */
+export function configProblems(c: Partial<LstmConfig>, { runtime = true } = {}): string[] {
   const p: string[] = [];
   const int = (name: string, v: unknown, lo: number, hi: number): void => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) p.push(`${name} must be an integer in [${lo}, ${hi}], got ${String(v)}`);
@@ -62,10 +65,12 @@ export function configProblems(c: Partial<LstmConfig>): string[] {
   if (c.activationImpl !== undefined && !ACTIVATION_IMPLS.includes(c.activationImpl)) p.push(`activationImpl must be ${ACTIVATION_IMPLS.join(' or ')}, got ${String(c.activationImpl)}`);
   if (c.precision !== 'f64' && c.precision !== 'f32') p.push(`precision must be f64 or f32, got ${String(c.precision)}`);
   if (c.kernels !== undefined && c.kernels !== 'wasm' && c.kernels !== 'js') p.push(`kernels must be wasm or js, got ${String(c.kernels)}`);
-  if (c.kernels === 'wasm' && (c.precision === 'f64' || c.precision === 'f32') && !wasmSimdAvailable(c.precision)) p.push('kernels wasm: this runtime has no WebAssembly SIMD');
-  if (c.activationImpl === 'simd' && (c.precision === 'f64' || c.precision === 'f32') && p.length === 0) {
-    const kernels = c.kernels ?? defaultKernels(c.precision);
-    if (kernels !== 'wasm') p.push(`activationImpl simd needs the WebAssembly kernels ('wasm'), but this network would run the '${kernels}' kernels${process.env.LSTM_OPT_KERNELS === 'js' ? ' (LSTM_OPT_KERNELS=js)' : ' (this runtime has no WebAssembly SIMD)'}`);
+  if (!runtime || p.length > 0) return p;
+  if (c.kernels === 'wasm' && !wasmSimdAvailable(c.precision!)) p.push('kernels wasm: this runtime has no WebAssembly SIMD');
+  if (c.activationImpl === 'simd' && p.length === 0) {
+    const kernels = c.kernels ?? defaultKernels(c.precision!);
+    const why = c.kernels === 'js' ? 'asked for' : process.env.LSTM_OPT_KERNELS === 'js' ? 'chosen by LSTM_OPT_KERNELS=js' : 'as this runtime has no WebAssembly SIMD';
+    if (kernels !== 'wasm') p.push(`activationImpl simd needs the WebAssembly kernels ('wasm'), but this network would run the '${kernels}' kernels (${why})`);
   }
   return p;
 }
@@ -88,7 +93,7 @@ export class Lstm {
     // `??` rather than spreading defaults first: an optional field given as undefined means the default
     this.config = {
       ...config,
-      seed: config.seed ?? 1, shared: config.shared ?? kernels === 'wasm', gate: config.gate ?? 'sigmoid', activationImpl: config.activationImpl ?? 'scalar', kernels,
+      seed: config.seed ?? 1, shared: config.shared ?? kernels === 'wasm', gate: config.gate ?? STUDY_VARIANT.gate, activationImpl: config.activationImpl ?? STUDY_VARIANT.activationImpl, kernels,
     };
     this.layout = paramLayout(config.vocabSize, config.layers, config.neurons);
     const initialBytes = 2 * this.layout.size * bytesPerElement(config.precision) + (1 << 20);
@@ -182,6 +187,24 @@ export function cellKernelsOf(backend: Backend, spec: CellSpec): CellKernels {
     if (err instanceof UserError) throw err;
     throw new UserError(`the ${spec.activation} cell with ${spec.gate} gates has no '${spec.impl}' implementation on the '${backend.kind}' kernels (${(err as Error).message})`);
   }
+}
+
+/**
+ * Whether this runtime can run a cell spec at a precision (with the given kernels, else the default
+ * ones): the configuration's problem, or the backend's refusal, as one line; undefined when it can.
+ * Commands ask before they touch any file, so a missing implementation never leaves half a run behind.
+ */
+export function cellSpecProblem(spec: CellSpec, precision: Precision, kernels?: KernelKind): string | undefined {
+  const config = { vocabSize: 2, layers: 1, neurons: 1, activation: spec.activation, gate: spec.gate, activationImpl: spec.impl, precision, kernels };
+  const problem = configProblems(config)[0];
+  if (problem) return problem;
+  try {
+    cellKernelsOf(createBackend(precision, kernels ?? defaultKernels(precision)), spec);
+  } catch (err) {
+    if (err instanceof UserError) return err.message;
+    throw err;
+  }
+  return undefined;
 }
 
 export function createLstm(config: LstmConfig): Lstm {

@@ -18,7 +18,7 @@ import { AdamHyper, adamStepCoefficients, clipNorm, decayedLr, DEFAULT_ADAM } fr
 import { allocFloat, Float } from './buffers';
 import { defaultClock, PhaseClock } from './clock';
 import { crc32 } from './crc32';
-import type { ModelConfig, ModelData, PhaseTimes, TrainingState } from './modelfile';
+import { ModelConfig, modelConfigOf, ModelData, PhaseTimes, TrainingState } from './modelfile';
 import { Lstm } from './network';
 import { PassRunner, SoloRunner } from './parallel/runner';
 import type { TeamOptions } from './parallel/team';
@@ -164,8 +164,7 @@ export class Trainer {
   }
 
   modelConfig(): ModelConfig {
-    const c = this.net.config;
-    return { vocabSize: c.vocabSize, layers: c.layers, neurons: c.neurons, activation: c.activation, precision: c.precision };
+    return modelConfigOf(this.net.config);
   }
 
   /** The trained model alone (for generate). Arrays are copies. */

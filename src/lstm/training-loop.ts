@@ -4,19 +4,32 @@
  * threads for the length of the run. All I/O is left to the caller's hooks, so the CLI, experiments and
  * tests drive the same loop.
  */
+import type { ActivationImpl, GateActivation } from './cell';
 import { arraysProblem, healthyLoss, lossProblem } from './divergence';
 import type { ModelData, PhaseTimes } from './modelfile';
 import type { MtStrategy } from './parallel/partition';
 import { generateIds } from './sample';
 import type { Trainer } from './trainer';
 
-/** The original study's progress CSV columns. */
-export const PROGRESS_COLUMNS = [
+/** The original study's progress CSV columns: first in every progress file, and all a reader may require. */
+export const STUDY_PROGRESS_COLUMNS = [
   'func', 'type', 'layers', 'neurons', 'iteration', 'epoch', 'loss',
   'forward_cpu', 'forward_time', 'back_cpu', 'back_time', 'adam_cpu', 'adam_time',
 ] as const;
 
-export type ProgressRow = { func: string; type: string; layers: number; neurons: number; iteration: number; epoch: number; loss: number } & PhaseTimes;
+/**
+ * The rest of the cell's identity beside `func` (its activation): the gate activation and the point-wise
+ * implementation. Files written before these columns existed have neither and mean sigmoid and scalar
+ * (./progress-file.ts reads and upgrades them).
+ */
+export const CELL_PROGRESS_COLUMNS = ['gate', 'impl'] as const;
+
+/** The columns of the progress CSV this engine writes: the study's, then the cell's. */
+export const PROGRESS_COLUMNS = [...STUDY_PROGRESS_COLUMNS, ...CELL_PROGRESS_COLUMNS] as const;
+
+export type ProgressRow = {
+  func: string; type: string; layers: number; neurons: number; iteration: number; epoch: number; loss: number; gate: GateActivation; impl: ActivationImpl;
+} & PhaseTimes;
 
 export interface RunOptions {
   /** stop when this many iterations have completed in total (counting those before a resume) */
@@ -66,7 +79,10 @@ export interface RunResult {
 
 export function progressRow(trainer: Trainer, iteration: number, type: ProgressRow['type']): ProgressRow {
   const c = trainer.net.config;
-  return { func: c.activation, type, layers: c.layers, neurons: c.neurons, iteration, epoch: trainer.epoch, loss: trainer.smoothLoss, ...trainer.times };
+  return {
+    func: c.activation, type, layers: c.layers, neurons: c.neurons, iteration, epoch: trainer.epoch, loss: trainer.smoothLoss, ...trainer.times,
+    gate: c.gate, impl: c.activationImpl,
+  };
 }
 
 /** Text sampled from the current parameters (does not disturb training: own state, trainer's RNG). */

@@ -5,7 +5,7 @@
  * scaled up so the gates leave their linear range, and the batch has several samples so the batched
  * products (sample-major strides, transposes) are exercised too.
  */
-import type { Activation } from '../lstm/cell';
+import type { Activation, ActivationImpl, GateActivation } from '../lstm/cell';
 import type { KernelKind } from '../lstm/backend';
 import { Rng } from '../lstm/rng';
 import { compareWithFiniteDifferences } from '../lstm/gradcheck';
@@ -13,6 +13,8 @@ import { WeatherNet, WeatherWorkspace, weatherBackward, weatherForward, weatherL
 
 export interface WeatherGradCheckOptions {
   activation: Activation;
+  gate?: GateActivation;
+  activationImpl?: ActivationImpl;
   neurons?: number;
   window?: number;
   inputs?: number;
@@ -41,7 +43,9 @@ export function weatherGradientCheck(o: WeatherGradCheckOptions): WeatherGradChe
   const h = o.h ?? 1e-2;
   const floor = o.floor ?? 1e-6;
   const count = o.count ?? 3;
-  const net = new WeatherNet({ neurons: o.neurons ?? 3, activation: o.activation, window: o.window ?? 4, inputs: o.inputs ?? 2, seed, kernels: o.kernels });
+  const net = new WeatherNet({
+    neurons: o.neurons ?? 3, activation: o.activation, gate: o.gate, activationImpl: o.activationImpl, window: o.window ?? 4, inputs: o.inputs ?? 2, seed, kernels: o.kernels,
+  });
   const ws = new WeatherWorkspace(net, o.capacity ?? count + 1);
   const rng = new Rng(seed + 1000);
   const P = net.params;

@@ -29,7 +29,8 @@
  */
 import { adamStepCoefficients, AdamHyper } from '../lstm/adam';
 import { Backend, createBackend, defaultKernels, KernelKind } from '../lstm/backend';
-import { Activation, CellBackward, CellForward, cellSpec, KEEP_ROWS } from '../lstm/cell';
+import { Activation, ActivationImpl, CellBackward, CellForward, cellSpec, CellSpec, GateActivation, KEEP_ROWS } from '../lstm/cell';
+import { cellKernelsOf } from '../lstm/network';
 import { Rng } from '../lstm/rng';
 import { D as FEATURE_COUNT } from './data';
 
@@ -57,6 +58,10 @@ export function weatherLayout(neurons: number, inputs = FEATURE_COUNT): WeatherL
 export interface WeatherNetConfig {
   neurons: number;
   activation: Activation;
+  /** gate activation (default 'sigmoid', the original study's) */
+  gate?: GateActivation;
+  /** point-wise implementation (default 'scalar') */
+  activationImpl?: ActivationImpl;
   /** days per window */
   window: number;
   /** features per day (default 6, see data.ts) */
@@ -74,6 +79,8 @@ export class WeatherNet {
   readonly D: number;
   readonly W: number;
   readonly activation: Activation;
+  /** the cell: activation, gate activation and point-wise implementation */
+  readonly cell: CellSpec;
   readonly kernels: KernelKind;
   readonly params: Float64Array;
   readonly grads: Float64Array;
@@ -98,7 +105,8 @@ export class WeatherNet {
     this.layout = weatherLayout(N, D);
     this.kernels = c.kernels ?? defaultKernels('f64');
     this.backend = createBackend('f64', this.kernels, { initialBytes: 4 * this.layout.size * 8 + (1 << 20) });
-    ({ forward: this.cellForward, backward: this.cellBackward } = this.backend.cell(cellSpec(c.activation)));
+    this.cell = cellSpec(c.activation, c.gate ?? 'sigmoid', c.activationImpl ?? 'scalar');
+    ({ forward: this.cellForward, backward: this.cellBackward } = cellKernelsOf(this.backend, this.cell));
     this.params = this.alloc(this.layout.size);
     this.grads = this.alloc(this.layout.size);
     this.m = this.alloc(this.layout.size);

@@ -6,7 +6,7 @@
  * of both is recorded too.
  */
 import { DEFAULT_ADAM } from '../lstm/adam';
-import type { Activation } from '../lstm/cell';
+import type { Activation, ActivationImpl, GateActivation } from '../lstm/cell';
 import type { KernelKind } from '../lstm/backend';
 import { Rng } from '../lstm/rng';
 import { median } from '../analysis/stats';
@@ -93,6 +93,10 @@ function identity(n: number): Int32Array {
 export interface WeatherRunOptions extends Partial<WeatherTrainOptions> {
   cells: number;
   activation: Activation;
+  /** default 'sigmoid' */
+  gate?: GateActivation;
+  /** default 'scalar' */
+  activationImpl?: ActivationImpl;
   /** initialisation seed (the shuffling seed is derived from it) */
   seed: number;
   kernels?: KernelKind;
@@ -117,7 +121,7 @@ export interface WeatherRunResult extends Confusion {
 /** One timed run: build, train on data.train, predict data.test (threshold 0.5), count. */
 export function runWeather(data: WeatherDataset, o: WeatherRunOptions): WeatherRunResult {
   const t = { ...DEFAULT_WEATHER_TRAIN, ...stripUndefined(o), seed: o.seed + 7919 };
-  const net = new WeatherNet({ neurons: o.cells, activation: o.activation, window: data.window, seed: o.seed, kernels: o.kernels });
+  const net = new WeatherNet({ neurons: o.cells, activation: o.activation, gate: o.gate, activationImpl: o.activationImpl, window: data.window, seed: o.seed, kernels: o.kernels });
   const ws = new WeatherWorkspace(net, t.batch);
   const probs = new Float64Array(data.test.count);
   const predicted = new Uint8Array(data.test.count);

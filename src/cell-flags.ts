@@ -1,0 +1,51 @@
+/**
+ * The flags that name a cell beyond its --activation, shared by every command that builds a network
+ * (train, gradcheck, generate, weather, the sweeps that compare activations). A value outside the
+ * choices is commander's one-line error, exit 2 (./cli.ts). The sweep kinds declare them too, so they
+ * live beside ./errors.ts's flag parsers rather than under ./cli/.
+ */
+import { Option } from 'commander';
+import { UserError } from './errors';
+import type { Precision } from './lstm/buffers';
+import { Activation, ACTIVATION_IMPLS, ActivationImpl, CellVariant, GATE_ACTIVATIONS, GateActivation, STUDY_VARIANT } from './lstm/cell';
+import { cellSpecProblem } from './lstm/network';
+
+export interface CellFlagOptions {
+  description?: string;
+  /** the value when the flag is absent; undefined: none (the command decides, e.g. from a model file) */
+  defaultValue?: string;
+  /** extra choices beyond the spec's values (e.g. 'both' for gradcheck) */
+  extra?: string[];
+}
+
+/** --gate sigmoid|isru-sigmoid (default sigmoid, the original study's gates) */
+export function gateOption(o: CellFlagOptions = { defaultValue: 'sigmoid' }): Option {
+  const description = o.description ?? 'gate activation of the forget, input and output gates: the logistic sigmoid, or the ISRU-shaped sigmoid (1 + isru(x/2))/2';
+  return withDefault(new Option('--gate <name>', description).choices([...GATE_ACTIVATIONS, ...(o.extra ?? [])]), o.defaultValue);
+}
+
+/** --activation-impl scalar|simd (default scalar, the reference and the original study's situation) */
+export function activationImplOption(o: CellFlagOptions = { defaultValue: 'scalar' }): Option {
+  const description = o.description ?? "point-wise cell kernels: scalar = one element at a time through Math (the reference); simd = WebAssembly SIMD vectors (needs the 'wasm' kernels)";
+  return withDefault(new Option('--activation-impl <impl>', description).choices([...ACTIVATION_IMPLS, ...(o.extra ?? [])]), o.defaultValue);
+}
+
+function withDefault(option: Option, value: string | undefined): Option {
+  return value === undefined ? option : option.default(value);
+}
+
+/** The cell flags' values as a sweep kind receives them (SweepOptions.extra), with their defaults. */
+export function cellFlags(extra: Readonly<Record<string, unknown>>): CellVariant {
+  return { gate: (extra.gate as GateActivation | undefined) ?? STUDY_VARIANT.gate, activationImpl: (extra.activationImpl as ActivationImpl | undefined) ?? STUDY_VARIANT.activationImpl };
+}
+
+/**
+ * Refuses, as a UserError in the flags' words, a cell this runtime cannot run, for each activation a
+ * command will train (call it before any file is touched).
+ */
+export function checkCellFlags(activations: readonly Activation[], cell: CellVariant, precision: Precision = 'f64'): void {
+  for (const activation of activations) {
+    const problem = cellSpecProblem({ activation, gate: cell.gate, impl: cell.activationImpl }, precision);
+    if (problem) throw new UserError(problem.replace(/^activationImpl/, '--activation-impl').replace(/^gate/, '--gate'));
+  }
+}
