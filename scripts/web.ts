@@ -39,12 +39,12 @@ const browserModules: Plugin = {
   },
 };
 
-/** Builds web/dist/: index.html, main.css, main.js (page + Plotly) and worker.js (benchmarks + engine). Returns bytes per file. */
-export async function buildWeb(): Promise<Record<string, number>> {
-  mkdirSync(WEB_DIST, { recursive: true });
+/** Builds `outdir` (default web/dist/): index.html, main.css, main.js (page + Plotly) and worker.js (benchmarks + engine). Returns bytes per file. */
+export async function buildWeb(outdir = WEB_DIST): Promise<Record<string, number>> {
+  mkdirSync(outdir, { recursive: true });
   await build({
     entryPoints: { main: join(WEB_DIR, 'src', 'main.ts'), worker: join(WEB_DIR, 'src', 'worker.ts') },
-    outdir: WEB_DIST,
+    outdir,
     bundle: true,
     minify: true,
     format: 'iife',
@@ -55,9 +55,9 @@ export async function buildWeb(): Promise<Record<string, number>> {
     plugins: [browserModules],
     logLevel: 'warning',
   });
-  for (const f of ['index.html', 'main.css']) copyFileSync(join(WEB_DIR, f), join(WEB_DIST, f));
+  for (const f of ['index.html', 'main.css']) copyFileSync(join(WEB_DIR, f), join(outdir, f));
   const sizes: Record<string, number> = {};
-  for (const f of ['index.html', 'main.css', 'main.js', 'worker.js']) sizes[f] = statSync(join(WEB_DIST, f)).size;
+  for (const f of ['index.html', 'main.css', 'main.js', 'worker.js']) sizes[f] = statSync(join(outdir, f)).size;
   return sizes;
 }
 

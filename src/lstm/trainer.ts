@@ -18,7 +18,8 @@ import { AdamHyper, adamStepCoefficients, clipNorm, decayedLr, DEFAULT_ADAM } fr
 import { allocFloat, Float } from './buffers';
 import { defaultClock, PhaseClock } from './clock';
 import { crc32 } from './crc32';
-import { ModelConfig, modelConfigOf, ModelData, PhaseTimes, TrainingState } from './modelfile';
+import { ModelConfig, modelConfigOf } from './model-config';
+import type { ModelData, PhaseTimes, TrainingState } from './modelfile';
 import { Lstm } from './network';
 import { PassRunner, SoloRunner } from './parallel/runner';
 import type { TeamOptions } from './parallel/team';
