@@ -27,7 +27,7 @@ export function benchTimeFigure(points: readonly BenchPoint[], machine: string):
         name: v.variant,
         x: cases,
         y: cases.map((c) => points.find((p) => caseLabel(p) === c && p.variant === v.variant)?.msPerIter ?? NaN),
-        marker: { color: style.color, pattern: { shape: style.pattern, fgcolor: '#ffffff' } },
+        marker: { color: style.color, pattern: { shape: style.pattern, fgcolor: colors.hatch } },
         hovertemplate: `${v.variant}: %{y:.3f} ms per iteration<extra>%{x}</extra>`,
       };
     }),
@@ -47,7 +47,9 @@ const SYMBOLS: Record<string, string> = { ISRU: 'circle', 'all-ISRU': 'diamond' 
 /** Each variant's time over tanh's, per machine (one color each), size and precision; below 1 it is faster. */
 export function benchRatioFigure(ratios: readonly BenchRatio[]): Figure {
   const machines = [...new Set(ratios.map((r) => r.machine))];
-  const cases = [...new Set(ratios.map(caseLabel))];
+  // by size (layers, then neurons), then precision, whichever machine measured it
+  const size = (c: string): number[] => c.split(/[x ]/).slice(0, 2).map(Number);
+  const cases = [...new Set(ratios.map(caseLabel))].sort((a, b) => size(a)[0] - size(b)[0] || size(a)[1] - size(b)[1] || a.localeCompare(b));
   const series = [...new Set(ratios.map((r) => `${r.machine}|${r.variant}`))];
   return {
     data: series.map((s) => {
