@@ -6,11 +6,12 @@
 import type { BenchPoint, BenchRatio } from '../analysis/bench';
 import { CATEGORY_SHADES, colors } from './colors';
 import type { Figure } from './figure';
+import { SIMD_PATTERN } from './math-bench';
 
-/** tanh blue, ISRU red, all-ISRU dark red; the vectorized (SIMD) kernels hatched. */
-function variantStyle(p: Pick<BenchPoint, 'activation' | 'gate' | 'impl'>): { color: string; pattern: string } {
+/** tanh blue, ISRU red, all-ISRU dark red; the vectorized (SIMD) kernels hatched as in the math-bench charts. */
+function variantMarker(p: Pick<BenchPoint, 'activation' | 'gate' | 'impl'>): { color: string; pattern?: typeof SIMD_PATTERN } {
   const color = p.activation === 'tanh' ? colors.tanh : p.gate === 'sigmoid' ? colors.isru : colors.allIsru;
-  return { color, pattern: p.impl === 'scalar' ? '' : '/' };
+  return p.impl === 'scalar' ? { color } : { color, pattern: SIMD_PATTERN };
 }
 
 const caseLabel = (p: { config: string; precision: string }): string => `${p.config} ${p.precision}`;
@@ -21,13 +22,12 @@ export function benchTimeFigure(points: readonly BenchPoint[], machine: string):
   const variants = [...new Map(points.map((p) => [p.variant, p])).values()];
   return {
     data: variants.map((v) => {
-      const style = variantStyle(v);
       return {
         type: 'bar',
         name: v.variant,
         x: cases,
         y: cases.map((c) => points.find((p) => caseLabel(p) === c && p.variant === v.variant)?.msPerIter ?? NaN),
-        marker: { color: style.color, pattern: { shape: style.pattern, fgcolor: colors.hatch } },
+        marker: variantMarker(v),
         hovertemplate: `${v.variant}: %{y:.3f} ms per iteration<extra>%{x}</extra>`,
       };
     }),

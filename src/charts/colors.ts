@@ -34,8 +34,6 @@ export const colors = {
   adam: '#8c6d31',
   total: '#252525',
   // everything that is not a series of its own
-  /** the hatching drawn over a bar of vectorized (SIMD) kernels */
-  hatch: '#ffffff',
   other: '#8c8c8c',
   baseline: '#555555',
   reference: '#444444',
