@@ -3,7 +3,7 @@
  * from the rows. Pure, so `npm run bench` (scripts/bench.ts) and the web page (web/) write the same file.
  *
  * The original columns come first, unchanged; the later ones are empty where a writer does not measure
- * them (the web page has no PyTorch and no variants beyond tanh/isru):
+ * them (the web page has no PyTorch, no process CPU time and no peak of its CPU):
  *   gate, impl             the variant beyond the cell: gate activation, point-wise implementation
  *                          (with `kernels`, the product kernel set, the variant's identity)
  *   cpu_ms                 process CPU time per iteration (median over rounds) beside ms_per_iter (wall)
@@ -20,6 +20,7 @@
  *                          wall time (a process the OS parks on a busy machine loses wall time, not CPU time)
  *   fwd_cpu_ratio, _low, _high   the forward phase's CPU time / the baseline's, paired the same way
  */
+import { toCsv } from '../src/io/csv-text';
 import { CpuInfo, kernelIsa, nativeIsa, peakGflops } from '../src/analysis/peak';
 
 export const C_REFERENCE_MS: Record<string, number> = { '2x100': 20, '2x256': 216 };
@@ -31,6 +32,9 @@ export const BENCH_COLUMNS = [
   'peak_gflops', 'pct_peak', 'native_peak_gflops', 'pct_native_peak', 'load_before', 'load_after',
   'cpu_ratio', 'cpu_ratio_low', 'cpu_ratio_high', 'vs_pytorch_cpu', 'fwd_cpu_ratio', 'fwd_cpu_low', 'fwd_cpu_high',
 ] as const;
+
+/** What a row without the gate or impl column (a file written before them) ran. */
+export const BENCH_DEFAULT_CELL = { gate: 'sigmoid', impl: 'scalar' } as const;
 
 export interface BenchRow {
   engine: string;
@@ -117,4 +121,9 @@ export function withPeak(rows: Record<string, unknown>[], cpu: CpuInfo): Record<
       pct_native_peak: g !== null ? r3((100 * g) / native) : null,
     };
   });
+}
+
+/** The results/bench CSV text of measured rows, ratio columns added (the one writer of the schema's text). */
+export function benchCsv(rows: BenchRow[]): string {
+  return toCsv(BENCH_COLUMNS, withRatios(rows) as Record<string, string | number | null>[]);
 }

@@ -3,9 +3,10 @@
  *
  *   node dist/scripts/web.js [--build-only] [--port 8080] [--no-isolation]
  *
- * The page and its worker are built from the same src/ modules as the command line. Two substitutions make
+ * The page and its worker are built from the same src/ modules as the command line. Three substitutions make
  * them run in a browser: src/lstm/wasm/binaries.ts (which reads the compiled kernels from disk) becomes
- * web/src/kernel-bytes.ts (the same kernels, inside the bundle), and `process.env.LSTM_OPT_KERNELS` is
+ * web/src/kernel-bytes.ts (the same kernels, inside the bundle), the trainer's worker-thread team (which
+ * it imports only when threads start) becomes web/src/no-threads.ts, and `process.env.LSTM_OPT_KERNELS` is
  * undefined (and csv-parse/csv-stringify resolve to their browser builds). Anything else that needs Node fails the build (platform 'browser' cannot resolve node:*).
  *
  * The server sends the two headers of cross-origin isolation (COOP same-origin, COEP require-corp), without
@@ -29,17 +30,21 @@ const browserModules: Plugin = {
     b.onResolve({ filter: /^\.\/binaries$/ }, (args) =>
       args.importer.endsWith(join('src', 'lstm', 'wasm', 'kernels.ts')) ? { path: join(WEB_DIR, 'src', 'kernel-bytes.ts') } : undefined,
     );
+    // the trainer imports its worker-thread team only when threads start, which the page never does
+    b.onResolve({ filter: /^\.\/parallel\/team$/ }, (args) =>
+      args.importer.endsWith(join('src', 'lstm', 'trainer.ts')) ? { path: join(WEB_DIR, 'src', 'no-threads.ts') } : undefined,
+    );
     // csv-parse and csv-stringify ship a browser build (with their own Buffer) beside the Node one
     b.onResolve({ filter: /^csv-(parse|stringify)\/sync$/ }, (args) => ({ path: join(projectRoot(), 'node_modules', args.path.split('/')[0], 'dist', 'esm', 'sync.js') }));
   },
 };
 
-/** Builds web/dist/: index.html, main.css, main.js (page + Plotly) and worker.js (benchmarks + engine). Returns bytes per file. */
-export async function buildWeb(): Promise<Record<string, number>> {
-  mkdirSync(WEB_DIST, { recursive: true });
+/** Builds `outdir` (default web/dist/): index.html, main.css, main.js (page + Plotly) and worker.js (benchmarks + engine). Returns bytes per file. */
+export async function buildWeb(outdir = WEB_DIST): Promise<Record<string, number>> {
+  mkdirSync(outdir, { recursive: true });
   await build({
     entryPoints: { main: join(WEB_DIR, 'src', 'main.ts'), worker: join(WEB_DIR, 'src', 'worker.ts') },
-    outdir: WEB_DIST,
+    outdir,
     bundle: true,
     minify: true,
     format: 'iife',
@@ -50,9 +55,9 @@ export async function buildWeb(): Promise<Record<string, number>> {
     plugins: [browserModules],
     logLevel: 'warning',
   });
-  for (const f of ['index.html', 'main.css']) copyFileSync(join(WEB_DIR, f), join(WEB_DIST, f));
+  for (const f of ['index.html', 'main.css']) copyFileSync(join(WEB_DIR, f), join(outdir, f));
   const sizes: Record<string, number> = {};
-  for (const f of ['index.html', 'main.css', 'main.js', 'worker.js']) sizes[f] = statSync(join(WEB_DIST, f)).size;
+  for (const f of ['index.html', 'main.css', 'main.js', 'worker.js']) sizes[f] = statSync(join(outdir, f)).size;
   return sizes;
 }
 

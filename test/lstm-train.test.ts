@@ -206,3 +206,16 @@ function strip(r: object): object {
   void forward_cpu, forward_time, back_cpu, back_time, adam_cpu, adam_time;
   return rest;
 }
+
+test('Trainer times its phases with the clock it is given; the clock never changes the arithmetic', () => {
+  // a clock that advances 1 s per reading, with no CPU time (as in a browser)
+  let now = 0;
+  const stepping = { wall: () => now++, cpu: () => undefined };
+  const a = new Trainer(new Lstm({ vocabSize: sample.vocab.length, layers: 2, neurons: 16, activation: 'isru', precision: 'f64', seed: opts.seed }), sample.vocab, identity, opts, stepping);
+  const b = makeTrainer('f64', 'isru');
+  for (let i = 0; i < 3; i++) assert.equal(a.step(), b.step());
+  assert.deepEqual(ownBytes(a.net.params), ownBytes(b.net.params));
+  // per step: readings at start, after forward, after backward, after Adam: 1 s per phase
+  assert.deepEqual(a.times, { forward_cpu: 0, forward_time: 3, back_cpu: 0, back_time: 3, adam_cpu: 0, adam_time: 3 });
+  assert.ok(b.times.forward_time > 0 && b.times.forward_cpu >= 0, 'the default clock on Node measures wall and CPU time');
+});

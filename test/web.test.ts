@@ -1,79 +1,98 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from '../src/charts/browser';
 import { projectRoot } from '../src/io/paths';
-import { readResults } from '../src/io/results';
-import { MATH_BENCH_COLUMNS, MathBenchRow } from '../src/mathbench/suite';
+import { loadBenchResults } from '../src/analysis/bench-files';
+import { loadMathBenchResults, MathBenchRow } from '../src/mathbench/suite';
 import { buildWeb, serveWeb } from '../scripts/web';
+import { WEB_CONFIGS, WEB_PRECISIONS, WEB_VARIANTS } from '../web/src/train-bench';
 
 /**
  * The web page in a real browser (Debian's Chromium): served with and without cross-origin isolation, it
- * runs the quick math-bench in its worker, and the CSV it offers for download is read with the reader of
- * the notebooks (src/io/results.ts) and must hold a finite, positive time for every function of the
- * schema. With isolation the page has SharedArrayBuffer, without it not; the training benchmark runs once
- * (isolated, WebAssembly kernels) and its rows must be in the results/bench schema.
+ * runs the quick math-bench and the training benchmark in its worker. The files it offers for download are
+ * saved into a results/math-bench/ and a results/bench/ folder of their own and read with the notebooks'
+ * readers (loadMathBenchResults, loadBenchResults), as they would be when dropped into results/: every
+ * function of the math-bench schema and every training row must have a finite, positive time, and every
+ * cell variant of the page must either have rows or be listed on the page as skipped, with its reason.
+ * With isolation the page has SharedArrayBuffer (WebAssembly kernels), without it not (TypeScript kernels).
+ * No request may leave the page's own server: nothing is fetched from the network at run time.
  */
 const artifacts = join(projectRoot(), 'test-artifacts', 'web');
 const skip = chromiumAvailable() ? false : 'needs Chromium (/usr/bin/chromium)';
 
 interface PageRun {
-  csvPath: string;
+  mathBenchDir: string;
+  benchDir: string;
   crossOriginIsolated: boolean;
   kernels: string;
   slug: string;
   seconds: number;
-  benchCsvPath?: string;
+  skipped: string[];
+  wasmBytes: number;
 }
 
-async function runPage(browser: Browser, url: string, train: boolean, tag: string): Promise<PageRun> {
+async function runPage(browser: Browser, url: string, tag: string): Promise<PageRun> {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('request', (r) => {
-    if (!r.url().startsWith(url)) errors.push(`request outside the page's server: ${r.url()}`);
+    // the page's server, and the blob: URLs of its own downloads and worker, are all it may touch
+    if (!r.url().startsWith(url) && !r.url().startsWith('blob:')) errors.push(`request outside the page's server: ${r.url()}`);
   });
-  await page.goto(`${url}?run=quick&train=${train ? 1 : 0}`);
-  await page.waitForFunction(() => document.body.dataset.state === 'done' || document.body.dataset.state === 'error', undefined, { timeout: 120_000, polling: 500 });
+  await page.goto(`${url}?run=quick&train=1`);
+  await page.waitForFunction(() => document.body.dataset.state === 'done' || document.body.dataset.state === 'error', undefined, { timeout: 180_000, polling: 500 });
   const state = await page.evaluate(() => ({
     state: document.body.dataset.state, status: document.getElementById('status')!.textContent, seconds: Number(document.body.dataset.seconds),
     coi: globalThis.crossOriginIsolated, progress: (document.getElementById('progress') as HTMLProgressElement).value,
     charts: document.querySelectorAll('.js-plotly-plot .main-svg').length, links: Array.from(document.querySelectorAll('#downloads a')).map((a) => (a as HTMLAnchorElement).dataset.file!),
     device: Array.from(document.querySelectorAll('#device tr')).map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)),
+    skipped: Array.from(document.querySelectorAll('#skipped li')).map((li) => li.textContent ?? ''),
+    wasmBytes: Number(document.body.dataset.peakWasmBytes),
   }));
   assert.equal(state.state, 'done', String(state.status));
   assert.deepEqual(errors, []);
   assert.equal(state.progress, 1);
-  // the ratio and scalar charts of the math-bench, and the training chart when it ran
-  assert.equal(new Set(await page.$$eval('.js-plotly-plot', (els) => els.map((e) => e.id))).size, train ? 3 : 2);
-  assert.ok(state.charts >= (train ? 3 : 2), `${state.charts} Plotly charts drawn`);
+  // the ratio and scalar charts of the math-bench, and the training chart
+  assert.equal(new Set(await page.$$eval('.js-plotly-plot', (els) => els.map((e) => e.id))).size, 3);
+  assert.ok(state.charts >= 3, `${state.charts} Plotly charts drawn`);
   const device = Object.fromEntries(state.device) as Record<string, string>;
   const slug = device['slug (names the files)'];
-  const save = async (file: string): Promise<string> => {
+  assert.deepEqual(state.links, [`${slug}.csv`, `${slug}.json`, `${slug}.bench.csv`]);
+  const run: PageRun = {
+    mathBenchDir: join(artifacts, tag, 'math-bench'), benchDir: join(artifacts, tag, 'bench'), crossOriginIsolated: state.coi,
+    kernels: device['training kernels'], slug, seconds: state.seconds, skipped: state.skipped, wasmBytes: state.wasmBytes,
+  };
+  const save = async (file: string, dir: string): Promise<void> => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#downloads a[data-file="${file}"]`)]);
     assert.equal(download.suggestedFilename(), file);
-    const path = join(artifacts, tag, file);
-    await download.saveAs(path);
-    return path;
+    await download.saveAs(join(dir, file));
   };
+  rmSync(join(artifacts, tag), { recursive: true, force: true });
   mkdirSync(join(artifacts, tag), { recursive: true });
   await page.screenshot({ path: join(artifacts, `${tag}.png`), fullPage: true });
-  const run: PageRun = { csvPath: await save(`${slug}.csv`), crossOriginIsolated: state.coi, kernels: device['training kernels'], slug, seconds: state.seconds };
-  await save(`${slug}.json`);
-  if (train) run.benchCsvPath = await save(`bench-${slug}.csv`);
+  await save(`${slug}.csv`, run.mathBenchDir);
+  await save(`${slug}.json`, run.mathBenchDir);
+  await save(`${slug}.bench.csv`, run.benchDir);
   await context.close();
   return run;
 }
 
-function checkMathBenchCsv(path: string): void {
-  const rows = readResults(path, { command: 'npm run web', columns: [...MATH_BENCH_COLUMNS] }) as unknown as MathBenchRow[];
-  // every function of the command line's run: 21 scalar rows and 14 per array type and length
-  assert.equal(rows.length, 21 + 4 * 14);
+/** The page's math-bench download, read as notebook 02 reads results/math-bench/. */
+function checkMathBench(run: PageRun): void {
+  const machines = loadMathBenchResults(run.mathBenchDir, run.slug);
+  assert.deepEqual(machines.map((m) => m.machine), [run.slug]);
+  const rows: MathBenchRow[] = machines[0].rows;
+  // every function of the command line's run: 21 scalar rows and 14 per array type and length, and 4 more
+  // (the vectorized tanh, sigmoid, ISRU, ISRU-sigmoid) where the page has the WebAssembly SIMD kernels
+  const vector = run.kernels === 'WebAssembly SIMD' ? 4 : 0;
+  assert.equal(rows.length, 21 + 4 * (14 + vector));
+  assert.equal(rows.filter((r) => r.Function.endsWith('_simd')).length, 4 * vector);
   const kinds = new Set(rows.map((r) => `${r.kind}|${r.precision}|${r.length}`));
   assert.equal(kinds.size, 5);
   for (const r of rows) {
@@ -83,6 +102,25 @@ function checkMathBenchCsv(path: string): void {
   }
   for (const name of ['tanh', 'isru', 'exp', 'log', 'sigmoid']) {
     for (const r of rows.filter((x) => x.Function === name)) assert.ok(Number(r.ns_per_op) > 0 && Number(r['Relative Time']) > 0, `${name} ${r.kind} ${r.length}: ${r.ns_per_op} ns`);
+  }
+}
+
+/** The page's training download, read as the notebook's bench comparison reads results/bench/. */
+function checkBench(run: PageRun, kernels: string): void {
+  const machines = loadBenchResults(run.benchDir);
+  assert.deepEqual(machines.map((m) => [m.machine, m.browser]), [[run.slug, true]]);
+  const points = machines[0].points;
+  const ran = new Set(points.map((p) => p.variant));
+  // tanh and ISRU in the cell run everywhere; every other variant ran or says why not
+  for (const must of ['tanh', 'ISRU']) assert.ok(ran.has(must), `${must} did not run`);
+  for (const v of WEB_VARIANTS) {
+    const skippedHere = run.skipped.some((line) => line.startsWith(`${v.label}: not run here (`));
+    assert.ok(ran.has(v.label) !== skippedHere, `${v.label}: ran ${ran.has(v.label)}, listed as skipped ${skippedHere}`);
+  }
+  assert.equal(points.length, ran.size * WEB_CONFIGS.length * WEB_PRECISIONS.length);
+  for (const p of points) {
+    assert.ok(Number.isFinite(p.msPerIter) && p.msPerIter > 0, `${p.config} ${p.precision} ${p.variant}: ${p.msPerIter} ms`);
+    assert.equal(p.kernels, kernels);
   }
 }
 
@@ -98,29 +136,28 @@ describe('the web page in Chromium', { skip }, () => {
     for (const s of servers) s.close();
   });
 
-  test('cross-origin isolated: quick math-bench and the training benchmark on WebAssembly kernels', async () => {
+  test('cross-origin isolated: quick profile and training benchmark on WebAssembly kernels', async (t) => {
     const { server, url } = await serveWeb(0, true);
     servers.push(server);
-    const run = await runPage(browser, url, true, 'isolated');
+    const run = await runPage(browser, url, 'isolated');
     assert.equal(run.crossOriginIsolated, true);
     assert.equal(run.kernels, 'WebAssembly SIMD');
     assert.match(run.slug, /^chromium-headless-\d+-linux-\d+c$/);
-    checkMathBenchCsv(run.csvPath);
-    const bench = readResults(run.benchCsvPath!, { command: 'npm run web', columns: ['engine', 'layers', 'neurons', 'activation', 'precision', 'ms_per_iter', 'isru_speedup', 'kernels'] });
-    assert.equal(bench.length, 12);
-    for (const r of bench) {
-      assert.ok(Number(r.ms_per_iter) > 0 && Number.isFinite(Number(r.ms_per_iter)));
-      assert.equal(r.kernels, 'wasm');
-      if (r.activation === 'isru') assert.ok(Number(r.isru_speedup) > 0);
-    }
+    checkMathBench(run);
+    checkBench(run, 'wasm');
+    assert.ok(run.wasmBytes > 0);
+    t.diagnostic(`quick profile with training: ${run.seconds} s; WebAssembly memory of the largest case ${(run.wasmBytes / 2 ** 20).toFixed(1)} MiB`);
   });
 
-  test('without isolation: the page still runs (no SharedArrayBuffer, TypeScript kernels)', async () => {
+  test('without isolation: the page still runs (no SharedArrayBuffer, TypeScript kernels)', async (t) => {
     const { server, url } = await serveWeb(0, false);
     servers.push(server);
-    const run = await runPage(browser, url, false, 'not-isolated');
+    const run = await runPage(browser, url, 'not-isolated');
     assert.equal(run.crossOriginIsolated, false);
     assert.match(run.kernels, /TypeScript/);
-    checkMathBenchCsv(run.csvPath);
+    checkMathBench(run);
+    checkBench(run, 'js');
+    assert.equal(run.wasmBytes, 0);
+    t.diagnostic(`quick profile with training: ${run.seconds} s`);
   });
 });

@@ -8,6 +8,8 @@ export const colors = {
   // activations (notebook 01 and wherever a function is named)
   tanh: '#1f77b4',
   isru: '#d62728',
+  /** ISRU in the cell and ISRU-sigmoid gates: a darker ISRU red */
+  allIsru: '#7f0000',
   softplus: '#2ca02c',
   sigmoid: '#9467bd',
   isruSigmoid: '#ff7f0e',

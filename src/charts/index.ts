@@ -6,6 +6,7 @@ export { renderPngs, chromiumAvailable, ChromiumMissingError, PngOptions } from 
 export { figureHtml } from './html';
 export { weatherTimeDifferenceFigure, weatherSavingFigure, weatherAccuracyFigure, weatherConfusionFigure } from './weather';
 export { mtNormalizedFigure, mtSpeedupFigure, mtEfficiencyFigure } from './mt';
+export { benchTimeFigure, benchRatioFigure } from './bench';
 export { mathBenchBarFigure, mathBenchRatioFigure, mathBenchCrossMachineFigure, mathBenchKernelFigure, mathBenchVectorFigure, mathBenchColor } from './math-bench';
 export { activationCurvesFigure, isruAlphaFigure, sigmoidComparisonFigure, checksFigure, CurveKind, CurveOptions } from './activations';
 export { longLossFigure, longSavingFigure } from './long-run';

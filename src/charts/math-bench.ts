@@ -60,7 +60,7 @@ export function mathBenchBarFigure(rows: readonly MathBenchRow[], machine: strin
 
 const IMPL_LABEL: Record<RatioImpl, string> = { library: 'activations.*.f / .apply', inline: 'bare expression', simd: 'WebAssembly SIMD kernels' };
 /** The vectorized rows (`*_simd`) keep their function's color, hatched. */
-const SIMD_PATTERN = { shape: '/', solidity: 0.35 };
+export const SIMD_PATTERN = { shape: '/', solidity: 0.35 };
 
 /**
  * ISRU/tanh cost ratio per kind (scalar, each typed array and length), per machine and implementation: the ratio

@@ -51,6 +51,7 @@ import { writeFileAtomic } from '../io/atomic';
 import { allocFloat, bytesPerElement, Float, Precision } from './buffers';
 import { Activation, ActivationImpl, GateActivation, STUDY_VARIANT } from './cell';
 import { crc32 } from './crc32';
+import { ModelConfig, modelConfigOf } from './model-config';
 import { paramLayout } from './layout';
 import { configProblems } from './network';
 
@@ -62,30 +63,9 @@ export const MAX_FILE_BYTES = 2 ** 31;
 export const MAGIC = Uint8Array.from([0x89, 0x4c, 0x53, 0x54, 0x4d, 0x4f, 0x50, 0x54]);
 const MAX_HEADER_BYTES = 16 * 1024 * 1024;
 
-export interface ModelConfig {
-  vocabSize: number;
-  layers: number;
-  neurons: number;
-  activation: Activation;
-  precision: Precision;
-  /** absent: 'sigmoid' (see the format above) */
-  gate?: GateActivation;
-  /** absent: 'scalar' */
-  activationImpl?: ActivationImpl;
-}
-
-/**
- * The configuration a file records for a network: the cell's gate and implementation only where they
- * differ from the defaults, so a file of the original study's cell has the bytes it had before they existed.
- */
-export function modelConfigOf(c: ModelConfig): ModelConfig {
-  const { vocabSize, layers, neurons, activation, precision } = c;
-  return {
-    vocabSize, layers, neurons, activation, precision,
-    ...(c.gate !== undefined && c.gate !== STUDY_VARIANT.gate ? { gate: c.gate } : {}),
-    ...(c.activationImpl !== undefined && c.activationImpl !== STUDY_VARIANT.activationImpl ? { activationImpl: c.activationImpl } : {}),
-  };
-}
+// the configuration record lives apart from the file I/O, so the trainer (which a browser page bundles) has it
+export { modelConfigOf } from './model-config';
+export type { ModelConfig } from './model-config';
 
 export interface PhaseTimes {
   forward_cpu: number;

@@ -7,17 +7,22 @@
  *
  * Threads: `start({ threads, strategy })` starts the worker threads that share each pass with the main
  * thread, `close()` stops them (runTraining does both); without start() the main thread runs alone. The
- * arithmetic is the same bit for bit either way.
+ * arithmetic is the same bit for bit either way. The worker threads' module (./parallel/team.ts, Node's
+ * worker_threads) is imported by start() alone, and the phases are timed with an injectable clock
+ * (./clock.ts), so a single-threaded Trainer also runs in a browser (the web page's training benchmark).
  *
  * The data: inputs = ids[cursor .. cursor+T), targets = ids[cursor+1 .. cursor+T]. When the next window
  * would run past the end, the cursor returns to 0, the epoch count increases and the state is zeroed.
  */
 import { AdamHyper, adamStepCoefficients, clipNorm, decayedLr, DEFAULT_ADAM } from './adam';
 import { allocFloat, Float } from './buffers';
+import { defaultClock, PhaseClock } from './clock';
 import { crc32 } from './crc32';
-import { ModelConfig, modelConfigOf, ModelData, PhaseTimes, TrainingState } from './modelfile';
+import { ModelConfig, modelConfigOf } from './model-config';
+import type { ModelData, PhaseTimes, TrainingState } from './modelfile';
 import { Lstm } from './network';
-import { Team, TeamOptions } from './parallel/team';
+import { PassRunner, SoloRunner } from './parallel/runner';
+import type { TeamOptions } from './parallel/team';
 import { Rng } from './rng';
 import type { Workspace } from './workspace';
 
@@ -66,9 +71,10 @@ export class Trainer {
   times: PhaseTimes = zeroTimes();
   private readonly hyper: AdamHyper = { ...DEFAULT_ADAM };
   /** who runs the passes: the main thread alone until start() */
-  private runners: Team;
+  private runners: PassRunner;
 
-  constructor(readonly net: Lstm, readonly vocab: string[], readonly corpus: CorpusIdentity, readonly options: TrainerOptions) {
+  /** `clock` times the phases (times): Node's wall and CPU clocks by default, performance.now() in a browser. */
+  constructor(readonly net: Lstm, readonly vocab: string[], readonly corpus: CorpusIdentity, readonly options: TrainerOptions, private readonly clock: PhaseClock = defaultClock()) {
     const T = options.window;
     if (corpus.ids.length < T + 1) throw new RangeError(`window (${T}) must be smaller than the corpus (${corpus.ids.length} characters)`);
     this.ws = net.workspace(T);
@@ -77,11 +83,11 @@ export class Trainer {
     this.v = net.allocBuffer(net.params.length);
     this.rng = new Rng(options.seed);
     this.smoothLoss = Math.log(net.layout.vocabSize); // the loss of a uniform prediction
-    this.runners = Team.solo(net, this.ws, this.m, this.v);
+    this.runners = new SoloRunner(net, this.ws, this.m, this.v);
   }
 
   /** Who runs the passes: the main thread alone, or with the worker threads of start(). */
-  get team(): Team {
+  get team(): PassRunner {
     return this.runners;
   }
 
@@ -93,13 +99,14 @@ export class Trainer {
   /** Starts worker threads for the next steps (replacing any started before); threads 1 = the main thread alone. */
   async start(o: TeamOptions): Promise<void> {
     await this.close();
+    const { Team } = await import('./parallel/team');
     this.runners = await Team.start(this.net, this.ws, this.m, this.v, o);
   }
 
   /** Stops the worker threads, if any; later steps run on the main thread alone. */
   async close(): Promise<void> {
     const team = this.runners;
-    this.runners = Team.solo(this.net, this.ws, this.m, this.v);
+    this.runners = new SoloRunner(this.net, this.ws, this.m, this.v);
     await team.close();
   }
 
@@ -118,32 +125,33 @@ export class Trainer {
       targets[t] = ids[at + t + 1];
     }
     const times = this.times;
-    const c0 = process.cpuUsage();
-    const w0 = process.hrtime.bigint();
+    const clock = this.clock;
+    const c0 = clock.cpu();
+    const w0 = clock.wall();
     const team = this.runners;
     const loss = team.forward();
-    const c1 = process.cpuUsage();
-    const w1 = process.hrtime.bigint();
+    const c1 = clock.cpu();
+    const w1 = clock.wall();
     times.forward_cpu += cpuSeconds(c0, c1);
-    times.forward_time += Number(w1 - w0) / 1e9;
+    times.forward_time += w1 - w0;
     if (!Number.isFinite(loss)) return loss;
 
     team.backward();
     ws.carryState();
-    const c2 = process.cpuUsage();
-    const w2 = process.hrtime.bigint();
+    const c2 = clock.cpu();
+    const w2 = clock.wall();
     times.back_cpu += cpuSeconds(c1, c2);
-    times.back_time += Number(w2 - w1) / 1e9;
+    times.back_time += w2 - w1;
 
     let limit = Infinity;
     if (options.clipMode === 'element') limit = options.clip;
     else if (options.clipMode === 'norm') clipNorm(net.grads, options.clip);
     this.hyper.lr = decayedLr(options.lr, this.iteration, options.lrDecay);
     team.adam(adamStepCoefficients(this.hyper, this.iteration + 1, limit));
-    const c3 = process.cpuUsage();
-    const w3 = process.hrtime.bigint();
+    const c3 = clock.cpu();
+    const w3 = clock.wall();
     times.adam_cpu += cpuSeconds(c2, c3);
-    times.adam_time += Number(w3 - w2) / 1e9;
+    times.adam_time += w3 - w2;
 
     this.iteration++;
     this.smoothLoss = (1 - SMOOTHING) * this.smoothLoss + SMOOTHING * loss;
@@ -223,6 +231,7 @@ export class Trainer {
   }
 }
 
-function cpuSeconds(a: NodeJS.CpuUsage, b: NodeJS.CpuUsage): number {
-  return (b.user - a.user + b.system - a.system) / 1e6;
+/** CPU seconds between two readings; 0 where the clock has no CPU time (the *_cpu times then stay 0). */
+function cpuSeconds(a: number | undefined, b: number | undefined): number {
+  return a === undefined || b === undefined ? 0 : b - a;
 }

@@ -115,9 +115,10 @@ export function calibrate(run: (ops: number) => number, roundMs: number, maxOps 
   const target = roundMs * 1e6;
   let ops = 1; // one call of a 4096-element kernel is already ~40 µs
   for (;;) {
-    // the faster of two runs: one the scheduler interrupted would end calibration with far too few
-    // operations, and then rounds shorter than a coarse timer's tick (a browser's) would time as 0
-    const ns = Math.min(timeOnce(run, ops), timeOnce(run, ops));
+    // the fastest of three runs: one the scheduler interrupted would end calibration with far too few
+    // operations, and then rounds shorter than a coarse timer's tick (a browser's) would time as 0; on a
+    // busy machine two runs in a row can both be interrupted
+    const ns = Math.min(timeOnce(run, ops), timeOnce(run, ops), timeOnce(run, ops));
     if (ns >= target || ops >= maxOps) return ops;
     // jump close to the target, then keep doubling
     const factor = ns > 0 ? Math.min(16, Math.max(2, target / ns)) : 16;

@@ -4,10 +4,11 @@
  */
 import Plotly from 'plotly.js-dist';
 import type { BenchRow } from '../../bench/table';
+import { benchPoints } from '../../src/analysis/bench';
+import { benchTimeFigure } from '../../src/charts/bench';
 import { mathBenchBarFigure, mathBenchRatioFigure } from '../../src/charts/math-bench';
 import type { Figure } from '../../src/charts/figure';
 import type { DeviceInfo } from './device';
-import { trainingFigure } from './figures';
 import type { StartMessage, WorkerMessage } from './protocol';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -17,13 +18,22 @@ function draw(id: string, figure: Figure): void {
   void Plotly.react($(id), figure.data as Plotly.Data[], { ...figure.layout, autosize: true } as Partial<Plotly.Layout>, { responsive: true, displaylogo: false });
 }
 
-function download(name: string, text: string, type: string): void {
+/** A download link, with the results folder the file goes into to join the study. */
+function download(name: string, text: string, type: string, folder: string): void {
+  const p = document.createElement('p');
   const a = document.createElement('a');
   a.href = URL.createObjectURL(new Blob([text], { type }));
   a.download = name;
   a.textContent = `Download ${name}`;
   a.dataset.file = name;
-  $('downloads').appendChild(a);
+  p.append(a, ` → put it into ${folder}`);
+  $('downloads').appendChild(p);
+}
+
+function showSkipped(variant: string, reason: string): void {
+  const li = document.createElement('li');
+  li.textContent = `${variant}: not run here (${reason})`;
+  $('skipped').appendChild(li);
 }
 
 function showDevice(d: DeviceInfo): void {
@@ -47,6 +57,8 @@ function start(): void {
   const train = $<HTMLInputElement>('train').checked;
   $<HTMLButtonElement>('start').disabled = true;
   $('downloads').innerHTML = '';
+  $('skipped').innerHTML = '';
+  $('memory').textContent = '';
   document.body.dataset.state = 'running';
   const worker = new Worker('worker.js');
   let device: DeviceInfo | undefined;
@@ -66,16 +78,22 @@ function start(): void {
         const slug = device!.slug;
         draw('chart-ratio', mathBenchRatioFigure([{ machine: slug, rows: m.rows }]));
         draw('chart-scalar', mathBenchBarFigure(m.rows, slug));
-        download(`${slug}.csv`, m.csv, 'text/csv');
-        download(`${slug}.json`, JSON.stringify(m.description, null, 2) + '\n', 'application/json');
+        download(`${slug}.csv`, m.csv, 'text/csv', 'results/math-bench/');
+        download(`${slug}.json`, JSON.stringify(m.description, null, 2) + '\n', 'application/json', 'results/math-bench/');
         break;
       }
       case 'training-row':
         trainRows.push(...m.rows);
-        draw('chart-train', trainingFigure(trainRows, device!.slug));
+        draw('chart-train', benchTimeFigure(benchPoints(trainRows as unknown as Record<string, string | number>[]), device!.slug));
+        break;
+      case 'training-skip':
+        showSkipped(m.variant, m.reason);
         break;
       case 'training':
-        download(`bench-${device!.slug}.csv`, m.csv, 'text/csv');
+        // <device>.bench.csv: beside the math-bench's <device>.csv in a downloads folder; results/bench reads it as <device>
+        download(`${device!.slug}.bench.csv`, m.csv, 'text/csv', 'results/bench/');
+        if (m.memory.wasmBytes > 0) $('memory').textContent = `WebAssembly memory of the training benchmark at its largest case (${m.memory.label}, one network per variant): ${(m.memory.wasmBytes / 2 ** 20).toFixed(1)} MiB.`;
+        document.body.dataset.peakWasmBytes = String(m.memory.wasmBytes);
         break;
       case 'done':
         $<HTMLProgressElement>('progress').value = 1;

@@ -15,6 +15,9 @@ export type WorkerMessage =
   | { type: 'progress'; stage: 'math-bench' | 'training'; fraction: number; label: string }
   | { type: 'math-bench'; rows: MathBenchRow[]; csv: string; description: Record<string, unknown> }
   | { type: 'training-row'; rows: BenchRow[] }
-  | { type: 'training'; csv: string; rows: Record<string, unknown>[] }
+  /** a cell variant this page cannot run, with the engine's reason (once per variant and reason) */
+  | { type: 'training-skip'; variant: string; reason: string }
+  /** memory: the training case whose networks held the most WebAssembly memory (bytes; 0 on the TypeScript kernels) */
+  | { type: 'training'; csv: string; memory: { label: string; wasmBytes: number } }
   | { type: 'done'; seconds: number; heapBytes: number | null }
   | { type: 'error'; message: string };

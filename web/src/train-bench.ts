@@ -1,69 +1,74 @@
 /**
- * The training benchmark of the web page: milliseconds per training iteration of our engine (src/lstm),
- * one thread, tanh against ISRU, f64 and f32, on the workload of `npm run bench` (vocabulary 98, window 100,
- * batch 1, element-wise clipping at ±5, Adam) but on a few smaller sizes, so it fits a phone's memory and
- * patience. The browser has no corpus file, so the characters are drawn from a seeded generator; the cost
- * of an iteration does not depend on which characters they are.
+ * The training benchmark of the web page: milliseconds per training iteration of our engine, one thread,
+ * on the workload of `npm run bench` (vocabulary 98, window 100, batch 1, element-wise clipping at ±5,
+ * Adam) on a few small sizes, so it fits a phone's memory and patience. An iteration is the engine's
+ * own Trainer.step (src/lstm/trainer.ts), timed per phase by its clock, which in a browser is
+ * performance.now() (no CPU time there). The browser has no corpus file, so the characters are drawn from
+ * a seeded generator; the cost of an iteration does not depend on which characters they are.
  *
- * One iteration is what Trainer.step does (forward, backward, Adam with clipping), timed per phase with
- * performance.now(); Trainer itself measures Node's process CPU time, which a browser does not have.
- * tanh and ISRU of one size and precision run interleaved in short rounds, so both see the same load.
+ * The variants are the cells of the engine (LstmConfig.gate, activationImpl): tanh, ISRU in the cell,
+ * all-ISRU (ISRU cell and ISRU-sigmoid gates), each scalar and vectorized (WebAssembly SIMD). A variant
+ * this build or this page cannot run (no such kernels yet, or no SharedArrayBuffer for the WebAssembly
+ * ones) is skipped with the engine's reason. The variants of one size and precision run interleaved in
+ * short rounds, so all see the same load.
  */
 import { median } from '../../src/analysis/stats';
 import type { BenchRow } from '../../bench/table';
-import { adamStepCoefficients, DEFAULT_ADAM } from '../../src/lstm/adam';
 import type { KernelKind } from '../../src/lstm/backend';
 import type { Precision } from '../../src/lstm/buffers';
-import type { Activation } from '../../src/lstm/cell';
+import type { Activation, ActivationImpl, GateActivation } from '../../src/lstm/cell';
+import { performanceClock } from '../../src/lstm/clock';
 import { iterationFlops } from '../../src/lstm/flops';
+import type { PhaseTimes } from '../../src/lstm/modelfile';
 import { Lstm } from '../../src/lstm/network';
 import { Rng } from '../../src/lstm/rng';
+import { WasmBackend } from '../../src/lstm/wasm/backend';
+import { corpusIdentity, DEFAULT_TRAINER, Trainer } from '../../src/lstm/trainer';
 
 export const WEB_VOCAB = 98;
-export const WEB_WINDOW = 100;
-export const WEB_CONFIGS: readonly [number, number][] = [[1, 32], [1, 64], [2, 64]];
+/** small sizes a phone affords, and two of `npm run bench` (2x100 is the original study's), side by side in notebook 02 */
+export const WEB_CONFIGS: readonly [number, number][] = [[1, 32], [1, 64], [1, 128], [2, 100]];
 export const WEB_PRECISIONS: readonly Precision[] = ['f64', 'f32'];
-const ACTIVATIONS: readonly Activation[] = ['tanh', 'isru'];
-/** iterations per activation: untimed, then timed in rounds of ROUND alternating tanh and ISRU */
+
+export interface Variant {
+  /** what the page shows: tanh, ISRU, all-ISRU, with " (SIMD)" for the vectorized kernels */
+  label: string;
+  activation: Activation;
+  gate: GateActivation;
+  impl: ActivationImpl;
+}
+
+const CELLS: readonly [string, Activation, GateActivation][] = [['tanh', 'tanh', 'sigmoid'], ['ISRU', 'isru', 'sigmoid'], ['all-ISRU', 'isru', 'isru-sigmoid']];
+export const WEB_VARIANTS: readonly Variant[] = (['scalar', 'simd'] as const).flatMap((impl) =>
+  CELLS.map(([name, activation, gate]) => ({ label: impl === 'simd' ? `${name} (SIMD)` : name, activation, gate, impl })),
+);
+
+/** iterations per variant: untimed, then timed in rounds of ROUND alternating the variants */
 const WARMUP = 3;
 const ROUND = 3;
-const ROUNDS = 6;
+/** rounds per profile: the careful one times more iterations, so the median holds on a busy device */
+export const TRAIN_ROUNDS = { quick: 4, careful: 20 } as const;
 
-/** One network and its optimizer state, stepping through a seeded character stream. */
+/** Seeded characters: enough for every iteration of a variant without wrapping. */
+function seededCorpus(rounds: number): Int32Array {
+  const rng = new Rng(7);
+  return Int32Array.from({ length: (WARMUP + ROUND * rounds) * DEFAULT_TRAINER.window + 1 }, () => Math.floor(rng.nextFloat() * WEB_VOCAB));
+}
+
+/** One variant's trainer and its per-iteration phase times (seconds → milliseconds). */
 class Runner {
-  readonly net: Lstm;
-  private readonly m;
-  private readonly v;
-  private readonly rng = new Rng(7);
-  private iteration = 0;
   readonly phases = { forward: [] as number[], backward: [] as number[], adam: [] as number[] };
 
-  constructor(layers: number, neurons: number, readonly activation: Activation, precision: Precision, kernels: KernelKind) {
-    this.net = new Lstm({ vocabSize: WEB_VOCAB, layers, neurons, activation, precision, kernels, seed: 1 });
-    this.m = this.net.allocBuffer(this.net.layout.size);
-    this.v = this.net.allocBuffer(this.net.layout.size);
-  }
+  constructor(readonly variant: Variant, readonly trainer: Trainer) {}
 
   step(record: boolean): void {
-    const { net } = this;
-    const ws = net.workspace(WEB_WINDOW);
-    for (let t = 0; t < WEB_WINDOW; t++) {
-      ws.inputs[t] = Math.floor(this.rng.nextFloat() * WEB_VOCAB);
-      ws.targets[t] = Math.floor(this.rng.nextFloat() * WEB_VOCAB);
-    }
-    const t0 = performance.now();
-    net.forward(ws);
-    const t1 = performance.now();
-    net.backward(ws);
-    ws.carryState();
-    const t2 = performance.now();
-    net.backend.adam(net.params, net.grads, this.m, this.v, adamStepCoefficients(DEFAULT_ADAM, ++this.iteration, 5), 0, net.layout.size);
-    const t3 = performance.now();
-    if (record) {
-      this.phases.forward.push(t1 - t0);
-      this.phases.backward.push(t2 - t1);
-      this.phases.adam.push(t3 - t2);
-    }
+    const before: PhaseTimes = { ...this.trainer.times };
+    this.trainer.step();
+    const after = this.trainer.times;
+    if (!record) return;
+    this.phases.forward.push(1e3 * (after.forward_time - before.forward_time));
+    this.phases.backward.push(1e3 * (after.back_time - before.back_time));
+    this.phases.adam.push(1e3 * (after.adam_time - before.adam_time));
   }
 }
 
@@ -74,19 +79,42 @@ export function trainCases(): { layers: number; neurons: number; precision: Prec
   return WEB_PRECISIONS.flatMap((precision) => WEB_CONFIGS.map(([layers, neurons]) => ({ layers, neurons, precision })));
 }
 
-/** Runs one size and precision, tanh and ISRU interleaved; returns their rows (the results/bench schema). */
-export function benchCase(layers: number, neurons: number, precision: Precision, kernels: KernelKind, version: string): BenchRow[] {
-  const runners = ACTIVATIONS.map((a) => new Runner(layers, neurons, a, precision, kernels));
+export interface CaseResult {
+  /** one row per variant that ran (the results/bench schema, before the ratio columns) */
+  rows: BenchRow[];
+  /** the variants that could not run here, with the engine's reason */
+  skipped: { variant: Variant; reason: string }[];
+  /** bytes of WebAssembly memory the case's networks held at once (0 on the TypeScript kernels) */
+  wasmBytes: number;
+}
+
+/** Runs one size and precision, its variants interleaved. */
+export function benchCase(layers: number, neurons: number, precision: Precision, kernels: KernelKind, version: string, rounds: number = TRAIN_ROUNDS.quick): CaseResult {
+  const corpus = corpusIdentity('seeded random characters', seededCorpus(rounds));
+  const vocab = Array.from({ length: WEB_VOCAB }, (_, i) => String.fromCharCode(32 + i));
+  const runners: Runner[] = [];
+  const skipped: CaseResult['skipped'] = [];
+  for (const variant of WEB_VARIANTS) {
+    try {
+      const net = new Lstm({ vocabSize: WEB_VOCAB, layers, neurons, activation: variant.activation, gate: variant.gate, activationImpl: variant.impl, precision, kernels, seed: 1 });
+      runners.push(new Runner(variant, new Trainer(net, vocab, corpus, { ...DEFAULT_TRAINER, seed: 1 }, performanceClock())));
+    } catch (err) {
+      skipped.push({ variant, reason: (err as Error).message });
+    }
+  }
   for (let i = 0; i < WARMUP; i++) for (const r of runners) r.step(false);
-  for (let round = 0; round < ROUNDS; round++) for (const r of runners) for (let i = 0; i < ROUND; i++) r.step(true);
-  return runners.map((r) => {
+  for (let round = 0; round < rounds; round++) for (const r of runners) for (let i = 0; i < ROUND; i++) r.step(true);
+  const rows = runners.map((r): BenchRow => {
     const total = r.phases.forward.map((f, i) => f + r.phases.backward[i] + r.phases.adam[i]);
     const ms = median(total);
     return {
-      engine: 'lstm-opt', layers, neurons, activation: r.activation, precision,
+      engine: 'lstm-opt', layers, neurons, activation: r.variant.activation, precision,
       ms_per_iter: r3(ms), forward_ms: r3(median(r.phases.forward)), backward_ms: r3(median(r.phases.backward)), adam_ms: r3(median(r.phases.adam)),
-      gflops: r3(iterationFlops(WEB_VOCAB, layers, neurons, WEB_WINDOW).total / (ms / 1e3) / 1e9),
-      iterations: total.length, kernels: r.net.config.kernels, version, threads: 1,
+      gflops: r3(iterationFlops(WEB_VOCAB, layers, neurons, DEFAULT_TRAINER.window).total / (ms / 1e3) / 1e9),
+      iterations: total.length, kernels: r.trainer.net.config.kernels, version, threads: r.trainer.threads,
+      gate: r.variant.gate, impl: r.variant.impl, rounds,
     };
   });
+  const wasmBytes = runners.reduce((sum, r) => sum + (r.trainer.net.backend instanceof WasmBackend ? r.trainer.net.backend.memory.buffer.byteLength : 0), 0);
+  return { rows, skipped, wasmBytes };
 }

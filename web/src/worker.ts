@@ -2,14 +2,14 @@
  * The benchmark worker: runs the math-bench (src/mathbench, the command line's code) and then the training
  * benchmark (./train-bench.ts over src/lstm) off the page's thread, and posts progress and results.
  */
-import { BENCH_COLUMNS, BenchRow, withRatios } from '../../bench/table';
-import { toCsv } from '../../src/io/csv-text';
+import { BenchRow, benchCsv } from '../../bench/table';
 import { wasmSimdAvailable } from '../../src/lstm/wasm/kernels';
 import { mathBenchCsv, mathBenchDescription, measureMathBench } from '../../src/mathbench/core';
+import { simdActivationKernels } from '../../src/mathbench/vector';
 import { describeDevice } from './device';
 import { browserProfile } from './profiles';
 import type { StartMessage, WorkerMessage } from './protocol';
-import { benchCase, trainCases } from './train-bench';
+import { benchCase, trainCases, TRAIN_ROUNDS } from './train-bench';
 
 const post = (m: WorkerMessage): void => (self as unknown as { postMessage(m: WorkerMessage): void }).postMessage(m);
 
@@ -35,22 +35,31 @@ function run(start: StartMessage): void {
     onRound: (round, rounds) => {
       if (round % 4 === 0 || round === rounds) post({ type: 'progress', stage: 'math-bench', fraction: 0.5 + (0.5 * round) / rounds, label: `round ${round}/${rounds}` });
     },
-  });
+    // the vectorized activations (`*_simd` rows) where this page has WebAssembly SIMD kernels
+  }, kernels === 'wasm' ? simdActivationKernels() : undefined);
   const description = mathBenchDescription(measured, device, { date: new Date() });
   post({ type: 'math-bench', rows: measured.rows, csv: mathBenchCsv(measured.rows), description });
 
   if (start.train) {
     const version = `${device.browser} ${device.browserVersion} (${device.crossOriginIsolated ? 'isolated' : 'not isolated'})`;
     const rows: BenchRow[] = [];
+    const skipped = new Set<string>();
+    let largest = { label: '', wasmBytes: 0 };
     const cases = trainCases();
     cases.forEach((c, k) => {
       post({ type: 'progress', stage: 'training', fraction: k / cases.length, label: `${c.layers}x${c.neurons} ${c.precision}` });
-      const pair = benchCase(c.layers, c.neurons, c.precision, kernels, version);
-      rows.push(...pair);
-      post({ type: 'training-row', rows: pair });
+      const result = benchCase(c.layers, c.neurons, c.precision, kernels, version, TRAIN_ROUNDS[start.profile]);
+      rows.push(...result.rows);
+      // the networks of a case (one per variant) are alive together
+      if (result.wasmBytes >= largest.wasmBytes) largest = { label: `${c.layers}x${c.neurons} ${c.precision}`, wasmBytes: result.wasmBytes };
+      post({ type: 'training-row', rows: result.rows });
+      for (const s of result.skipped) {
+        const id = `${s.variant.label}|${s.reason}`;
+        if (!skipped.has(id)) post({ type: 'training-skip', variant: s.variant.label, reason: s.reason });
+        skipped.add(id);
+      }
     });
-    const table = withRatios(rows);
-    post({ type: 'training', rows: table, csv: toCsv(BENCH_COLUMNS, table as Record<string, string | number | null>[]) });
+    post({ type: 'training', csv: benchCsv(rows), memory: largest });
   }
   post({ type: 'done', seconds: (performance.now() - t0) / 1e3, heapBytes: heapBytes() });
 }

@@ -26,6 +26,7 @@ import type { Workspace } from '../workspace';
 import { WasmBackend } from '../wasm/backend';
 import { abortAll, AbortedError, ADAM_ARGS, barrier, ControlBlock, controlViews, createControl, Job, JOB, JOB_GEN } from './control';
 import { makePartition, MtStrategy } from './partition';
+import type { PassRunner } from './runner';
 import { viewSpans } from './views';
 import type { WorkerInit } from './worker';
 
@@ -46,7 +47,7 @@ interface Pool {
   cb: ControlBlock;
 }
 
-export class Team {
+export class Team implements PassRunner {
   private closed = false;
   private closing: Promise<void> | undefined;
   private failure: Error | undefined;
