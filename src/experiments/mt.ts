@@ -90,6 +90,7 @@ export function formatProgressRow(r: ProgressRow): Record<string, string | numbe
     forward_cpu: r.forward_cpu.toFixed(6), forward_time: r.forward_time.toFixed(6),
     back_cpu: r.back_cpu.toFixed(6), back_time: r.back_time.toFixed(6),
     adam_cpu: r.adam_cpu.toFixed(6), adam_time: r.adam_time.toFixed(6),
+    kernels: r.kernels,
   };
 }
 

@@ -10,7 +10,7 @@
  * gradients, Adam moments and window buffers are views of one shared WebAssembly memory, which worker
  * threads attach to (./parallel/team.ts). See docs/ARCHITECTURE.md.
  */
-import { Backend, createBackend, defaultKernels, KernelKind } from './backend';
+import { Backend, createBackend, defaultKernels, KERNEL_KINDS, KernelKind, resolveKernels } from './backend';
 import { bytesPerElement, Float, Precision } from './buffers';
 import { Activation, ActivationImpl, CellSpec, GateActivation, GATE_ACTIVATIONS, ACTIVATION_IMPLS } from './cell';
 import { paramLayout, ParamLayout } from './layout';
@@ -37,7 +37,9 @@ export interface LstmConfig {
   shared?: boolean;
   /**
    * 'wasm': the dot-form kernels run as WebAssembly SIMD over one shared memory holding all of the
-   * network's buffers (default when the runtime supports it; env LSTM_OPT_KERNELS=js overrides);
+   * network's buffers (default when the runtime supports it; env LSTM_OPT_KERNELS=js|wasm-fma overrides);
+   * 'wasm-fma': the same with relaxed-SIMD fused multiply-adds, where the runtime has relaxed SIMD (else
+   * the network runs 'wasm', and config.kernels says so: see resolveKernels in ./backend.ts);
    * 'js': plain TypeScript loops over ordinary typed arrays.
    */
   kernels?: KernelKind;
@@ -60,7 +62,7 @@ export function configProblems(c: Partial<LstmConfig>): string[] {
   if (c.gate !== undefined && !GATE_ACTIVATIONS.includes(c.gate)) p.push(`gate must be ${GATE_ACTIVATIONS.join(' or ')}, got ${String(c.gate)}`);
   if (c.activationImpl !== undefined && !ACTIVATION_IMPLS.includes(c.activationImpl)) p.push(`activationImpl must be ${ACTIVATION_IMPLS.join(' or ')}, got ${String(c.activationImpl)}`);
   if (c.precision !== 'f64' && c.precision !== 'f32') p.push(`precision must be f64 or f32, got ${String(c.precision)}`);
-  if (c.kernels !== undefined && c.kernels !== 'wasm' && c.kernels !== 'js') p.push(`kernels must be wasm or js, got ${String(c.kernels)}`);
+  if (c.kernels !== undefined && !KERNEL_KINDS.includes(c.kernels)) p.push(`kernels must be ${KERNEL_KINDS.join(', ')}, got ${String(c.kernels)}`);
   if (c.kernels === 'wasm' && (c.precision === 'f64' || c.precision === 'f32') && !wasmSimdAvailable(c.precision)) p.push('kernels wasm: this runtime has no WebAssembly SIMD');
   return p;
 }
@@ -79,8 +81,8 @@ export class Lstm {
   constructor(config: LstmConfig) {
     const problems = configProblems(config);
     if (problems.length) throw new RangeError(problems.join('; '));
-    const kernels = config.kernels ?? defaultKernels(config.precision);
-    this.config = { seed: 1, shared: kernels === 'wasm', gate: 'sigmoid', activationImpl: 'scalar', ...config, kernels };
+    const kernels = resolveKernels(config.kernels ?? defaultKernels(config.precision), config.precision).kernels;
+    this.config = { seed: 1, shared: kernels !== 'js', gate: 'sigmoid', activationImpl: 'scalar', ...config, kernels };
     this.layout = paramLayout(config.vocabSize, config.layers, config.neurons);
     const initialBytes = 2 * this.layout.size * bytesPerElement(config.precision) + (1 << 20);
     this.backend = createBackend(config.precision, kernels, { shared: this.config.shared, initialBytes });

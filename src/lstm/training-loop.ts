@@ -10,13 +10,18 @@ import type { MtStrategy } from './parallel/partition';
 import { generateIds } from './sample';
 import type { Trainer } from './trainer';
 
-/** The original study's progress CSV columns. */
+/**
+ * The progress CSV columns: the original study's first, in its order, then ours: `kernels`, the kernel set
+ * that computed the row's iterations (../backend.ts KernelKind), since results are bit-reproducible only
+ * for one kernel set.
+ */
 export const PROGRESS_COLUMNS = [
   'func', 'type', 'layers', 'neurons', 'iteration', 'epoch', 'loss',
   'forward_cpu', 'forward_time', 'back_cpu', 'back_time', 'adam_cpu', 'adam_time',
+  'kernels',
 ] as const;
 
-export type ProgressRow = { func: string; type: string; layers: number; neurons: number; iteration: number; epoch: number; loss: number } & PhaseTimes;
+export type ProgressRow = { func: string; type: string; layers: number; neurons: number; iteration: number; epoch: number; loss: number; kernels: string } & PhaseTimes;
 
 export interface RunOptions {
   /** stop when this many iterations have completed in total (counting those before a resume) */
@@ -66,7 +71,7 @@ export interface RunResult {
 
 export function progressRow(trainer: Trainer, iteration: number, type: ProgressRow['type']): ProgressRow {
   const c = trainer.net.config;
-  return { func: c.activation, type, layers: c.layers, neurons: c.neurons, iteration, epoch: trainer.epoch, loss: trainer.smoothLoss, ...trainer.times };
+  return { func: c.activation, type, layers: c.layers, neurons: c.neurons, iteration, epoch: trainer.epoch, loss: trainer.smoothLoss, ...trainer.times, kernels: c.kernels };
 }
 
 /** Text sampled from the current parameters (does not disturb training: own state, trainer's RNG). */

@@ -44,7 +44,8 @@ export function arenaCapacity(initialBytes: number): number {
 }
 
 export class WasmBackend implements Backend {
-  readonly kind = 'wasm';
+  /** 'wasm-fma' when the module is the relaxed-SIMD set */
+  readonly kind: 'wasm' | 'wasm-fma';
   private top = 0;
   private readonly es: number;
   private readonly gemvFn: Gemv;
@@ -52,7 +53,8 @@ export class WasmBackend implements Backend {
   private readonly gemmnnFn: Product;
   private readonly adamFn: Adam;
 
-  private constructor(readonly precision: Precision, readonly memory: WasmMemory, readonly module: object, private readonly maxPages: number) {
+  private constructor(readonly precision: Precision, readonly memory: WasmMemory, readonly module: object, private readonly maxPages: number, fma: boolean) {
+    this.kind = fma ? 'wasm-fma' : 'wasm';
     const ex = new WA!.Instance(module, { env: { memory } }).exports;
     this.gemvFn = ex.gemv as Gemv;
     this.gemmntFn = ex.gemmnt as Product;
@@ -61,23 +63,27 @@ export class WasmBackend implements Backend {
     this.es = precision === 'f64' ? 8 : 4;
   }
 
-  private static module(precision: Precision): object {
-    const mod = kernelModule(precision);
-    if (!mod) throw new Error('WebAssembly SIMD is not available in this runtime');
+  private static module(precision: Precision, fma: boolean): object {
+    const mod = kernelModule(precision, fma);
+    if (!mod) throw new Error(fma ? 'WebAssembly relaxed SIMD is not available in this runtime' : 'WebAssembly SIMD is not available in this runtime');
     return mod;
   }
 
-  /** A new memory of at least `initialBytes`. */
-  static create(precision: Precision, initialBytes: number): WasmBackend {
-    const module = WasmBackend.module(precision);
+  /** A new memory of at least `initialBytes`, with the plain or (fma) the relaxed-SIMD kernels. */
+  static create(precision: Precision, initialBytes: number, fma = false): WasmBackend {
+    const module = WasmBackend.module(precision, fma);
     const pages = initialPagesFor(initialBytes);
     const maxPages = maximumPages(pages);
-    return new WasmBackend(precision, new WA!.Memory({ initial: pages, maximum: maxPages, shared: true }), module, maxPages);
+    return new WasmBackend(precision, new WA!.Memory({ initial: pages, maximum: maxPages, shared: true }), module, maxPages, fma);
   }
 
-  /** The kernels over an existing memory (a worker thread's view of its network; it never allocates). */
-  static attach(precision: Precision, memory: WasmMemory, module: object = WasmBackend.module(precision)): WasmBackend {
-    return new WasmBackend(precision, memory, module, 0);
+  /**
+   * The kernels over an existing memory (a worker thread's view of its network; it never allocates), by
+   * default the main thread's compiled module `module` of kernel set `kind`.
+   */
+  static attach(precision: Precision, memory: WasmMemory, module?: object, kind: 'wasm' | 'wasm-fma' = 'wasm'): WasmBackend {
+    const fma = kind === 'wasm-fma';
+    return new WasmBackend(precision, memory, module ?? WasmBackend.module(precision, fma), 0, fma);
   }
 
   /** A zero-filled view of `length` elements, 16-byte aligned. */
