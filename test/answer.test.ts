@@ -16,7 +16,7 @@ const M = 'test-machine';
 
 function progress(func: string, L: number, N: number, rows: [number, number, number, number][]): string {
   // rows: iteration, loss, forward_time, back_time
-  const lines = rows.map(([it, loss, f, b]) => [func, 'Single-threaded', L, N, it, 0, loss, f, f, b, b, 0.1, 0.1].join(','));
+  const lines = rows.map(([it, loss, f, b]) => [func, 'Single-threaded', L, N, it, 0, loss, f, f, b, b, 0.1, 0.1, 'wasm'].join(','));
   return [PROGRESS_COLUMNS.join(','), ...lines].join('\n') + '\n';
 }
 

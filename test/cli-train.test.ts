@@ -61,11 +61,13 @@ test('train writes the progress CSV in the study schema, saves models, and gener
   const r = runCli(['train', ...tiny, '--iterations', '250', '--progress-every', '100', '--save', save]);
   assert.equal(r.code, 0, r.stderr);
   const lines = readFileSync(join(save, 'progress.csv'), 'utf8').trim().split('\n');
-  assert.equal(lines[0], 'func,type,layers,neurons,iteration,epoch,loss,forward_cpu,forward_time,back_cpu,back_time,adam_cpu,adam_time');
+  assert.equal(lines[0], 'func,type,layers,neurons,iteration,epoch,loss,forward_cpu,forward_time,back_cpu,back_time,adam_cpu,adam_time,kernels');
+  // the study's columns first, then the kernel set that ran (the default, plain WebAssembly SIMD)
+  assert.deepEqual(lines.slice(1).map((l) => l.split(',')[13]), ['wasm', 'wasm', 'wasm', 'wasm']);
   assert.deepEqual(lines.slice(1).map((l) => l.split(',').slice(0, 5).join(',')), [
     'tanh,Single-threaded,1,12,0', 'tanh,Single-threaded,1,12,100', 'tanh,Single-threaded,1,12,200', 'tanh,Single-threaded,1,12,249',
   ]);
-  const times = lines.slice(1).map((l) => l.split(',').slice(7).map(Number));
+  const times = lines.slice(1).map((l) => l.split(',').slice(7, 13).map(Number));
   for (let i = 1; i < times.length; i++) for (let k = 0; k < 6; k++) assert.ok(times[i][k] >= times[i - 1][k], 'times are cumulative');
   for (const f of ['model.json', 'model.bin', 'checkpoint.bin']) assert.ok(existsSync(join(save, f)), f);
   for (const f of ['model.json', 'model.bin', 'checkpoint.bin']) {
