@@ -3,12 +3,13 @@
  * study's workload — SOTU corpus (vocabulary 98), window 100, forward + backward + clip + Adam — with
  * the forward/backward/Adam split and the achieved GFLOP/s (src/lstm/flops.ts counts the FLOPs).
  *
- *   node dist/bench/lstm.js [--quick] [--configs 2x100,2x256] [--activations tanh,isru] [--precisions f64,f32]
+ *   node dist/bench/lstm.js [--quick] [--configs 2x100,2x256] [--activations tanh,isru] [--precisions f64,f32] [--kernels wasm-fma]
  *
  * Each precision runs in its own child process, so the hot loops only ever see one typed-array type
  * (a loop fed both Float64Array and Float32Array becomes polymorphic in V8 and measures slower).
- * Kernels: the network's default (WebAssembly SIMD where available); LSTM_OPT_KERNELS=js measures the
- * plain TypeScript loops instead. Each row records which ran.
+ * Kernels: --kernels js|wasm|wasm-fma, else the network's default (WebAssembly SIMD where available;
+ * LSTM_OPT_KERNELS=js measures the plain TypeScript loops instead). Each row records which set ran (a
+ * wasm-fma request on a runtime without relaxed SIMD runs, and records, wasm).
  * Per configuration: warm-up iterations, then timed iterations until both a minimum count and a
  * minimum time are reached; the reported numbers are medians over the timed iterations.
  * Output: one JSON line per (config, activation, precision) on stdout; progress on stderr.
@@ -30,6 +31,7 @@ import type { Activation } from '../src/lstm/cell';
 import type { Precision } from '../src/lstm/buffers';
 import { chooseThreads, cores } from '../src/lstm/parallel/auto';
 import type { MtStrategy } from '../src/lstm/parallel/partition';
+import { KERNEL_KINDS, KernelKind } from '../src/lstm/backend';
 
 export const BENCH_CONFIGS = ['1x128', '2x100', '3x68', '4x128', '2x256'];
 export const QUICK_CONFIGS = ['1x128', '2x100'];
@@ -66,8 +68,8 @@ export function parseConfig(c: string): [number, number] {
   return [Number(m[1]), Number(m[2])];
 }
 
-function measure(layers: number, neurons: number, activation: Activation, precision: Precision, quick: boolean, trainerCorpus: ReturnType<typeof corpusIdentity>, vocab: string[]): EngineRow {
-  const net = new Lstm({ vocabSize: vocab.length, layers, neurons, activation, precision, seed: 1 });
+function measure(layers: number, neurons: number, activation: Activation, precision: Precision, quick: boolean, trainerCorpus: ReturnType<typeof corpusIdentity>, vocab: string[], kernels?: KernelKind): EngineRow {
+  const net = new Lstm({ vocabSize: vocab.length, layers, neurons, activation, precision, seed: 1, kernels });
   const trainer = new Trainer(net, vocab, trainerCorpus, { window: WINDOW, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 });
   const warmup = quick ? 3 : 8;
   const minIters = quick ? 5 : 15;
@@ -101,10 +103,10 @@ function measure(layers: number, neurons: number, activation: Activation, precis
  * the header). 'auto' picks threads as `lstm-opt train --threads auto` does (1 below the size threshold,
  * and then the row measures the single-thread engine against itself).
  */
-async function measureMt(config: string, mode: MtStrategy | 'auto', quick: boolean, corpusId: ReturnType<typeof corpusIdentity>, vocab: string[]): Promise<EngineRow> {
+async function measureMt(config: string, mode: MtStrategy | 'auto', quick: boolean, corpusId: ReturnType<typeof corpusIdentity>, vocab: string[], kernels?: KernelKind): Promise<EngineRow> {
   const [layers, neurons] = parseConfig(config);
   const make = (): Trainer => new Trainer(
-    new Lstm({ vocabSize: vocab.length, layers, neurons, activation: 'tanh', precision: 'f64', seed: 1 }), vocab, corpusId,
+    new Lstm({ vocabSize: vocab.length, layers, neurons, activation: 'tanh', precision: 'f64', seed: 1, kernels }), vocab, corpusId,
     { window: WINDOW, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 },
   );
   const st = make();
@@ -165,6 +167,7 @@ interface Args {
   precisions: Precision[];
   child: boolean;
   mt: boolean;
+  kernels?: KernelKind;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -182,6 +185,12 @@ function parseArgs(argv: string[]): Args {
       case '--configs': a.configs = v().split(','); break;
       case '--activations': a.activations = v().split(',') as Activation[]; break;
       case '--precisions': a.precisions = v().split(',') as Precision[]; break;
+      case '--kernels': {
+        const k = v();
+        if (!KERNEL_KINDS.includes(k as KernelKind)) throw new Error(`--kernels must be ${KERNEL_KINDS.join(', ')}, got '${k}'`);
+        a.kernels = k as KernelKind;
+        break;
+      }
       default: throw new Error(`unknown option ${argv[i]}`);
     }
   }
@@ -198,6 +207,7 @@ async function main(): Promise<void> {
       const childArgs = [__filename, '--child', '--precisions', p, '--configs', args.configs.join(','), '--activations', args.activations.join(',')];
       if (args.quick) childArgs.push('--quick');
       if (!args.mt) childArgs.push('--no-mt');
+      if (args.kernels) childArgs.push('--kernels', args.kernels);
       const r = spawnSync(process.execPath, childArgs, { stdio: ['ignore', 'inherit', 'inherit'] });
       if (r.status !== 0) process.exit(r.status ?? 1);
     }
@@ -209,14 +219,14 @@ async function main(): Promise<void> {
     for (const c of args.configs) {
       const [layers, neurons] = parseConfig(c);
       for (const activation of args.activations) {
-        const row = measure(layers, neurons, activation, precision, args.quick, identity, corpus.vocab);
+        const row = measure(layers, neurons, activation, precision, args.quick, identity, corpus.vocab, args.kernels);
         process.stderr.write(`[lstm-opt] ${c} ${activation} ${precision} (${row.kernels} kernels): ${row.ms_per_iter} ms/iter (fwd ${row.forward_ms}, bwd ${row.backward_ms}, adam ${row.adam_ms}), ${row.gflops} GFLOP/s\n`);
         process.stdout.write(JSON.stringify(row) + '\n');
       }
     }
     if (args.mt && precision === 'f64') {
       for (const [config, mode] of MT_CASES) {
-        const row = await measureMt(config, mode, args.quick, identity, corpus.vocab);
+        const row = await measureMt(config, mode, args.quick, identity, corpus.vocab, args.kernels);
         process.stderr.write(`[lstm-opt] ${config} tanh f64 ${mode} (${row.threads} threads): ${row.ms_per_iter} ms/iter (fwd ${row.forward_ms}, bwd ${row.backward_ms}, adam ${row.adam_ms}) vs single-thread ${row.st_ms} interleaved: speed-up ${row.mt_speedup}x\n`);
         process.stdout.write(JSON.stringify(row) + '\n');
       }
