@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import type { Float, Precision } from '../src/lstm/buffers';
 import { adamStepCoefficients, adamUpdate, DEFAULT_ADAM } from '../src/lstm/adam';
 import { createBackend } from '../src/lstm/backend';
-import { gemmNT, gemvN } from '../src/lstm/dense';
+import { gemmNT, gemvN, transpose } from '../src/lstm/dense';
 import { Rng } from '../src/lstm/rng';
 import { readKernelBytes } from '../src/lstm/wasm/binaries';
 import { kernelModule, kernelTarget } from '../src/lstm/wasm/kernels';
@@ -177,10 +177,31 @@ for (const p of PRECISIONS) for (const set of SETS) {
     node.test(`${set.name} ${name}`, { skip: fma && !relaxedSimdAvailable() ? 'this runtime has no WebAssembly relaxed SIMD' : false }, fn);
   };
 
-  test(`${p} kernel module: imports only env.memory (shared), exports gemv, gemmnt, gemmnn, adam`, () => {
+  test(`${p} kernel module: imports only env.memory (shared), exports gemv, gemmnt, gemmnn, adam, transpose`, () => {
     const mod = kernelModule(p, fma)!;
     assert.deepEqual(WA.Module.imports(mod), [{ module: 'env', name: 'memory', kind: 'memory' }]);
-    assert.deepEqual(WA.Module.exports(mod).map((e) => `${e.name}:${e.kind}`).sort(), ['adam:function', 'gemmnn:function', 'gemmnt:function', 'gemv:function']);
+    assert.deepEqual(WA.Module.exports(mod).map((e) => `${e.name}:${e.kind}`).sort(), ['adam:function', 'gemmnn:function', 'gemmnt:function', 'gemv:function', 'transpose:function']);
+  });
+
+  test(`${p} transpose: the TypeScript transpose bit for bit (NaN, infinities and signed zeros included), guards untouched`, () => {
+    const rng = new Rng(p === 'f64' ? 61 : 62);
+    const s = setup(p, fma);
+    const sizes = [0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 33, 40];
+    // special values a copy must keep as they are
+    const special = [-0, Infinity, -Infinity, NaN];
+    for (let trial = 0; trial < 80; trial++) {
+      s.mem.reset();
+      const rows = trial < sizes.length ? sizes[trial] : pick(rng, sizes), cols = pick(rng, sizes);
+      const lds = cols + int(rng, 3), ldd = rows + int(rng, 3);
+      const fill = (): number => (rng.nextFloat() < 0.05 ? pick(rng, special) : rng.uniform(1));
+      const src = s.mem.alloc(rows * lds, int(rng, 4), GUARD, fill), dst = s.mem.alloc(cols * ldd, int(rng, 4), GUARD, fill);
+      const want = Float64Array.from(dst.view);
+      transpose(rows, cols, Float64Array.from(src.view), src.at, lds, want, dst.at, ldd);
+      const srcBefore = Float64Array.from(src.view);
+      s.kernels.transpose(rows, cols, src.addr, lds * s.mem.es, dst.addr, ldd * s.mem.es);
+      assertSameBits(dst.view, want, `transpose ${rows}x${cols} lds=${lds} ldd=${ldd}`);
+      assertSameBits(src.view, srcBefore, `transpose ${rows}x${cols}: source unchanged`);
+    }
   });
 
   test(`${p} kernel module: no data segments and no start function, so instantiating it writes nothing into the shared memory`, () => {

@@ -12,12 +12,12 @@ import type { AdamStep } from '../adam';
 import type { Backend } from '../backend';
 import type { Float, Precision } from '../buffers';
 import { CellKernels, cellKernels, CellSpec } from '../cell';
-import { transpose } from '../dense';
 import { MAX_PAGES, PAGE, WA, WasmMemory } from './api';
 import { kernelModule } from './kernels';
 
 type Product = (M: number, Nc: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
 type Gemv = (R: number, K: number, w: number, ldw: number, x: number, y: number) => void;
+type Transpose = (rows: number, cols: number, src: number, lds: number, dst: number, ldd: number) => void;
 type Adam = (n: number, p: number, g: number, m: number, v: number, lr: number, c1: number, c2: number, b1: number, b2: number, eps: number, limit: number, a1: number, a2: number) => void;
 
 /**
@@ -52,6 +52,7 @@ export class WasmBackend implements Backend {
   private readonly gemmntFn: Product;
   private readonly gemmnnFn: Product;
   private readonly adamFn: Adam;
+  private readonly transposeFn: Transpose;
 
   private constructor(readonly precision: Precision, readonly memory: WasmMemory, readonly module: object, private readonly maxPages: number, fma: boolean) {
     this.kind = fma ? 'wasm-fma' : 'wasm';
@@ -60,6 +61,7 @@ export class WasmBackend implements Backend {
     this.gemmntFn = ex.gemmnt as Product;
     this.gemmnnFn = ex.gemmnn as Product;
     this.adamFn = ex.adam as Adam;
+    this.transposeFn = ex.transpose as Transpose;
     this.es = precision === 'f64' ? 8 : 4;
   }
 
@@ -117,8 +119,11 @@ export class WasmBackend implements Backend {
     if (M > 0 && Nc > 0) this.gemmnnFn(M, Nc, K, A.byteOffset + aOff * es, lda * es, B.byteOffset + bOff * es, ldb * es, C.byteOffset + cOff * es, ldc * es);
   }
 
-  /** The TypeScript transpose over the memory's views: a copy, no arithmetic, so no kernel of its own. */
-  readonly transpose = transpose;
+  /** A copy, no arithmetic: the same bits as the TypeScript transpose, in SIMD register blocks. */
+  transpose(rows: number, cols: number, src: Float, sOff: number, lds: number, dst: Float, dOff: number, ldd: number): void {
+    const es = this.es;
+    if (rows > 0 && cols > 0) this.transposeFn(rows, cols, src.byteOffset + sOff * es, lds * es, dst.byteOffset + dOff * es, ldd * es);
+  }
 
   adam(p: Float, g: Float, m: Float, v: Float, k: AdamStep, i0: number, i1: number): void {
     if (i1 <= i0) return;

@@ -259,3 +259,57 @@ export function adam(
     store<Real>(p + o, load<Real>(p + o) - ((lr * Mo) * c1) / (sqrt<Real>(Vo * c2) + eps));
   }
 }
+
+/** Tiles of a transpose: TILE_R source rows by TILE_C source columns, walked in LANES x LANES vector blocks. */
+const TILE_R: i32 = 32;
+const TILE_C: i32 = 8;
+
+/**
+ * transpose(rows, cols, src, lds, dst, ldd)   dst[c, r] = src[r, c] for r < rows, c < cols (strides in bytes).
+ * A copy, no arithmetic, so both kernel sets share it bit for bit. In tiles (a plain row loop writes down
+ * a column of dst, one cache line per element, and evicts those lines before their neighbours are
+ * written once dst outgrows L1), each made of LANES x LANES register blocks: LANES rows loaded as
+ * vectors, transposed with shuffles, stored as LANES columns; edges element by element. A tile spans
+ * only TILE_C = 8 destination rows: with 16, a destination stride of 4 KiB (1024 float32) put 16 lines
+ * in one 8-way L1 set and measured 4x slower on 1024x256; 32 source rows keep the stores long.
+ */
+export function transpose(rows: i32, cols: i32, src: usize, lds: usize, dst: usize, ldd: usize): void {
+  for (let r0 = 0; r0 < rows; r0 += TILE_R) {
+    const r1 = min(rows, r0 + TILE_R);
+    const rv = r0 + ((r1 - r0) & ~(LANES - 1)); // rows of this tile in whole blocks
+    for (let c0 = 0; c0 < cols; c0 += TILE_C) {
+      const c1 = min(cols, c0 + TILE_C);
+      const cv = c0 + ((c1 - c0) & ~(LANES - 1));
+      for (let r = r0; r < rv; r += LANES) {
+        const s = src + <usize>r * lds, d = dst + (<usize>r << LOG);
+        for (let c = c0; c < cv; c += LANES) transposeBlock(s + (<usize>c << LOG), lds, d + <usize>c * ldd, ldd);
+        for (let c = cv; c < c1; c++) {
+          for (let q = 0; q < LANES; q++) store<Real>(d + <usize>c * ldd + (<usize>q << LOG), load<Real>(s + <usize>q * lds + (<usize>c << LOG)));
+        }
+      }
+      for (let r = rv; r < r1; r++) {
+        const s = src + <usize>r * lds, d = dst + (<usize>r << LOG);
+        for (let c = c0; c < c1; c++) store<Real>(d + <usize>c * ldd, load<Real>(s + (<usize>c << LOG)));
+      }
+    }
+  }
+}
+
+/** One LANES x LANES block: s = its first source element (rows lds apart), d = its first destination element. */
+// @ts-ignore: decorator
+@inline function transposeBlock(s: usize, lds: usize, d: usize, ldd: usize): void {
+  if (LANES == 2) {
+    const a = v128.load(s), b = v128.load(s + lds);
+    v128.store(d, v128.shuffle<i64>(a, b, 0, 2));
+    v128.store(d + ldd, v128.shuffle<i64>(a, b, 1, 3));
+  } else {
+    const a = v128.load(s), b = v128.load(s + lds), c = v128.load(s + 2 * lds), e = v128.load(s + 3 * lds);
+    // pairs of 32-bit lanes interleaved, then 64-bit halves: the classic 4x4 shuffle transpose
+    const ab01 = v128.shuffle<i32>(a, b, 0, 4, 1, 5), ab23 = v128.shuffle<i32>(a, b, 2, 6, 3, 7);
+    const ce01 = v128.shuffle<i32>(c, e, 0, 4, 1, 5), ce23 = v128.shuffle<i32>(c, e, 2, 6, 3, 7);
+    v128.store(d, v128.shuffle<i64>(ab01, ce01, 0, 2));
+    v128.store(d + ldd, v128.shuffle<i64>(ab01, ce01, 1, 3));
+    v128.store(d + 2 * ldd, v128.shuffle<i64>(ab23, ce23, 0, 2));
+    v128.store(d + 3 * ldd, v128.shuffle<i64>(ab23, ce23, 1, 3));
+  }
+}
