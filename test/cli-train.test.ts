@@ -85,6 +85,16 @@ test('train writes the progress CSV in the study schema, saves models, and gener
   const after = readFileSync(join(save, 'progress.csv'), 'utf8').trim().split('\n');
   assert.equal(after.filter((l) => l.startsWith('func,')).length, 1);
   assert.equal(after.length, lines.length + 2);
+  // a file in the study's thirteen columns (written before the kernels column existed) is widened, not refused:
+  // its rows get an empty kernels field, the new rows the set that ran
+  const old = join(dir, 'old.csv');
+  writeFileSync(old, lines.map((l) => l.split(',').slice(0, 13).join(',')).join('\n') + '\n');
+  const r3 = runCli(['train', ...tiny, '--iterations', '2', '--progress', old, '--append']);
+  assert.equal(r3.code, 0, r3.stderr);
+  const widened = readFileSync(old, 'utf8').trim().split('\n');
+  assert.equal(widened[0], lines[0]);
+  assert.deepEqual(widened.slice(1).map((l) => l.split(',').length), widened.slice(1).map(() => 14));
+  assert.deepEqual(widened.slice(1).map((l) => l.split(',')[13]), [...lines.slice(1).map(() => ''), 'wasm', 'wasm']);
 });
 
 test('generate: corrupted or truncated model files and bad flags are refused with one line', () => {

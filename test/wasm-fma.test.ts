@@ -169,6 +169,10 @@ test('CLI: --kernels wasm-fma is recorded in progress rows and checkpoints; a re
   assert.match(other.stderr, /computed with the 'wasm-fma' kernels; this run continues with 'wasm'/);
   assert.deepEqual(kernelsColumn(join(save, 'progress.csv')).slice(-2), ['wasm', 'wasm']);
   assert.equal(readModelFile(join(save, 'checkpoint.bin')).checkpoint!.state.kernels, 'wasm');
+  // gradcheck takes the same flag and names the set it checked
+  const g = runCli(['gradcheck', '--kernels', 'wasm-fma', '--layers', '2', '--neurons', '5', '--steps', '6', '--activation', 'isru']);
+  assert.equal(g.code, 0, g.stderr);
+  assert.match(g.stdout, /tolerance 0\.000001; wasm-fma kernels\)/);
 });
 
 test('CLI: without relaxed SIMD, --kernels wasm-fma runs wasm and says so in one line; a bad --kernels exits 2', () => {

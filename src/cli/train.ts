@@ -183,8 +183,10 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
     if (statSync(progressPath).isDirectory()) throw new UserError(`--progress ${progressPath} must be a file, but it is a folder`);
     progressPrefix = readFileSync(progressPath, 'utf8');
     const header = PROGRESS_COLUMNS.join(',');
-    if (progressPrefix.length > 0 && progressPrefix.split('\n')[0].trim() !== header) {
-      throw new UserError(`--append: ${progressPath} is not a progress file (its header is not '${header}')`);
+    if (progressPrefix.length > 0) {
+      const widened = widenProgress(progressPrefix);
+      if (widened === undefined) throw new UserError(`--append: ${progressPath} is not a progress file (its header is not '${header}')`);
+      progressPrefix = widened;
     }
     if (progressPrefix.length > 0 && !progressPrefix.endsWith('\n')) progressPrefix += '\n';
     // rows written after the checkpoint by a run that was killed are written again by this one
@@ -310,6 +312,23 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
 function flagNames(problem: string, source: string): string {
   if (problem.startsWith('vocabSize')) return `the corpus ${source} has too many distinct characters: ${problem}`;
   return `--${problem.replace(/^(\w+) must/, (_, name: string) => `${kebab(name)} must`)}`;
+}
+
+/**
+ * A progress file's text in today's columns: unchanged when its header is PROGRESS_COLUMNS; when it has
+ * only the first of them (a file written before later columns were added, e.g. the study's thirteen),
+ * the header gets the missing names and every row as many empty fields (unknown, not guessed). Undefined
+ * when the header is neither.
+ */
+export function widenProgress(text: string): string | undefined {
+  const lines = text.split('\n');
+  const have = lines[0].trim().split(',');
+  const prefix = PROGRESS_COLUMNS.slice(0, have.length);
+  if (have.length > PROGRESS_COLUMNS.length || have.some((name, i) => name !== prefix[i])) return undefined;
+  const missing = PROGRESS_COLUMNS.length - have.length;
+  if (missing === 0) return text;
+  const pad = ','.repeat(missing);
+  return lines.map((l, i) => (i === 0 ? PROGRESS_COLUMNS.join(',') : l.trim().length > 0 ? l.replace(/\r?$/, pad) : l)).join('\n');
 }
 
 /** The progress text with only the rows of iterations before `iteration` (header kept). */

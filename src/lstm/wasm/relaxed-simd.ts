@@ -5,10 +5,11 @@
  * Node ≥ 22 validates relaxed SIMD by default. Node 20's V8 has it behind --experimental-wasm-relaxed-simd;
  * V8 flags are per process, so setting it with v8.setFlagsFromString before the first fma module is
  * compiled enables it for this thread and for every worker thread started afterwards (they instantiate
- * the main thread's compiled module). Detection compiles a 30-byte module holding one f64x2.relaxed_madd:
- * no version sniffing, so a runtime that drops or renames the flag simply falls back.
+ * the main thread's compiled module). Detection validates a 60-byte module holding one f64x2.relaxed_madd:
+ * no version sniffing, so a runtime that drops or renames the flag simply falls back. node:v8 is looked up
+ * at run time (process.getBuiltinModule), not imported, so the web page's bundle builds from this file
+ * too; browsers have relaxed SIMD or not, with no flag to set.
  */
-import { setFlagsFromString } from 'node:v8';
 import { WA } from './api';
 
 /** (func (result v128) (f64x2.relaxed_madd (v128.const 0) (v128.const 0) (v128.const 0))) */
@@ -62,7 +63,8 @@ export function relaxedSimdAvailable(): boolean {
     detected = validates(probe);
     if (!detected && WA !== undefined) {
       try {
-        setFlagsFromString('--experimental-wasm-relaxed-simd');
+        const v8 = typeof process === 'undefined' ? undefined : process.getBuiltinModule?.('node:v8');
+        v8?.setFlagsFromString('--experimental-wasm-relaxed-simd');
       } catch {
         // not a V8 that knows the flag: stays unavailable
       }
