@@ -9,15 +9,16 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANSWER_BEGIN, ANSWER_END, buildAnswer, netSizeSavings, replaceAnswerBlock, weatherAnswer } from '../src/analysis/answer';
-import { PROGRESS_COLUMNS } from '../src/lstm/training-loop';
+import { STUDY_PROGRESS_COLUMNS } from '../src/lstm/training-loop';
 import { runCli } from './helpers/cli';
 
 const M = 'test-machine';
 
 function progress(func: string, L: number, N: number, rows: [number, number, number, number][]): string {
   // rows: iteration, loss, forward_time, back_time
-  const lines = rows.map(([it, loss, f, b]) => [func, 'Single-threaded', L, N, it, 0, loss, f, f, b, b, 0.1, 0.1, 'wasm'].join(','));
-  return [PROGRESS_COLUMNS.join(','), ...lines].join('\n') + '\n';
+  const lines = rows.map(([it, loss, f, b]) => [func, 'Single-threaded', L, N, it, 0, loss, f, f, b, b, 0.1, 0.1].join(','));
+  // the study's columns only, as in files written before the kernels column existed: they must stay readable
+  return [STUDY_PROGRESS_COLUMNS.join(','), ...lines].join('\n') + '\n';
 }
 
 function fixture(): string {

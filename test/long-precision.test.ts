@@ -83,7 +83,7 @@ test('sweep precision --quick writes f32 and f64 runs of the same network', asyn
     const runs = readPrecisionRuns(out, true);
     for (const x of ['f32', 'f64'] as const) {
       assert.ok(existsSync(join(out, `progress-${x}-${p.layers}x${p.neurons}.csv`)));
-      assert.deepEqual(Object.keys(runs[x][0]), STUDY_PROGRESS_HEADER.split(','));
+      assert.deepEqual(Object.keys(runs[x][0]), [...STUDY_PROGRESS_HEADER.split(','), 'kernels']);
     }
     const d = lossDifference(runs.f64, runs.f32);
     // same seed and data: float rounding moves the loss only slightly, but it does move it

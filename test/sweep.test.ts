@@ -157,7 +157,8 @@ test('sweep net-size --quick writes tanh/isru progress files in the schema; a re
     const byFunc: Record<string, string[][]> = {};
     for (const func of ['tanh', 'isru']) {
       const lines = readFileSync(join(out, netSizeFileName(c, func)), 'utf8').trim().split('\n');
-      assert.equal(lines[0], STUDY_PROGRESS_HEADER);
+      // the study's columns first, then the kernel set that ran
+      assert.equal(lines[0], `${STUDY_PROGRESS_HEADER},kernels`);
       const rows = lines.slice(1).map((l) => l.split(','));
       // a row at 0, every progressEvery, and the last iteration (11)
       assert.deepEqual(rows.map((x) => Number(x[4])), [0, ...(quick.progressEvery < 11 ? [quick.progressEvery] : []), 11]);

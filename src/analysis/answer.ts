@@ -18,7 +18,7 @@ import { lossDifference, savingSummary } from './compare';
 import { estimate, Estimate } from './stats';
 import { readLongRuns } from './long';
 import { readPrecisionRuns } from './precision';
-import { PROGRESS_COLUMNS } from '../lstm/training-loop';
+import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { pairedDifferences } from './weather';
 
 export const ANSWER_BEGIN = '<!-- answer:begin -->';
@@ -63,7 +63,7 @@ export function netSizeSavings(dir: string): NetSizeConfigSaving[] {
   for (const config of configs) {
     const t = join(dir, `progress_${config}_tanh.csv`), i = join(dir, `progress_${config}_isru.csv`);
     if (!existsSync(t) || !existsSync(i)) continue;
-    const tanh = readResults(t, { command, columns: PROGRESS_COLUMNS }), isru = readResults(i, { command, columns: PROGRESS_COLUMNS });
+    const tanh = readResults(t, { command, columns: STUDY_PROGRESS_COLUMNS }), isru = readResults(i, { command, columns: STUDY_PROGRESS_COLUMNS });
     const lt = tanh[tanh.length - 1], li = isru[isru.length - 1];
     const ld = lossDifference(tanh, isru);
     out.push({

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineSlug } from '../io/machine';
 import { readFullElseQuick, readResults, ResultRow } from '../io/results';
-import { PROGRESS_COLUMNS } from '../lstm/training-loop';
+import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { LONG_COMMAND, LONG_FUNCS, longDir, longProfile, longProgressName, longSampleName } from '../experiments/long';
 
 export { LONG_COMMAND, LONG_FUNCS, longProfile } from '../experiments/long';
@@ -31,7 +31,7 @@ export function readLongRuns(dir: string, quick = false): Record<string, LongRun
   for (const func of LONG_FUNCS) {
     const its = names.map((n) => new RegExp(`^progress-${func}-(\\d+)\\.csv$`).exec(n)).filter((m): m is RegExpExecArray => !!m).map((m) => Number(m[1]));
     const iterations = its.length ? Math.max(...its) : longProfile(quick).iterations;
-    const rows = readResults(join(dir, longProgressName(func, iterations)), { command, columns: PROGRESS_COLUMNS });
+    const rows = readResults(join(dir, longProgressName(func, iterations)), { command, columns: STUDY_PROGRESS_COLUMNS });
     const sf = join(dir, longSampleName(func));
     out[func] = { func, iterations, rows, sample: existsSync(sf) ? readFileSync(sf, 'utf8').trimEnd() : undefined };
   }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { machineSlug } from '../io/machine';
 import { resultsPath } from '../io/paths';
 import { tryReadResults } from '../io/results';
-import { PROGRESS_COLUMNS } from '../lstm/training-loop';
+import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 
 /** The six timed quantities of a progress row. */
 export const MT_PHASES = ['forward_time', 'back_time', 'adam_time', 'forward_cpu', 'back_cpu', 'adam_cpu'] as const;
@@ -94,7 +94,7 @@ export const MT_SWEEP_COMMAND = 'node bin/lstm-opt.js sweep mt';
  * produces a missing file and returns undefined instead of throwing (for notebooks).
  */
 export function loadMtResults(machine = machineSlug()): { machine: string; profile: 'full' | 'quick'; st: Row[]; mt: Row[]; totals: MtTotals[] } | undefined {
-  const columns = [...PROGRESS_COLUMNS];
+  const columns = [...STUDY_PROGRESS_COLUMNS];
   // the full run when there is one, else the quick profile of npm start
   const full = existsSync(resultsPath('mt', machine, 'progress-mt.csv')) || !existsSync(resultsPath('mt', machine, 'quick', 'progress-mt.csv'));
   const dir = full ? resultsPath('mt', machine) : resultsPath('mt', machine, 'quick');

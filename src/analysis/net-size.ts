@@ -12,7 +12,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineSlug } from '../io/machine';
 import { MissingResultsError, readFullElseQuick, readResults, ResultRow } from '../io/results';
-import { PROGRESS_COLUMNS } from '../lstm/training-loop';
+import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { intervalSavings, IntervalSaving, lossDifference, phaseSeconds, savingSummary, TimePhase } from './compare';
 import { Estimate, estimate, median } from './stats';
 import { NET_SIZE_COMMAND, netSizeDir, netSizeFileName } from '../experiments/net-size';
@@ -84,7 +84,7 @@ export function readNetSizePairs(dir: string, command = NET_SIZE_COMMAND): NetSi
   for (const [config, c] of configs) {
     const files = { tanh: join(dir, netSizeFileName(c, 'tanh')), isru: join(dir, netSizeFileName(c, 'isru')) };
     if (!existsSync(files.tanh) || !existsSync(files.isru)) continue;
-    const read = (f: string): Row[] => readResults(f, { command, columns: PROGRESS_COLUMNS });
+    const read = (f: string): Row[] => readResults(f, { command, columns: STUDY_PROGRESS_COLUMNS });
     pairs.push({ config, ...c, tanh: read(files.tanh), isru: read(files.isru) });
   }
   if (pairs.length === 0) throw new MissingResultsError(join(dir, 'progress_<L>x<N>_<tanh|isru>.csv'), 'No tanh/isru pairs yet at', command);

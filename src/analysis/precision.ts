@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { machineSlug } from '../io/machine';
 import { readFullElseQuick, readResults, ResultRow } from '../io/results';
 import type { Precision } from '../lstm/buffers';
-import { PROGRESS_COLUMNS } from '../lstm/training-loop';
+import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { PRECISION_COMMAND, precisionDir, precisionProfile, precisionProgressName } from '../experiments/precision';
 
 export { PRECISION_COMMAND, PRECISIONS, precisionProfile } from '../experiments/precision';
@@ -15,7 +15,7 @@ export { PRECISION_COMMAND, PRECISIONS, precisionProfile } from '../experiments/
 export function readPrecisionRuns(dir: string, quick = false): Record<Precision, ResultRow[]> {
   const p = precisionProfile(quick);
   const command = `${PRECISION_COMMAND}${quick ? ' --quick' : ''}`;
-  const read = (x: Precision): ResultRow[] => readResults(join(dir, precisionProgressName(x, p.layers, p.neurons)), { command, columns: PROGRESS_COLUMNS });
+  const read = (x: Precision): ResultRow[] => readResults(join(dir, precisionProgressName(x, p.layers, p.neurons)), { command, columns: STUDY_PROGRESS_COLUMNS });
   return { f32: read('f32'), f64: read('f64') };
 }
 

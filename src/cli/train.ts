@@ -37,7 +37,7 @@ import { arraysProblem } from '../lstm/divergence';
 import { threadsProblem, TrainingShape, trainingMemoryProblem } from '../lstm/limits';
 import { prepareOutputDir, prepareOutputFile } from '../io/places';
 import type { Precision } from '../lstm/buffers';
-import { PROGRESS_COLUMNS, ProgressRow, runTraining } from '../lstm/training-loop';
+import { PROGRESS_COLUMNS, ProgressRow, runTraining, widenProgress } from '../lstm/training-loop';
 import { ClipMode, corpusIdentity, DEFAULT_TRAINER, Trainer } from '../lstm/trainer';
 import { AUTO_MIN_NEURONS, chooseThreads, parseThreads, ThreadsSpec } from '../lstm/parallel/auto';
 import { ParallelWorkerError } from '../lstm/parallel/team';
@@ -312,23 +312,6 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
 function flagNames(problem: string, source: string): string {
   if (problem.startsWith('vocabSize')) return `the corpus ${source} has too many distinct characters: ${problem}`;
   return `--${problem.replace(/^(\w+) must/, (_, name: string) => `${kebab(name)} must`)}`;
-}
-
-/**
- * A progress file's text in today's columns: unchanged when its header is PROGRESS_COLUMNS; when it has
- * only the first of them (a file written before later columns were added, e.g. the study's thirteen),
- * the header gets the missing names and every row as many empty fields (unknown, not guessed). Undefined
- * when the header is neither.
- */
-export function widenProgress(text: string): string | undefined {
-  const lines = text.split('\n');
-  const have = lines[0].trim().split(',');
-  const prefix = PROGRESS_COLUMNS.slice(0, have.length);
-  if (have.length > PROGRESS_COLUMNS.length || have.some((name, i) => name !== prefix[i])) return undefined;
-  const missing = PROGRESS_COLUMNS.length - have.length;
-  if (missing === 0) return text;
-  const pad = ','.repeat(missing);
-  return lines.map((l, i) => (i === 0 ? PROGRESS_COLUMNS.join(',') : l.trim().length > 0 ? l.replace(/\r?$/, pad) : l)).join('\n');
 }
 
 /** The progress text with only the rows of iterations before `iteration` (header kept). */

@@ -19,7 +19,7 @@ import { writeFileAtomic } from '../io/atomic';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
 import { Lstm } from '../lstm/network';
-import { PROGRESS_COLUMNS, ProgressRow, runTraining } from '../lstm/training-loop';
+import { PROGRESS_COLUMNS, ProgressRow, runTraining, widenProgress } from '../lstm/training-loop';
 import { corpusIdentity, Trainer } from '../lstm/trainer';
 import { cores } from '../lstm/parallel/auto';
 import type { MtStrategy } from '../lstm/parallel/partition';
@@ -105,7 +105,9 @@ export function mergeMtParts(dir: string, configs: MtConfig[], iterations: numbe
     for (const c of configs) {
       const f = partName(c, iterations, mode);
       if (!present.has(f)) continue;
-      const lines = readFileSync(join(partsDir, f), 'utf8').trim().split('\n').slice(1);
+      const text = readFileSync(join(partsDir, f), 'utf8');
+      // a part written before the later columns existed gets them empty, so the merged file stays rectangular
+      const lines = (widenProgress(text) ?? text).trim().split('\n').slice(1);
       if (lines.length) body += lines.join('\n') + '\n';
       any = true;
     }

@@ -10,16 +10,35 @@ import type { MtStrategy } from './parallel/partition';
 import { generateIds } from './sample';
 import type { Trainer } from './trainer';
 
-/**
- * The progress CSV columns: the original study's first, in its order, then ours: `kernels`, the kernel set
- * that computed the row's iterations (../backend.ts KernelKind), since results are bit-reproducible only
- * for one kernel set.
- */
-export const PROGRESS_COLUMNS = [
+/** The original study's progress CSV columns: what every reader of progress files requires. */
+export const STUDY_PROGRESS_COLUMNS = [
   'func', 'type', 'layers', 'neurons', 'iteration', 'epoch', 'loss',
   'forward_cpu', 'forward_time', 'back_cpu', 'back_time', 'adam_cpu', 'adam_time',
-  'kernels',
 ] as const;
+
+/**
+ * The progress CSV columns we write: the study's first, in its order, then ours: `kernels`, the kernel set
+ * that computed the row's iterations (../backend.ts KernelKind), since results are bit-reproducible only
+ * for one kernel set. Files from before it was added lack it, and stay readable.
+ */
+export const PROGRESS_COLUMNS = [...STUDY_PROGRESS_COLUMNS, 'kernels'] as const;
+
+/**
+ * A progress file's text in today's columns: unchanged when its header is PROGRESS_COLUMNS; when it has
+ * only the first of them (a file written before later columns were added, e.g. the study's thirteen),
+ * the header gets the missing names and every row as many empty fields (unknown, not guessed). Undefined
+ * when the header is neither.
+ */
+export function widenProgress(text: string): string | undefined {
+  const lines = text.split('\n');
+  const have = lines[0].trim().split(',');
+  const prefix = PROGRESS_COLUMNS.slice(0, have.length);
+  if (have.length > PROGRESS_COLUMNS.length || have.some((name, i) => name !== prefix[i])) return undefined;
+  const missing = PROGRESS_COLUMNS.length - have.length;
+  if (missing === 0) return text;
+  const pad = ','.repeat(missing);
+  return lines.map((l, i) => (i === 0 ? PROGRESS_COLUMNS.join(',') : l.trim().length > 0 ? l.replace(/\r?$/, pad) : l)).join('\n');
+}
 
 export type ProgressRow = { func: string; type: string; layers: number; neurons: number; iteration: number; epoch: number; loss: number; kernels: string } & PhaseTimes;
 
