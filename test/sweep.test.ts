@@ -164,7 +164,8 @@ test('sweep net-size --quick writes tanh/isru progress files in the schema; a re
       assert.deepEqual(rows.map((x) => Number(x[4])), [0, ...(quick.progressEvery < 11 ? [quick.progressEvery] : []), 11]);
       for (const x of rows) {
         assert.deepEqual(x.slice(0, 4), [func, 'Single-threaded', String(c.layers), String(c.neurons)]);
-        for (const v of x.slice(6)) assert.ok(Number.isFinite(Number(v)) && Number(v) >= 0, v);
+        for (const v of x.slice(6, 13)) assert.ok(Number.isFinite(Number(v)) && Number(v) >= 0, v);
+        assert.equal(x[13], 'wasm');
       }
       // cumulative times never decrease
       for (let k = 1; k < rows.length; k++) for (const col of [8, 10, 12]) assert.ok(Number(rows[k][col]) >= Number(rows[k - 1][col]));
