@@ -271,10 +271,10 @@ async function measureSize(layers: number, neurons: number, precision: Precision
  * the header). 'auto' picks threads as `lstm-opt train --threads auto` does (1 below the size threshold,
  * and then the row measures the single-thread engine against itself).
  */
-async function measureMt(config: string, mode: MtStrategy | 'auto', quick: boolean, corpusId: ReturnType<typeof corpusIdentity>, vocab: string[]): Promise<EngineRow> {
+async function measureMt(config: string, mode: MtStrategy | 'auto', quick: boolean, corpusId: ReturnType<typeof corpusIdentity>, vocab: string[], kernels?: KernelKind): Promise<EngineRow> {
   const [layers, neurons] = parseConfig(config);
   const make = (): Trainer => new Trainer(
-    new Lstm({ vocabSize: vocab.length, layers, neurons, activation: 'tanh', precision: 'f64', seed: 1 }), vocab, corpusId,
+    new Lstm({ vocabSize: vocab.length, layers, neurons, activation: 'tanh', precision: 'f64', seed: 1, kernels }), vocab, corpusId,
     { window: WINDOW, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 },
   );
   const st = make();

@@ -5,8 +5,10 @@
  *
  *   node dist/bench/wasm-kernels.js [--compare name=path-to-f64.wasm,path-to-f32.wasm ...] [--rounds 15]
  *
- * The built kernels (dist/src/lstm/wasm/kernels-<p>.wasm) are always measured, as 'built'; each
- * --compare adds another module pair with the same exports (e.g. a variant of the kernels). All of them
+ * The built kernels (dist/src/lstm/wasm/kernels-<p>.wasm) are always measured, as 'built', and where
+ * the runtime has relaxed SIMD (enabled on Node 20 by src/lstm/wasm/relaxed-simd.ts) the built fma set
+ * too, as 'fma' (kernels-<p>-fma.wasm); each --compare adds another module pair with the same exports
+ * (e.g. a variant of the kernels, which may use relaxed SIMD). All of them
  * run over one shared memory on the same operands, INTERLEAVED: in every round each build times a batch
  * of calls, in alternating order, so all see the same machine load. Reported per case: the median
  * microseconds per call of each build over the rounds, and for each other build the median of the
@@ -18,6 +20,8 @@ import { Command } from 'commander';
 import { median } from '../src/analysis/stats';
 import type { Precision } from '../src/lstm/buffers';
 import { readKernelBytes } from '../src/lstm/wasm/binaries';
+import { kernelTarget } from '../src/lstm/wasm/kernels';
+import { relaxedSimdAvailable } from '../src/lstm/wasm/relaxed-simd';
 import { KernelExports, KernelMemory, Operand, WA } from '../test/helpers/wasm-kernels';
 
 const T = 100;
@@ -89,7 +93,9 @@ function main(): void {
     .option('--rounds <n>', 'interleaved rounds', (s) => Number(s), 15)
     .parse()
     .opts<{ compare: Build[]; rounds: number }>();
-  const builds: Build[] = [{ name: 'built', bytes: { f64: readKernelBytes('f64'), f32: readKernelBytes('f32') } }, ...opts.compare];
+  const builds: Build[] = [{ name: 'built', bytes: { f64: readKernelBytes('f64'), f32: readKernelBytes('f32') } }];
+  if (relaxedSimdAvailable()) builds.push({ name: 'fma', bytes: { f64: readKernelBytes(kernelTarget('f64', true)), f32: readKernelBytes(kernelTarget('f32', true)) } });
+  builds.push(...opts.compare);
   const cpu0 = process.cpuUsage();
   const wall0 = process.hrtime.bigint();
   for (const p of ['f64', 'f32'] as const) {

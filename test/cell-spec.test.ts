@@ -161,12 +161,12 @@ test('a model file with an unknown gate or implementation is refused with one cl
   }
 });
 
-test('progress files: the study\'s columns first, then gate and impl; old files read as sigmoid/scalar and upgrade', () => {
+test('progress files: the study\'s columns first, then gate, impl and kernels; old files read as sigmoid/scalar and upgrade', () => {
   assert.deepEqual(PROGRESS_COLUMNS.slice(0, STUDY_PROGRESS_COLUMNS.length), [...STUDY_PROGRESS_COLUMNS]);
-  assert.deepEqual(PROGRESS_COLUMNS.slice(STUDY_PROGRESS_COLUMNS.length), ['gate', 'impl']);
+  assert.deepEqual(PROGRESS_COLUMNS.slice(STUDY_PROGRESS_COLUMNS.length), ['gate', 'impl', 'kernels']);
   const old = `${STUDY_PROGRESS_COLUMNS.join(',')}\ntanh,Single-threaded,1,8,0,0,4.4,0.1,0.1,0.2,0.2,0.01,0.01\n`;
   const upgraded = upgradeProgressText(old)!;
-  assert.equal(upgraded, `${PROGRESS_COLUMNS.join(',')}\ntanh,Single-threaded,1,8,0,0,4.4,0.1,0.1,0.2,0.2,0.01,0.01,sigmoid,scalar\n`);
+  assert.equal(upgraded, `${PROGRESS_COLUMNS.join(',')}\ntanh,Single-threaded,1,8,0,0,4.4,0.1,0.1,0.2,0.2,0.01,0.01,sigmoid,scalar,\n`, 'the kernel set of an old run is unknown: left empty');
   assert.equal(upgradeProgressText(upgraded), upgraded, 'a current file is unchanged');
   assert.equal(upgradeProgressText('a,b,c\n1,2,3\n'), undefined, 'not a progress file');
   assert.deepEqual(progressCell({ func: 'tanh' }), { gate: 'sigmoid', impl: 'scalar' });

@@ -129,7 +129,7 @@ test('table: bad input of every class exits with its code and one line, and chan
     { args: train('--resume', '/dev/zero'), code: 2, error: /not a regular file/ },
     // smaller points
     { args: ['answer', '--machine', 'no-such-machine', '--readme', join(dir, 'README.md'), '--results', resultsPath()], code: 2, error: /--machine no-such-machine: no results for it/ },
-    { args: train(), code: 2, error: /LSTM_OPT_KERNELS must be 'wasm' or 'js'/, env: { LSTM_OPT_KERNELS: 'foo' } },
+    { args: train(), code: 2, error: /LSTM_OPT_KERNELS must be 'js', 'wasm', 'wasm-fma'/, env: { LSTM_OPT_KERNELS: 'foo' } },
     // divergence has its own code
     { args: train('--lr', '1e300', '--clip-mode', 'none', '--iterations', '20', '--progress', join(dir, 'diverged.csv')), code: 3, error: /training diverged at iteration \d+: .*lower --lr/ },
   ];

@@ -63,11 +63,13 @@ test('train writes the progress CSV in the study schema, saves models, and gener
   assert.equal(r.code, 0, r.stderr);
   const lines = readFileSync(join(save, 'progress.csv'), 'utf8').trim().split('\n');
   assert.equal(lines[0], PROGRESS_HEADER);
+  // the study's columns first, then the cell's gate and implementation, then the kernel set that ran (the default, plain WebAssembly SIMD)
+  assert.deepEqual(lines.slice(1).map((l) => l.split(',')[15]), ['wasm', 'wasm', 'wasm', 'wasm']);
   assert.deepEqual(lines.slice(1).map((l) => l.split(',').slice(0, 5).join(',')), [
     'tanh,Single-threaded,1,12,0', 'tanh,Single-threaded,1,12,100', 'tanh,Single-threaded,1,12,200', 'tanh,Single-threaded,1,12,249',
   ]);
   const times = lines.slice(1).map((l) => l.split(',').slice(7, 13).map(Number));
-  for (const l of lines.slice(1)) assert.ok(l.endsWith(',sigmoid,scalar'), l);
+  for (const l of lines.slice(1)) assert.ok(l.endsWith(',sigmoid,scalar,wasm'), l);
   for (let i = 1; i < times.length; i++) for (let k = 0; k < 6; k++) assert.ok(times[i][k] >= times[i - 1][k], 'times are cumulative');
   for (const f of ['model.json', 'model.bin', 'checkpoint.bin']) assert.ok(existsSync(join(save, f)), f);
   for (const f of ['model.json', 'model.bin', 'checkpoint.bin']) {
@@ -85,6 +87,16 @@ test('train writes the progress CSV in the study schema, saves models, and gener
   const after = readFileSync(join(save, 'progress.csv'), 'utf8').trim().split('\n');
   assert.equal(after.filter((l) => l.startsWith('func,')).length, 1);
   assert.equal(after.length, lines.length + 2);
+  // a file in the study's thirteen columns (written before the later columns existed) is widened, not refused:
+  // its rows get the gate and implementation their runs had and an empty (unknown) kernels field, the new rows the set that ran
+  const old = join(dir, 'old.csv');
+  writeFileSync(old, lines.map((l) => l.split(',').slice(0, 13).join(',')).join('\n') + '\n');
+  const r3 = runCli(['train', ...tiny, '--iterations', '2', '--progress', old, '--append']);
+  assert.equal(r3.code, 0, r3.stderr);
+  const widened = readFileSync(old, 'utf8').trim().split('\n');
+  assert.equal(widened[0], lines[0]);
+  assert.deepEqual(widened.slice(1).map((l) => l.split(',').length), widened.slice(1).map(() => 16));
+  assert.deepEqual(widened.slice(1).map((l) => l.split(',').slice(13).join(',')), [...lines.slice(1).map(() => 'sigmoid,scalar,'), 'sigmoid,scalar,wasm', 'sigmoid,scalar,wasm']);
 });
 
 test('generate: corrupted or truncated model files and bad flags are refused with one line', () => {

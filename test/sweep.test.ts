@@ -164,7 +164,7 @@ test('sweep net-size --quick writes tanh/isru progress files in the schema; a re
       for (const x of rows) {
         assert.deepEqual(x.slice(0, 4), [func, 'Single-threaded', String(c.layers), String(c.neurons)]);
         for (const v of x.slice(6, 13)) assert.ok(Number.isFinite(Number(v)) && Number(v) >= 0, v);
-        assert.deepEqual(x.slice(13), ['sigmoid', 'scalar']);
+        assert.deepEqual(x.slice(13), ['sigmoid', 'scalar', 'wasm']);
       }
       // cumulative times never decrease
       for (let k = 1; k < rows.length; k++) for (const col of [8, 10, 12]) assert.ok(Number(rows[k][col]) >= Number(rows[k - 1][col]));

@@ -9,16 +9,22 @@
  *     engine's results are reproducible bit for bit only while this order holds: it is the order of
  *     the hand-assembled kernels these replaced, so training runs stay identical to earlier ones.
  * Nothing outside an output may change: every operand has guard elements that are compared too.
+ *
+ * Both kernel sets: the plain modules ('wasm') and the relaxed-SIMD ones ('wasm-fma'), whose model is the
+ * same order with every multiply-add a + b·c rounded once (computed exactly, ./helpers/exact-fma.ts) —
+ * or, on a CPU where relaxed_madd does not fuse, rounded twice like the plain set.
  */
-import { test } from 'node:test';
+import * as node from 'node:test';
 import assert from 'node:assert/strict';
 import type { Float, Precision } from '../src/lstm/buffers';
 import { adamStepCoefficients, adamUpdate, DEFAULT_ADAM } from '../src/lstm/adam';
 import { createBackend } from '../src/lstm/backend';
-import { gemmNT, gemvN } from '../src/lstm/dense';
+import { gemmNT, gemvN, transpose } from '../src/lstm/dense';
 import { Rng } from '../src/lstm/rng';
 import { readKernelBytes } from '../src/lstm/wasm/binaries';
-import { kernelModule } from '../src/lstm/wasm/kernels';
+import { kernelModule, kernelTarget } from '../src/lstm/wasm/kernels';
+import { relaxedMaddFuses, relaxedSimdAvailable } from '../src/lstm/wasm/relaxed-simd';
+import { fmaExact } from './helpers/exact-fma';
 import { simdKernelNames } from '../src/lstm/wasm/pointwise';
 import { ACTIVATIONS, cellSpec, GATE_ACTIVATIONS } from '../src/lstm/cell';
 import { KernelExports, KernelMemory, Operand, WA } from './helpers/wasm-kernels';
@@ -55,19 +61,32 @@ function shapes(rng: Rng, random: number): Shape[] {
   return out;
 }
 
+/** One multiply-add step s + a·b of a kernel set's model. */
+type Madd = (s: number, a: number, b: number) => number;
+
 /** A sum of products in the kernels' order: per-lane vector accumulators, lanes left to right, scalar tail. */
-function laneDot(a: Float, ai: number, b: Float, bi: number, K: number, lanes: number, round: (x: number) => number): number {
+function laneDot(a: Float, ai: number, b: Float, bi: number, K: number, lanes: number, round: (x: number) => number, madd: Madd): number {
   const whole = K - (K % lanes);
   const acc = new Array<number>(lanes).fill(0);
-  for (let k = 0; k < whole; k++) acc[k % lanes] = round(acc[k % lanes] + round(a[ai + k] * b[bi + k]));
+  for (let k = 0; k < whole; k++) acc[k % lanes] = madd(acc[k % lanes], a[ai + k], b[bi + k]);
   let s = acc[0];
   for (let l = 1; l < lanes; l++) s = round(s + acc[l]);
-  for (let k = whole; k < K; k++) s = round(s + round(a[ai + k] * b[bi + k]));
+  for (let k = whole; k < K; k++) s = madd(s, a[ai + k], b[bi + k]);
   return s;
 }
 
 function roundingOf(p: Precision): (x: number) => number {
   return p === 'f32' ? Math.fround : (x: number) => x;
+}
+
+/** The kernel sets under test: the plain modules, and the relaxed-SIMD ones where this runtime has relaxed SIMD. */
+const SETS = [{ name: 'wasm', fma: false }, { name: 'wasm-fma', fma: true }] as const;
+
+/** The multiply-add of a kernel set: the product rounded, then the sum; or fused (one rounding) where relaxed_madd fuses. */
+function maddOf(p: Precision, fma: boolean): Madd {
+  const round = roundingOf(p);
+  if (fma && relaxedMaddFuses()) return (s, a, b) => fmaExact(a, b, s, p);
+  return (s, a, b) => round(s + round(a * b));
 }
 
 function assertSameBits(got: Float, want: ArrayLike<number>, what: string): void {
@@ -114,10 +133,10 @@ function checkCall(s: Setup, out: Operand, e: Expected, what: string, call: (k: 
   assertWithin(out.view, e.ts, e.bound, `${what} vs TypeScript kernel`);
 }
 
-function setup(p: Precision): Setup {
+function setup(p: Precision, fma: boolean): Setup {
   const mem = new KernelMemory(p);
-  const mod = kernelModule(p);
-  assert.ok(mod, `no ${p} kernel module in this runtime`);
+  const mod = kernelModule(p, fma);
+  assert.ok(mod, `no ${kernelTarget(p, fma)} kernel module in this runtime`);
   return { mem, kernels: mem.instantiate(mod) };
 }
 
@@ -150,35 +169,62 @@ function sectionIds(bytes: Uint8Array): number[] {
 
 const START_SECTION = 8, DATA_SECTION = 11, DATA_COUNT_SECTION = 12;
 
-for (const p of PRECISIONS) {
+for (const p of PRECISIONS) for (const set of SETS) {
   const round = roundingOf(p);
   const lanes = LANES[p];
+  const { fma } = set;
+  const madd = maddOf(p, fma);
+  // the fma set needs relaxed SIMD; without it the test is reported as skipped, with the reason
+  const test = (name: string, fn: () => void): void => {
+    node.test(`${set.name} ${name}`, { skip: fma && !relaxedSimdAvailable() ? 'this runtime has no WebAssembly relaxed SIMD' : false }, fn);
+  };
 
-  test(`${p} kernel module: imports only env.memory (shared), exports gemv, gemmnt, gemmnn, adam, the point-wise cell kernels and activate`, () => {
-    const mod = kernelModule(p)!;
+  test(`${p} kernel module: imports only env.memory (shared), exports gemv, gemmnt, gemmnn, adam, transpose, the point-wise cell kernels and activate`, () => {
+    const mod = kernelModule(p, fma)!;
     assert.deepEqual(WA.Module.imports(mod), [{ module: 'env', name: 'memory', kind: 'memory' }]);
     const cells = ACTIVATIONS.flatMap((a) => GATE_ACTIVATIONS.map((g) => simdKernelNames(cellSpec(a, g, 'simd')))).flatMap((n) => [n.forward, n.backward]);
-    const names = ['adam', 'gemmnn', 'gemmnt', 'gemv', 'activate', ...cells];
+    const names = ['adam', 'gemmnn', 'gemmnt', 'gemv', 'transpose', 'activate', ...cells];
     assert.deepEqual(WA.Module.exports(mod).map((e) => `${e.name}:${e.kind}`).sort(), names.map((n) => `${n}:function`).sort());
+  });
+
+  test(`${p} transpose: the TypeScript transpose bit for bit (NaN, infinities and signed zeros included), guards untouched`, () => {
+    const rng = new Rng(p === 'f64' ? 61 : 62);
+    const s = setup(p, fma);
+    const sizes = [0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 33, 40];
+    // special values a copy must keep as they are
+    const special = [-0, Infinity, -Infinity, NaN];
+    for (let trial = 0; trial < 80; trial++) {
+      s.mem.reset();
+      const rows = trial < sizes.length ? sizes[trial] : pick(rng, sizes), cols = pick(rng, sizes);
+      const lds = cols + int(rng, 3), ldd = rows + int(rng, 3);
+      const fill = (): number => (rng.nextFloat() < 0.05 ? pick(rng, special) : rng.uniform(1));
+      const src = s.mem.alloc(rows * lds, int(rng, 4), GUARD, fill), dst = s.mem.alloc(cols * ldd, int(rng, 4), GUARD, fill);
+      const want = Float64Array.from(dst.view);
+      transpose(rows, cols, Float64Array.from(src.view), src.at, lds, want, dst.at, ldd);
+      const srcBefore = Float64Array.from(src.view);
+      s.kernels.transpose(rows, cols, src.addr, lds * s.mem.es, dst.addr, ldd * s.mem.es);
+      assertSameBits(dst.view, want, `transpose ${rows}x${cols} lds=${lds} ldd=${ldd}`);
+      assertSameBits(src.view, srcBefore, `transpose ${rows}x${cols}: source unchanged`);
+    }
   });
 
   test(`${p} kernel module: no data segments and no start function, so instantiating it writes nothing into the shared memory`, () => {
     // A data segment would be copied into the network's memory at every instantiation (one per worker).
-    const ids = sectionIds(readKernelBytes(p));
+    const ids = sectionIds(readKernelBytes(kernelTarget(p, fma)));
     assert.ok(ids.length > 0);
     for (const id of [START_SECTION, DATA_SECTION, DATA_COUNT_SECTION]) assert.ok(!ids.includes(id), `section ${id} in ${ids.join(',')}`);
   });
 
   test(`${p} gemv: TypeScript kernel within the error bound, summation-order model bit for bit`, () => {
     const rng = new Rng(p === 'f64' ? 21 : 22);
-    const s = setup(p);
+    const s = setup(p, fma);
     for (const { Nc: R, K } of shapes(rng, 120)) {
       s.mem.reset();
       const ldw = K + int(rng, 3);
       const W = matrix(s.mem, rng, R, ldw), x = matrix(s.mem, rng, 1, K), y = matrix(s.mem, rng, 1, R);
       const expect = expected(p, y.view, (initial, set) => {
         for (let j = 0; j < R; j++) {
-          const sum = laneDot(W.view, W.at + j * ldw, x.view, x.at, K, lanes, round);
+          const sum = laneDot(W.view, W.at + j * ldw, x.view, x.at, K, lanes, round, madd);
           set(y.at + j, round(initial[y.at + j] + sum), K, (k) => W.view[W.at + j * ldw + k] * x.view[x.at + k]);
         }
       }, (ts) => gemvN(R, K, Float64Array.from(W.view), W.at, ldw, Float64Array.from(x.view), x.at, ts, y.at));
@@ -188,7 +234,7 @@ for (const p of PRECISIONS) {
 
   test(`${p} gemmnt: TypeScript kernel within the error bound, summation-order model bit for bit`, () => {
     const rng = new Rng(p === 'f64' ? 31 : 32);
-    const s = setup(p);
+    const s = setup(p, fma);
     for (const { M, Nc, K } of shapes(rng, 150)) {
       s.mem.reset();
       const lda = K + int(rng, 3), ldb = K + int(rng, 3), ldc = Nc + int(rng, 3);
@@ -196,7 +242,7 @@ for (const p of PRECISIONS) {
       const expect = expected(p, C.view, (initial, set) => {
         for (let i = 0; i < M; i++) {
           for (let j = 0; j < Nc; j++) {
-            const sum = laneDot(A.view, A.at + i * lda, B.view, B.at + j * ldb, K, lanes, round);
+            const sum = laneDot(A.view, A.at + i * lda, B.view, B.at + j * ldb, K, lanes, round, madd);
             const x = C.at + i * ldc + j;
             set(x, round(initial[x] + sum), K, (k) => A.view[A.at + i * lda + k] * B.view[B.at + j * ldb + k]);
           }
@@ -209,7 +255,7 @@ for (const p of PRECISIONS) {
 
   test(`${p} gemmnn: TypeScript kernel within the error bound, k-sequential model bit for bit`, () => {
     const rng = new Rng(p === 'f64' ? 41 : 42);
-    const s = setup(p);
+    const s = setup(p, fma);
     for (const { M, Nc, K } of shapes(rng, 150)) {
       s.mem.reset();
       const lda = K + int(rng, 3), ldb = Nc + int(rng, 3), ldc = Nc + int(rng, 3);
@@ -217,11 +263,11 @@ for (const p of PRECISIONS) {
       const expect = expected(p, C.view, (initial, set) => {
         for (let i = 0; i < M; i++) {
           for (let j = 0; j < Nc; j++) {
-            // ((C + A[i,0]·B[0,j]) + A[i,1]·B[1,j]) + ...: k in order, one rounding per operation
+            // ((C + A[i,0]·B[0,j]) + A[i,1]·B[1,j]) + ...: k in order, each step the set's multiply-add
             const product = (k: number): number => A.view[A.at + i * lda + k] * B.view[B.at + k * ldb + j];
             const x = C.at + i * ldc + j;
             let c = initial[x];
-            for (let k = 0; k < K; k++) c = round(c + round(product(k)));
+            for (let k = 0; k < K; k++) c = madd(c, A.view[A.at + i * lda + k], B.view[B.at + k * ldb + j]);
             set(x, c, K, product);
           }
         }
@@ -231,9 +277,9 @@ for (const p of PRECISIONS) {
     }
   });
 
-  test(`${p} adam: adamStep ${p === 'f64' ? 'bit for bit' : 'within f32 rounding, its f32-rounded operation order bit for bit'}`, () => {
+  test(`${p} adam: adamStep ${p === 'f64' && !fma ? 'bit for bit' : 'within rounding, its operation order in the set\'s arithmetic bit for bit'}`, () => {
     const rng = new Rng(p === 'f64' ? 51 : 52);
-    const { mem, kernels } = setup(p);
+    const { mem, kernels } = setup(p, fma);
     const h = { ...DEFAULT_ADAM, lr: 0.01 };
     const lengths = [0, 1, 2, 3, 4, 5, 7, 8, 37, 64, 101];
     for (let trial = 0; trial < 40; trial++) {
@@ -258,8 +304,9 @@ for (const p of PRECISIONS) {
       const [pm, mm, vm] = [before[0], before[2], before[3]].map((b) => Float64Array.from(b));
       for (let k = P.at; k < P.at + n; k++) {
         const g = Math.max(Math.min(before[1][k], lim), -lim);
-        mm[k] = round(round(b1 * mm[k]) + round(a1 * g));
-        vm[k] = round(round(b2 * vm[k]) + round(round(a2 * g) * g));
+        // m = b1·m + a1·g', v = b2·v + (a2·g')·g', the first product of each the set's multiply-add
+        mm[k] = madd(round(a1 * g), b1, mm[k]);
+        vm[k] = madd(round(round(a2 * g) * g), b2, vm[k]);
         pm[k] = round(pm[k] - round(round(round(lr * mm[k]) * k1) / round(round(Math.sqrt(round(vm[k] * k2))) + eps)));
       }
 
@@ -268,12 +315,14 @@ for (const p of PRECISIONS) {
       assertSameBits(Mo.view, mm, `${what} m`);
       assertSameBits(V.view, vm, `${what} v`);
       assertSameBits(G.view, before[1], `${what} g unchanged`);
-      if (p === 'f64') {
+      if (p === 'f64' && !fma) {
         assertSameBits(P.view, p64, `${what} vs adamStep p`);
         assertSameBits(V.view, v64, `${what} vs adamStep v`);
       } else {
-        // f32 rounds each of the ~10 operations of a step once: |Δp| ≤ u·|p| + 16u·|step|
-        const bound = p64.map((x, k) => UNIT_ROUNDOFF.f32 * (Math.abs(x) + 16 * Math.abs(before[0][k] - x)));
+        // each of the ~10 operations of a step is rounded once (or skipped, when fused): |Δp| ≤ u·|p| + 16u·|step|
+        // against the float64 loop; a float64 result differs from it by up to one ulp of p, 2u·|p|
+        const last = p === 'f64' ? 2 : 1;
+        const bound = p64.map((x, k) => UNIT_ROUNDOFF[p] * (last * Math.abs(x) + 16 * Math.abs(before[0][k] - x)));
         assertWithin(P.view, p64, bound, `${what} vs adamStep p`);
       }
     }

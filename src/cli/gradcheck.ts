@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import { gradientCheck } from '../lstm/gradcheck';
 import { finiteNumber, positiveInt, UserError } from '../errors';
 import { configProblems } from '../lstm/network';
-import { defaultKernels } from '../lstm/backend';
+import { KERNEL_KINDS, KernelKind, kernelsFromEnv, resolveKernels } from '../lstm/backend';
 import { trainingMemoryProblem } from '../lstm/limits';
 import { nonNegativeInt } from './train';
 import { ActivationImpl, cellName, GATE_ACTIVATIONS, GateActivation } from '../lstm/cell';
@@ -39,15 +39,18 @@ export function registerGradcheck(program: Command): void {
     .addOption(activationImplOption())
     .option('--seed <s>', 'seed', nonNegativeInt('--seed'), 3)
     .option('--tolerance <x>', 'maximum allowed relative error', finiteNumber('--tolerance', { positive: true }), 1e-6)
-    .action((o: { vocab?: number; layers?: number; neurons?: number; steps?: number; activation: string; gate: string; activationImpl: ActivationImpl; seed: number; tolerance: number }) => {
+    .addOption(new Option('--kernels <set>', 'product and Adam kernels (default: LSTM_OPT_KERNELS, else wasm; see train --help)').choices([...KERNEL_KINDS]))
+    .action((o: { vocab?: number; layers?: number; neurons?: number; steps?: number; activation: string; gate: string; activationImpl: ActivationImpl; seed: number; tolerance: number; kernels?: KernelKind }) => {
+      const choice = resolveKernels(o.kernels ?? kernelsFromEnv() ?? 'wasm', 'f64');
+      if (choice.fallback) process.stderr.write(`lstm-opt: ${choice.fallback}\n`);
       const custom = o.vocab !== undefined || o.layers !== undefined || o.neurons !== undefined || o.steps !== undefined;
       const shapes = custom ? [[o.vocab ?? 7, o.layers ?? 2, o.neurons ?? 5, o.steps ?? 12]] : GRADCHECK_SHAPES;
       const acts = o.activation === 'both' ? (['tanh', 'isru'] as const) : ([o.activation] as ['tanh' | 'isru']);
       const gates = o.gate === 'both' ? GATE_ACTIVATIONS : [o.gate as GateActivation];
       const impl = o.activationImpl;
       for (const [vocabSize, layers, neurons, steps] of shapes) {
-        const problem = configProblems({ vocabSize, layers, neurons, activation: 'tanh', activationImpl: impl, precision: 'f64' })[0]
-          ?? trainingMemoryProblem({ vocabSize, layers, neurons, precision: 'f64', window: steps }, defaultKernels('f64'));
+        const problem = configProblems({ vocabSize, layers, neurons, activation: 'tanh', activationImpl: impl, precision: 'f64', kernels: choice.kernels })[0]
+          ?? trainingMemoryProblem({ vocabSize, layers, neurons, precision: 'f64', window: steps }, choice.kernels);
         if (problem) throw new UserError(problem.replace(/^(vocabSize|layers|neurons|activationImpl)(?= )/, (_, k: string) => `--${FLAG_OF[k] ?? k}`));
       }
       let worst = 0;
@@ -55,7 +58,7 @@ export function registerGradcheck(program: Command): void {
         for (const gate of gates) {
           const name = cellName({ activation, gate, impl });
           for (const [vocabSize, layers, neurons, steps] of shapes) {
-            const r = gradientCheck({ vocabSize, layers, neurons, activation, gate, activationImpl: impl, steps, seed: o.seed });
+            const r = gradientCheck({ vocabSize, layers, neurons, activation, gate, activationImpl: impl, steps, seed: o.seed, kernels: choice.kernels });
             worst = Math.max(worst, r.maxRelError);
             const ok = r.maxRelError < o.tolerance;
             console.log(
@@ -65,7 +68,7 @@ export function registerGradcheck(program: Command): void {
           }
         }
       }
-      console.log(`worst relative error ${worst.toExponential(2)} (tolerance ${o.tolerance})`);
+      console.log(`worst relative error ${worst.toExponential(2)} (tolerance ${o.tolerance}; ${choice.kernels} kernels)`);
       if (!(worst < o.tolerance)) process.exitCode = 1;
     });
 }

@@ -32,7 +32,7 @@ import { toCsv } from '../io/csv';
 import { Activation, ActivationImpl, cellName, GateActivation, STUDY_VARIANT } from '../lstm/cell';
 import { ModelData, readModelFile, RunRecord, writeModelFile } from '../lstm/modelfile';
 import { configProblems, Lstm } from '../lstm/network';
-import { defaultKernels } from '../lstm/backend';
+import { isWasmKernels, KERNEL_KINDS, KernelKind, kernelsFromEnv, kernelsLine, resolveKernels } from '../lstm/backend';
 import { arraysProblem } from '../lstm/divergence';
 import { threadsProblem, TrainingShape, trainingMemoryProblem } from '../lstm/limits';
 import { prepareOutputDir, prepareOutputFile } from '../io/places';
@@ -69,6 +69,7 @@ interface TrainFlags {
   threads: ThreadsSpec;
   mtStrategy: MtStrategy;
   precision: Precision;
+  kernels?: KernelKind;
   seed: number;
   progress?: string;
   progressEvery: number;
@@ -109,6 +110,7 @@ export function registerTrain(program: Command): void {
     .option('--threads <n|auto>', `threads for forward, backward and Adam, the main thread included (1 = single-threaded engine; auto = all cores from ${AUTO_MIN_NEURONS} neurons per layer, else 1)`, threadsFlag, 1 as ThreadsSpec)
     .addOption(new Option('--mt-strategy <s>', 'how threads share a layer: rows = gate-matrix and output rows split evenly over the threads; gates = the original study\'s five-way split (f, i, g, o, output projection; always 5 threads)').choices(['rows', 'gates']).default('rows'))
     .addOption(new Option('--precision <p>', 'storage precision').choices(['f64', 'f32']).default('f64'))
+    .addOption(new Option('--kernels <set>', "product and Adam kernels: js = TypeScript loops; wasm = WebAssembly SIMD, reproducible bit for bit on every machine (default; LSTM_OPT_KERNELS overrides it); wasm-fma = the same with relaxed-SIMD fused multiply-adds, faster, reproducible on one machine (falls back to wasm where the runtime lacks relaxed SIMD; a resumed run keeps its checkpoint's set)").choices([...KERNEL_KINDS]))
     .option('--seed <s>', 'initialisation and sampling seed', nonNegativeInt('--seed'), 1)
     .option('--progress <file>', 'progress CSV (default progress.csv, or DIR/progress.csv with --save DIR)')
     .option('--progress-every <k>', 'a progress row every k iterations', positiveInt('--progress-every'), 1000)
@@ -163,7 +165,9 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
     if (problem) throw new UserError(flagNames(problem, corpus.source));
     shape = { vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, precision: flags.precision, window: flags.window };
   }
-  const memory = trainingMemoryProblem(shape, defaultKernels(shape.precision));
+  // the kernel set: the flag, else LSTM_OPT_KERNELS, else the checkpoint's, else the default 'wasm'
+  const kernelChoice = resolveKernels(flags.kernels ?? kernelsFromEnv() ?? resumeFrom?.checkpoint!.state.kernels ?? 'wasm', shape.precision);
+  const memory = trainingMemoryProblem(shape, kernelChoice.kernels);
   if (memory) throw new UserError(memory);
   if (typeof flags.threads === 'number') {
     const tooMany = threadsProblem(flags.threads, shape.neurons, flags.mtStrategy);
@@ -201,20 +205,21 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   let trainer: Trainer;
   if (resumeFrom) {
     try {
-      trainer = Trainer.resume(resumeFrom, identity);
+      trainer = Trainer.resume(resumeFrom, identity, kernelChoice.kernels);
     } catch (err) {
       throw new UserError(`${flags.resume}: ${(err as Error).message}`);
     }
   } else {
     const net = new Lstm({
-      vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, activation: flags.activation, gate: flags.gate, activationImpl: flags.activationImpl, precision: flags.precision, seed: flags.seed,
+      vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, activation: flags.activation, gate: flags.gate, activationImpl: flags.activationImpl,
+      precision: flags.precision, seed: flags.seed, kernels: kernelChoice.kernels,
     });
     trainer = new Trainer(net, corpus.vocab, identity, {
       window: flags.window, lr: flags.lr, lrDecay: flags.lrDecay, clip: flags.clip, clipMode: flags.clipMode, seed: flags.seed,
     });
   }
   const choice = chooseThreads(flags.threads, trainer.net, flags.mtStrategy);
-  if (choice.threads > 1 && trainer.net.backend.kind !== 'wasm') throw new UserError(`--threads ${choice.threads}: multi-threaded training needs the WebAssembly kernels (unset LSTM_OPT_KERNELS=js)`);
+  if (choice.threads > 1 && !isWasmKernels(trainer.net.backend.kind)) throw new UserError(`--threads ${choice.threads}: multi-threaded training needs the WebAssembly kernels (unset LSTM_OPT_KERNELS=js)`);
 
   // every output place exists and is writable before the first iteration
   if (flags.save) prepareOutputDir(flags.save, '--save');
@@ -227,6 +232,13 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   const label = `${c.layers}x${c.neurons} ${cellName(trainer.net.cellSpec)} ${c.precision}${threadsLabel}`;
   const quiet = !!flags.quiet;
   const tty = !!process.stderr.isTTY && !quiet;
+  // which kernels run: always said when they are not the ones asked for, else when they are not the default
+  if (kernelChoice.fallback) process.stderr.write(`lstm-opt: ${kernelChoice.fallback}\n`);
+  else if (c.kernels === 'wasm-fma' && !quiet) process.stderr.write(`lstm-opt: ${kernelsLine(c.kernels)}\n`);
+  const recordedKernels = resumeFrom?.checkpoint!.state.kernels;
+  if (recordedKernels !== undefined && recordedKernels !== c.kernels) {
+    process.stderr.write(`lstm-opt: the checkpoint was computed with the '${recordedKernels}' kernels; this run continues with '${c.kernels}' (the progress rows' kernels column records which set computed each row)\n`);
+  }
   if (flags.threads === 'auto' && !quiet) process.stderr.write(`--threads auto: ${choice.threads} thread${choice.threads > 1 ? 's' : ''} (${choice.reason})\n`);
   const sampleEvery = quiet ? 0 : flags.sampleEvery ?? (tty ? 1000 : 0);
   const itersPerEpoch = Math.floor((corpus.ids.length - 1) / trainer.options.window);

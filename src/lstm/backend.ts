@@ -6,6 +6,8 @@
  *   'js'    plain TypeScript loops (./dense.ts, ./adam.ts) over ordinary typed arrays
  *   'wasm'  WebAssembly SIMD kernels over one shared WebAssembly memory that holds every buffer of the
  *           network (./wasm/backend.ts); worker threads attach to the same memory
+ *   'wasm-fma'  the same kernels and summation order with every multiply-add of the products and Adam a
+ *           relaxed-SIMD fused multiply-add (where the runtime has relaxed SIMD; see resolveKernels)
  *
  * Contracts (both implementations): arrays are row-major, offsets and leading dimensions in elements,
  * products only ever ADD into their output, and every array passed to a backend comes from its alloc().
@@ -18,8 +20,10 @@ import { CellKernels, cellKernels, CellSpec } from './cell';
 import { gemmNT, gemvN, transpose } from './dense';
 import { WasmBackend } from './wasm/backend';
 import { wasmSimdAvailable } from './wasm/kernels';
+import { relaxedMaddFuses } from './wasm/relaxed-simd';
 
-export type KernelKind = 'wasm' | 'js';
+export type KernelKind = 'wasm' | 'wasm-fma' | 'js';
+export const KERNEL_KINDS: readonly KernelKind[] = ['js', 'wasm', 'wasm-fma'];
 
 export interface Backend {
   readonly kind: KernelKind;
@@ -40,16 +44,58 @@ export interface Backend {
   cell(spec: CellSpec): CellKernels;
 }
 
+/** True for the kernel sets whose buffers live in one shared WebAssembly memory (threads need that). */
+export function isWasmKernels(kind: KernelKind): boolean {
+  return kind === 'wasm' || kind === 'wasm-fma';
+}
+
 /**
- * The kernels a network runs with unless its configuration names them: LSTM_OPT_KERNELS=js|wasm, else
- * WebAssembly SIMD where this runtime has it (and 'js' where it has not, even when wasm was asked for).
+ * The kernels a network runs with unless its configuration names them: LSTM_OPT_KERNELS=js|wasm|wasm-fma,
+ * else WebAssembly SIMD where this runtime has it (and 'js' where it has not, even when wasm was asked
+ * for). The default is the plain 'wasm' set, never 'wasm-fma': its results are the same bit for bit on
+ * every machine (and match the engine's reference fixture), whereas relaxed_madd fuses on some CPUs and
+ * rounds twice on others, so a fused run is only reproducible on hardware that fuses alike.
  */
 export function defaultKernels(precision: Precision): KernelKind {
+  return resolveKernels(kernelsFromEnv() ?? 'wasm', precision).kernels;
+}
+
+/** The kernel set LSTM_OPT_KERNELS asks for, or undefined when it is unset or empty. */
+export function kernelsFromEnv(): KernelKind | undefined {
   const env = process.env.LSTM_OPT_KERNELS;
-  if (env === 'js') return 'js';
+  if (env === undefined || env === '') return undefined;
   // a misspelt override silently running the other kernels would measure the wrong thing
-  if (env !== undefined && env !== '' && env !== 'wasm') throw new UserError(`LSTM_OPT_KERNELS must be 'wasm' or 'js' (or unset), got '${env}'`);
-  return wasmSimdAvailable(precision) ? 'wasm' : 'js';
+  if (!KERNEL_KINDS.includes(env as KernelKind)) throw new UserError(`LSTM_OPT_KERNELS must be ${KERNEL_KINDS.map((k) => `'${k}'`).join(', ')} (or unset), got '${env}'`);
+  return env as KernelKind;
+}
+
+export interface KernelChoice {
+  /** the kernel set that will run */
+  kernels: KernelKind;
+  /** one line saying why it is not the one asked for (absent when it is) */
+  fallback?: string;
+}
+
+/**
+ * The kernel set that runs when `requested` is asked for: 'wasm-fma' falls back to 'wasm' on a runtime
+ * without relaxed SIMD, and both to 'js' without WebAssembly SIMD, with a line saying so. (A network
+ * configured with kernels 'wasm' where it cannot run is refused by configProblems instead.)
+ */
+export function resolveKernels(requested: KernelKind, precision: Precision): KernelChoice {
+  if (requested === 'js') return { kernels: 'js' };
+  const fma = requested === 'wasm-fma';
+  if (wasmSimdAvailable(precision, fma)) return { kernels: requested };
+  if (fma && wasmSimdAvailable(precision)) {
+    return { kernels: 'wasm', fallback: "kernels wasm-fma: this runtime has no WebAssembly relaxed SIMD; running the 'wasm' kernels (products rounded before they are added) instead" };
+  }
+  return { kernels: 'js', fallback: `kernels ${requested}: this runtime has no WebAssembly SIMD; running the 'js' kernels instead` };
+}
+
+/** One line naming the kernel set that runs, for the CLI's stderr (and whether its multiply-adds fuse here). */
+export function kernelsLine(kernels: KernelKind): string {
+  if (kernels !== 'wasm-fma') return `kernels: ${kernels}`;
+  const fused = relaxedMaddFuses();
+  return `kernels: wasm-fma (relaxed SIMD multiply-add, ${fused ? 'fused on this CPU' : 'NOT fused on this CPU: rounded twice'})`;
 }
 
 export interface BackendOptions {
@@ -60,7 +106,8 @@ export interface BackendOptions {
 }
 
 export function createBackend(precision: Precision, kind: KernelKind, o: BackendOptions = {}): Backend {
-  return kind === 'wasm' ? WasmBackend.create(precision, o.initialBytes ?? 1 << 20) : new JsBackend(precision, o.shared ?? false);
+  if (kind === 'js') return new JsBackend(precision, o.shared ?? false);
+  return WasmBackend.create(precision, o.initialBytes ?? 1 << 20, kind === 'wasm-fma');
 }
 
 class JsBackend implements Backend {

@@ -18,7 +18,7 @@ import { cores } from './parallel/auto';
 import type { MtStrategy } from './parallel/partition';
 import { bytesPerElement, Precision } from './buffers';
 import { paramLayout } from './layout';
-import type { KernelKind } from './backend';
+import { isWasmKernels, KernelKind } from './backend';
 import { arenaCapacity } from './wasm/backend';
 import { totalmem } from 'node:os';
 
@@ -49,7 +49,7 @@ export function trainingBytes(s: TrainingShape): number {
 
 /** The most bytes a network's buffers may take with these kernels. */
 export function memoryLimit(kernels: KernelKind, initialBytes: number): { bytes: number; what: string } {
-  if (kernels === 'wasm') return { bytes: arenaCapacity(initialBytes), what: 'what the WebAssembly kernels can address' };
+  if (isWasmKernels(kernels)) return { bytes: arenaCapacity(initialBytes), what: 'what the WebAssembly kernels can address' };
   return { bytes: Math.floor(totalmem() * 0.8), what: "80% of this machine's memory" };
 }
 

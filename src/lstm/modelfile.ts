@@ -54,6 +54,7 @@ import { crc32 } from './crc32';
 import { ModelConfig, modelConfigOf } from './model-config';
 import { paramLayout } from './layout';
 import { configProblems } from './network';
+import { KERNEL_KINDS, KernelKind } from './backend';
 
 export const FORMAT_VERSION = 1;
 /** JSON files: 2 adds the crc32 member; 1 (no checksum) is still read. */
@@ -95,6 +96,11 @@ export interface TrainingState {
   times: PhaseTimes;
   /** the run this checkpoint belongs to (absent in checkpoints from before it was recorded) */
   run?: RunRecord;
+  /**
+   * the kernel set that computed the iterations up to this checkpoint (absent in checkpoints from before
+   * it was recorded). A resumed run may use another set; it then records its own here.
+   */
+  kernels?: KernelKind;
 }
 
 /** The target and file cadence of a training run, as recorded in its checkpoints. */
@@ -174,6 +180,7 @@ function checkState(s: unknown): TrainingState {
   const lr = finite(s.lr, 'lr');
   if (lr <= 0) fail('checkpoint lr must be positive');
   const run = s.run === undefined ? undefined : checkRun(s.run);
+  if (s.kernels !== undefined && !KERNEL_KINDS.includes(s.kernels as KernelKind)) fail(`checkpoint kernels must be ${KERNEL_KINDS.join(', ')}`);
   return {
     iteration: nonNegInt(s.iteration, 'iteration'),
     epoch: nonNegInt(s.epoch, 'epoch'),
@@ -189,6 +196,7 @@ function checkState(s: unknown): TrainingState {
     corpus: { source: corpus.source, length: nonNegInt(corpus.length, 'corpus.length'), crc32: nonNegInt(corpus.crc32, 'corpus.crc32') },
     times: t,
     ...(run ? { run } : {}),
+    ...(s.kernels !== undefined ? { kernels: s.kernels as KernelKind } : {}),
   };
 }
 

@@ -10,7 +10,7 @@
  * gradients, Adam moments and window buffers are views of one shared WebAssembly memory, which worker
  * threads attach to (./parallel/team.ts). See docs/ARCHITECTURE.md.
  */
-import { Backend, createBackend, defaultKernels, KernelKind } from './backend';
+import { Backend, createBackend, defaultKernels, isWasmKernels, KERNEL_KINDS, KernelKind, resolveKernels } from './backend';
 import { bytesPerElement, Float, Precision } from './buffers';
 import { UserError } from '../errors';
 import { Activation, ActivationImpl, CellKernels, CellSpec, GateActivation, GATE_ACTIVATIONS, ACTIVATION_IMPLS, STUDY_VARIANT } from './cell';
@@ -38,7 +38,9 @@ export interface LstmConfig {
   shared?: boolean;
   /**
    * 'wasm': the dot-form kernels run as WebAssembly SIMD over one shared memory holding all of the
-   * network's buffers (default when the runtime supports it; env LSTM_OPT_KERNELS=js overrides);
+   * network's buffers (default when the runtime supports it; env LSTM_OPT_KERNELS=js|wasm-fma overrides);
+   * 'wasm-fma': the same with relaxed-SIMD fused multiply-adds, where the runtime has relaxed SIMD (else
+   * the network runs 'wasm', and config.kernels says so: see resolveKernels in ./backend.ts);
    * 'js': plain TypeScript loops over ordinary typed arrays.
    */
   kernels?: KernelKind;
@@ -64,13 +66,13 @@ export function configProblems(c: Partial<LstmConfig>, { runtime = true } = {}):
   if (c.gate !== undefined && !GATE_ACTIVATIONS.includes(c.gate)) p.push(`gate must be ${GATE_ACTIVATIONS.join(' or ')}, got ${String(c.gate)}`);
   if (c.activationImpl !== undefined && !ACTIVATION_IMPLS.includes(c.activationImpl)) p.push(`activationImpl must be ${ACTIVATION_IMPLS.join(' or ')}, got ${String(c.activationImpl)}`);
   if (c.precision !== 'f64' && c.precision !== 'f32') p.push(`precision must be f64 or f32, got ${String(c.precision)}`);
-  if (c.kernels !== undefined && c.kernels !== 'wasm' && c.kernels !== 'js') p.push(`kernels must be wasm or js, got ${String(c.kernels)}`);
+  if (c.kernels !== undefined && !KERNEL_KINDS.includes(c.kernels)) p.push(`kernels must be ${KERNEL_KINDS.join(', ')}, got ${String(c.kernels)}`);
   if (!runtime || p.length > 0) return p;
   if (c.kernels === 'wasm' && !wasmSimdAvailable(c.precision!)) p.push('kernels wasm: this runtime has no WebAssembly SIMD');
   if (c.activationImpl === 'simd' && p.length === 0) {
     const kernels = c.kernels ?? defaultKernels(c.precision!);
     const why = c.kernels === 'js' ? 'asked for' : process.env.LSTM_OPT_KERNELS === 'js' ? 'chosen by LSTM_OPT_KERNELS=js' : 'as this runtime has no WebAssembly SIMD';
-    if (kernels !== 'wasm') p.push(`activationImpl simd needs the WebAssembly kernels ('wasm'), but this network would run the '${kernels}' kernels (${why})`);
+    if (!isWasmKernels(kernels)) p.push(`activationImpl simd needs the WebAssembly kernels ('wasm' or 'wasm-fma'), but this network would run the '${kernels}' kernels (${why})`);
   }
   return p;
 }
@@ -89,11 +91,11 @@ export class Lstm {
   constructor(config: LstmConfig) {
     const problems = configProblems(config);
     if (problems.length) throw new RangeError(problems.join('; '));
-    const kernels = config.kernels ?? defaultKernels(config.precision);
+    const kernels = resolveKernels(config.kernels ?? defaultKernels(config.precision), config.precision).kernels;
     // `??` rather than spreading defaults first: an optional field given as undefined means the default
     this.config = {
       ...config,
-      seed: config.seed ?? 1, shared: config.shared ?? kernels === 'wasm', gate: config.gate ?? STUDY_VARIANT.gate, activationImpl: config.activationImpl ?? STUDY_VARIANT.activationImpl, kernels,
+      seed: config.seed ?? 1, shared: config.shared ?? kernels !== 'js', gate: config.gate ?? STUDY_VARIANT.gate, activationImpl: config.activationImpl ?? STUDY_VARIANT.activationImpl, kernels,
     };
     this.layout = paramLayout(config.vocabSize, config.layers, config.neurons);
     const initialBytes = 2 * this.layout.size * bytesPerElement(config.precision) + (1 << 20);

@@ -5,6 +5,8 @@
  *
  *   gate   the gate activation of f, i, o: sigmoid | isru-sigmoid
  *   impl   the point-wise implementation: scalar | simd
+ *   kernels  the kernel set that computed the row: js | wasm | wasm-fma (empty, i.e. unknown, when an
+ *            older file is upgraded)
  *
  * Files written before the cell columns existed (the original study's, and the results committed then)
  * have the study's columns only, and their runs had sigmoid gates and the scalar implementation: readers
@@ -25,7 +27,7 @@ export function formatProgressRow(r: ProgressRow): Record<string, string | numbe
     forward_cpu: r.forward_cpu.toFixed(6), forward_time: r.forward_time.toFixed(6),
     back_cpu: r.back_cpu.toFixed(6), back_time: r.back_time.toFixed(6),
     adam_cpu: r.adam_cpu.toFixed(6), adam_time: r.adam_time.toFixed(6),
-    gate: r.gate, impl: r.impl,
+    gate: r.gate, impl: r.impl, kernels: r.kernels,
   };
 }
 

@@ -20,6 +20,7 @@ import { defaultClock, PhaseClock } from './clock';
 import { crc32 } from './crc32';
 import { ModelConfig, modelConfigOf } from './model-config';
 import type { ModelData, PhaseTimes, TrainingState } from './modelfile';
+import type { KernelKind } from './backend';
 import { Lstm } from './network';
 import { PassRunner, SoloRunner } from './parallel/runner';
 import type { TeamOptions } from './parallel/team';
@@ -190,6 +191,7 @@ export class Trainer {
       clipMode: o.clipMode,
       corpus: { source: this.corpus.source, length: this.corpus.ids.length, crc32: this.corpus.crc32 },
       times: { ...this.times },
+      kernels: this.net.config.kernels,
     };
     const N = this.net.layout.neurons;
     const L = this.net.layout.layers;
@@ -201,8 +203,12 @@ export class Trainer {
     return { ...this.model(), checkpoint: { state, m: this.m.slice(), v: this.v.slice(), hidden } };
   }
 
-  /** Rebuilds a trainer from a checkpoint; the corpus must be the one it was trained on. */
-  static resume(data: ModelData, corpus: CorpusIdentity): Trainer {
+  /**
+   * Rebuilds a trainer from a checkpoint; the corpus must be the one it was trained on. `kernels`: the
+   * kernel set to continue with (default: the network's default, see ../backend.ts); it may differ from the
+   * checkpoint's state.kernels, which only records what computed the iterations so far.
+   */
+  static resume(data: ModelData, corpus: CorpusIdentity, kernels?: KernelKind): Trainer {
     const ck = data.checkpoint;
     if (!ck) throw new RangeError('this file is a model, not a checkpoint (it has no training state)');
     const s = ck.state;
@@ -210,7 +216,7 @@ export class Trainer {
       throw new RangeError(`the checkpoint was trained on a different corpus (${s.corpus.source}, ${s.corpus.length} characters)`);
     }
     if (s.cursor + s.window + 1 > corpus.ids.length) throw new RangeError('checkpoint data cursor is outside the corpus');
-    const net = new Lstm({ ...data.config, seed: s.seed });
+    const net = new Lstm({ ...data.config, seed: s.seed, kernels });
     net.params.set(data.params);
     const t = new Trainer(net, data.vocab, corpus, { window: s.window, lr: s.lr, lrDecay: s.lrDecay, clip: s.clip, clipMode: s.clipMode, seed: s.seed });
     t.m.set(ck.m);

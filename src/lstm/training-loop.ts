@@ -18,17 +18,19 @@ export const STUDY_PROGRESS_COLUMNS = [
 ] as const;
 
 /**
- * The rest of the cell's identity beside `func` (its activation): the gate activation and the point-wise
- * implementation. Files written before these columns existed have neither and mean sigmoid and scalar
- * (./progress-file.ts reads and upgrades them).
+ * The rest of the row's identity beside `func` (its cell activation): the gate activation and the
+ * point-wise implementation, then `kernels`, the kernel set that computed the row's iterations
+ * (./backend.ts KernelKind), since results are bit-reproducible only for one kernel set. Files written
+ * before these columns existed lack them and stay readable (./progress-file.ts reads and upgrades them).
  */
 export const CELL_PROGRESS_COLUMNS = ['gate', 'impl'] as const;
 
-/** The columns of the progress CSV this engine writes: the study's, then the cell's. */
-export const PROGRESS_COLUMNS = [...STUDY_PROGRESS_COLUMNS, ...CELL_PROGRESS_COLUMNS] as const;
+/** The columns of the progress CSV this engine writes: the study's, then the cell's, then the kernel set. */
+export const PROGRESS_COLUMNS = [...STUDY_PROGRESS_COLUMNS, ...CELL_PROGRESS_COLUMNS, 'kernels'] as const;
 
 export type ProgressRow = {
-  func: string; type: string; layers: number; neurons: number; iteration: number; epoch: number; loss: number; gate: GateActivation; impl: ActivationImpl;
+  func: string; type: string; layers: number; neurons: number; iteration: number; epoch: number; loss: number;
+  gate: GateActivation; impl: ActivationImpl; kernels: string;
 } & PhaseTimes;
 
 export interface RunOptions {
@@ -81,7 +83,7 @@ export function progressRow(trainer: Trainer, iteration: number, type: ProgressR
   const c = trainer.net.config;
   return {
     func: c.activation, type, layers: c.layers, neurons: c.neurons, iteration, epoch: trainer.epoch, loss: trainer.smoothLoss, ...trainer.times,
-    gate: c.gate, impl: c.activationImpl,
+    gate: c.gate, impl: c.activationImpl, kernels: c.kernels,
   };
 }
 

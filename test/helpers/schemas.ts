@@ -11,7 +11,7 @@ export const STUDY_PROGRESS_HEADER = 'func,type,layers,neurons,iteration,epoch,l
 
 /**
  * What this project writes: the study's columns first, then the cell's gate activation and point-wise
- * implementation (files without them mean sigmoid gates and the scalar implementation).
+ * implementation (files without them mean sigmoid gates and the scalar implementation), then the kernel set.
  */
-export const PROGRESS_HEADER = `${STUDY_PROGRESS_HEADER},gate,impl`;
+export const PROGRESS_HEADER = `${STUDY_PROGRESS_HEADER},gate,impl,kernels`;
 export const WEATHER_HEADER = `${STUDY_WEATHER_HEADER},Gate,Impl`;

@@ -10,6 +10,7 @@ export interface KernelExports {
   gemmnt(M: number, Nc: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
   gemmnn(M: number, Nc: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
   adam(n: number, p: number, g: number, m: number, v: number, lr: number, c1: number, c2: number, b1: number, b2: number, eps: number, limit: number, a1: number, a2: number): void;
+  transpose(rows: number, cols: number, src: number, lds: number, dst: number, ldd: number): void;
 }
 
 interface ModuleDescriptor { module: string; name: string; kind: string }

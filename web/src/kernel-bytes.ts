@@ -5,8 +5,10 @@
  */
 import f32 from '../../dist/src/lstm/wasm/kernels-f32.wasm';
 import f64 from '../../dist/src/lstm/wasm/kernels-f64.wasm';
+import f32fma from '../../dist/src/lstm/wasm/kernels-f32-fma.wasm';
+import f64fma from '../../dist/src/lstm/wasm/kernels-f64-fma.wasm';
 
-const MODULES: Record<string, Uint8Array> = { f32, f64 };
+const MODULES: Record<string, Uint8Array> = { f32, f64, 'f32-fma': f32fma, 'f64-fma': f64fma };
 
 export function readKernelBytes(target: string): Uint8Array {
   const bytes = MODULES[target];

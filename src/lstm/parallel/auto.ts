@@ -13,6 +13,7 @@
  * way; only the speed depends on the choice.
  */
 import { availableParallelism, cpus } from 'node:os';
+import { isWasmKernels } from '../backend';
 import type { Lstm } from '../network';
 import type { MtStrategy } from './partition';
 
@@ -69,7 +70,7 @@ export function chooseThreads(spec: ThreadsSpec, net: Lstm, strategy: MtStrategy
   if (spec !== 'auto') return { threads: spec, reason: 'as requested' };
   const n = cores();
   if (n < 2) return { threads: 1, reason: 'one core' };
-  if (net.backend.kind !== 'wasm') return { threads: 1, reason: 'JS kernels (threads need the WebAssembly kernels)' };
+  if (!isWasmKernels(net.backend.kind)) return { threads: 1, reason: 'JS kernels (threads need the WebAssembly kernels)' };
   if (net.layout.neurons < AUTO_MIN_NEURONS) return { threads: 1, reason: `${net.layout.neurons} neurons < ${AUTO_MIN_NEURONS}` };
   const busy = busyCores();
   if (n - busy < 1.5) return { threads: 1, reason: `machine busy: ${busy.toFixed(1)} of ${n} cores in use by other processes` };

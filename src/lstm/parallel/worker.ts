@@ -22,6 +22,8 @@ export interface WorkerInit {
   memory: WasmMemory & { buffer: SharedArrayBuffer };
   /** the main thread's compiled kernel module (shared code) */
   module: object;
+  /** the kernel set of that module */
+  kernels: 'wasm' | 'wasm-fma';
   precision: Precision;
   cell: CellSpec;
   layout: ParamLayout;
@@ -43,7 +45,7 @@ function main(init: WorkerInit): void {
   const ctl = cb.ctl;
   const { layout } = init;
   const part = makePartition(init.strategy, init.threads, { neurons: layout.neurons, window: init.ids.T, vocab: layout.vocabSize });
-  const backend = WasmBackend.attach(init.precision, init.memory, init.module);
+  const backend = WasmBackend.attach(init.precision, init.memory, init.module, init.kernels);
   const views = viewsFromSpans(init.memory.buffer, init.precision, init.spans, init.ids);
   const cx: PassContext = {
     layout, params: views.params, grads: views.grads, ws: views.ws, backend, cell: backend.cell(init.cell), part,

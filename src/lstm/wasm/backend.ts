@@ -12,13 +12,13 @@ import type { AdamStep } from '../adam';
 import type { Backend } from '../backend';
 import type { Float, Precision } from '../buffers';
 import { CellKernels, cellKernels, CellSpec } from '../cell';
-import { transpose } from '../dense';
 import { MAX_PAGES, PAGE, WA, WasmMemory } from './api';
 import { kernelModule } from './kernels';
 import { simdCellKernels } from './pointwise';
 
 type Product = (M: number, Nc: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
 type Gemv = (R: number, K: number, w: number, ldw: number, x: number, y: number) => void;
+type Transpose = (rows: number, cols: number, src: number, lds: number, dst: number, ldd: number) => void;
 type Adam = (n: number, p: number, g: number, m: number, v: number, lr: number, c1: number, c2: number, b1: number, b2: number, eps: number, limit: number, a1: number, a2: number) => void;
 
 /**
@@ -45,7 +45,8 @@ export function arenaCapacity(initialBytes: number): number {
 }
 
 export class WasmBackend implements Backend {
-  readonly kind = 'wasm';
+  /** 'wasm-fma' when the module is the relaxed-SIMD set */
+  readonly kind: 'wasm' | 'wasm-fma';
   private top = 0;
   private readonly es: number;
   private readonly gemvFn: Gemv;
@@ -53,34 +54,41 @@ export class WasmBackend implements Backend {
   private readonly gemmnnFn: Product;
   private readonly adamFn: Adam;
   private readonly exports: Record<string, unknown>;
+  private readonly transposeFn: Transpose;
 
-  private constructor(readonly precision: Precision, readonly memory: WasmMemory, readonly module: object, private readonly maxPages: number) {
+  private constructor(readonly precision: Precision, readonly memory: WasmMemory, readonly module: object, private readonly maxPages: number, fma: boolean) {
+    this.kind = fma ? 'wasm-fma' : 'wasm';
     const ex = new WA!.Instance(module, { env: { memory } }).exports;
     this.exports = ex;
     this.gemvFn = ex.gemv as Gemv;
     this.gemmntFn = ex.gemmnt as Product;
     this.gemmnnFn = ex.gemmnn as Product;
     this.adamFn = ex.adam as Adam;
+    this.transposeFn = ex.transpose as Transpose;
     this.es = precision === 'f64' ? 8 : 4;
   }
 
-  private static module(precision: Precision): object {
-    const mod = kernelModule(precision);
-    if (!mod) throw new Error('WebAssembly SIMD is not available in this runtime');
+  private static module(precision: Precision, fma: boolean): object {
+    const mod = kernelModule(precision, fma);
+    if (!mod) throw new Error(fma ? 'WebAssembly relaxed SIMD is not available in this runtime' : 'WebAssembly SIMD is not available in this runtime');
     return mod;
   }
 
-  /** A new memory of at least `initialBytes`. */
-  static create(precision: Precision, initialBytes: number): WasmBackend {
-    const module = WasmBackend.module(precision);
+  /** A new memory of at least `initialBytes`, with the plain or (fma) the relaxed-SIMD kernels. */
+  static create(precision: Precision, initialBytes: number, fma = false): WasmBackend {
+    const module = WasmBackend.module(precision, fma);
     const pages = initialPagesFor(initialBytes);
     const maxPages = maximumPages(pages);
-    return new WasmBackend(precision, new WA!.Memory({ initial: pages, maximum: maxPages, shared: true }), module, maxPages);
+    return new WasmBackend(precision, new WA!.Memory({ initial: pages, maximum: maxPages, shared: true }), module, maxPages, fma);
   }
 
-  /** The kernels over an existing memory (a worker thread's view of its network; it never allocates). */
-  static attach(precision: Precision, memory: WasmMemory, module: object = WasmBackend.module(precision)): WasmBackend {
-    return new WasmBackend(precision, memory, module, 0);
+  /**
+   * The kernels over an existing memory (a worker thread's view of its network; it never allocates), by
+   * default the main thread's compiled module `module` of kernel set `kind`.
+   */
+  static attach(precision: Precision, memory: WasmMemory, module?: object, kind: 'wasm' | 'wasm-fma' = 'wasm'): WasmBackend {
+    const fma = kind === 'wasm-fma';
+    return new WasmBackend(precision, memory, module ?? WasmBackend.module(precision, fma), 0, fma);
   }
 
   /** A zero-filled view of `length` elements, 16-byte aligned. */
@@ -114,8 +122,11 @@ export class WasmBackend implements Backend {
     if (M > 0 && Nc > 0) this.gemmnnFn(M, Nc, K, A.byteOffset + aOff * es, lda * es, B.byteOffset + bOff * es, ldb * es, C.byteOffset + cOff * es, ldc * es);
   }
 
-  /** The TypeScript transpose over the memory's views: a copy, no arithmetic, so no kernel of its own. */
-  readonly transpose = transpose;
+  /** A copy, no arithmetic: the same bits as the TypeScript transpose, in SIMD register blocks. */
+  transpose(rows: number, cols: number, src: Float, sOff: number, lds: number, dst: Float, dOff: number, ldd: number): void {
+    const es = this.es;
+    if (rows > 0 && cols > 0) this.transposeFn(rows, cols, src.byteOffset + sOff * es, lds * es, dst.byteOffset + dOff * es, ldd * es);
+  }
 
   adam(p: Float, g: Float, m: Float, v: Float, k: AdamStep, i0: number, i1: number): void {
     if (i1 <= i0) return;

@@ -15,31 +15,44 @@
  * gemmnt(M, Nc, K, a, lda, b, ldb, c, ldc)   C[i, j] += Σ_k A[i, k]·B[j, k]: 2x4 register blocks
  *   (two rows of A against four rows of B: 6 vector loads per 8 vector multiply-adds, against 5 per 4
  *   for gemv), with gemv for the edges.
+ *
+ * Two sets of modules: the plain ones (every product rounded, then added) and the fma ones (the same
+ * source and summation order with every multiply-add a relaxed-SIMD relaxed_madd), which compile only
+ * where relaxed SIMD is available (./relaxed-simd.ts).
  */
 import type { Precision } from '../buffers';
 import { WA } from './api';
 import { readKernelBytes } from './binaries';
+import { relaxedSimdAvailable } from './relaxed-simd';
 
-const modules = new Map<Precision, object | null>();
+const modules = new Map<string, object | null>();
+
+/** The asconfig.json target of a precision's plain or fma module. */
+export function kernelTarget(p: Precision, fma = false): string {
+  return fma ? `${p}-fma` : p;
+}
 
 /**
- * The compiled kernel module for a precision, or null when this runtime lacks WebAssembly SIMD or shared
- * memory. The module is built from ./assembly/kernels.ts at `npm run build` (./binaries.ts).
+ * The compiled kernel module for a precision (fma: the relaxed-SIMD set), or null when this runtime lacks
+ * WebAssembly SIMD, shared memory or, for fma, relaxed SIMD. The modules are built from
+ * ./assembly/kernels.ts at `npm run build` (./binaries.ts).
  */
-export function kernelModule(p: Precision): object | null {
-  if (modules.has(p)) return modules.get(p)!;
+export function kernelModule(p: Precision, fma = false): object | null {
+  if (fma && !relaxedSimdAvailable()) return null;
+  const target = kernelTarget(p, fma);
+  if (modules.has(target)) return modules.get(target)!;
   if (!WA) return null;
-  const bytes = readKernelBytes(p);
+  const bytes = readKernelBytes(target);
   let mod: object | null = null;
   try {
     mod = new WA.Module(bytes);
   } catch {
     mod = null;
   }
-  modules.set(p, mod);
+  modules.set(target, mod);
   return mod;
 }
 
-export function wasmSimdAvailable(p: Precision = 'f64'): boolean {
-  return WA !== undefined && typeof SharedArrayBuffer === 'function' && kernelModule(p) !== null;
+export function wasmSimdAvailable(p: Precision = 'f64', fma = false): boolean {
+  return WA !== undefined && typeof SharedArrayBuffer === 'function' && kernelModule(p, fma) !== null;
 }

@@ -7,8 +7,14 @@
  *
  * The summation order is part of each kernel's contract: vector accumulators over whole vectors, their
  * lanes added left to right, then a scalar tail, then one addition into the output. Callers (and the
- * tests) rely on it being the same in both precisions and across thread counts. No fused multiply-add:
- * every product is rounded before it is added.
+ * tests) rely on it being the same in both precisions and across thread counts.
+ *
+ * Two kernel sets from this one source (asconfig.json): the targets 'f64' and 'f32' round every product
+ * before it is added (the 'wasm' kernel set); 'f64-fma' and 'f32-fma' are compiled with relaxed SIMD
+ * enabled, which turns every multiply-add below into one relaxed_madd (the 'wasm-fma' set). The summation
+ * order is the same in both sets; only the rounding of each product differs. relaxed_madd is fused where
+ * the CPU has FMA instructions and may round twice elsewhere, so the fma set is reproducible on one
+ * machine (and across thread counts) but not necessarily across machines.
  */
 
 /** Bytes per element, lanes per 128-bit vector, log2 of the element size. */
@@ -29,10 +35,36 @@ const WHOLE_VECTORS: usize = ~(<usize>15);
   return s;
 }
 
-/** One vector accumulation step: acc + a·b, the product rounded first. */
+/**
+ * One vector accumulation step acc + a·b: the product rounded first in the plain set, fused (a·b + acc
+ * rounded once, where the hardware fuses) in the fma set. ASC_FEATURE_RELAXED_SIMD is a compile-time
+ * constant, so each module contains only one of the two.
+ */
 // @ts-ignore: decorator
 @inline function madd(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<Real>(a, b, acc);
   return v128.add<Real>(acc, v128.mul<Real>(a, b));
+}
+
+/** The scalar step s + a·b, rounded like madd (the fma set goes through lane 0 of a vector: wasm has no scalar fma). */
+// @ts-ignore: decorator
+@inline function smadd(s: Real, a: Real, b: Real): Real {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.extract_lane<Real>(v128.relaxed_madd<Real>(v128.splat<Real>(a), v128.splat<Real>(b), v128.splat<Real>(s)), 0);
+  return s + a * b;
+}
+
+/** a·b + c for Adam's moments, rounded like madd (the plain set keeps Adam's TypeScript operand order). */
+// @ts-ignore: decorator
+@inline function muladd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<Real>(a, b, c);
+  return v128.add<Real>(v128.mul<Real>(a, b), c);
+}
+
+/** Scalar muladd. */
+// @ts-ignore: decorator
+@inline function smuladd(a: Real, b: Real, c: Real): Real {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.extract_lane<Real>(v128.relaxed_madd<Real>(v128.splat<Real>(a), v128.splat<Real>(b), v128.splat<Real>(c)), 0);
+  return a * b + c;
 }
 
 /** *p += s */
@@ -63,10 +95,10 @@ export function gemv(R: i32, K: i32, w: usize, ldw: usize, x: usize, y: usize): 
     let s0 = lanesSum(acc0), s1 = lanesSum(acc1), s2 = lanesSum(acc2), s3 = lanesSum(acc3);
     for (; o < kb; o += ES) {
       const xs = load<Real>(x + o);
-      s0 += load<Real>(w0 + o) * xs;
-      s1 += load<Real>(w1 + o) * xs;
-      s2 += load<Real>(w2 + o) * xs;
-      s3 += load<Real>(w3 + o) * xs;
+      s0 = smadd(s0, load<Real>(w0 + o), xs);
+      s1 = smadd(s1, load<Real>(w1 + o), xs);
+      s2 = smadd(s2, load<Real>(w2 + o), xs);
+      s3 = smadd(s3, load<Real>(w3 + o), xs);
     }
     const yj = y + (<usize>j << LOG);
     addTo(yj, s0);
@@ -80,7 +112,7 @@ export function gemv(R: i32, K: i32, w: usize, ldw: usize, x: usize, y: usize): 
     let o: usize = 0;
     for (; o < kv; o += 16) acc0 = madd(acc0, v128.load(w0 + o), v128.load(x + o));
     let s0 = lanesSum(acc0);
-    for (; o < kb; o += ES) s0 += load<Real>(w0 + o) * load<Real>(x + o);
+    for (; o < kb; o += ES) s0 = smadd(s0, load<Real>(w0 + o), load<Real>(x + o));
     addTo(y + (<usize>j << LOG), s0);
   }
 }
@@ -125,8 +157,8 @@ export function gemmnt(M: i32, Nc: i32, K: i32, a: usize, lda: usize, b: usize, 
       for (; o < kb; o += ES) {
         const ta0 = load<Real>(a0 + o), ta1 = load<Real>(a1 + o);
         const tb0 = load<Real>(b0 + o), tb1 = load<Real>(b1 + o), tb2 = load<Real>(b2 + o), tb3 = load<Real>(b3 + o);
-        s00 += tb0 * ta0; s01 += tb1 * ta0; s02 += tb2 * ta0; s03 += tb3 * ta0;
-        s10 += tb0 * ta1; s11 += tb1 * ta1; s12 += tb2 * ta1; s13 += tb3 * ta1;
+        s00 = smadd(s00, tb0, ta0); s01 = smadd(s01, tb1, ta0); s02 = smadd(s02, tb2, ta0); s03 = smadd(s03, tb3, ta0);
+        s10 = smadd(s10, tb0, ta1); s11 = smadd(s11, tb1, ta1); s12 = smadd(s12, tb2, ta1); s13 = smadd(s13, tb3, ta1);
       }
       const cj0 = c0 + (<usize>j << LOG), cj1 = c1 + (<usize>j << LOG);
       addTo(cj0, s00); addTo(cj0 + ES, s01); addTo(cj0 + 2 * ES, s02); addTo(cj0 + 3 * ES, s03);
@@ -169,10 +201,10 @@ export function gemmnn(M: i32, Nc: i32, K: i32, a: usize, lda: usize, b: usize, 
       }
       for (; jb < nb; jb += ES) {
         let cs = load<Real>(crow + jb);
-        cs += sa0 * load<Real>(b0 + jb);
-        cs += sa1 * load<Real>(b1 + jb);
-        cs += sa2 * load<Real>(b2 + jb);
-        cs += sa3 * load<Real>(b3 + jb);
+        cs = smadd(cs, sa0, load<Real>(b0 + jb));
+        cs = smadd(cs, sa1, load<Real>(b1 + jb));
+        cs = smadd(cs, sa2, load<Real>(b2 + jb));
+        cs = smadd(cs, sa3, load<Real>(b3 + jb));
         store<Real>(crow + jb, cs);
       }
     }
@@ -182,7 +214,7 @@ export function gemmnn(M: i32, Nc: i32, K: i32, a: usize, lda: usize, b: usize, 
       const b0 = b + <usize>k * ldb;
       let jb: usize = 0;
       for (; jb < nv; jb += 16) v128.store(crow + jb, madd(v128.load(crow + jb), va0, v128.load(b0 + jb)));
-      for (; jb < nb; jb += ES) addTo(crow + jb, sa0 * load<Real>(b0 + jb));
+      for (; jb < nb; jb += ES) store<Real>(crow + jb, smadd(load<Real>(crow + jb), sa0, load<Real>(b0 + jb)));
     }
   }
 }
@@ -191,7 +223,8 @@ export function gemmnn(M: i32, Nc: i32, K: i32, a: usize, lda: usize, b: usize, 
  * adam(n, p, g, m, v, lr, c1, c2, b1, b2, eps, limit, a1, a2) over n elements:
  *   g' = clamp(g, ±limit); m = b1·m + a1·g'; v = b2·v + (a2·g')·g'; p -= ((lr·m)·c1) / (sqrt(v·c2) + eps)
  * with c1, c2 the bias corrections and a1 = 1 - b1, a2 = 1 - b2 computed by the caller: the operation
- * order of ../../adam.ts, so float64 results are identical to the TypeScript loop.
+ * order of ../../adam.ts, so float64 results of the plain set are identical to the TypeScript loop. The
+ * fma set fuses the first product of each moment into its sum: m = fma(b1, m, a1·g'), v = fma(b2, v, (a2·g')·g').
  */
 export function adam(
   n: i32, p: usize, g: usize, m: usize, v: usize,
@@ -207,9 +240,9 @@ export function adam(
   let o: usize = 0;
   for (; o < nv; o += 16) {
     const G = v128.max<Real>(v128.min<Real>(v128.load(g + o), LIMIT), NLIMIT);
-    const Mo = v128.add<Real>(v128.mul<Real>(B1, v128.load(m + o)), v128.mul<Real>(A1, G));
+    const Mo = muladd(B1, v128.load(m + o), v128.mul<Real>(A1, G));
     v128.store(m + o, Mo);
-    const Vo = v128.add<Real>(v128.mul<Real>(B2, v128.load(v + o)), v128.mul<Real>(v128.mul<Real>(A2, G), G));
+    const Vo = muladd(B2, v128.load(v + o), v128.mul<Real>(v128.mul<Real>(A2, G), G));
     v128.store(v + o, Vo);
     const step = v128.div<Real>(
       v128.mul<Real>(v128.mul<Real>(LR, Mo), C1),
@@ -219,10 +252,64 @@ export function adam(
   }
   for (; o < nb; o += ES) {
     const G = max<Real>(min<Real>(load<Real>(g + o), limit), nlimit);
-    const Mo = b1 * load<Real>(m + o) + a1 * G;
+    const Mo = smuladd(b1, load<Real>(m + o), a1 * G);
     store<Real>(m + o, Mo);
-    const Vo = b2 * load<Real>(v + o) + (a2 * G) * G;
+    const Vo = smuladd(b2, load<Real>(v + o), (a2 * G) * G);
     store<Real>(v + o, Vo);
     store<Real>(p + o, load<Real>(p + o) - ((lr * Mo) * c1) / (sqrt<Real>(Vo * c2) + eps));
+  }
+}
+
+/** Tiles of a transpose: TILE_R source rows by TILE_C source columns, walked in LANES x LANES vector blocks. */
+const TILE_R: i32 = 32;
+const TILE_C: i32 = 8;
+
+/**
+ * transpose(rows, cols, src, lds, dst, ldd)   dst[c, r] = src[r, c] for r < rows, c < cols (strides in bytes).
+ * A copy, no arithmetic, so both kernel sets share it bit for bit. In tiles (a plain row loop writes down
+ * a column of dst, one cache line per element, and evicts those lines before their neighbours are
+ * written once dst outgrows L1), each made of LANES x LANES register blocks: LANES rows loaded as
+ * vectors, transposed with shuffles, stored as LANES columns; edges element by element. A tile spans
+ * only TILE_C = 8 destination rows: with 16, a destination stride of 4 KiB (1024 float32) put 16 lines
+ * in one 8-way L1 set and measured 4x slower on 1024x256; 32 source rows keep the stores long.
+ */
+export function transpose(rows: i32, cols: i32, src: usize, lds: usize, dst: usize, ldd: usize): void {
+  for (let r0 = 0; r0 < rows; r0 += TILE_R) {
+    const r1 = min(rows, r0 + TILE_R);
+    const rv = r0 + ((r1 - r0) & ~(LANES - 1)); // rows of this tile in whole blocks
+    for (let c0 = 0; c0 < cols; c0 += TILE_C) {
+      const c1 = min(cols, c0 + TILE_C);
+      const cv = c0 + ((c1 - c0) & ~(LANES - 1));
+      for (let r = r0; r < rv; r += LANES) {
+        const s = src + <usize>r * lds, d = dst + (<usize>r << LOG);
+        for (let c = c0; c < cv; c += LANES) transposeBlock(s + (<usize>c << LOG), lds, d + <usize>c * ldd, ldd);
+        for (let c = cv; c < c1; c++) {
+          for (let q = 0; q < LANES; q++) store<Real>(d + <usize>c * ldd + (<usize>q << LOG), load<Real>(s + <usize>q * lds + (<usize>c << LOG)));
+        }
+      }
+      for (let r = rv; r < r1; r++) {
+        const s = src + <usize>r * lds, d = dst + (<usize>r << LOG);
+        for (let c = c0; c < c1; c++) store<Real>(d + <usize>c * ldd, load<Real>(s + (<usize>c << LOG)));
+      }
+    }
+  }
+}
+
+/** One LANES x LANES block: s = its first source element (rows lds apart), d = its first destination element. */
+// @ts-ignore: decorator
+@inline function transposeBlock(s: usize, lds: usize, d: usize, ldd: usize): void {
+  if (LANES == 2) {
+    const a = v128.load(s), b = v128.load(s + lds);
+    v128.store(d, v128.shuffle<i64>(a, b, 0, 2));
+    v128.store(d + ldd, v128.shuffle<i64>(a, b, 1, 3));
+  } else {
+    const a = v128.load(s), b = v128.load(s + lds), c = v128.load(s + 2 * lds), e = v128.load(s + 3 * lds);
+    // pairs of 32-bit lanes interleaved, then 64-bit halves: the classic 4x4 shuffle transpose
+    const ab01 = v128.shuffle<i32>(a, b, 0, 4, 1, 5), ab23 = v128.shuffle<i32>(a, b, 2, 6, 3, 7);
+    const ce01 = v128.shuffle<i32>(c, e, 0, 4, 1, 5), ce23 = v128.shuffle<i32>(c, e, 2, 6, 3, 7);
+    v128.store(d, v128.shuffle<i64>(ab01, ce01, 0, 2));
+    v128.store(d + ldd, v128.shuffle<i64>(ab01, ce01, 1, 3));
+    v128.store(d + 2 * ldd, v128.shuffle<i64>(ab23, ce23, 0, 2));
+    v128.store(d + 3 * ldd, v128.shuffle<i64>(ab23, ce23, 1, 3));
   }
 }
