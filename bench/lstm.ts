@@ -31,8 +31,8 @@
  * Output: one JSON line per row on stdout ({"skipped": reason, ...} for a skipped variant); progress
  * on stderr.
  *
- * Multi-threaded rows (f64, tanh; skip with --no-mt): 2x256 with the rows strategy (one thread
- * per core) and the gates strategy (5 threads), and 1x16 with --threads auto. Each is measured
+ * Multi-threaded rows (tanh; skip with --no-mt): in f64, 2x256 with the rows strategy (one thread
+ * per core) and the gates strategy (5 threads), and 1x16 with --threads auto; in f32, 2x256 rows. Each is measured
  * INTERLEAVED with a single-thread trainer of the same configuration — a few iterations of one, then of
  * the other, repeated — so both see the same machine load; the row's st_ms is that interleaved
  * single-thread median and mt_speedup = st_ms / ms_per_iter. Engine names: lstm-opt-mt-rows,
@@ -271,10 +271,10 @@ async function measureSize(layers: number, neurons: number, precision: Precision
  * the header). 'auto' picks threads as `lstm-opt train --threads auto` does (1 below the size threshold,
  * and then the row measures the single-thread engine against itself).
  */
-async function measureMt(config: string, mode: MtStrategy | 'auto', quick: boolean, corpusId: ReturnType<typeof corpusIdentity>, vocab: string[], kernels?: KernelKind): Promise<EngineRow> {
+async function measureMt(config: string, mode: MtStrategy | 'auto', precision: Precision, quick: boolean, corpusId: ReturnType<typeof corpusIdentity>, vocab: string[], kernels?: KernelKind): Promise<EngineRow> {
   const [layers, neurons] = parseConfig(config);
   const make = (): Trainer => new Trainer(
-    new Lstm({ vocabSize: vocab.length, layers, neurons, activation: 'tanh', precision: 'f64', seed: 1, kernels }), vocab, corpusId,
+    new Lstm({ vocabSize: vocab.length, layers, neurons, activation: 'tanh', precision, seed: 1, kernels }), vocab, corpusId,
     { window: WINDOW, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 },
   );
   const st = make();
@@ -311,7 +311,7 @@ async function measureMt(config: string, mode: MtStrategy | 'auto', quick: boole
     const ms = median(total);
     const stMs = median(s);
     return {
-      engine: `lstm-opt-mt-${mode}`, layers, neurons, activation: 'tanh', precision: 'f64',
+      engine: `lstm-opt-mt-${mode}`, layers, neurons, activation: 'tanh', precision,
       ms_per_iter: r3(ms), forward_ms: r3(median(f)), backward_ms: r3(median(b)), adam_ms: r3(median(a)),
       gflops: r3(iterationFlops(vocab.length, layers, neurons, WINDOW).total / (ms / 1e3) / 1e9),
       iterations: total.length, vocab: vocab.length, window: WINDOW, threads, kernels: mt.net.config.kernels, version: `node ${process.version}`,
@@ -425,10 +425,11 @@ async function main(): Promise<void> {
         const [layers, neurons] = parseConfig(c);
         for (const row of await measureSize(layers, neurons, precision, options, identity, corpus.vocab)) process.stdout.write(JSON.stringify(row) + '\n');
       }
-      if (args.mt && precision === 'f64') {
-        for (const [config, mode] of MT_CASES) {
-          const row = await measureMt(config, mode, args.quick, identity, corpus.vocab);
-          process.stderr.write(`[lstm-opt] ${config} tanh f64 ${mode} (${row.threads} threads): ${row.ms_per_iter} ms/iter (fwd ${row.forward_ms}, bwd ${row.backward_ms}, adam ${row.adam_ms}) vs single-thread ${row.st_ms} interleaved: speed-up ${row.mt_speedup}x\n`);
+      if (args.mt) {
+        // every strategy in f64; in f32 the one that runs by default, to see whether two threads still pay
+        for (const [config, mode] of precision === 'f64' ? MT_CASES : MT_CASES.filter(([, m]) => m === 'rows')) {
+          const row = await measureMt(config, mode, precision, args.quick, identity, corpus.vocab);
+          process.stderr.write(`[lstm-opt] ${config} tanh ${precision} ${mode} (${row.threads} threads): ${row.ms_per_iter} ms/iter (fwd ${row.forward_ms}, bwd ${row.backward_ms}, adam ${row.adam_ms}) vs single-thread ${row.st_ms} interleaved: speed-up ${row.mt_speedup}x\n`);
           process.stdout.write(JSON.stringify({ ...row, gate: 'sigmoid', impl: 'scalar' }) + '\n');
         }
       }
