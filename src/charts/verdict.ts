@@ -69,6 +69,9 @@ export function verdictValidationFigure(runs: readonly { variant: string; seed: 
     data,
     layout: {
       title: { text: title }, meta: { id: 'validation' },
+      // every run's value at the iteration under the mouse: the curves lie on top of each other, so a
+      // nearest-point tooltip would name one run and hide the spread the chart is about
+      hovermode: 'x unified',
       xaxis: { title: { text: 'iteration' } }, yaxis: { title: { text: 'validation loss (bits/char)' } },
       legend: { orientation: 'h', y: -0.2 }, margin: { t: 60 },
     },
