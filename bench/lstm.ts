@@ -47,7 +47,7 @@ type CorpusIdentity = ReturnType<typeof corpusIdentity>;
 import { iterationFlops } from '../src/lstm/flops';
 import type { Activation, ActivationImpl, GateActivation } from '../src/lstm/cell';
 import type { Precision } from '../src/lstm/buffers';
-import type { KernelKind } from '../src/lstm/backend';
+import { KERNEL_KINDS, KernelKind } from '../src/lstm/backend';
 import { loadavg } from 'node:os';
 import { projectRoot } from '../src/io/paths';
 import { BASELINE, loadWarning, pairedRatio, roundOrder, sameVariant, Variant, VariantAxes, variantGrid } from './interleave';
@@ -370,7 +370,7 @@ export function parseArgs(argv: string[]): Args {
       case '--activations': a.axes.activations = list(v(), ALL_AXES.activations, 'activation'); break;
       case '--gates': a.axes.gates = list(v(), ALL_AXES.gates, 'gate'); break;
       case '--impls': a.axes.impls = list(v(), ALL_AXES.impls, 'implementation'); break;
-      case '--kernels': a.axes.kernels = list(v(), ['wasm', 'wasm-fma', 'js'], 'kernel set'); break;
+      case '--kernels': a.axes.kernels = list(v(), KERNEL_KINDS, 'kernel set'); break;
       case '--precisions': a.precisions = list(v(), ['f64', 'f32'], 'precision'); break;
       case '--rounds': a.rounds = int(); break;
       case '--block': a.block = int(); break;
