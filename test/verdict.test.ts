@@ -231,14 +231,37 @@ test('the table pairs every variant with tanh/scalar seed by seed: savings and l
   assert.ok(Math.abs(c.lossDiff.std - 0.02) < 1e-12);
   assert.equal(direction(c.saving), 'higher');
   assert.equal(direction(c.lossDiff), 'unclear');
-  assert.match(verdictConclusion(cells), /Verdict: isru\/scalar is faster than tanh\+scalar beyond the noise/);
+  assert.equal(c.fair?.baseline, 'tanh/scalar'); // scalar ISRU's fair tanh is the scalar one
+  assert.ok(Math.abs(c.fair!.saving.mean - 0.2) < 1e-12);
+  assert.match(verdictConclusion(cells), /Verdict: ISRU is a faster drop-in for tanh in isru\/scalar at 2x8/);
+  assert.match(verdictConclusion(cells), new RegExp(`at most \\+${(0.01 + (tCritical95(2) * 0.02) / Math.sqrt(3)).toFixed(4)} nats/char`));
   // an unpaired seed is not counted
   const extra = verdictTable([...jobs, job('2x8', [run('isru/scalar', '2x8', 9, 1, 2)])]);
   assert.equal(extra[1].pairs, 3);
 });
 
+test('the fair comparison pairs a SIMD variant with SIMD tanh; a loss penalty beyond the noise withholds the drop-in verdict', () => {
+  // tanh/simd takes 8 (0.8 of scalar tanh); all-isru/simd 6, 6.4, 5.6 → vs tanh/simd 0.25, 0.2, 0.3; vs tanh/scalar 0.4, 0.36, 0.44
+  const jobs = [1, 2, 3].map((s, k) => job('2x8', [
+    run('tanh/scalar', '2x8', s, 10, 2), run('tanh/simd', '2x8', s, 8, 2),
+    run('all-isru/simd', '2x8', s, [6, 6.4, 5.6][k], 2 + [0.1, 0.12, 0.14][k]),
+  ]));
+  const cells = verdictTable(jobs);
+  assert.deepEqual(cells.map((c) => c.variant), ['tanh/scalar', 'tanh/simd', 'all-isru/simd']);
+  assert.equal(cells[1].fair, undefined);
+  const c = cells[2];
+  assert.equal(c.fair?.baseline, 'tanh/simd');
+  assert.ok(Math.abs(c.fair!.saving.mean - 0.25) < 1e-12);
+  assert.ok(Math.abs(c.saving.mean - 0.4) < 1e-12);
+  assert.equal(direction(c.lossDiff), 'higher'); // +0.1, +0.12, +0.14: mean 0.12, std 0.02, clear of zero
+  const text = verdictConclusion(cells);
+  assert.match(text, /Verdict: no ISRU variant is both faster/);
+  assert.match(text, /penalty beyond the noise: all-isru\/simd at 2x8 \(\+0\.1200/);
+  assert.match(text, /the fair comparison\): all-isru\/simd 25\.0%/);
+});
+
 const cell = (size: string, mean: number, low: number, high: number, n = 5): VerdictCell => ({
-  source: 'verdict', size, variant: 'isru/scalar', pairs: n, pairedBy: 'seed', valLoss: 2,
+  baseline: 'tanh/scalar', source: 'verdict', size, variant: 'isru/scalar', pairs: n, pairedBy: 'seed', valLoss: 2,
   saving: { ...estimate([mean]), n, mean, low, high }, cpuSaving: estimate([mean]), lossDiff: estimate([0, 0]),
 });
 

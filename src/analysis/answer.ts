@@ -202,7 +202,7 @@ export function verdictSentence(resultsDir: string, machine: string): string | u
   const skipped = results.jobs.flatMap((j) => j.skipped);
   const claims = checkClaims(cells).map((c) => `“${c.claim}” (${c.source}): **${c.status}** — ${c.evidence}; ${c.explanation}.`);
   const iterations = [...new Set(results.jobs.map((j) => `${j.size}${j.source === 'verdict-long' ? ' long run' : ''} ${j.iterations} iterations`))].join(', ');
-  return `**The verdict** (held-out validation loss on the newest 10% of the addresses; ${iterations}; savings are 1 − variant time / tanh+scalar time): ${verdictConclusion(cells, skipped)}\n  The original study's claims: ${claims.join(' ')}`;
+  return `**The verdict** (held-out validation loss on the newest 10% of the addresses; ${iterations}; savings are 1 − variant time / baseline time, with tanh computed the same way and with tanh+scalar as baselines): ${verdictConclusion(cells, skipped)}\n  The original study's claims: ${claims.join(' ')}`;
 }
 
 // ------------------------------------------------------------------ the block

@@ -133,10 +133,10 @@ export function readVerdictResults(resultsDir: string, machine: string): Verdict
 
 // ------------------------------------------------------------------ the table
 
-export interface VerdictCell {
-  source: 'verdict' | 'verdict-long';
-  size: string;
-  variant: string;
+/** A variant against one baseline: training-time saving (wall and CPU) and validation-loss difference, paired. */
+export interface Comparison {
+  /** the baseline's variant id */
+  baseline: string;
   /** pairs with the baseline (seeds; 1 for the long run) */
   pairs: number;
   /** 1 − variant/baseline training time (wall), paired per seed (long run: per progress interval) */
@@ -145,10 +145,22 @@ export interface VerdictCell {
   cpuSaving: Estimate;
   /** how the time saving was paired */
   pairedBy: 'seed' | 'interval';
-  /** mean final validation loss, nats/char */
-  valLoss: number;
   /** variant − baseline final validation loss, paired per seed (nats/char) */
   lossDiff: Estimate;
+}
+
+/** One size × variant: its comparison with tanh+scalar (the table's main columns) and with the fair tanh. */
+export interface VerdictCell extends Comparison {
+  source: 'verdict' | 'verdict-long';
+  size: string;
+  variant: string;
+  /** mean final validation loss, nats/char */
+  valLoss: number;
+  /**
+   * Against tanh with the same activation implementation (scalar with scalar, SIMD with SIMD): what the
+   * activation itself saves once tanh is computed as well as ISRU is. Undefined for the tanh variants.
+   */
+  fair?: Comparison;
 }
 
 const sizeKey = (s: string): number[] => s.split('x').map(Number);
@@ -156,6 +168,22 @@ const variantOrder = (id: string): number => {
   const v = parseVariantId(id);
   return v ? VARIANT_DEFS.findIndex((d) => d.name === v.name) * 2 + (v.impl === 'simd' ? 1 : 0) : 99;
 };
+
+/** The runs of one source × size × variant paired with `baseline`'s runs of the same seeds; undefined without a pair. */
+function compareWith(runs: readonly VerdictRunResult[], group: readonly VerdictRunResult[], baseline: string): Comparison | undefined {
+  const pairs = group
+    .map((r) => ({ r, b: runs.find((b) => b.source === r.source && b.size === r.size && b.seed === r.seed && b.variant === baseline) }))
+    .filter((p): p is { r: VerdictRunResult; b: VerdictRunResult } => !!p.b);
+  if (pairs.length === 0) return undefined;
+  // a single long run has one pair: its time is paired interval by interval instead
+  const byInterval = pairs.length === 1 && group[0].source === 'verdict-long';
+  return {
+    baseline, pairs: pairs.length, pairedBy: byInterval ? 'interval' : 'seed',
+    saving: byInterval ? savingSummary(pairs[0].b.rows, pairs[0].r.rows, 'total_time') : estimate(pairs.map((p) => 1 - p.r.train_time / p.b.train_time)),
+    cpuSaving: byInterval ? savingSummary(pairs[0].b.rows, pairs[0].r.rows, 'total_cpu') : estimate(pairs.map((p) => 1 - p.r.train_cpu / p.b.train_cpu)),
+    lossDiff: pairedEstimate(pairs.map((p) => ({ a: p.r.val_loss, b: p.b.val_loss }))),
+  };
+}
 
 /** One cell per source × size × variant (the baseline included: zero by construction), in reading order. */
 export function verdictTable(jobs: readonly VerdictJobResult[]): VerdictCell[] {
@@ -165,20 +193,15 @@ export function verdictTable(jobs: readonly VerdictJobResult[]): VerdictCell[] {
     const k = `${r.source}|${r.size}|${r.variant}`;
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
-  const baseline = (r: VerdictRunResult): VerdictRunResult | undefined => runs.find((b) => b.source === r.source && b.size === r.size && b.seed === r.seed && b.variant === BASELINE_ID);
   const cells: VerdictCell[] = [];
   for (const group of groups.values()) {
-    const pairs = group.map((r) => ({ r, b: baseline(r) })).filter((p): p is { r: VerdictRunResult; b: VerdictRunResult } => !!p.b);
-    if (pairs.length === 0) continue;
     const { source, size, variant } = group[0];
-    const byInterval = pairs.length === 1 && source === 'verdict-long';
-    const saving = byInterval ? savingSummary(pairs[0].b.rows, pairs[0].r.rows, 'total_time') : estimate(pairs.map((p) => 1 - p.r.train_time / p.b.train_time));
-    const cpuSaving = byInterval ? savingSummary(pairs[0].b.rows, pairs[0].r.rows, 'total_cpu') : estimate(pairs.map((p) => 1 - p.r.train_cpu / p.b.train_cpu));
-    cells.push({
-      source, size, variant, pairs: pairs.length, saving, cpuSaving, pairedBy: byInterval ? 'interval' : 'seed',
-      valLoss: estimate(pairs.map((p) => p.r.val_loss)).mean,
-      lossDiff: pairedEstimate(pairs.map((p) => ({ a: p.r.val_loss, b: p.b.val_loss }))),
-    });
+    const main = compareWith(runs, group, BASELINE_ID);
+    if (!main) continue;
+    const v = parseVariantId(variant);
+    const fair = v && v.name !== 'tanh' ? compareWith(runs, group, `tanh/${v.impl}`) : undefined;
+    const paired = group.filter((r) => runs.some((b) => b.source === r.source && b.size === r.size && b.seed === r.seed && b.variant === BASELINE_ID));
+    cells.push({ source, size, variant, ...main, fair, valLoss: estimate(paired.map((r) => r.val_loss)).mean });
   }
   return cells.sort((a, b) => (a.source === b.source ? 0 : a.source === 'verdict' ? -1 : 1) || sizeKey(a.size)[0] - sizeKey(b.size)[0] || sizeKey(a.size)[1] - sizeKey(b.size)[1] || variantOrder(a.variant) - variantOrder(b.variant));
 }
@@ -193,16 +216,18 @@ export const natsCi = (e: Estimate): string => (e.n > 1 && Number.isFinite(e.low
 export function verdictTableRows(cells: readonly VerdictCell[]): Record<string, string | number>[] {
   return cells.map((c) => {
     const v = parseVariantId(c.variant);
+    const base = c.variant === BASELINE_ID;
     return {
       run: c.source === 'verdict' ? `${c.size}, ${c.pairs} seed${c.pairs === 1 ? '' : 's'}` : `${c.size} long run`,
       variant: v ? v.name : c.variant,
       activations: v ? v.def.description : '',
       implementation: v ? v.impl : '',
-      'time saved vs tanh+scalar (95% CI)': c.variant === BASELINE_ID ? 'baseline' : `${pctCi(c.saving)}${c.pairedBy === 'interval' ? ' per interval' : ''}`,
-      'CPU time saved (95% CI)': c.variant === BASELINE_ID ? 'baseline' : pctCi(c.cpuSaving),
+      'time saved vs tanh+scalar (95% CI)': base ? 'baseline' : `${pctCi(c.saving)}${c.pairedBy === 'interval' ? ' per interval' : ''}`,
+      'CPU time saved (95% CI)': base ? 'baseline' : pctCi(c.cpuSaving),
+      'time saved vs tanh, same implementation (95% CI)': c.fair ? pctCi(c.fair.saving) : '—',
       'validation loss (nats/char)': nats(c.valLoss),
       'validation bits/char': nats(c.valLoss / Math.LN2),
-      'loss difference vs tanh+scalar (95% CI)': c.variant === BASELINE_ID ? 'baseline' : natsCi(c.lossDiff),
+      'loss difference vs tanh+scalar (95% CI)': base ? 'baseline' : natsCi(c.lossDiff),
     };
   });
 }
@@ -217,35 +242,56 @@ export function direction(e: Estimate): Direction {
   return e.low > 0 ? 'higher' : e.high < 0 ? 'lower' : 'unclear';
 }
 
-function cellSentence(c: VerdictCell): string {
-  const v = parseVariantId(c.variant);
-  const name = v ? `${v.name} (${v.def.description}, ${v.impl})` : c.variant;
-  const time = direction(c.saving);
-  const loss = direction(c.lossDiff);
-  const cpu = `in process CPU time ${pctCi(c.cpuSaving)}`;
-  const timeText = time === 'higher' ? `is faster than tanh+scalar by ${pctCi(c.saving)} (${cpu})` : time === 'lower' ? `is slower than tanh+scalar (saving ${pctCi(c.saving)}; ${cpu})` : `is not measurably faster or slower than tanh+scalar (saving ${pctCi(c.saving)}; ${cpu})`;
-  const lossText = loss === 'higher' ? `loses accuracy: validation loss +${natsCi(c.lossDiff)} nats/char` : loss === 'lower' ? `learns better: validation loss ${natsCi(c.lossDiff)} nats/char` : `shows no validation-loss difference beyond the noise (${natsCi(c.lossDiff)} nats/char)`;
-  return `${name} ${timeText} and ${lossText}`;
+/** "+0.0123 [-0.0040, +0.0286]": a loss difference with its sign. */
+const signedNatsCi = (e: Estimate): string => {
+  const sgn = (x: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(4)}` : 'n/a');
+  return e.n > 1 && Number.isFinite(e.low) ? `${sgn(e.mean)} [${sgn(e.low)}, ${sgn(e.high)}]` : `${sgn(e.mean)} (n = ${e.n}, no CI)`;
+};
+
+/** An ISRU variant is a faster drop-in where it beats the equally implemented tanh beyond the noise and its loss penalty is not beyond the noise. */
+const isDropIn = (c: VerdictCell): boolean => !!c.fair && direction(c.fair.saving) === 'higher' && direction(c.lossDiff) !== 'higher';
+
+/** One size's paragraph: the fair time comparison, the one against tanh+scalar, and the loss differences. */
+function sizeParagraph(source: string, size: string, here: readonly VerdictCell[]): string {
+  const n = here[0].pairs;
+  const label = source === 'verdict' ? `At ${size} (${n} seed${n === 1 ? '' : 's'}, every variant paired with tanh seed by seed)` : `In the ${size} long run (one seed; time paired per progress interval)`;
+  const isru = here.filter((c) => c.fair);
+  const fair = isru.map((c) => `${c.variant} ${pctCi(c.fair!.saving)} (CPU ${pctCi(c.fair!.cpuSaving)})`).join(', ');
+  const scalar = here.map((c) => `${c.variant} ${pctCi(c.saving)}`).join(', ');
+  const loss = here.map((c) => `${c.variant} ${signedNatsCi(c.lossDiff)}`).join(', ');
+  const parts = [
+    isru.length ? `training time saved against tanh computed the same way (scalar against scalar, SIMD against SIMD; the fair comparison): ${fair}` : '',
+    `against tanh+scalar: ${scalar}`,
+    `final validation loss minus tanh+scalar's, nats/char: ${loss}`,
+  ].filter(Boolean);
+  return `${label}: ${parts.join('; ')}.`;
 }
 
-/** The conclusion paragraph: one sentence per variant of every size, then the overall verdict. */
+/**
+ * The conclusion paragraph: per size the fair comparison (each ISRU variant against tanh with the same
+ * implementation), the comparison with tanh+scalar and the loss differences, then the verdict — which
+ * ISRU variants are faster drop-ins, and the largest loss penalty their 95% intervals leave possible.
+ */
 export function verdictConclusion(cells: readonly VerdictCell[], skipped: readonly { variant: string; reason: string }[] = []): string {
   const others = cells.filter((c) => c.variant !== BASELINE_ID);
   if (others.length === 0) return 'No variant besides the baseline has results yet: nothing to conclude.';
-  const parts: string[] = [];
-  for (const [source, size] of [...new Set(others.map((c) => `${c.source}|${c.size}`))].map((k) => k.split('|'))) {
-    const here = others.filter((c) => c.source === source && c.size === size);
-    const label = source === 'verdict' ? `At ${size} (${here[0].pairs} seed${here[0].pairs === 1 ? '' : 's'}, paired with tanh+scalar seed by seed)` : `In the ${size} long run (one seed; time paired per interval)`;
-    parts.push(`${label}: ${here.map(cellSentence).join('; ')}.`);
-  }
-  const good = others.filter((c) => direction(c.saving) === 'higher' && direction(c.lossDiff) !== 'higher');
-  const goodIds = [...new Set(good.map((c) => c.variant))];
-  const verdict = good.length
-    ? `Verdict: ${goodIds.join(', ')} ${goodIds.length === 1 ? 'is' : 'are'} faster than tanh+scalar beyond the noise without a validation-loss penalty beyond the noise${good.some((c) => c.lossDiff.n < 2) ? ' (where there is a single seed, the loss comparison has no interval)' : ''}.`
-    : 'Verdict: no variant is both faster than tanh+scalar beyond the noise and free of a validation-loss penalty beyond the noise in these results.';
+  const keys = [...new Set(others.map((c) => `${c.source}|${c.size}`))].map((k) => k.split('|'));
+  const parts = keys.map(([source, size]) => sizeParagraph(source, size, others.filter((c) => c.source === source && c.size === size)));
+  const where = (c: VerdictCell): string => `${c.variant} at ${c.size}${c.source === 'verdict-long' ? ' (long run)' : ''}`;
+  const dropIns = others.filter(isDropIn);
+  const penalised = others.filter((c) => c.fair && direction(c.lossDiff) === 'higher');
+  const notFaster = others.filter((c) => c.fair && direction(c.fair.saving) !== 'higher');
+  const bound = dropIns.filter((c) => c.lossDiff.n > 1 && Number.isFinite(c.lossDiff.high)).map((c) => c.lossDiff.high);
+  const verdict = [
+    dropIns.length
+      ? `Verdict: ISRU is a faster drop-in for tanh in ${dropIns.map(where).join(', ')}: faster than an equally implemented tanh beyond the noise, with no validation-loss penalty beyond the noise${bound.length ? ` (the 95% intervals allow at most +${Math.max(...bound).toFixed(4)} nats/char)` : ' (a single seed: the loss comparison has no interval)'}.`
+      : 'Verdict: no ISRU variant is both faster than an equally implemented tanh beyond the noise and free of a validation-loss penalty beyond the noise in these results.',
+    penalised.length ? `A validation-loss penalty beyond the noise: ${penalised.map((c) => `${where(c)} (${signedNatsCi(c.lossDiff)})`).join(', ')}.` : '',
+    notFaster.length ? `Not faster than the equally implemented tanh beyond the noise: ${notFaster.map(where).join(', ')}.` : '',
+  ].filter(Boolean);
   const reasons = [...new Set(skipped.map((s) => s.reason))];
   const missing = skipped.length ? ` Not measured in this build: ${[...new Set(skipped.map((s) => s.variant))].join(', ')} (${reasons[0]}${reasons.length > 1 ? `, and ${reasons.length - 1} similar reason${reasons.length > 2 ? 's' : ''}` : ''}).` : '';
-  return `${parts.join(' ')} ${verdict}${missing}`;
+  return `${parts.join(' ')} ${verdict.join(' ')}${missing}`;
 }
 
 // ------------------------------------------------------------------ the original study's claims
