@@ -12,7 +12,7 @@ import { allVariants } from '../src/experiments/variants';
 import { MissingResultsError } from '../src/io/results';
 import { toCsv } from '../src/io/csv';
 import { PROGRESS_COLUMNS } from '../src/lstm/training-loop';
-import { robustRange, netSizeGridsFigure, netSizeHeatmapFigure, netSizeLossFigure, netSizeNoiseFigure, netSizeSavingFigure, netSizeSummaryFigure, netSizeVariantFigure } from '../src/charts/net-size';
+import { robustRange, netSizeGridsFigure, netSizeHeatmapFigure, netSizeLossFigure, netSizeNoiseFigure, netSizeSavingFigure, netSizeSummaryFigure, netSizeVariantFigure, netSizeVariantHeatmapFigure } from '../src/charts/net-size';
 import { colors } from '../src/charts/colors';
 
 type Row = Record<string, string | number>;
@@ -273,9 +273,10 @@ test('net-size variant figures: one line per variant in the verdict palette, wal
   close((simd.y as number[])[0], 100 * ofVariant(s, 'all-isru/simd')[0].cpu.total.overall, 1e-9, 'cpu point');
   assert.equal((f.data.find((t) => t.name === 'isru/scalar')!.line as { color: string }).color, colors.isru);
   const v = ofVariant(s, 'all-isru/simd');
-  const grids = netSizeGridsFigure([{ label: 'wall', grid: savingGrid(v, 'total') }, { label: 'CPU', grid: savingGrid(v, 'total', 'overall', 'cpu') }], 't', 'heatmap-all-isru-simd');
+  const grids = netSizeGridsFigure([{ label: 'wall clock', grid: savingGrid(v, 'total') }, { label: 'process CPU time', grid: savingGrid(v, 'total', 'overall', 'cpu') }], 't', 'heatmap-all-isru-simd');
   assert.equal(grids.layout.meta?.id, 'heatmap-all-isru-simd');
   assert.deepEqual(grids.data.map((t) => [t.xaxis, t.yaxis]), [['x', 'y'], ['x2', 'y2']]);
   close((grids.data[1].z as number[][])[1][1], 100 * v[1].cpu.total.overall, 1e-9, 'grid %');
+  assert.deepEqual(netSizeVariantHeatmapFigure(s, 'all-isru/simd'), { ...grids, layout: { ...grids.layout, title: { text: 'Whole-iteration time saving of all-isru/simd over tanh/scalar by layers × neurons (whole run)' } } });
   for (const fig of [f, grids]) assert.deepEqual(JSON.parse(JSON.stringify(fig)), fig);
 });

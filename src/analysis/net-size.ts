@@ -276,7 +276,28 @@ export function confidence(s: readonly NetSizeSummary[], phase: 'forward' | 'bac
   return { above, below, unsure, pooled: estimate(s.map((c) => phaseOf(c, phase, clock).overall)), medianHalfWidth };
 }
 
+/** One configuration's per-interval savings, wall and CPU (the over-iterations and noise figures' input). */
+export function savingSeries(pairs: readonly NetSizePair[]): { config: string; layers: number; neurons: number; forward: IntervalSaving[]; backward: IntervalSaving[]; forwardCpu: IntervalSaving[]; backwardCpu: IntervalSaving[] }[] {
+  return pairs.map((p) => ({
+    config: p.config, layers: p.layers, neurons: p.neurons,
+    forward: pairSavings(p, 'forward'), backward: pairSavings(p, 'backward'),
+    forwardCpu: pairSavings(p, 'forward', 'cpu'), backwardCpu: pairSavings(p, 'backward', 'cpu'),
+  }));
+}
+
 // ------------------------------------------------------------------ per variant
+
+/**
+ * The variants the notebook looks at closely, in order of preference: all-isru/simd (every activation
+ * replaced, vectorised: the most a swap can save) and isru/scalar (the original study's comparison).
+ */
+export const KEY_VARIANTS = ['all-isru/simd', 'isru/scalar'] as const;
+
+/** The first key variant present (folders from before the variant axis have isru/scalar only). */
+export function keyVariant(variants: readonly string[]): string | undefined {
+  return KEY_VARIANTS.find((v) => variants.includes(v)) ?? variants[0];
+}
+
 
 /** One variant over all configurations: the pooled whole-run saving per phase and clock, and its sureness. */
 export interface VariantOverview {

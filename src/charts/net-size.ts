@@ -7,6 +7,7 @@
 import { colors, LAYER_HUES } from './colors';
 import type { Figure, Trace } from './figure';
 import type { IntervalSaving } from '../analysis/compare';
+import { ofVariant, savingGrid } from '../analysis/net-size';
 import type { NetSizePair, NetSizeSummary, NeuronSeries, SavingGrid } from '../analysis/net-size';
 import { quantile } from '../analysis/stats';
 import { parseVariantId } from '../experiments/variants';
@@ -200,6 +201,16 @@ export function netSizeGridsFigure(panels: readonly { label: string; grid: Savin
 /** Forward (left) and backward (right) grids of one variant. */
 export function netSizeHeatmapFigure(grids: { forward: SavingGrid; backward: SavingGrid }, title = 'Time saving over tanh/scalar by layers × neurons (whole run, wall clock)', id = 'heatmap'): Figure {
   return netSizeGridsFigure([{ label: 'forward', grid: grids.forward }, { label: 'backward', grid: grids.backward }], title, id);
+}
+
+/** One variant's whole-iteration saving over layers × neurons, wall clock (left) beside process CPU time (right). */
+export function netSizeVariantHeatmapFigure(s: readonly NetSizeSummary[], variant: string): Figure {
+  const v = ofVariant(s, variant);
+  return netSizeGridsFigure(
+    [{ label: 'wall clock', grid: savingGrid(v, 'total') }, { label: 'process CPU time', grid: savingGrid(v, 'total', 'overall', 'cpu') }],
+    `Whole-iteration time saving of ${variant} over tanh/scalar by layers × neurons (whole run)`,
+    `heatmap-${variant.replace('/', '-')}`,
+  );
 }
 
 /**
