@@ -91,12 +91,13 @@ function netSizeSentence(resultsDir: string, machine: string): string {
   const fw = estimate(s.map((c) => c.forward)), bw = estimate(s.map((c) => c.backward)), ld = estimate(s.map((c) => c.lossDifference));
   const best = s.reduce((a, b) => (b.forward > a.forward ? b : a));
   const worst = s.reduce((a, b) => (b.forward < a.forward ? b : a));
+  const variants = orMissing(() => netSizeVariantClause(dir));
   return (
     `**Network-size sweep** (${s.length} configurations, layers × neurons): ISRU saves ${pctCi(fw)} of tanh's forward time ` +
     `and ${pctCi(bw)} of its backward time, averaged over configurations (forward from ${pct(worst.forward)} at ${worst.config} ` +
     `to ${pct(best.forward)} at ${best.config}); in process CPU time forward ${pctCi(estimate(s.map((c) => c.forwardCpu)))}, ` +
     `backward ${pctCi(estimate(s.map((c) => c.backwardCpu)))}. Final loss ISRU − tanh: ${numCi(ld, 4)} nats/char.` +
-    netSizeVariantClause(dir)
+    (variants ? ` ${variants}` : '')
   );
 }
 
@@ -104,7 +105,7 @@ function netSizeSentence(resultsDir: string, machine: string): string {
 function netSizeVariantClause(dir: string): string {
   const others = variantOverview(variantSummaries(readNetSizeConfigs(dir))).filter((v) => v.variant !== 'isru/scalar');
   if (others.length === 0) return '';
-  return ` Every variant vs tanh/scalar, whole iteration in process CPU time: ${others.map((v) => `${v.variant} ${pctCi(v.cpu.total.pooled)}`).join('; ')}.`;
+  return `Every variant vs tanh/scalar, whole iteration in process CPU time: ${others.map((v) => `${v.variant} ${pctCi(v.cpu.total.pooled)}`).join('; ')}.`;
 }
 
 // ------------------------------------------------------------------ long runs

@@ -162,7 +162,7 @@ export function loadNetSize(machine = machineSlug()): LoadedNetSize | undefined 
       const configs = readNetSizeConfigs(dir, `${NET_SIZE_COMMAND}${quick ? ' --quick' : ''}`);
       return { machine, dir, quick, configs, variants: candidateVariants(configs) };
     },
-    (err) => `No network-size results for ${machine}: run \`${NET_SIZE_COMMAND}\` (full, ~20 min) or \`${NET_SIZE_COMMAND} --quick\` (~15 s). ${err.message}`,
+    (err) => `No network-size results for ${machine}: run \`${NET_SIZE_COMMAND}\` (full, ~15 min) or \`${NET_SIZE_COMMAND} --quick\` (~20 s). ${err.message}`,
   );
 }
 

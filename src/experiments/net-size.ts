@@ -25,12 +25,14 @@
  * (src/analysis/net-size.ts), and a rerun over them retrains every configuration with all variants.
  *
  * Profiles: full = 40 configurations × 6 variants × 400 iterations of a 100-character window, a
- * progress row every 20 iterations (20 intervals per run). Estimated duration on this 2-core machine
- * (AMD EPYC, Node 20): 2x128 and 4x256 with all six variants at 400 iterations, timed niced beside
- * another job, took 23 s and 103 s of training; scaled over the grid by netSizeCost (fit: ≈ 0.24 s per
- * 1 000 cost units), the full profile is about 18 minutes of training on an idle core (≈ 3× the two-variant
- * sweep). quick = 1–2 layers × {16, 64}, 200 iterations, a row every 20 (10 intervals; about 15 s for
- * the six variants). Resume is by file name: a rerun with another --iterations skips the configurations
+ * progress row every 20 iterations (20 intervals per run). Its duration, estimated on this 2-core machine
+ * (AMD EPYC, Node 20): three configurations run with all six variants × 400 iterations, niced beside other
+ * jobs (load average 3.8–4.7), took 1x32 1.4 s, 2x128 17.2 s and 4x256 138.3 s of process CPU time
+ * (1.9, 31.0 and 285.7 s wall), i.e. 0.45–0.70 CPU seconds per unit of netSizeCost; the grid sums to
+ * 1 113 units, mostly in the large configurations, so the full profile needs about 13 minutes of CPU
+ * (≈ 1 113 × 0.70 s) — about 13–15 minutes on an idle machine, twice that when it shares its cores as it
+ * did then. quick = 1–2 layers × {16, 64, 128}, 200 iterations, a row every 20 (10 intervals; 60 cost
+ * units, about 20 s). Resume is by file name: a rerun with another --iterations skips the configurations
  * already present (delete the folder to rerun them).
  *
  * Options: `--variants tanh,all-isru/simd` (the verdict sweep's parser; tanh/scalar, the baseline every
