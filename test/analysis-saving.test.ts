@@ -257,6 +257,10 @@ test('variant savings of a fixture folder match an independent computation (per-
   assert.match(text, /2 network sizes × 30 iterations/);
   assert.match(text, new RegExp(`all-isru/simd: ${(100 * o[2].wall.total.pooled.mean).toFixed(1)}% \\[`));
   assert.match(text, /largest saving by CPU time is all-isru\/simd's/);
+  // against tanh/simd: per configuration 1 − all-isru/simd CPU total / tanh/simd CPU total (whole run), then the mean
+  const cpuTotal = (id: string, layers: number): number => 3 * spec[id].cpuScale * (0.1 + spec[id].forward.reduce((p, q) => p + q, 0) * layers) + 0.4;
+  const fair = [1, 2].map((l) => 1 - cpuTotal('all-isru/simd', l) / cpuTotal('tanh/simd', l));
+  assert.match(text, new RegExp(`Against the vectorised tanh \\(tanh/simd\\) instead, by CPU time: all-isru/simd ${(100 * (fair[0] + fair[1]) / 2).toFixed(1)}% \\[`));
   assert.match(text, /median 1\.00, max 1\.50/);
   assert.match(text, /1 configurations come from a sweep that recorded no load/);
   assert.match(text, /Skipped: isru\/simd \(no kernels here\)/);
