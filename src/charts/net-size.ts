@@ -220,6 +220,7 @@ export function netSizeVariantHeatmapFigure(s: readonly NetSizeSummary[], varian
 export function netSizeVariantFigure(series: readonly NeuronSeries[], title = 'Time saving over tanh/scalar against width, per variant (whole iteration, mean over layer counts)'): Figure {
   const data: Trace[] = [];
   const values = series.flatMap((s) => [...s.wall, ...s.cpu].map(pct));
+  const ticks = { tickvals: [...new Set(series.flatMap((s) => s.neurons))].sort((a, b) => a - b) };
   for (const s of series) {
     (['wall', 'cpu'] as const).forEach((clock, k) => {
       data.push({
@@ -236,8 +237,8 @@ export function netSizeVariantFigure(series: readonly NeuronSeries[], title = 'T
     layout: {
       title: { text: title }, meta: { id: 'variant-saving' },
       hovermode: 'closest',
-      xaxis: { title: { text: 'neurons per layer (wall clock)' }, type: 'log', domain: [0, 0.47] },
-      xaxis2: { title: { text: 'neurons per layer (process CPU time)' }, type: 'log', domain: [0.53, 1] },
+      xaxis: { title: { text: 'neurons per layer (wall clock)' }, type: 'log', domain: [0, 0.47], ...ticks },
+      xaxis2: { title: { text: 'neurons per layer (process CPU time)' }, type: 'log', domain: [0.53, 1], ...ticks },
       yaxis: { title: { text: 'saving vs tanh/scalar (%)' }, zeroline: true, zerolinecolor: colors.reference, anchor: 'x', range: robustRange(values, -10, 10) },
       yaxis2: { zeroline: true, zerolinecolor: colors.reference, anchor: 'x2', matches: 'y' },
       legend: { title: { text: 'variant' } },
