@@ -276,6 +276,9 @@ test('net-size variant figures: one line per variant in the verdict palette, wal
   assert.deepEqual(simd.line, { color: colors.isruSigmoid, dash: 'dot', width: 2 });
   close((simd.y as number[])[0], 100 * ofVariant(s, 'all-isru/simd')[0].cpu.total.overall, 1e-9, 'cpu point');
   assert.equal((f.data.find((t) => t.name === 'isru/scalar')!.line as { color: string }).color, colors.isru);
+  const [lo, hi] = (f.layout.yaxis as { range: [number, number] }).range;
+  const ys = f.data.flatMap((t) => t.y as number[]);
+  assert.ok(lo < Math.min(...ys) && hi > Math.max(...ys), 'every point inside the y range');
   const v = ofVariant(s, 'all-isru/simd');
   const grids = netSizeGridsFigure([{ label: 'wall clock', grid: savingGrid(v, 'total') }, { label: 'process CPU time', grid: savingGrid(v, 'total', 'overall', 'cpu') }], 't', 'heatmap-all-isru-simd');
   assert.equal(grids.layout.meta?.id, 'heatmap-all-isru-simd');

@@ -203,6 +203,13 @@ export function netSizeHeatmapFigure(grids: { forward: SavingGrid; backward: Sav
   return netSizeGridsFigure([{ label: 'forward', grid: grids.forward }, { label: 'backward', grid: grids.backward }], title, id);
 }
 
+/** A y range that shows every value (means over layer counts: no outliers to hide), padded, at least ±10%. */
+function fullRange(values: readonly number[]): [number, number] {
+  const v = values.filter(Number.isFinite);
+  const lo = Math.min(-10, ...v), hi = Math.max(10, ...v), pad = 0.08 * (hi - lo);
+  return [lo - pad, hi + pad];
+}
+
 /** One variant's whole-iteration saving over layers × neurons, wall clock (left) beside process CPU time (right). */
 export function netSizeVariantHeatmapFigure(s: readonly NetSizeSummary[], variant: string): Figure {
   const v = ofVariant(s, variant);
@@ -239,7 +246,7 @@ export function netSizeVariantFigure(series: readonly NeuronSeries[], title = 'T
       hovermode: 'closest',
       xaxis: { title: { text: 'neurons per layer (wall clock)' }, type: 'log', domain: [0, 0.47], ...ticks },
       xaxis2: { title: { text: 'neurons per layer (process CPU time)' }, type: 'log', domain: [0.53, 1], ...ticks },
-      yaxis: { title: { text: 'saving vs tanh/scalar (%)' }, zeroline: true, zerolinecolor: colors.reference, anchor: 'x', range: robustRange(values, -10, 10) },
+      yaxis: { title: { text: 'saving vs tanh/scalar (%)' }, zeroline: true, zerolinecolor: colors.reference, anchor: 'x', range: fullRange(values) },
       yaxis2: { zeroline: true, zerolinecolor: colors.reference, anchor: 'x2', matches: 'y' },
       legend: { title: { text: 'variant' } },
       margin: { t: 60 },
