@@ -220,6 +220,21 @@ test('sweep net-size resumes: complete configurations are skipped, a configurati
   assert.notEqual(readFileSync(join(out, netSizeConfigFile(c0)), 'utf8'), oldRecord, 'the rerun configuration records its own load');
 });
 
+test('sweep net-size without the WebAssembly kernels skips the simd variants, says why, and records them in each configuration', () => {
+  const out = join(tmp(), 'no-simd');
+  const r = runCli(['sweep', 'net-size', '--quick', '--out', out, '--corpus', corpus, '--iterations', '3', '--shard', '1/6'], { env: { LSTM_OPT_KERNELS: 'js' } });
+  assert.equal(r.code, 0, r.stderr);
+  const simd = ALL_IDS.filter((id) => id.endsWith('/simd'));
+  for (const id of simd) assert.match(r.stderr, new RegExp(`skipping ${id}: .*WebAssembly`), id);
+  const [c] = netSizeProfile(true).configs;
+  const scalar = ALL_IDS.filter((id) => id.endsWith('/scalar'));
+  assert.deepEqual(readdirSync(out).sort(), configFiles(c, scalar).sort());
+  const rec = JSON.parse(readFileSync(join(out, netSizeConfigFile(c)), 'utf8')) as NetSizeConfigRecord;
+  assert.deepEqual(rec.variants.map((v) => v.variant), scalar);
+  assert.deepEqual(rec.skipped.map((k) => k.variant), simd);
+  for (const k of rec.skipped) assert.match(k.reason, /WebAssembly/);
+});
+
 test('sweep: bad input gets one line, a non-zero exit and writes nothing', () => {
   const out = join(tmp(), 'out');
   const cases: [string[], RegExp][] = [
