@@ -64,6 +64,22 @@ test('net-size and weather numbers match hand computation', () => {
   }
 });
 
+test('net-size: the other variants\' whole-iteration CPU saving vs tanh/scalar joins the sentence when the sweep ran them', () => {
+  const dir = fixture();
+  try {
+    const ns = join(dir, 'net-size', M);
+    // all-isru/simd: forward 5, backward 15, adam 0.1 in both sizes → CPU saving 1 − 20.1/30.1 in both
+    writeFileSync(join(ns, 'progress_1x8_all-isru-simd.csv'), progress('isru', 1, 8, [[0, 4, 0.1, 0.1], [99, 2.1, 5, 15]]));
+    writeFileSync(join(ns, 'progress_2x16_all-isru-simd.csv'), progress('isru', 2, 16, [[0, 4, 0.1, 0.1], [99, 2.1, 5, 15]]));
+    const a = buildAnswer(dir, M);
+    const x = (100 * (1 - 20.1 / 30.1)).toFixed(1);
+    assert.match(a, new RegExp(`Every variant vs tanh/scalar, whole iteration in process CPU time: all-isru/simd ${x}% \\(95% CI ${x}% to ${x}%, n = 2\\)\\.`));
+    assert.match(a, /ISRU saves 30\.0% /, 'the study\'s sentence is unchanged');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the answer states the numbers and names the command for every missing input', () => {
   const dir = fixture();
   try {

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCorpus } from '../src/data/corpus';
@@ -25,8 +25,6 @@ import { readNetSizePairs } from '../src/analysis/net-size';
 import { averageRows, readRepeats, rowCell } from '../src/experiments/weather';
 import { runCli } from './helpers/cli';
 import { weatherGradientCheck } from '../src/weather/gradcheck';
-import { MissingResultsError } from '../src/io/results';
-import { netSizeFileName, netSizeProfile } from '../src/experiments/net-size';
 
 const sample = loadCorpus(dataPath('sotu-sample.txt'));
 const identity = corpusIdentity(sample.source, sample.ids);
@@ -175,7 +173,7 @@ test('progress files: the study\'s columns first, then gate, impl and kernels; o
   // the committed results, written before the cell columns, are still read and mean sigmoid/scalar
   const pairs = readNetSizePairs(resultsPath('net-size', 'amd-epyc-2c-node20'));
   assert.ok(pairs.length > 0);
-  for (const p of pairs) for (const r of [...p.tanh, ...p.isru]) assert.deepEqual(progressCell(r), { gate: 'sigmoid', impl: 'scalar' });
+  for (const p of pairs) for (const r of [...p.baseline, ...p.candidate]) assert.deepEqual(progressCell(r), { gate: 'sigmoid', impl: 'scalar' });
 });
 
 test('weather files: Gate and Impl after the study\'s columns; the committed repeats file reads as sigmoid/scalar', () => {
@@ -226,7 +224,7 @@ test('bad --gate and --activation-impl values: one line on stderr, exit 2, on ev
     { args: ['weather', '--quick', '--activation-impl', 'simd', '--out', join(dir, 'w', 'w.csv'), '--quiet'], error: /--activation-impl simd needs the WebAssembly kernels/, env: { LSTM_OPT_KERNELS: 'js' } },
     { args: ['sweep', 'net-size', '--quick', '--gate', 'x'], error: /argument 'x' is invalid/ },
     { args: ['sweep', 'long', '--quick', '--activation-impl', 'simd', '--out', join(dir, 'long'), '--quiet'], error: /--activation-impl simd needs the WebAssembly kernels/, env: { LSTM_OPT_KERNELS: 'js' } },
-    { args: ['sweep', 'precision', '--quick', '--gate', 'isru-sigmoid'], error: /--gate is not an option of 'sweep precision' \(only long, net-size\)/ },
+    { args: ['sweep', 'precision', '--quick', '--gate', 'isru-sigmoid'], error: /--gate is not an option of 'sweep precision' \(only long\)/ },
   ];
   for (const c of cases) {
     const r = runCli(c.args, { cwd: dir, env: c.env, timeoutMs: 60_000 });
@@ -246,26 +244,6 @@ test('the weather predictor takes the gate: its gradient check passes with ISRU-
       mutate: (net) => { (net as unknown as { cellBackward: unknown }).cellBackward = new Lstm({ vocabSize: 2, layers: 1, neurons: 1, activation, precision: 'f64' }).backend.cell({ activation, gate: 'sigmoid', impl: 'scalar' }).backward; },
     });
     assert.ok(wrong.maxRelError > 1e-3, `${activation}: the sigmoid backward under ISRU-sigmoid gates was not caught (${wrong.maxRelError})`);
-  }
-});
-
-test('sweep net-size --gate isru-sigmoid names its files after the cell, writes the gate column, and stays out of the study\'s pairs', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cell-sweep-'));
-  const corpus = join(dir, 'corpus.txt');
-  writeFileSync(corpus, sample.text.slice(0, 4000));
-  const out = join(dir, 'out');
-  const r = runCli(['sweep', 'net-size', '--quick', '--iterations', '3', '--gate', 'isru-sigmoid', '--corpus', corpus, '--out', out, '--quiet']);
-  assert.equal(r.code, 0, r.stderr);
-  const configs = netSizeProfile(true).configs;
-  assert.deepEqual(readdirSync(out).sort(), configs.flatMap((c) => ['tanh+isru-sigmoid', 'isru+isru-sigmoid'].map((f) => netSizeFileName(c, f))).sort());
-  for (const row of readCsv(join(out, netSizeFileName(configs[0], 'isru+isru-sigmoid')))) {
-    assert.deepEqual([row.func, row.gate, row.impl], ['isru', 'isru-sigmoid', 'scalar']);
-  }
-  assert.throws(() => readNetSizePairs(out), MissingResultsError, 'the study\'s tanh/isru pairs are the sigmoid ones only');
-  const pairs = readNetSizePairs(out, 'sweep', { gate: 'isru-sigmoid', activationImpl: 'scalar' });
-  assert.deepEqual(pairs.map((p) => p.config).sort(), configs.map((c) => `${c.layers}x${c.neurons}`).sort());
-  for (const p of pairs) {
-    assert.ok(p.tanh.every((r) => r.func === 'tanh' && r.gate === 'isru-sigmoid') && p.isru.every((r) => r.func === 'isru' && r.gate === 'isru-sigmoid'), p.config);
   }
 });
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli';
@@ -9,7 +9,8 @@ import { PROGRESS_HEADER } from './helpers/schemas';
 import { dataPath, projectRoot } from '../src/io/paths';
 import { UserError } from '../src/errors';
 import { inShard, isComplete, parseShard, runJobs, selectShard, SweepJob, sweepKind } from '../src/experiments/sweep';
-import { netSizeFileName, netSizeProfile } from '../src/experiments/net-size';
+import { netSizeConfigFile, NetSizeConfigRecord, netSizeFileName, netSizeProfile, netSizeVariantFile } from '../src/experiments/net-size';
+import { allVariants, parseVariantId } from '../src/experiments/variants';
 import { PROGRESS_COLUMNS } from '../src/lstm/training-loop';
 
 const corpus = dataPath('sotu-sample.txt');
@@ -145,46 +146,93 @@ test('net-size is a registered kind; the full profile is layers 1-4 x the ten ne
   assert.equal(netSizeFileName({ layers: 3, neurons: 48 }, 'isru'), 'progress_3x48_isru.csv');
 });
 
-test('sweep net-size --quick writes tanh/isru progress files in the schema; a rerun skips them; --shard runs its part', () => {
+/** The files of one configuration: a progress CSV per variant, then the configuration's JSON. */
+const configFiles = (c: { layers: number; neurons: number }, ids: readonly string[]): string[] => [...ids.map((id) => netSizeVariantFile(c, { id })), netSizeConfigFile(c)];
+const ALL_IDS = allVariants().map((v) => v.id);
+
+test('sweep net-size --quick writes a progress file per variant and the load per configuration; a rerun skips them; --shard runs its part', () => {
   const out = join(tmp(), 'net-size');
   const args = ['sweep', 'net-size', '--quick', '--out', out, '--corpus', corpus, '--iterations', '12'];
   const r = runCli(args);
   assert.equal(r.code, 0, r.stderr);
   const quick = netSizeProfile(true);
-  const expected = quick.configs.flatMap((c) => ['tanh', 'isru'].map((f) => netSizeFileName(c, f))).sort();
+  const expected = quick.configs.flatMap((c) => configFiles(c, ALL_IDS)).sort();
   assert.deepEqual(readdirSync(out).sort(), expected);
   for (const c of quick.configs) {
-    const byFunc: Record<string, string[][]> = {};
-    for (const func of ['tanh', 'isru']) {
-      const lines = readFileSync(join(out, netSizeFileName(c, func)), 'utf8').trim().split('\n');
+    const first: Record<string, number> = {};
+    for (const id of ALL_IDS) {
+      const v = parseVariantId(id)!;
+      const lines = readFileSync(join(out, netSizeVariantFile(c, v)), 'utf8').trim().split('\n');
       assert.equal(lines[0], PROGRESS_HEADER);
       const rows = lines.slice(1).map((l) => l.split(','));
       // a row at 0, every progressEvery, and the last iteration (11)
       assert.deepEqual(rows.map((x) => Number(x[4])), [0, ...(quick.progressEvery < 11 ? [quick.progressEvery] : []), 11]);
       for (const x of rows) {
-        assert.deepEqual(x.slice(0, 4), [func, 'Single-threaded', String(c.layers), String(c.neurons)]);
-        for (const v of x.slice(6, 13)) assert.ok(Number.isFinite(Number(v)) && Number(v) >= 0, v);
-        assert.deepEqual(x.slice(13), ['sigmoid', 'scalar', 'wasm']);
+        // func + gate + impl name the variant
+        assert.deepEqual(x.slice(0, 4), [v.def.activation, 'Single-threaded', String(c.layers), String(c.neurons)]);
+        for (const val of x.slice(6, 13)) assert.ok(Number.isFinite(Number(val)) && Number(val) >= 0, val);
+        assert.deepEqual(x.slice(13, 15), [v.def.gate, v.impl], `${id}: gate and impl columns`);
       }
       // cumulative times never decrease
       for (let k = 1; k < rows.length; k++) for (const col of [8, 10, 12]) assert.ok(Number(rows[k][col]) >= Number(rows[k - 1][col]));
-      byFunc[func] = rows;
+      first[id] = Number(rows[0][6]);
     }
-    // same seed: the pair starts from the same weights, so the first losses are close but the activations differ
-    assert.ok(Math.abs(Number(byFunc.tanh[0][6]) - Number(byFunc.isru[0][6])) < 0.1);
+    // same seed: every variant starts from the same weights, so the first losses are close
+    for (const id of ALL_IDS) assert.ok(Math.abs(first[id] - first['tanh/scalar']) < 0.1, id);
+    const rec = JSON.parse(readFileSync(join(out, netSizeConfigFile(c)), 'utf8')) as NetSizeConfigRecord;
+    assert.equal(rec.config, `${c.layers}x${c.neurons}`);
+    assert.equal(rec.iterations, 12);
+    assert.deepEqual(rec.variants.map((x) => x.variant), ALL_IDS);
+    for (const x of [rec.load_before, rec.load_after, rec.wall_seconds, rec.cpu_seconds]) assert.ok(Number.isFinite(x) && x >= 0, String(x));
+    assert.deepEqual(rec.skipped, []);
   }
   const mtimes = expected.map((f) => statSync(join(out, f)).mtimeMs);
   const again = runCli(args);
   assert.equal(again.code, 0, again.stderr);
-  assert.match(again.stderr, /6 of 6 configurations already complete/);
+  assert.match(again.stderr, new RegExp(`${quick.configs.length} of ${quick.configs.length} configurations already complete`));
   assert.deepEqual(expected.map((f) => statSync(join(out, f)).mtimeMs), mtimes, 'a rerun rewrote complete files');
 
   const sharded = join(tmp(), 'shard');
-  const s = runCli(['sweep', 'net-size', '--quick', '--out', sharded, '--corpus', corpus, '--iterations', '3', '--shard', '2/4', '--quiet']);
+  const s = runCli(['sweep', 'net-size', '--quick', '--out', sharded, '--corpus', corpus, '--iterations', '3', '--shard', '2/4', '--variants', 'all-isru/simd', '--quiet']);
   assert.equal(s.code, 0, s.stderr);
   assert.equal(s.stderr, '');
   const part = selectShard(quick.configs, { index: 2, count: 4 });
-  assert.deepEqual(readdirSync(sharded).sort(), part.flatMap((c) => ['tanh', 'isru'].map((f) => netSizeFileName(c, f))).sort());
+  assert.deepEqual(readdirSync(sharded).sort(), part.flatMap((c) => configFiles(c, ['tanh/scalar', 'all-isru/simd'])).sort(), 'the baseline is always trained');
+});
+
+test('sweep net-size resumes: complete configurations are skipped, a configuration missing a variant file is rerun whole', () => {
+  const out = join(tmp(), 'resume');
+  const args = ['sweep', 'net-size', '--quick', '--out', out, '--corpus', corpus, '--iterations', '3', '--variants', 'tanh,isru/scalar'];
+  assert.equal(runCli(args).code, 0);
+  const [c0, c1] = netSizeProfile(true).configs;
+  const kept = configFiles(c1, ['tanh/scalar', 'tanh/simd', 'isru/scalar']);
+  const mtimes = kept.map((f) => statSync(join(out, f)).mtimeMs);
+  // an interrupted configuration: one variant's file is gone
+  rmSync(join(out, netSizeVariantFile(c0, { id: 'tanh/simd' })));
+  const oldRecord = readFileSync(join(out, netSizeConfigFile(c0)), 'utf8');
+  const r = runCli(args);
+  assert.equal(r.code, 0, r.stderr);
+  const n = netSizeProfile(true).configs.length;
+  assert.match(r.stderr, new RegExp(`${n - 1} of ${n} configurations already complete`));
+  assert.match(r.stderr, new RegExp(`${c0.layers}x${c0.neurons}: tanh/scalar .* s, tanh/simd .* s, isru/scalar .* s of training`));
+  assert.deepEqual(kept.map((f) => statSync(join(out, f)).mtimeMs), mtimes, 'a complete configuration was rewritten');
+  assert.ok(existsSync(join(out, netSizeVariantFile(c0, { id: 'tanh/simd' }))));
+  assert.notEqual(readFileSync(join(out, netSizeConfigFile(c0)), 'utf8'), oldRecord, 'the rerun configuration records its own load');
+});
+
+test('sweep net-size without the WebAssembly kernels skips the simd variants, says why, and records them in each configuration', () => {
+  const out = join(tmp(), 'no-simd');
+  const r = runCli(['sweep', 'net-size', '--quick', '--out', out, '--corpus', corpus, '--iterations', '3', '--shard', '1/6'], { env: { LSTM_OPT_KERNELS: 'js' } });
+  assert.equal(r.code, 0, r.stderr);
+  const simd = ALL_IDS.filter((id) => id.endsWith('/simd'));
+  for (const id of simd) assert.match(r.stderr, new RegExp(`skipping ${id}: .*WebAssembly`), id);
+  const [c] = netSizeProfile(true).configs;
+  const scalar = ALL_IDS.filter((id) => id.endsWith('/scalar'));
+  assert.deepEqual(readdirSync(out).sort(), configFiles(c, scalar).sort());
+  const rec = JSON.parse(readFileSync(join(out, netSizeConfigFile(c)), 'utf8')) as NetSizeConfigRecord;
+  assert.deepEqual(rec.variants.map((v) => v.variant), scalar);
+  assert.deepEqual(rec.skipped.map((k) => k.variant), simd);
+  for (const k of rec.skipped) assert.match(k.reason, /WebAssembly/);
 });
 
 test('sweep: bad input gets one line, a non-zero exit and writes nothing', () => {
@@ -198,6 +246,11 @@ test('sweep: bad input gets one line, a non-zero exit and writes nothing', () =>
     [['sweep', 'net-size', '--iterations', '0', '--out', out], /--iterations must be a positive integer/],
     [['sweep', 'net-size', '--quick', '--corpus', join(out, 'missing.txt'), '--out', out], /corpus file not found/],
     [['sweep', 'net-size', '--bogus', '--out', out], /unknown option '--bogus'/],
+    [['sweep', 'net-size', '--quick', '--variants', 'tanh,gelu', '--out', out], /--variants: unknown variant 'gelu' \(known: tanh, isru, all-isru, optionally \/scalar or \/simd\)/],
+    [['sweep', 'net-size', '--quick', '--variants', ',', '--out', out], /--variants: give at least one variant/],
+    [['sweep', 'net-size', '--quick', '--variants', 'isru/avx', '--out', out], /--variants: unknown variant 'isru\/avx'/],
+    [['sweep', 'net-size', '--quick', '--wait-idle', 'busy', '--out', out], /--wait-idle must be a load average/],
+    [['sweep', 'net-size', '--quick', '--gate', 'isru-sigmoid', '--out', out], /--gate is not an option of 'sweep net-size'/],
     [['sweep'], /missing required argument 'kind'/],
   ];
   for (const [args, pattern] of cases) {
@@ -206,29 +259,33 @@ test('sweep: bad input gets one line, a non-zero exit and writes nothing', () =>
   }
 });
 
-test('sweep net-size killed mid-sweep leaves only complete pairs; the rerun finishes the rest', async () => {
+test('sweep net-size killed mid-sweep leaves only complete configurations; the rerun finishes the rest', async () => {
   const out = join(tmp(), 'killed');
   const args = ['sweep', 'net-size', '--quick', '--out', out, '--corpus', corpus, '--iterations', '100', '--quiet'];
   const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'lstm-opt.js'), ...args], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const first = join(out, netSizeFileName(netSizeProfile(true).configs[0], 'isru'));
+  const first = join(out, netSizeConfigFile(netSizeProfile(true).configs[0]));
   for (let k = 0; k < 600 && !existsSync(first) && child.exitCode === null; k++) await new Promise((r) => setTimeout(r, 50));
   child.kill('SIGKILL'); // the harshest interruption: no handler runs
   await exited;
   const complete = (f: string): boolean => {
+    if (f.endsWith('.json')) return (JSON.parse(readFileSync(join(out, f), 'utf8')) as NetSizeConfigRecord).iterations === 100;
     const lines = readFileSync(join(out, f), 'utf8').trim().split('\n');
     return lines[0] === PROGRESS_COLUMNS.join(',') && Number(lines[lines.length - 1].split(',')[4]) === 99;
   };
   const files = readdirSync(out);
-  assert.ok(files.length >= 2, 'the first configuration finished before the kill');
+  const perConfig = ALL_IDS.length + 1;
+  assert.ok(files.length >= perConfig, 'the first configuration finished before the kill');
+  assert.equal(files.length % perConfig, 0, `a partial configuration: ${files.join(', ')}`);
   for (const f of files) {
-    assert.match(f, /^progress_\d+x\d+_(tanh|isru)\.csv$/, `stray file ${f}`);
+    assert.match(f, /^(progress_\d+x\d+_[a-z-]+\.csv|config_\d+x\d+\.json)$/, `stray file ${f}`);
     assert.ok(complete(f), `${f} is incomplete`);
   }
   const before = files.length;
   const r = runCli(args.filter((a) => a !== '--quiet'));
   assert.equal(r.code, 0, r.stderr);
-  if (before < 12) assert.match(r.stderr, new RegExp(`${Math.floor(before / 2)} of 6 configurations already complete`));
-  assert.equal(readdirSync(out).length, 12);
+  const n = netSizeProfile(true).configs.length;
+  if (before < n * perConfig) assert.match(r.stderr, new RegExp(`${before / perConfig} of ${n} configurations already complete`));
+  assert.equal(readdirSync(out).length, n * perConfig);
   assert.ok(readdirSync(out).every(complete));
 });

@@ -5,7 +5,8 @@
  * whichever experiments have run so far.
  *
  * Sources (schemas in docs/ARCHITECTURE.md, "Results"):
- *   net-size  results/net-size/<machine>/progress_<L>x<N>_<func>.csv   time saving per config (last row)
+ *   net-size  results/net-size/<machine>/progress_<L>x<N>_<func>.csv   time saving per config (last row); every
+ *             variant's saving vs tanh/scalar when the sweep ran the variants (src/analysis/net-size.ts)
  *   long-run  results/long-run/<machine>/progress-<func>-<it>.csv      saving per interval, loss difference
  *   weather   results/weather/lstm-<machine>-repeats.csv (or lstm-<machine>.csv)  accuracy, train time
  *   precision results/precision/<machine>/progress-<f32|f64>-5x100.csv f64/f32 time ratio, loss difference
@@ -23,6 +24,7 @@ import { readPrecisionRuns } from './precision';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { pairedDifferences } from './weather';
 import { checkClaims, readVerdictResults, verdictConclusion, verdictTable } from './verdict';
+import { readNetSizeConfigs, variantOverview, variantSummaries } from './net-size';
 
 export const ANSWER_BEGIN = '<!-- answer:begin -->';
 export const ANSWER_END = '<!-- answer:end -->';
@@ -89,12 +91,21 @@ function netSizeSentence(resultsDir: string, machine: string): string {
   const fw = estimate(s.map((c) => c.forward)), bw = estimate(s.map((c) => c.backward)), ld = estimate(s.map((c) => c.lossDifference));
   const best = s.reduce((a, b) => (b.forward > a.forward ? b : a));
   const worst = s.reduce((a, b) => (b.forward < a.forward ? b : a));
+  const variants = orMissing(() => netSizeVariantClause(dir));
   return (
     `**Network-size sweep** (${s.length} configurations, layers × neurons): ISRU saves ${pctCi(fw)} of tanh's forward time ` +
     `and ${pctCi(bw)} of its backward time, averaged over configurations (forward from ${pct(worst.forward)} at ${worst.config} ` +
     `to ${pct(best.forward)} at ${best.config}); in process CPU time forward ${pctCi(estimate(s.map((c) => c.forwardCpu)))}, ` +
-    `backward ${pctCi(estimate(s.map((c) => c.backwardCpu)))}. Final loss ISRU − tanh: ${numCi(ld, 4)} nats/char.`
+    `backward ${pctCi(estimate(s.map((c) => c.backwardCpu)))}. Final loss ISRU − tanh: ${numCi(ld, 4)} nats/char.` +
+    (variants ? ` ${variants}` : '')
   );
+}
+
+/** The other variants' whole-iteration savings vs tanh/scalar (CPU time), when the sweep ran them; else ''. */
+function netSizeVariantClause(dir: string): string {
+  const others = variantOverview(variantSummaries(readNetSizeConfigs(dir))).filter((v) => v.variant !== 'isru/scalar');
+  if (others.length === 0) return '';
+  return `Every variant vs tanh/scalar, whole iteration in process CPU time: ${others.map((v) => `${v.variant} ${pctCi(v.cpu.total.pooled)}`).join('; ')}.`;
 }
 
 // ------------------------------------------------------------------ long runs

@@ -11,5 +11,5 @@ export { mathBenchBarFigure, mathBenchRatioFigure, mathBenchCrossMachineFigure, 
 export { activationCurvesFigure, isruAlphaFigure, sigmoidComparisonFigure, checksFigure, CurveKind, CurveOptions } from './activations';
 export { longLossFigure, longSavingFigure } from './long-run';
 export { precisionLossFigure, precisionTimeFigure } from './precision';
-export { netSizeSavingFigure, netSizeSummaryFigure, netSizeLossFigure, netSizeHeatmapFigure, netSizeNoiseFigure, configColor, SavingSeries } from './net-size';
+export { netSizeSavingFigure, netSizeSummaryFigure, netSizeLossFigure, netSizeHeatmapFigure, netSizeGridsFigure, netSizeVariantFigure, netSizeVariantHeatmapFigure, netSizeNoiseFigure, configColor, SavingSeries } from './net-size';
 export { verdictTradeoffFigure, verdictValidationFigure, variantColor } from './verdict';

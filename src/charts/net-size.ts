@@ -1,13 +1,22 @@
 /**
  * Figures of the network-size sweep (notebook 04). Pure: summaries and pairs from src/analysis/net-size.ts
- * in, Plotly figure JSON out. Savings are drawn in percent: 100 · (1 − isru/tanh time), above zero =
- * ISRU faster.
+ * in, Plotly figure JSON out. Savings are drawn in percent: 100 · (1 − variant/baseline time), above zero =
+ * the variant faster than tanh/scalar. Variants take the verdict's palette (./verdict.ts variantColor:
+ * tanh blue, isru red, all-isru orange; simd dotted).
  */
-import { colorOf, colors, LAYER_HUES } from './colors';
+import { colors, LAYER_HUES } from './colors';
 import type { Figure, Trace } from './figure';
 import type { IntervalSaving } from '../analysis/compare';
-import type { NetSizePair, NetSizeSummary, SavingGrid } from '../analysis/net-size';
+import { ofVariant, savingGrid } from '../analysis/net-size';
+import type { NetSizePair, NetSizeSummary, NeuronSeries, SavingGrid } from '../analysis/net-size';
 import { quantile } from '../analysis/stats';
+import { parseVariantId } from '../experiments/variants';
+import { variantColor } from './verdict';
+
+const variantLine = (id: string): { color: string; dash: string } => {
+  const v = parseVariantId(id);
+  return { color: variantColor(v?.name ?? ''), dash: v?.impl === 'simd' ? 'dot' : 'solid' };
+};
 
 const PHASE_COLORS = { forward: colors.forward, backward: colors.backward, total: colors.total } as const;
 
@@ -52,7 +61,7 @@ export interface SavingSeries {
  * Cumulative saving over iterations, forward (left) and backward (right), one line per configuration
  * (hue = layers, darker = more neurons); a configuration's two lines toggle together from the legend.
  */
-export function netSizeSavingFigure(series: readonly SavingSeries[], title = 'Time saving of ISRU over tanh over iterations, per configuration'): Figure {
+export function netSizeSavingFigure(series: readonly SavingSeries[], title = 'Time saving over tanh/scalar over iterations, per configuration'): Figure {
   const all = series.map((s) => s.neurons);
   const range = robustRange(series.flatMap((s) => [...s.forward, ...s.backward].map((v) => pct(v.cumulativeSaving))));
   const data: Trace[] = [];
@@ -87,7 +96,7 @@ export function netSizeSavingFigure(series: readonly SavingSeries[], title = 'Ti
  * One bar group per configuration: the mean per-interval saving, forward and backward, with its 95%
  * confidence interval as error bars (the noise between intervals), and the whole-run saving as a dot.
  */
-export function netSizeSummaryFigure(s: readonly NetSizeSummary[], title = 'Time saving of ISRU over tanh per configuration (wall clock; mean of intervals, 95% CI)'): Figure {
+export function netSizeSummaryFigure(s: readonly NetSizeSummary[], title = 'Time saving over tanh/scalar per configuration (wall clock; mean of intervals, 95% CI)'): Figure {
   const x = s.map((c) => c.config);
   const range = robustRange(s.flatMap((c) => [c.forward, c.backward].flatMap((e) => [e.low, e.high, e.overall].map(pct))));
   const data: Trace[] = [];
@@ -111,7 +120,7 @@ export function netSizeSummaryFigure(s: readonly NetSizeSummary[], title = 'Time
       title: { text: title }, meta: { id: 'saving-per-config' },
       barmode: 'group', scattermode: 'group',
       xaxis: { title: { text: 'layers x neurons' }, type: 'category', tickangle: -60 },
-      yaxis: { title: { text: 'saving: 1 − isru/tanh time (%)' }, zeroline: true, range },
+      yaxis: { title: { text: 'saving: 1 − variant/baseline time (%)' }, zeroline: true, range },
       legend: { orientation: 'h', y: -0.3 },
       margin: { t: 60, b: 120 },
     },
@@ -120,9 +129,9 @@ export function netSizeSummaryFigure(s: readonly NetSizeSummary[], title = 'Time
 
 /**
  * Loss curves side by side: one panel per configuration (columns = layer counts, rows = the chosen
- * neuron counts), tanh blue and ISRU red from the same seed.
+ * neuron counts), the baseline and the variant of the pairs from the same seed, in the variant palette.
  */
-export function netSizeLossFigure(pairs: readonly NetSizePair[], neurons: readonly number[], title = 'Training loss, tanh vs ISRU (same seed)'): Figure {
+export function netSizeLossFigure(pairs: readonly NetSizePair[], neurons: readonly number[], title = `Training loss, tanh/scalar vs ${pairs[0]?.variant ?? 'variant'} (same seed)`): Figure {
   const layers = [...new Set(pairs.map((p) => p.layers))].sort((a, b) => a - b);
   const rows = neurons.filter((n) => pairs.some((p) => p.neurons === n));
   const data: Trace[] = [];
@@ -144,13 +153,13 @@ export function netSizeLossFigure(pairs: readonly NetSizePair[], neurons: readon
         text: `${l}x${n}`, showarrow: false, xref: `x${ax} domain`, yref: `y${ax} domain`, x: 0.98, y: 0.98, xanchor: 'right', yanchor: 'top', font: { size: 11 },
       });
       if (!p) return;
-      for (const func of ['tanh', 'isru'] as const) {
+      for (const [name, rows] of [['tanh/scalar', p.baseline], [p.variant, p.candidate]] as const) {
         data.push({
-          type: 'scatter', mode: 'lines', name: func === 'isru' ? 'ISRU' : 'tanh', legendgroup: func, showlegend: k === 1,
-          x: p[func].map((r) => Number(r.iteration)), y: p[func].map((r) => Number(r.loss)),
+          type: 'scatter', mode: 'lines', name, legendgroup: name, showlegend: k === 1,
+          x: rows.map((r) => Number(r.iteration)), y: rows.map((r) => Number(r.loss)),
           xaxis: `x${ax}`, yaxis: `y${ax}`,
-          line: { color: colorOf(func), width: 1.5, dash: func === 'isru' ? 'dot' : 'solid' },
-          hovertemplate: `${l}x${n} ${func} %{x}: %{y:.4f}<extra></extra>`,
+          line: { ...variantLine(name), width: 1.5 },
+          hovertemplate: `${l}x${n} ${name} %{x}: %{y:.4f}<extra></extra>`,
         });
       }
     });
@@ -159,34 +168,87 @@ export function netSizeLossFigure(pairs: readonly NetSizePair[], neurons: readon
 }
 
 /**
- * Heatmaps of the whole-run saving over layers × neurons, forward (left) and backward (right), on one
- * diverging color scale centred on 0 (red = ISRU faster, blue = slower), values written in the cells.
+ * Heatmaps of the whole-run saving over layers × neurons, one panel per grid side by side, on one
+ * diverging color scale centred on 0 (red = the variant faster, blue = slower), values written in the cells.
  */
-export function netSizeHeatmapFigure(grids: { forward: SavingGrid; backward: SavingGrid }, title = 'Time saving of ISRU over tanh by layers × neurons (whole run, wall clock)', id = 'heatmap'): Figure {
-  const all = [...grids.forward.z.flat(), ...grids.backward.z.flat()].filter((v): v is number => v !== null && Number.isFinite(v)).map(pct);
+export function netSizeGridsFigure(panels: readonly { label: string; grid: SavingGrid }[], title: string, id: string): Figure {
+  const all = panels.flatMap((p) => p.grid.z.flat()).filter((v): v is number => v !== null && Number.isFinite(v)).map(pct);
   const bound = Math.max(1, ...all.map(Math.abs));
-  const data: Trace[] = (['forward', 'backward'] as const).map((phase, k) => {
-    const g = grids[phase];
+  const gap = 0.06, width = (0.94 - gap * (panels.length - 1)) / Math.max(1, panels.length);
+  const layout: Record<string, unknown> = {
+    title: { text: title }, meta: { id },
+    // Plotly's RdBu runs blue (low) to red (high): red = faster than tanh/scalar
+    coloraxis: { colorscale: 'RdBu', cmin: -bound, cmax: bound, colorbar: { title: { text: 'saving %' } } },
+    margin: { t: 60 },
+  };
+  const data: Trace[] = panels.map((p, k) => {
+    const ax = k === 0 ? '' : String(k + 1);
+    layout[`xaxis${ax}`] = { title: { text: `neurons (${p.label})` }, type: 'category', domain: [k * (width + gap), k * (width + gap) + width] };
+    layout[`yaxis${ax}`] = { anchor: `x${ax}`, showticklabels: k === 0 };
     return {
-      type: 'heatmap', name: phase,
-      x: g.neurons.map(String), y: g.layers.map((l) => `${l} layer${l > 1 ? 's' : ''}`),
-      z: g.z.map((row) => row.map((v) => (v === null ? null : pct(v)))),
+      type: 'heatmap', name: p.label,
+      x: p.grid.neurons.map(String), y: p.grid.layers.map((l) => `${l} layer${l > 1 ? 's' : ''}`),
+      z: p.grid.z.map((row) => row.map((v) => (v === null ? null : pct(v)))),
       coloraxis: 'coloraxis',
       texttemplate: '%{z:.1f}', textfont: { size: 10 },
-      xaxis: k === 0 ? 'x' : 'x2', yaxis: k === 0 ? 'y' : 'y2',
-      hovertemplate: `%{y}, %{x} neurons, ${phase}: %{z:.1f}%<extra></extra>`,
+      xaxis: `x${ax}`, yaxis: `y${ax}`,
+      hovertemplate: `%{y}, %{x} neurons, ${p.label}: %{z:.1f}%<extra></extra>`,
     };
   });
+  return { data, layout };
+}
+
+/** Forward (left) and backward (right) grids of one variant. */
+export function netSizeHeatmapFigure(grids: { forward: SavingGrid; backward: SavingGrid }, title = 'Time saving over tanh/scalar by layers × neurons (whole run, wall clock)', id = 'heatmap'): Figure {
+  return netSizeGridsFigure([{ label: 'forward', grid: grids.forward }, { label: 'backward', grid: grids.backward }], title, id);
+}
+
+/** A y range that shows every value (means over layer counts: no outliers to hide), padded, at least ±10%. */
+function fullRange(values: readonly number[]): [number, number] {
+  const v = values.filter(Number.isFinite);
+  const lo = Math.min(-10, ...v), hi = Math.max(10, ...v), pad = 0.08 * (hi - lo);
+  return [lo - pad, hi + pad];
+}
+
+/** One variant's whole-iteration saving over layers × neurons, wall clock (left) beside process CPU time (right). */
+export function netSizeVariantHeatmapFigure(s: readonly NetSizeSummary[], variant: string): Figure {
+  const v = ofVariant(s, variant);
+  return netSizeGridsFigure(
+    [{ label: 'wall clock', grid: savingGrid(v, 'total') }, { label: 'process CPU time', grid: savingGrid(v, 'total', 'overall', 'cpu') }],
+    `Whole-iteration time saving of ${variant} over tanh/scalar by layers × neurons (whole run)`,
+    `heatmap-${variant.replace('/', '-')}`,
+  );
+}
+
+/**
+ * Every variant's whole-run saving of the whole iteration against the neuron count (mean over layer
+ * counts), wall clock (left) beside process CPU time (right), one line per variant in the verdict's palette.
+ */
+export function netSizeVariantFigure(series: readonly NeuronSeries[], title = 'Time saving over tanh/scalar against width, per variant (whole iteration, mean over layer counts)'): Figure {
+  const data: Trace[] = [];
+  const values = series.flatMap((s) => [...s.wall, ...s.cpu].map(pct));
+  const ticks = { tickvals: [...new Set(series.flatMap((s) => s.neurons))].sort((a, b) => a - b) };
+  for (const s of series) {
+    (['wall', 'cpu'] as const).forEach((clock, k) => {
+      data.push({
+        type: 'scatter', mode: 'lines+markers', name: s.variant, legendgroup: s.variant, showlegend: k === 0,
+        x: s.neurons, y: s[clock].map(pct),
+        xaxis: k === 0 ? 'x' : 'x2', yaxis: k === 0 ? 'y' : 'y2',
+        line: { ...variantLine(s.variant), width: 2 }, marker: { size: 6 },
+        hovertemplate: `${s.variant}, %{x} neurons, ${clock === 'cpu' ? 'CPU time' : 'wall clock'}: %{y:.1f}%<extra></extra>`,
+      });
+    });
+  }
   return {
     data,
     layout: {
-      title: { text: title }, meta: { id },
-      xaxis: { title: { text: 'neurons (forward)' }, type: 'category', domain: [0, 0.44] },
-      xaxis2: { title: { text: 'neurons (backward)' }, type: 'category', domain: [0.5, 0.94] },
-      yaxis: { anchor: 'x' },
-      yaxis2: { anchor: 'x2', showticklabels: false },
-      // Plotly's RdBu runs blue (low) to red (high): red = ISRU faster, the study's ISRU color
-      coloraxis: { colorscale: 'RdBu', cmin: -bound, cmax: bound, colorbar: { title: { text: 'saving %' } } },
+      title: { text: title }, meta: { id: 'variant-saving' },
+      hovermode: 'closest',
+      xaxis: { title: { text: 'neurons per layer (wall clock)' }, type: 'log', domain: [0, 0.47], ...ticks },
+      xaxis2: { title: { text: 'neurons per layer (process CPU time)' }, type: 'log', domain: [0.53, 1], ...ticks },
+      yaxis: { title: { text: 'saving vs tanh/scalar (%)' }, zeroline: true, zerolinecolor: colors.reference, anchor: 'x', range: fullRange(values) },
+      yaxis2: { zeroline: true, zerolinecolor: colors.reference, anchor: 'x2', matches: 'y' },
+      legend: { title: { text: 'variant' } },
       margin: { t: 60 },
     },
   };
@@ -197,7 +259,7 @@ export function netSizeHeatmapFigure(grids: { forward: SavingGrid; backward: Sav
  * box plots, by wall clock and (when given) by process CPU time. A wide box means the shared machine
  * disturbed the intervals; a box clear of zero is a saving larger than that noise.
  */
-export function netSizeNoiseFigure(series: readonly SavingSeries[], title = 'Spread of the per-interval saving (each interval = one tanh/ISRU pair under the same load)'): Figure {
+export function netSizeNoiseFigure(series: readonly SavingSeries[], title = 'Spread of the per-interval saving (each interval = one baseline/variant pair under the same load)'): Figure {
   const kinds = [
     { key: 'forward', name: 'forward, wall clock', color: PHASE_COLORS.forward },
     { key: 'forwardCpu', name: 'forward, CPU time', color: colors.forwardCpu },

@@ -47,7 +47,7 @@ import { availableVariants, allVariants, parseVariantId, Variant, variantConfig,
 import {
   advanceRuns, MeasuredUnit, NetSize, newRun, parseSizes, runSample, sizeLabel, trainIdentity, ValidationPolicy, verdictColumns, VerdictRun,
 } from './verdict-runs';
-import { NET_SIZE_LAYERS, NET_SIZE_NEURONS } from './net-size';
+import { NET_SIZE_LAYERS, NET_SIZE_NEURONS } from './net-size-grid';
 import { defineSweep, isComplete, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
 
 // ------------------------------------------------------------------ profiles
@@ -142,11 +142,16 @@ function parseSizesFlag(text: string): NetSize[] {
   }
 }
 
-const commonOptions = (): Option[] => [
+/** --variants, --wait-idle, --wait-timeout: the options of every sweep over the variants (also `sweep net-size`). */
+export const variantSweepOptions = (): Option[] => [
   new Option('--variants <list>', 'variants to train: tanh, isru, all-isru, each optionally /scalar or /simd (default all)').argParser(parseVariants),
-  new Option('--val-chars <n>', 'validation characters per progress row (default: the profile\'s)').argParser(positiveInt('--val-chars')),
   new Option('--wait-idle <load>', 'before each job, wait until the 1-minute load average is at most this').argParser(parseLoad),
   new Option('--wait-timeout <s>', `give up waiting after this many seconds (default ${DEFAULT_WAIT_TIMEOUT_SECONDS})`).argParser(positiveInt('--wait-timeout')),
+];
+
+const commonOptions = (): Option[] => [
+  ...variantSweepOptions(),
+  new Option('--val-chars <n>', 'validation characters per progress row (default: the profile\'s)').argParser(positiveInt('--val-chars')),
 ];
 
 interface VerdictExtra {
