@@ -36,7 +36,7 @@ export function precisionRatioFigure(c: readonly PrecisionComparison[]): Figure 
   return {
     data: [bar('wall'), bar('cpu')],
     layout: {
-      title: { text: 'f32 time relative to f64, per variant (per interval, 95% CI)' }, meta: { id: 'time' }, barmode: 'group',
+      title: { text: 'f32 time relative to f64, per variant (per interval, 95% CI)' }, meta: { id: 'time' }, barmode: 'group', hovermode: 'x unified',
       xaxis: { title: { text: 'variant' }, type: 'category' }, yaxis: { title: { text: 'f32 time / f64 time' }, rangemode: 'tozero' },
       shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: 1, y1: 1, line: { color: colors.reference, dash: 'dash' } }],
       legend: { orientation: 'h', y: -0.25 }, margin: { t: 60 },
@@ -55,6 +55,7 @@ export function precisionLossFigure(c: readonly PrecisionComparison[]): Figure {
     data,
     layout: {
       title: { text: 'Training loss in float minus double, per variant' }, meta: { id: 'loss' },
+      hovermode: 'x unified',
       xaxis: { title: { text: 'iteration' } },
       yaxis: { title: { text: 'loss f32 − f64 (nats/char)' }, exponentformat: 'e', zeroline: true, zerolinecolor: colors.reference },
       legend: { orientation: 'h', y: -0.2 }, margin: { t: 60 },
@@ -78,7 +79,7 @@ export function precisionSavingFigure(s: readonly VariantSaving[]): Figure {
   return {
     data,
     layout: {
-      title: { text: 'CPU time saved against tanh/scalar, within each precision' }, meta: { id: 'saving' }, barmode: 'group',
+      title: { text: 'CPU time saved against tanh/scalar, within each precision' }, meta: { id: 'saving' }, barmode: 'group', hovermode: 'x unified',
       xaxis: { title: { text: 'variant' }, type: 'category' },
       yaxis: { title: { text: '1 − variant/tanh-scalar CPU time (%, 95% CI)' }, zeroline: true, zerolinecolor: colors.reference },
       legend: { orientation: 'h', y: -0.25 }, margin: { t: 60 },

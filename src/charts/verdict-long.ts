@@ -64,6 +64,7 @@ export function longSavingFigure(savings: readonly { variant: string; wall: read
     data,
     layout: {
       title: { text: title }, meta: { id: 'saving' },
+      hovermode: 'x unified',
       xaxis: { title: { text: 'iteration' } },
       yaxis: { title: { text: 'saved since the start: 1 − variant/tanh-scalar time (%)' }, zeroline: true, zerolinecolor: colors.reference },
       legend: { orientation: 'h', y: -0.2 }, margin: { t: 60 },

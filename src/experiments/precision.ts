@@ -40,9 +40,10 @@ export interface PrecisionProfile {
 
 /**
  * full: 5x100 as in the original, 3000 iterations, 6 variants × 2 precisions = 12 runs interleaved:
- * ≈ 36 000 iterations of a 5x100 network. Timed here (300 iterations of all 12 runs, niced, on a 2-core
- * machine shared with one other single-core measurement): about 2.3 hours for the full profile on one
- * core; on an idle core expect somewhat less. quick: 2x32, 200 iterations (seconds).
+ * 36 000 iterations of a 5x100 network. Timed (`--iterations 200`, all 12 runs, niced, load average 5–6
+ * on 2 cores): 24.5 s of process CPU and 53 s wall for 2 400 iterations, ≈ 10 ms of CPU per iteration; so
+ * the full profile needs about 6 minutes of CPU — 6–7 minutes on an idle core, ~15 minutes on a machine
+ * as busy as that one. quick: 2x32, 200 iterations (seconds).
  */
 export function precisionProfile(quick: boolean): PrecisionProfile {
   return quick ? { layers: 2, neurons: 32, iterations: 200, progressEvery: 20 } : { layers: 5, neurons: 100, iterations: 3000, progressEvery: 100 };
