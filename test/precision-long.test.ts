@@ -116,7 +116,7 @@ test('precision files from before the variants (tanh only, the study columns, no
     assert.ok(Math.abs(c.loss.final - 0.000002) < 1e-12);
     const zero = variantSavings(r.pairs);
     assert.deepEqual(zero.map((x) => [x.precision, x.variant, x.wall.overall, x.cpu.mean, x.lossDiff]), [['f32', 'tanh/scalar', 0, 0, 0], ['f64', 'tanh/scalar', 0, 0, 0]], 'the baseline against itself');
-    assert.match(precisionConclusion(r), /tanh\/scalar: f32 takes wall time 0\.714×/);
+    assert.match(precisionConclusion(r), /tanh\/scalar: f32 takes 0\.714× f64's wall time \(per interval 0\.700 \[/);
     assert.match(precisionConclusion(r), /Only one variant has results here/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -152,7 +152,7 @@ test('per-variant precision numbers: f32/f64 ratios and savings over tanh/scalar
     // an independent route: savingSummary is 1 − ratio
     assert.ok(Math.abs(savingSummary(r.pairs[0].f32, r.pairs[1].f32, 'total_time').mean - s[1].wall.mean) < 1e-12);
     const text = precisionConclusion(r);
-    assert.match(text, /all-isru\/simd: f32 takes wall time 0\.600×/);
+    assert.match(text, /all-isru\/simd: f32 takes 0\.600× f64's wall time .* and 0\.625× f64's CPU time/);
     assert.match(text, /In f64, (no variant|faster)/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

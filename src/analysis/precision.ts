@@ -191,7 +191,7 @@ function ratioWords(r: TimeRatio, what: string): string {
   // a ratio below 1 beyond its interval: float is faster
   const d = direction({ ...r, mean: r.mean - 1, low: r.low - 1, high: r.high - 1 });
   const verb = d === 'lower' ? 'faster' : d === 'higher' ? 'slower' : 'neither faster nor slower beyond the noise';
-  return `${what} ${fix(r.overall, 3)}× (per interval ${ratioCi(r)}: ${verb})`;
+  return `${fix(r.overall, 3)}× f64's ${what} (per interval ${ratioCi(r)}: ${verb})`;
 }
 
 /**
@@ -204,7 +204,7 @@ export function precisionConclusion(r: Pick<PrecisionResults, 'pairs' | 'size' |
   const iterations = Number(r.pairs[0].f64[r.pairs[0].f64.length - 1].iteration) + 1;
   const parts = c.map((x) => {
     const moved = Math.max(...x.loss.differences.map(Math.abs));
-    return `${x.variant}: f32 takes ${ratioWords(x.wall, 'wall time')}, ${ratioWords(x.cpu, 'CPU time')} of f64, and its loss ends ${exp(x.loss.final)} nats/char from f64's (largest gap ${exp(moved)}, ${moved < 1e-3 ? 'far below anything that matters for training' : 'a visible change of trajectory'})`;
+    return `${x.variant}: f32 takes ${ratioWords(x.wall, 'wall time')} and ${ratioWords(x.cpu, 'CPU time')}, and its loss ends ${exp(x.loss.final)} nats/char from f64's (largest gap ${exp(moved)}, ${moved < 1e-3 ? 'far below anything that matters for training' : 'a visible change of trajectory'})`;
   });
   const head = `At ${r.size}, ${iterations} iterations, one seed, all runs interleaved: ${parts.join('; ')}.`;
   const s = variantSavings(r.pairs);
@@ -214,7 +214,7 @@ export function precisionConclusion(r: Pick<PrecisionResults, 'pairs' | 'size' |
     const faster = here.filter((v) => direction(v.cpu) === 'higher').map((v) => `${v.variant} ${pct(v.cpu.overall)}`);
     return `In ${x}, ${faster.length ? `faster than tanh/scalar in CPU time beyond the noise: ${faster.join(', ')}` : 'no variant is faster than tanh/scalar in CPU time beyond the noise'}.`;
   }).filter(Boolean);
-  const missing = r.pairs.length === 1 ? ' Only one variant has results here (files written before the variants were part of this sweep, or a --variants subset).' : '';
-  const skipped = r.job?.skipped.length ? ` Not measured in this build: ${r.job.skipped.map((k) => k.variant).join(', ')}.` : '';
-  return `${head} ${per.join(' ')}${missing}${skipped}`.replace(/\s+$/, '');
+  const missing = r.pairs.length === 1 ? 'Only one variant has results here (files written before the variants were part of this sweep, or a --variants subset).' : '';
+  const skipped = r.job?.skipped.length ? `Not measured in this build: ${r.job.skipped.map((k) => k.variant).join(', ')}.` : '';
+  return [head, ...per, missing, skipped].filter(Boolean).join(' ');
 }
