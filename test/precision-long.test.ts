@@ -24,6 +24,7 @@ import { compareLong, loadLongResults, longConclusion, readLongDir } from '../sr
 import { intervalSavings, lossDifference, savingSummary } from '../src/analysis/compare';
 import { estimate } from '../src/analysis/stats';
 import { MissingResultsError } from '../src/io/results';
+import { colors, longLossFigure, longSavingFigure, precisionLossFigure, precisionRatioFigure, precisionSavingFigure } from '../src/charts/index';
 import { runCli } from './helpers/cli';
 import { PROGRESS_HEADER, STUDY_PROGRESS_HEADER } from './helpers/schemas';
 
@@ -312,4 +313,47 @@ test('the notebook loaders print the command when no results exist (no exception
   assert.equal(logged.length, 2);
   assert.match(logged[0], /`lstm-opt sweep verdict-long`.*`lstm-opt sweep verdict-long --quick`/);
   assert.match(logged[1], /`lstm-opt sweep precision`.*`lstm-opt sweep precision --quick`/);
+});
+
+test('the figures of notebooks 05 and 07 draw every variant in its colour, with the intervals as error bars', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'precision-fig-'));
+  try {
+    const w = (name: string, rows: Record<string, string | number>[]): void => writeFileSync(join(dir, name), csvText(rows));
+    w('progress-f64-5x100.csv', [row(0, 4, { f: 1 }), row(10, 3, { f: 11 }), row(20, 2, { f: 21 }), row(30, 2, { f: 31 })]);
+    w('progress-f32-5x100.csv', [row(0, 4, { f: 1 }), row(10, 3, { f: 6 }), row(20, 2, { f: 12 }), row(30, 2, { f: 16 })]);
+    w('progress-f64-5x100-isru-simd.csv', [row(0, 4, { f: 1 }), row(10, 3, { f: 9 }), row(20, 2, { f: 15 }), row(30, 2, { f: 23 })]);
+    w('progress-f32-5x100-isru-simd.csv', [row(0, 4, { f: 1 }), row(10, 3, { f: 5 }), row(20, 2, { f: 9 }), row(30, 2, { f: 13 })]);
+    const r = readPrecisionDir(dir);
+    const c = comparePrecisions(r.pairs);
+    const fig = precisionRatioFigure(c);
+    const wall = fig.data[0] as { x: string[]; y: number[]; marker: { color: string[] }; error_y: { array: number[]; arrayminus: number[] } };
+    assert.deepEqual(wall.x, ['tanh/scalar', 'isru/simd']);
+    assert.deepEqual(wall.marker.color, [colors.tanh, colors.isru]);
+    // tanh/scalar f32/f64 wall ratios per interval: 5/10, 6/10, 4/10 -> mean 0.5, s = 0.1, t(0.975, 2) = 4.30265273
+    assert.ok(Math.abs(wall.y[0] - 0.5) < 1e-12);
+    assert.ok(Math.abs(wall.error_y.array[0] - (4.30265273 * 0.1) / Math.sqrt(3)) < 1e-7 && Math.abs(wall.error_y.arrayminus[0] - wall.error_y.array[0]) < 1e-12);
+    const saving = precisionSavingFigure(variantSavings(r.pairs));
+    assert.deepEqual(saving.data.map((t) => t.name), ['f64 (double)', 'f32 (float)']);
+    const f64 = saving.data[0] as { x: string[]; y: number[] };
+    // isru/simd in f64: intervals tanh 10, 10, 10; isru 8, 6, 8 -> CPU (= wall here) savings 20%, 40%, 20%
+    assert.ok(Math.abs(f64.y[f64.x.indexOf('isru/simd')] - 80 / 3) < 1e-9);
+    const loss = precisionLossFigure(c);
+    assert.deepEqual(loss.data.map((t) => (t as { line: { color: string; dash: string } }).line), [{ color: colors.tanh, dash: 'solid' }, { color: colors.isru, dash: 'dot' }]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const root = mkdtempSync(join(tmpdir(), 'verdict-long-fig-'));
+  try {
+    longFixture(root, 'interleaved');
+    const r = readLongDir(root);
+    const val = longLossFigure(r.runs, 'val_bpc', 'v');
+    assert.deepEqual(val.data.map((t) => t.name), ['tanh/scalar', 'isru/simd']);
+    assert.ok(Math.abs(Number((val.data[1].y as number[])[3]) - 2.8 / Math.LN2) < 1e-12, 'bits/char = nats/char ÷ ln 2');
+    const c = compareLong(r.runs);
+    const s = longSavingFigure(c.map((x) => ({ variant: x.variant, wall: x.wallOverRun, cpu: x.cpuOverRun })));
+    assert.deepEqual(s.data.map((t) => t.name), ['isru/simd wall', 'isru/simd CPU']);
+    assert.ok(Math.abs(Number((s.data[0].y as number[])[2]) - 100 * (1 - 23 / 31)) < 1e-9);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
