@@ -36,7 +36,7 @@ export {
   PROPERTY_COLUMNS,
   CHECK_COLUMNS,
 } from './activations';
-export * as longRun from './analysis/long';
+export * as longRun from './analysis/verdict-long';
 export * as precision from './analysis/precision';
 export * as compare from './analysis/compare';
 export * as stats from './analysis/stats';

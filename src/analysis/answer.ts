@@ -7,9 +7,9 @@
  * Sources (schemas in docs/ARCHITECTURE.md, "Results"):
  *   net-size  results/net-size/<machine>/progress_<L>x<N>_<func>.csv   time saving per config (last row); every
  *             variant's saving vs tanh/scalar when the sweep ran the variants (src/analysis/net-size.ts)
- *   long-run  results/long-run/<machine>/progress-<func>-<it>.csv      saving per interval, loss difference
+ *   long run  results/verdict-long/<machine>/long-*.json (+ CSVs)      per variant: time saving, validation-loss difference
  *   weather   results/weather/lstm-<machine>-repeats.csv (or lstm-<machine>.csv)  accuracy, train time
- *   precision results/precision/<machine>/progress-<f32|f64>-5x100.csv f64/f32 time ratio, loss difference
+ *   precision results/precision/<machine>/progress-<f32|f64>-5x100[-<variant>].csv  per variant f32/f64 time ratio, loss difference
  *   math-bench results/math-bench/<machine>.csv                        ISRU/tanh cost per call
  *   verdict   results/verdict[-long]/<machine>/*.json (+ CSVs)         leads the answer when present:
  *             every variant's time saving and validation-loss difference vs tanh+scalar, the original's claims
@@ -19,8 +19,8 @@ import { join } from 'node:path';
 import { readResults, MissingResultsError, ResultRow } from '../io/results';
 import { lossDifference, savingSummary } from './compare';
 import { estimate, Estimate } from './stats';
-import { readLongRuns } from './long';
-import { readPrecisionRuns } from './precision';
+import { compareLong, readLongDir } from './verdict-long';
+import { comparePrecisions, readPrecisionDir } from './precision';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { pairedDifferences } from './weather';
 import { checkClaims, readVerdictResults, verdictConclusion, verdictTable } from './verdict';
@@ -112,19 +112,12 @@ function netSizeVariantClause(dir: string): string {
 
 function longSentence(resultsDir: string, machine: string): string {
   return orMissing(() => {
-    const runs = readLongRuns(join(resultsDir, 'long-run', machine));
-    const t = runs.tanh.rows, i = runs.isru.rows;
-    const fw = savingSummary(t, i, 'forward_time'), bw = savingSummary(t, i, 'back_time');
-    const fc = savingSummary(t, i, 'forward_cpu'), bc = savingSummary(t, i, 'back_cpu');
-    const ld = lossDifference(t, i);
-    const last = t[t.length - 1];
+    const r = readLongDir(join(resultsDir, 'verdict-long', machine));
+    const c = compareLong(r.runs);
+    const each = c.map((x) => `${x.variant} saved ${pct(x.wall.overall)} of the wall and ${pct(x.cpu.overall)} of the CPU time, validation loss ${x.valDiff >= 0 ? '+' : ''}${num(x.valDiff, 4)} nats/char`);
     return (
-      `**Long run** (${last.layers}x${last.neurons}, ${runs.tanh.iterations} iterations each, same seed): ISRU saved ` +
-      `${pct(fw.overall)} of the forward and ${pct(bw.overall)} of the backward time over the whole run ` +
-      `(per ${t.length > 1 ? Number(t[1].iteration) - Number(t[0].iteration) : 0}-iteration interval: forward ${pctCi(fw)}, backward ${pctCi(bw)}; ` +
-      `in process CPU time, which other load disturbs less: forward ${pctCi(fc)}, backward ${pctCi(bc)}). ` +
-      `Smoothed loss at the end: tanh ${num(Number(last.loss), 4)}, ISRU ${num(Number(i[i.length - 1].loss), 4)} ` +
-      `(ISRU − tanh ${num(ld.final, 4)}; over the last 20% of the run ${numCi(ld.tail, 4)}).`
+      `**Long run** (${r.size}, ${r.iterations} iterations per variant, one seed, held-out validation loss; vs tanh/scalar, ` +
+      `${r.layout === 'interleaved' ? 'all variants interleaved' : 'one job per variant'}): ${each.length ? each.join('; ') : 'no variant besides tanh/scalar'}.`
     );
   }).replace(/^No results yet/, '**Long run:** no results yet');
 }
@@ -169,14 +162,10 @@ function weatherSentence(resultsDir: string, machine: string): string {
 
 function precisionSentence(resultsDir: string, machine: string): string {
   return orMissing(() => {
-    const r = readPrecisionRuns(join(resultsDir, 'precision', machine));
-    const total = savingSummary(r.f64, r.f32, 'total_time');
-    const ld = lossDifference(r.f64, r.f32);
-    const last = r.f64[r.f64.length - 1];
-    return (
-      `**Float vs double** (${last.layers}x${last.neurons} tanh, ${Number(last.iteration) + 1} iterations): f32 takes ` +
-      `${num(1 - total.overall, 3)}× the time of f64 (per-interval saving ${pctCi(total)}); loss f32 − f64 at the end ${ld.final.toExponential(1)} nats/char.`
-    );
+    const r = readPrecisionDir(join(resultsDir, 'precision', machine));
+    const last = r.pairs[0].f64[r.pairs[0].f64.length - 1];
+    const each = comparePrecisions(r.pairs).map((x) => `${x.variant} ${num(x.wall.overall, 3)}× (CPU ${num(x.cpu.overall, 3)}×; per-interval wall ${numCi(x.wall, 3)}), loss f32 − f64 ${x.loss.final.toExponential(1)} nats/char`);
+    return `**Float vs double** (${r.size}, ${Number(last.iteration) + 1} iterations, f32 time / f64 time over the whole run): ${each.join('; ')}.`;
   }).replace(/^No results yet/, '**Float vs double:** no results yet');
 }
 
@@ -219,7 +208,7 @@ export function verdictSentence(resultsDir: string, machine: string): string | u
 // ------------------------------------------------------------------ the block
 
 /**
- * The machines that have any result the answer reads (folder names under net-size, long-run, precision,
+ * The machines that have any result the answer reads (folder names under net-size, precision,
  * and the <machine> part of math-bench/<machine>.csv and weather/lstm-<machine>[-repeats].csv), sorted.
  */
 export function resultMachines(resultsDir: string): string[] {
@@ -231,7 +220,7 @@ export function resultMachines(resultsDir: string): string[] {
     }
   };
   const found = new Set<string>();
-  for (const sub of ['net-size', 'long-run', 'precision', 'verdict', 'verdict-long']) for (const e of entries(sub)) if (e.folder) found.add(e.name);
+  for (const sub of ['net-size', 'precision', 'verdict', 'verdict-long']) for (const e of entries(sub)) if (e.folder) found.add(e.name);
   const byFile: [string, RegExp][] = [['math-bench', /^(.+)\.csv$/], ['weather', /^lstm-(.+?)(-repeats)?\.csv$/]];
   for (const [sub, pattern] of byFile) {
     for (const e of entries(sub)) {

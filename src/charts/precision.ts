@@ -1,56 +1,88 @@
 /**
- * Figures of the float vs double comparison (notebook 07). Pure: progress rows in, Plotly figure JSON out.
+ * Figures of the float vs double comparison per variant (notebook 07). Pure: the comparisons of
+ * src/analysis/precision.ts in, Plotly figure JSON out. Variants keep the verdict's colours
+ * (src/charts/verdict.ts); where the precision is the series, f64 is the dark and f32 the light blue.
  */
+import type { PrecisionComparison, TimeRatio, VariantSaving } from '../analysis/precision';
+import { parseVariantId } from '../experiments/variants';
 import { colors } from './colors';
 import type { Figure, Trace } from './figure';
+import { variantColor } from './verdict';
 
-type Row = Record<string, string | number>;
+const colorOf = (variant: string): string => variantColor(parseVariantId(variant)?.name ?? '');
 
-/** Loss curves of the f32 and f64 runs, and their difference (f32 − f64) on a second axis. */
-export function precisionLossFigure(f32: readonly Row[], f64: readonly Row[], iterations: readonly number[], differences: readonly number[]): Figure {
-  const line = (rows: readonly Row[], name: string, color: string): Trace => ({
-    type: 'scatter', mode: 'lines', name, x: rows.map((r) => Number(r.iteration)), y: rows.map((r) => Number(r.loss)),
-    line: { color }, hovertemplate: `${name} %{x}: %{y:.5f}<extra></extra>`,
+/** Asymmetric error bars of an interval estimate (scaled), hidden when it has no interval. */
+function errorBars(es: readonly TimeRatio[], scale = 1): Record<string, unknown> {
+  if (!es.some((e) => Number.isFinite(e.low))) return { visible: false };
+  return {
+    type: 'data', symmetric: false, color: colors.errorBars,
+    array: es.map((e) => (Number.isFinite(e.high) ? scale * (e.high - e.mean) : 0)),
+    arrayminus: es.map((e) => (Number.isFinite(e.low) ? scale * (e.mean - e.low) : 0)),
+  };
+}
+
+/**
+ * f32 time / f64 time per variant (per-interval mean with its 95% CI), wall time as solid bars and process
+ * CPU time hatched, in the variant's colour. Below the line at 1, float is faster.
+ */
+export function precisionRatioFigure(c: readonly PrecisionComparison[]): Figure {
+  const x = c.map((r) => r.variant);
+  const bar = (kind: 'wall' | 'cpu'): Trace => ({
+    type: 'bar', name: kind === 'wall' ? 'wall time' : 'process CPU time', x, y: c.map((r) => r[kind].mean),
+    marker: { color: c.map((r) => colorOf(r.variant)), pattern: { shape: kind === 'wall' ? '' : '/' }, line: { color: colors.points, width: 1 } },
+    error_y: errorBars(c.map((r) => r[kind])),
+    hovertemplate: `%{x} ${kind === 'wall' ? 'wall' : 'CPU'}: f32/f64 %{y:.3f}<extra></extra>`,
   });
   return {
-    data: [
-      line(f64, 'f64 (double)', colors.f64),
-      line(f32, 'f32 (float)', colors.f32),
-      {
-        type: 'scatter', mode: 'lines', name: 'f32 − f64 (right axis)', x: [...iterations], y: [...differences], yaxis: 'y2',
-        line: { color: colors.reference, dash: 'dot' }, hovertemplate: 'f32 − f64 at %{x}: %{y:.2e}<extra></extra>',
-      },
-    ],
+    data: [bar('wall'), bar('cpu')],
     layout: {
-      title: { text: 'Training loss in float and double' }, meta: { id: 'loss' },
-      xaxis: { title: { text: 'iteration' } },
-      yaxis: { title: { text: 'smoothed loss (nats/char)' } },
-      yaxis2: { title: { text: 'loss difference f32 − f64' }, overlaying: 'y', side: 'right', showgrid: false, exponentformat: 'e' },
-      legend: { orientation: 'h', y: -0.2 }, margin: { t: 60, r: 80 },
+      title: { text: 'f32 time relative to f64, per variant (per interval, 95% CI)' }, meta: { id: 'time' }, barmode: 'group', hovermode: 'x unified',
+      xaxis: { title: { text: 'variant' }, type: 'category' }, yaxis: { title: { text: 'f32 time / f64 time' }, rangemode: 'tozero' },
+      shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: 1, y1: 1, line: { color: colors.reference, dash: 'dash' } }],
+      legend: { orientation: 'h', y: -0.25 }, margin: { t: 60 },
     },
   };
 }
 
-export interface PhaseTimes {
-  phase: string;
-  f32: number;
-  f64: number;
+/** The training-loss difference f32 − f64 over iterations, one line per variant. */
+export function precisionLossFigure(c: readonly PrecisionComparison[]): Figure {
+  const data: Trace[] = c.map((r) => ({
+    type: 'scatter', mode: 'lines', name: r.variant, x: r.loss.iterations, y: r.loss.differences,
+    line: { color: colorOf(r.variant), dash: parseVariantId(r.variant)?.impl === 'simd' ? 'dot' : 'solid' },
+    hovertemplate: `${r.variant} f32 − f64 at %{x}: %{y:.2e}<extra></extra>`,
+  }));
+  return {
+    data,
+    layout: {
+      title: { text: 'Training loss in float minus double, per variant' }, meta: { id: 'loss' },
+      hovermode: 'x unified',
+      xaxis: { title: { text: 'iteration' } },
+      yaxis: { title: { text: 'loss f32 − f64 (nats/char)' }, exponentformat: 'e', zeroline: true, zerolinecolor: colors.reference },
+      legend: { orientation: 'h', y: -0.2 }, margin: { t: 60 },
+    },
+  };
 }
 
-/** Total wall time per phase in f32 and f64, grouped bars, with the f64/f32 speed-up in the hover and labels. */
-export function precisionTimeFigure(times: readonly PhaseTimes[]): Figure {
-  const x = times.map((t) => t.phase);
-  const bar = (key: 'f32' | 'f64', name: string, color: string): Trace => ({
-    type: 'bar', name, x, y: times.map((t) => t[key]), marker: { color },
-    text: key === 'f32' ? times.map((t) => `${(t.f64 / t.f32).toFixed(2)}x`) : undefined, textposition: 'outside',
-    hovertemplate: `${name} %{x}: %{y:.1f} s<extra></extra>`,
+/**
+ * Each variant's process-CPU-time saving over tanh/scalar (per-interval mean, 95% CI), grouped by
+ * precision: does a variant's advantage survive the change of precision?
+ */
+export function precisionSavingFigure(s: readonly VariantSaving[]): Figure {
+  const data: Trace[] = (['f64', 'f32'] as const).map((p) => {
+    const here = s.filter((v) => v.precision === p);
+    return {
+      type: 'bar', name: p === 'f64' ? 'f64 (double)' : 'f32 (float)', x: here.map((v) => v.variant), y: here.map((v) => 100 * v.cpu.mean),
+      marker: { color: p === 'f64' ? colors.f64 : colors.f32 }, error_y: errorBars(here.map((v) => v.cpu), 100),
+      hovertemplate: `%{x} in ${p}: %{y:.1f}% CPU time saved<extra></extra>`,
+    };
   });
   return {
-    data: [bar('f64', 'f64 (double)', colors.f64), bar('f32', 'f32 (float; label: f64/f32 speed-up)', colors.f32)],
+    data,
     layout: {
-      title: { text: 'Wall time per phase, float vs double' }, meta: { id: 'time' }, barmode: 'group',
-      xaxis: { title: { text: 'phase' }, type: 'category' }, yaxis: { title: { text: 'seconds (whole run)' }, rangemode: 'tozero' },
-      legend: { orientation: 'h', y: -0.2 }, margin: { t: 60 },
+      title: { text: 'CPU time saved against tanh/scalar, within each precision' }, meta: { id: 'saving' }, barmode: 'group', hovermode: 'x unified',
+      xaxis: { title: { text: 'variant' }, type: 'category' },
+      yaxis: { title: { text: '1 − variant/tanh-scalar CPU time (%, 95% CI)' }, zeroline: true, zerolinecolor: colors.reference },
+      legend: { orientation: 'h', y: -0.25 }, margin: { t: 60 },
     },
   };
 }

@@ -14,7 +14,6 @@ import { DEFAULT_TRAINER } from '../lstm/trainer';
 // sweep kinds (side-effect imports: each module calls defineSweep)
 import '../experiments/net-size';
 import '../experiments/mt';
-import '../experiments/long';
 import '../experiments/precision';
 import '../experiments/framework';
 import '../experiments/verdict';

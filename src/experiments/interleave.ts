@@ -5,7 +5,7 @@
  * ratio is meaningful. The arithmetic of each run is unchanged (each Trainer keeps its own state), so the
  * losses equal those of separate `lstm-opt train` runs with the same settings.
  *
- * Used by the long-run (tanh vs isru) and precision (f32 vs f64) sweeps.
+ * Used by the precision sweep (every variant in f32 and f64).
  */
 import { Corpus } from '../data/corpus';
 import { Activation, ActivationImpl, cellName, GateActivation } from '../lstm/cell';

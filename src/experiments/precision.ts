@@ -1,20 +1,34 @@
 /**
- * Float vs double: the same 5x100 tanh network trained in f32 and in f64 storage from
- * the same seed, interleaved in chunks (src/experiments/interleave.ts) so both see the same machine load.
- * Output (docs/ARCHITECTURE.md, "Results"): results/precision/<machine>/progress-<f32|f64>-<L>x<N>.csv, progress columns.
+ * Float vs double: every variant (src/experiments/variants.ts) of the same 5x100 network trained in f32
+ * and in f64 storage from the same seed, all runs interleaved in chunks (src/experiments/interleave.ts) so
+ * that every run sees the same machine load: the f32/f64 ratio of a variant and the saving of a variant
+ * over tanh/scalar within one precision are both fair comparisons.
  *
- * Resume (src/experiments/sweep.ts): skipped when both CSVs exist; they are written once, complete and
- * atomically, when both runs have finished.
+ * Output (docs/ARCHITECTURE.md, "Results"): results/precision/<machine>[/quick]/
+ *   progress-<f32|f64>-<L>x<N>.csv            tanh/scalar (the name the study's single pair always had)
+ *   progress-<f32|f64>-<L>x<N>-<variant>.csv  every other variant, e.g. progress-f32-5x100-all-isru-simd.csv
+ *   precision-<L>x<N>.json                    the job: load before/after, wall and CPU seconds, variants
+ *                                             trained and skipped (and why)
+ * Progress columns plus `variant` (the id, e.g. all-isru/simd); the loss with 12 significant digits.
+ *
+ * Resume (src/experiments/sweep.ts): skipped when all its files exist; they are written once, complete
+ * and atomically, when every run has finished. `--variants` picks a subset (the JSON then describes the
+ * last subset run); `--wait-idle <load>` waits for a calm machine first.
  */
 import { join } from 'node:path';
-import { machineSlug } from '../io/machine';
+import { Option } from 'commander';
+import { machineSlug, describeMachine } from '../io/machine';
 import { loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
+import { positiveInt, UserError } from '../errors';
+import { beforeMeasuring, DEFAULT_WAIT_TIMEOUT_SECONDS, readLoad } from '../io/load';
 import type { Precision } from '../lstm/buffers';
 import { PROGRESS_COLUMNS, ProgressRow } from '../lstm/training-loop';
 import { formatProgressRow } from '../lstm/progress-file';
 import { trainInterleaved } from './interleave';
+import { allVariants, availableVariants, BASELINE_ID, Variant, variantConfig, variantSlug } from './variants';
+import { parseVariants } from './verdict';
 import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
 
 export interface PrecisionProfile {
@@ -24,14 +38,26 @@ export interface PrecisionProfile {
   progressEvery: number;
 }
 
-/** full: 5x100 as in the original, 3000 iterations; quick: 2x32, 200 iterations. */
+/**
+ * full: 5x100 as in the original, 3000 iterations, 6 variants × 2 precisions = 12 runs interleaved:
+ * 36 000 iterations of a 5x100 network. Timed (`--iterations 200`, all 12 runs, niced, load average 5–6
+ * on 2 cores): 24.5 s of process CPU and 53 s wall for 2 400 iterations, ≈ 10 ms of CPU per iteration; so
+ * the full profile needs about 6 minutes of CPU — 6–7 minutes on an idle core, ~15 minutes on a machine
+ * as busy as that one. quick: 2x32, 200 iterations (seconds).
+ */
 export function precisionProfile(quick: boolean): PrecisionProfile {
   return quick ? { layers: 2, neurons: 32, iterations: 200, progressEvery: 20 } : { layers: 5, neurons: 100, iterations: 3000, progressEvery: 100 };
 }
 
 export const PRECISIONS: readonly Precision[] = ['f32', 'f64'];
 
-export const precisionProgressName = (p: string, layers: number, neurons: number): string => `progress-${p}-${layers}x${neurons}.csv`;
+/** The progress file of a variant in a precision: tanh/scalar keeps the study's name, others append their slug. */
+export function precisionProgressName(p: string, layers: number, neurons: number, variantId: string = BASELINE_ID): string {
+  return variantId === BASELINE_ID ? `progress-${p}-${layers}x${neurons}.csv` : `progress-${p}-${layers}x${neurons}-${variantSlug({ id: variantId })}.csv`;
+}
+
+/** The job's sidecar: load, wall and CPU seconds, variants. */
+export const precisionJobName = (layers: number, neurons: number): string => `precision-${layers}x${neurons}.json`;
 
 export function precisionDir(quick: boolean, machine = machineSlug()): string {
   return quick ? resultsPath('precision', machine, 'quick') : resultsPath('precision', machine);
@@ -39,48 +65,100 @@ export function precisionDir(quick: boolean, machine = machineSlug()): string {
 
 export const PRECISION_COMMAND = 'lstm-opt sweep precision';
 
-/** The sweep options this kind uses (it has no options of its own). */
-export type PrecisionSweepOptions = Omit<SweepOptions, 'extra'>;
+/** The columns of a precision progress file: the progress columns, then the variant id. */
+export const PRECISION_COLUMNS: readonly string[] = [...PROGRESS_COLUMNS, 'variant'];
+
+interface PrecisionExtra {
+  variants?: Variant[];
+  waitIdle?: number;
+  waitTimeout?: number;
+}
+
+export interface PrecisionSweepOptions extends Omit<SweepOptions, 'extra'> {
+  extra?: PrecisionExtra;
+}
 
 /**
  * A progress row with the loss to 12 significant digits: f32 and f64 losses of the same run differ by
  * ~1e-8 after the first iterations, below the 6 decimals the other progress files carry.
  */
-function formatPrecisionRow(r: ProgressRow): Record<string, string | number> {
-  return { ...formatProgressRow(r), loss: r.loss.toPrecision(12) };
+function formatPrecisionRow(r: ProgressRow, v: Variant): Record<string, string | number> {
+  return { ...formatProgressRow(r), loss: r.loss.toPrecision(12), variant: v.id };
 }
 
-/** The sweep's one job: the f32/f64 pair, trained interleaved. */
-export function precisionJob(o: PrecisionSweepOptions): SweepJob {
+/** The variants both precisions can run, and the skipped ones with the first reason found. */
+export function precisionVariants(wanted: readonly Variant[]): { run: Variant[]; skipped: { variant: Variant; reason: string }[] } {
+  const checks = PRECISIONS.map((p) => availableVariants(wanted, p));
+  const run = wanted.filter((v) => checks.every((c) => c.run.includes(v)));
+  const skipped = wanted.filter((v) => !run.includes(v)).map((v) => {
+    const s = checks.flatMap((c, k) => c.skipped.filter((x) => x.variant === v).map((x) => `${PRECISIONS[k]}: ${x.reason}`));
+    return { variant: v, reason: s.join('; ') };
+  });
+  return { run, skipped };
+}
+
+/** The sweep's one job: every variant in f32 and f64, trained interleaved; CSVs first, the job JSON last. */
+export function precisionJob(o: PrecisionSweepOptions, say: (line: string) => void = () => {}): SweepJob {
   const p = precisionProfile(o.quick);
+  const x = o.extra ?? {};
   const iterations = o.iterations ?? p.iterations;
   const dir = o.out ?? precisionDir(o.quick);
+  const { run: variants, skipped } = precisionVariants(x.variants ?? allVariants());
+  const pairs = variants.flatMap((v) => PRECISIONS.map((precision) => ({ v, precision })));
+  const progressEvery = Math.min(p.progressEvery, iterations);
   return {
-    label: `${p.layers}x${p.neurons} f32+f64`,
-    files: PRECISIONS.map((x) => join(dir, precisionProgressName(x, p.layers, p.neurons))),
-    work: PRECISIONS.length * iterations,
+    label: `${p.layers}x${p.neurons} ${variants.length} variant${variants.length === 1 ? '' : 's'} × f32+f64`,
+    files: [...pairs.map((r) => join(dir, precisionProgressName(r.precision, p.layers, p.neurons, r.v.id))), join(dir, precisionJobName(p.layers, p.neurons))],
+    work: pairs.length * iterations,
     async run(tick) {
+      for (const s of skipped) say(`skipping ${s.variant.id}: ${s.reason}`);
+      const corpus = loadCorpus(o.corpus);
+      const load_before = await beforeMeasuring({ waitIdle: x.waitIdle, waitTimeoutSeconds: x.waitTimeout ?? DEFAULT_WAIT_TIMEOUT_SECONDS }, say);
+      const c0 = process.cpuUsage(), w0 = Date.now();
       const results = await trainInterleaved(
-        loadCorpus(o.corpus),
-        PRECISIONS.map((precision) => ({ layers: p.layers, neurons: p.neurons, activation: 'tanh', precision, seed: 1 })),
-        { iterations, progressEvery: Math.min(p.progressEvery, iterations), onIteration: () => tick(1) },
+        corpus,
+        pairs.map(({ v, precision }) => ({ layers: p.layers, neurons: p.neurons, ...variantConfig(v), precision, seed: 1 })),
+        { iterations, progressEvery, onIteration: () => tick(1) },
       );
-      return results.map((r) => toCsv(PROGRESS_COLUMNS, r.rows.map(formatPrecisionRow)));
+      const cpu = process.cpuUsage(c0);
+      const job = {
+        kind: 'precision', size: `${p.layers}x${p.neurons}`, iterations, progress_every: progressEvery, seed: 1,
+        unit: { load_before, load_after: readLoad().load1, wall_seconds: (Date.now() - w0) / 1000, cpu_seconds: (cpu.user + cpu.system) / 1e6 },
+        machine: describeMachine(), finished: new Date().toISOString(),
+        variants: variants.map((v) => v.id),
+        skipped: skipped.map((s) => ({ variant: s.variant.id, reason: s.reason })),
+      };
+      return [...results.map((r, k) => toCsv(PRECISION_COLUMNS, r.rows.map((row) => formatPrecisionRow(row, pairs[k].v)))), JSON.stringify(job, null, 2) + '\n'];
     },
   };
 }
 
-/** Runs the f32/f64 pair unless both files exist (resume); returns the output folder. */
+/** Runs every variant's f32/f64 pair unless all files exist (resume); returns the output folder. */
 export async function runPrecisionSweep(o: PrecisionSweepOptions): Promise<string> {
-  await runJobs(selectShard([precisionJob(o)], o.shard), {
+  const say = (line: string): void => {
+    if (!o.quiet) process.stderr.write(`sweep precision: ${line}\n`);
+  };
+  const job = precisionJob(o, say);
+  await runJobs(selectShard([job], o.shard), {
     name: 'precision', quiet: o.quiet,
-    describe: (job, _c, seconds) => `${job.label}, ${job.work / PRECISIONS.length} iterations each, interleaved, in ${seconds.toFixed(0)} s`,
+    describe: (j, _c, seconds) => `${j.label}, ${o.iterations ?? precisionProfile(o.quick).iterations} iterations each, interleaved, in ${seconds.toFixed(0)} s`,
   });
   return o.out ?? precisionDir(o.quick);
 }
 
+function parseLoad(text: string): number {
+  const x = Number(text);
+  if (!Number.isFinite(x) || x < 0) throw new UserError(`--wait-idle must be a load average ≥ 0, got '${text}'`);
+  return x;
+}
+
 defineSweep({
   name: 'precision',
-  description: 'the same 5x100 tanh run in f32 and f64, interleaved (results/precision)',
-  run: (o: SweepOptions) => runPrecisionSweep(o),
+  description: 'every variant of a 5x100 network in f32 and f64, interleaved (results/precision)',
+  options: [
+    new Option('--variants <list>', 'variants to train: tanh, isru, all-isru, each optionally /scalar or /simd (default all)').argParser(parseVariants),
+    new Option('--wait-idle <load>', 'before the job, wait until the 1-minute load average is at most this').argParser(parseLoad),
+    new Option('--wait-timeout <s>', `give up waiting after this many seconds (default ${DEFAULT_WAIT_TIMEOUT_SECONDS})`).argParser(positiveInt('--wait-timeout')),
+  ],
+  run: (o: SweepOptions) => runPrecisionSweep({ ...o, extra: o.extra as PrecisionExtra }),
 });

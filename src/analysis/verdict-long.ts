@@ -1,0 +1,188 @@
+/**
+ * The long run of every variant (notebook 05, the README answer), from results/verdict-long
+ * (src/experiments/verdict.ts, `sweep verdict-long`): per variant its progress rows (training and
+ * validation loss), final losses, generated sample, and the sessions (segments) its job ran in, with the
+ * load, wall and CPU seconds of each.
+ *
+ * Both layouts of the folder read the same: one job JSON for all variants (trained interleaved), or one
+ * JSON per variant (`--per-variant`, possibly on separate machines — their wall times then do not compare
+ * fairly, their CPU times only on equal machines; `layout` says which). The job files are read by
+ * src/analysis/verdict.ts (readVerdictDir); this module adds the segments and the per-variant view.
+ */
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { machineSlug } from '../io/machine';
+import { projectRoot } from '../io/paths';
+import { readFullElseQuick, ResultRow } from '../io/results';
+import { allVariants, BASELINE_ID, parseVariantId } from '../experiments/variants';
+import { VERDICT_LONG_COMMAND, verdictLongDir } from '../experiments/verdict';
+import { MeasuredUnit } from '../experiments/verdict-runs';
+import { intervalSavings, IntervalSaving, lossDifference, savingSummary } from './compare';
+import { Estimate } from './stats';
+import { direction, readVerdictDir, VerdictRunResult } from './verdict';
+
+export { VERDICT_LONG_COMMAND } from '../experiments/verdict';
+
+/** One session of a job: where a resumed run stopped and started again, with its load and times. */
+export interface LongSegment extends MeasuredUnit {
+  /** the job's JSON file */
+  job: string;
+  /** 1-based session number within the job */
+  session: number;
+  variants: string[];
+}
+
+export interface LongResults {
+  dir: string;
+  label: string;
+  quick: boolean;
+  size: string;
+  iterations: number;
+  /** 'interleaved': all variants in one job (a fair wall-time comparison); 'per-variant': a job each */
+  layout: 'interleaved' | 'per-variant';
+  /** one per variant, canonical order (tanh/scalar first) */
+  runs: VerdictRunResult[];
+  segments: LongSegment[];
+  skipped: { variant: string; reason: string }[];
+}
+
+/**
+ * The long runs of a verdict-long folder: the jobs with the most iterations (a folder may also hold
+ * shorter trial runs), one run per variant. MissingResultsError (naming the command) when there is none.
+ */
+export function readLongDir(dir: string, quick = false): LongResults {
+  const { jobs: all } = readVerdictDir(dir, `${VERDICT_LONG_COMMAND}${quick ? ' --quick' : ''}`);
+  const longJobs = all.filter((j) => j.source === 'verdict-long');
+  const iterations = Math.max(...longJobs.map((j) => j.iterations));
+  const jobs = longJobs.filter((j) => j.iterations === iterations);
+  const runs: VerdictRunResult[] = [];
+  for (const r of jobs.flatMap((j) => j.runs)) if (!runs.some((x) => x.variant === r.variant)) runs.push(r);
+  const order = allVariants().map((v) => v.id);
+  runs.sort((a, b) => order.indexOf(a.variant) - order.indexOf(b.variant));
+  const segments = jobs.flatMap((j) => {
+    const json = JSON.parse(readFileSync(join(dir, j.file), 'utf8')) as { segments?: MeasuredUnit[]; unit?: MeasuredUnit };
+    return (json.segments ?? (json.unit ? [json.unit] : [])).map((s, k): LongSegment => ({ ...s, job: j.file, session: k + 1, variants: j.runs.map((r) => r.variant) }));
+  });
+  return {
+    dir, label: relative(projectRoot(), dir) || dir, quick, size: jobs[0].size, iterations,
+    layout: jobs.some((j) => j.runs.length > 1) ? 'interleaved' : 'per-variant',
+    runs, segments,
+    skipped: jobs.flatMap((j) => j.skipped).filter((s, k, a) => !runs.some((r) => r.variant === s.variant) && a.findIndex((x) => x.variant === s.variant) === k),
+  };
+}
+
+/** The notebook's loader: this machine's full long runs, else the quick ones, else prints the commands. */
+export function loadLongResults(machine = machineSlug()): LongResults | undefined {
+  return readFullElseQuick(
+    (quick) => readLongDir(verdictLongDir(quick, machine), quick),
+    (err) => `No verdict-long results for ${machine}: run \`${VERDICT_LONG_COMMAND}\` (full) or \`${VERDICT_LONG_COMMAND} --quick\`. ${err.message}`,
+  );
+}
+
+// ------------------------------------------------------------------ comparisons
+
+export interface LongComparison {
+  variant: string;
+  /** 1 − variant/tanh-scalar training time (forward + backward + Adam): whole run and per interval */
+  wall: Estimate & { overall: number };
+  cpu: Estimate & { overall: number };
+  wallOverRun: IntervalSaving[];
+  cpuOverRun: IntervalSaving[];
+  /** final validation loss, variant − tanh/scalar, nats/char (one seed: no interval) */
+  valDiff: number;
+  /** the same difference averaged over the last 20% of progress rows, with its spread over those rows */
+  valTail: Estimate;
+  /** final smoothed training loss, variant − tanh/scalar, nats/char */
+  trainDiff: number;
+}
+
+/** The validation loss as the `loss` column, so compare.lossDifference can align and difference it. */
+const asValidationLoss = (rows: readonly ResultRow[]): ResultRow[] => rows.map((r) => ({ ...r, loss: r.val_loss }));
+
+/** Every variant other than tanh/scalar against it; empty without tanh/scalar. */
+export function compareLong(runs: readonly VerdictRunResult[]): LongComparison[] {
+  const base = runs.find((r) => r.variant === BASELINE_ID);
+  if (!base) return [];
+  return runs.filter((r) => r !== base).map((r) => ({
+    variant: r.variant,
+    wall: savingSummary(base.rows, r.rows, 'total_time'),
+    cpu: savingSummary(base.rows, r.rows, 'total_cpu'),
+    wallOverRun: intervalSavings(base.rows, r.rows, 'total_time'),
+    cpuOverRun: intervalSavings(base.rows, r.rows, 'total_cpu'),
+    valDiff: r.val_loss - base.val_loss,
+    valTail: lossDifference(asValidationLoss(base.rows), asValidationLoss(r.rows)).tail,
+    trainDiff: Number(r.rows[r.rows.length - 1].loss) - Number(base.rows[base.rows.length - 1].loss),
+  }));
+}
+
+// ------------------------------------------------------------------ display
+
+const fix = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
+const pctCi = (e: Estimate): string => (e.n > 1 && Number.isFinite(e.low) ? `${pct(e.mean)} [${pct(e.low)}, ${pct(e.high)}]` : `${pct(e.mean)} (n = ${e.n}, no CI)`);
+const signed = (x: number, d: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(d)}` : 'n/a');
+
+/** Final losses per variant, in nats/char and bits/char. */
+export function longLossRows(runs: readonly VerdictRunResult[]): Record<string, string>[] {
+  const base = runs.find((r) => r.variant === BASELINE_ID);
+  return runs.map((r) => ({
+    variant: r.variant,
+    activations: parseVariantId(r.variant)?.def.description ?? '',
+    'training loss (nats/char)': fix(r.train_loss, 4),
+    'training bits/char': fix(r.train_loss / Math.LN2, 4),
+    'validation loss (nats/char)': fix(r.val_loss, 4),
+    'validation bits/char': fix(r.val_bpc, 4),
+    'validation − tanh/scalar (nats/char)': base ? (r === base ? 'baseline' : signed(r.val_loss - base.val_loss, 4)) : 'n/a',
+    'validation − tanh/scalar (bits/char)': base ? (r === base ? 'baseline' : signed(r.val_bpc - base.val_bpc, 4)) : 'n/a',
+    'validation characters': String(r.val_chars),
+  }));
+}
+
+/** Time savings against tanh/scalar per variant: whole run and per-interval mean with its 95% CI. */
+export function longSavingRows(c: readonly LongComparison[]): Record<string, string>[] {
+  return c.map((x) => ({
+    variant: x.variant,
+    'wall time saved, whole run': pct(x.wall.overall),
+    'wall saved per interval (95% CI)': pctCi(x.wall),
+    'CPU time saved, whole run': pct(x.cpu.overall),
+    'CPU saved per interval (95% CI)': pctCi(x.cpu),
+    intervals: String(x.wall.n),
+  }));
+}
+
+/** The sessions every job ran in: load before and after, wall and CPU seconds. */
+export function longSegmentRows(segments: readonly LongSegment[]): Record<string, string>[] {
+  return segments.map((s) => ({
+    job: s.job, session: String(s.session), variants: s.variants.join(', '),
+    'load before': fix(s.load_before, 2), 'load after': fix(s.load_after, 2),
+    'wall s': fix(s.wall_seconds, 1), 'CPU s': fix(s.cpu_seconds, 1),
+  }));
+}
+
+// ------------------------------------------------------------------ conclusion
+
+const savingWords = (e: Estimate & { overall: number }, what: string): string => {
+  const d = direction(e);
+  return `${pct(e.overall)} of tanh/scalar's ${what} (per interval ${pctCi(e)}${d === 'higher' ? ', a saving beyond the noise' : d === 'lower' ? ', slower beyond the noise' : ', not distinguishable from zero'})`;
+};
+
+/**
+ * The conclusion paragraph of the long runs: per variant the time saved against tanh/scalar (wall and
+ * CPU) and the validation-loss difference at the end (nats and bits per character), then which variants
+ * save CPU time beyond the noise without ending behind tanh/scalar on held-out text.
+ */
+export function longConclusion(r: Pick<LongResults, 'runs' | 'size' | 'iterations' | 'layout' | 'quick' | 'skipped'>): string {
+  const c = compareLong(r.runs);
+  if (c.length === 0) return `No comparison: ${r.runs.some((x) => x.variant === BASELINE_ID) ? 'only the baseline tanh/scalar has a long run' : 'tanh/scalar, the baseline, has no long run'} in these results.`;
+  const head = `${r.quick ? 'Quick profile (a few hundred iterations: the mechanics, not a result). ' : ''}One run per variant at ${r.size}, ${r.iterations} iterations, seed 1, ${r.layout === 'interleaved' ? 'all variants interleaved in one job' : 'one job per variant (wall times compare only if the jobs shared one machine and its load; CPU times only on equal machines)'}.`;
+  const parts = c.map((x) =>
+    `${x.variant} saves ${savingWords(x.wall, 'training wall time')} and ${savingWords(x.cpu, 'process CPU time')}; its validation loss ends ${signed(x.valDiff, 4)} nats/char (${signed(x.valDiff / Math.LN2, 4)} bits/char) from tanh/scalar's, ` +
+    `${signed(x.valTail.mean, 4)} on average over the last 20% of the progress rows`);
+  // a loss penalty: the tail difference above zero beyond its spread over rows (one seed: not a seed CI)
+  const good = c.filter((x) => direction(x.cpu) === 'higher' && direction(x.valTail) !== 'higher').map((x) => x.variant);
+  const verdict = good.length
+    ? `Faster in CPU time beyond the noise without ending measurably behind on held-out text: ${good.join(', ')}.`
+    : 'No variant is both faster in CPU time beyond the noise and level with tanh/scalar on held-out text in this run.';
+  const skipped = r.skipped.length ? ` Not measured in this build: ${r.skipped.map((s) => s.variant).join(', ')}.` : '';
+  return `${head} ${parts.join('; ')}. ${verdict} With one seed the loss difference is not a confidence interval over seeds: notebook 08 pairs 5 seeds for that.${skipped}`;
+}
