@@ -1,13 +1,12 @@
 /**
- * `lstm-opt weather`: the weather-predictor sweep (src/experiments/weather.ts) — cells × {tanh, isru} ×
- * repeats on vega-datasets' seattle-weather.csv → results/weather/lstm-<machine>.csv (means), a
- * -repeats.csv beside it (one row per run) and baseline.csv (the naive forecast).
+ * `lstm-opt weather`: the weather-predictor sweep (src/experiments/weather.ts) — cells × variants ×
+ * repeats on vega-datasets' seattle-weather.csv → results/weather/lstm-<machine>.csv (means; --quick:
+ * results/weather/quick/), a -repeats.csv beside it (one row per run) and baseline.csv (the naive forecast).
  *
- * --gate and --activation-impl choose the cell's gates and point-wise kernels (default: the study's
- * sigmoid and scalar); a variant's default file is lstm-<machine>+<variant>.csv (e.g. +isru-sigmoid),
- * so it never replaces the study's.
+ * --variants chooses among the verdict's variants (default all six; parsed like `sweep verdict`'s);
+ * --wait-idle waits for an idle machine before each group of runs, as the verdict sweep does.
  *
- * Runs already measured with the same settings are skipped (an interrupted sweep resumes; --fresh
+ * Groups already measured with the same settings are skipped (an interrupted sweep resumes; --fresh
  * measures everything again). Ctrl-C stops after the current run with complete files (exit 130).
  * Everything is validated before any file is touched.
  */
@@ -17,15 +16,16 @@ import { dirname, relative } from 'node:path';
 import { machineSlug } from '../io/machine';
 import { resultsPath } from '../io/paths';
 import { FULL_PROFILE, parseCells, QUICK_PROFILE, runWeatherSweep, WeatherProfile } from '../experiments/weather';
+import { parseVariants } from '../experiments/verdict';
+import type { Variant } from '../experiments/variants';
+import { DEFAULT_WAIT_TIMEOUT_SECONDS } from '../io/load';
 import { parseShard, Shard } from '../experiments/sweep';
 import { WeatherDataError } from '../weather/data';
 import { WeatherDivergedError } from '../weather/train';
-import { positiveInt, UserError } from '../errors';
+import { finiteNumber, positiveInt, UserError } from '../errors';
 import { prepareOutputFile } from '../io/places';
 import { defaultKernels } from '../lstm/backend';
 import { weatherMemoryProblem } from '../weather/limits';
-import { activationImplOption, checkCellFlags, gateOption } from '../cell-flags';
-import { ActivationImpl, cellName, GateActivation } from '../lstm/cell';
 
 interface WeatherFlags {
   cells?: number[];
@@ -37,8 +37,9 @@ interface WeatherFlags {
   fresh?: boolean;
   data?: string;
   quiet?: boolean;
-  gate: GateActivation;
-  activationImpl: ActivationImpl;
+  variants?: Variant[];
+  waitIdle?: number;
+  waitTimeout?: number;
 }
 
 function cellsFlag(value: string): number[] {
@@ -50,17 +51,18 @@ function cellsFlag(value: string): number[] {
 export function registerWeather(program: Command): void {
   program
     .command('weather')
-    .description('weather predictor: train/predict time and accuracy of tanh vs isru by number of cells (seattle-weather, rain tomorrow)')
+    .description('weather predictor: train/predict time and accuracy of every variant (tanh, isru, all-isru × scalar/simd) by number of cells (seattle-weather, rain tomorrow)')
     .option('--cells <list>', `comma-separated cell counts (default ${FULL_PROFILE.cells.join(',')}; --quick ${QUICK_PROFILE.cells.join(',')})`, cellsFlag)
-    .option('--repeats <n>', `runs per cell count and activation, averaged (default ${FULL_PROFILE.repeats}; --quick ${QUICK_PROFILE.repeats})`, positiveInt('--repeats'))
+    .option('--repeats <n>', `runs per cell count and variant, averaged (default ${FULL_PROFILE.repeats}; --quick ${QUICK_PROFILE.repeats})`, positiveInt('--repeats'))
     .option('--epochs <n>', `training epochs per run (default ${FULL_PROFILE.epochs})`, positiveInt('--epochs'))
-    .option('--out <file>', 'averaged results CSV (default results/weather/lstm-<machine>[+<variant>].csv)')
+    .option('--out <file>', 'averaged results CSV (default results/weather/lstm-<machine>.csv; --quick results/weather/quick/lstm-<machine>.csv)')
     .option('--quick', 'small profile: a few cell counts, 2 repeats (seconds)')
     .option('--shard <i/n>', 'run only every n-th cell count, starting at the i-th (1-based)', parseShard)
     .option('--fresh', 'measure every run again instead of skipping runs already in the repeats file')
     .option('--data <file>', 'weather CSV with date,precipitation,temp_max,temp_min,wind (default: vega-datasets seattle-weather.csv)')
-    .addOption(gateOption())
-    .addOption(activationImplOption())
+    .option('--variants <list>', 'variants to train: tanh, isru, all-isru, each optionally /scalar or /simd (default all)', parseVariants)
+    .option('--wait-idle <load>', 'before each group of runs, wait until the 1-minute load average is at most this', finiteNumber('--wait-idle'))
+    .option('--wait-timeout <s>', `give up waiting after this many seconds (default ${DEFAULT_WAIT_TIMEOUT_SECONDS})`, positiveInt('--wait-timeout'))
     .option('--quiet', 'no progress bar')
     .action(async (flags: WeatherFlags) => {
       process.exitCode = await weather(flags);
@@ -71,16 +73,13 @@ async function weather(flags: WeatherFlags): Promise<number> {
   const base = flags.quick ? QUICK_PROFILE : FULL_PROFILE;
   const profile: WeatherProfile = { ...base, cells: flags.cells ?? base.cells, repeats: flags.repeats ?? base.repeats, epochs: flags.epochs ?? base.epochs };
   const shardSuffix = flags.shard ? `-shard-${flags.shard.index}of${flags.shard.count}` : '';
-  const cell = { gate: flags.gate, activationImpl: flags.activationImpl };
-  // the variant's name without the activation: '' for the study's cell, '+isru-sigmoid', '+simd', ...
-  const variant = cellName({ activation: 'tanh', gate: cell.gate, impl: cell.activationImpl }).slice('tanh'.length);
-  const out = flags.out ?? resultsPath('weather', `lstm-${machineSlug()}${variant}${shardSuffix}.csv`);
+  const file = `lstm-${machineSlug()}${shardSuffix}.csv`;
+  const out = flags.out ?? (flags.quick ? resultsPath('weather', 'quick', file) : resultsPath('weather', file));
   if (existsSync(out) && statSync(out).isDirectory()) throw new UserError(`--out must be a file, but ${out} is a folder`);
   const parent = dirname(out);
   if (existsSync(parent) && !statSync(parent).isDirectory()) throw new UserError(`--out ${out}: ${parent} is not a folder`);
   if (flags.data !== undefined && !(existsSync(flags.data) && statSync(flags.data).isFile())) throw new UserError(`--data ${flags.data}: no such file`);
   const kernels = defaultKernels('f64');
-  checkCellFlags(['tanh', 'isru'], cell);
   for (const cells of profile.cells) {
     const problem = weatherMemoryProblem(cells, profile.batch, profile.window, kernels);
     if (problem) throw new UserError(problem);
@@ -97,9 +96,11 @@ async function weather(flags: WeatherFlags): Promise<number> {
   let result;
   try {
     result = await runWeatherSweep({
-      profile, out, shard: flags.shard, fresh: flags.fresh, data: flags.data, quiet: flags.quiet, cell,
+      profile, out, shard: flags.shard, fresh: flags.fresh, data: flags.data, quiet: flags.quiet, variants: flags.variants,
+      load: { waitIdle: flags.waitIdle, waitTimeoutSeconds: flags.waitTimeout ?? DEFAULT_WAIT_TIMEOUT_SECONDS },
+      log: (line) => process.stderr.write(`lstm-opt weather: ${line}\n`),
       onDropped: (rows) => {
-        if (!flags.quiet) process.stderr.write(`lstm-opt weather: dropping ${rows} earlier run(s) measured with other settings\n`);
+        if (!flags.quiet) process.stderr.write(`lstm-opt weather: dropping ${rows} earlier run(s) measured with other settings or in a group measured again\n`);
       },
       shouldStop: () => stop,
     });
@@ -113,12 +114,12 @@ async function weather(flags: WeatherFlags): Promise<number> {
   const rel = (p: string): string => relative(process.cwd(), p) || p;
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   if (result.stopped) {
-    process.stderr.write(`lstm-opt weather: interrupted after ${result.measured} of ${result.todo} run(s); ${rel(result.files.out)} holds every finished pair — rerun the same command to continue\n`);
+    process.stderr.write(`lstm-opt weather: interrupted after ${result.measured} of ${result.todo} run(s); ${rel(result.files.out)} holds every finished group — rerun the same command to continue\n`);
     return 130;
   }
   const test = result.baseline.find((r) => r.Split === 'test');
   process.stdout.write(
-    `weather: ${result.measured} run(s) measured, ${result.skipped} skipped, in ${secs} s; ${result.table.length} rows in ${rel(result.files.out)} ` +
+    `weather: ${result.variants.length} variant(s), ${result.measured} run(s) measured, ${result.skipped} skipped, in ${secs} s; ${result.table.length} rows in ${rel(result.files.out)} ` +
       `(per run: ${rel(result.files.repeats)}; naive baseline ${test?.Accuracy}% on the test year: ${rel(result.files.baseline)})\n`,
   );
   return 0;
