@@ -290,6 +290,11 @@ test('lstm-opt weather writes one row per variant × cells × repeat with its Va
     assert.equal(fill.code, 0, fill.stderr);
     assert.match(fill.stdout, /6 run\(s\) measured, 18 skipped/);
     assert.equal(readCsv(repeatsFile).length, 24);
+    // `sweep weather` is the same sweep, into a folder
+    const sw = runCli(['sweep', 'weather', '--cells', '10', '--repeats', '1', '--epochs', '1', '--variants', 'tanh/scalar,all-isru', '--out', join(dir, 'sw'), '--quiet']);
+    assert.equal(sw.code, 0, sw.stderr);
+    const swFile = readdirSync(join(dir, 'sw')).find((f) => /^lstm-.+-repeats\.csv$/.test(f))!;
+    assert.deepEqual(readCsv(join(dir, 'sw', swFile)).map((x) => x.Variant), ['tanh/scalar', 'all-isru/scalar', 'all-isru/simd']);
     // a shard only adds its own cell count
     const shard = runCli(['weather', '--cells', '10,12', '--repeats', '1', '--epochs', '1', '--variants', 'tanh/scalar,isru/scalar', '--shard', '2/2', '--out', join(dir, 's.csv'), '--quiet']);
     assert.equal(shard.code, 0, shard.stderr);
@@ -334,6 +339,8 @@ test('lstm-opt weather: bad input gets one line on stderr, a non-zero exit and n
       [['weather', '--variants', ',', '--out', out], /--variants: give at least one variant/, 2],
       [['weather', '--wait-idle', 'busy', '--out', out], /--wait-idle must be a number/, 2],
       [['weather', '--gate', 'isru-sigmoid', '--out', out], /unknown option '--gate'/],
+      [['sweep', 'weather', '--variants', 'tanh/vector', '--out', join(dir, 'sw')], /--variants: unknown variant 'tanh\/vector'/, 2],
+      [['sweep', 'weather', '--iterations', '5', '--out', join(dir, 'sw')], /use --epochs, not --iterations/, 2],
     ];
     for (const [args, message, code] of cases) {
       const r = runCli(args);
@@ -342,8 +349,9 @@ test('lstm-opt weather: bad input gets one line on stderr, a non-zero exit and n
       assert.match(r.stderr, message, args.join(' '));
       assert.equal(r.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
     }
-    assert.deepEqual(readdirSync(dir).sort(), ['bad.csv', 'folder']);
+    assert.deepEqual(readdirSync(dir).filter((f) => f !== 'sw').sort(), ['bad.csv', 'folder']);
     assert.ok(!existsSync(out));
+    assert.ok(!existsSync(join(dir, 'sw')) || readdirSync(join(dir, 'sw')).length === 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -63,6 +63,7 @@ export const REPEAT_FILE_COLUMNS = [...REPEAT_COLUMNS, ...WEATHER_CELL_COLUMNS, 
 export const BASELINE_COLUMNS = ['Split', 'Samples', 'Accuracy', 'TP', 'TN', 'FP', 'FN'] as const;
 
 export const DEFAULT_CELLS = [10, 25, 50, 75, 100, 150, 200, 250, 300];
+
 export interface WeatherProfile {
   cells: number[];
   repeats: number;
@@ -74,10 +75,20 @@ export interface WeatherProfile {
   seed: number;
 }
 
+/**
+ * The study's grid: 9 cell counts × 5 repeats × 6 variants = 270 runs. Duration, estimated: the earlier
+ * tanh/isru-only full run spent 262 s of training CPU time (138 s tanh, 124 s ISRU; 550 s wall at load 6–10);
+ * a 150-cell group of all six variants took 14 s of training CPU against 5.1 s for tanh + isru alone
+ * (×2.7), so about 12 minutes of CPU time in all — 12–15 minutes on an idle core, about twice that
+ * when the machine is shared.
+ */
 export const FULL_PROFILE: WeatherProfile = {
   cells: DEFAULT_CELLS, repeats: 5, epochs: DEFAULT_WEATHER_TRAIN.epochs, batch: DEFAULT_WEATHER_TRAIN.batch, lr: DEFAULT_WEATHER_TRAIN.lr, window: 7, seed: 1,
 };
-/** A few seconds: the same training settings on three small nets, two repeats (a subset of the full runs). */
+/**
+ * Seconds: the same training settings on three small nets, two repeats, six variants (36 runs; 19 s wall,
+ * 10 s CPU on a shared 2-core machine). Written to results/weather/quick/, apart from the full runs.
+ */
 export const QUICK_PROFILE: WeatherProfile = { ...FULL_PROFILE, cells: [10, 25, 50], repeats: 2 };
 
 /** Parses `10,25,50`: positive integers, no duplicates; returns an error message on bad input. */
