@@ -18,7 +18,7 @@ import { parseShard, selectShard } from '../src/experiments/sweep';
 import { weatherGradientCheck } from '../src/weather/gradcheck';
 import { WeatherNet } from '../src/weather/model';
 import { runWeather } from '../src/weather/train';
-import { compareVariants, loadWeatherResults, pairedDifferences, pooledSaving, variantsIn, variantSummaryRows, weatherConclusion } from '../src/analysis/weather';
+import { compareVariants, loadWeatherResults, pairedDifferences, pooledSaving, variantsIn, variantSummaryRows, weatherConclusion, weatherTableRows } from '../src/analysis/weather';
 import { UserError } from '../src/errors';
 import { colors } from '../src/charts/colors';
 import { weatherAccuracyFigure, weatherConfusionFigure, weatherSavingFigure } from '../src/charts/weather';
@@ -243,6 +243,8 @@ test('weather conclusion: computed per variant from the paired results, naming a
   const loaded = rows.map((r) => ({ ...r, LoadBefore: Number(r.Repeat) + 0.5, LoadAfter: 1 }));
   assert.match(weatherConclusion({ ...res, repeats: loaded }), /median of 1\.50 \(max 2\.50\)/);
   assert.match(weatherConclusion({ ...res, repeats: rows.filter((r) => r.Variant !== 'tanh/scalar') }), /no tanh\/scalar baseline/);
+  const table = weatherTableRows(rows);
+  assert.deepEqual(table.map((r) => [r.Variant, r.TrainCpu]), [['tanh/scalar', 1.5], ['isru/scalar', Number((5.5 / 6).toPrecision(4))], ['all-isru/simd', Number((7 / 6).toPrecision(4))]]);
   const summary = variantSummaryRows(compareVariants(rows));
   assert.equal(summary.length, 2);
   assert.equal(summary[0].pairs, 3);

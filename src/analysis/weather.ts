@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { machineSlug } from '../io/machine';
 import { resultsPath } from '../io/paths';
 import { ResultRow, tryReadResults } from '../io/results';
-import { BASELINE_COLUMNS, REPEAT_COLUMNS, upgradeWeatherRows, WEATHER_COLUMNS } from '../experiments/weather';
+import { averageRows, BASELINE_COLUMNS, REPEAT_COLUMNS, upgradeWeatherRows, WEATHER_COLUMNS } from '../experiments/weather';
 import { allVariants, BASELINE_ID, parseVariantId } from '../experiments/variants';
 import { accuracyPercent, naiveBaseline, WeatherDataset, WeatherSplit } from '../weather/data';
 import { Estimate, estimate, mean, median, pairedEstimate, sampleStd } from './stats';
@@ -172,9 +172,12 @@ export function loadWeatherResults(machine = machineSlug(), dir = resultsPath('w
 
 const sig = (x: unknown, digits = 4): string | number => (typeof x === 'number' || (typeof x === 'string' && x !== '' && Number.isFinite(Number(x))) ? Number(Number(x).toPrecision(digits)) : String(x ?? ''));
 
-/** The averaged table for display: the study's columns, then Variant and the CPU times, numbers rounded. */
-export function weatherTableRows(table: readonly Row[]): Record<string, string | number>[] {
-  return table.map((r) => ({
+/**
+ * The averaged table for display, computed from the per-run rows (so files from before the table carried
+ * the CPU times show them too): the study's columns with Variant and the CPU times, numbers rounded.
+ */
+export function weatherTableRows(repeats: readonly Row[]): Record<string, string | number>[] {
+  return averageRows(repeats).map((r) => ({
     Cells: Number(r.Cells), Variant: String(r.Variant), Func: String(r.Func), TrainTime: sig(r.TrainTime), TrainCpu: sig(r.TrainCpu), PredictTime: sig(r.PredictTime), PredictCpu: sig(r.PredictCpu),
     Accuracy: sig(r.Accuracy), TP: sig(r.TP), TN: sig(r.TN), FP: sig(r.FP), FN: sig(r.FN),
   }));
