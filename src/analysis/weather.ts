@@ -273,7 +273,7 @@ function variantSentence(c: VariantComparison): string {
   const cells = `${above(d.TrainCpu)} of ${d.TrainCpu.length} cell counts with a saving above zero on their own`;
   const accDir = direction(acc);
   const accText = accDir === 'higher' ? `is less accurate by ${pointsCi(acc)} percentage points` : accDir === 'lower' ? `is more accurate by ${pointsCi({ ...acc, mean: -acc.mean, low: -acc.high, high: -acc.low })} percentage points` : `shows no accuracy difference beyond the noise (tanh/scalar − variant ${pointsCi(acc)} points)`;
-  return `${c.variant} ${timeText} (wall clock ${pctCi(wall)}; ${cells}), predicts the test year with ${pctCi(predict)} less CPU time, and ${accText}`;
+  return `${c.variant} ${timeText} (wall clock ${pctCi(wall)}; ${cells}), saves ${pctCi(predict)} of the CPU time predicting the test year, and ${accText}`;
 }
 
 /**

@@ -27,7 +27,7 @@ function savingTrace(d: readonly PairedDifference[], variant: string, axis: stri
   const s = styleOf(variant);
   const rel = (x: number, p: PairedDifference): number => (Number.isFinite(x) ? (100 * x) / p.baselineMean : 0);
   return {
-    type: 'scatter', mode: 'lines+markers', name: variant, legendgroup: variant, showlegend: legend,
+    type: 'scatter', mode: 'lines+markers', name: variant, legendgroup: variant, showlegend: legend, offsetgroup: variant,
     x: d.map((p) => cat(p.cells)), y: d.map((p) => p.savingPercent),
     line: { color: s.color, dash: s.dash }, marker: { color: s.color, symbol: s.symbol, size: 8 },
     error_y: { type: 'data', symmetric: false, color: s.color, array: d.map((p) => (Number.isFinite(p.high) ? rel(p.high - p.mean, p) : 0)), arrayminus: d.map((p) => (Number.isFinite(p.low) ? rel(p.mean - p.low, p) : 0)) },
@@ -59,6 +59,9 @@ export function weatherSavingFigure(comparisons: readonly VariantComparison[], p
         { text: 'process CPU time', xref: 'x2 domain', yref: 'y2 domain', x: 0.02, y: 1.06, showarrow: false },
       ],
       legend: { orientation: 'h', y: -0.2 },
+      // the variants side by side within a cell count, so their intervals do not hide each other
+      scattermode: 'group',
+      scattergap: 0.4,
     },
   };
 }
