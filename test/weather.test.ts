@@ -315,6 +315,12 @@ test('lstm-opt weather: variants whose kernels the build lacks are skipped with 
     for (const id of ['tanh/simd', 'isru/simd', 'all-isru/simd']) assert.match(r.stderr, new RegExp(`skipping ${id}: .*simd`));
     assert.deepEqual(readCsv(out).map((x) => x.Variant), ['tanh/scalar', 'isru/scalar', 'all-isru/scalar']);
     assert.match(r.stdout, /3 variant\(s\), 3 run\(s\) measured/);
+    // nothing left to run is bad input, not an empty result
+    const none = runCli(['weather', '--cells', '10', '--variants', 'tanh/simd', '--out', join(dir, 'none.csv')], { env: { LSTM_OPT_KERNELS: 'js' } });
+    assert.equal(none.code, 2, none.stderr);
+    assert.match(none.stderr, /no variant to run: tanh\/simd \(/);
+    assert.equal(none.stderr.trim().split('\n').length, 1, none.stderr);
+    assert.ok(!existsSync(join(dir, 'none.csv')));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

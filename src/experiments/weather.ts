@@ -43,6 +43,7 @@ import { defaultKernels, KernelKind } from '../lstm/backend';
 import { accuracyPercent, buildDataset, Confusion, loadWeather, naiveBaseline, WeatherDataError, WeatherDataset } from '../weather/data';
 import { DEFAULT_WEATHER_TRAIN, runWeather, WeatherRunResult } from '../weather/train';
 import { mean as meanOf } from '../analysis/stats';
+import { UserError } from '../errors';
 import { runJobs, selectShard, Shard, SweepJob } from './sweep';
 import { allVariants, availableVariants, Variant, variantConfig } from './variants';
 
@@ -288,6 +289,7 @@ export async function runWeatherSweep(o: WeatherSweepOptions): Promise<WeatherSw
     if (!o.quiet) o.log?.(line);
   };
   const { run: variants, skipped: skippedVariants } = availableVariants(o.variants ?? allVariants());
+  if (variants.length === 0) throw new UserError(`no variant to run: ${skippedVariants.map((s) => `${s.variant.id} (${s.reason})`).join('; ')}`);
   for (const s of skippedVariants) say(`skipping ${s.variant.id}: ${s.reason}`);
   const data = buildDataset(o.data ? loadWeather(o.data) : loadWeather(), { window: p.window });
   const existing = o.fresh ? [] : readRepeats(files.repeats);
