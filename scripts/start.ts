@@ -17,7 +17,7 @@ const experiments: { name: string; quick: string[]; full: string[] }[] = [
   { name: 'activation tables (results/activations)', quick: ['activations', '--quiet'], full: ['activations', '--quiet'] },
   { name: 'math-bench: cost of each math function and activation (results/math-bench)', quick: ['math-bench', '--quick', '--quiet'], full: ['math-bench', '--quiet'] },
   { name: 'train 2x100 tanh on SOTU (progress + model)', quick: ['train', '--layers', '2', '--neurons', '100', '--iterations', '200', '--progress-every', '50', '--save', 'results/train/2x100-tanh', '--quiet'], full: ['train', '--layers', '2', '--neurons', '100', '--iterations', '20000', '--progress-every', '500', '--save', 'results/train/2x100-tanh', '--quiet'] },
-  { name: 'weather predictor: cells x tanh/isru (results/weather)', quick: ['weather', '--quick', '--quiet'], full: ['weather', '--quiet'] },
+  { name: 'weather predictor: cells x variants (results/weather)', quick: ['weather', '--quick', '--quiet'], full: ['weather', '--quiet'] },
   { name: 'network-size sweep: layers x neurons, every variant vs tanh/scalar (results/net-size)', quick: ['sweep', 'net-size', '--quick', '--quiet'], full: ['sweep', 'net-size', '--quiet'] },
   { name: 'single- vs multi-threaded training (results/mt)', quick: ['sweep', 'mt', '--quick', '--quiet'], full: ['sweep', 'mt', '--quiet'] },
   { name: 'float vs double: every variant of 5x100 in f32 and f64 (results/precision)', quick: ['sweep', 'precision', '--quick', '--quiet'], full: ['sweep', 'precision', '--quiet'] },

@@ -1,8 +1,8 @@
 /**
  * The flags that name a cell beyond its --activation, shared by every command that builds a network
- * (train, gradcheck, generate, weather, the sweeps that compare activations). A value outside the
- * choices is commander's one-line error, exit 2 (./cli.ts). The sweep kinds declare them too, so they
- * live beside ./errors.ts's flag parsers rather than under ./cli/.
+ * (train, gradcheck, generate, the sweeps that compare activations; the weather sweep takes the verdict's
+ * --variants instead). A value outside the choices is commander's one-line error, exit 2 (./cli.ts). The
+ * sweep kinds declare them too, so they live beside ./errors.ts's flag parsers rather than under ./cli/.
  */
 import { Option } from 'commander';
 import { UserError } from './errors';

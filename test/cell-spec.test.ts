@@ -22,7 +22,7 @@ import { progressCell, upgradeProgressText } from '../src/lstm/progress-file';
 import { corpusIdentity, Trainer, TrainerOptions } from '../src/lstm/trainer';
 import { PROGRESS_COLUMNS, runTraining, STUDY_PROGRESS_COLUMNS } from '../src/lstm/training-loop';
 import { readNetSizePairs } from '../src/analysis/net-size';
-import { averageRows, readRepeats, rowCell } from '../src/experiments/weather';
+import { averageRows, readRepeats } from '../src/experiments/weather';
 import { runCli } from './helpers/cli';
 import { weatherGradientCheck } from '../src/weather/gradcheck';
 
@@ -176,14 +176,15 @@ test('progress files: the study\'s columns first, then gate, impl and kernels; o
   for (const p of pairs) for (const r of [...p.baseline, ...p.candidate]) assert.deepEqual(progressCell(r), { gate: 'sigmoid', impl: 'scalar' });
 });
 
-test('weather files: Gate and Impl after the study\'s columns; the committed repeats file reads as sigmoid/scalar', () => {
+test('weather files: the committed repeats file, from before the variants, reads as tanh/scalar and isru/scalar', () => {
   const rows = readRepeats(resultsPath('weather', 'lstm-amd-epyc-2c-node20-repeats.csv'));
   assert.ok(rows.length > 0);
-  for (const r of rows) assert.deepEqual(rowCell(r), { gate: 'sigmoid', activationImpl: 'scalar' });
+  for (const r of rows) {
+    assert.deepEqual([r.Gate, r.Impl], ['sigmoid', 'scalar']);
+    assert.equal(r.Variant, `${r.Func}/scalar`);
+  }
   const table = averageRows(rows);
-  assert.ok(table.every((r) => r.Gate === 'sigmoid' && r.Impl === 'scalar'));
-  const variant = averageRows(rows.map((r) => ({ ...r, Gate: 'isru-sigmoid' })));
-  assert.ok(variant.every((r) => r.Gate === 'isru-sigmoid'));
+  assert.ok(table.every((r) => r.Gate === 'sigmoid' && r.Impl === 'scalar' && r.Variant === `${r.Func}/scalar`));
 });
 
 test('train --append onto a progress file from before the cell columns rewrites it with them', () => {
@@ -220,8 +221,6 @@ test('bad --gate and --activation-impl values: one line on stderr, exit 2, on ev
     { args: ['gradcheck', '--activation-impl', 'simd'], error: /--activation-impl simd needs the WebAssembly kernels/, env: { LSTM_OPT_KERNELS: 'js' } },
     { args: ['generate', '--model', join(model, 'model.bin'), '--activation-impl', 'vector'], error: /argument 'vector' is invalid/ },
     { args: ['generate', '--model', join(model, 'model.bin'), '--activation-impl', 'simd'], error: /--activation-impl simd needs the WebAssembly kernels/, env: { LSTM_OPT_KERNELS: 'js' } },
-    { args: ['weather', '--quick', '--gate', 'x', '--quiet'], error: /argument 'x' is invalid/ },
-    { args: ['weather', '--quick', '--activation-impl', 'simd', '--out', join(dir, 'w', 'w.csv'), '--quiet'], error: /--activation-impl simd needs the WebAssembly kernels/, env: { LSTM_OPT_KERNELS: 'js' } },
     { args: ['sweep', 'net-size', '--quick', '--gate', 'x'], error: /argument 'x' is invalid/ },
     { args: ['sweep', 'precision', '--quick', '--gate', 'isru-sigmoid'], error: /--gate is not an option of 'sweep precision' \(only [^)]*\)/ },
   ];

@@ -11,15 +11,17 @@ import { cellKernels, cellSpec } from '../src/lstm/cell';
 import {
   accuracyPercent, buildDataset, confusion, D, defaultWeatherFile, featureStats, loadWeather, naiveBaseline, parseWeather, rawFeatures,
 } from '../src/weather/data';
-import { averageRows, parseCells, planRuns, QUICK_PROFILE } from '../src/experiments/weather';
+import { averageRows, parseCells, planRuns, QUICK_PROFILE, upgradeWeatherRows } from '../src/experiments/weather';
+import { allVariants, parseVariantId } from '../src/experiments/variants';
+import { resultsPath } from '../src/io/paths';
 import { parseShard, selectShard } from '../src/experiments/sweep';
 import { weatherGradientCheck } from '../src/weather/gradcheck';
 import { WeatherNet } from '../src/weather/model';
 import { runWeather } from '../src/weather/train';
-import { loadWeatherResults, pairedDifferences } from '../src/analysis/weather';
+import { compareVariants, loadWeatherResults, pairedDifferences, pooledSaving, variantsIn, variantSummaryRows, weatherConclusion, weatherTableRows } from '../src/analysis/weather';
 import { UserError } from '../src/errors';
 import { colors } from '../src/charts/colors';
-import { weatherAccuracyFigure, weatherConfusionFigure, weatherSavingFigure, weatherTimeDifferenceFigure } from '../src/charts/weather';
+import { weatherAccuracyFigure, weatherConfusionFigure, weatherSavingFigure } from '../src/charts/weather';
 import { runCli } from './helpers/cli';
 import { WEATHER_HEADER } from './helpers/schemas';
 import { cellsMissingCharts, errorOutputs, executeNotebook, plotlyOutputs } from './helpers/notebook';
@@ -136,9 +138,22 @@ test('weather training learns: the loss falls and the test accuracy beats always
   assert.ok(r.accuracy > 65, `accuracy ${r.accuracy}`);
 });
 
-test('weather sweep plan: same seed per pair, order alternates, shards partition the cell counts', () => {
-  const plan = planRuns({ ...QUICK_PROFILE, cells: [10, 25], repeats: 2 });
-  assert.deepEqual(plan.map((r) => `${r.cells}${r.func}${r.seed}`), ['10tanh1', '10isru1', '10isru2', '10tanh2', '25tanh1', '25isru1', '25isru2', '25tanh2']);
+test('weather sweep plan: every variant per (cells, repeat) from one seed, the order rotated per repeat; shards partition the cell counts', () => {
+  const variants = allVariants();
+  const plan = planRuns({ ...QUICK_PROFILE, cells: [10, 25], repeats: 2 }, variants);
+  assert.equal(plan.length, 2 * 2 * variants.length);
+  for (const cells of [10, 25]) {
+    for (const repeat of [0, 1]) {
+      const group = plan.filter((r) => r.cells === cells && r.repeat === repeat);
+      assert.deepEqual(group.map((r) => r.variant.id).sort(), variants.map((v) => v.id).sort());
+      assert.ok(group.every((r) => r.seed === QUICK_PROFILE.seed + repeat));
+      // a group's runs are adjacent in the plan
+      const first = plan.indexOf(group[0]);
+      assert.deepEqual(plan.slice(first, first + group.length), group);
+    }
+  }
+  assert.deepEqual(plan.filter((r) => r.cells === 10).map((r) => r.variant.id).slice(0, 7),
+    ['tanh/scalar', 'tanh/simd', 'isru/scalar', 'isru/simd', 'all-isru/scalar', 'all-isru/simd', 'tanh/simd']);
   const cells = [10, 25, 50, 75, 100];
   const shards = [1, 2, 3].map((i) => selectShard(cells, { index: i, count: 3 }));
   assert.deepEqual(shards, [[10, 75], [25, 100], [50]]);
@@ -148,54 +163,164 @@ test('weather sweep plan: same seed per pair, order alternates, shards partition
   for (const bad of ['', '10,,25', '0', '-5', '1.5', 'ten', '10,10']) assert.equal(typeof parseCells(bad), 'string', bad);
 });
 
-test('weather averages and paired differences: means over repeats; mean/std/CI of tanh − isru match mathjs', () => {
-  const rows = [
-    { Cells: 10, Func: 'tanh', Repeat: 0, TrainTime: 2, PredictTime: 0.2, Accuracy: 70, TP: 1, TN: 2, FP: 3, FN: 4 },
-    { Cells: 10, Func: 'isru', Repeat: 0, TrainTime: 1, PredictTime: 0.1, Accuracy: 71, TP: 2, TN: 2, FP: 3, FN: 4 },
-    { Cells: 10, Func: 'tanh', Repeat: 1, TrainTime: 4, PredictTime: 0.4, Accuracy: 72, TP: 1, TN: 2, FP: 3, FN: 4 },
-    { Cells: 10, Func: 'isru', Repeat: 1, TrainTime: 2, PredictTime: 0.3, Accuracy: 71, TP: 2, TN: 3, FP: 3, FN: 4 },
-    { Cells: 10, Func: 'tanh', Repeat: 2, TrainTime: 3, PredictTime: 0.3, Accuracy: 71, TP: 1, TN: 2, FP: 3, FN: 4 },
-    { Cells: 10, Func: 'isru', Repeat: 2, TrainTime: 2.5, PredictTime: 0.2, Accuracy: 71, TP: 2, TN: 4, FP: 3, FN: 4 },
+test('old weather files upgrade in one place: Func tanh → tanh/scalar, isru → isru/scalar, ISRU-sigmoid gates → all-isru; non-variants dropped', () => {
+  const old: Record<string, string | number>[] = [
+    { Cells: 10, Func: 'tanh', Repeat: 0, Gate: '', Impl: '' },
+    { Cells: 10, Func: 'isru', Repeat: 0 },
+    { Cells: 10, Func: 'isru', Repeat: 0, Gate: 'isru-sigmoid', Impl: 'simd' },
+    { Cells: 10, Func: 'tanh', Repeat: 0, Gate: 'isru-sigmoid', Impl: 'scalar' },
+    { Cells: 10, Func: 'isru', Repeat: 0, Gate: 'sigmoid', Impl: 'simd', Variant: 'isru/simd' },
   ];
-  const avg = averageRows(rows);
-  assert.deepEqual(avg.map((r) => [r.Cells, r.Func, r.TrainTime, r.TN]), [[10, 'tanh', 3, 2], [10, 'isru', Number((5.5 / 3).toFixed(6)), 3]]);
-  const [d] = pairedDifferences(rows, 'TrainTime');
-  const diffs = [1, 2, 0.5];
-  assert.equal(d.n, 3);
-  assert.ok(Math.abs(d.mean - Number(math.mean(diffs))) < 1e-12);
-  assert.ok(Math.abs(d.std - Number(math.std(diffs))) < 1e-12);
-  // 95% CI with Student's t, 2 degrees of freedom: t = 4.302652729911275
-  const half = (4.302652729911275 * Number(math.std(diffs))) / Math.sqrt(3);
-  assert.ok(Math.abs(d.low - (d.mean - half)) < 1e-9 && Math.abs(d.high - (d.mean + half)) < 1e-9);
-  assert.ok(Math.abs(d.savingPercent - (100 * d.mean) / 3) < 1e-12);
+  const up = upgradeWeatherRows(old);
+  assert.deepEqual(up.map((r) => [r.Variant, r.Gate, r.Impl]), [
+    ['tanh/scalar', 'sigmoid', 'scalar'], ['isru/scalar', 'sigmoid', 'scalar'], ['all-isru/simd', 'isru-sigmoid', 'simd'], ['isru/simd', 'sigmoid', 'simd'],
+  ]);
+  // the committed full results, from before the variants, load through the notebook's loader too
+  const log = console.log;
+  console.log = () => undefined;
+  try {
+    const res = loadWeatherResults('amd-epyc-2c-node20', resultsPath('weather'));
+    assert.ok(res);
+    assert.equal(res.quick, false);
+    assert.deepEqual(variantsIn(res.repeats), ['tanh/scalar', 'isru/scalar']);
+    assert.ok(res.table.every((r) => r.Variant === `${r.Func}/scalar`));
+  } finally {
+    console.log = log;
+  }
 });
 
-test('lstm-opt weather --quick writes the schema, per-repeat rows and the baseline; a rerun resumes (measures nothing)', () => {
+/** Per-repeat rows of three variants at one cell count (a fixture with hand-picked numbers). */
+function fixtureRows(): Record<string, string | number>[] {
+  const t = [2, 4, 3], isru = [1, 2, 2.5], all = [1.5, 3, 2.5];
+  const acc = [[70, 71, 72], [72, 71, 70], [71, 71, 71]];
+  return [0, 1, 2].flatMap((r) => [
+    { Cells: 10, Func: 'tanh', Variant: 'tanh/scalar', Repeat: r, TrainTime: t[r], TrainCpu: t[r] / 2, PredictTime: 0.2, PredictCpu: 0.1, Accuracy: acc[0][r], TP: 1, TN: 2, FP: 3, FN: 4 },
+    { Cells: 10, Func: 'isru', Variant: 'isru/scalar', Repeat: r, TrainTime: isru[r], TrainCpu: isru[r] / 2, PredictTime: 0.1, PredictCpu: 0.05, Accuracy: acc[1][r], TP: 2, TN: 2 + r, FP: 3, FN: 4 },
+    { Cells: 10, Func: 'isru', Variant: 'all-isru/simd', Repeat: r, TrainTime: all[r], TrainCpu: all[r] / 2, PredictTime: 0.1, PredictCpu: 0.05, Accuracy: acc[2][r], TP: 2, TN: 2, FP: 3, FN: 4 },
+  ]);
+}
+
+test('weather averages and paired differences per variant: mean/std/CI of tanh/scalar − variant match mathjs and the t table', () => {
+  const rows = fixtureRows();
+  const avg = averageRows(rows);
+  assert.deepEqual(avg.map((r) => [r.Cells, r.Variant, r.Func, r.TrainTime, r.TN]), [
+    [10, 'tanh/scalar', 'tanh', 3, 2], [10, 'isru/scalar', 'isru', Number((5.5 / 3).toFixed(6)), 3], [10, 'all-isru/simd', 'isru', Number((7 / 3).toFixed(6)), 2],
+  ]);
+  // t(0.975, 2) from a printed t table, not from the library stats.ts uses
+  const t975df2 = 4.302652729911275;
+  for (const [variant, values] of [['isru/scalar', [1, 2, 2.5]], ['all-isru/simd', [1.5, 3, 2.5]]] as const) {
+    const [d] = pairedDifferences(rows, 'TrainTime', variant);
+    const diffs = [2, 4, 3].map((x, k) => x - values[k]);
+    assert.equal(d.n, 3);
+    assert.deepEqual(d.diffs, diffs);
+    assert.ok(Math.abs(d.mean - Number(math.mean(diffs))) < 1e-12);
+    assert.ok(Math.abs(d.std - Number(math.std(diffs))) < 1e-12);
+    const half = (t975df2 * Number(math.std(diffs))) / Math.sqrt(3);
+    assert.ok(Math.abs(d.low - (d.mean - half)) < 1e-9 && Math.abs(d.high - (d.mean + half)) < 1e-9, variant);
+    assert.ok(Math.abs(d.savingPercent - (100 * d.mean) / 3) < 1e-12);
+    // the pooled relative saving: mean of 1 − variant/tanh over the pairs, with its own t interval
+    const rel = [2, 4, 3].map((x, k) => 1 - values[k] / x);
+    const s = pooledSaving([d]);
+    assert.ok(Math.abs(s.mean - Number(math.mean(rel))) < 1e-12);
+    assert.ok(Math.abs(s.high - s.mean - (t975df2 * Number(math.std(rel))) / Math.sqrt(3)) < 1e-9);
+  }
+  const cmp = compareVariants(rows);
+  assert.deepEqual(cmp.map((c) => c.variant), ['isru/scalar', 'all-isru/simd']);
+  assert.deepEqual(cmp[0].differences.Accuracy[0].diffs, [-2, 0, 2]);
+  assert.deepEqual(cmp[1].differences.TrainCpu[0].diffs, [0.25, 0.5, 0.25]);
+});
+
+test('weather conclusion: computed per variant from the paired results, naming a clear saving, no accuracy difference and the naive forecast', () => {
+  const rows = fixtureRows();
+  const res = { machine: 'm', local: true, quick: false, table: averageRows(rows), repeats: rows, baseline: [{ Split: 'test', Accuracy: 70.411 }], files: { table: '', repeats: '', baseline: '' } };
+  const text = weatherConclusion(res);
+  assert.match(text, /3 variants \(tanh\/scalar, isru\/scalar, all-isru\/simd\) trained on 1 cell count × 3 paired repeats/);
+  assert.match(text, /files predate the load record/);
+  assert.match(text, /all-isru\/simd trains faster than tanh\/scalar/);
+  assert.match(text, /isru\/scalar .*shows no accuracy difference beyond the noise/);
+  assert.match(text, /Not in these results: tanh\/simd, isru\/simd, all-isru\/scalar/);
+  assert.match(text, /naive forecast .* the LSTMs are 0\.6 points better/);
+  const loaded = rows.map((r) => ({ ...r, LoadBefore: Number(r.Repeat) + 0.5, LoadAfter: 1 }));
+  assert.match(weatherConclusion({ ...res, repeats: loaded }), /median of 1\.50 \(max 2\.50\)/);
+  assert.match(weatherConclusion({ ...res, repeats: rows.filter((r) => r.Variant !== 'tanh/scalar') }), /no tanh\/scalar baseline/);
+  const table = weatherTableRows(rows);
+  assert.deepEqual(table.map((r) => [r.Variant, r.TrainCpu]), [['tanh/scalar', 1.5], ['isru/scalar', Number((5.5 / 6).toPrecision(4))], ['all-isru/simd', Number((7 / 6).toPrecision(4))]]);
+  const summary = variantSummaryRows(compareVariants(rows));
+  assert.equal(summary.length, 2);
+  assert.equal(summary[0].pairs, 3);
+});
+
+test('lstm-opt weather writes one row per variant × cells × repeat with its Variant id and load; a rerun resumes; an incomplete group is measured again', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-weather-'));
   try {
     const out = join(dir, 'lstm-test.csv');
-    const r = runCli(['weather', '--quick', '--out', out]);
+    const args = ['weather', '--cells', '10,12', '--repeats', '2', '--epochs', '1', '--out', out];
+    const r = runCli(args);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readFileSync(out, 'utf8').split('\n')[0], WEATHER_HEADER);
+    const ids = allVariants().map((v) => v.id);
     const rows = readCsv(out);
-    assert.deepEqual(rows.map((x) => `${x.Cells}${x.Func}`), QUICK_PROFILE.cells.flatMap((c) => [`${c}tanh`, `${c}isru`]));
+    assert.deepEqual(rows.map((x) => `${x.Cells} ${x.Variant}`), [10, 12].flatMap((c) => ids.map((id) => `${c} ${id}`)));
     for (const x of rows) {
-      assert.ok(Number(x.TrainTime) > 0 && Number(x.PredictTime) > 0);
+      assert.ok(Number(x.TrainTime) > 0 && Number(x.PredictTime) > 0 && Number(x.TrainCpu) > 0);
+      assert.equal(`${x.Func}`, parseVariantId(String(x.Variant))!.def.activation);
       assert.ok(Math.abs(Number(x.TP) + Number(x.TN) + Number(x.FP) + Number(x.FN) - 365) < 1e-9);
     }
-    const repeats = readCsv(join(dir, 'lstm-test-repeats.csv'));
-    assert.equal(repeats.length, QUICK_PROFILE.cells.length * 2 * QUICK_PROFILE.repeats);
+    const repeatsFile = join(dir, 'lstm-test-repeats.csv');
+    const repeats = readCsv(repeatsFile);
+    assert.deepEqual(repeats.map((x) => `${x.Cells} ${x.Repeat} ${x.Variant}`).sort(), [10, 12].flatMap((c) => [0, 1].flatMap((k) => ids.map((id) => `${c} ${k} ${id}`))).sort());
+    for (const x of repeats) {
+      assert.equal(Number(x.Seed), 1 + Number(x.Repeat));
+      assert.ok(Number.isFinite(Number(x.LoadBefore)) && Number.isFinite(Number(x.LoadAfter)) && x.LoadBefore !== '');
+      const v = parseVariantId(String(x.Variant))!;
+      assert.deepEqual([x.Gate, x.Impl], [v.def.gate, v.impl]);
+    }
     const baseline = readCsv(join(dir, 'baseline.csv'));
     assert.deepEqual(baseline.map((b) => [b.Split, b.Samples]), [['train', 1089], ['test', 365]]);
     const before = readFileSync(out, 'utf8');
-    const again = runCli(['weather', '--quick', '--out', out, '--quiet']);
+    const again = runCli([...args, '--quiet']);
     assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stdout, /0 run\(s\) measured, 12 skipped/);
+    assert.match(again.stdout, /0 run\(s\) measured, 24 skipped/);
     assert.equal(readFileSync(out, 'utf8'), before);
+    // a subset of the variants is complete already
+    const subset = runCli([...args, '--variants', 'tanh,isru/simd', '--quiet']);
+    assert.match(subset.stdout, /3 variant\(s\), 0 run\(s\) measured, 12 skipped/);
+    // a group missing one variant is measured again as a whole (rows measured apart are no pair)
+    const text = readFileSync(repeatsFile, 'utf8').split('\n');
+    writeFileSync(repeatsFile, text.filter((l) => !/^12,isru,1,.*,isru\/simd,/.test(l)).join('\n'));
+    const fill = runCli([...args, '--quiet']);
+    assert.equal(fill.code, 0, fill.stderr);
+    assert.match(fill.stdout, /6 run\(s\) measured, 18 skipped/);
+    assert.equal(readCsv(repeatsFile).length, 24);
+    // `sweep weather` is the same sweep, into a folder
+    const sw = runCli(['sweep', 'weather', '--cells', '10', '--repeats', '1', '--epochs', '1', '--variants', 'tanh/scalar,all-isru', '--out', join(dir, 'sw'), '--quiet']);
+    assert.equal(sw.code, 0, sw.stderr);
+    const swFile = readdirSync(join(dir, 'sw')).find((f) => /^lstm-.+-repeats\.csv$/.test(f))!;
+    assert.deepEqual(readCsv(join(dir, 'sw', swFile)).map((x) => x.Variant), ['tanh/scalar', 'all-isru/scalar', 'all-isru/simd']);
     // a shard only adds its own cell count
-    const shard = runCli(['weather', '--cells', '10,12', '--repeats', '1', '--epochs', '1', '--shard', '2/2', '--out', join(dir, 's.csv'), '--quiet']);
+    const shard = runCli(['weather', '--cells', '10,12', '--repeats', '1', '--epochs', '1', '--variants', 'tanh/scalar,isru/scalar', '--shard', '2/2', '--out', join(dir, 's.csv'), '--quiet']);
     assert.equal(shard.code, 0, shard.stderr);
-    assert.deepEqual(readCsv(join(dir, 's.csv')).map((x) => x.Cells), [12, 12]);
+    assert.deepEqual(readCsv(join(dir, 's.csv')).map((x) => `${x.Cells} ${x.Variant}`), ['12 tanh/scalar', '12 isru/scalar']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('lstm-opt weather: variants whose kernels the build lacks are skipped with the reason', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-weather-js-'));
+  try {
+    const out = join(dir, 'lstm-js.csv');
+    const r = runCli(['weather', '--cells', '10', '--repeats', '1', '--epochs', '1', '--out', out], { env: { LSTM_OPT_KERNELS: 'js' } });
+    assert.equal(r.code, 0, r.stderr);
+    for (const id of ['tanh/simd', 'isru/simd', 'all-isru/simd']) assert.match(r.stderr, new RegExp(`skipping ${id}: .*simd`));
+    assert.deepEqual(readCsv(out).map((x) => x.Variant), ['tanh/scalar', 'isru/scalar', 'all-isru/scalar']);
+    assert.match(r.stdout, /3 variant\(s\), 3 run\(s\) measured/);
+    // nothing left to run is bad input, not an empty result
+    const none = runCli(['weather', '--cells', '10', '--variants', 'tanh/simd', '--out', join(dir, 'none.csv')], { env: { LSTM_OPT_KERNELS: 'js' } });
+    assert.equal(none.code, 2, none.stderr);
+    assert.match(none.stderr, /no variant to run: tanh\/simd \(/);
+    assert.equal(none.stderr.trim().split('\n').length, 1, none.stderr);
+    assert.ok(!existsSync(join(dir, 'none.csv')));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -208,7 +333,7 @@ test('lstm-opt weather: bad input gets one line on stderr, a non-zero exit and n
     mkdirSync(join(dir, 'folder'));
     const badData = join(dir, 'bad.csv');
     writeFileSync(badData, 'date,precipitation,temp_max,temp_min,wind\n2012-01-01,0,1,2,oops\n');
-    const cases: [string[], RegExp][] = [
+    const cases: [string[], RegExp, number?][] = [
       [['weather', '--bogus'], /unknown option/],
       [['weather', '--cells', '10,abc', '--out', out], /--cells must be/],
       [['weather', '--cells', '0', '--out', out], /--cells must be/],
@@ -217,47 +342,62 @@ test('lstm-opt weather: bad input gets one line on stderr, a non-zero exit and n
       [['weather', '--out', join(dir, 'folder')], /--out must be a file/],
       [['weather', '--data', join(dir, 'missing.csv'), '--out', out], /no such file/],
       [['weather', '--data', badData, '--out', out], /wind must be a number/],
+      [['weather', '--variants', 'tanh,softsign', '--out', out], /--variants: unknown variant 'softsign'/, 2],
+      [['weather', '--variants', 'isru/avx', '--out', out], /--variants: unknown variant 'isru\/avx'/, 2],
+      [['weather', '--variants', ',', '--out', out], /--variants: give at least one variant/, 2],
+      [['weather', '--wait-idle', 'busy', '--out', out], /--wait-idle must be a number/, 2],
+      [['weather', '--gate', 'isru-sigmoid', '--out', out], /unknown option '--gate'/],
+      [['sweep', 'weather', '--variants', 'tanh/vector', '--out', join(dir, 'sw')], /--variants: unknown variant 'tanh\/vector'/, 2],
+      [['sweep', 'weather', '--iterations', '5', '--out', join(dir, 'sw')], /use --epochs, not --iterations/, 2],
     ];
-    for (const [args, message] of cases) {
+    for (const [args, message, code] of cases) {
       const r = runCli(args);
       assert.notEqual(r.code, 0, args.join(' '));
+      if (code !== undefined) assert.equal(r.code, code, args.join(' '));
       assert.match(r.stderr, message, args.join(' '));
       assert.equal(r.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
     }
-    assert.deepEqual(readdirSync(dir).sort(), ['bad.csv', 'folder']);
+    assert.deepEqual(readdirSync(dir).filter((f) => f !== 'sw').sort(), ['bad.csv', 'folder']);
     assert.ok(!existsSync(out));
+    assert.ok(!existsSync(join(dir, 'sw')) || readdirSync(join(dir, 'sw')).length === 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('weather figures: one category per cell count, CI error bars from the paired differences, study colors, baseline line', () => {
-  const rows = [10, 25].flatMap((c) => [0, 1, 2].flatMap((r) => [
-    { Cells: c, Func: 'tanh', Repeat: r, TrainTime: 1 + c / 100 + r / 10, PredictTime: 0.01, Accuracy: 70 + r, TP: 80, TN: 180, FP: 40, FN: 65 },
-    { Cells: c, Func: 'isru', Repeat: r, TrainTime: 0.8 + c / 100, PredictTime: 0.008, Accuracy: 71, TP: 81, TN: 179, FP: 41, FN: 64 },
-  ]));
-  const train = pairedDifferences(rows, 'TrainTime');
-  const fig = weatherTimeDifferenceFigure(train, pairedDifferences(rows, 'PredictTime'));
-  const bars = fig.data.filter((t) => t.type === 'bar');
-  assert.equal(bars.length, 2);
-  assert.deepEqual(bars[0].x, ['10', '25']);
-  assert.ok(Math.abs((bars[0].y as number[])[0] - 1000 * train[0].mean) < 1e-9);
-  const err = bars[0].error_y as { array: number[]; arrayminus: number[] };
-  assert.ok(Math.abs(err.array[0] - 1000 * (train[0].high - train[0].mean)) < 1e-9);
-  assert.equal((bars[0].marker as { color: string }).color, colors.isru);
+test('weather figures: one category per cell count, a line per variant with CI error bars from the paired differences, verdict colours, baseline line', () => {
+  const rows = [10, 25].flatMap((c) => [0, 1, 2].flatMap((r) => allVariants().map((v, k) => ({
+    Cells: c, Func: v.def.activation, Variant: v.id, Repeat: r, TrainTime: 1 + c / 100 + (k === 0 ? r / 10 : -k / 20), TrainCpu: 1 + c / 100 - k / 30 + r / 50,
+    PredictTime: 0.01 - k / 1000, PredictCpu: 0.01 - k / 2000, Accuracy: k === 0 ? 70 + r : 71, TP: 80, TN: 180, FP: 40, FN: 65,
+  }))));
+  const cmp = compareVariants(rows);
+  assert.equal(cmp.length, 5);
+  const fig = weatherSavingFigure(cmp);
+  assert.equal(fig.data.length, 2 * 5);
+  const isru = fig.data.find((t) => t.name === 'isru/scalar' && t.xaxis === 'x')!;
+  const d = cmp.find((c) => c.variant === 'isru/scalar')!.differences.TrainTime;
+  assert.deepEqual(isru.x, ['10', '25']);
+  assert.ok(Math.abs((isru.y as number[])[1] - d[1].savingPercent) < 1e-12);
+  const err = isru.error_y as { array: number[]; arrayminus: number[] };
+  assert.ok(Math.abs(err.array[0] - (100 * (d[0].high - d[0].mean)) / d[0].baselineMean) < 1e-9);
+  assert.equal((isru.line as { color: string }).color, colors.isru);
+  const allSimd = fig.data.find((t) => t.name === 'all-isru/simd' && t.xaxis === 'x2')!;
+  assert.deepEqual([(allSimd.line as { color: string; dash: string }).color, (allSimd.line as { dash: string }).dash], [colors.isruSigmoid, 'dot']);
+  const cpu = cmp.find((c) => c.variant === 'isru/simd')!.differences.TrainCpu;
+  assert.ok(Math.abs((fig.data.find((t) => t.name === 'isru/simd' && t.xaxis === 'x2')!.y as number[])[0] - cpu[0].savingPercent) < 1e-12);
+  const predict = weatherSavingFigure(cmp, 'predict');
+  assert.match(String((predict.layout.title as { text: string }).text), /prediction/);
   const acc = weatherAccuracyFigure(rows, 70.41);
-  const tanh = acc.data.find((t) => t.name?.startsWith('tanh'))!;
+  const tanh = acc.data.find((t) => t.name?.startsWith('tanh/scalar'))!;
   assert.equal((tanh.line as { color: string }).color, colors.tanh);
   assert.deepEqual(tanh.y, [71, 71]);
   assert.deepEqual(acc.data.find((t) => t.name?.startsWith('naive'))!.y, [70.41, 70.41]);
   const conf = weatherConfusionFigure(rows, { TP: 90, TN: 167, FP: 54, FN: 54 });
-  assert.equal(conf.data.length, 4 * 3);
-  const saving = weatherSavingFigure(train, train);
-  assert.ok(Math.abs((saving.data[0].y as number[])[1] - train[1].savingPercent) < 1e-12);
-  for (const f of [fig, acc, conf, saving]) assert.doesNotThrow(() => JSON.stringify(f));
+  assert.equal(conf.data.length, 4 * 7);
+  for (const f of [fig, predict, acc, conf]) assert.doesNotThrow(() => JSON.stringify(f));
 });
 
-test('weather results loader: prints the producing command when nothing is there, falls back to another machine', () => {
+test('weather results loader: prints the producing command when nothing is there, falls back to another machine, then to quick results', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-weather-res-'));
   const log = console.log;
   const printed: string[] = [];
@@ -265,12 +405,16 @@ test('weather results loader: prints the producing command when nothing is there
   try {
     assert.equal(loadWeatherResults('this-machine', dir), undefined);
     assert.match(printed.join('\n'), /run `node bin\/lstm-opt\.js weather`/);
-    const r = runCli(['weather', '--cells', '10', '--repeats', '1', '--epochs', '1', '--out', join(dir, 'lstm-other-machine.csv'), '--quiet']);
+    const base = ['weather', '--cells', '10', '--repeats', '1', '--epochs', '1', '--variants', 'tanh/scalar,isru/scalar', '--quiet'];
+    assert.equal(runCli([...base, '--out', join(dir, 'quick', 'lstm-this-machine.csv')]).code, 0);
+    const quick = loadWeatherResults('this-machine', dir);
+    assert.ok(quick);
+    assert.deepEqual([quick.machine, quick.quick, quick.repeats.length], ['this-machine', true, 2]);
+    const r = runCli([...base, '--out', join(dir, 'lstm-other-machine.csv')]);
     assert.equal(r.code, 0, r.stderr);
     const res = loadWeatherResults('this-machine', dir);
     assert.ok(res);
-    assert.equal(res.machine, 'other-machine');
-    assert.equal(res.local, false);
+    assert.deepEqual([res.machine, res.local, res.quick], ['other-machine', false, false]);
     assert.equal(res.repeats.length, 2);
   } finally {
     console.log = log;
@@ -282,14 +426,14 @@ test('lstm-opt weather: Ctrl-C stops after the current run with complete files (
   const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-weather-int-'));
   try {
     const out = join(dir, 'lstm-int.csv');
-    const args = ['weather', '--cells', '10,200', '--repeats', '1', '--epochs', '3', '--out', out, '--quiet'];
+    const args = ['weather', '--cells', '10,200', '--repeats', '1', '--epochs', '3', '--variants', 'tanh/scalar,isru/scalar', '--out', out, '--quiet'];
     const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'lstm-opt.js'), ...args], { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (b) => (stderr += b));
-    // the 10-cell pair is written within a second; interrupt while the 200-cell pair trains
+    // the 10-cell group is written within a second; interrupt while the 200-cell group trains
     const started = Date.now();
     while (!existsSync(out) || readCsv(out).length < 2) {
-      assert.ok(Date.now() - started < 60_000, 'the first pair never appeared');
+      assert.ok(Date.now() - started < 60_000, 'the first group never appeared');
       await new Promise((r) => setTimeout(r, 20));
     }
     child.kill('SIGINT');
@@ -297,11 +441,11 @@ test('lstm-opt weather: Ctrl-C stops after the current run with complete files (
     assert.equal(code, 130, stderr);
     assert.match(stderr, /interrupted after \d of 4 run\(s\)/);
     const rows = readCsv(join(dir, 'lstm-int-repeats.csv'));
-    assert.ok(rows.length === 2 || rows.length === 4, `whole pairs only, got ${rows.length} rows`);
+    assert.ok(rows.length === 2 || rows.length === 4, `whole groups only, got ${rows.length} rows`);
     const again = runCli(args);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, new RegExp(`${4 - rows.length} run\\(s\\) measured, ${rows.length} skipped`));
-    assert.deepEqual(readCsv(out).map((x) => `${x.Cells}${x.Func}`), ['10tanh', '10isru', '200tanh', '200isru']);
+    assert.deepEqual(readCsv(out).map((x) => `${x.Cells} ${x.Variant}`), ['10 tanh/scalar', '10 isru/scalar', '200 tanh/scalar', '200 isru/scalar']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

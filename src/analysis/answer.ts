@@ -23,6 +23,8 @@ import { compareLong, readLongDir } from './verdict-long';
 import { comparePrecisions, readPrecisionDir } from './precision';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { pairedDifferences } from './weather';
+import { upgradeWeatherRows } from '../experiments/weather';
+import { BASELINE_ID } from '../experiments/variants';
 import { checkClaims, readVerdictResults, verdictConclusion, verdictTable } from './verdict';
 import { readNetSizeConfigs, variantOverview, variantSummaries } from './net-size';
 
@@ -141,10 +143,12 @@ export function weatherAnswer(resultsDir: string, machine: string): WeatherAnswe
   let rows: ResultRow[];
   if (fromRepeats) rows = readResults(repeats, { command, columns: ['Cells', 'Func', 'Repeat', 'TrainTime', 'Accuracy'] });
   else rows = readResults(join(resultsDir, 'weather', `lstm-${machine}.csv`), { command, columns: ['Cells', 'Func', 'TrainTime', 'Accuracy'] }).map((r) => ({ ...r, Repeat: 0 }));
-  const acc = pairedDifferences(rows, 'Accuracy').flatMap((p) => p.diffs);
+  rows = upgradeWeatherRows(rows);
+  // the original question: the ISRU cell (scalar) against tanh/scalar
+  const acc = pairedDifferences(rows, 'Accuracy', 'isru/scalar').flatMap((p) => p.diffs);
   const tanhTime = new Map<string, number>();
-  for (const r of rows) if (r.Func === 'tanh') tanhTime.set(`${r.Cells}/${r.Repeat}`, Number(r.TrainTime));
-  const saving = rows.filter((r) => r.Func === 'isru' && tanhTime.has(`${r.Cells}/${r.Repeat}`)).map((r) => 1 - Number(r.TrainTime) / tanhTime.get(`${r.Cells}/${r.Repeat}`)!);
+  for (const r of rows) if (r.Variant === BASELINE_ID) tanhTime.set(`${r.Cells}/${r.Repeat}`, Number(r.TrainTime));
+  const saving = rows.filter((r) => r.Variant === 'isru/scalar' && tanhTime.has(`${r.Cells}/${r.Repeat}`)).map((r) => 1 - Number(r.TrainTime) / tanhTime.get(`${r.Cells}/${r.Repeat}`)!);
   return { pairs: acc.length, accuracy: estimate(acc), trainSaving: estimate(saving), fromRepeats };
 }
 

@@ -1,54 +1,102 @@
 /**
- * Analysis of the weather sweep (notebook 03, the README answer): how sure is a tanh − ISRU difference?
- * Repeat r of a cell count ran tanh and ISRU with the same seed back to back, so the differences are
- * paired: per cell count we take d_r = tanh_r − isru_r and report its mean with a 95% Student-t interval
- * (src/analysis/stats.ts). And reading the sweep's files for the notebook.
+ * Analysis of the weather sweep (notebook 03, the README answer): how much does each variant save against
+ * tanh/scalar, and does it cost accuracy? Repeat r of a cell count ran every variant from the same seed
+ * one after the other (src/experiments/weather.ts), so the differences are paired: per cell count and
+ * variant we take d_r = baseline_r − variant_r (positive: the variant is faster, or less accurate) and
+ * report its mean with a 95% Student-t interval (src/analysis/stats.ts). Also: reading the sweep's files
+ * for the notebook, the tables it shows and its computed conclusion.
+ *
+ * Rows are expected upgraded (a Variant on every row: upgradeWeatherRows, which the loader applies).
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { machineSlug } from '../io/machine';
 import { resultsPath } from '../io/paths';
 import { ResultRow, tryReadResults } from '../io/results';
-import { BASELINE_COLUMNS, REPEAT_COLUMNS, WEATHER_COLUMNS } from '../experiments/weather';
-import { Estimate, mean, pairedEstimate, sampleStd } from './stats';
+import { averageRows, BASELINE_COLUMNS, REPEAT_COLUMNS, upgradeWeatherRows, WEATHER_COLUMNS } from '../experiments/weather';
+import { allVariants, BASELINE_ID, parseVariantId } from '../experiments/variants';
+import { accuracyPercent, naiveBaseline, WeatherDataset, WeatherSplit } from '../weather/data';
+import { Estimate, estimate, mean, median, pairedEstimate, sampleStd } from './stats';
+import { direction, pctCi } from './verdict';
 
-/** The estimate (n, mean, std, 95% interval) is of the per-pair differences tanh − isru. */
+/** The estimate (n, mean, std, 95% interval) is of the per-pair differences baseline − variant. */
 export interface PairedDifference extends Estimate {
   cells: number;
-  tanhMean: number;
-  isruMean: number;
-  /** per-pair tanh − isru, in repeat order */
+  /** the variant compared with the baseline (ids of src/experiments/variants.ts) */
+  variant: string;
+  baseline: string;
+  baselineMean: number;
+  variantMean: number;
+  /** per-pair baseline − variant, in repeat order */
   diffs: number[];
-  /** mean difference as a percentage of the tanh mean: the time ISRU saves */
+  /** the baseline's value of each pair, in repeat order */
+  baselineValues: number[];
+  /** mean difference as a percentage of the baseline mean: the time the variant saves */
   savingPercent: number;
 }
 
 type Row = Record<string, string | number>;
 
 /**
- * Paired tanh − isru differences of `metric` per cell count, from per-repeat rows (Cells, Func, Repeat,
- * metric). Pairs missing one side are ignored. Sorted by cells.
+ * Paired baseline − variant differences of `metric` per cell count, from per-repeat rows (Cells, Variant,
+ * Repeat, metric). Pairs missing one side are ignored. Sorted by cells.
  */
-export function pairedDifferences(rows: readonly Row[], metric: string): PairedDifference[] {
-  const byCells = new Map<number, Map<number, { tanh?: number; isru?: number }>>();
+export function pairedDifferences(rows: readonly Row[], metric: string, variant = 'isru/scalar', baseline = BASELINE_ID): PairedDifference[] {
+  const byCells = new Map<number, Map<number, { a?: number; b?: number }>>();
   for (const r of rows) {
-    const c = Number(r.Cells), rep = Number(r.Repeat), v = Number(r[metric]);
+    if (r.Variant !== baseline && r.Variant !== variant) continue;
+    const c = Number(r.Cells), rep = Number(r.Repeat);
     if (!byCells.has(c)) byCells.set(c, new Map());
     const pairs = byCells.get(c)!;
     if (!pairs.has(rep)) pairs.set(rep, {});
-    if (r.Func === 'tanh' || r.Func === 'isru') pairs.get(rep)![r.Func] = v;
+    pairs.get(rep)![r.Variant === baseline ? 'a' : 'b'] = Number(r[metric]);
   }
   const out: PairedDifference[] = [];
   for (const cells of [...byCells.keys()].sort((a, b) => a - b)) {
-    const pairs = [...byCells.get(cells)!.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p).filter((p) => p.tanh !== undefined && p.isru !== undefined);
+    const pairs = [...byCells.get(cells)!.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p).filter((p) => p.a !== undefined && p.b !== undefined);
     if (pairs.length === 0) continue;
-    const { aMean: tanhMean, bMean: isruMean, ...e } = pairedEstimate(pairs.map((p) => ({ a: p.tanh!, b: p.isru! })));
-    out.push({ cells, tanhMean, isruMean, ...e, savingPercent: (100 * e.mean) / tanhMean });
+    const kept = pairs.filter((p) => Number.isFinite(p.a) && Number.isFinite(p.b)).map((p) => ({ a: p.a!, b: p.b! }));
+    const { aMean: baselineMean, bMean: variantMean, ...e } = pairedEstimate(kept);
+    out.push({ cells, variant, baseline, baselineMean, variantMean, ...e, baselineValues: kept.map((p) => p.a), savingPercent: (100 * e.mean) / baselineMean });
   }
   return out;
 }
 
+/** The metrics compared per variant: wall clock and CPU time of training and prediction, and accuracy. */
+export const WEATHER_METRICS = ['TrainTime', 'TrainCpu', 'PredictTime', 'PredictCpu', 'Accuracy'] as const;
+export type WeatherMetric = (typeof WEATHER_METRICS)[number];
+
+/** One variant against the baseline: the paired differences of every metric, per cell count. */
+export interface VariantComparison {
+  variant: string;
+  differences: Record<WeatherMetric, PairedDifference[]>;
+}
+
+/** The variants present in the rows, canonical order (the baseline first). */
+export function variantsIn(rows: readonly Row[]): string[] {
+  const present = new Set(rows.map((r) => String(r.Variant)));
+  return allVariants().map((v) => v.id).filter((id) => present.has(id));
+}
+
+/** Every variant of the rows but the baseline, against the baseline, for every metric. */
+export function compareVariants(rows: readonly Row[], baseline = BASELINE_ID): VariantComparison[] {
+  return variantsIn(rows).filter((v) => v !== baseline).map((variant) => ({
+    variant,
+    differences: Object.fromEntries(WEATHER_METRICS.map((m) => [m, pairedDifferences(rows, m, variant, baseline)])) as Record<WeatherMetric, PairedDifference[]>,
+  }));
+}
+
+/**
+ * The relative saving 1 − variant/baseline of one pair, pooled over every (cells, repeat) pair of the
+ * variant: one number per variant with a 95% interval (each pair weighs the same, whatever its size).
+ */
+export function pooledSaving(d: readonly PairedDifference[]): Estimate {
+  return estimate(d.flatMap((p) => p.diffs.map((x, k) => x / p.baselineValues[k])));
+}
+
 export interface GroupSummary {
   cells: number;
+  variant: string;
   func: string;
   n: number;
   mean: number;
@@ -57,17 +105,17 @@ export interface GroupSummary {
   values: number[];
 }
 
-/** Mean and spread of `metric` per (cells, func) over per-repeat rows; cells ascending, tanh before isru. */
+/** Mean and spread of `metric` per (cells, variant) over per-repeat rows; cells ascending, variants canonical. */
 export function summarise(rows: readonly Row[], metric: string): GroupSummary[] {
-  const groups = new Map<string, { cells: number; func: string; values: number[] }>();
+  const groups = new Map<string, { cells: number; variant: string; func: string; values: number[] }>();
   for (const r of rows) {
-    const k = `${r.Cells}/${r.Func}`;
-    if (!groups.has(k)) groups.set(k, { cells: Number(r.Cells), func: String(r.Func), values: [] });
+    const k = `${r.Cells}/${r.Variant}`;
+    if (!groups.has(k)) groups.set(k, { cells: Number(r.Cells), variant: String(r.Variant), func: String(r.Func), values: [] });
     groups.get(k)!.values.push(Number(r[metric]));
   }
-  const order = (f: string): number => (f === 'tanh' ? 0 : f === 'isru' ? 1 : 2);
+  const ids = allVariants().map((v) => v.id);
   return [...groups.values()]
-    .sort((a, b) => a.cells - b.cells || order(a.func) - order(b.func))
+    .sort((a, b) => a.cells - b.cells || ids.indexOf(a.variant) - ids.indexOf(b.variant))
     .map((g) => ({ ...g, n: g.values.length, mean: mean(g.values), std: sampleStd(g.values) }));
 }
 
@@ -77,6 +125,9 @@ export interface WeatherResults {
   machine: string;
   /** this machine's results (false: another machine's, see `machine`) */
   local: boolean;
+  /** the quick profile's results (npm start), shown when no full ones exist */
+  quick: boolean;
+  /** upgraded rows: every one has Gate, Impl and Variant */
   table: ResultRow[];
   repeats: ResultRow[];
   baseline: ResultRow[];
@@ -85,26 +136,177 @@ export interface WeatherResults {
 
 export const WEATHER_COMMAND = 'node bin/lstm-opt.js weather';
 
+/** The machines with a table and a repeats file in a folder (shards excluded), this one first. */
+function machinesIn(dir: string, machine: string): string[] {
+  if (!existsSync(dir)) return [];
+  const found = readdirSync(dir).map((f) => /^lstm-(.+)-repeats\.csv$/.exec(f)?.[1]).filter((m): m is string => !!m && !m.includes('-shard-') && existsSync(join(dir, `lstm-${m}.csv`)));
+  return [...new Set([machine, ...found])].filter((m) => found.includes(m));
+}
+
 /**
- * The weather sweep's results for a notebook: the averaged table, the per-repeat rows and
- * the naive baseline of one machine. This machine's files are preferred; when they do not exist yet the
- * committed results of another machine are used (and named), so the notebook shows findings the moment
- * it is opened. When nothing usable exists it prints the command that produces it and returns undefined.
+ * The weather sweep's results for a notebook: the averaged table, the per-repeat rows and the naive
+ * baseline of one machine, upgraded (old files name no variant). The full profile's files are preferred
+ * to the quick ones (results/weather/quick), and this machine's to another's (which is then named), so the
+ * notebook shows findings the moment it is opened. When nothing usable exists it prints the command that
+ * produces it and returns undefined.
  */
 export function loadWeatherResults(machine = machineSlug(), dir = resultsPath('weather')): WeatherResults | undefined {
-  let chosen = machine;
-  const local = existsSync(`${dir}/lstm-${machine}.csv`);
-  if (!local && existsSync(dir)) {
-    const other = readdirSync(dir).map((f) => /^lstm-(.+)-repeats\.csv$/.exec(f)?.[1]).find((m) => m && !m.includes('-shard-') && existsSync(`${dir}/lstm-${m}.csv`));
-    if (other) {
-      console.log(`No weather results for this machine (${machine}) yet: showing ${other}'s. Run \`${WEATHER_COMMAND}\` for your own.`);
-      chosen = other;
+  let folder = dir, chosen = machine, quick = false;
+  for (const [d, q] of [[dir, false], [join(dir, 'quick'), true]] as const) {
+    const found = machinesIn(d, machine);
+    if (found.length > 0) {
+      [folder, chosen, quick] = [d, found[0], q];
+      break;
     }
   }
-  const files = { table: `${dir}/lstm-${chosen}.csv`, repeats: `${dir}/lstm-${chosen}-repeats.csv`, baseline: `${dir}/baseline.csv` };
+  if (chosen !== machine) console.log(`No weather results for this machine (${machine}) yet: showing ${chosen}'s. Run \`${WEATHER_COMMAND}\` for your own.`);
+  const files = { table: join(folder, `lstm-${chosen}.csv`), repeats: join(folder, `lstm-${chosen}-repeats.csv`), baseline: join(folder, 'baseline.csv') };
   const table = tryReadResults(files.table, { command: WEATHER_COMMAND, columns: WEATHER_COLUMNS });
   const repeats = table && tryReadResults(files.repeats, { command: WEATHER_COMMAND, columns: REPEAT_COLUMNS });
   const baseline = repeats && tryReadResults(files.baseline, { command: WEATHER_COMMAND, columns: BASELINE_COLUMNS });
   if (!table || !repeats || !baseline) return undefined;
-  return { machine: chosen, local: chosen === machine, table, repeats, baseline, files };
+  return { machine: chosen, local: chosen === machine, quick, table: upgradeWeatherRows(table), repeats: upgradeWeatherRows(repeats), baseline, files };
+}
+
+// ------------------------------------------------------------------ tables (notebook 03)
+
+const sig = (x: unknown, digits = 4): string | number => (typeof x === 'number' || (typeof x === 'string' && x !== '' && Number.isFinite(Number(x))) ? Number(Number(x).toPrecision(digits)) : String(x ?? ''));
+
+/**
+ * The averaged table for display, computed from the per-run rows (so files from before the table carried
+ * the CPU times show them too): the study's columns with Variant and the CPU times, numbers rounded.
+ */
+export function weatherTableRows(repeats: readonly Row[]): Record<string, string | number>[] {
+  return averageRows(repeats).map((r) => ({
+    Cells: Number(r.Cells), Variant: String(r.Variant), Func: String(r.Func), TrainTime: sig(r.TrainTime), TrainCpu: sig(r.TrainCpu), PredictTime: sig(r.PredictTime), PredictCpu: sig(r.PredictCpu),
+    Accuracy: sig(r.Accuracy), TP: sig(r.TP), TN: sig(r.TN), FP: sig(r.FP), FN: sig(r.FN),
+  }));
+}
+
+/** Percentage points of accuracy, with the interval: "0.12 [−0.30, 0.54]". */
+const pointsCi = (e: Estimate): string => (e.n > 1 && Number.isFinite(e.low) ? `${e.mean.toFixed(2)} [${e.low.toFixed(2)}, ${e.high.toFixed(2)}]` : `${e.mean.toFixed(2)} (n = ${e.n}, no CI)`);
+
+/** How many cell counts show a saving whose 95% interval is above zero. */
+const above = (d: readonly PairedDifference[]): number => d.filter((p) => p.low > 0).length;
+
+/** One line per variant against tanh/scalar, pooled over cell counts and repeats (notebook 03's summary table). */
+export function variantSummaryRows(comparisons: readonly VariantComparison[]): Record<string, string | number>[] {
+  return comparisons.map((c) => {
+    const v = parseVariantId(c.variant);
+    const d = c.differences;
+    return {
+      variant: c.variant,
+      activations: v?.def.description ?? '',
+      pairs: d.TrainTime.reduce((s, p) => s + p.n, 0),
+      'training time saved, wall (95% CI)': pctCi(pooledSaving(d.TrainTime)),
+      'training CPU time saved (95% CI)': pctCi(pooledSaving(d.TrainCpu)),
+      'prediction CPU time saved (95% CI)': pctCi(pooledSaving(d.PredictCpu)),
+      'cell counts with a CPU saving > 0 (CI)': `${above(d.TrainCpu)} of ${d.TrainCpu.length}`,
+      'accuracy tanh/scalar − variant, points (95% CI)': pointsCi(estimate(d.Accuracy.flatMap((p) => p.diffs))),
+    };
+  });
+}
+
+/**
+ * Per cell count for one metric, every variant against tanh/scalar, for display: as a saving in % of the
+ * baseline (times), or as the plain difference baseline − variant in the metric's unit (accuracy points).
+ */
+export function differenceByCellsRows(comparisons: readonly VariantComparison[], metric: WeatherMetric, as: 'saving' | 'difference' = 'saving'): Record<string, string | number>[] {
+  const cells = [...new Set(comparisons.flatMap((c) => c.differences[metric].map((p) => p.cells)))].sort((a, b) => a - b);
+  const text = (p: PairedDifference): string => {
+    const scale = as === 'saving' ? 100 / p.baselineMean : 1;
+    const f = (x: number): string => (Number.isFinite(x) ? (scale * x).toFixed(as === 'saving' ? 1 : 2) : 'n/a');
+    return `${f(p.mean)}${as === 'saving' ? '%' : ''} [${f(p.low)}, ${f(p.high)}]`;
+  };
+  return cells.map((n) => ({
+    Cells: n,
+    ...Object.fromEntries(comparisons.map((c) => {
+      const p = c.differences[metric].find((x) => x.cells === n);
+      return [c.variant, p ? text(p) : ''];
+    })),
+  }));
+}
+
+/** Mean confusion counts and accuracy of each variant over all its runs (every cell count and repeat). */
+export function confusionRows(rows: readonly Row[]): Record<string, string | number>[] {
+  return variantsIn(rows).map((v) => {
+    const mine = rows.filter((r) => r.Variant === v);
+    const m = (c: string): number => Number(mean(mine.map((r) => Number(r[c]))).toFixed(c === 'Accuracy' ? 2 : 1));
+    return { variant: v, runs: mine.length, Accuracy: m('Accuracy'), TP: m('TP'), TN: m('TN'), FP: m('FP'), FN: m('FN') };
+  });
+}
+
+/** The data behind the task (notebook 03's first table): both splits, their rainy share and the simple forecasts. */
+export function weatherDataRows(data: WeatherDataset): Record<string, string | number>[] {
+  const row = (name: string, s: WeatherSplit): Record<string, string | number> => {
+    const rainy = s.y.reduce((a, v) => a + v, 0);
+    return {
+      split: name, samples: s.count, labels: `${s.labelDates[0]} .. ${s.labelDates[s.count - 1]}`,
+      'rainy next day': `${((100 * rainy) / s.count).toFixed(1)}%`,
+      'naive "rain tomorrow = rain today"': `${accuracyPercent(naiveBaseline(s)).toFixed(2)}%`,
+      'always the more frequent class': `${((100 * Math.max(rainy, s.count - rainy)) / s.count).toFixed(2)}%`,
+    };
+  };
+  return [row('train', data.train), row('test', data.test)];
+}
+
+// ------------------------------------------------------------------ conclusion (notebook 03)
+
+/** The 1-minute load averages recorded around the groups (files from before they were recorded: none). */
+export function loadRecorded(rows: readonly Row[]): { groups: number; median: number; max: number } {
+  const seen = new Map<string, number>();
+  for (const r of rows) {
+    const b = Number(r.LoadBefore), a = Number(r.LoadAfter);
+    if (r.LoadBefore === '' || r.LoadBefore === undefined || !Number.isFinite(b)) continue;
+    seen.set(`${r.Cells}/${r.Repeat}`, Math.max(b, Number.isFinite(a) ? a : b));
+  }
+  const v = [...seen.values()];
+  return { groups: v.length, median: v.length ? median(v) : NaN, max: v.length ? Math.max(...v) : NaN };
+}
+
+function variantSentence(c: VariantComparison): string {
+  const d = c.differences;
+  const cpu = pooledSaving(d.TrainCpu), wall = pooledSaving(d.TrainTime), predict = pooledSaving(d.PredictCpu);
+  const acc = estimate(d.Accuracy.flatMap((p) => p.diffs));
+  const time = direction(cpu);
+  const timeText = time === 'higher' ? `trains faster than tanh/scalar: ${pctCi(cpu)} less CPU time` : time === 'lower' ? `trains slower than tanh/scalar: CPU time saved ${pctCi(cpu)}` : `trains neither measurably faster nor slower than tanh/scalar: CPU time saved ${pctCi(cpu)}`;
+  const cells = `${above(d.TrainCpu)} of ${d.TrainCpu.length} cell counts with a saving above zero on their own`;
+  const accDir = direction(acc);
+  const accText = accDir === 'higher' ? `is less accurate by ${pointsCi(acc)} percentage points` : accDir === 'lower' ? `is more accurate by ${pointsCi({ ...acc, mean: -acc.mean, low: -acc.high, high: -acc.low })} percentage points` : `shows no accuracy difference beyond the noise (tanh/scalar − variant ${pointsCi(acc)} points)`;
+  return `${c.variant} ${timeText} (wall clock ${pctCi(wall)}; ${cells}), saves ${pctCi(predict)} of the CPU time predicting the test year, and ${accText}`;
+}
+
+/**
+ * The conclusion paragraph of notebook 03, computed from the results: what was measured and under what
+ * load, one sentence per variant against tanh/scalar (pooled paired savings and accuracy difference with
+ * 95% CIs), the fastest variant, and the LSTMs against the naive forecast.
+ */
+export function weatherConclusion(r: WeatherResults): string {
+  const comparisons = compareVariants(r.repeats);
+  const present = variantsIn(r.repeats);
+  const repeats = new Set(r.repeats.map((x) => `${x.Repeat}`)).size;
+  const cellCounts = new Set(r.repeats.map((x) => Number(x.Cells))).size;
+  const load = loadRecorded(r.repeats);
+  const parts: string[] = [];
+  parts.push(
+    `On ${r.machine} (${r.quick ? 'the QUICK profile of npm start: a few small runs, for the mechanics rather than for conclusions' : 'the full profile'}), ` +
+      `${present.length} variant${present.length === 1 ? '' : 's'} (${present.join(', ')}) trained on ${cellCounts} cell count${cellCounts === 1 ? '' : 's'} × ${repeats} paired repeat${repeats === 1 ? '' : 's'}; ` +
+      (load.groups > 0 ? `the 1-minute load average around the groups had a median of ${load.median.toFixed(2)} (max ${load.max.toFixed(2)}).` : 'these files predate the load record, so the load during the runs is unknown.'),
+  );
+  const missing = allVariants().map((v) => v.id).filter((id) => !present.includes(id));
+  if (!present.includes(BASELINE_ID)) {
+    parts.push(`There is no ${BASELINE_ID} baseline in these results: nothing to compare with.`);
+    return parts.join(' ');
+  }
+  if (comparisons.length === 0) parts.push('Only the baseline has results: nothing to compare.');
+  for (const c of comparisons) parts.push(`${variantSentence(c)}.`);
+  const fastest = comparisons.map((c) => ({ c, s: pooledSaving(c.differences.TrainCpu) })).filter((x) => Number.isFinite(x.s.mean)).sort((a, b) => b.s.mean - a.s.mean)[0];
+  if (fastest) parts.push(`The largest training saving is ${fastest.c.variant}'s (${pctCi(fastest.s)} of the CPU time${direction(fastest.s) === 'higher' ? '' : ', not beyond the noise'}).`);
+  if (missing.length > 0) parts.push(`Not in these results: ${missing.join(', ')} (${r.quick ? 'run the sweep' : 'older files, or kernels this build lacked'}; \`${WEATHER_COMMAND}\` trains every variant).`);
+  const naive = r.baseline.find((b) => b.Split === 'test');
+  if (naive) {
+    const gain = mean(r.repeats.map((x) => Number(x.Accuracy))) - Number(naive.Accuracy);
+    parts.push(`Against the naive forecast "rain tomorrow = rain today" (${Number(naive.Accuracy).toFixed(1)}% of 2015), the LSTMs are ${Math.abs(gain).toFixed(1)} points ${gain >= 0 ? 'better' : 'worse'} on average.`);
+  }
+  return parts.join(' ');
 }

@@ -4,7 +4,7 @@ export { show, PLOTLY_MIME, ShowOptions } from './show';
 export { saveHtml, savePng, chartsDir, SaveHtmlOptions } from './save';
 export { renderPngs, chromiumAvailable, ChromiumMissingError, PngOptions } from './browser';
 export { figureHtml } from './html';
-export { weatherTimeDifferenceFigure, weatherSavingFigure, weatherAccuracyFigure, weatherConfusionFigure } from './weather';
+export { weatherSavingFigure, weatherAccuracyFigure, weatherConfusionFigure } from './weather';
 export { mtNormalizedFigure, mtSpeedupFigure, mtEfficiencyFigure } from './mt';
 export { benchTimeFigure, benchRatioFigure } from './bench';
 export { mathBenchBarFigure, mathBenchRatioFigure, mathBenchCrossMachineFigure, mathBenchKernelFigure, mathBenchVectorFigure, mathBenchColor } from './math-bench';

@@ -18,6 +18,8 @@ import '../experiments/precision';
 import '../experiments/framework';
 import '../experiments/verdict';
 import '../experiments/merge';
+// the weather predictor's kind is defined beside its own command (`lstm-opt weather`)
+import './weather';
 
 interface SweepFlags {
   quick?: boolean;

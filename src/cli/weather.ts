@@ -1,31 +1,32 @@
 /**
- * `lstm-opt weather`: the weather-predictor sweep (src/experiments/weather.ts) — cells × {tanh, isru} ×
- * repeats on vega-datasets' seattle-weather.csv → results/weather/lstm-<machine>.csv (means), a
- * -repeats.csv beside it (one row per run) and baseline.csv (the naive forecast).
+ * `lstm-opt weather`: the weather-predictor sweep (src/experiments/weather.ts) — cells × variants ×
+ * repeats on vega-datasets' seattle-weather.csv → results/weather/lstm-<machine>.csv (means; --quick:
+ * results/weather/quick/), a -repeats.csv beside it (one row per run) and baseline.csv (the naive forecast).
  *
- * --gate and --activation-impl choose the cell's gates and point-wise kernels (default: the study's
- * sigmoid and scalar); a variant's default file is lstm-<machine>+<variant>.csv (e.g. +isru-sigmoid),
- * so it never replaces the study's.
+ * The same sweep is `lstm-opt sweep weather` (registered here, beside its command; --out is a folder there).
+ * --variants chooses among the verdict's variants (default all six; parsed like `sweep verdict`'s);
+ * --wait-idle waits for an idle machine before each group of runs, as the verdict sweep does.
  *
- * Runs already measured with the same settings are skipped (an interrupted sweep resumes; --fresh
+ * Groups already measured with the same settings are skipped (an interrupted sweep resumes; --fresh
  * measures everything again). Ctrl-C stops after the current run with complete files (exit 130).
  * Everything is validated before any file is touched.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { existsSync, statSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { machineSlug } from '../io/machine';
 import { resultsPath } from '../io/paths';
 import { FULL_PROFILE, parseCells, QUICK_PROFILE, runWeatherSweep, WeatherProfile } from '../experiments/weather';
-import { parseShard, Shard } from '../experiments/sweep';
+import { parseVariants } from '../experiments/verdict';
+import type { Variant } from '../experiments/variants';
+import { DEFAULT_WAIT_TIMEOUT_SECONDS } from '../io/load';
+import { defineSweep, parseShard, Shard, SweepOptions } from '../experiments/sweep';
 import { WeatherDataError } from '../weather/data';
 import { WeatherDivergedError } from '../weather/train';
-import { positiveInt, UserError } from '../errors';
+import { finiteNumber, positiveInt, UserError } from '../errors';
 import { prepareOutputFile } from '../io/places';
 import { defaultKernels } from '../lstm/backend';
 import { weatherMemoryProblem } from '../weather/limits';
-import { activationImplOption, checkCellFlags, gateOption } from '../cell-flags';
-import { ActivationImpl, cellName, GateActivation } from '../lstm/cell';
 
 interface WeatherFlags {
   cells?: number[];
@@ -37,8 +38,9 @@ interface WeatherFlags {
   fresh?: boolean;
   data?: string;
   quiet?: boolean;
-  gate: GateActivation;
-  activationImpl: ActivationImpl;
+  variants?: Variant[];
+  waitIdle?: number;
+  waitTimeout?: number;
 }
 
 function cellsFlag(value: string): number[] {
@@ -47,40 +49,69 @@ function cellsFlag(value: string): number[] {
   return cells;
 }
 
+/** The options only the weather sweep has, shared by `lstm-opt weather` and `lstm-opt sweep weather`. */
+function weatherOptions(): Option[] {
+  return [
+    new Option('--cells <list>', `comma-separated cell counts (default ${FULL_PROFILE.cells.join(',')}; --quick ${QUICK_PROFILE.cells.join(',')})`).argParser(cellsFlag),
+    new Option('--repeats <n>', `runs per cell count and variant, averaged (default ${FULL_PROFILE.repeats}; --quick ${QUICK_PROFILE.repeats})`).argParser(positiveInt('--repeats')),
+    new Option('--epochs <n>', `training epochs per run (default ${FULL_PROFILE.epochs})`).argParser(positiveInt('--epochs')),
+    new Option('--fresh', 'measure every run again instead of skipping runs already in the repeats file'),
+    new Option('--data <file>', 'weather CSV with date,precipitation,temp_max,temp_min,wind (default: vega-datasets seattle-weather.csv)'),
+    new Option('--variants <list>', 'variants to train: tanh, isru, all-isru, each optionally /scalar or /simd (default all)').argParser(parseVariants),
+    new Option('--wait-idle <load>', 'before each group of runs, wait until the 1-minute load average is at most this').argParser(finiteNumber('--wait-idle')),
+    new Option('--wait-timeout <s>', `give up waiting after this many seconds (default ${DEFAULT_WAIT_TIMEOUT_SECONDS})`).argParser(positiveInt('--wait-timeout')),
+  ];
+}
+
 export function registerWeather(program: Command): void {
-  program
+  const cmd = program
     .command('weather')
-    .description('weather predictor: train/predict time and accuracy of tanh vs isru by number of cells (seattle-weather, rain tomorrow)')
-    .option('--cells <list>', `comma-separated cell counts (default ${FULL_PROFILE.cells.join(',')}; --quick ${QUICK_PROFILE.cells.join(',')})`, cellsFlag)
-    .option('--repeats <n>', `runs per cell count and activation, averaged (default ${FULL_PROFILE.repeats}; --quick ${QUICK_PROFILE.repeats})`, positiveInt('--repeats'))
-    .option('--epochs <n>', `training epochs per run (default ${FULL_PROFILE.epochs})`, positiveInt('--epochs'))
-    .option('--out <file>', 'averaged results CSV (default results/weather/lstm-<machine>[+<variant>].csv)')
+    .description('weather predictor: train/predict time and accuracy of every variant (tanh, isru, all-isru × scalar/simd) by number of cells (seattle-weather, rain tomorrow)')
+    .option('--out <file>', 'averaged results CSV (default results/weather/lstm-<machine>.csv; --quick results/weather/quick/lstm-<machine>.csv)')
     .option('--quick', 'small profile: a few cell counts, 2 repeats (seconds)')
     .option('--shard <i/n>', 'run only every n-th cell count, starting at the i-th (1-based)', parseShard)
-    .option('--fresh', 'measure every run again instead of skipping runs already in the repeats file')
-    .option('--data <file>', 'weather CSV with date,precipitation,temp_max,temp_min,wind (default: vega-datasets seattle-weather.csv)')
-    .addOption(gateOption())
-    .addOption(activationImplOption())
-    .option('--quiet', 'no progress bar')
-    .action(async (flags: WeatherFlags) => {
-      process.exitCode = await weather(flags);
-    });
+    .option('--quiet', 'no progress bar');
+  for (const o of weatherOptions()) cmd.addOption(o);
+  cmd.action(async (flags: WeatherFlags) => {
+    process.exitCode = await weather(flags);
+  });
+}
+
+/**
+ * `lstm-opt sweep weather`: the same sweep under the common sweep command, for scripts that run every
+ * sweep alike (shards on a CI matrix); --out names a folder there, which gets lstm-<machine>.csv.
+ */
+defineSweep({
+  name: 'weather',
+  description: 'weather predictor: cells × variants × repeats, paired (results/weather; as `lstm-opt weather`)',
+  options: weatherOptions(),
+  async run(o: SweepOptions): Promise<string> {
+    if (o.iterations !== undefined) throw new UserError("sweep weather trains for a number of epochs: use --epochs, not --iterations");
+    if (o.corpus !== undefined) throw new UserError('sweep weather reads weather data: use --data, not --corpus');
+    const out = o.out === undefined ? undefined : join(o.out, defaultWeatherFile(o.shard));
+    const x = o.extra as Partial<WeatherFlags>;
+    process.exitCode = await weather({ ...x, quick: o.quick, shard: o.shard, out, quiet: o.quiet });
+    return dirname(out ?? defaultWeatherOut(o.quick, o.shard));
+  },
+});
+
+/** lstm-<machine>[-shard-<i>of<n>].csv */
+const defaultWeatherFile = (shard?: Shard): string => `lstm-${machineSlug()}${shard ? `-shard-${shard.index}of${shard.count}` : ''}.csv`;
+
+/** Where a sweep writes without --out: results/weather/ (full) or results/weather/quick/. */
+function defaultWeatherOut(quick: boolean | undefined, shard?: Shard): string {
+  return quick ? resultsPath('weather', 'quick', defaultWeatherFile(shard)) : resultsPath('weather', defaultWeatherFile(shard));
 }
 
 async function weather(flags: WeatherFlags): Promise<number> {
   const base = flags.quick ? QUICK_PROFILE : FULL_PROFILE;
   const profile: WeatherProfile = { ...base, cells: flags.cells ?? base.cells, repeats: flags.repeats ?? base.repeats, epochs: flags.epochs ?? base.epochs };
-  const shardSuffix = flags.shard ? `-shard-${flags.shard.index}of${flags.shard.count}` : '';
-  const cell = { gate: flags.gate, activationImpl: flags.activationImpl };
-  // the variant's name without the activation: '' for the study's cell, '+isru-sigmoid', '+simd', ...
-  const variant = cellName({ activation: 'tanh', gate: cell.gate, impl: cell.activationImpl }).slice('tanh'.length);
-  const out = flags.out ?? resultsPath('weather', `lstm-${machineSlug()}${variant}${shardSuffix}.csv`);
+  const out = flags.out ?? defaultWeatherOut(flags.quick, flags.shard);
   if (existsSync(out) && statSync(out).isDirectory()) throw new UserError(`--out must be a file, but ${out} is a folder`);
   const parent = dirname(out);
   if (existsSync(parent) && !statSync(parent).isDirectory()) throw new UserError(`--out ${out}: ${parent} is not a folder`);
   if (flags.data !== undefined && !(existsSync(flags.data) && statSync(flags.data).isFile())) throw new UserError(`--data ${flags.data}: no such file`);
   const kernels = defaultKernels('f64');
-  checkCellFlags(['tanh', 'isru'], cell);
   for (const cells of profile.cells) {
     const problem = weatherMemoryProblem(cells, profile.batch, profile.window, kernels);
     if (problem) throw new UserError(problem);
@@ -97,9 +128,11 @@ async function weather(flags: WeatherFlags): Promise<number> {
   let result;
   try {
     result = await runWeatherSweep({
-      profile, out, shard: flags.shard, fresh: flags.fresh, data: flags.data, quiet: flags.quiet, cell,
+      profile, out, shard: flags.shard, fresh: flags.fresh, data: flags.data, quiet: flags.quiet, variants: flags.variants,
+      load: { waitIdle: flags.waitIdle, waitTimeoutSeconds: flags.waitTimeout ?? DEFAULT_WAIT_TIMEOUT_SECONDS },
+      log: (line) => process.stderr.write(`lstm-opt weather: ${line}\n`),
       onDropped: (rows) => {
-        if (!flags.quiet) process.stderr.write(`lstm-opt weather: dropping ${rows} earlier run(s) measured with other settings\n`);
+        if (!flags.quiet) process.stderr.write(`lstm-opt weather: dropping ${rows} earlier run(s) measured with other settings or in a group measured again\n`);
       },
       shouldStop: () => stop,
     });
@@ -113,12 +146,12 @@ async function weather(flags: WeatherFlags): Promise<number> {
   const rel = (p: string): string => relative(process.cwd(), p) || p;
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   if (result.stopped) {
-    process.stderr.write(`lstm-opt weather: interrupted after ${result.measured} of ${result.todo} run(s); ${rel(result.files.out)} holds every finished pair — rerun the same command to continue\n`);
+    process.stderr.write(`lstm-opt weather: interrupted after ${result.measured} of ${result.todo} run(s); ${rel(result.files.out)} holds every finished group — rerun the same command to continue\n`);
     return 130;
   }
   const test = result.baseline.find((r) => r.Split === 'test');
   process.stdout.write(
-    `weather: ${result.measured} run(s) measured, ${result.skipped} skipped, in ${secs} s; ${result.table.length} rows in ${rel(result.files.out)} ` +
+    `weather: ${result.variants.length} variant(s), ${result.measured} run(s) measured, ${result.skipped} skipped, in ${secs} s; ${result.table.length} rows in ${rel(result.files.out)} ` +
       `(per run: ${rel(result.files.repeats)}; naive baseline ${test?.Accuracy}% on the test year: ${rel(result.files.baseline)})\n`,
   );
   return 0;

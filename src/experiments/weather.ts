@@ -1,58 +1,69 @@
 /**
- * The weather sweep (`lstm-opt weather`): cells × {tanh, isru} × repeats of the weather predictor
- * (src/weather), written as the original study's table.
+ * The weather sweep (`lstm-opt weather`): cells × variants × repeats of the weather predictor
+ * (src/weather), written as the original study's table. The variants are the verdict's
+ * (src/experiments/variants.ts: tanh, isru, all-isru, each with scalar and simd activations); `Func`
+ * keeps the study's meaning (the cell activation, tanh or isru) and `Variant` names the whole cell.
  *
- * Files (all rewritten atomically after every finished tanh/isru pair, so an interrupted run leaves
- * complete CSVs holding every pair measured so far):
- *   <out>                  Cells,Func,TrainTime,PredictTime,Accuracy,TP,TN,FP,FN — means over repeats
- *   <out stem>-repeats.csv  one row per run, with its settings (for the spread across repeats) and the
- *                           process CPU time beside the wall clock (TrainCpu, PredictCpu)
+ * Files (all rewritten atomically after every finished group, so an interrupted run leaves complete CSVs
+ * holding every group measured so far):
+ *   <out>                  Cells,Func,TrainTime,PredictTime,Accuracy,TP,TN,FP,FN (the study's), then
+ *                          Gate,Impl,Variant,TrainCpu,PredictCpu — means over repeats per variant
+ *   <out stem>-repeats.csv  one row per run with its settings (for the spread across repeats), the process
+ *                           CPU time beside the wall clock (TrainCpu, PredictCpu) and the 1-minute load
+ *                           average before and after its group (LoadBefore, LoadAfter)
  *   <out dir>/baseline.csv  the naive forecast "rain tomorrow = rain today" on each split
+ * Files from before the variants (Func tanh/isru, Gate/Impl possibly empty, no Variant) are upgraded when
+ * read, by upgradeWeatherRows alone: Func tanh → tanh/scalar, isru → isru/scalar (Gate, Impl when given).
  *
- * The cell: --gate and --activation-impl (default sigmoid, scalar: the study's) apply to both activations.
- * The repeats file and the table carry them as columns Gate and Impl after the study's (a file from
- * before they existed means sigmoid, scalar); rows of another gate or implementation count as other
- * settings, so each variant gets a file of its own (the command line names it after the variant).
+ * Pairing and order: a group is one (cell count, repeat); all its variants use seed `seed + r` (same
+ * initial weights, same shuffling) and run one after the other, the order rotated by one variant per
+ * repeat, so slow drifts of a shared machine hit every variant alike. Every variant is then paired with
+ * tanh/scalar repeat by repeat (src/analysis/weather.ts). Variants whose kernels the build lacks are
+ * skipped with the reason (availableVariants).
  *
- * Pairing and order: repeat r of every cell count uses seed `seed + r` for both activations (same
- * initial weights, same shuffling), and the two runs of a pair follow each other — tanh first on even
- * repeats, isru first on odd ones — so slow drifts of a shared machine hit both sides alike.
- *
- * It runs on the sweep framework (src/experiments/sweep.ts) with one job per pair (cell count, repeat).
- * Unlike the other sweeps, a pair's results are rows of shared files, not files of its own, so:
- *  - resume: a pair is complete when the repeats file holds both its runs with the same settings (epochs,
- *    batch, window, lr, seed, kernels); the averaged table is recomputed from every matching row. An
- *    interrupted sweep continues where it stopped, a quick run after a full one changes nothing (its runs
- *    are a subset), and `fresh` measures everything anew. Rows measured with other settings are dropped;
+ * It runs on the sweep framework (src/experiments/sweep.ts) with one job per group. Unlike the other
+ * sweeps, a group's results are rows of shared files, not files of its own, so:
+ *  - resume: a group is complete when the repeats file holds a run of every wanted variant with the same
+ *    settings (epochs, batch, window, lr, seed, kernels). A group holding only some of them is measured
+ *    again as a whole (its old rows replaced), because rows measured at different times are no pair.
+ *    Rows measured with other settings are dropped; `fresh` measures everything anew;
  *  - shards: `--shard i/n` takes every n-th cell count (selectShard over the cell list), so shards on
  *    different machines write different files that merge by rows;
+ *  - load: before each group the load is checked (src/io/load.ts: `--wait-idle` waits for an idle
+ *    machine, else a busy one is reported) and recorded, and again after it;
  *  - progress: the framework's bar, counting runs, weighted by their cost.
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { readCsv, toCsv } from '../io/csv';
 import { writeFileAtomic } from '../io/atomic';
-import { Activation, ActivationImpl, CellVariant, GateActivation, STUDY_VARIANT } from '../lstm/cell';
+import { beforeMeasuring, DEFAULT_WAIT_TIMEOUT_SECONDS, LoadPolicy, readLoad } from '../io/load';
+import { STUDY_VARIANT } from '../lstm/cell';
 import { defaultKernels, KernelKind } from '../lstm/backend';
 import { accuracyPercent, buildDataset, Confusion, loadWeather, naiveBaseline, WeatherDataError, WeatherDataset } from '../weather/data';
 import { DEFAULT_WEATHER_TRAIN, runWeather, WeatherRunResult } from '../weather/train';
 import { mean as meanOf } from '../analysis/stats';
+import { UserError } from '../errors';
 import { runJobs, selectShard, Shard, SweepJob } from './sweep';
+import { allVariants, availableVariants, Variant, variantConfig } from './variants';
 
+/** The original study's table. */
 export const WEATHER_COLUMNS = ['Cells', 'Func', 'TrainTime', 'PredictTime', 'Accuracy', 'TP', 'TN', 'FP', 'FN'] as const;
+/** The columns every repeats file has, from the first weather sweeps on. */
 export const REPEAT_COLUMNS = [
   'Cells', 'Func', 'Repeat', 'Seed', 'Epochs', 'Batch', 'Window', 'LR', 'Kernels',
   'TrainTime', 'PredictTime', 'Accuracy', 'TP', 'TN', 'FP', 'FN', 'Loss', 'TrainCpu', 'PredictCpu',
 ] as const;
-/** The cell beyond Func, after the study's columns in the table and the repeats file; absent = sigmoid, scalar. */
-export const WEATHER_CELL_COLUMNS = ['Gate', 'Impl'] as const;
-/** What the sweep writes: the study's table, and the repeats file, each followed by the cell columns. */
-export const WEATHER_TABLE_COLUMNS = [...WEATHER_COLUMNS, ...WEATHER_CELL_COLUMNS] as const;
-export const REPEAT_FILE_COLUMNS = [...REPEAT_COLUMNS, ...WEATHER_CELL_COLUMNS] as const;
+/** The cell beyond Func, after the study's columns: gates, point-wise implementation and the variant id. */
+export const WEATHER_CELL_COLUMNS = ['Gate', 'Impl', 'Variant'] as const;
+/** The load average before and after a run's group (empty in files from before they were recorded). */
+export const WEATHER_LOAD_COLUMNS = ['LoadBefore', 'LoadAfter'] as const;
+/** What the sweep writes: the study's table and the repeats file, each followed by the newer columns. */
+export const WEATHER_TABLE_COLUMNS = [...WEATHER_COLUMNS, ...WEATHER_CELL_COLUMNS, 'TrainCpu', 'PredictCpu'] as const;
+export const REPEAT_FILE_COLUMNS = [...REPEAT_COLUMNS, ...WEATHER_CELL_COLUMNS, ...WEATHER_LOAD_COLUMNS] as const;
 export const BASELINE_COLUMNS = ['Split', 'Samples', 'Accuracy', 'TP', 'TN', 'FP', 'FN'] as const;
 
 export const DEFAULT_CELLS = [10, 25, 50, 75, 100, 150, 200, 250, 300];
-export const FUNCS: readonly Activation[] = ['tanh', 'isru'];
 
 export interface WeatherProfile {
   cells: number[];
@@ -65,10 +76,20 @@ export interface WeatherProfile {
   seed: number;
 }
 
+/**
+ * The study's grid: 9 cell counts × 5 repeats × 6 variants = 270 runs. Duration, estimated: the earlier
+ * tanh/isru-only full run spent 262 s of training CPU time (138 s tanh, 124 s ISRU; 550 s wall at load 6–10);
+ * a 150-cell group of all six variants took 14 s of training CPU against 5.1 s for tanh + isru alone
+ * (×2.7), so about 12 minutes of CPU time in all — 12–15 minutes on an idle core, about twice that
+ * when the machine is shared.
+ */
 export const FULL_PROFILE: WeatherProfile = {
   cells: DEFAULT_CELLS, repeats: 5, epochs: DEFAULT_WEATHER_TRAIN.epochs, batch: DEFAULT_WEATHER_TRAIN.batch, lr: DEFAULT_WEATHER_TRAIN.lr, window: 7, seed: 1,
 };
-/** A few seconds: the same training settings on three small nets, two repeats (a subset of the full runs). */
+/**
+ * Seconds: the same training settings on three small nets, two repeats, six variants (36 runs; 19 s wall,
+ * 10 s CPU on a shared 2-core machine). Written to results/weather/quick/, apart from the full runs.
+ */
 export const QUICK_PROFILE: WeatherProfile = { ...FULL_PROFILE, cells: [10, 25, 50], repeats: 2 };
 
 /** Parses `10,25,50`: positive integers, no duplicates; returns an error message on bad input. */
@@ -98,18 +119,21 @@ export function weatherFiles(out: string): WeatherFiles {
 /** One planned run. */
 export interface WeatherRunPlan {
   cells: number;
-  func: Activation;
+  variant: Variant;
   repeat: number;
   seed: number;
 }
 
-/** Every run of a profile in execution order (pairs adjacent, alternating which activation goes first). */
-export function planRuns(profile: WeatherProfile, shard?: Shard): WeatherRunPlan[] {
+/**
+ * Every run of a profile in execution order: groups (cells, repeat), each group's variants adjacent and
+ * rotated by one position per repeat (repeat r starts with variant r mod V), all from seed + r.
+ */
+export function planRuns(profile: WeatherProfile, variants: readonly Variant[], shard?: Shard): WeatherRunPlan[] {
   const plan: WeatherRunPlan[] = [];
+  const V = variants.length;
   for (const cells of selectShard(profile.cells, shard)) {
     for (let r = 0; r < profile.repeats; r++) {
-      const order = r % 2 === 0 ? FUNCS : [...FUNCS].reverse();
-      for (const func of order) plan.push({ cells, func, repeat: r, seed: profile.seed + r });
+      for (let k = 0; k < V; k++) plan.push({ cells, variant: variants[(k + r) % V], repeat: r, seed: profile.seed + r });
     }
   }
   return plan;
@@ -117,56 +141,74 @@ export function planRuns(profile: WeatherProfile, shard?: Shard): WeatherRunPlan
 
 type Row = Record<string, string | number>;
 
-/** A row's Gate and Impl, the study's where the file has no such columns. */
-export function rowCell(row: Row): CellVariant {
-  return { gate: (row.Gate || STUDY_VARIANT.gate) as GateActivation, activationImpl: (row.Impl || STUDY_VARIANT.activationImpl) as ActivationImpl };
+/**
+ * The variant id of a row: its Variant column, or — in a file from before the variants — what its Func,
+ * Gate and Impl make (tanh → tanh/<impl>, isru → isru/<impl>, isru with ISRU-sigmoid gates → all-isru,
+ * empty Gate/Impl = the study's sigmoid/scalar); '' when they make none of the variants.
+ */
+export function rowVariantId(row: Row): string {
+  if (row.Variant) return String(row.Variant);
+  const gate = String(row.Gate || STUDY_VARIANT.gate), impl = String(row.Impl || STUDY_VARIANT.activationImpl);
+  const v = allVariants().find((x) => x.def.activation === row.Func && x.def.gate === gate && x.impl === impl);
+  return v?.id ?? '';
 }
 
-function sameSettings(row: Row, p: WeatherProfile, kernels: KernelKind, cell: CellVariant): boolean {
-  const c = rowCell(row);
+/**
+ * The one place old weather files are upgraded: every row gets its Variant, Gate and Impl (the study's
+ * sigmoid/scalar where empty). Rows that name no variant (a tanh cell with ISRU-sigmoid gates, from an
+ * earlier experiment) are left out.
+ */
+export function upgradeWeatherRows<R extends Row>(rows: readonly R[]): R[] {
+  return rows
+    .map((r) => ({ ...r, Gate: r.Gate || STUDY_VARIANT.gate, Impl: r.Impl || STUDY_VARIANT.activationImpl, Variant: rowVariantId(r) }))
+    .filter((r) => r.Variant !== '');
+}
+
+function sameSettings(row: Row, p: WeatherProfile, kernels: KernelKind): boolean {
   return Number(row.Epochs) === p.epochs && Number(row.Batch) === p.batch && Number(row.Window) === p.window &&
-    Number(row.LR) === p.lr && Number(row.Seed) === p.seed + Number(row.Repeat) && row.Kernels === kernels && c.gate === cell.gate && c.activationImpl === cell.activationImpl;
+    Number(row.LR) === p.lr && Number(row.Seed) === p.seed + Number(row.Repeat) && row.Kernels === kernels;
 }
 
-const key = (cells: number, func: string, repeat: number): string => `${cells}/${func}/${repeat}`;
+const groupKey = (cells: number | string, repeat: number | string): string => `${cells}/${repeat}`;
 
 /** Rounds for the CSV: enough digits for the quantity, no trailing noise. */
 const fmt = (x: number, digits: number): number => Number(x.toFixed(digits));
 
-function repeatRow(r: WeatherRunResult, plan: WeatherRunPlan, p: WeatherProfile, kernels: KernelKind, cell: CellVariant): Row {
+function repeatRow(r: WeatherRunResult, plan: WeatherRunPlan, p: WeatherProfile, kernels: KernelKind): Row {
+  const v = plan.variant;
   return {
     Cells: r.cells, Func: r.activation, Repeat: plan.repeat, Seed: plan.seed, Epochs: p.epochs, Batch: p.batch, Window: p.window, LR: p.lr, Kernels: kernels,
     TrainTime: fmt(r.trainTime, 6), PredictTime: fmt(r.predictTime, 7), Accuracy: fmt(r.accuracy, 4), TP: r.TP, TN: r.TN, FP: r.FP, FN: r.FN, Loss: fmt(r.loss, 6),
-    TrainCpu: fmt(r.trainCpu, 6), PredictCpu: fmt(r.predictCpu, 6), Gate: cell.gate, Impl: cell.activationImpl,
+    TrainCpu: fmt(r.trainCpu, 6), PredictCpu: fmt(r.predictCpu, 6), Gate: v.def.gate, Impl: v.impl, Variant: v.id,
   };
 }
 
+/** Position of a variant id in the canonical order (the baseline first; unknown ids last). */
+const variantOrder = (id: string | number): number => {
+  const k = allVariants().findIndex((v) => v.id === id);
+  return k < 0 ? allVariants().length : k;
+};
+
 /**
- * Means over repeats per (Cells, Func), cells ascending, tanh before isru: the study's table, each row
- * followed by the cell (Gate, Impl) of its runs. The rows must all be of one cell (one sweep's).
+ * Means over repeats per (Cells, Variant), cells ascending, variants in the canonical order: the study's
+ * table, each row followed by its Gate, Impl, Variant and mean CPU times. Give it upgraded rows.
  */
 export function averageRows(rows: readonly Row[]): Row[] {
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
-    const k = `${r.Cells}/${r.Func}`;
+    const k = `${r.Cells}/${r.Variant}`;
     if (!groups.has(k)) groups.set(k, []);
     groups.get(k)!.push(r);
   }
-  const cells = [...new Set(rows.map((r) => Number(r.Cells)))].sort((a, b) => a - b);
-  const out: Row[] = [];
-  for (const c of cells) {
-    for (const f of FUNCS) {
-      const g = groups.get(`${c}/${f}`);
-      if (!g) continue;
-      const mean = (col: string): number => meanOf(g.map((r) => Number(r[col])));
-      out.push({
-        Cells: c, Func: f, TrainTime: fmt(mean('TrainTime'), 6), PredictTime: fmt(mean('PredictTime'), 7), Accuracy: fmt(mean('Accuracy'), 4),
-        TP: fmt(mean('TP'), 2), TN: fmt(mean('TN'), 2), FP: fmt(mean('FP'), 2), FN: fmt(mean('FN'), 2),
-        Gate: rowCell(g[0]).gate, Impl: rowCell(g[0]).activationImpl,
-      });
-    }
-  }
-  return out;
+  const ordered = [...groups.values()].sort((a, b) => Number(a[0].Cells) - Number(b[0].Cells) || variantOrder(a[0].Variant) - variantOrder(b[0].Variant));
+  return ordered.map((g) => {
+    const mean = (col: string): number => meanOf(g.map((r) => Number(r[col])));
+    return {
+      Cells: Number(g[0].Cells), Func: g[0].Func, TrainTime: fmt(mean('TrainTime'), 6), PredictTime: fmt(mean('PredictTime'), 7), Accuracy: fmt(mean('Accuracy'), 4),
+      TP: fmt(mean('TP'), 2), TN: fmt(mean('TN'), 2), FP: fmt(mean('FP'), 2), FN: fmt(mean('FN'), 2),
+      Gate: g[0].Gate, Impl: g[0].Impl, Variant: g[0].Variant, TrainCpu: fmt(mean('TrainCpu'), 6), PredictCpu: fmt(mean('PredictCpu'), 6),
+    };
+  });
 }
 
 export function baselineRows(data: WeatherDataset): Row[] {
@@ -181,21 +223,28 @@ export interface WeatherSweepOptions {
   /** measure everything again instead of resuming */
   fresh?: boolean;
   kernels?: KernelKind;
-  /** gates and point-wise kernels of every run (default: the study's, sigmoid and scalar) */
-  cell?: CellVariant;
+  /** the variants to train (default all of src/experiments/variants.ts); those the build lacks are skipped */
+  variants?: readonly Variant[];
+  /** waiting for an idle machine before each group (default: warn when busy, never wait) */
+  load?: LoadPolicy;
   /** weather CSV (default: vega-datasets seattle-weather.csv) */
   data?: string;
   /** no progress bar, no log lines */
   quiet?: boolean;
+  /** one line about the sweep (a skipped variant, a busy machine), for stderr */
+  log?: (line: string) => void;
   /** before the first run, when rows of the repeats file were measured with other settings and are dropped */
   onDropped?: (rows: number) => void;
-  /** asked before every run; true stops the sweep (the files keep every finished pair) */
+  /** asked before every run; true stops the sweep (the files keep every finished group) */
   shouldStop?: () => boolean;
 }
 
 export interface WeatherSweepResult {
   files: WeatherFiles;
-  /** runs measured and written (whole pairs) */
+  /** the variants trained, and those skipped with the reason */
+  variants: Variant[];
+  skippedVariants: { variant: Variant; reason: string }[];
+  /** runs measured and written (whole groups) */
   measured: number;
   /** runs already in the repeats file with the same settings */
   skipped: number;
@@ -212,7 +261,10 @@ export function runCost(cells: number): number {
   return cells * (cells + 16);
 }
 
-/** Reads the repeats file for resuming; a file that is not ours is an error, not something to overwrite. */
+/**
+ * Reads the repeats file for resuming, upgraded (upgradeWeatherRows); a file that is not ours is an
+ * error, not something to overwrite.
+ */
 export function readRepeats(path: string): Row[] {
   if (!existsSync(path)) return [];
   let rows: Row[];
@@ -223,64 +275,79 @@ export function readRepeats(path: string): Row[] {
   }
   const missing = rows.length > 0 ? REPEAT_COLUMNS.filter((c) => !(c in rows[0])) : [];
   if (missing.length > 0) throw new WeatherDataError(`${path} is not a weather repeats file (no column ${missing.join(', ')}); move it away or pass --fresh`);
-  return rows;
+  return upgradeWeatherRows(rows);
 }
 
-/** Thrown inside a job when shouldStop() says so: the framework then writes nothing for that pair. */
+/** Thrown inside a job when shouldStop() says so: the framework then writes nothing for that group. */
 class SweepStopped extends Error {}
-
-const pairKey = (cells: number, repeat: number): string => `${cells}/${repeat}`;
 
 export async function runWeatherSweep(o: WeatherSweepOptions): Promise<WeatherSweepResult> {
   const kernels = o.kernels ?? defaultKernels('f64');
   const files = weatherFiles(o.out);
   const p = o.profile;
+  const say = (line: string): void => {
+    if (!o.quiet) o.log?.(line);
+  };
+  const { run: variants, skipped: skippedVariants } = availableVariants(o.variants ?? allVariants());
+  if (variants.length === 0) throw new UserError(`no variant to run: ${skippedVariants.map((s) => `${s.variant.id} (${s.reason})`).join('; ')}`);
+  for (const s of skippedVariants) say(`skipping ${s.variant.id}: ${s.reason}`);
   const data = buildDataset(o.data ? loadWeather(o.data) : loadWeather(), { window: p.window });
   const existing = o.fresh ? [] : readRepeats(files.repeats);
-  const cell = o.cell ?? STUDY_VARIANT;
-  const kept = existing.filter((r) => sameSettings(r, p, kernels, cell) && FUNCS.includes(r.Func as Activation));
-  const done = new Set(kept.map((r) => key(Number(r.Cells), String(r.Func), Number(r.Repeat))));
-  const plan = planRuns(p, o.shard);
-  const todo = plan.filter((r) => !done.has(key(r.cells, r.func, r.repeat)));
-  if (existing.length > kept.length) o.onDropped?.(existing.length - kept.length);
-  const rows = [...kept];
+  const settled = existing.filter((r) => sameSettings(r, p, kernels));
+  const plan = planRuns(p, variants, o.shard);
+  // a group is done when every wanted variant has a row; otherwise all of it is measured again
+  const has = new Set(settled.map((r) => `${groupKey(r.Cells, r.Repeat)}/${r.Variant}`));
+  const groups = new Map<string, WeatherRunPlan[]>();
+  for (const run of plan) {
+    const k = groupKey(run.cells, run.repeat);
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(run);
+  }
+  const pending = new Set([...groups.entries()].filter(([k, runs]) => !runs.every((r) => has.has(`${k}/${r.variant.id}`))).map(([k]) => k));
+  let rows = settled.filter((r) => !pending.has(groupKey(r.Cells, r.Repeat)));
+  const todo = plan.filter((r) => pending.has(groupKey(r.cells, r.repeat))).length;
+  if (existing.length > rows.length) o.onDropped?.(existing.length - rows.length);
   const baseline = baselineRows(data);
   const baselineCsv = toCsv(BASELINE_COLUMNS, baseline);
   let table: Row[] = [];
   /** the three files' contents from every row so far, in WeatherFiles order: baseline, repeats, table */
   const contents = (): string[] => {
-    const sorted = [...rows].sort((a, b) => Number(a.Cells) - Number(b.Cells) || Number(a.Repeat) - Number(b.Repeat) || FUNCS.indexOf(a.Func as Activation) - FUNCS.indexOf(b.Func as Activation));
+    const sorted = [...rows].sort((a, b) => Number(a.Cells) - Number(b.Cells) || Number(a.Repeat) - Number(b.Repeat) || variantOrder(a.Variant) - variantOrder(b.Variant));
     table = averageRows(sorted);
     return [baselineCsv, toCsv(REPEAT_FILE_COLUMNS, sorted), toCsv(WEATHER_TABLE_COLUMNS, table)];
   };
-  // dropped rows and the baseline are written even when no pair is left to run
+  // dropped rows and the baseline are written even when no group is left to run
   const first = contents();
   [files.baseline, files.repeats, files.out].forEach((f, k) => writeFileAtomic(f, first[k]));
 
-  const pending = new Set(todo.map((r) => pairKey(r.cells, r.repeat)));
-  const pairs = new Map<string, WeatherRunPlan[]>();
-  for (const run of plan) {
-    const k = pairKey(run.cells, run.repeat);
-    if (!pairs.has(k)) pairs.set(k, []);
-    pairs.get(k)!.push(run);
-  }
+  const policy = o.load ?? { waitTimeoutSeconds: DEFAULT_WAIT_TIMEOUT_SECONDS };
+  // a busy machine is said once per sweep (the load of every group is in the repeats file anyway)
+  let warned = false;
+  const sayLoad = (line: string): void => {
+    if (line.startsWith('warning:') && warned) return;
+    warned ||= line.startsWith('warning:');
+    say(line);
+  };
   let measured = 0;
-  const jobs: SweepJob[] = [...pairs.entries()].map(([k, runs]) => ({
+  const jobs: SweepJob[] = [...groups.entries()].map(([k, runs]) => ({
     label: `${runs[0].cells} cells, repeat ${runs[0].repeat + 1}`,
     files: [files.baseline, files.repeats, files.out],
     complete: () => !pending.has(k),
     work: runs.length,
     weight: runCost(runs[0].cells),
     async run(tick) {
+      const loadBefore = await beforeMeasuring(policy, sayLoad);
       const fresh: Row[] = [];
-      for (const run of runs.filter((r) => !done.has(key(r.cells, r.func, r.repeat)))) {
+      for (const run of runs) {
         await new Promise((resolve) => setImmediate(resolve)); // let Ctrl-C be handled between runs
         if (o.shouldStop?.()) throw new SweepStopped();
-        const result = runWeather(data, { cells: run.cells, activation: run.func, ...cell, seed: run.seed, epochs: p.epochs, batch: p.batch, lr: p.lr, kernels });
-        fresh.push(repeatRow(result, run, p, kernels, cell));
+        const result = runWeather(data, { cells: run.cells, ...variantConfig(run.variant), seed: run.seed, epochs: p.epochs, batch: p.batch, lr: p.lr, kernels });
+        fresh.push(repeatRow(result, run, p, kernels));
         tick();
       }
-      rows.push(...fresh);
+      const loadAfter = readLoad().load1;
+      for (const r of fresh) Object.assign(r, { LoadBefore: fmt(loadBefore, 2), LoadAfter: fmt(loadAfter, 2) });
+      rows = [...rows.filter((r) => groupKey(r.Cells, r.Repeat) !== k), ...fresh];
       measured += fresh.length;
       pending.delete(k);
       return contents();
@@ -293,5 +360,5 @@ export async function runWeatherSweep(o: WeatherSweepOptions): Promise<WeatherSw
     if (!(err instanceof SweepStopped)) throw err;
     stopped = true;
   }
-  return { files, measured, skipped: plan.length - todo.length, todo: todo.length, table, baseline, stopped };
+  return { files, variants, skippedVariants, measured, skipped: plan.length - todo, todo, table, baseline, stopped };
 }

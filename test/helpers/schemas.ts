@@ -14,4 +14,4 @@ export const STUDY_PROGRESS_HEADER = 'func,type,layers,neurons,iteration,epoch,l
  * implementation (files without them mean sigmoid gates and the scalar implementation), then the kernel set.
  */
 export const PROGRESS_HEADER = `${STUDY_PROGRESS_HEADER},gate,impl,kernels`;
-export const WEATHER_HEADER = `${STUDY_WEATHER_HEADER},Gate,Impl`;
+export const WEATHER_HEADER = `${STUDY_WEATHER_HEADER},Gate,Impl,Variant,TrainCpu,PredictCpu`;
