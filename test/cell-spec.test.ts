@@ -221,8 +221,9 @@ test('bad --gate and --activation-impl values: one line on stderr, exit 2, on ev
     { args: ['gradcheck', '--activation-impl', 'simd'], error: /--activation-impl simd needs the WebAssembly kernels/, env: { LSTM_OPT_KERNELS: 'js' } },
     { args: ['generate', '--model', join(model, 'model.bin'), '--activation-impl', 'vector'], error: /argument 'vector' is invalid/ },
     { args: ['generate', '--model', join(model, 'model.bin'), '--activation-impl', 'simd'], error: /--activation-impl simd needs the WebAssembly kernels/, env: { LSTM_OPT_KERNELS: 'js' } },
-    { args: ['sweep', 'net-size', '--quick', '--gate', 'x'], error: /argument 'x' is invalid/ },
-    { args: ['sweep', 'precision', '--quick', '--gate', 'isru-sigmoid'], error: /--gate is not an option of 'sweep precision' \(only [^)]*\)/ },
+    { args: ['sweep', 'net-size', '--quick', '--activation-impl', 'simd'], error: /--activation-impl is not an option of 'sweep net-size': it trains every variant/ },
+    { args: ['sweep', 'precision', '--quick', '--gate', 'isru-sigmoid'], error: /--gate is not an option of 'sweep precision': it trains every variant/ },
+    { args: ['sweep', 'mt', '--quick', '--gate', 'isru-sigmoid'], error: /--gate is not an option of 'sweep mt': it trains the study's cell/ },
   ];
   for (const c of cases) {
     const r = runCli(c.args, { cwd: dir, env: c.env, timeoutMs: 60_000 });

@@ -60,9 +60,17 @@ export function registerSweep(program: Command): void {
     }
   }
   for (const [attr, { opt, description }] of declared) opt.description = `${description} (${owner.get(attr)!.join(', ')})`;
+  // `train`'s cell flags, which a sweep does not take: accepted here only to say what the sweep does instead
+  const cellFlags = ['--gate <name>', '--activation-impl <impl>'].map((f) => new Option(f).hideHelp()).filter((o) => !owner.has(o.attributeName()));
+  for (const o of cellFlags) cmd.addOption(o);
   cmd.action(async (name: string, flags: SweepFlags, command: Command) => {
     const kind = resolveKind(name);
     const extra: Record<string, unknown> = {};
+    for (const o of cellFlags) {
+      if (command.getOptionValueSource(o.attributeName()) !== 'cli') continue;
+      const instead = owner.get('variants')?.includes(kind.name) ? 'it trains every variant (gates and implementation included); choose them with --variants' : "it trains the study's cell (sigmoid gates, scalar activations)";
+      throw new UserError(`--${kebab(o.attributeName())} is not an option of 'sweep ${kind.name}': ${instead}`);
+    }
     for (const [attr, owners] of owner) {
       if (command.getOptionValueSource(attr) === 'cli' && !owners.includes(kind.name)) {
         throw new UserError(`--${kebab(attr)} is not an option of 'sweep ${kind.name}' (only ${owners.join(', ')})`);
