@@ -6,8 +6,8 @@
  *    interleaved in chunks (the same machine load for every variant of a seed), so each seed is a pair
  *    for every variant against tanh/scalar — for the time saving and for the validation-loss difference.
  *    full: 2x128, seeds 1–5, 20 000 iterations; quick: 1x16 and 2x32, seeds 1–2, 300 iterations (seconds).
- *    `--sizes 1x32,2x64,...` (or `--sizes net-size`, that sweep's 40 configurations) reruns the
- *    network-size question with the variant axis.
+ *    `--sizes 1x32,2x64,...` (or `--sizes net-size`, that sweep's 40 configurations) adds held-out loss
+ *    at other sizes; the time saving across sizes is `sweep net-size`'s question (it trains the variants too).
  *  - `lstm-opt sweep verdict-long`: one run per variant at 4x128 for 100 000 iterations (the original
  *    study ran 100k–500k), interleaved, with a checkpoint of every run every 2 000 iterations, so that
  *    an interrupted sweep — another session, another day — continues from the last checkpoint rather
