@@ -15,6 +15,7 @@ import { blockStarts, natsToBits, Validator } from '../src/lstm/validation';
 import { Rng } from '../src/lstm/rng';
 import { allVariants, availableVariants, parseVariantId, variant, variantConfig } from '../src/experiments/variants';
 import { parseVariants } from '../src/experiments/verdict';
+import { NetSizeSummary, widthTrend } from '../src/analysis/net-size';
 import { checkClaims, direction, VerdictCell, verdictConclusion, verdictTable, VerdictJobResult, VerdictRunResult } from '../src/analysis/verdict';
 import { estimate, tCritical95 } from '../src/analysis/stats';
 import { UserError } from '../src/errors';
@@ -291,4 +292,23 @@ test('the trade-off chart: one marker per non-baseline cell in its variant colou
   assert.ok(Math.abs(isru.x[0] - 20) < 1e-9);
   assert.ok(Math.abs(isru.x[0] + isru.error_x.array[0] - 100 * c.saving.high) < 1e-9);
   assert.ok(Math.abs(isru.x[0] - isru.error_x.arrayminus[0] - 100 * c.saving.low) < 1e-9);
+});
+
+test('the size claim is judged on the network-size sweep when given: narrowest vs widest networks, pooled over layers', () => {
+  // isru/scalar CPU savings: 8 neurons 0.20, 0.16, 0.18 (layers 1-3); 256 neurons 0.05, 0.04, 0.06
+  const summary = (layers: number, neurons: number, saving: number, variantId = 'isru/scalar') =>
+    ({ config: `${layers}x${neurons}`, layers, neurons, variant: variantId, cpu: { total: { overall: saving } } }) as unknown as NetSizeSummary;
+  const s = [summary(1, 8, 0.2), summary(2, 8, 0.16), summary(3, 8, 0.18), summary(1, 256, 0.05), summary(2, 256, 0.04), summary(3, 256, 0.06), summary(1, 64, 0.5), summary(1, 8, 0.9, 'all-isru/simd')];
+  const trend = widthTrend(s)!;
+  assert.equal(trend.small.label, '8 neurons (1–3 layers)');
+  assert.equal(trend.large.label, '256 neurons (1–3 layers)');
+  assert.ok(Math.abs(trend.small.saving.mean - 0.18) < 1e-12);
+  assert.ok(Math.abs(trend.large.saving.mean - 0.05) < 1e-12);
+  const half = (tCritical95(2) * 0.02) / Math.sqrt(3); // sample std of 0.20, 0.16, 0.18 is 0.02
+  assert.ok(Math.abs(trend.small.saving.low - (0.18 - half)) < 1e-12);
+  const [small, larger] = checkClaims([cell('2x128', 0.1, 0.09, 0.11)], 'isru/scalar', trend);
+  assert.equal(small.status, 'confirmed');
+  assert.equal(larger.status, 'refuted'); // 256 neurons' interval [0.0252, 0.0748] lies below 8 neurons' [0.130, 0.230]
+  assert.match(larger.evidence, /network-size sweep.*256 neurons \(1–3 layers\) 5\.0%/);
+  assert.equal(widthTrend([summary(1, 8, 0.2)]), undefined);
 });

@@ -26,7 +26,7 @@ import { pairedDifferences } from './weather';
 import { upgradeWeatherRows } from '../experiments/weather';
 import { BASELINE_ID } from '../experiments/variants';
 import { checkClaims, readVerdictResults, verdictConclusion, verdictTable } from './verdict';
-import { readNetSizeConfigs, variantOverview, variantSummaries } from './net-size';
+import { readNetSizeConfigs, variantOverview, variantSummaries, widthTrend } from './net-size';
 
 export const ANSWER_BEGIN = '<!-- answer:begin -->';
 export const ANSWER_END = '<!-- answer:end -->';
@@ -44,6 +44,16 @@ function orMissing(f: () => string): string {
     return f();
   } catch (err) {
     if (err instanceof MissingResultsError) return err.message;
+    throw err;
+  }
+}
+
+/** Runs `f`; missing results become undefined. */
+function orUndefined<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof MissingResultsError) return undefined;
     throw err;
   }
 }
@@ -204,7 +214,8 @@ export function verdictSentence(resultsDir: string, machine: string): string | u
   if (!results) return undefined;
   const cells = verdictTable(results.jobs);
   const skipped = results.jobs.flatMap((j) => j.skipped);
-  const claims = checkClaims(cells).map((c) => `“${c.claim}” (${c.source}): **${c.status}** — ${c.evidence}; ${c.explanation}.`);
+  const trend = orUndefined(() => widthTrend(variantSummaries(readNetSizeConfigs(join(resultsDir, 'net-size', machine)))));
+  const claims = checkClaims(cells, 'isru/scalar', trend).map((c) => `“${c.claim}” (${c.source}): **${c.status}** — ${c.evidence}; ${c.explanation}.`);
   const iterations = [...new Set(results.jobs.map((j) => `${j.size}${j.source === 'verdict-long' ? ' long run' : ''} ${j.iterations} iterations`))].join(', ');
   return `**The verdict** (held-out validation loss on the newest 10% of the addresses; ${iterations}; savings are 1 − variant time / baseline time, with tanh computed the same way and with tanh+scalar as baselines): ${verdictConclusion(cells, skipped)}\n  The original study's claims: ${claims.join(' ')}`;
 }

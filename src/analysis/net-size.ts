@@ -22,6 +22,7 @@ import { intervalSavings, IntervalSaving, lossDifference, phaseSeconds, savingSu
 import { Estimate, estimate, median } from './stats';
 import { NET_SIZE_COMMAND, netSizeConfigFile, NetSizeConfigRecord, netSizeDir, variantOfFilePart } from '../experiments/net-size';
 import { allVariants, BASELINE_ID, parseVariantId } from '../experiments/variants';
+import type { SizeTrend } from './verdict';
 
 export { NET_SIZE_COMMAND, netSizeDir, netSizeProfile } from '../experiments/net-size';
 export { BASELINE_ID } from '../experiments/variants';
@@ -401,6 +402,23 @@ export function savingByNeurons(s: readonly NetSizeSummary[], phase: 'forward' |
     const meanAt = (n: number, clock: SavingClock): number => estimate(v.filter((c) => c.neurons === n).map((c) => phaseOf(c, phase, clock).overall)).mean;
     return { variant, neurons, wall: neurons.map((n) => meanAt(n, 'wall')), cpu: neurons.map((n) => meanAt(n, 'cpu')) };
   });
+}
+
+/**
+ * One variant's whole-iteration saving (whole run, process CPU time) at the sweep's narrowest and widest
+ * networks, each pooled over the layer counts (a t interval over the configurations of that width): how the
+ * saving changes with size, for the original study's "larger networks" claim. Undefined with one width.
+ */
+export function widthTrend(s: readonly NetSizeSummary[], variant = 'isru/scalar'): SizeTrend | undefined {
+  const v = ofVariant(s, variant);
+  const neurons = [...new Set(v.map((c) => c.neurons))].sort((a, b) => a - b);
+  if (neurons.length < 2) return undefined;
+  const at = (n: number): { label: string; saving: Estimate } => {
+    const here = v.filter((c) => c.neurons === n);
+    const layers = here.map((c) => c.layers).sort((a, b) => a - b);
+    return { label: `${n} neurons (${layers.length > 1 ? `${layers[0]}–${layers[layers.length - 1]} layers` : `${layers[0]} layer${layers[0] === 1 ? '' : 's'}`})`, saving: estimate(here.map((c) => c.cpu.total.overall)) };
+  };
+  return { source: 'network-size sweep (whole iteration, process CPU time, pooled over layer counts)', small: at(neurons[0]), large: at(neurons[neurons.length - 1]) };
 }
 
 // ------------------------------------------------------------------ load

@@ -16,6 +16,7 @@ import { projectRoot } from '../io/paths';
 import { MissingResultsError, readFullElseQuick, readResults, ResultRow } from '../io/results';
 import { BASELINE_ID, parseVariantId, VARIANT_DEFS } from '../experiments/variants';
 import { SPLIT_FILE, VERDICT_COMMAND, VERDICT_LONG_COMMAND, verdictDir, verdictLongDir } from '../experiments/verdict';
+import { NET_SIZE_COMMAND } from '../experiments/net-size';
 import { VALIDATION_COLUMNS } from '../experiments/verdict-runs';
 import { savingSummary } from './compare';
 import { Estimate, estimate, median, pairedEstimate } from './stats';
@@ -309,43 +310,61 @@ export interface ClaimCheck {
 }
 
 /**
+ * The saving of one variant at the smallest and the largest networks of an experiment with more sizes than
+ * the verdict's (the network-size sweep): the better evidence on how the saving changes with size.
+ */
+export interface SizeTrend {
+  /** where the numbers come from, for the evidence text */
+  source: string;
+  small: { label: string; saving: Estimate };
+  large: { label: string; saving: Estimate };
+}
+
+/**
  * The original's two headline claims, judged on this machine's cell-only swap (isru with the scalar
  * implementation against tanh+scalar: the swap the original made):
- *  1. "1–2% acceleration … on small networks": confirmed when the smallest size's saving is above 0
+ *  1. "1–2% acceleration … on small networks": confirmed when the smallest verdict size's saving is above 0
  *     beyond the noise (exceeded when even its lower bound is above 2%), refuted when its interval lies
  *     below 1%, inconclusive otherwise;
- *  2. "expect even better results with larger LSTM RNNs": confirmed when the largest size's saving
- *     interval lies above the smallest size's, refuted when it lies below, inconclusive when they overlap,
- *     not measured with a single size.
+ *  2. "expect even better results with larger LSTM RNNs": confirmed when the larger network's saving
+ *     interval lies above the smaller one's, refuted when it lies below, inconclusive when they overlap —
+ *     compared over `trend` when given (the network-size sweep's narrowest and widest networks), else over
+ *     the verdict's smallest and largest sizes; not measured with a single size.
  */
-export function checkClaims(cells: readonly VerdictCell[], variant = 'isru/scalar'): ClaimCheck[] {
+export function checkClaims(cells: readonly VerdictCell[], variant = 'isru/scalar', trend?: SizeTrend): ClaimCheck[] {
   const own = cells.filter((c) => c.variant === variant && c.saving.n > 0);
   const params = (c: VerdictCell): number => sizeKey(c.size)[0] * sizeKey(c.size)[1] ** 2;
   const sorted = [...own].sort((a, b) => params(a) - params(b) || (a.source === 'verdict' ? -1 : 1));
   const small = sorted[0], large = sorted[sorted.length - 1];
+  const label = (c: VerdictCell): string => `${c.size}${c.source === 'verdict-long' ? ' (long run)' : ''}`;
+  const claim = (text: string, evidence: string, status: ClaimCheck['status'], explanation: string): ClaimCheck => ({ claim: text, source: ORIGINAL_SOURCE, evidence, status, explanation });
   const claim1 = '1–2% acceleration … on small networks';
   const claim2 = 'expect even better results with larger LSTM RNNs';
   const out: ClaimCheck[] = [];
   if (!small) {
-    out.push({ claim: claim1, source: ORIGINAL_SOURCE, evidence: `no ${variant} results`, status: 'not measured', explanation: `run \`${VERDICT_COMMAND}\`` });
-    out.push({ claim: claim2, source: ORIGINAL_SOURCE, evidence: `no ${variant} results`, status: 'not measured', explanation: `run \`${VERDICT_COMMAND}\`` });
+    out.push(claim(claim1, `no ${variant} results`, 'not measured', `run \`${VERDICT_COMMAND}\``));
+  } else {
+    const s = small.saving;
+    const ev1 = `${variant} vs tanh+scalar at ${label(small)}: saving ${pctCi(s)}`;
+    if (s.n > 1 && s.low > 0.02) out.push(claim(claim1, ev1, 'confirmed', 'an acceleration beyond the noise, larger than the claimed 1–2%'));
+    else if (s.n > 1 && s.low > 0) out.push(claim(claim1, ev1, 'confirmed', 'an acceleration beyond the noise, of the claimed order'));
+    else if (s.n > 1 && s.high < 0.01) out.push(claim(claim1, ev1, 'refuted', 'the whole 95% interval lies below a 1% acceleration'));
+    else out.push(claim(claim1, ev1, 'inconclusive', 'the 95% interval includes no acceleration as well as 1–2%'));
+  }
+  const pair = trend
+    ? { s: trend.small.saving, l: trend.large.saving, evidence: `${variant} vs tanh+scalar in the ${trend.source}: saving at ${trend.large.label} ${pctCi(trend.large.saving)} vs at ${trend.small.label} ${pctCi(trend.small.saving)}` }
+    : small && large !== small && params(large) !== params(small)
+      ? { s: small.saving, l: large.saving, evidence: `saving at ${label(large)} ${pctCi(large.saving)} vs at ${label(small)} ${pctCi(small.saving)}` }
+      : undefined;
+  if (!pair) {
+    const why = small ? `only one network size (${small.size}) measured` : `no ${variant} results`;
+    out.push(claim(claim2, why, 'not measured', `run \`${NET_SIZE_COMMAND}\` or \`${VERDICT_LONG_COMMAND}\` for larger networks`));
     return out;
   }
-  const s = small.saving;
-  const ev1 = `${variant} vs tanh+scalar at ${small.size}${small.source === 'verdict-long' ? ' (long run)' : ''}: saving ${pctCi(s)}`;
-  if (s.n > 1 && s.low > 0.02) out.push({ claim: claim1, source: ORIGINAL_SOURCE, evidence: ev1, status: 'confirmed', explanation: 'an acceleration beyond the noise, larger than the claimed 1–2%' });
-  else if (s.n > 1 && s.low > 0) out.push({ claim: claim1, source: ORIGINAL_SOURCE, evidence: ev1, status: 'confirmed', explanation: 'an acceleration beyond the noise, of the claimed order' });
-  else if (s.n > 1 && s.high < 0.01) out.push({ claim: claim1, source: ORIGINAL_SOURCE, evidence: ev1, status: 'refuted', explanation: 'the whole 95% interval lies below a 1% acceleration' });
-  else out.push({ claim: claim1, source: ORIGINAL_SOURCE, evidence: ev1, status: 'inconclusive', explanation: 'the 95% interval includes no acceleration as well as 1–2%' });
-  if (large === small || params(large) === params(small)) {
-    out.push({ claim: claim2, source: ORIGINAL_SOURCE, evidence: `only one network size (${small.size}) measured`, status: 'not measured', explanation: `run \`${VERDICT_COMMAND} --sizes ...\` or \`${VERDICT_LONG_COMMAND}\` for a larger network` });
-    return out;
-  }
-  const l = large.saving;
-  const ev2 = `saving at ${large.size}${large.source === 'verdict-long' ? ' (long run)' : ''} ${pctCi(l)} vs at ${small.size} ${pctCi(s)}`;
-  if (l.n > 1 && s.n > 1 && l.low > s.high) out.push({ claim: claim2, source: ORIGINAL_SOURCE, evidence: ev2, status: 'confirmed', explanation: 'the larger network saves more, beyond both intervals' });
-  else if (l.n > 1 && s.n > 1 && l.high < s.low) out.push({ claim: claim2, source: ORIGINAL_SOURCE, evidence: ev2, status: 'refuted', explanation: 'the larger network saves less, beyond both intervals' });
-  else out.push({ claim: claim2, source: ORIGINAL_SOURCE, evidence: ev2, status: 'inconclusive', explanation: 'the intervals overlap' });
+  const { s, l, evidence } = pair;
+  if (l.n > 1 && s.n > 1 && l.low > s.high) out.push(claim(claim2, evidence, 'confirmed', 'the larger networks save more, beyond both intervals'));
+  else if (l.n > 1 && s.n > 1 && l.high < s.low) out.push(claim(claim2, evidence, 'refuted', 'the larger networks save less, beyond both intervals'));
+  else out.push(claim(claim2, evidence, 'inconclusive', 'the intervals overlap'));
   return out;
 }
 
