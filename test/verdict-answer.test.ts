@@ -44,11 +44,11 @@ test('the answer leads with the verdict when verdict results exist, and --check 
     writeJob(dir, 3, [10, 7.8], [1.9, 1.91]);
     const lines = buildAnswer(results, M).split('\n');
     assert.match(lines[2], /^- \*\*The verdict\*\*/);
-    assert.match(lines[2], /the fair comparison\): isru\/scalar 20\.0% \[.*\(CPU 20\.0% \[/);
-    assert.match(lines[2], /against tanh\+scalar: isru\/scalar 20\.0% \[/);
-    assert.match(lines[2], /nats\/char: isru\/scalar \+0\.0100/);
     // the same +0.01 in every seed is a penalty beyond the noise, however small
     assert.match(lines[2], /penalty beyond the noise: isru\/scalar at 2x8/);
+    assert.match(lines[3], /^  - At 2x8 \(3 seeds.*the fair comparison\): isru\/scalar 20\.0% \[.*\(CPU 20\.0% \[/);
+    assert.match(lines[3], /against tanh\+scalar: isru\/scalar 20\.0% \[/);
+    assert.match(lines[3], /nats\/char: isru\/scalar \+0\.0100/);
     assert.match(lines.join('\n'), /“1–2% acceleration … on small networks” \(the original study.*\*\*confirmed\*\*/);
     assert.match(lines.join('\n'), /- \*\*Math-bench:\*\*/); // the other experiments follow
 

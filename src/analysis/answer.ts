@@ -25,7 +25,7 @@ import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { pairedDifferences } from './weather';
 import { upgradeWeatherRows } from '../experiments/weather';
 import { BASELINE_ID } from '../experiments/variants';
-import { checkClaims, readVerdictResults, verdictConclusion, verdictTable } from './verdict';
+import { checkClaims, readVerdictResults, verdictConclusionParts, verdictTable } from './verdict';
 import { readNetSizeConfigs, variantOverview, variantSummaries, widthTrend } from './net-size';
 
 export const ANSWER_BEGIN = '<!-- answer:begin -->';
@@ -217,7 +217,12 @@ export function verdictSentence(resultsDir: string, machine: string): string | u
   const trend = orUndefined(() => widthTrend(variantSummaries(readNetSizeConfigs(join(resultsDir, 'net-size', machine)))));
   const claims = checkClaims(cells, 'isru/scalar', trend).map((c) => `“${c.claim}” (${c.source}): **${c.status}** — ${c.evidence}; ${c.explanation}.`);
   const iterations = [...new Set(results.jobs.map((j) => `${j.size}${j.source === 'verdict-long' ? ' long run' : ''} ${j.iterations} iterations`))].join(', ');
-  return `**The verdict** (held-out validation loss on the newest 10% of the addresses; ${iterations}; savings are 1 − variant time / baseline time, with tanh computed the same way and with tanh+scalar as baselines): ${verdictConclusion(cells, skipped)}\n  The original study's claims: ${claims.join(' ')}`;
+  const { sizes, verdict } = verdictConclusionParts(cells, skipped);
+  return [
+    `**The verdict** (held-out validation loss on the newest 10% of the addresses; ${iterations}; savings are 1 − variant time / baseline time, with tanh computed the same way and with tanh+scalar as baselines): ${verdict.replace(/^Verdict: /, '')}`,
+    ...sizes.map((p) => `  - ${p}`),
+    `  - The original study's claims: ${claims.join(' ')}`,
+  ].join('\n');
 }
 
 // ------------------------------------------------------------------ the block

@@ -274,8 +274,14 @@ function sizeParagraph(source: string, size: string, here: readonly VerdictCell[
  * ISRU variants are faster drop-ins, and the largest loss penalty their 95% intervals leave possible.
  */
 export function verdictConclusion(cells: readonly VerdictCell[], skipped: readonly { variant: string; reason: string }[] = []): string {
+  const { sizes, verdict } = verdictConclusionParts(cells, skipped);
+  return [...sizes, verdict].join(' ');
+}
+
+/** The conclusion in its parts: one paragraph per size, then the verdict (the README lists them as bullets). */
+export function verdictConclusionParts(cells: readonly VerdictCell[], skipped: readonly { variant: string; reason: string }[] = []): { sizes: string[]; verdict: string } {
   const others = cells.filter((c) => c.variant !== BASELINE_ID);
-  if (others.length === 0) return 'No variant besides the baseline has results yet: nothing to conclude.';
+  if (others.length === 0) return { sizes: [], verdict: 'No variant besides the baseline has results yet: nothing to conclude.' };
   const keys = [...new Set(others.map((c) => `${c.source}|${c.size}`))].map((k) => k.split('|'));
   const parts = keys.map(([source, size]) => sizeParagraph(source, size, others.filter((c) => c.source === source && c.size === size)));
   const where = (c: VerdictCell): string => `${c.variant} at ${c.size}${c.source === 'verdict-long' ? ' (long run)' : ''}`;
@@ -292,7 +298,7 @@ export function verdictConclusion(cells: readonly VerdictCell[], skipped: readon
   ].filter(Boolean);
   const reasons = [...new Set(skipped.map((s) => s.reason))];
   const missing = skipped.length ? ` Not measured in this build: ${[...new Set(skipped.map((s) => s.variant))].join(', ')} (${reasons[0]}${reasons.length > 1 ? `, and ${reasons.length - 1} similar reason${reasons.length > 2 ? 's' : ''}` : ''}).` : '';
-  return `${parts.join(' ')} ${verdict.join(' ')}${missing}`;
+  return { sizes: parts, verdict: `${verdict.join(' ')}${missing}` };
 }
 
 // ------------------------------------------------------------------ the original study's claims
