@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCorpus } from '../src/data/corpus';
-import { dataPath, resultsPath } from '../src/io/paths';
+import { dataPath, projectRoot, resultsPath } from '../src/io/paths';
 import { readCsv } from '../src/io/csv';
 import type { Float } from '../src/lstm/buffers';
 import { cellKernels, cellName, cellSpec, GateActivation, KEEP_ROWS } from '../src/lstm/cell';
@@ -170,14 +170,14 @@ test('progress files: the study\'s columns first, then gate, impl and kernels; o
   assert.deepEqual(progressCell({ func: 'tanh' }), { gate: 'sigmoid', impl: 'scalar' });
   assert.deepEqual(progressCell({ gate: 'isru-sigmoid', impl: 'simd' }), { gate: 'isru-sigmoid', impl: 'simd' });
   assert.throws(() => progressCell({ gate: 'relu' }), /gate must be sigmoid or isru-sigmoid/);
-  // the committed results, written before the cell columns, are still read and mean sigmoid/scalar
+  // the committed results: the study's pair (tanh/scalar, isru/scalar) reads as sigmoid gates and scalar kernels
   const pairs = readNetSizePairs(resultsPath('net-size', 'amd-epyc-2c-node20'));
   assert.ok(pairs.length > 0);
   for (const p of pairs) for (const r of [...p.baseline, ...p.candidate]) assert.deepEqual(progressCell(r), { gate: 'sigmoid', impl: 'scalar' });
 });
 
-test('weather files: the committed repeats file, from before the variants, reads as tanh/scalar and isru/scalar', () => {
-  const rows = readRepeats(resultsPath('weather', 'lstm-amd-epyc-2c-node20-repeats.csv'));
+test('weather files: a repeats file from before the variants reads as tanh/scalar and isru/scalar', () => {
+  const rows = readRepeats(join(projectRoot(), 'test', 'fixtures', 'weather-before-variants', 'lstm-amd-epyc-2c-node20-repeats.csv'));
   assert.ok(rows.length > 0);
   for (const r of rows) {
     assert.deepEqual([r.Gate, r.Impl], ['sigmoid', 'scalar']);
