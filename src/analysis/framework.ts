@@ -9,7 +9,9 @@
  * the mean difference (./stats.ts estimate).
  */
 import { Estimate, estimate } from './stats';
+import { relative } from 'node:path';
 import { machineSlug } from '../io/machine';
+import { projectRoot } from '../io/paths';
 import { readFullElseQuick, readResults, ResultRow } from '../io/results';
 import {
   FRAMEWORK_COLUMNS, FRAMEWORK_COMMAND, FRAMEWORK_OPS_COLUMNS, FRAMEWORK_OPS_COMMAND, frameworkCsv, frameworkOpsCsv,
@@ -324,23 +326,31 @@ export function readFrameworkOps(path: string, quick = false): ResultRow[] {
   return readResults(path, { command: `${FRAMEWORK_OPS_COMMAND}${quick ? ' --quick' : ''}`, columns: FRAMEWORK_OPS_COLUMNS });
 }
 
+/** A results CSV as a notebook loads it; `label` is its path relative to the project (printed, so a notebook's output does not carry the checkout's location). */
+export interface LoadedFrameworkCsv {
+  path: string;
+  label: string;
+  quick: boolean;
+  rows: ResultRow[];
+}
+
 /** The notebook's loader for the kernel profile: full, else quick, else prints the command. */
-export function loadFrameworkOps(machine = machineSlug()): { path: string; quick: boolean; rows: ResultRow[] } | undefined {
+export function loadFrameworkOps(machine = machineSlug()): LoadedFrameworkCsv | undefined {
   return readFullElseQuick(
     (quick) => {
       const path = frameworkOpsCsv(quick, machine);
-      return { path, quick, rows: readFrameworkOps(path, quick) };
+      return { path, label: relative(projectRoot(), path), quick, rows: readFrameworkOps(path, quick) };
     },
     (err) => `No kernel profile for ${machine}: run \`${FRAMEWORK_OPS_COMMAND}\` (full) or \`${FRAMEWORK_OPS_COMMAND} --quick\`. ${err.message}`,
   );
 }
 
 /** The notebook's loader: this machine's full-profile results, else the quick ones, else prints the command. */
-export function loadFrameworkResults(machine = machineSlug()): { path: string; quick: boolean; rows: ResultRow[] } | undefined {
+export function loadFrameworkResults(machine = machineSlug()): LoadedFrameworkCsv | undefined {
   return readFullElseQuick(
     (quick) => {
       const path = frameworkCsv(quick, machine);
-      return { path, quick, rows: readFrameworkResults(path, quick) };
+      return { path, label: relative(projectRoot(), path), quick, rows: readFrameworkResults(path, quick) };
     },
     (err) => `No framework results for ${machine}: run \`${FRAMEWORK_COMMAND}\` (full) or \`${FRAMEWORK_COMMAND} --quick\`. ${err.message}`,
   );
