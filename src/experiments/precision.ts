@@ -16,19 +16,17 @@
  * last subset run); `--wait-idle <load>` waits for a calm machine first.
  */
 import { join } from 'node:path';
-import { Option } from 'commander';
 import { machineSlug, describeMachine } from '../io/machine';
 import { loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
-import { positiveInt, UserError } from '../errors';
 import { beforeMeasuring, DEFAULT_WAIT_TIMEOUT_SECONDS, readLoad } from '../io/load';
 import type { Precision } from '../lstm/buffers';
 import { PROGRESS_COLUMNS, ProgressRow } from '../lstm/training-loop';
 import { formatProgressRow } from '../lstm/progress-file';
 import { trainInterleaved } from './interleave';
 import { allVariants, availableVariants, BASELINE_ID, Variant, variantConfig, variantSlug } from './variants';
-import { parseVariants } from './verdict';
+import { variantSweepOptions } from './verdict';
 import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
 
 export interface PrecisionProfile {
@@ -146,19 +144,9 @@ export async function runPrecisionSweep(o: PrecisionSweepOptions): Promise<strin
   return o.out ?? precisionDir(o.quick);
 }
 
-function parseLoad(text: string): number {
-  const x = Number(text);
-  if (!Number.isFinite(x) || x < 0) throw new UserError(`--wait-idle must be a load average ≥ 0, got '${text}'`);
-  return x;
-}
-
 defineSweep({
   name: 'precision',
   description: 'every variant of a 5x100 network in f32 and f64, interleaved (results/precision)',
-  options: [
-    new Option('--variants <list>', 'variants to train: tanh, isru, all-isru, each optionally /scalar or /simd (default all)').argParser(parseVariants),
-    new Option('--wait-idle <load>', 'before the job, wait until the 1-minute load average is at most this').argParser(parseLoad),
-    new Option('--wait-timeout <s>', `give up waiting after this many seconds (default ${DEFAULT_WAIT_TIMEOUT_SECONDS})`).argParser(positiveInt('--wait-timeout')),
-  ],
+  options: variantSweepOptions(),
   run: (o: SweepOptions) => runPrecisionSweep({ ...o, extra: o.extra as PrecisionExtra }),
 });
