@@ -170,14 +170,23 @@ const variantOrder = (id: string): number => {
   return v ? VARIANT_DEFS.findIndex((d) => d.name === v.name) * 2 + (v.impl === 'simd' ? 1 : 0) : 99;
 };
 
-/** The runs of one source × size × variant paired with `baseline`'s runs of the same seeds; undefined without a pair. */
-function compareWith(runs: readonly VerdictRunResult[], group: readonly VerdictRunResult[], baseline: string): Comparison | undefined {
-  const pairs = group
+interface RunPair {
+  r: VerdictRunResult;
+  b: VerdictRunResult;
+}
+
+/** The runs of one source × size × variant, each with `baseline`'s run of the same seed (runs without one dropped). */
+function pairsWith(runs: readonly VerdictRunResult[], group: readonly VerdictRunResult[], baseline: string): RunPair[] {
+  return group
     .map((r) => ({ r, b: runs.find((b) => b.source === r.source && b.size === r.size && b.seed === r.seed && b.variant === baseline) }))
-    .filter((p): p is { r: VerdictRunResult; b: VerdictRunResult } => !!p.b);
+    .filter((p): p is RunPair => !!p.b);
+}
+
+/** Time savings and loss difference of paired runs against their baseline; undefined without a pair. */
+function compareWith(pairs: readonly RunPair[], baseline: string): Comparison | undefined {
   if (pairs.length === 0) return undefined;
   // a single long run has one pair: its time is paired interval by interval instead
-  const byInterval = pairs.length === 1 && group[0].source === 'verdict-long';
+  const byInterval = pairs.length === 1 && pairs[0].r.source === 'verdict-long';
   return {
     baseline, pairs: pairs.length, pairedBy: byInterval ? 'interval' : 'seed',
     saving: byInterval ? savingSummary(pairs[0].b.rows, pairs[0].r.rows, 'total_time') : estimate(pairs.map((p) => 1 - p.r.train_time / p.b.train_time)),
@@ -197,12 +206,13 @@ export function verdictTable(jobs: readonly VerdictJobResult[]): VerdictCell[] {
   const cells: VerdictCell[] = [];
   for (const group of groups.values()) {
     const { source, size, variant } = group[0];
-    const main = compareWith(runs, group, BASELINE_ID);
+    const paired = pairsWith(runs, group, BASELINE_ID);
+    const main = compareWith(paired, BASELINE_ID);
     if (!main) continue;
     const v = parseVariantId(variant);
-    const fair = v && v.name !== 'tanh' ? compareWith(runs, group, `tanh/${v.impl}`) : undefined;
-    const paired = group.filter((r) => runs.some((b) => b.source === r.source && b.size === r.size && b.seed === r.seed && b.variant === BASELINE_ID));
-    cells.push({ source, size, variant, ...main, fair, valLoss: estimate(paired.map((r) => r.val_loss)).mean });
+    const fairId = v && v.name !== 'tanh' ? `tanh/${v.impl}` : undefined;
+    const fair = fairId ? compareWith(pairsWith(runs, group, fairId), fairId) : undefined;
+    cells.push({ source, size, variant, ...main, fair, valLoss: estimate(paired.map((p) => p.r.val_loss)).mean });
   }
   return cells.sort((a, b) => (a.source === b.source ? 0 : a.source === 'verdict' ? -1 : 1) || sizeKey(a.size)[0] - sizeKey(b.size)[0] || sizeKey(a.size)[1] - sizeKey(b.size)[1] || variantOrder(a.variant) - variantOrder(b.variant));
 }
