@@ -19,7 +19,7 @@ import { corpusIdentity, DEFAULT_TRAINER, Trainer } from '../src/lstm/trainer';
 import { trainInterleaved } from '../src/experiments/interleave';
 import { precisionProfile, runPrecisionSweep } from '../src/experiments/precision';
 import { parseVariants } from '../src/experiments/verdict';
-import { comparePrecisions, loadPrecision, precisionConclusion, readPrecisionDir, variantSavings } from '../src/analysis/precision';
+import { comparePrecisions, loadPrecision, precisionConclusion, precisionSplit, readPrecisionDir, variantSavings } from '../src/analysis/precision';
 import { compareLong, loadLongResults, longConclusion, readLongDir } from '../src/analysis/verdict-long';
 import { intervalSavings, lossDifference, savingSummary } from '../src/analysis/compare';
 import { estimate } from '../src/analysis/stats';
@@ -158,6 +158,28 @@ test('per-variant precision numbers: f32/f64 ratios and savings over tanh/scalar
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('where f32 and f64 part: the first row beyond the threshold, the gap before it, and the f64 loss around it', () => {
+  const times = { f: 1 };
+  // f64 losses on a plateau (rows 0-3), then falling (rows 4-6); f32 within 3e-8 until row 4
+  const f64Loss = [2.96, 2.95, 2.95, 2.948, 2.9, 2.8, 2.7];
+  const gaps = [0, 1e-8, -3e-8, 2e-8, 5e-5, -4e-4, 1e-3];
+  const f64 = f64Loss.map((l, k) => row(100 * k, l, times)) as never;
+  const f32 = f64Loss.map((l, k) => row(100 * k, l + gaps[k], times)) as never;
+  const s = precisionSplit({ variant: 'all-isru/simd', f32, f64 })!;
+  assert.equal(s.iteration, 400);
+  assert.equal(s.lastTogether, 300);
+  assert.ok(Math.abs(s.gapBefore - 3e-8) < 1e-12);
+  assert.deepEqual([s.lossAtSplit, s.lossAtEnd], [2.948, 2.7]);
+  // three rows from the split to the end, so the window before starts three rows earlier: iteration 0
+  assert.deepEqual([s.iterationWindowBefore, s.lossWindowBefore], [0, 2.96]);
+  assert.equal(precisionSplit({ variant: 'tanh/scalar', f32: f64, f64 }), undefined, 'identical runs never part');
+  assert.equal(precisionSplit({ variant: 'x', f32, f64 }, 1e-2), undefined, 'a threshold above every gap');
+
+  const text = precisionConclusion({ pairs: [{ variant: 'tanh/scalar', f32: f64, f64 }, { variant: 'all-isru/simd', f32, f64 }], size: '5x100' });
+  assert.match(text, /all-isru\/simd stays within 3\.00e-8 of f64 up to iteration 300 and parts from iteration 400, where f64's loss goes from 2\.948 to 2\.700 by the end \(from 2\.960 at iteration 0 to 2\.948/);
+  assert.doesNotMatch(text, /tanh\/scalar stays within/);
 });
 
 /** A verdict-long progress row (progress + validation columns). */

@@ -149,6 +149,53 @@ export function variantSavings(pairs: readonly PrecisionPair[]): VariantSaving[]
   );
 }
 
+/**
+ * Where f32 and f64 part: the first progress row whose loss gap exceeds `threshold`, the largest gap
+ * before it, and what the f64 run's loss did from the row before the split to the end, against the
+ * same number of rows before the split. Two runs of one trajectory stay within float's rounding
+ * (~1e-7 nats/char here) while training is stable, on a plateau or a steady descent; at an unstable
+ * point, where the run leaves a plateau, any difference is amplified. Undefined when the gap never
+ * exceeds the threshold.
+ */
+export interface PrecisionSplit {
+  /** first iteration whose |f32 − f64| exceeds the threshold */
+  iteration: number;
+  /** the last iteration before it, and the largest |f32 − f64| up to there */
+  lastTogether: number;
+  gapBefore: number;
+  /** f64 loss at lastTogether and at the end; and `window` rows before lastTogether */
+  lossAtSplit: number;
+  lossAtEnd: number;
+  lossWindowBefore: number;
+  iterationWindowBefore: number;
+}
+
+/**
+ * Just above the rounding level: at 5x100 the f32 and f64 losses of runs that stay together differ by at
+ * most 6.2e-8 nats/char over 3000 iterations, and a run that parts crosses 1e-7 one progress row before
+ * it crosses 1e-6.
+ */
+export const SPLIT_THRESHOLD = 1e-7;
+
+export function precisionSplit(pair: PrecisionPair, threshold = SPLIT_THRESHOLD): PrecisionSplit | undefined {
+  const d = lossDifference(pair.f64, pair.f32);
+  const k = d.differences.findIndex((x) => Math.abs(x) > threshold);
+  if (k < 1) return undefined;
+  const loss = new Map(pair.f64.map((r) => [Number(r.iteration), Number(r.loss)]));
+  const at = (i: number): number => loss.get(d.iterations[i]) ?? NaN;
+  const last = d.iterations.length - 1;
+  const before = Math.max(0, (k - 1) - (last - (k - 1)));
+  return {
+    iteration: d.iterations[k],
+    lastTogether: d.iterations[k - 1],
+    gapBefore: Math.max(...d.differences.slice(0, k).map(Math.abs)),
+    lossAtSplit: at(k - 1),
+    lossAtEnd: at(last),
+    lossWindowBefore: at(before),
+    iterationWindowBefore: d.iterations[before],
+  };
+}
+
 // ------------------------------------------------------------------ display
 
 const fix = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
@@ -204,8 +251,20 @@ export function precisionConclusion(r: Pick<PrecisionResults, 'pairs' | 'size' |
   const iterations = Number(r.pairs[0].f64[r.pairs[0].f64.length - 1].iteration) + 1;
   const parts = c.map((x) => {
     const moved = Math.max(...x.loss.differences.map(Math.abs));
-    return `${x.variant}: f32 takes ${ratioWords(x.wall, 'wall time')} and ${ratioWords(x.cpu, 'CPU time')}, and its loss ends ${exp(x.loss.final)} nats/char from f64's (largest gap ${exp(moved)}, ${moved < 1e-3 ? 'far below anything that matters for training' : 'a visible change of trajectory'})`;
+    return `${x.variant}: f32 takes ${ratioWords(x.wall, 'wall time')} and ${ratioWords(x.cpu, 'CPU time')}, and its loss ends ${exp(x.loss.final)} nats/char from f64's (largest gap ${exp(moved)}${moved < 1e-3 ? ', far below anything that matters for training' : ''})`;
   });
+  const splits = r.pairs.flatMap((p) => {
+    const s = precisionSplit(p);
+    return s ? [{ variant: p.variant, s }] : [];
+  });
+  const splitWords = splits.map(({ variant, s }) =>
+    `${variant} stays within ${exp(s.gapBefore)} of f64 up to iteration ${s.lastTogether} and parts from iteration ${s.iteration}, ` +
+    `where f64's loss goes from ${fix(s.lossAtSplit, 3)} to ${fix(s.lossAtEnd, 3)} by the end ` +
+    `(from ${fix(s.lossWindowBefore, 3)} at iteration ${s.iterationWindowBefore} to ${fix(s.lossAtSplit, 3)} over as many rows before)`);
+  const split = splits.length
+    ? `Where the precisions part (a gap above ${exp(SPLIT_THRESHOLD)}): ${splitWords.join('; ')}. A rounding difference grows where the trajectory is unstable, as when a run leaves a plateau, ` +
+      'and stays tiny while training is stable; compare the final losses, not the gap, to judge whether f32 trains as well.'
+    : '';
   const head = `At ${r.size}, ${iterations} iterations, one seed, all runs interleaved: ${parts.join('; ')}.`;
   const s = variantSavings(r.pairs);
   const per = PRECISIONS.map((x) => {
@@ -216,5 +275,5 @@ export function precisionConclusion(r: Pick<PrecisionResults, 'pairs' | 'size' |
   }).filter(Boolean);
   const missing = r.pairs.length === 1 ? 'Only one variant has results here (files written before the variants were part of this sweep, or a --variants subset).' : '';
   const skipped = r.job?.skipped.length ? `Not measured in this build: ${r.job.skipped.map((k) => k.variant).join(', ')}.` : '';
-  return [head, ...per, missing, skipped].filter(Boolean).join(' ');
+  return [head, split, ...per, missing, skipped].filter(Boolean).join(' ');
 }
