@@ -12,7 +12,7 @@ import { allVariants } from '../src/experiments/variants';
 import { MissingResultsError } from '../src/io/results';
 import { toCsv } from '../src/io/csv';
 import { PROGRESS_COLUMNS } from '../src/lstm/training-loop';
-import { robustRange, netSizeGridsFigure, netSizeHeatmapFigure, netSizeLossFigure, netSizeNoiseFigure, netSizeSavingFigure, netSizeSummaryFigure, netSizeVariantFigure, netSizeVariantHeatmapFigure } from '../src/charts/net-size';
+import { robustRange, netSizeGridsFigure, netSizeHeatmapFigure, netSizeNoiseFigure, netSizeSummaryFigure, netSizeVariantFigure, netSizeVariantHeatmapFigure } from '../src/charts/net-size';
 import { colors } from '../src/charts/colors';
 
 type Row = Record<string, string | number>;
@@ -115,13 +115,9 @@ test('readNetSizePairs: the baseline beside one variant, sorted; missing or malf
   assert.throws(() => readNetSizePairs(dir, 'my command'), (e: unknown) => e instanceof MissingResultsError && /Columns .* are missing/.test(e.message) && /my command/.test(e.message));
 });
 
-test('net-size figures: ids, tanh blue / ISRU red loss curves, CI error bars, heatmap values in percent', () => {
+test('net-size figures: ids, CI error bars, heatmap values in percent', () => {
   const s = summarizeNetSize([pair]);
   const series = [{ config: '2x16', layers: 2, neurons: 16, forward: pairSavings(pair, 'forward'), backward: pairSavings(pair, 'backward') }];
-  const sv = netSizeSavingFigure(series);
-  assert.equal(sv.layout.meta?.id, 'saving-over-iterations');
-  assert.equal(sv.data.length, 2);
-  close(Number((sv.data[0].y as number[])[2]), 100 * (1 - 2.5 / 3.0), 1e-9, 'cumulative %');
   const bars = netSizeSummaryFigure(s);
   assert.equal(bars.layout.meta?.id, 'saving-per-config');
   const fw = bars.data.find((t) => t.type === 'bar' && String(t.name).startsWith('forward'))!;
@@ -129,11 +125,6 @@ test('net-size figures: ids, tanh blue / ISRU red loss curves, CI error bars, he
   const err = fw.error_y as { array: number[]; arrayminus: number[] };
   close(err.array[0], 100 * (s[0].forward.high - s[0].forward.mean), 1e-9, 'error +');
   close(err.arrayminus[0], 100 * (s[0].forward.mean - s[0].forward.low), 1e-9, 'error −');
-  const loss = netSizeLossFigure([pair], [16, 999]);
-  assert.equal(loss.layout.meta?.id, 'loss');
-  assert.deepEqual(loss.data.map((t) => (t.line as { color: string }).color), [colors.tanh, colors.isru]);
-  assert.deepEqual(loss.data.map((t) => t.name), ['tanh/scalar', 'isru/scalar']);
-  assert.deepEqual(loss.data[1].y, [4.6, 4.1, 3.4, 3.3]);
   assert.equal(netSizeHeatmapFigure({ forward: savingGrid(s, 'forward', 'overall', 'cpu'), backward: savingGrid(s, 'backward') }, 'cpu', 'heatmap-cpu').layout.meta?.id, 'heatmap-cpu');
   const heat = netSizeHeatmapFigure({ forward: savingGrid(s, 'forward'), backward: savingGrid(s, 'backward') });
   assert.equal(heat.layout.meta?.id, 'heatmap');
@@ -143,7 +134,7 @@ test('net-size figures: ids, tanh blue / ISRU red loss curves, CI error bars, he
   assert.equal(noise.layout.meta?.id, 'noise');
   assert.equal((noise.data[0].y as number[]).length, 3);
   // pure: JSON round-trip keeps everything
-  for (const f of [sv, bars, loss, heat, noise]) assert.deepEqual(JSON.parse(JSON.stringify(f)), f);
+  for (const f of [bars, heat, noise]) assert.deepEqual(JSON.parse(JSON.stringify(f)), f);
 });
 
 test('robustRange: ignores the extreme 2% on each side, pads, never narrower than the floor range', () => {

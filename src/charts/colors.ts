@@ -47,8 +47,6 @@ export type ColorKey = keyof typeof colors;
 
 /** One color per layer count (1, 2, 3, …), none of them an activation's: lines of the same sweep. */
 export const LAYER_SERIES = ['#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'] as const;
-/** HSL hues per layer count for charts that also vary lightness (orange, purple, magenta, teal, gold). */
-export const LAYER_HUES = [25, 280, 320, 180, 45] as const;
 /** Sequential shades for categories of one thing (call kinds of the math-bench): purples, then oranges. */
 export const CATEGORY_SHADES = ['#3f007d', '#807dba', '#bcbddc', '#fd8d3c', '#fdd0a2'] as const;
 

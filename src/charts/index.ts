@@ -11,5 +11,5 @@ export { mathBenchBarFigure, mathBenchRatioFigure, mathBenchCrossMachineFigure, 
 export { activationCurvesFigure, isruAlphaFigure, sigmoidComparisonFigure, checksFigure, CurveKind, CurveOptions } from './activations';
 export { longLossFigure, longSavingFigure } from './verdict-long';
 export { precisionRatioFigure, precisionLossFigure, precisionSavingFigure } from './precision';
-export { netSizeSavingFigure, netSizeSummaryFigure, netSizeLossFigure, netSizeHeatmapFigure, netSizeGridsFigure, netSizeVariantFigure, netSizeVariantHeatmapFigure, netSizeNoiseFigure, configColor, SavingSeries } from './net-size';
+export { netSizeSummaryFigure, netSizeHeatmapFigure, netSizeGridsFigure, netSizeVariantFigure, netSizeVariantHeatmapFigure, netSizeNoiseFigure, SavingSeries } from './net-size';
 export { verdictTradeoffFigure, verdictValidationFigure, variantColor } from './verdict';

@@ -4,11 +4,11 @@
  * the variant faster than tanh/scalar. Variants take the verdict's palette (./verdict.ts variantColor:
  * tanh blue, isru red, all-isru orange; simd dotted).
  */
-import { colors, LAYER_HUES } from './colors';
+import { colors } from './colors';
 import type { Figure, Trace } from './figure';
 import type { IntervalSaving } from '../analysis/compare';
 import { ofVariant, savingGrid } from '../analysis/net-size';
-import type { NetSizePair, NetSizeSummary, NeuronSeries, SavingGrid } from '../analysis/net-size';
+import type { NetSizeSummary, NeuronSeries, SavingGrid } from '../analysis/net-size';
 import { quantile } from '../analysis/stats';
 import { parseVariantId } from '../experiments/variants';
 import { variantColor } from './verdict';
@@ -19,18 +19,6 @@ const variantLine = (id: string): { color: string; dash: string } => {
 };
 
 const PHASE_COLORS = { forward: colors.forward, backward: colors.backward, total: colors.total } as const;
-
-/**
- * The color of a configuration: hue by layers (LAYER_HUES), lightness by rank of its neuron count in
- * `allNeurons`: small networks light, large dark.
- */
-export function configColor(layers: number, neurons: number, allNeurons: readonly number[]): string {
-  const sorted = [...new Set(allNeurons)].sort((a, b) => a - b);
-  const k = Math.max(0, sorted.indexOf(neurons));
-  const f = sorted.length > 1 ? k / (sorted.length - 1) : 0.5;
-  const hue = LAYER_HUES[(layers - 1) % LAYER_HUES.length];
-  return `hsl(${hue}, 70%, ${Math.round(72 - 44 * f)}%)`;
-}
 
 const pct = (x: number): number => 100 * x;
 
@@ -55,41 +43,6 @@ export interface SavingSeries {
   /** the same by process CPU time (optional; drawn by the noise figure when present) */
   forwardCpu?: readonly IntervalSaving[];
   backwardCpu?: readonly IntervalSaving[];
-}
-
-/**
- * Cumulative saving over iterations, forward (left) and backward (right), one line per configuration
- * (hue = layers, darker = more neurons); a configuration's two lines toggle together from the legend.
- */
-export function netSizeSavingFigure(series: readonly SavingSeries[], title = 'Time saving over tanh/scalar over iterations, per configuration'): Figure {
-  const all = series.map((s) => s.neurons);
-  const range = robustRange(series.flatMap((s) => [...s.forward, ...s.backward].map((v) => pct(v.cumulativeSaving))));
-  const data: Trace[] = [];
-  for (const s of series) {
-    const color = configColor(s.layers, s.neurons, all);
-    (['forward', 'backward'] as const).forEach((phase, k) => {
-      data.push({
-        type: 'scatter', mode: 'lines', name: s.config, legendgroup: s.config, showlegend: k === 0,
-        x: s[phase].map((v) => v.iteration), y: s[phase].map((v) => pct(v.cumulativeSaving)),
-        xaxis: k === 0 ? 'x' : 'x2', yaxis: k === 0 ? 'y' : 'y2',
-        line: { color, width: 1.5 },
-        hovertemplate: `${s.config} ${phase} up to %{x}: %{y:.1f}%<extra></extra>`,
-      });
-    });
-  }
-  return {
-    data,
-    layout: {
-      title: { text: title }, meta: { id: 'saving-over-iterations' },
-      grid: { rows: 1, columns: 2, pattern: 'independent' },
-      xaxis: { title: { text: 'iteration' }, domain: [0, 0.47] },
-      xaxis2: { title: { text: 'iteration' }, domain: [0.53, 1] },
-      yaxis: { title: { text: 'forward saving since start (%)' }, zeroline: true, anchor: 'x', range },
-      yaxis2: { title: { text: 'backward saving since start (%)' }, zeroline: true, anchor: 'x2', matches: 'y' },
-      legend: { title: { text: 'layers x neurons' }, font: { size: 9 } },
-      margin: { t: 60 },
-    },
-  };
 }
 
 /**
@@ -125,46 +78,6 @@ export function netSizeSummaryFigure(s: readonly NetSizeSummary[], title = 'Time
       margin: { t: 60, b: 120 },
     },
   };
-}
-
-/**
- * Loss curves side by side: one panel per configuration (columns = layer counts, rows = the chosen
- * neuron counts), the baseline and the variant of the pairs from the same seed, in the variant palette.
- */
-export function netSizeLossFigure(pairs: readonly NetSizePair[], neurons: readonly number[], title = `Training loss, tanh/scalar vs ${pairs[0]?.variant ?? 'variant'} (same seed)`): Figure {
-  const layers = [...new Set(pairs.map((p) => p.layers))].sort((a, b) => a - b);
-  const rows = neurons.filter((n) => pairs.some((p) => p.neurons === n));
-  const data: Trace[] = [];
-  const layout: Record<string, unknown> = {
-    title: { text: title }, meta: { id: 'loss' },
-    grid: { rows: Math.max(1, rows.length), columns: Math.max(1, layers.length), pattern: 'independent', roworder: 'top to bottom' },
-    legend: { orientation: 'h', y: -0.15 },
-    margin: { t: 80 },
-    annotations: [] as unknown[],
-  };
-  rows.forEach((n, i) => {
-    layers.forEach((l, j) => {
-      const k = i * layers.length + j + 1;
-      const ax = k === 1 ? '' : String(k);
-      const p = pairs.find((q) => q.layers === l && q.neurons === n);
-      layout[`xaxis${ax}`] = i === rows.length - 1 ? { title: { text: 'iteration' } } : {};
-      layout[`yaxis${ax}`] = j === 0 ? { title: { text: `loss, ${n} neurons` } } : {};
-      (layout.annotations as unknown[]).push({
-        text: `${l}x${n}`, showarrow: false, xref: `x${ax} domain`, yref: `y${ax} domain`, x: 0.98, y: 0.98, xanchor: 'right', yanchor: 'top', font: { size: 11 },
-      });
-      if (!p) return;
-      for (const [name, rows] of [['tanh/scalar', p.baseline], [p.variant, p.candidate]] as const) {
-        data.push({
-          type: 'scatter', mode: 'lines', name, legendgroup: name, showlegend: k === 1,
-          x: rows.map((r) => Number(r.iteration)), y: rows.map((r) => Number(r.loss)),
-          xaxis: `x${ax}`, yaxis: `y${ax}`,
-          line: { ...variantLine(name), width: 1.5 },
-          hovertemplate: `${l}x${n} ${name} %{x}: %{y:.4f}<extra></extra>`,
-        });
-      }
-    });
-  });
-  return { data, layout };
 }
 
 /**
