@@ -339,6 +339,7 @@ test('lstm-opt weather: bad input gets one line on stderr, a non-zero exit and n
       [['weather', '--repeats', '-1', '--out', out], /--repeats must be a positive integer/],
       [['weather', '--shard', '3/2', '--out', out], /--shard 3\/2/],
       [['weather', '--out', join(dir, 'folder')], /--out must be a file/],
+      [['weather', '--out', join(dir, 'runs', 'weather')], /--out must name a \.csv file .*`lstm-opt sweep weather --out` is the form that takes a folder/],
       [['weather', '--data', join(dir, 'missing.csv'), '--out', out], /no such file/],
       [['weather', '--data', badData, '--out', out], /wind must be a number/],
       [['weather', '--variants', 'tanh,softsign', '--out', out], /--variants: unknown variant 'softsign'/, 2],

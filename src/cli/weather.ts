@@ -67,7 +67,7 @@ export function registerWeather(program: Command): void {
   const cmd = program
     .command('weather')
     .description('weather predictor: train/predict time and accuracy of every variant (tanh, isru, all-isru × scalar/simd) by number of cells (seattle-weather, rain tomorrow)')
-    .option('--out <file>', 'averaged results CSV (default results/weather/lstm-<machine>.csv; --quick results/weather/quick/lstm-<machine>.csv)')
+    .option('--out <file.csv>', 'averaged results CSV; the per-run file goes beside it as <stem>-repeats.csv (default results/weather/lstm-<machine>.csv; --quick results/weather/quick/lstm-<machine>.csv)')
     .option('--quick', 'small profile: a few cell counts, 2 repeats (seconds)')
     .option('--shard <i/n>', 'run only every n-th cell count, starting at the i-th (1-based)', parseShard)
     .option('--quiet', 'no progress bar');
@@ -108,6 +108,8 @@ async function weather(flags: WeatherFlags): Promise<number> {
   const profile: WeatherProfile = { ...base, cells: flags.cells ?? base.cells, repeats: flags.repeats ?? base.repeats, epochs: flags.epochs ?? base.epochs };
   const out = flags.out ?? defaultWeatherOut(flags.quick, flags.shard);
   if (existsSync(out) && statSync(out).isDirectory()) throw new UserError(`--out must be a file, but ${out} is a folder`);
+  // the repeats file is named from the stem: an --out without .csv would write 'x' and 'x-repeats.csv'
+  if (!out.endsWith('.csv')) throw new UserError(`--out must name a .csv file (got ${out}); \`lstm-opt sweep weather --out\` is the form that takes a folder`);
   const parent = dirname(out);
   if (existsSync(parent) && !statSync(parent).isDirectory()) throw new UserError(`--out ${out}: ${parent} is not a folder`);
   if (flags.data !== undefined && !(existsSync(flags.data) && statSync(flags.data).isFile())) throw new UserError(`--data ${flags.data}: no such file`);
