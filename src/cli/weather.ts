@@ -17,13 +17,13 @@ import { dirname, join, relative } from 'node:path';
 import { machineSlug } from '../io/machine';
 import { resultsPath } from '../io/paths';
 import { FULL_PROFILE, parseCells, QUICK_PROFILE, runWeatherSweep, WeatherProfile } from '../experiments/weather';
-import { parseVariants } from '../experiments/verdict';
+import { variantSweepOptions } from '../experiments/verdict';
 import type { Variant } from '../experiments/variants';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS } from '../io/load';
 import { defineSweep, parseShard, Shard, SweepOptions } from '../experiments/sweep';
 import { WeatherDataError } from '../weather/data';
 import { WeatherDivergedError } from '../weather/train';
-import { finiteNumber, positiveInt, UserError } from '../errors';
+import { positiveInt, UserError } from '../errors';
 import { prepareOutputFile } from '../io/places';
 import { defaultKernels } from '../lstm/backend';
 import { weatherMemoryProblem } from '../weather/limits';
@@ -57,9 +57,7 @@ function weatherOptions(): Option[] {
     new Option('--epochs <n>', `training epochs per run (default ${FULL_PROFILE.epochs})`).argParser(positiveInt('--epochs')),
     new Option('--fresh', 'measure every run again instead of skipping runs already in the repeats file'),
     new Option('--data <file>', 'weather CSV with date,precipitation,temp_max,temp_min,wind (default: vega-datasets seattle-weather.csv)'),
-    new Option('--variants <list>', 'variants to train: tanh, isru, all-isru, each optionally /scalar or /simd (default all)').argParser(parseVariants),
-    new Option('--wait-idle <load>', 'before each group of runs, wait until the 1-minute load average is at most this').argParser(finiteNumber('--wait-idle')),
-    new Option('--wait-timeout <s>', `give up waiting after this many seconds (default ${DEFAULT_WAIT_TIMEOUT_SECONDS})`).argParser(positiveInt('--wait-timeout')),
+    ...variantSweepOptions(), // a job here is one group: a cell count's runs of every variant
   ];
 }
 
