@@ -8,13 +8,13 @@ import {
 } from '../src/activations';
 import { isru as isruAct, isruSigmoid, tanh } from '../src/activations';
 import * as api from '../src/index';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCsv } from '../src/io/csv';
 import { runCli } from './helpers/cli';
 import { activationCurvesFigure, checksFigure, isruAlphaFigure, sigmoidComparisonFigure } from '../src/charts/activations';
 import { colors } from '../src/charts/colors';
+import { withTempDir } from './helpers/temp';
 
 const EPS = Number.EPSILON;
 const piecewise = (a: ActivationFunction) => a.meta.pieces !== undefined;
@@ -288,34 +288,29 @@ test('kernels refuse arrays of different lengths', () => {
   assert.throws(() => activations.tanh.backward(new Float32Array(2), new Float32Array(2), new Float32Array(5)), RangeError);
 });
 
-test('lstm-opt activations --out DIR writes properties, values and checks tables', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-act-'));
-  try {
-    const r = runCli(['activations', '--out', join(dir, 'act')]);
-    assert.equal(r.code, 0, r.stderr);
-    const props = readCsv(join(dir, 'act', 'properties.csv'));
-    assert.deepEqual(props.map((p) => p.name), activationNames);
-    assert.deepEqual(Object.keys(props[0]), ['name', 'display_name', 'alpha', 'lower', 'upper', 'f_at_0', 'df_at_0', 'parity', 'gap_2', 'gap_4', 'gap_8']);
-    const values = readCsv(join(dir, 'act', 'values.csv'));
-    const isru4 = values.filter((v) => v.name === 'isru' && v.alpha === 4);
-    assert.equal(isru4.length, 321);
-    assert.equal(isru4[isru4.length - 1].f, activations.isru.f(8, 4));
-    const checks = readCsv(join(dir, 'act', 'checks.csv'));
-    for (const c of checks) assert.ok((c.derivative_max_rel_diff as number) < 1e-14 && (c.integral_max_rel_diff as number) < 1e-13, String(c.name));
+test('lstm-opt activations --out DIR writes properties, values and checks tables', () => withTempDir('lstm-opt-act-', (dir) => {
+  const r = runCli(['activations', '--out', join(dir, 'act')]);
+  assert.equal(r.code, 0, r.stderr);
+  const props = readCsv(join(dir, 'act', 'properties.csv'));
+  assert.deepEqual(props.map((p) => p.name), activationNames);
+  assert.deepEqual(Object.keys(props[0]), ['name', 'display_name', 'alpha', 'lower', 'upper', 'f_at_0', 'df_at_0', 'parity', 'gap_2', 'gap_4', 'gap_8']);
+  const values = readCsv(join(dir, 'act', 'values.csv'));
+  const isru4 = values.filter((v) => v.name === 'isru' && v.alpha === 4);
+  assert.equal(isru4.length, 321);
+  assert.equal(isru4[isru4.length - 1].f, activations.isru.f(8, 4));
+  const checks = readCsv(join(dir, 'act', 'checks.csv'));
+  for (const c of checks) assert.ok((c.derivative_max_rel_diff as number) < 1e-14 && (c.integral_max_rel_diff as number) < 1e-13, String(c.name));
 
-    // bad input: one line on stderr, exit 2, nothing written
-    const file = join(dir, 'not-a-folder');
-    writeFileSync(file, 'x');
-    const bad = runCli(['activations', '--out', file]);
-    assert.equal(bad.code, 2);
-    assert.equal(bad.stderr.trim().split('\n').length, 1);
-    assert.match(bad.stderr, /not a folder/);
-    assert.equal(readFileSync(file, 'utf8'), 'x');
-    assert.ok(!existsSync(join(dir, 'properties.csv')));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  // bad input: one line on stderr, exit 2, nothing written
+  const file = join(dir, 'not-a-folder');
+  writeFileSync(file, 'x');
+  const bad = runCli(['activations', '--out', file]);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stderr.trim().split('\n').length, 1);
+  assert.match(bad.stderr, /not a folder/);
+  assert.equal(readFileSync(file, 'utf8'), 'x');
+  assert.ok(!existsSync(join(dir, 'properties.csv')));
+}));
 
 test('figure builders: stable ids, the study colors, quadrature markers on the closed-form curves', () => {
   const f = activationCurvesFigure('f');

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_COLUMNS, benchCsv, BenchRow, withRatios } from '../bench/table';
 import { benchComparisonSummary, benchComparisonTable, benchMachineName, benchPoints, benchRatios, loadBenchResults, variantLabel } from '../src/analysis/bench-files';
@@ -9,6 +8,7 @@ import { benchRatioFigure, benchTimeFigure } from '../src/charts/bench';
 import { colors } from '../src/charts/colors';
 import { parseCsv } from '../src/io/csv-text';
 import { MissingResultsError } from '../src/io/results';
+import { withTempDir } from './helpers/temp';
 
 /**
  * The training benchmark's files across machines (src/analysis/bench.ts, as notebook 02 reads them): the
@@ -44,43 +44,38 @@ test('variant labels and machine names of results/bench files', () => {
   assert.equal(benchMachineName('amd-epyc-2c-node20.csv'), 'amd-epyc-2c-node20');
 });
 
-test('a page download and a command-line file side by side, read from a results/bench folder', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-results-'));
-  try {
-    writeFileSync(join(dir, 'phone.bench.csv'), benchCsv([
-      row('tanh', 'f64', 4, 'sigmoid', 'scalar', [1, 128]), row('isru', 'f64', 3, 'sigmoid', 'scalar', [1, 128]), row('isru', 'f64', 2, 'isru-sigmoid', 'scalar', [1, 128]),
-      row('tanh', 'f64', 1, 'sigmoid', 'scalar', [1, 32]), row('isru', 'f64', 0.9, 'sigmoid', 'scalar', [1, 32]),
-    ]));
-    // the command line's older schema: no gate/impl columns, other engines and threads
-    writeFileSync(join(dir, 'desk-2c-node20.csv'), [
-      'engine,layers,neurons,activation,precision,ms_per_iter,forward_ms,backward_ms,adam_ms,iterations,kernels,version,threads',
-      'lstm-opt,1,128,tanh,f64,2,,,,400,wasm,node v20.20.2,1',
-      'lstm-opt,1,128,isru,f64,1.5,,,,400,wasm,node v20.20.2,1',
-      'pytorch,1,128,tanh,f64,9,,,,400,,torch 2,1',
-      'lstm-opt-mt-rows,1,128,tanh,f64,1,,,,400,wasm,node v20.20.2,2',
-      'lstm-opt,1,128,tanh,f64,1.8,,,,400,wasm-fma,node v20.20.2,1',
-      'lstm-opt,1,128,isru,f64,0.9,,,,400,wasm-fma,node v20.20.2,1',
-    ].join('\n') + '\n');
-    const machines = loadBenchResults(dir);
-    assert.deepEqual(machines.map((m) => [m.machine, m.browser, m.points.length]), [['desk-2c-node20', false, 4], ['phone', true, 5]]);
-    const table = benchComparisonTable(machines);
-    assert.deepEqual(table.map((r) => [r['layers x neurons'], r.cell, r['desk-2c-node20 ms/iter'], r['phone ms/iter']]), [
-      ['1x32', 'tanh', '', 1], ['1x32', 'ISRU', '', 0.9], ['1x128', 'tanh', 2, 4], ['1x128', 'ISRU', 1.5, 3], ['1x128', 'tanh +FMA', 1.8, ''], ['1x128', 'ISRU +FMA', 0.9, ''],
-      ['1x128', 'all-ISRU', '', 2],
-    ]);
-    const ratios = benchRatios(machines);
-    assert.deepEqual(ratios.map((r) => [r.machine, r.config, r.variant, r.ratio]), [
-      ['desk-2c-node20', '1x128', 'ISRU', 0.75], ['desk-2c-node20', '1x128', 'ISRU +FMA', 0.5], ['phone', '1x32', 'ISRU', 0.9], ['phone', '1x128', 'ISRU', 0.75], ['phone', '1x128', 'all-ISRU', 0.5],
-    ]);
-    const summary = benchComparisonSummary(machines);
-    assert.match(summary[0], /^desk-2c-node20 \(command line: node v20\.20\.2\): ISRU takes 75% of tanh's time.*; ISRU \+FMA takes 50% of tanh \+FMA's time/);
-    assert.match(summary[1], /ISRU takes 83% of tanh's time per iteration \(median of 2 size × precision cases, 75–90%\); all-ISRU takes 50%/);
-    writeFileSync(join(dir, 'broken.csv'), 'engine,layers\nlstm-opt,1\n');
-    assert.throws(() => loadBenchResults(dir), MissingResultsError);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('a page download and a command-line file side by side, read from a results/bench folder', () => withTempDir('bench-results-', (dir) => {
+  writeFileSync(join(dir, 'phone.bench.csv'), benchCsv([
+    row('tanh', 'f64', 4, 'sigmoid', 'scalar', [1, 128]), row('isru', 'f64', 3, 'sigmoid', 'scalar', [1, 128]), row('isru', 'f64', 2, 'isru-sigmoid', 'scalar', [1, 128]),
+    row('tanh', 'f64', 1, 'sigmoid', 'scalar', [1, 32]), row('isru', 'f64', 0.9, 'sigmoid', 'scalar', [1, 32]),
+  ]));
+  // the command line's older schema: no gate/impl columns, other engines and threads
+  writeFileSync(join(dir, 'desk-2c-node20.csv'), [
+    'engine,layers,neurons,activation,precision,ms_per_iter,forward_ms,backward_ms,adam_ms,iterations,kernels,version,threads',
+    'lstm-opt,1,128,tanh,f64,2,,,,400,wasm,node v20.20.2,1',
+    'lstm-opt,1,128,isru,f64,1.5,,,,400,wasm,node v20.20.2,1',
+    'pytorch,1,128,tanh,f64,9,,,,400,,torch 2,1',
+    'lstm-opt-mt-rows,1,128,tanh,f64,1,,,,400,wasm,node v20.20.2,2',
+    'lstm-opt,1,128,tanh,f64,1.8,,,,400,wasm-fma,node v20.20.2,1',
+    'lstm-opt,1,128,isru,f64,0.9,,,,400,wasm-fma,node v20.20.2,1',
+  ].join('\n') + '\n');
+  const machines = loadBenchResults(dir);
+  assert.deepEqual(machines.map((m) => [m.machine, m.browser, m.points.length]), [['desk-2c-node20', false, 4], ['phone', true, 5]]);
+  const table = benchComparisonTable(machines);
+  assert.deepEqual(table.map((r) => [r['layers x neurons'], r.cell, r['desk-2c-node20 ms/iter'], r['phone ms/iter']]), [
+    ['1x32', 'tanh', '', 1], ['1x32', 'ISRU', '', 0.9], ['1x128', 'tanh', 2, 4], ['1x128', 'ISRU', 1.5, 3], ['1x128', 'tanh +FMA', 1.8, ''], ['1x128', 'ISRU +FMA', 0.9, ''],
+    ['1x128', 'all-ISRU', '', 2],
+  ]);
+  const ratios = benchRatios(machines);
+  assert.deepEqual(ratios.map((r) => [r.machine, r.config, r.variant, r.ratio]), [
+    ['desk-2c-node20', '1x128', 'ISRU', 0.75], ['desk-2c-node20', '1x128', 'ISRU +FMA', 0.5], ['phone', '1x32', 'ISRU', 0.9], ['phone', '1x128', 'ISRU', 0.75], ['phone', '1x128', 'all-ISRU', 0.5],
+  ]);
+  const summary = benchComparisonSummary(machines);
+  assert.match(summary[0], /^desk-2c-node20 \(command line: node v20\.20\.2\): ISRU takes 75% of tanh's time.*; ISRU \+FMA takes 50% of tanh \+FMA's time/);
+  assert.match(summary[1], /ISRU takes 83% of tanh's time per iteration \(median of 2 size × precision cases, 75–90%\); all-ISRU takes 50%/);
+  writeFileSync(join(dir, 'broken.csv'), 'engine,layers\nlstm-opt,1\n');
+  assert.throws(() => loadBenchResults(dir), MissingResultsError);
+}));
 
 test('bench figures: variants in the palette (tanh blue, ISRU red, all-ISRU dark red, SIMD hatched), ratios as computed', () => {
   const points = benchPoints([

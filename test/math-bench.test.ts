@@ -19,6 +19,7 @@ import { readCsv } from '../src/io/csv';
 import { mathBenchBarFigure, mathBenchCrossMachineFigure, mathBenchRatioFigure, mathBenchVectorFigure } from '../src/charts/math-bench';
 import { colors } from '../src/charts/colors';
 import { runCli } from './helpers/cli';
+import { withTempDir } from './helpers/temp';
 
 test('median, min and max agree with mathjs on odd, even and unsorted samples', () => {
   for (const xs of [[3], [5, 1, 4], [10, 2, 8, 4], [1.5, -2, 7, 7, 0.25, 3]]) {
@@ -253,58 +254,48 @@ test('the vectorized rows in the ratios, the cost table and the scalar-vs-vector
   assert.equal(vectorSummary(syntheticRows(), 'm'), '');
 });
 
-test('lstm-opt math-bench --quick writes one row per function with finite numbers and a machine description', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mb-cli-'));
-  try {
-    const out = join(dir, 'nested', 'bench');
-    const r = runCli(['math-bench', '--quick', '--out', out], { timeoutMs: 120_000 });
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /ISRU\/tanh scalar/);
-    const slug = machineSlug();
-    const rows = readCsv(join(out, `${slug}.csv`));
-    const { specs } = mathBenchmarks(1, simdActivationKernels());
-    assert.equal(rows.length, specs.size);
-    assert.ok(rows.some((row) => row.Function === 'tanh_simd'), 'the vectorized rows');
-    const ids = new Set(rows.map((row) => `${row.Function}|${row.kind}|${row.precision}|${row.length}`));
-    assert.equal(ids.size, specs.size, 'one row per function and kind');
-    for (const row of rows) {
-      for (const c of ['Relative Time', 'ns_per_op', 'ns_min', 'ns_max', 'ns_gross']) assert.ok(Number.isFinite(row[c]), `${row.Function} ${c} = ${row[c]}`);
-      assert.ok(Number(row.ns_gross) > 0, `${row.Function}: gross time positive`);
-      assert.ok(Number(row.ns_min) <= Number(row.ns_per_op) && Number(row.ns_per_op) <= Number(row.ns_max));
-      assert.ok(Number.isInteger(row.rounds) && Number(row.rounds) > 0);
-    }
-    const description = JSON.parse(readFileSync(join(out, `${slug}.json`), 'utf8'));
-    assert.equal(description.machine.slug, slug);
-    assert.equal(description.profile, 'quick');
-    assert.ok(Number.isFinite(description.sink));
-    assert.deepEqual(readdirSync(out).sort(), [`${slug}.csv`, `${slug}.json`]); // no temp files left
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+test('lstm-opt math-bench --quick writes one row per function with finite numbers and a machine description', () => withTempDir('mb-cli-', (dir) => {
+  const out = join(dir, 'nested', 'bench');
+  const r = runCli(['math-bench', '--quick', '--out', out], { timeoutMs: 120_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /ISRU\/tanh scalar/);
+  const slug = machineSlug();
+  const rows = readCsv(join(out, `${slug}.csv`));
+  const { specs } = mathBenchmarks(1, simdActivationKernels());
+  assert.equal(rows.length, specs.size);
+  assert.ok(rows.some((row) => row.Function === 'tanh_simd'), 'the vectorized rows');
+  const ids = new Set(rows.map((row) => `${row.Function}|${row.kind}|${row.precision}|${row.length}`));
+  assert.equal(ids.size, specs.size, 'one row per function and kind');
+  for (const row of rows) {
+    for (const c of ['Relative Time', 'ns_per_op', 'ns_min', 'ns_max', 'ns_gross']) assert.ok(Number.isFinite(row[c]), `${row.Function} ${c} = ${row[c]}`);
+    assert.ok(Number(row.ns_gross) > 0, `${row.Function}: gross time positive`);
+    assert.ok(Number(row.ns_min) <= Number(row.ns_per_op) && Number(row.ns_per_op) <= Number(row.ns_max));
+    assert.ok(Number.isInteger(row.rounds) && Number(row.rounds) > 0);
   }
-});
+  const description = JSON.parse(readFileSync(join(out, `${slug}.json`), 'utf8'));
+  assert.equal(description.machine.slug, slug);
+  assert.equal(description.profile, 'quick');
+  assert.ok(Number.isFinite(description.sink));
+  assert.deepEqual(readdirSync(out).sort(), [`${slug}.csv`, `${slug}.json`]); // no temp files left
+}));
 
-test('lstm-opt math-bench: bad --out (a file, an unwritable place) and unknown flags fail with one line and no CSV', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mb-bad-'));
-  try {
-    const file = join(dir, 'a-file');
-    writeFileSync(file, 'x');
-    const cases: [string[], RegExp][] = [
-      [['math-bench', '--quick', '--out', file], /is a file, not a folder/],
-      [['math-bench', '--quick', '--out', join(file, 'sub')], /cannot be created: a part of the path is a file/],
-      [['math-bench', '--quick', '--out', '/proc/lstm-opt-math-bench'], /cannot be created|is not writable/],
-      [['math-bench', '--quick', '--bogus'], /unknown option '--bogus'/],
-    ];
-    for (const [args, message] of cases) {
-      const r = runCli(args);
-      assert.notEqual(r.code, 0, args.join(' '));
-      assert.match(r.stderr, message);
-      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-      assert.equal(r.stdout, '');
-    }
-    assert.equal(readFileSync(file, 'utf8'), 'x');
-    assert.ok(!existsSync('/proc/lstm-opt-math-bench'));
-    assert.deepEqual(readdirSync(dir), ['a-file']);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+test('lstm-opt math-bench: bad --out (a file, an unwritable place) and unknown flags fail with one line and no CSV', () => withTempDir('mb-bad-', (dir) => {
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'x');
+  const cases: [string[], RegExp][] = [
+    [['math-bench', '--quick', '--out', file], /is a file, not a folder/],
+    [['math-bench', '--quick', '--out', join(file, 'sub')], /cannot be created: a part of the path is a file/],
+    [['math-bench', '--quick', '--out', '/proc/lstm-opt-math-bench'], /cannot be created|is not writable/],
+    [['math-bench', '--quick', '--bogus'], /unknown option '--bogus'/],
+  ];
+  for (const [args, message] of cases) {
+    const r = runCli(args);
+    assert.notEqual(r.code, 0, args.join(' '));
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.equal(r.stdout, '');
   }
-});
+  assert.equal(readFileSync(file, 'utf8'), 'x');
+  assert.ok(!existsSync('/proc/lstm-opt-math-bench'));
+  assert.deepEqual(readdirSync(dir), ['a-file']);
+}));

@@ -27,6 +27,7 @@ import { MissingResultsError } from '../src/io/results';
 import { colors, longLossFigure, longSavingFigure, precisionLossFigure, precisionRatioFigure, precisionSavingFigure } from '../src/charts/index';
 import { runCli } from './helpers/cli';
 import { PROGRESS_HEADER, STUDY_PROGRESS_HEADER } from './helpers/schemas';
+import { withTempDir } from './helpers/temp';
 
 const corpusFile = dataPath('sotu-sample.txt');
 
@@ -98,67 +99,57 @@ const row = (iteration: number, loss: number, t: Times): Record<string, string |
 });
 const csvText = (rows: readonly Record<string, string | number>[]): string => [Object.keys(rows[0]).join(','), ...rows.map((r) => Object.values(r).join(','))].join('\n') + '\n';
 
-test('precision files from before the variants (tanh only, the study columns, no job file) read as the tanh/scalar pair', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'precision-old-'));
-  try {
-    // f64 forward seconds 1, 11, 21; f32 1, 9, 15: interval ratios 8/10 and 6/10, whole run 15/21
-    writeFileSync(join(dir, 'progress-f64-5x100.csv'), csvText([row(0, 4.5, { f: 1 }), row(100, 3, { f: 11 }), row(200, 2.5, { f: 21 })]));
-    writeFileSync(join(dir, 'progress-f32-5x100.csv'), csvText([row(0, 4.5, { f: 1 }), row(100, 3.000001, { f: 9 }), row(200, 2.500002, { f: 15 })]));
-    assert.equal(readFileSync(join(dir, 'progress-f64-5x100.csv'), 'utf8').split('\n')[0], STUDY_PROGRESS_HEADER);
-    const r = readPrecisionDir(dir);
-    assert.deepEqual(r.pairs.map((p) => p.variant), ['tanh/scalar']);
-    assert.equal(r.job, undefined);
-    assert.equal(r.size, '5x100');
-    const [c] = comparePrecisions(r.pairs);
-    assert.ok(Math.abs(c.wall.overall - 15 / 21) < 1e-12);
-    assert.ok(Math.abs(c.wall.mean - 0.7) < 1e-12);
-    // t(0.975, 1) = 12.706204736, s = sqrt(0.02)
-    assert.ok(Math.abs(c.wall.high - (0.7 + (12.706204736 * Math.sqrt(0.02)) / Math.sqrt(2))) < 1e-9);
-    assert.ok(Math.abs(c.loss.final - 0.000002) < 1e-12);
-    const zero = variantSavings(r.pairs);
-    assert.deepEqual(zero.map((x) => [x.precision, x.variant, x.wall.overall, x.cpu.mean, x.lossDiff]), [['f32', 'tanh/scalar', 0, 0, 0], ['f64', 'tanh/scalar', 0, 0, 0]], 'the baseline against itself');
-    assert.match(precisionConclusion(r), /tanh\/scalar: f32 takes 0\.714× f64's wall time \(per interval 0\.700 \[/);
-    assert.match(precisionConclusion(r), /Only one variant has results here/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('precision files from before the variants (tanh only, the study columns, no job file) read as the tanh/scalar pair', () => withTempDir('precision-old-', (dir) => {
+  // f64 forward seconds 1, 11, 21; f32 1, 9, 15: interval ratios 8/10 and 6/10, whole run 15/21
+  writeFileSync(join(dir, 'progress-f64-5x100.csv'), csvText([row(0, 4.5, { f: 1 }), row(100, 3, { f: 11 }), row(200, 2.5, { f: 21 })]));
+  writeFileSync(join(dir, 'progress-f32-5x100.csv'), csvText([row(0, 4.5, { f: 1 }), row(100, 3.000001, { f: 9 }), row(200, 2.500002, { f: 15 })]));
+  assert.equal(readFileSync(join(dir, 'progress-f64-5x100.csv'), 'utf8').split('\n')[0], STUDY_PROGRESS_HEADER);
+  const r = readPrecisionDir(dir);
+  assert.deepEqual(r.pairs.map((p) => p.variant), ['tanh/scalar']);
+  assert.equal(r.job, undefined);
+  assert.equal(r.size, '5x100');
+  const [c] = comparePrecisions(r.pairs);
+  assert.ok(Math.abs(c.wall.overall - 15 / 21) < 1e-12);
+  assert.ok(Math.abs(c.wall.mean - 0.7) < 1e-12);
+  // t(0.975, 1) = 12.706204736, s = sqrt(0.02)
+  assert.ok(Math.abs(c.wall.high - (0.7 + (12.706204736 * Math.sqrt(0.02)) / Math.sqrt(2))) < 1e-9);
+  assert.ok(Math.abs(c.loss.final - 0.000002) < 1e-12);
+  const zero = variantSavings(r.pairs);
+  assert.deepEqual(zero.map((x) => [x.precision, x.variant, x.wall.overall, x.cpu.mean, x.lossDiff]), [['f32', 'tanh/scalar', 0, 0, 0], ['f64', 'tanh/scalar', 0, 0, 0]], 'the baseline against itself');
+  assert.match(precisionConclusion(r), /tanh\/scalar: f32 takes 0\.714× f64's wall time \(per interval 0\.700 \[/);
+  assert.match(precisionConclusion(r), /Only one variant has results here/);
+}));
 
-test('per-variant precision numbers: f32/f64 ratios and savings over tanh/scalar within a precision match hand computation', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'precision-new-'));
-  try {
-    const w = (name: string, rows: Record<string, string | number>[]): void => writeFileSync(join(dir, name), csvText(rows));
-    // tanh/scalar: f64 wall 1, 11, 21 (CPU 2, 12, 22); f32 wall 1, 6, 11 (CPU 2, 7, 12)
-    w('progress-f64-5x100.csv', [row(0, 4, { f: 1, fc: 2 }), row(10, 3, { f: 11, fc: 12 }), row(20, 2, { f: 21, fc: 22 })]);
-    w('progress-f32-5x100.csv', [row(0, 4, { f: 1, fc: 2 }), row(10, 3, { f: 6, fc: 7 }), row(20, 2, { f: 11, fc: 12 })]);
-    // all-isru/simd: f64 wall 1, 9, 15 (the back phase carries part: totals the same), CPU 2, 10, 16; f32 wall 1, 5, 9
-    w('progress-f64-5x100-all-isru-simd.csv', [row(0, 4, { f: 0.5, b: 0.5, fc: 2, bc: 0 }), row(10, 3.5, { f: 4.5, b: 4.5, fc: 10, bc: 0 }), row(20, 2.5, { f: 7.5, b: 7.5, fc: 16, bc: 0 })]);
-    w('progress-f32-5x100-all-isru-simd.csv', [row(0, 4, { f: 1, fc: 2 }), row(10, 3.5, { f: 5, fc: 6 }), row(20, 2.5, { f: 9, fc: 10 })]);
-    const r = readPrecisionDir(dir);
-    assert.deepEqual(r.pairs.map((p) => p.variant), ['tanh/scalar', 'all-isru/simd']);
-    const [t, a] = comparePrecisions(r.pairs);
-    assert.ok(Math.abs(t.wall.overall - 11 / 21) < 1e-12 && Math.abs(t.wall.mean - 0.5) < 1e-12 && t.wall.std === 0);
-    // all-isru f32/f64 wall intervals 4/8, 4/6
-    assert.ok(Math.abs(a.wall.mean - (0.5 + 2 / 3) / 2) < 1e-12);
-    assert.ok(Math.abs(a.wall.overall - 9 / 15) < 1e-12);
-    assert.ok(Math.abs(a.cpu.overall - 10 / 16) < 1e-12);
-    const s = variantSavings(r.pairs);
-    assert.deepEqual(s.map((x) => `${x.precision} ${x.variant}`), ['f32 tanh/scalar', 'f32 all-isru/simd', 'f64 tanh/scalar', 'f64 all-isru/simd']);
-    const f64 = s.find((x) => x.precision === 'f64' && x.variant === 'all-isru/simd')!;
-    // f64 intervals: tanh 10, 10; all-isru 8, 6 -> savings 0.2, 0.4; whole run 1 − 15/21
-    assert.ok(Math.abs(f64.wall.mean - 0.3) < 1e-12 && Math.abs(f64.wall.overall - (1 - 15 / 21)) < 1e-12);
-    assert.ok(Math.abs(f64.wall.low - (0.3 - (12.706204736 * Math.sqrt(0.02)) / Math.sqrt(2))) < 1e-9, 'bounds swap with the sign');
-    assert.ok(Math.abs(f64.cpu.overall - (1 - 16 / 22)) < 1e-12);
-    assert.ok(Math.abs(f64.lossDiff - 0.5) < 1e-12);
-    // an independent route: savingSummary is 1 − ratio
-    assert.ok(Math.abs(savingSummary(r.pairs[0].f32, r.pairs[1].f32, 'total_time').mean - s[1].wall.mean) < 1e-12);
-    const text = precisionConclusion(r);
-    assert.match(text, /all-isru\/simd: f32 takes 0\.600× f64's wall time .* and 0\.625× f64's CPU time/);
-    assert.match(text, /In f64, (no variant|faster)/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('per-variant precision numbers: f32/f64 ratios and savings over tanh/scalar within a precision match hand computation', () => withTempDir('precision-new-', (dir) => {
+  const w = (name: string, rows: Record<string, string | number>[]): void => writeFileSync(join(dir, name), csvText(rows));
+  // tanh/scalar: f64 wall 1, 11, 21 (CPU 2, 12, 22); f32 wall 1, 6, 11 (CPU 2, 7, 12)
+  w('progress-f64-5x100.csv', [row(0, 4, { f: 1, fc: 2 }), row(10, 3, { f: 11, fc: 12 }), row(20, 2, { f: 21, fc: 22 })]);
+  w('progress-f32-5x100.csv', [row(0, 4, { f: 1, fc: 2 }), row(10, 3, { f: 6, fc: 7 }), row(20, 2, { f: 11, fc: 12 })]);
+  // all-isru/simd: f64 wall 1, 9, 15 (the back phase carries part: totals the same), CPU 2, 10, 16; f32 wall 1, 5, 9
+  w('progress-f64-5x100-all-isru-simd.csv', [row(0, 4, { f: 0.5, b: 0.5, fc: 2, bc: 0 }), row(10, 3.5, { f: 4.5, b: 4.5, fc: 10, bc: 0 }), row(20, 2.5, { f: 7.5, b: 7.5, fc: 16, bc: 0 })]);
+  w('progress-f32-5x100-all-isru-simd.csv', [row(0, 4, { f: 1, fc: 2 }), row(10, 3.5, { f: 5, fc: 6 }), row(20, 2.5, { f: 9, fc: 10 })]);
+  const r = readPrecisionDir(dir);
+  assert.deepEqual(r.pairs.map((p) => p.variant), ['tanh/scalar', 'all-isru/simd']);
+  const [t, a] = comparePrecisions(r.pairs);
+  assert.ok(Math.abs(t.wall.overall - 11 / 21) < 1e-12 && Math.abs(t.wall.mean - 0.5) < 1e-12 && t.wall.std === 0);
+  // all-isru f32/f64 wall intervals 4/8, 4/6
+  assert.ok(Math.abs(a.wall.mean - (0.5 + 2 / 3) / 2) < 1e-12);
+  assert.ok(Math.abs(a.wall.overall - 9 / 15) < 1e-12);
+  assert.ok(Math.abs(a.cpu.overall - 10 / 16) < 1e-12);
+  const s = variantSavings(r.pairs);
+  assert.deepEqual(s.map((x) => `${x.precision} ${x.variant}`), ['f32 tanh/scalar', 'f32 all-isru/simd', 'f64 tanh/scalar', 'f64 all-isru/simd']);
+  const f64 = s.find((x) => x.precision === 'f64' && x.variant === 'all-isru/simd')!;
+  // f64 intervals: tanh 10, 10; all-isru 8, 6 -> savings 0.2, 0.4; whole run 1 − 15/21
+  assert.ok(Math.abs(f64.wall.mean - 0.3) < 1e-12 && Math.abs(f64.wall.overall - (1 - 15 / 21)) < 1e-12);
+  assert.ok(Math.abs(f64.wall.low - (0.3 - (12.706204736 * Math.sqrt(0.02)) / Math.sqrt(2))) < 1e-9, 'bounds swap with the sign');
+  assert.ok(Math.abs(f64.cpu.overall - (1 - 16 / 22)) < 1e-12);
+  assert.ok(Math.abs(f64.lossDiff - 0.5) < 1e-12);
+  // an independent route: savingSummary is 1 − ratio
+  assert.ok(Math.abs(savingSummary(r.pairs[0].f32, r.pairs[1].f32, 'total_time').mean - s[1].wall.mean) < 1e-12);
+  const text = precisionConclusion(r);
+  assert.match(text, /all-isru\/simd: f32 takes 0\.600× f64's wall time .* and 0\.625× f64's CPU time/);
+  assert.match(text, /In f64, (no variant|faster)/);
+}));
 
 test('where f32 and f64 part: the first row beyond the threshold, the gap before it, and the f64 loss around it', () => {
   const times = { f: 1 };

@@ -7,6 +7,7 @@ import * as dfd from 'danfojs-node';
 import { readCsv, writeCsv } from '../src/io/csv';
 import { writeFileAtomic } from '../src/io/atomic';
 import { MissingResultsError, readResults, tryReadResults } from '../src/io/results';
+import { withTempDir } from './helpers/temp';
 
 const progressColumns = ['func', 'type', 'layers', 'neurons', 'iteration', 'epoch', 'loss', 'forward_cpu', 'forward_time', 'back_cpu', 'back_time', 'adam_cpu', 'adam_time'];
 
@@ -20,33 +21,23 @@ function progressRows() {
   return rows;
 }
 
-test('writeCsv round-trips through readCsv with numbers parsed', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-csv-'));
-  try {
-    const path = join(dir, 'progress.csv');
-    writeCsv(path, progressColumns, progressRows());
-    const back = readCsv(path);
-    assert.equal(back.length, 8);
-    assert.deepEqual(Object.keys(back[0]), progressColumns);
-    assert.equal(back[5].loss, 4 - 1 + 0.01);
-    assert.equal(back[0].type, 'Single-threaded');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('writeCsv round-trips through readCsv with numbers parsed', () => withTempDir('lstm-opt-csv-', (dir) => {
+  const path = join(dir, 'progress.csv');
+  writeCsv(path, progressColumns, progressRows());
+  const back = readCsv(path);
+  assert.equal(back.length, 8);
+  assert.deepEqual(Object.keys(back[0]), progressColumns);
+  assert.equal(back[5].loss, 4 - 1 + 0.01);
+  assert.equal(back[0].type, 'Single-threaded');
+}));
 
-test('writeFileAtomic leaves no temporary file and replaces the old content whole', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-atomic-'));
-  try {
-    const path = join(dir, 'a.csv');
-    writeFileAtomic(path, 'old\n');
-    writeFileAtomic(path, 'new\n');
-    assert.deepEqual(readdirSync(dir), ['a.csv']);
-    assert.equal(readCsv(path).length, 0);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('writeFileAtomic leaves no temporary file and replaces the old content whole', () => withTempDir('lstm-opt-atomic-', (dir) => {
+  const path = join(dir, 'a.csv');
+  writeFileAtomic(path, 'old\n');
+  writeFileAtomic(path, 'new\n');
+  assert.deepEqual(readdirSync(dir), ['a.csv']);
+  assert.equal(readCsv(path).length, 0);
+}));
 
 test('readResults names the producing command for missing, empty and malformed files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-results-'));
@@ -73,22 +64,17 @@ test('readResults names the producing command for missing, empty and malformed f
   }
 });
 
-test('danfojs-node (installed from the registry alone) builds a DataFrame from a results CSV and groups it', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-danfo-'));
-  try {
-    const path = join(dir, 'progress.csv');
-    const rows = progressRows();
-    writeCsv(path, progressColumns, rows);
-    const df = (await dfd.readCSV(path)) as dfd.DataFrame;
-    assert.deepEqual(df.shape, [8, progressColumns.length]);
-    const means = df.groupby(['func']).col(['loss']).mean();
-    const byFunc = new Map<string, number>();
-    const values = dfd.toJSON(means, { format: 'column' }) as Record<string, unknown>[];
-    for (const r of values) byFunc.set(String(r.func), Number(r.loss_mean));
-    const expected = (f: string) => rows.filter((r) => r.func === f).reduce((s, r) => s + r.loss, 0) / 4;
-    assert.ok(Math.abs(byFunc.get('tanh')! - expected('tanh')) < 1e-12);
-    assert.ok(Math.abs(byFunc.get('isru')! - expected('isru')) < 1e-12);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('danfojs-node (installed from the registry alone) builds a DataFrame from a results CSV and groups it', async () => withTempDir('lstm-opt-danfo-', async (dir) => {
+  const path = join(dir, 'progress.csv');
+  const rows = progressRows();
+  writeCsv(path, progressColumns, rows);
+  const df = (await dfd.readCSV(path)) as dfd.DataFrame;
+  assert.deepEqual(df.shape, [8, progressColumns.length]);
+  const means = df.groupby(['func']).col(['loss']).mean();
+  const byFunc = new Map<string, number>();
+  const values = dfd.toJSON(means, { format: 'column' }) as Record<string, unknown>[];
+  for (const r of values) byFunc.set(String(r.func), Number(r.loss_mean));
+  const expected = (f: string) => rows.filter((r) => r.func === f).reduce((s, r) => s + r.loss, 0) / 4;
+  assert.ok(Math.abs(byFunc.get('tanh')! - expected('tanh')) < 1e-12);
+  assert.ok(Math.abs(byFunc.get('isru')! - expected('isru')) < 1e-12);
+}));

@@ -24,6 +24,7 @@ import { weatherAccuracyFigure, weatherConfusionFigure, weatherSavingFigure } fr
 import { runCli } from './helpers/cli';
 import { WEATHER_HEADER } from './helpers/schemas';
 import { cellsMissingCharts, errorOutputs, executeNotebook, plotlyOutputs } from './helpers/notebook';
+import { withTempDir } from './helpers/temp';
 
 const days = loadWeather();
 const data = buildDataset(days);
@@ -249,122 +250,107 @@ test('weather conclusion: computed per variant from the paired results, naming a
   assert.equal(summary[0].pairs, 3);
 });
 
-test('lstm-opt weather writes one row per variant × cells × repeat with its Variant id and load; a rerun resumes; an incomplete group is measured again', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-weather-'));
-  try {
-    const out = join(dir, 'lstm-test.csv');
-    const args = ['weather', '--cells', '10,12', '--repeats', '2', '--epochs', '1', '--out', out];
+test('lstm-opt weather writes one row per variant × cells × repeat with its Variant id and load; a rerun resumes; an incomplete group is measured again', () => withTempDir('lstm-opt-weather-', (dir) => {
+  const out = join(dir, 'lstm-test.csv');
+  const args = ['weather', '--cells', '10,12', '--repeats', '2', '--epochs', '1', '--out', out];
+  const r = runCli(args);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(readFileSync(out, 'utf8').split('\n')[0], WEATHER_HEADER);
+  const ids = allVariants().map((v) => v.id);
+  const rows = readCsv(out);
+  assert.deepEqual(rows.map((x) => `${x.Cells} ${x.Variant}`), [10, 12].flatMap((c) => ids.map((id) => `${c} ${id}`)));
+  for (const x of rows) {
+    assert.ok(Number(x.TrainTime) > 0 && Number(x.PredictTime) > 0 && Number(x.TrainCpu) > 0);
+    assert.equal(`${x.Func}`, parseVariantId(String(x.Variant))!.def.activation);
+    assert.ok(Math.abs(Number(x.TP) + Number(x.TN) + Number(x.FP) + Number(x.FN) - 365) < 1e-9);
+  }
+  const repeatsFile = join(dir, 'lstm-test-repeats.csv');
+  const repeats = readCsv(repeatsFile);
+  assert.deepEqual(repeats.map((x) => `${x.Cells} ${x.Repeat} ${x.Variant}`).sort(), [10, 12].flatMap((c) => [0, 1].flatMap((k) => ids.map((id) => `${c} ${k} ${id}`))).sort());
+  for (const x of repeats) {
+    assert.equal(Number(x.Seed), 1 + Number(x.Repeat));
+    assert.ok(Number.isFinite(Number(x.LoadBefore)) && Number.isFinite(Number(x.LoadAfter)) && x.LoadBefore !== '');
+    const v = parseVariantId(String(x.Variant))!;
+    assert.deepEqual([x.Gate, x.Impl], [v.def.gate, v.impl]);
+  }
+  const baseline = readCsv(join(dir, 'baseline.csv'));
+  assert.deepEqual(baseline.map((b) => [b.Split, b.Samples]), [['train', 1089], ['test', 365]]);
+  const before = readFileSync(out, 'utf8');
+  const again = runCli([...args, '--quiet']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /0 run\(s\) measured, 24 skipped/);
+  assert.equal(readFileSync(out, 'utf8'), before);
+  // a subset of the variants is complete already
+  const subset = runCli([...args, '--variants', 'tanh,isru/simd', '--quiet']);
+  assert.match(subset.stdout, /3 variant\(s\), 0 run\(s\) measured, 12 skipped/);
+  // a group missing one variant is measured again as a whole (rows measured apart are no pair)
+  const text = readFileSync(repeatsFile, 'utf8').split('\n');
+  writeFileSync(repeatsFile, text.filter((l) => !/^12,isru,1,.*,isru\/simd,/.test(l)).join('\n'));
+  const fill = runCli([...args, '--quiet']);
+  assert.equal(fill.code, 0, fill.stderr);
+  assert.match(fill.stdout, /6 run\(s\) measured, 18 skipped/);
+  assert.equal(readCsv(repeatsFile).length, 24);
+  // `sweep weather` is the same sweep, into a folder
+  const sw = runCli(['sweep', 'weather', '--cells', '10', '--repeats', '1', '--epochs', '1', '--variants', 'tanh/scalar,all-isru', '--out', join(dir, 'sw'), '--quiet']);
+  assert.equal(sw.code, 0, sw.stderr);
+  const swFile = readdirSync(join(dir, 'sw')).find((f) => /^lstm-.+-repeats\.csv$/.test(f))!;
+  assert.deepEqual(readCsv(join(dir, 'sw', swFile)).map((x) => x.Variant), ['tanh/scalar', 'all-isru/scalar', 'all-isru/simd']);
+  // a shard only adds its own cell count
+  const shard = runCli(['weather', '--cells', '10,12', '--repeats', '1', '--epochs', '1', '--variants', 'tanh/scalar,isru/scalar', '--shard', '2/2', '--out', join(dir, 's.csv'), '--quiet']);
+  assert.equal(shard.code, 0, shard.stderr);
+  assert.deepEqual(readCsv(join(dir, 's.csv')).map((x) => `${x.Cells} ${x.Variant}`), ['12 tanh/scalar', '12 isru/scalar']);
+}));
+
+test('lstm-opt weather: variants whose kernels the build lacks are skipped with the reason', () => withTempDir('lstm-opt-weather-js-', (dir) => {
+  const out = join(dir, 'lstm-js.csv');
+  const r = runCli(['weather', '--cells', '10', '--repeats', '1', '--epochs', '1', '--out', out], { env: { LSTM_OPT_KERNELS: 'js' } });
+  assert.equal(r.code, 0, r.stderr);
+  for (const id of ['tanh/simd', 'isru/simd', 'all-isru/simd']) assert.match(r.stderr, new RegExp(`skipping ${id}: .*simd`));
+  assert.deepEqual(readCsv(out).map((x) => x.Variant), ['tanh/scalar', 'isru/scalar', 'all-isru/scalar']);
+  assert.match(r.stdout, /3 variant\(s\), 3 run\(s\) measured/);
+  // nothing left to run is bad input, not an empty result
+  const none = runCli(['weather', '--cells', '10', '--variants', 'tanh/simd', '--out', join(dir, 'none.csv')], { env: { LSTM_OPT_KERNELS: 'js' } });
+  assert.equal(none.code, 2, none.stderr);
+  assert.match(none.stderr, /no variant to run: tanh\/simd \(/);
+  assert.equal(none.stderr.trim().split('\n').length, 1, none.stderr);
+  assert.ok(!existsSync(join(dir, 'none.csv')));
+}));
+
+test('lstm-opt weather: bad input gets one line on stderr, a non-zero exit and no results file', () => withTempDir('lstm-opt-weather-bad-', (dir) => {
+  const out = join(dir, 'r.csv');
+  mkdirSync(join(dir, 'folder'));
+  const badData = join(dir, 'bad.csv');
+  writeFileSync(badData, 'date,precipitation,temp_max,temp_min,wind\n2012-01-01,0,1,2,oops\n');
+  const cases: [string[], RegExp, number?][] = [
+    [['weather', '--bogus'], /unknown option/],
+    [['weather', '--cells', '10,abc', '--out', out], /--cells must be/],
+    [['weather', '--cells', '0', '--out', out], /--cells must be/],
+    [['weather', '--repeats', '-1', '--out', out], /--repeats must be a positive integer/],
+    [['weather', '--shard', '3/2', '--out', out], /--shard 3\/2/],
+    [['weather', '--out', join(dir, 'folder')], /--out must be a file/],
+    [['weather', '--out', join(dir, 'runs', 'weather')], /--out must name a \.csv file .*`lstm-opt sweep weather --out` is the form that takes a folder/],
+    [['weather', '--data', join(dir, 'missing.csv'), '--out', out], /no such file/],
+    [['weather', '--data', badData, '--out', out], /wind must be a number/],
+    [['weather', '--variants', 'tanh,softsign', '--out', out], /--variants: unknown variant 'softsign'/, 2],
+    [['weather', '--variants', 'isru/avx', '--out', out], /--variants: unknown variant 'isru\/avx'/, 2],
+    [['weather', '--variants', ',', '--out', out], /--variants: give at least one variant/, 2],
+    [['weather', '--wait-idle', 'busy', '--out', out], /--wait-idle must be a load average ≥ 0, got 'busy'/, 2],
+    [['weather', '--wait-idle', '-1', '--out', out], /--wait-idle must be a load average ≥ 0, got '-1'/, 2],
+    [['weather', '--gate', 'isru-sigmoid', '--out', out], /unknown option '--gate'/],
+    [['sweep', 'weather', '--variants', 'tanh/vector', '--out', join(dir, 'sw')], /--variants: unknown variant 'tanh\/vector'/, 2],
+    [['sweep', 'weather', '--iterations', '5', '--out', join(dir, 'sw')], /use --epochs, not --iterations/, 2],
+  ];
+  for (const [args, message, code] of cases) {
     const r = runCli(args);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(readFileSync(out, 'utf8').split('\n')[0], WEATHER_HEADER);
-    const ids = allVariants().map((v) => v.id);
-    const rows = readCsv(out);
-    assert.deepEqual(rows.map((x) => `${x.Cells} ${x.Variant}`), [10, 12].flatMap((c) => ids.map((id) => `${c} ${id}`)));
-    for (const x of rows) {
-      assert.ok(Number(x.TrainTime) > 0 && Number(x.PredictTime) > 0 && Number(x.TrainCpu) > 0);
-      assert.equal(`${x.Func}`, parseVariantId(String(x.Variant))!.def.activation);
-      assert.ok(Math.abs(Number(x.TP) + Number(x.TN) + Number(x.FP) + Number(x.FN) - 365) < 1e-9);
-    }
-    const repeatsFile = join(dir, 'lstm-test-repeats.csv');
-    const repeats = readCsv(repeatsFile);
-    assert.deepEqual(repeats.map((x) => `${x.Cells} ${x.Repeat} ${x.Variant}`).sort(), [10, 12].flatMap((c) => [0, 1].flatMap((k) => ids.map((id) => `${c} ${k} ${id}`))).sort());
-    for (const x of repeats) {
-      assert.equal(Number(x.Seed), 1 + Number(x.Repeat));
-      assert.ok(Number.isFinite(Number(x.LoadBefore)) && Number.isFinite(Number(x.LoadAfter)) && x.LoadBefore !== '');
-      const v = parseVariantId(String(x.Variant))!;
-      assert.deepEqual([x.Gate, x.Impl], [v.def.gate, v.impl]);
-    }
-    const baseline = readCsv(join(dir, 'baseline.csv'));
-    assert.deepEqual(baseline.map((b) => [b.Split, b.Samples]), [['train', 1089], ['test', 365]]);
-    const before = readFileSync(out, 'utf8');
-    const again = runCli([...args, '--quiet']);
-    assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stdout, /0 run\(s\) measured, 24 skipped/);
-    assert.equal(readFileSync(out, 'utf8'), before);
-    // a subset of the variants is complete already
-    const subset = runCli([...args, '--variants', 'tanh,isru/simd', '--quiet']);
-    assert.match(subset.stdout, /3 variant\(s\), 0 run\(s\) measured, 12 skipped/);
-    // a group missing one variant is measured again as a whole (rows measured apart are no pair)
-    const text = readFileSync(repeatsFile, 'utf8').split('\n');
-    writeFileSync(repeatsFile, text.filter((l) => !/^12,isru,1,.*,isru\/simd,/.test(l)).join('\n'));
-    const fill = runCli([...args, '--quiet']);
-    assert.equal(fill.code, 0, fill.stderr);
-    assert.match(fill.stdout, /6 run\(s\) measured, 18 skipped/);
-    assert.equal(readCsv(repeatsFile).length, 24);
-    // `sweep weather` is the same sweep, into a folder
-    const sw = runCli(['sweep', 'weather', '--cells', '10', '--repeats', '1', '--epochs', '1', '--variants', 'tanh/scalar,all-isru', '--out', join(dir, 'sw'), '--quiet']);
-    assert.equal(sw.code, 0, sw.stderr);
-    const swFile = readdirSync(join(dir, 'sw')).find((f) => /^lstm-.+-repeats\.csv$/.test(f))!;
-    assert.deepEqual(readCsv(join(dir, 'sw', swFile)).map((x) => x.Variant), ['tanh/scalar', 'all-isru/scalar', 'all-isru/simd']);
-    // a shard only adds its own cell count
-    const shard = runCli(['weather', '--cells', '10,12', '--repeats', '1', '--epochs', '1', '--variants', 'tanh/scalar,isru/scalar', '--shard', '2/2', '--out', join(dir, 's.csv'), '--quiet']);
-    assert.equal(shard.code, 0, shard.stderr);
-    assert.deepEqual(readCsv(join(dir, 's.csv')).map((x) => `${x.Cells} ${x.Variant}`), ['12 tanh/scalar', '12 isru/scalar']);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    assert.notEqual(r.code, 0, args.join(' '));
+    if (code !== undefined) assert.equal(r.code, code, args.join(' '));
+    assert.match(r.stderr, message, args.join(' '));
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
   }
-});
-
-test('lstm-opt weather: variants whose kernels the build lacks are skipped with the reason', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-weather-js-'));
-  try {
-    const out = join(dir, 'lstm-js.csv');
-    const r = runCli(['weather', '--cells', '10', '--repeats', '1', '--epochs', '1', '--out', out], { env: { LSTM_OPT_KERNELS: 'js' } });
-    assert.equal(r.code, 0, r.stderr);
-    for (const id of ['tanh/simd', 'isru/simd', 'all-isru/simd']) assert.match(r.stderr, new RegExp(`skipping ${id}: .*simd`));
-    assert.deepEqual(readCsv(out).map((x) => x.Variant), ['tanh/scalar', 'isru/scalar', 'all-isru/scalar']);
-    assert.match(r.stdout, /3 variant\(s\), 3 run\(s\) measured/);
-    // nothing left to run is bad input, not an empty result
-    const none = runCli(['weather', '--cells', '10', '--variants', 'tanh/simd', '--out', join(dir, 'none.csv')], { env: { LSTM_OPT_KERNELS: 'js' } });
-    assert.equal(none.code, 2, none.stderr);
-    assert.match(none.stderr, /no variant to run: tanh\/simd \(/);
-    assert.equal(none.stderr.trim().split('\n').length, 1, none.stderr);
-    assert.ok(!existsSync(join(dir, 'none.csv')));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test('lstm-opt weather: bad input gets one line on stderr, a non-zero exit and no results file', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-weather-bad-'));
-  try {
-    const out = join(dir, 'r.csv');
-    mkdirSync(join(dir, 'folder'));
-    const badData = join(dir, 'bad.csv');
-    writeFileSync(badData, 'date,precipitation,temp_max,temp_min,wind\n2012-01-01,0,1,2,oops\n');
-    const cases: [string[], RegExp, number?][] = [
-      [['weather', '--bogus'], /unknown option/],
-      [['weather', '--cells', '10,abc', '--out', out], /--cells must be/],
-      [['weather', '--cells', '0', '--out', out], /--cells must be/],
-      [['weather', '--repeats', '-1', '--out', out], /--repeats must be a positive integer/],
-      [['weather', '--shard', '3/2', '--out', out], /--shard 3\/2/],
-      [['weather', '--out', join(dir, 'folder')], /--out must be a file/],
-      [['weather', '--out', join(dir, 'runs', 'weather')], /--out must name a \.csv file .*`lstm-opt sweep weather --out` is the form that takes a folder/],
-      [['weather', '--data', join(dir, 'missing.csv'), '--out', out], /no such file/],
-      [['weather', '--data', badData, '--out', out], /wind must be a number/],
-      [['weather', '--variants', 'tanh,softsign', '--out', out], /--variants: unknown variant 'softsign'/, 2],
-      [['weather', '--variants', 'isru/avx', '--out', out], /--variants: unknown variant 'isru\/avx'/, 2],
-      [['weather', '--variants', ',', '--out', out], /--variants: give at least one variant/, 2],
-      [['weather', '--wait-idle', 'busy', '--out', out], /--wait-idle must be a load average ≥ 0, got 'busy'/, 2],
-      [['weather', '--wait-idle', '-1', '--out', out], /--wait-idle must be a load average ≥ 0, got '-1'/, 2],
-      [['weather', '--gate', 'isru-sigmoid', '--out', out], /unknown option '--gate'/],
-      [['sweep', 'weather', '--variants', 'tanh/vector', '--out', join(dir, 'sw')], /--variants: unknown variant 'tanh\/vector'/, 2],
-      [['sweep', 'weather', '--iterations', '5', '--out', join(dir, 'sw')], /use --epochs, not --iterations/, 2],
-    ];
-    for (const [args, message, code] of cases) {
-      const r = runCli(args);
-      assert.notEqual(r.code, 0, args.join(' '));
-      if (code !== undefined) assert.equal(r.code, code, args.join(' '));
-      assert.match(r.stderr, message, args.join(' '));
-      assert.equal(r.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
-    }
-    assert.deepEqual(readdirSync(dir).filter((f) => f !== 'sw').sort(), ['bad.csv', 'folder']);
-    assert.ok(!existsSync(out));
-    assert.ok(!existsSync(join(dir, 'sw')) || readdirSync(join(dir, 'sw')).length === 0);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  assert.deepEqual(readdirSync(dir).filter((f) => f !== 'sw').sort(), ['bad.csv', 'folder']);
+  assert.ok(!existsSync(out));
+  assert.ok(!existsSync(join(dir, 'sw')) || readdirSync(join(dir, 'sw')).length === 0);
+}));
 
 test('weather figures: one category per cell count, a line per variant with CI error bars from the paired differences, verdict colours, baseline line', () => {
   const rows = [10, 25].flatMap((c) => [0, 1, 2].flatMap((r) => allVariants().map((v, k) => ({
@@ -423,34 +409,29 @@ test('weather results loader: prints the producing command when nothing is there
   }
 });
 
-test('lstm-opt weather: Ctrl-C stops after the current run with complete files (exit 130); the same command resumes', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-weather-int-'));
-  try {
-    const out = join(dir, 'lstm-int.csv');
-    const args = ['weather', '--cells', '10,200', '--repeats', '1', '--epochs', '3', '--variants', 'tanh/scalar,isru/scalar', '--out', out, '--quiet'];
-    const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'lstm-opt.js'), ...args], { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (b) => (stderr += b));
-    // the 10-cell group is written within a second; interrupt while the 200-cell group trains
-    const started = Date.now();
-    while (!existsSync(out) || readCsv(out).length < 2) {
-      assert.ok(Date.now() - started < 60_000, 'the first group never appeared');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    assert.equal(code, 130, stderr);
-    assert.match(stderr, /interrupted after \d of 4 run\(s\)/);
-    const rows = readCsv(join(dir, 'lstm-int-repeats.csv'));
-    assert.ok(rows.length === 2 || rows.length === 4, `whole groups only, got ${rows.length} rows`);
-    const again = runCli(args);
-    assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stdout, new RegExp(`${4 - rows.length} run\\(s\\) measured, ${rows.length} skipped`));
-    assert.deepEqual(readCsv(out).map((x) => `${x.Cells} ${x.Variant}`), ['10 tanh/scalar', '10 isru/scalar', '200 tanh/scalar', '200 isru/scalar']);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+test('lstm-opt weather: Ctrl-C stops after the current run with complete files (exit 130); the same command resumes', async () => withTempDir('lstm-opt-weather-int-', async (dir) => {
+  const out = join(dir, 'lstm-int.csv');
+  const args = ['weather', '--cells', '10,200', '--repeats', '1', '--epochs', '3', '--variants', 'tanh/scalar,isru/scalar', '--out', out, '--quiet'];
+  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'lstm-opt.js'), ...args], { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (b) => (stderr += b));
+  // the 10-cell group is written within a second; interrupt while the 200-cell group trains
+  const started = Date.now();
+  while (!existsSync(out) || readCsv(out).length < 2) {
+    assert.ok(Date.now() - started < 60_000, 'the first group never appeared');
+    await new Promise((r) => setTimeout(r, 20));
   }
-});
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /interrupted after \d of 4 run\(s\)/);
+  const rows = readCsv(join(dir, 'lstm-int-repeats.csv'));
+  assert.ok(rows.length === 2 || rows.length === 4, `whole groups only, got ${rows.length} rows`);
+  const again = runCli(args);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, new RegExp(`${4 - rows.length} run\\(s\\) measured, ${rows.length} skipped`));
+  assert.deepEqual(readCsv(out).map((x) => `${x.Cells} ${x.Variant}`), ['10 tanh/scalar', '10 isru/scalar', '200 tanh/scalar', '200 isru/scalar']);
+}));
 
 test('notebook 03 executes headless with no error output and shows its four charts', () => {
   const nb = executeNotebook(join(projectRoot(), 'notebooks', '03-weather-predictor.ipynb'), { LSTM_OPT_NO_PNG: '1' });
