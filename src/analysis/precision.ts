@@ -260,7 +260,7 @@ export function precisionConclusion(r: Pick<PrecisionResults, 'pairs' | 'size' |
   const splitWords = splits.map(({ variant, s }) =>
     `${variant} stays within ${exp(s.gapBefore)} of f64 up to iteration ${s.lastTogether} and parts from iteration ${s.iteration}, ` +
     `where f64's loss goes from ${fix(s.lossAtSplit, 3)} to ${fix(s.lossAtEnd, 3)} by the end ` +
-    `(from ${fix(s.lossWindowBefore, 3)} at iteration ${s.iterationWindowBefore} to ${fix(s.lossAtSplit, 3)} over as many rows before)`);
+    `(and from ${fix(s.lossWindowBefore, 3)} at iteration ${s.iterationWindowBefore} to ${fix(s.lossAtSplit, 3)} before that)`);
   const split = splits.length
     ? `Where the precisions part (a gap above ${exp(SPLIT_THRESHOLD)}): ${splitWords.join('; ')}. A rounding difference grows where the trajectory is unstable, as when a run leaves a plateau, ` +
       'and stays tiny while training is stable; compare the final losses, not the gap, to judge whether f32 trains as well.'
