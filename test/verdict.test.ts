@@ -266,6 +266,26 @@ const cell = (size: string, mean: number, low: number, high: number, n = 5): Ver
   saving: { ...estimate([mean]), n, mean, low, high }, cpuSaving: estimate([mean]), lossDiff: estimate([0, 0]),
 });
 
+test('one seed cannot make a drop-in: a long-run variant that is faster has its loss left unjudged, with the scalar/SIMD gap for scale', () => {
+  const faster = { ...estimate([0.1, 0.12, 0.11]) };
+  const oneSeed = (variant: string, valLoss: number, diff: number): VerdictCell => ({
+    baseline: 'tanh/scalar', source: 'verdict-long', size: '4x128', variant, pairs: 1, pairedBy: 'interval', valLoss,
+    saving: faster, cpuSaving: faster, lossDiff: estimate([diff]),
+    fair: { baseline: variant.endsWith('simd') ? 'tanh/simd' : 'tanh/scalar', pairs: 1, pairedBy: 'interval', saving: faster, cpuSaving: faster, lossDiff: estimate([diff]) },
+  });
+  const cells = [oneSeed('isru/scalar', 1.6, 0.03), oneSeed('isru/simd', 1.625, 0.055)];
+  const text = verdictConclusion(cells);
+  assert.match(text, /Verdict: no ISRU variant is both faster/);
+  assert.match(text, /with one seed the loss cannot be judged: isru\/scalar at 4x128 \(long run\) \(\+0\.0300 \(n = 1, no CI\)\), isru\/simd at 4x128 \(long run\) \(\+0\.0550/);
+  // |1.6 − 1.625|: the same function computed two ways
+  assert.match(text, /end this far apart in validation loss: isru 0\.0250 nats\/char\./);
+  // with a multi-seed size beside it, that size alone makes the drop-in list
+  const judged = { ...oneSeed('isru/scalar', 2, 0.01), source: 'verdict' as const, size: '2x8', pairs: 3, lossDiff: estimate([0.01, -0.01, 0.03]) };
+  const both = verdictConclusion([judged, ...cells]);
+  assert.match(both, /drop-in for tanh in isru\/scalar at 2x8: /);
+  assert.doesNotMatch(both, /drop-in for tanh in [^:]*long run/);
+});
+
 test('the original claims: confirmed, refuted, inconclusive and not measured follow the stated rules', () => {
   const [small1, large1] = checkClaims([cell('1x16', 0.015, 0.011, 0.019), cell('2x128', 0.2, 0.15, 0.25)]);
   assert.equal(small1.status, 'confirmed');

@@ -259,8 +259,29 @@ const signedNatsCi = (e: Estimate): string => {
   return e.n > 1 && Number.isFinite(e.low) ? `${sgn(e.mean)} [${sgn(e.low)}, ${sgn(e.high)}]` : `${sgn(e.mean)} (n = ${e.n}, no CI)`;
 };
 
-/** An ISRU variant is a faster drop-in where it beats the equally implemented tanh beyond the noise and its loss penalty is not beyond the noise. */
-const isDropIn = (c: VerdictCell): boolean => !!c.fair && direction(c.fair.saving) === 'higher' && direction(c.lossDiff) !== 'higher';
+/** Whether the loss difference has an interval: one seed (the long run) has none, so its loss cannot be judged. */
+const lossJudged = (c: VerdictCell): boolean => c.lossDiff.n > 1 && Number.isFinite(c.lossDiff.low);
+
+/**
+ * An ISRU variant is a faster drop-in where it beats the equally implemented tanh beyond the noise and its
+ * loss difference has an interval that does not lie above zero.
+ */
+const isDropIn = (c: VerdictCell): boolean => !!c.fair && direction(c.fair.saving) === 'higher' && lossJudged(c) && direction(c.lossDiff) !== 'higher';
+
+/**
+ * For runs of one seed, the scale of trajectory noise that one can still see: per variant with both
+ * implementations, how far apart the final validation losses of its scalar and SIMD runs are. Both
+ * compute the same function and differ only in rounding, so the gap is noise by construction.
+ */
+function implementationGaps(here: readonly VerdictCell[]): { name: string; gap: number }[] {
+  const names = [...new Set(here.map((c) => parseVariantId(c.variant)?.name).filter((x): x is NonNullable<typeof x> => !!x))];
+  return names.flatMap((name) => {
+    const runs = here.filter((c) => parseVariantId(c.variant)?.name === name);
+    const scalar = runs.find((c) => parseVariantId(c.variant)?.impl === 'scalar');
+    const simd = runs.find((c) => parseVariantId(c.variant)?.impl === 'simd');
+    return scalar && simd && Number.isFinite(scalar.valLoss) && Number.isFinite(simd.valLoss) ? [{ name, gap: Math.abs(scalar.valLoss - simd.valLoss) }] : [];
+  });
+}
 
 /** One size's paragraph: the fair time comparison, the one against tanh+scalar, and the loss differences. */
 function sizeParagraph(source: string, size: string, here: readonly VerdictCell[]): string {
@@ -298,12 +319,21 @@ export function verdictConclusionParts(cells: readonly VerdictCell[], skipped: r
   const dropIns = others.filter(isDropIn);
   const penalised = others.filter((c) => c.fair && direction(c.lossDiff) === 'higher');
   const notFaster = others.filter((c) => c.fair && direction(c.fair.saving) !== 'higher');
-  const bound = dropIns.filter((c) => c.lossDiff.n > 1 && Number.isFinite(c.lossDiff.high)).map((c) => c.lossDiff.high);
+  const unjudged = others.filter((c) => c.fair && direction(c.fair.saving) === 'higher' && !lossJudged(c));
+  const bound = dropIns.map((c) => c.lossDiff.high);
+  const unjudgedWords = (): string => {
+    const gaps = [...new Set(unjudged.map((c) => `${c.source}|${c.size}`))].flatMap((k) =>
+      implementationGaps(cells.filter((c) => `${c.source}|${c.size}` === k)).map((g) => `${g.name} ${g.gap.toFixed(4)}`));
+    return `Faster than an equally implemented tanh beyond the noise, but with one seed the loss cannot be judged: ` +
+      `${unjudged.map((c) => `${where(c)} (${signedNatsCi(c.lossDiff)})`).join(', ')}` +
+      `${gaps.length ? `; for scale, the scalar and SIMD runs of one variant, the same function rounded differently, end this far apart in validation loss: ${gaps.join(', ')} nats/char` : ''}.`;
+  };
   const verdict = [
     dropIns.length
-      ? `Verdict: ISRU is a faster drop-in for tanh in ${dropIns.map(where).join(', ')}: faster than an equally implemented tanh beyond the noise, with no validation-loss penalty beyond the noise${bound.length ? ` (the 95% intervals allow at most +${Math.max(...bound).toFixed(4)} nats/char)` : ' (a single seed: the loss comparison has no interval)'}.`
+      ? `Verdict: ISRU is a faster drop-in for tanh in ${dropIns.map(where).join(', ')}: faster than an equally implemented tanh beyond the noise, with no validation-loss penalty beyond the noise (the 95% intervals allow at most +${Math.max(...bound).toFixed(4)} nats/char).`
       : 'Verdict: no ISRU variant is both faster than an equally implemented tanh beyond the noise and free of a validation-loss penalty beyond the noise in these results.',
     penalised.length ? `A validation-loss penalty beyond the noise: ${penalised.map((c) => `${where(c)} (${signedNatsCi(c.lossDiff)})`).join(', ')}.` : '',
+    unjudged.length ? unjudgedWords() : '',
     notFaster.length ? `Not faster than the equally implemented tanh beyond the noise: ${notFaster.map(where).join(', ')}.` : '',
   ].filter(Boolean);
   const reasons = [...new Set(skipped.map((s) => s.reason))];
