@@ -167,6 +167,11 @@ test('where f32 and f64 part: the first row beyond the threshold, the gap before
   assert.deepEqual([s.iterationWindowBefore, s.lossWindowBefore], [0, 2.96]);
   assert.equal(precisionSplit({ variant: 'tanh/scalar', f32: f64, f64 }), undefined, 'identical runs never part');
   assert.equal(precisionSplit({ variant: 'x', f32, f64 }, 1e-2), undefined, 'a threshold above every gap');
+  // one row above the threshold that comes back below is rounding, not the split
+  const blip = f64Loss.map((l, k) => row(100 * k, l + [0, 2e-7, 1e-8, 2e-8, 5e-5, -4e-4, 1e-3][k], times)) as never;
+  const b = precisionSplit({ variant: 'isru/scalar', f32: blip, f64 })!;
+  assert.deepEqual([b.iteration, b.lastTogether], [400, 300]);
+  assert.ok(Math.abs(b.gapBefore - 2e-7) < 1e-12);
 
   const text = precisionConclusion({ pairs: [{ variant: 'tanh/scalar', f32: f64, f64 }, { variant: 'all-isru/simd', f32, f64 }], size: '5x100' });
   assert.match(text, /all-isru\/simd stays within 3\.00e-8 of f64 up to iteration 300 and parts from iteration 400, where f64's loss goes from 2\.948 to 2\.700 by the end \(and from 2\.960 at iteration 0 to 2\.948 before that\)/);

@@ -150,37 +150,42 @@ export function variantSavings(pairs: readonly PrecisionPair[]): VariantSaving[]
 }
 
 /**
- * Where f32 and f64 part: the first progress row whose loss gap exceeds `threshold`, the largest gap
- * before it, and what the f64 run's loss did from the row before the split to the end, against the
- * same number of rows before the split. Two runs of one trajectory stay within float's rounding
- * (~1e-7 nats/char here) while training is stable, on a plateau or a steady descent; at an unstable
- * point, where the run leaves a plateau, any difference is amplified. Undefined when the gap never
- * exceeds the threshold.
+ * Where f32 and f64 part: the first progress row from which the loss gap stays above a threshold (a
+ * single row above it, followed by rows back below, is rounding, not a split), the largest gap before
+ * it, and what the f64 run's loss did around it. Two runs of one trajectory stay within float's
+ * rounding (~1e-7 nats/char here) while training is stable, on a plateau or a steady descent; at an
+ * unstable point, where a run leaves a plateau, any difference is amplified.
  */
 export interface PrecisionSplit {
-  /** first iteration whose |f32 − f64| exceeds the threshold */
+  /** the first iteration from which |f32 − f64| stays above the threshold */
   iteration: number;
   /** the last iteration before it, and the largest |f32 − f64| up to there */
   lastTogether: number;
   gapBefore: number;
-  /** f64 loss at lastTogether and at the end; and `window` rows before lastTogether */
+  /** f64 loss at lastTogether and at the last row */
   lossAtSplit: number;
   lossAtEnd: number;
+  /** f64 loss as many rows before lastTogether as there are after it (the first row when there are fewer) */
   lossWindowBefore: number;
   iterationWindowBefore: number;
 }
 
 /**
- * Just above the rounding level: at 5x100 the f32 and f64 losses of runs that stay together differ by at
- * most 6.2e-8 nats/char over 3000 iterations, and a run that parts crosses 1e-7 one progress row before
- * it crosses 1e-6.
+ * Just above the rounding level: at 5x100 over 10 000 iterations, f32 and f64 losses differ by 4e-8 to
+ * 9e-8 nats/char while a run stays on its starting plateau (one row of the ISRU cell touched 1.2e-7 and
+ * came back), and every run that parts goes from there to 1e-5 or more within two progress rows.
  */
 export const SPLIT_THRESHOLD = 1e-7;
 
+/** Where a variant's f32 and f64 runs part; undefined when the gap is within the threshold at the last row. */
 export function precisionSplit(pair: PrecisionPair, threshold = SPLIT_THRESHOLD): PrecisionSplit | undefined {
   const d = lossDifference(pair.f64, pair.f32);
-  const k = d.differences.findIndex((x) => Math.abs(x) > threshold);
-  if (k < 1) return undefined;
+  let together = -1;
+  d.differences.forEach((x, i) => {
+    if (Math.abs(x) <= threshold) together = i;
+  });
+  const k = together + 1;
+  if (together < 0 || k >= d.differences.length) return undefined;
   const loss = new Map(pair.f64.map((r) => [Number(r.iteration), Number(r.loss)]));
   const at = (i: number): number => loss.get(d.iterations[i]) ?? NaN;
   const last = d.iterations.length - 1;
