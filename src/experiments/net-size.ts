@@ -40,7 +40,7 @@
  * before each configuration until the load average is at most <load>, else warn when the machine is busy).
  */
 import { join } from 'node:path';
-import { beforeMeasuring, DEFAULT_WAIT_TIMEOUT_SECONDS, LoadPolicy, readLoad } from '../io/load';
+import { DEFAULT_WAIT_TIMEOUT_SECONDS, LoadPolicy, startMeasuring } from '../io/load';
 import { describeMachine, machineSlug } from '../io/machine';
 import { Corpus, loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
@@ -170,17 +170,15 @@ export function netSizeJob(corpus: () => Corpus, c: NetSizeConfig, o: NetSizeJob
     weight: netSizeCost(c),
     async run(tick) {
       const text = corpus();
-      const load_before = await beforeMeasuring(o.policy ?? { waitTimeoutSeconds: DEFAULT_WAIT_TIMEOUT_SECONDS }, o.log ?? (() => {}));
-      const c0 = process.cpuUsage(), w0 = Date.now();
+      const measured = await startMeasuring(o.policy ?? { waitTimeoutSeconds: DEFAULT_WAIT_TIMEOUT_SECONDS }, o.log ?? (() => {}));
       const results = await trainInterleaved(
         text,
         o.variants.map((v) => ({ layers: c.layers, neurons: c.neurons, ...variantConfig(v), precision: 'f64' as const, seed: NET_SIZE_SEED })),
         { iterations: o.iterations, progressEvery, onIteration: () => tick() },
       );
-      const cpu = process.cpuUsage(c0);
       const record: NetSizeConfigRecord = {
         kind: 'net-size', config: configLabel(c), layers: c.layers, neurons: c.neurons, iterations: o.iterations, progress_every: progressEvery, seed: NET_SIZE_SEED,
-        load_before, load_after: readLoad().load1, wall_seconds: (Date.now() - w0) / 1000, cpu_seconds: (cpu.user + cpu.system) / 1e6,
+        ...measured(),
         variants: o.variants.map((v) => ({ variant: v.id, csv: netSizeVariantFile(c, v) })),
         skipped: (o.skipped ?? []).map((k) => ({ variant: k.variant.id, reason: k.reason })),
         machine: describeMachine(), finished: new Date().toISOString(),

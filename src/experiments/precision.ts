@@ -20,7 +20,7 @@ import { machineSlug, describeMachine } from '../io/machine';
 import { loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
-import { beforeMeasuring, DEFAULT_WAIT_TIMEOUT_SECONDS, readLoad } from '../io/load';
+import { DEFAULT_WAIT_TIMEOUT_SECONDS, startMeasuring } from '../io/load';
 import type { Precision } from '../lstm/buffers';
 import { PROGRESS_COLUMNS, ProgressRow } from '../lstm/training-loop';
 import { formatProgressRow } from '../lstm/progress-file';
@@ -113,17 +113,15 @@ export function precisionJob(o: PrecisionSweepOptions, say: (line: string) => vo
     async run(tick) {
       for (const s of skipped) say(`skipping ${s.variant.id}: ${s.reason}`);
       const corpus = loadCorpus(o.corpus);
-      const load_before = await beforeMeasuring({ waitIdle: x.waitIdle, waitTimeoutSeconds: x.waitTimeout ?? DEFAULT_WAIT_TIMEOUT_SECONDS }, say);
-      const c0 = process.cpuUsage(), w0 = Date.now();
+      const measured = await startMeasuring({ waitIdle: x.waitIdle, waitTimeoutSeconds: x.waitTimeout ?? DEFAULT_WAIT_TIMEOUT_SECONDS }, say);
       const results = await trainInterleaved(
         corpus,
         pairs.map(({ v, precision }) => ({ layers: p.layers, neurons: p.neurons, ...variantConfig(v), precision, seed: 1 })),
         { iterations, progressEvery, onIteration: () => tick(1) },
       );
-      const cpu = process.cpuUsage(c0);
       const job = {
         kind: 'precision', size: `${p.layers}x${p.neurons}`, iterations, progress_every: progressEvery, seed: 1,
-        unit: { load_before, load_after: readLoad().load1, wall_seconds: (Date.now() - w0) / 1000, cpu_seconds: (cpu.user + cpu.system) / 1e6 },
+        unit: measured(),
         machine: describeMachine(), finished: new Date().toISOString(),
         variants: variants.map((v) => v.id),
         skipped: skipped.map((s) => ({ variant: s.variant.id, reason: s.reason })),

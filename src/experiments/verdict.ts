@@ -35,7 +35,7 @@ import { loadSplitCorpus, SplitCorpus, SplitRecord } from '../data/split';
 import { positiveInt, UserError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
 import { toCsv } from '../io/csv';
-import { beforeMeasuring, DEFAULT_WAIT_TIMEOUT_SECONDS, LoadPolicy, readLoad } from '../io/load';
+import { DEFAULT_WAIT_TIMEOUT_SECONDS, LoadPolicy, MeasuredUnit, startMeasuring } from '../io/load';
 import { describeMachine, machineSlug } from '../io/machine';
 import { resultsPath } from '../io/paths';
 import { prepareOutputDir } from '../io/places';
@@ -45,7 +45,7 @@ import { Validator } from '../lstm/validation';
 import { DEFAULT_TRAINER } from '../lstm/trainer';
 import { availableVariants, allVariants, parseVariantId, Variant, variantConfig, VARIANT_DEFS, variantSlug } from './variants';
 import {
-  advanceRuns, MeasuredUnit, NetSize, newRun, parseSizes, runSample, sizeLabel, trainIdentity, ValidationPolicy, verdictColumns, VerdictRun,
+  advanceRuns, NetSize, newRun, parseSizes, runSample, sizeLabel, trainIdentity, ValidationPolicy, verdictColumns, VerdictRun,
 } from './verdict-runs';
 import { NET_SIZE_LAYERS, NET_SIZE_NEURONS } from './net-size-grid';
 import { defineSweep, isComplete, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
@@ -181,11 +181,6 @@ export function recordSplit(dir: string, record: SplitRecord): void {
   writeFileAtomic(file, JSON.stringify(record, null, 2) + '\n');
 }
 
-function cpuSecondsSince(c0: NodeJS.CpuUsage): number {
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / 1e6;
-}
-
 /** The summary of one finished run, for the job's JSON; `csv` is its progress file's name. */
 function runSummary(r: VerdictRun, sampleChars: number, csv: string): Record<string, unknown> {
   const t = r.trainer.times;
@@ -232,8 +227,7 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
       async run(tick) {
         const s = split();
         recordSplit(dir, s.record);
-        const load_before = await beforeMeasuring(policyOf(x), say);
-        const c0 = process.cpuUsage(), w0 = Date.now();
+        const measured = await startMeasuring(policyOf(x), say);
         const identity = trainIdentity(s);
         const runs = variants.map((v) => newRun(s, identity, size, v, seed));
         for (let done = 0; done < iterations; ) {
@@ -241,7 +235,7 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
           await advanceRuns(runs, target, { iterations, progressEvery, validation, onIteration: () => tick() });
           done = target;
         }
-        const unit: MeasuredUnit = { load_before, load_after: readLoad().load1, wall_seconds: (Date.now() - w0) / 1000, cpu_seconds: cpuSecondsSince(c0) };
+        const unit = measured();
         const summary = {
           kind: 'verdict', size: sizeLabel(size), seed, iterations, progress_every: progressEvery, validation,
           unit, machine: describeMachine(), finished: new Date().toISOString(),
@@ -303,8 +297,7 @@ function longJob(cx: LongJobContext, wanted: readonly Variant[], name: string): 
       recordSplit(dir, s.record);
       prepareOutputDir(ckDir, 'sweep verdict-long: checkpoint folder');
       const identity = trainIdentity(s);
-      const load_before = await beforeMeasuring(cx.policy, cx.say);
-      const c0 = process.cpuUsage(), w0 = Date.now();
+      const segment = await startMeasuring(cx.policy, cx.say);
       let runs: VerdictRun[];
       let start = 0;
       if (manifest) {
@@ -327,7 +320,6 @@ function longJob(cx: LongJobContext, wanted: readonly Variant[], name: string): 
         runs = variants.map((v) => newRun(s, identity, p.size, v, 1));
       }
       const segments = [...(manifest?.segments ?? [])];
-      const segment = (): MeasuredUnit => ({ load_before, load_after: readLoad().load1, wall_seconds: (Date.now() - w0) / 1000, cpu_seconds: cpuSecondsSince(c0) });
       for (let done = start; done < iterations; ) {
         const target = Math.min(iterations, done + progressEvery);
         await advanceRuns(runs, target, { iterations, progressEvery, validation, onIteration: () => tick() });

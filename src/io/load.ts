@@ -91,3 +91,24 @@ export async function beforeMeasuring(policy: LoadPolicy, log: (line: string) =>
   if (isBusy(load1)) log(`warning: load average ${load1.toFixed(2)} on ${cpus().length} cores — timings will be slowed and noisy (--wait-idle <load> waits for an idle machine)`);
   return load1;
 }
+
+/** CPU and wall seconds of a block, beside the 1-minute load before and after it. */
+export interface MeasuredUnit {
+  load_before: number;
+  load_after: number;
+  wall_seconds: number;
+  cpu_seconds: number;
+}
+
+/**
+ * Starts measuring a unit once `beforeMeasuring` lets it start; the returned function reads the unit so
+ * far, at the end or at any point on the way (a resumable job reads it at every checkpoint).
+ */
+export async function startMeasuring(policy: LoadPolicy, log: (line: string) => void): Promise<() => MeasuredUnit> {
+  const load_before = await beforeMeasuring(policy, log);
+  const c0 = process.cpuUsage(), w0 = Date.now();
+  return () => {
+    const c = process.cpuUsage(c0);
+    return { load_before, load_after: readLoad().load1, wall_seconds: (Date.now() - w0) / 1000, cpu_seconds: (c.user + c.system) / 1e6 };
+  };
+}
