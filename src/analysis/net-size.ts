@@ -21,8 +21,8 @@ import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { intervalSavings, IntervalSaving, lossDifference, phaseSeconds, savingSummary, TimePhase } from './compare';
 import { Estimate, estimate, median } from './stats';
 import { NET_SIZE_COMMAND, netSizeConfigFile, NetSizeConfigRecord, netSizeDir, variantOfFilePart } from '../experiments/net-size';
-import { allVariants, BASELINE_ID, parseVariantId } from '../experiments/variants';
-import type { SizeTrend } from './verdict';
+import { allVariants, BASELINE_ID, parseVariantId, variantRank } from '../experiments/variants';
+import { pct, SizeTrend } from './verdict';
 
 export { NET_SIZE_COMMAND, netSizeDir, netSizeProfile } from '../experiments/net-size';
 export { BASELINE_ID } from '../experiments/variants';
@@ -77,8 +77,6 @@ export interface NetSizeConfigRuns {
   record?: NetSizeConfigRecord;
 }
 
-const variantOrder = (id: string): number => allVariants().findIndex((v) => v.id === id);
-
 /**
  * The configurations of a net-size folder that have a baseline (tanh/scalar) run, sorted by layers then
  * neurons, with every variant's progress rows and the configuration's record when there is one. Throws
@@ -99,7 +97,7 @@ export function readNetSizeConfigs(dir: string, command = NET_SIZE_COMMAND): Net
   const out = [...configs.values()].filter((c) => c.runs.some((r) => r.variant === BASELINE_ID));
   if (out.length === 0) throw new MissingResultsError(join(dir, 'progress_<L>x<N>_tanh.csv'), 'No network-size results (a tanh/scalar run per configuration) yet at', command);
   for (const c of out) {
-    c.runs.sort((a, b) => variantOrder(a.variant) - variantOrder(b.variant));
+    c.runs.sort((a, b) => variantRank(a.variant) - variantRank(b.variant));
     const file = join(dir, netSizeConfigFile(c));
     if (existsSync(file)) c.record = JSON.parse(readFileSync(file, 'utf8')) as NetSizeConfigRecord;
   }
@@ -315,7 +313,7 @@ export interface VariantOverview {
 }
 
 export function variantOverview(s: readonly NetSizeSummary[]): VariantOverview[] {
-  const ids = [...new Set(s.map((c) => c.variant))].sort((a, b) => variantOrder(a) - variantOrder(b));
+  const ids = [...new Set(s.map((c) => c.variant))].sort((a, b) => variantRank(a) - variantRank(b));
   const phases = ['forward', 'backward', 'total'] as const;
   return ids.map((variant) => {
     const v = ofVariant(s, variant);
@@ -324,7 +322,6 @@ export function variantOverview(s: readonly NetSizeSummary[]): VariantOverview[]
   });
 }
 
-const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
 /** "12.3% [10.1%, 14.5%]" (a 95% CI; the bare value when there is none) */
 export const pctCi = (e: Pick<Estimate, 'mean' | 'low' | 'high'>): string => (Number.isFinite(e.low) ? `${pct(e.mean)} [${pct(e.low)}, ${pct(e.high)}]` : pct(e.mean));
 

@@ -22,7 +22,7 @@ import { allVariants, BASELINE_ID, parseVariantId } from '../experiments/variant
 import { PRECISION_COMMAND, PRECISIONS, precisionDir, precisionJobName, precisionProfile, precisionProgressName } from '../experiments/precision';
 import { intervalSavings, lossDifference, LossDifference, TimePhase } from './compare';
 import { Estimate, estimate } from './stats';
-import { direction } from './verdict';
+import { direction, pct, pctCi } from './verdict';
 
 export { PRECISION_COMMAND, PRECISIONS, precisionProfile } from '../experiments/precision';
 
@@ -204,9 +204,7 @@ export function precisionSplit(pair: PrecisionPair, threshold = SPLIT_THRESHOLD)
 // ------------------------------------------------------------------ display
 
 const fix = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
 const ratioCi = (r: TimeRatio): string => (r.n > 1 && Number.isFinite(r.low) ? `${fix(r.mean, 3)} [${fix(r.low, 3)}, ${fix(r.high, 3)}]` : `${fix(r.mean, 3)} (n = ${r.n}, no CI)`);
-const savingCi = (r: TimeRatio): string => (r.n > 1 && Number.isFinite(r.low) ? `${pct(r.mean)} [${pct(r.low)}, ${pct(r.high)}]` : `${pct(r.mean)} (n = ${r.n}, no CI)`);
 const exp = (x: number): string => (Number.isFinite(x) ? x.toExponential(2) : 'n/a');
 
 /** Notebook 07's first table: one row per variant. */
@@ -230,9 +228,9 @@ export function variantSavingRows(s: readonly VariantSaving[]): Record<string, s
     precision: x.precision,
     variant: x.variant,
     'wall saved, whole run': pct(x.wall.overall),
-    'wall saved per interval (95% CI)': savingCi(x.wall),
+    'wall saved per interval (95% CI)': pctCi(x.wall),
     'CPU saved, whole run': pct(x.cpu.overall),
-    'CPU saved per interval (95% CI)': savingCi(x.cpu),
+    'CPU saved per interval (95% CI)': pctCi(x.cpu),
     'final loss − tanh/scalar (nats/char)': fix(x.lossDiff, 4),
   }));
 }

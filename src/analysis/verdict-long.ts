@@ -15,11 +15,11 @@ import { machineSlug } from '../io/machine';
 import { projectRoot } from '../io/paths';
 import type { MeasuredUnit } from '../io/load';
 import { readFullElseQuick, ResultRow } from '../io/results';
-import { allVariants, BASELINE_ID, parseVariantId } from '../experiments/variants';
+import { BASELINE_ID, parseVariantId, variantRank } from '../experiments/variants';
 import { VERDICT_LONG_COMMAND, verdictLongDir } from '../experiments/verdict';
 import { intervalSavings, IntervalSaving, lossDifference, savingSummary } from './compare';
 import { Estimate } from './stats';
-import { direction, readVerdictDir, VerdictRunResult } from './verdict';
+import { direction, pct, pctCi, readVerdictDir, VerdictRunResult } from './verdict';
 
 export { VERDICT_LONG_COMMAND } from '../experiments/verdict';
 
@@ -57,8 +57,7 @@ export function readLongDir(dir: string, quick = false): LongResults {
   const jobs = longJobs.filter((j) => j.iterations === iterations);
   const runs: VerdictRunResult[] = [];
   for (const r of jobs.flatMap((j) => j.runs)) if (!runs.some((x) => x.variant === r.variant)) runs.push(r);
-  const order = allVariants().map((v) => v.id);
-  runs.sort((a, b) => order.indexOf(a.variant) - order.indexOf(b.variant));
+  runs.sort((a, b) => variantRank(a.variant) - variantRank(b.variant));
   const segments = jobs.flatMap((j) => {
     const json = JSON.parse(readFileSync(join(dir, j.file), 'utf8')) as { segments?: MeasuredUnit[]; unit?: MeasuredUnit };
     return (json.segments ?? (json.unit ? [json.unit] : [])).map((s, k): LongSegment => ({ ...s, job: j.file, session: k + 1, variants: j.runs.map((r) => r.variant) }));
@@ -118,8 +117,6 @@ export function compareLong(runs: readonly VerdictRunResult[]): LongComparison[]
 // ------------------------------------------------------------------ display
 
 const fix = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
-const pctCi = (e: Estimate): string => (e.n > 1 && Number.isFinite(e.low) ? `${pct(e.mean)} [${pct(e.low)}, ${pct(e.high)}]` : `${pct(e.mean)} (n = ${e.n}, no CI)`);
 const signed = (x: number, d: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(d)}` : 'n/a');
 
 /** Final losses per variant, in nats/char and bits/char. */

@@ -14,7 +14,7 @@ import type { SplitRecord } from '../data/split';
 import { machineSlug } from '../io/machine';
 import { projectRoot } from '../io/paths';
 import { MissingResultsError, readFullElseQuick, readResults, ResultRow } from '../io/results';
-import { BASELINE_ID, parseVariantId, VARIANT_DEFS } from '../experiments/variants';
+import { BASELINE_ID, parseVariantId, variantRank } from '../experiments/variants';
 import { SPLIT_FILE, VERDICT_COMMAND, VERDICT_LONG_COMMAND, verdictDir, verdictLongDir } from '../experiments/verdict';
 import { NET_SIZE_COMMAND } from '../experiments/net-size';
 import { VALIDATION_COLUMNS } from '../experiments/verdict-runs';
@@ -165,10 +165,6 @@ export interface VerdictCell extends Comparison {
 }
 
 const sizeKey = (s: string): number[] => s.split('x').map(Number);
-const variantOrder = (id: string): number => {
-  const v = parseVariantId(id);
-  return v ? VARIANT_DEFS.findIndex((d) => d.name === v.name) * 2 + (v.impl === 'simd' ? 1 : 0) : 99;
-};
 
 interface RunPair {
   r: VerdictRunResult;
@@ -214,10 +210,11 @@ export function verdictTable(jobs: readonly VerdictJobResult[]): VerdictCell[] {
     const fair = fairId ? compareWith(pairsWith(runs, group, fairId), fairId) : undefined;
     cells.push({ source, size, variant, ...main, fair, valLoss: estimate(paired.map((p) => p.r.val_loss)).mean });
   }
-  return cells.sort((a, b) => (a.source === b.source ? 0 : a.source === 'verdict' ? -1 : 1) || sizeKey(a.size)[0] - sizeKey(b.size)[0] || sizeKey(a.size)[1] - sizeKey(b.size)[1] || variantOrder(a.variant) - variantOrder(b.variant));
+  return cells.sort((a, b) => (a.source === b.source ? 0 : a.source === 'verdict' ? -1 : 1) || sizeKey(a.size)[0] - sizeKey(b.size)[0] || sizeKey(a.size)[1] - sizeKey(b.size)[1] || variantRank(a.variant) - variantRank(b.variant));
 }
 
-const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
+/** "12.3%" (n/a for a missing value) */
+export const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
 const nats = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : 'n/a');
 /** "12.3% [10.1%, 14.5%]", or the mean alone without a spread. */
 export const pctCi = (e: Estimate): string => (e.n > 1 && Number.isFinite(e.low) ? `${pct(e.mean)} [${pct(e.low)}, ${pct(e.high)}]` : `${pct(e.mean)} (n = ${e.n}, no CI)`);

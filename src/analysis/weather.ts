@@ -14,7 +14,7 @@ import { machineSlug } from '../io/machine';
 import { resultsPath } from '../io/paths';
 import { ResultRow, tryReadResults } from '../io/results';
 import { averageRows, BASELINE_COLUMNS, REPEAT_COLUMNS, upgradeWeatherRows, WEATHER_COLUMNS } from '../experiments/weather';
-import { allVariants, BASELINE_ID, parseVariantId } from '../experiments/variants';
+import { allVariants, BASELINE_ID, parseVariantId, variantRank } from '../experiments/variants';
 import { accuracyPercent, naiveBaseline, WeatherDataset, WeatherSplit } from '../weather/data';
 import { Estimate, estimate, mean, median, pairedEstimate, sampleStd } from './stats';
 import { direction, pctCi } from './verdict';
@@ -113,9 +113,8 @@ export function summarise(rows: readonly Row[], metric: string): GroupSummary[] 
     if (!groups.has(k)) groups.set(k, { cells: Number(r.Cells), variant: String(r.Variant), func: String(r.Func), values: [] });
     groups.get(k)!.values.push(Number(r[metric]));
   }
-  const ids = allVariants().map((v) => v.id);
   return [...groups.values()]
-    .sort((a, b) => a.cells - b.cells || ids.indexOf(a.variant) - ids.indexOf(b.variant))
+    .sort((a, b) => a.cells - b.cells || variantRank(a.variant) - variantRank(b.variant))
     .map((g) => ({ ...g, n: g.values.length, mean: mean(g.values), std: sampleStd(g.values) }));
 }
 

@@ -55,6 +55,12 @@ export function allVariants(): Variant[] {
   return VARIANT_DEFS.flatMap((d) => VARIANT_IMPLS.map((impl) => variant(d.name, impl)));
 }
 
+/** A variant id's position in the canonical order (the baseline first; anything else last), for sorting. */
+export function variantRank(id: string | number): number {
+  const k = allVariants().findIndex((v) => v.id === id);
+  return k < 0 ? VARIANT_DEFS.length * VARIANT_IMPLS.length : k;
+}
+
 /** Parses a variant id `<name>/<impl>`; undefined when it is not one. */
 export function parseVariantId(id: string): Variant | undefined {
   const [name, impl] = id.split('/');

@@ -45,7 +45,7 @@ import { DEFAULT_WEATHER_TRAIN, runWeather, WeatherRunResult } from '../weather/
 import { mean as meanOf } from '../analysis/stats';
 import { UserError } from '../errors';
 import { runJobs, selectShard, Shard, SweepJob } from './sweep';
-import { allVariants, availableVariants, Variant, variantConfig } from './variants';
+import { allVariants, availableVariants, Variant, variantConfig, variantRank } from './variants';
 
 /** The original study's table. */
 export const WEATHER_COLUMNS = ['Cells', 'Func', 'TrainTime', 'PredictTime', 'Accuracy', 'TP', 'TN', 'FP', 'FN'] as const;
@@ -183,12 +183,6 @@ function repeatRow(r: WeatherRunResult, plan: WeatherRunPlan, p: WeatherProfile,
   };
 }
 
-/** Position of a variant id in the canonical order (the baseline first; unknown ids last). */
-const variantOrder = (id: string | number): number => {
-  const k = allVariants().findIndex((v) => v.id === id);
-  return k < 0 ? allVariants().length : k;
-};
-
 /**
  * Means over repeats per (Cells, Variant), cells ascending, variants in the canonical order: the study's
  * table, each row followed by its Gate, Impl, Variant and mean CPU times. Give it upgraded rows.
@@ -200,7 +194,7 @@ export function averageRows(rows: readonly Row[]): Row[] {
     if (!groups.has(k)) groups.set(k, []);
     groups.get(k)!.push(r);
   }
-  const ordered = [...groups.values()].sort((a, b) => Number(a[0].Cells) - Number(b[0].Cells) || variantOrder(a[0].Variant) - variantOrder(b[0].Variant));
+  const ordered = [...groups.values()].sort((a, b) => Number(a[0].Cells) - Number(b[0].Cells) || variantRank(a[0].Variant) - variantRank(b[0].Variant));
   return ordered.map((g) => {
     const mean = (col: string): number => meanOf(g.map((r) => Number(r[col])));
     return {
@@ -312,7 +306,7 @@ export async function runWeatherSweep(o: WeatherSweepOptions): Promise<WeatherSw
   let table: Row[] = [];
   /** the three files' contents from every row so far, in WeatherFiles order: baseline, repeats, table */
   const contents = (): string[] => {
-    const sorted = [...rows].sort((a, b) => Number(a.Cells) - Number(b.Cells) || Number(a.Repeat) - Number(b.Repeat) || variantOrder(a.Variant) - variantOrder(b.Variant));
+    const sorted = [...rows].sort((a, b) => Number(a.Cells) - Number(b.Cells) || Number(a.Repeat) - Number(b.Repeat) || variantRank(a.Variant) - variantRank(b.Variant));
     table = averageRows(sorted);
     return [baselineCsv, toCsv(REPEAT_FILE_COLUMNS, sorted), toCsv(WEATHER_TABLE_COLUMNS, table)];
   };
