@@ -51,6 +51,7 @@ import { trainInterleaved } from './interleave';
 import { NET_SIZE_LAYERS, NET_SIZE_NEURONS } from './net-size-grid';
 import { allVariants, availableVariants, BASELINE_ID, parseVariantId, Variant, variantConfig, variantSlug } from './variants';
 import { variantSweepOptions } from './verdict';
+import { sizeLabel } from './verdict-runs';
 import { defineSweep, isComplete, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
 
 export interface NetSizeConfig {
@@ -77,10 +78,8 @@ export function netSizeProfile(quick: boolean): NetSizeProfile {
     : { configs: grid(NET_SIZE_LAYERS, NET_SIZE_NEURONS), iterations: 400, progressEvery: 20 };
 }
 
-export const configLabel = (c: NetSizeConfig): string => `${c.layers}x${c.neurons}`;
-
 /** progress_<L>x<N>_<func>.csv: the original study's file-name pattern. */
-export const netSizeFileName = (c: NetSizeConfig, func: string): string => `progress_${configLabel(c)}_${func}.csv`;
+export const netSizeFileName = (c: NetSizeConfig, func: string): string => `progress_${sizeLabel(c)}_${func}.csv`;
 
 /** The study's two runs keep the study's names; the other variants are named by their slug. */
 const STUDY_FILE_PARTS: Readonly<Record<string, string>> = { 'tanh/scalar': 'tanh', 'isru/scalar': 'isru' };
@@ -101,7 +100,7 @@ export function variantOfFilePart(part: string): Variant | undefined {
 }
 
 /** config_<L>x<N>.json: the configuration's load, times and variants. */
-export const netSizeConfigFile = (c: NetSizeConfig): string => `config_${configLabel(c)}.json`;
+export const netSizeConfigFile = (c: NetSizeConfig): string => `config_${sizeLabel(c)}.json`;
 
 /** What config_<L>x<N>.json holds. */
 export interface NetSizeConfigRecord {
@@ -164,7 +163,7 @@ export interface NetSizeJobOptions {
 export function netSizeJob(corpus: () => Corpus, c: NetSizeConfig, o: NetSizeJobOptions): SweepJob {
   const progressEvery = Math.min(o.progressEvery, o.iterations);
   return {
-    label: configLabel(c),
+    label: sizeLabel(c),
     files: [...o.variants.map((v) => join(o.dir, netSizeVariantFile(c, v))), join(o.dir, netSizeConfigFile(c))],
     work: o.variants.length * o.iterations,
     weight: netSizeCost(c),
@@ -177,7 +176,7 @@ export function netSizeJob(corpus: () => Corpus, c: NetSizeConfig, o: NetSizeJob
         { iterations: o.iterations, progressEvery, onIteration: () => tick() },
       );
       const record: NetSizeConfigRecord = {
-        kind: 'net-size', config: configLabel(c), layers: c.layers, neurons: c.neurons, iterations: o.iterations, progress_every: progressEvery, seed: NET_SIZE_SEED,
+        kind: 'net-size', config: sizeLabel(c), layers: c.layers, neurons: c.neurons, iterations: o.iterations, progress_every: progressEvery, seed: NET_SIZE_SEED,
         ...measured(),
         variants: o.variants.map((v) => ({ variant: v.id, csv: netSizeVariantFile(c, v) })),
         skipped: (o.skipped ?? []).map((k) => ({ variant: k.variant.id, reason: k.reason })),

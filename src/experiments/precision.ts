@@ -27,6 +27,7 @@ import { formatProgressRow } from '../lstm/progress-file';
 import { trainInterleaved } from './interleave';
 import { allVariants, availableVariants, BASELINE_ID, Variant, variantConfig, variantSlug } from './variants';
 import { variantSweepOptions } from './verdict';
+import { sizeLabel } from './verdict-runs';
 import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
 
 export interface PrecisionProfile {
@@ -120,7 +121,7 @@ export function precisionJob(o: PrecisionSweepOptions, say: (line: string) => vo
         { iterations, progressEvery, onIteration: () => tick(1) },
       );
       const job = {
-        kind: 'precision', size: `${p.layers}x${p.neurons}`, iterations, progress_every: progressEvery, seed: 1,
+        kind: 'precision', size: sizeLabel(p), iterations, progress_every: progressEvery, seed: 1,
         unit: measured(),
         machine: describeMachine(), finished: new Date().toISOString(),
         variants: variants.map((v) => v.id),
