@@ -26,7 +26,7 @@ import { pairedDifferences } from './weather';
 import { upgradeWeatherRows } from '../experiments/weather';
 import { BASELINE_ID } from '../experiments/variants';
 import { checkClaims, readVerdictResults, verdictConclusionParts, verdictTable } from './verdict';
-import { readNetSizeConfigs, variantOverview, variantSummaries, widthTrend } from './net-size';
+import { NetSizeSummary, readNetSizeConfigs, variantOverview, variantSummaries, widthTrend } from './net-size';
 
 export const ANSWER_BEGIN = '<!-- answer:begin -->';
 export const ANSWER_END = '<!-- answer:end -->';
@@ -96,14 +96,13 @@ export function netSizeSavings(dir: string): NetSizeConfigSaving[] {
   return out.sort((a, b) => key(a.config)[0] - key(b.config)[0] || key(a.config)[1] - key(b.config)[1]);
 }
 
-function netSizeSentence(resultsDir: string, machine: string): string {
-  const dir = join(resultsDir, 'net-size', machine);
-  const s = netSizeSavings(dir);
+function netSizeSentence(resultsDir: string, machine: string, summaries: readonly NetSizeSummary[] | undefined): string {
+  const s = netSizeSavings(join(resultsDir, 'net-size', machine));
   if (s.length === 0) return `**Network-size sweep:** no results yet in results/net-size/${machine} — run \`lstm-opt sweep net-size\` to produce them.`;
   const fw = estimate(s.map((c) => c.forward)), bw = estimate(s.map((c) => c.backward)), ld = estimate(s.map((c) => c.lossDifference));
   const best = s.reduce((a, b) => (b.forward > a.forward ? b : a));
   const worst = s.reduce((a, b) => (b.forward < a.forward ? b : a));
-  const variants = orMissing(() => netSizeVariantClause(dir));
+  const variants = summaries ? netSizeVariantClause(summaries) : '';
   return (
     `**Network-size sweep** (${s.length} configurations, layers × neurons): ISRU saves ${pctCi(fw)} of tanh's forward time ` +
     `and ${pctCi(bw)} of its backward time, averaged over configurations (forward from ${pct(worst.forward)} at ${worst.config} ` +
@@ -114,8 +113,8 @@ function netSizeSentence(resultsDir: string, machine: string): string {
 }
 
 /** The other variants' whole-iteration savings vs tanh/scalar (CPU time), when the sweep ran them; else ''. */
-function netSizeVariantClause(dir: string): string {
-  const others = variantOverview(variantSummaries(readNetSizeConfigs(dir))).filter((v) => v.variant !== 'isru/scalar');
+function netSizeVariantClause(summaries: readonly NetSizeSummary[]): string {
+  const others = variantOverview(summaries).filter((v) => v.variant !== 'isru/scalar');
   if (others.length === 0) return '';
   return `Every variant vs tanh/scalar, whole iteration in process CPU time: ${others.map((v) => `${v.variant} ${pctCi(v.cpu.total.pooled)}`).join('; ')}.`;
 }
@@ -209,12 +208,12 @@ function mathBenchSentence(resultsDir: string, machine: string): string {
  * in results/verdict-long/<machine>), or undefined when there are none: the answer then keeps its
  * per-experiment form alone.
  */
-export function verdictSentence(resultsDir: string, machine: string): string | undefined {
+export function verdictSentence(resultsDir: string, machine: string, netSize?: readonly NetSizeSummary[]): string | undefined {
   const results = readVerdictResults(resultsDir, machine);
   if (!results) return undefined;
   const cells = verdictTable(results.jobs);
   const skipped = results.jobs.flatMap((j) => j.skipped);
-  const trend = orUndefined(() => widthTrend(variantSummaries(readNetSizeConfigs(join(resultsDir, 'net-size', machine)))));
+  const trend = netSize && widthTrend(netSize);
   const claims = checkClaims(cells, 'isru/scalar', trend).map((c) => `“${c.claim}” (${c.source}): **${c.status}** — ${c.evidence}; ${c.explanation}.`);
   const iterations = [...new Set(results.jobs.map((j) => `${j.size}${j.source === 'verdict-long' ? ' long run' : ''} ${j.iterations} iterations`))].join(', ');
   const { sizes, verdict } = verdictConclusionParts(cells, skipped);
@@ -253,14 +252,16 @@ export function resultMachines(resultsDir: string): string[] {
 
 /** The markdown answer for one machine: the verdict first when its results exist, then one bullet per experiment. */
 export function buildAnswer(resultsDir: string, machine: string): string {
-  const verdict = verdictSentence(resultsDir, machine);
+  // every variant's net-size summaries, read once: the net-size bullet and the verdict's size claim use them
+  const netSize = orUndefined(() => variantSummaries(readNetSizeConfigs(join(resultsDir, 'net-size', machine))));
+  const verdict = verdictSentence(resultsDir, machine, netSize);
   const lines = [
     `Measured on \`${machine}\` (regenerate with \`lstm-opt answer\`; savings are 1 − ISRU time / tanh time, positive = ISRU faster):`,
     '',
     ...(verdict ? [`- ${verdict}`] : []),
     `- ${mathBenchSentence(resultsDir, machine)}`,
     `- ${weatherSentence(resultsDir, machine)}`,
-    `- ${netSizeSentence(resultsDir, machine)}`,
+    `- ${netSizeSentence(resultsDir, machine, netSize)}`,
     `- ${longSentence(resultsDir, machine)}`,
     `- ${precisionSentence(resultsDir, machine)}`,
   ];
