@@ -1,7 +1,7 @@
 /**
  * Figures of the network-size sweep (notebook 04). Pure: summaries and pairs from src/analysis/net-size.ts
  * in, Plotly figure JSON out. Savings are drawn in percent: 100 · (1 − variant/baseline time), above zero =
- * the variant faster than tanh/scalar. Variants take the verdict's palette (./verdict.ts variantColor:
+ * the variant faster than tanh/scalar. Variants take the verdict's palette (./verdict.ts variantStyle:
  * tanh blue, isru red, all-isru orange; simd dotted).
  */
 import { colors } from './colors';
@@ -10,13 +10,8 @@ import type { IntervalSaving } from '../analysis/compare';
 import { ofVariant, savingGrid } from '../analysis/net-size';
 import type { NetSizeSummary, NeuronSeries, SavingGrid } from '../analysis/net-size';
 import { quantile } from '../analysis/stats';
-import { parseVariantId } from '../experiments/variants';
-import { variantColor } from './verdict';
+import { variantStyle } from './verdict';
 
-const variantLine = (id: string): { color: string; dash: string } => {
-  const v = parseVariantId(id);
-  return { color: variantColor(v?.name ?? ''), dash: v?.impl === 'simd' ? 'dot' : 'solid' };
-};
 
 const PHASE_COLORS = { forward: colors.forward, backward: colors.backward, total: colors.total } as const;
 
@@ -147,7 +142,7 @@ export function netSizeVariantFigure(series: readonly NeuronSeries[], title = 'T
         type: 'scatter', mode: 'lines+markers', name: s.variant, legendgroup: s.variant, showlegend: k === 0,
         x: s.neurons, y: s[clock].map(pct),
         xaxis: k === 0 ? 'x' : 'x2', yaxis: k === 0 ? 'y' : 'y2',
-        line: { ...variantLine(s.variant), width: 2 }, marker: { size: 6 },
+        line: { color: variantStyle(s.variant).color, dash: variantStyle(s.variant).dash, width: 2 }, marker: { size: 6 },
         hovertemplate: `${s.variant}, %{x} neurons, ${clock === 'cpu' ? 'CPU time' : 'wall clock'}: %{y:.1f}%<extra></extra>`,
       });
     });

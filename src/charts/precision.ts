@@ -4,12 +4,10 @@
  * (src/charts/verdict.ts); where the precision is the series, f64 is the dark and f32 the light blue.
  */
 import type { PrecisionComparison, TimeRatio, VariantSaving } from '../analysis/precision';
-import { parseVariantId } from '../experiments/variants';
 import { colors } from './colors';
 import type { Figure, Trace } from './figure';
-import { variantColor } from './verdict';
+import { variantStyle } from './verdict';
 
-const colorOf = (variant: string): string => variantColor(parseVariantId(variant)?.name ?? '');
 
 /** Asymmetric error bars of an interval estimate (scaled), hidden when it has no interval. */
 function errorBars(es: readonly TimeRatio[], scale = 1): Record<string, unknown> {
@@ -29,7 +27,7 @@ export function precisionRatioFigure(c: readonly PrecisionComparison[]): Figure 
   const x = c.map((r) => r.variant);
   const bar = (kind: 'wall' | 'cpu'): Trace => ({
     type: 'bar', name: kind === 'wall' ? 'wall time' : 'process CPU time', x, y: c.map((r) => r[kind].mean),
-    marker: { color: c.map((r) => colorOf(r.variant)), pattern: { shape: kind === 'wall' ? '' : '/' }, line: { color: colors.points, width: 1 } },
+    marker: { color: c.map((r) => variantStyle(r.variant).color), pattern: { shape: kind === 'wall' ? '' : '/' }, line: { color: colors.points, width: 1 } },
     error_y: errorBars(c.map((r) => r[kind])),
     hovertemplate: `%{x} ${kind === 'wall' ? 'wall' : 'CPU'}: f32/f64 %{y:.3f}<extra></extra>`,
   });
@@ -48,7 +46,7 @@ export function precisionRatioFigure(c: readonly PrecisionComparison[]): Figure 
 export function precisionLossFigure(c: readonly PrecisionComparison[]): Figure {
   const data: Trace[] = c.map((r) => ({
     type: 'scatter', mode: 'lines', name: r.variant, x: r.loss.iterations, y: r.loss.differences,
-    line: { color: colorOf(r.variant), dash: parseVariantId(r.variant)?.impl === 'simd' ? 'dot' : 'solid' },
+    line: { color: variantStyle(r.variant).color, dash: variantStyle(r.variant).dash },
     hovertemplate: `${r.variant} f32 − f64 at %{x}: %{y:.2e}<extra></extra>`,
   }));
   return {

@@ -4,17 +4,12 @@
  * colour, the implementation the dash (scalar solid, simd dotted).
  */
 import type { IntervalSaving } from '../analysis/compare';
-import { parseVariantId } from '../experiments/variants';
 import type { Figure, Trace } from './figure';
 import { colors } from './colors';
-import { variantColor } from './verdict';
+import { variantStyle } from './verdict';
 
 type Row = Record<string, string | number>;
 
-const styleOf = (variant: string): { color: string; dash: string } => {
-  const v = parseVariantId(variant);
-  return { color: variantColor(v?.name ?? ''), dash: v?.impl === 'simd' ? 'dot' : 'solid' };
-};
 
 /**
  * A loss over iterations, one line per variant: `column` 'loss' (the smoothed training loss, nats/char)
@@ -23,7 +18,7 @@ const styleOf = (variant: string): { color: string; dash: string } => {
 export function longLossFigure(runs: readonly { variant: string; rows: readonly Row[] }[], column: 'loss' | 'val_loss' | 'val_bpc', title: string): Figure {
   const unit = column === 'val_bpc' ? 'bits/char' : 'nats/char';
   const data: Trace[] = runs.map((r) => {
-    const s = styleOf(r.variant);
+    const s = variantStyle(r.variant);
     return {
       type: 'scatter', mode: 'lines', name: r.variant,
       x: r.rows.map((x) => Number(x.iteration)), y: r.rows.map((x) => Number(x[column])),
@@ -50,9 +45,7 @@ export function longLossFigure(runs: readonly { variant: string; rows: readonly 
  */
 export function longSavingFigure(savings: readonly { variant: string; wall: readonly IntervalSaving[]; cpu: readonly IntervalSaving[] }[], title = 'Training time saved against tanh/scalar over the run'): Figure {
   const data: Trace[] = savings.flatMap((s) => {
-    const v = parseVariantId(s.variant);
-    const color = variantColor(v?.name ?? '');
-    const symbol = v?.impl === 'simd' ? 'diamond' : 'circle';
+    const { color, symbol } = variantStyle(s.variant);
     return (['wall', 'cpu'] as const).map((kind): Trace => ({
       type: 'scatter', mode: 'lines+markers', name: `${s.variant} ${kind === 'wall' ? 'wall' : 'CPU'}`, legendgroup: s.variant,
       x: s[kind].map((p) => p.iteration), y: s[kind].map((p) => 100 * p.cumulativeSaving),

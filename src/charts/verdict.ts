@@ -15,6 +15,12 @@ export function variantColor(name: string): string {
 
 const symbolOf = (impl: string): string => (impl === 'simd' ? 'diamond' : 'circle');
 
+/** How every chart draws a variant id: its name's colour, and its implementation's marker and dash (simd dotted). */
+export function variantStyle(id: string): { color: string; symbol: string; dash: string } {
+  const v = parseVariantId(id);
+  return { color: variantColor(v?.name ?? ''), symbol: symbolOf(v?.impl ?? ''), dash: v?.impl === 'simd' ? 'dot' : 'solid' };
+}
+
 /**
  * The trade-off: x = training time saved against tanh+scalar (%), y = validation loss lost (variant −
  * tanh+scalar, nats/char), one marker per variant × implementation × size with its 95% intervals as
@@ -57,11 +63,11 @@ type Row = Record<string, string | number>;
  */
 export function verdictValidationFigure(runs: readonly { variant: string; seed: number; rows: readonly Row[] }[], title = 'Validation loss over training'): Figure {
   const data: Trace[] = runs.map((r) => {
-    const v = parseVariantId(r.variant);
+    const s = variantStyle(r.variant);
     return {
       type: 'scatter', mode: 'lines', name: `${r.variant} seed ${r.seed}`, legendgroup: r.variant,
       x: r.rows.map((x) => Number(x.iteration)), y: r.rows.map((x) => Number(x.val_bpc)),
-      line: { color: variantColor(v?.name ?? ''), dash: v?.impl === 'simd' ? 'dot' : 'solid', width: 1.5 },
+      line: { color: s.color, dash: s.dash, width: 1.5 },
       hovertemplate: `${r.variant} seed ${r.seed} %{x}: %{y:.4f} bits/char<extra></extra>`,
     };
   });

@@ -1,30 +1,24 @@
 /**
  * Figures of the weather-predictor experiment (notebook 03). Pure: per-repeat rows / variant comparisons
  * in, Plotly figure JSON out. Cell counts are categories on the x axis (10 … 300 are not evenly spaced,
- * and every count deserves the same room). Variants are coloured as in the verdict (variantColor: tanh
+ * and every count deserves the same room). Variants are coloured as in the verdict (variantStyle: tanh
  * blue, ISRU red, all-ISRU orange); the implementation is the marker and dash (scalar: circle, solid;
  * simd: diamond, dotted).
  */
 import { colors } from './colors';
 import type { Figure, Trace } from './figure';
-import { variantColor } from './verdict';
+import { variantStyle } from './verdict';
 import type { PairedDifference, VariantComparison } from '../analysis/weather';
 import { summarise } from '../analysis/weather';
-import { parseVariantId } from '../experiments/variants';
 
 type Row = Record<string, string | number>;
 
 const cat = (cells: number): string => String(cells);
 
-/** Colour, marker and dash of a variant id. */
-function styleOf(id: string): { color: string; symbol: string; dash: string } {
-  const v = parseVariantId(id);
-  return { color: variantColor(v?.name ?? ''), symbol: v?.impl === 'simd' ? 'diamond' : 'circle', dash: v?.impl === 'simd' ? 'dot' : 'solid' };
-}
 
 /** The saving 100·(baseline − variant)/baseline per cell count with its 95% interval, as one line. */
 function savingTrace(d: readonly PairedDifference[], variant: string, axis: string, legend: boolean, clock: string): Trace {
-  const s = styleOf(variant);
+  const s = variantStyle(variant);
   const rel = (x: number, p: PairedDifference): number => (Number.isFinite(x) ? (100 * x) / p.baselineMean : 0);
   return {
     type: 'scatter', mode: 'lines+markers', name: variant, legendgroup: variant, showlegend: legend, offsetgroup: variant,
@@ -73,7 +67,7 @@ export function weatherAccuracyFigure(rows: readonly Row[], baselineAccuracy: nu
   const data: Trace[] = [];
   for (const variant of [...new Set(s.map((g) => g.variant))]) {
     const g = s.filter((x) => x.variant === variant);
-    const st = styleOf(variant);
+    const st = variantStyle(variant);
     data.push({
       type: 'scatter', mode: 'lines+markers', name: `${variant} (mean ± std)`, legendgroup: variant, x: g.map((x) => cat(x.cells)), y: g.map((x) => x.mean),
       error_y: { type: 'data', array: g.map((x) => x.std), color: st.color }, line: { color: st.color, dash: st.dash }, marker: { color: st.color, symbol: st.symbol, size: 8 },
@@ -119,7 +113,7 @@ export function weatherConfusionFigure(rows: readonly Row[], baseline: { TP: num
     const cells = [...new Set(s.map((g) => g.cells))];
     for (const variant of [...new Set(s.map((g) => g.variant))]) {
       const g = s.filter((x) => x.variant === variant);
-      const st = styleOf(variant);
+      const st = variantStyle(variant);
       data.push({
         type: 'scatter', mode: 'lines+markers', name: variant, legendgroup: variant, showlegend: k === 0,
         x: g.map((x) => cat(x.cells)), y: g.map((x) => x.mean), line: { color: st.color, dash: st.dash }, marker: { color: st.color, symbol: st.symbol },
