@@ -85,7 +85,7 @@ async function runPage(browser: Browser, url: string, tag: string): Promise<Page
 
 /** The page's math-bench download, read as notebook 02 reads results/math-bench/. */
 function checkMathBench(run: PageRun): void {
-  const machines = loadMathBenchResults(run.mathBenchDir, run.slug);
+  const machines = loadMathBenchResults(run.mathBenchDir);
   assert.deepEqual(machines.map((m) => m.machine), [run.slug]);
   const rows: MathBenchRow[] = machines[0].rows;
   // every function of the command line's run: 21 scalar rows and 14 per array type and length, and 4 more

@@ -13,3 +13,5 @@ export { longLossFigure, longSavingFigure } from './verdict-long';
 export { precisionRatioFigure, precisionLossFigure, precisionSavingFigure } from './precision';
 export { netSizeSummaryFigure, netSizeHeatmapFigure, netSizeGridsFigure, netSizeVariantFigure, netSizeVariantHeatmapFigure, netSizeNoiseFigure, SavingSeries } from './net-size';
 export { verdictTradeoffFigure, verdictValidationFigure, variantColor } from './verdict';
+export { besideFigure, MACHINE_SPECIFIC } from './beside';
+export { showBeside } from './show-beside';
