@@ -6,7 +6,7 @@ export { describeMachine, machineSlug, MachineInfo } from './io/machine';
 export { writeFileAtomic } from './io/atomic';
 export { readCsv, writeCsv, toCsv } from './io/csv';
 export { projectRoot, resultsPath, dataPath } from './io/paths';
-export { readResults, tryReadResults, readFullElseQuick, MissingResultsError, ResultRow, ResultsSource } from './io/results';
+export { readResults, tryReadResults, MissingResultsError, ResultRow, ResultsSource } from './io/results';
 export * as selection from './io/results-root';
 export * as headlines from './analysis/headlines';
 export * as beside from './analysis/beside';

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANSWER_BEGIN, ANSWER_END, buildAnswer, netSizeSavings, replaceAnswerBlock, weatherAnswer } from '../src/analysis/answer';
 import { STUDY_PROGRESS_COLUMNS } from '../src/lstm/training-loop';
+import { readReference } from '../src/io/results-root';
 import { runCli } from './helpers/cli';
 
 const M = 'test-machine';
@@ -127,4 +128,12 @@ test('lstm-opt answer writes the README block; --check fails when it is out of d
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the committed README answer is the reference study\'s, current on any machine: answer --check passes as a machine with no results', () => {
+  const r = runCli(['answer', '--check'], { env: { LSTM_OPT_MACHINE: 'ci-unknown-2c' } });
+  assert.equal(r.code, 0, r.stderr);
+  const printed = runCli(['answer', '--print'], { env: { LSTM_OPT_MACHINE: 'ci-unknown-2c' } });
+  assert.match(printed.stdout, new RegExp(`^Measured on \`${readReference().machine}\`, full profile, the reference study`));
+  assert.doesNotMatch(printed.stdout, /no results yet/);
 });

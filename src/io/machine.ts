@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, platform, release, arch, totalmem } from 'node:os';
 import { CpuInfo, parseCpuinfo } from '../analysis/peak';
 import { UserError } from '../errors';
+import { slugProblem } from './slug';
 
 /** What a measurement ran on: written beside every results file so numbers can be compared honestly. */
 export interface MachineInfo {
@@ -18,12 +19,7 @@ export interface MachineInfo {
 /** The environment variable that names this machine instead of its hardware (two hosts with one CPU model, tests). */
 export const MACHINE_ENV = 'LSTM_OPT_MACHINE';
 
-const SLUG = /^[a-z0-9][a-z0-9._-]{0,79}$/;
-
-/** Why a name cannot be a machine slug (it becomes a folder and file name part), or undefined when it can. */
-export function slugProblem(name: string): string | undefined {
-  return SLUG.test(name) ? undefined : `"${name}" is not a machine name: use 1-80 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`;
-}
+export { slugProblem } from './slug';
 
 /**
  * A short file-name-safe identity of this machine: LSTM_OPT_MACHINE when it is set, else the hardware's

@@ -9,6 +9,7 @@ import { benchTimeFigure } from '../../src/charts/bench';
 import { mathBenchBarFigure, mathBenchRatioFigure } from '../../src/charts/math-bench';
 import type { Figure } from '../../src/charts/figure';
 import type { DeviceInfo } from './device';
+import { slugProblem } from '../../src/io/slug';
 import type { StartMessage, WorkerMessage } from './protocol';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -36,9 +37,18 @@ function showSkipped(variant: string, reason: string): void {
   $('skipped').appendChild(li);
 }
 
+/**
+ * The name the downloads carry: the one the reader typed (or ?name=), so two hosts with the same browser,
+ * OS and core count do not overwrite each other's files, else the device's own slug.
+ */
+function fileSlug(d: DeviceInfo): string {
+  const named = $<HTMLInputElement>('device-name').value.trim();
+  return named && !slugProblem(named) ? named : d.slug;
+}
+
 function showDevice(d: DeviceInfo): void {
   const rows: [string, string][] = [
-    ['slug (names the files)', d.slug], ['browser', `${d.browser} ${d.browserVersion}${d.headless ? ' (headless)' : ''}`], ['user agent', d.userAgent],
+    ['slug (names the files)', fileSlug(d)], ['device slug', d.slug], ['browser', `${d.browser} ${d.browserVersion}${d.headless ? ' (headless)' : ''}`], ['user agent', d.userAgent],
     ['logical cores', String(d.cores)], ['device memory', d.memoryGiB === null ? 'not exposed' : `${d.memoryGiB} GiB`], ['OS, arch', `${d.os}, ${d.arch}`],
     ['cross-origin isolated', String(d.crossOriginIsolated)], ['training kernels', d.kernels === 'wasm' ? 'WebAssembly SIMD' : 'TypeScript (no SharedArrayBuffer here)'],
     ['timer resolution', `${d.timerResolutionUs} µs`],
@@ -53,6 +63,11 @@ function showDevice(d: DeviceInfo): void {
 }
 
 function start(): void {
+  const problem = slugProblem($<HTMLInputElement>('device-name').value.trim() || 'ok');
+  if (problem) {
+    $('status').textContent = `device name: ${problem}`;
+    return;
+  }
   const profile = ($<HTMLSelectElement>('profile').value === 'careful' ? 'careful' : 'quick') as StartMessage['profile'];
   const train = $<HTMLInputElement>('train').checked;
   $<HTMLButtonElement>('start').disabled = true;
@@ -75,7 +90,7 @@ function start(): void {
         $('status').textContent = `${m.stage}: ${m.label}`;
         break;
       case 'math-bench': {
-        const slug = device!.slug;
+        const slug = fileSlug(device!);
         draw('chart-ratio', mathBenchRatioFigure([{ machine: slug, rows: m.rows }]));
         draw('chart-scalar', mathBenchBarFigure(m.rows, slug));
         download(`${slug}.csv`, m.csv, 'text/csv', 'results/math-bench/');
@@ -84,14 +99,14 @@ function start(): void {
       }
       case 'training-row':
         trainRows.push(...m.rows);
-        draw('chart-train', benchTimeFigure(benchPoints(trainRows as unknown as Record<string, string | number>[]), device!.slug));
+        draw('chart-train', benchTimeFigure(benchPoints(trainRows as unknown as Record<string, string | number>[]), fileSlug(device!)));
         break;
       case 'training-skip':
         showSkipped(m.variant, m.reason);
         break;
       case 'training':
         // <device>.bench.csv: beside the math-bench's <device>.csv in a downloads folder; results/bench reads it as <device>
-        download(`${device!.slug}.bench.csv`, m.csv, 'text/csv', 'results/bench/');
+        download(`${fileSlug(device!)}.bench.csv`, m.csv, 'text/csv', 'results/bench/');
         if (m.memory.wasmBytes > 0) $('memory').textContent = `WebAssembly memory of the training benchmark at its largest case (${m.memory.label}, one network per variant): ${(m.memory.wasmBytes / 2 ** 20).toFixed(1)} MiB.`;
         document.body.dataset.peakWasmBytes = String(m.memory.wasmBytes);
         break;
@@ -118,6 +133,7 @@ function start(): void {
 $('start').addEventListener('click', start);
 // ?run=quick starts at once (for the automated test and for a link sent to a phone)
 const auto = new URLSearchParams(location.search);
+if (auto.get('name')) $<HTMLInputElement>('device-name').value = auto.get('name')!;
 if (auto.get('run')) {
   $<HTMLSelectElement>('profile').value = auto.get('run') === 'careful' ? 'careful' : 'quick';
   if (auto.get('train') === '0') $<HTMLInputElement>('train').checked = false;
