@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { dataPath, projectRoot } from '../src/io/paths';
@@ -43,6 +43,42 @@ function recorded(dir: string): { cpu: number; wall: number } {
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')).unit as { cpu_seconds: number; wall_seconds: number });
   return { cpu: units.reduce((s, u) => s + u.cpu_seconds, 0), wall: units.reduce((s, u) => s + u.wall_seconds, 0) };
 }
+
+test('slurm-sweep.sh --dry-run: the job scripts it would submit run the shard and the merge with every flag intact', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'slurm-dry-'));
+  try {
+    // a `node` that prints the arguments it was started with, found on PATH in place of the real one
+    const fakeBin = join(dir, 'bin');
+    mkdirSync(fakeBin);
+    writeFileSync(join(fakeBin, 'node'), `#!${process.execPath}\nprocess.stdout.write(JSON.stringify(process.argv.slice(2)));\n`, { mode: 0o755 });
+    const env = { ...process.env, PATH: `${fakeBin}:${process.env.PATH ?? ''}` };
+    const work = join(dir, 'my work');
+    const r = spawnSync('bash', [script, 'verdict', '4', '--work', work, '--machine', 'cluster-a', '--max-parallel', '2', '--time', '1:00:00', '--dry-run', '--', '--quick', '--variants', 'tanh, isru', '--corpus', '$HOME/*.txt'], { env, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(existsSync(work), false, 'a dry run creates nothing');
+    const scripts = [...r.stdout.matchAll(/^(sbatch .*) <<'EOF'\n([\s\S]*?)^EOF$/gm)];
+    assert.equal(scripts.length, 2, r.stdout);
+    const [shard, merge] = scripts;
+    assert.match(shard[1], /--array=1-4%2 /);
+    assert.match(shard[1], /--time=1:00:00/);
+    assert.match(merge[1], /^sbatch --dependency=afterok:ARRAY_JOB_ID .*--kill-on-invalid-dep=yes/);
+    const argv = (text: string, taskEnv: NodeJS.ProcessEnv) => JSON.parse(spawnSync('bash', ['-c', text], { env: { ...env, ...taskEnv }, encoding: 'utf8' }).stdout) as string[];
+    assert.deepEqual(argv(shard[2], { SLURM_ARRAY_TASK_ID: '3' }), [
+      join(root, 'bin', 'lstm-opt.js'), 'sweep', 'verdict', '--shard', '3/4', '--out', join(work, 'shards', '3', 'verdict', 'cluster-a'),
+      '--quick', '--variants', 'tanh, isru', '--corpus', '$HOME/*.txt',
+    ]);
+    for (const i of ['1', '2']) mkdirSync(join(work, 'shards', i), { recursive: true });
+    assert.deepEqual(argv(merge[2], {}), [join(root, 'bin', 'lstm-opt.js'), 'sweep', 'merge', '--from', join(work, 'shards', '1'), join(work, 'shards', '2'), '--out', join(root, 'results')]);
+    // bad input is one line and exit code 2, before anything is submitted
+    for (const bad of [['verdict', '0'], ['verdict', '4', '--tasks', '1;rm'], ['merge', '2'], ['verdict', '4', '--nodes', '2']]) {
+      const b = spawnSync('bash', [script, ...bad, '--dry-run'], { env, encoding: 'utf8' });
+      assert.equal(b.status, 2, bad.join(' '));
+      assert.match(b.stderr, /^slurm-sweep: .+\n$/, bad.join(' '));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 const reason = slurmUnavailable();
 
