@@ -6,7 +6,7 @@
 #   3. the project-local Python venv with the pinned Jupyter stack (requirements.txt)
 #   4. the tslab kernelspec inside .venv, running this repo's own node_modules/.bin/tslab
 #   5. Debian's chromium for PNG export and browser tests, when missing and apt is usable
-#   6. Debian's slurm-wlm, munge and shellcheck for the scale-out tests, when missing and apt is usable
+#   6. Debian's Slurm (slurmctld, slurmd, slurm-client), munge and shellcheck for the scale-out tests, when missing and apt is usable
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -99,7 +99,7 @@ fi
 # scripts/slurm-sweep.sh; test/sweep-workflow.test.ts runs shellcheck on the workflow's shell steps
 # and on the scripts. Without them those tests skip and say why.
 scale_out_missing=()
-for cmd in slurmctld:slurm-wlm slurmd:slurm-wlm sbatch:slurm-wlm munged:munge shellcheck:shellcheck; do
+for cmd in slurmctld:slurmctld slurmd:slurmd sbatch:slurm-client munged:munge shellcheck:shellcheck; do
   command -v "${cmd%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${cmd%%:*}" ] || scale_out_missing+=("${cmd#*:}")
 done
 if [ ${#scale_out_missing[@]} -gt 0 ]; then
@@ -107,7 +107,8 @@ if [ ${#scale_out_missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     say "installing Debian's ${scale_out_missing[*]} (apt-get) for the scale-out tests"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${scale_out_missing[@]}" >/dev/null
+    # without the recommended plugin set (databases, hdf5, ...): the basic plugins are all a test cluster uses
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${scale_out_missing[@]}" >/dev/null
   else
     say "skipping ${scale_out_missing[*]}: installing them needs root and apt-get; the Slurm and workflow tests will skip"
   fi

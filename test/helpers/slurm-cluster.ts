@@ -2,7 +2,7 @@
  * A one-node Slurm cluster for tests: munged, slurmctld and slurmd on 127.0.0.1, started from a key and a
  * slurm.conf generated in a folder of the caller's, with every socket, state file, log and pid file inside
  * it, so that nothing of the machine's own Slurm or munge set-up (if any) is used or touched. Needs root
- * (slurmd starts the jobs) and Debian's slurm-wlm and munge (scripts/bootstrap.sh installs them).
+ * (slurmd starts the jobs) and Debian's slurmctld, slurmd, slurm-client and munge (scripts/bootstrap.sh installs them).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
@@ -20,7 +20,7 @@ const onPath = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cm
 export function slurmUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (slurmd starts jobs as their user); CI runs as root';
   const missing = [...DAEMONS, ...CLIENTS].filter((c) => !onPath(c));
-  if (missing.length) return `${missing.join(', ')} not installed (scripts/bootstrap.sh installs slurm-wlm and munge when run as root with apt-get)`;
+  if (missing.length) return `${missing.join(', ')} not installed (scripts/bootstrap.sh installs slurmctld, slurmd, slurm-client and munge when run as root with apt-get)`;
   return undefined;
 }
 
