@@ -6,6 +6,7 @@
  * a fresh workspace per job), so the set-up steps that build it are skipped — only the ones listed in
  * SET_UP_COMMANDS. Anything else this runner does not know (another action, an expression outside the small
  * subset below) is an error, so that a changed workflow fails the test instead of being half-run.
+ * `if:` conditions are not evaluated: every step runs, and the first one that fails stops the run.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
