@@ -58,7 +58,13 @@ struct Params { reps: u32, step: f32 }
 const header = (precision: GpuPrecision): string => `${precision === 'f16' ? 'enable f16;\n' : ''}alias T = ${precision};${BINDINGS}`;
 
 /**
- * The timed kernel: each invocation evaluates the function `params.reps` times on a slowly moving input and
+ * Independent evaluations per loop iteration: four chains, so the function's latency overlaps and the loop's
+ * own cost (counter, branch) is shared by four evaluations, as a compiler would unroll a real kernel.
+ */
+export const EVALUATIONS_PER_ITERATION = 4;
+
+/**
+ * The timed kernel: each invocation evaluates the function `params.reps` × 4 times on slowly moving inputs and
  * stores the sum, so the work per invocation dwarfs the load, the store and the dispatch (compute-bound), and
  * the stored sum depends on every evaluation (nothing can be optimised away). The empty kernel has no loop.
  */
@@ -74,18 +80,33 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
 `;
   }
   return `${header(precision)}
+fn f(x: T) -> T { return ${f.wgsl}; }
+
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn main(@builtin(global_invocation_id) id: vec3u) {
   let i = id.x;
   if (i >= arrayLength(&xs)) { return; }
-  var x = T(${f.positive ? 'abs(xs[i]) + 0.001' : 'xs[i]'});
   let step = T(params.step);
-  var acc = T(0.0);
+  var x0 = T(${f.positive ? 'abs(xs[i]) + 0.001' : 'xs[i]'});
+  var x1 = x0 + step;
+  var x2 = x1 + step;
+  var x3 = x2 + step;
+  var a0 = T(0.0);
+  var a1 = T(0.0);
+  var a2 = T(0.0);
+  var a3 = T(0.0);
+  let stride = 4.0 * step;
   for (var k = 0u; k < params.reps; k++) {
-    acc += ${f.wgsl};
-    x += step;
+    a0 += f(x0);
+    a1 += f(x1);
+    a2 += f(x2);
+    a3 += f(x3);
+    x0 += stride;
+    x1 += stride;
+    x2 += stride;
+    x3 += stride;
   }
-  ys[i] = f32(acc);
+  ys[i] = f32((a0 + a1) + (a2 + a3));
 }
 `;
 }

@@ -11,7 +11,7 @@
 import { MATH_BENCH_COLUMNS } from '../mathbench/core';
 import { toCsv } from '../io/csv-text';
 import { quantile } from '../analysis/stats';
-import { GPU_FUNCTIONS, GpuPrecision } from './functions';
+import { EVALUATIONS_PER_ITERATION, GPU_FUNCTIONS, GpuPrecision } from './functions';
 
 export const GPU_MATH_COLUMNS = [...MATH_BENCH_COLUMNS, 'backend'] as const;
 
@@ -37,7 +37,7 @@ export interface GpuMathRow {
 export interface GpuTimings {
   precision: GpuPrecision;
   invocations: number;
-  /** loop iterations per invocation */
+  /** loop iterations per invocation (each evaluates the function EVALUATIONS_PER_ITERATION times) */
   reps: number;
   samples: Record<string, readonly number[]>;
 }
@@ -56,7 +56,7 @@ export function gpuMathRows(t: GpuTimings, backend: string): GpuMathRow[] {
     if (!s || s.length === 0) throw new RangeError(`GPU math-bench ${t.precision}: no timings of ${name}`);
     return s;
   };
-  const ops = t.invocations * t.reps;
+  const ops = t.invocations * t.reps * EVALUATIONS_PER_ITERATION;
   const empty = median(need('empty'));
   const base = median(need('baseline'));
   // ms per dispatch → ns per evaluation
@@ -71,11 +71,11 @@ export function gpuMathRows(t: GpuTimings, backend: string): GpuMathRow[] {
       expression = `${f.note}; per invocation, ${t.invocations} invocations`;
     } else if (f.name === 'baseline') {
       net = gross = perOp(ms, empty);
-      expression = `${f.note}; ${t.reps} iterations per invocation, ${t.invocations} invocations, empty kernel subtracted`;
+      expression = `${f.note}; ${t.reps * EVALUATIONS_PER_ITERATION} per invocation (${EVALUATIONS_PER_ITERATION} chains), ${t.invocations} invocations, empty kernel subtracted`;
     } else {
       net = perOp(ms, base);
       gross = perOp(ms, empty);
-      expression = `WGSL ${t.precision} ${f.wgsl}${f.positive ? ' (x from |x| + 0.001)' : ''}; ${t.reps} per invocation, ${t.invocations} invocations`;
+      expression = `WGSL ${t.precision} ${f.wgsl}${f.positive ? ' (x from |x| + 0.001)' : ''}; ${t.reps * EVALUATIONS_PER_ITERATION} per invocation (${EVALUATIONS_PER_ITERATION} chains), ${t.invocations} invocations`;
     }
     const s = stats(net);
     return {

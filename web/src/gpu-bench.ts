@@ -182,22 +182,26 @@ async function measure(bench: GpuBench, precision: GpuPrecision, options: GpuBen
   const pipelines = new Map<GpuFunction, GPUComputePipeline>();
   for (const f of GPU_FUNCTIONS) pipelines.set(f, await bench.pipeline(timingKernel(f, precision), `${f.name} ${precision}`));
   const pipelineOf = (name: string): GPUComputePipeline => pipelines.get(GPU_FUNCTIONS.find((f) => f.name === name)!)!;
+  // warm-up: a first dispatch may compile the kernel (a software adapter does) and page the buffers in
+  bench.setLoop(8, step);
+  for (const p of pipelines.values()) await bench.time(p, b.bind, invocations);
   // the loop must outlast the dispatch itself (the empty kernel), which by the wall clock includes the
-  // submit-to-completion latency, and reach the profile's duration
-  bench.setLoop(1, step);
-  const emptyTimes: number[] = [];
-  for (let k = 0; k < 3; k++) emptyTimes.push(await bench.time(pipelineOf('empty'), b.bind, invocations));
-  const empty = emptyTimes.sort((x, y) => x - y)[1];
+  // submit-to-completion latency, and reach the profile's duration; medians of three resist one slow dispatch
+  const median3 = async (name: string): Promise<number> => {
+    const ts: number[] = [];
+    for (let k = 0; k < 3; k++) ts.push(await bench.time(pipelineOf(name), b.bind, invocations));
+    return ts.sort((x, y) => x - y)[1];
+  };
+  const empty = await median3('empty');
   let reps = 8;
   for (;;) {
     bench.setLoop(reps, step);
-    const loop = (await bench.time(pipelineOf('baseline'), b.bind, invocations)) - empty;
+    const loop = (await median3('baseline')) - empty;
     if ((loop >= profile.targetMs && loop >= empty) || reps >= MAX_REPS) break;
     reps *= 2;
     progress(0, `${precision}: calibrating (${reps} iterations per invocation)`);
   }
   bench.setLoop(reps, step);
-  for (const p of pipelines.values()) await bench.time(p, b.bind, invocations); // warm-up: first dispatches compile and page in
   const samples: Record<string, number[]> = Object.fromEntries(GPU_FUNCTIONS.map((f) => [f.name, []]));
   for (let r = 0; r < profile.rounds; r++) {
     for (let k = 0; k < GPU_FUNCTIONS.length; k++) {
