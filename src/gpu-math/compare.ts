@@ -52,7 +52,7 @@ const ns = (v: number): number => (Number.isFinite(v) ? Number(v.toFixed(3)) : N
 export function gpuSideBySideTable(cpu: readonly CpuMachine[], gpus: readonly GpuMachine[], group: GpuGroup): Record<string, string | number>[] {
   const sel = gpusOf(gpus, group);
   return COMPARED_FUNCTIONS.map((f) => {
-    const row: Record<string, string | number> = { function: f.name };
+    const row: Record<string, string | number> = { function: f.name, 'CPU rows': f.simd ? CPU_KIND : 'scalar call (f64)' };
     for (const m of cpu) {
       row[`CPU ${m.machine} JavaScript`] = ns(cpuNs(m.rows, f.cpu));
       if (m.rows.some((r) => r.Function.endsWith('_simd'))) row[`CPU ${m.machine} WebAssembly SIMD`] = f.simd ? ns(cpuNs(m.rows, f.simd)) : '';
