@@ -2,7 +2,7 @@
  * The GPU math-bench in the page, through WebGPU: the kernels of src/gpu-math/functions.ts, first checked
  * against the 50-digit references (one evaluation per sample point, read back), then timed. Timing uses the
  * adapter's timestamp queries when it offers them (the GPU's own clock around each compute pass), otherwise
- * the wall clock from submitting a few dispatches to their completion; either way the empty kernel's time is
+ * the wall clock from submitting a few dispatches to the readback of a result; either way the empty kernel's time is
  * what a dispatch costs, and is subtracted. Every round runs every kernel once, in an order rotated from round
  * to round, so a change in the device's speed falls on all of them alike.
  *
@@ -63,6 +63,8 @@ class GpuBench {
   private readonly layout: GPUBindGroupLayout;
   private readonly pipelineLayout: GPUPipelineLayout;
   private readonly params: GPUBuffer;
+  /** where a wall-clock sample reads back one result: the dispatches are done when it maps */
+  private readonly probe: GPUBuffer;
   private readonly query?: { set: GPUQuerySet; resolve: GPUBuffer; read: GPUBuffer };
 
   constructor(private readonly device: GPUDevice, timestamps: boolean) {
@@ -75,6 +77,7 @@ class GpuBench {
     });
     this.pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [this.layout] });
     this.params = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.probe = device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     if (timestamps) {
       this.query = {
         set: device.createQuerySet({ type: 'timestamp', count: 2 }),
@@ -133,13 +136,13 @@ class GpuBench {
   }
 
   /** Milliseconds of one dispatch of `invocations`, by the timestamps or by the wall clock. */
-  async time(pipeline: GPUComputePipeline, bind: GPUBindGroup, invocations: number): Promise<number> {
+  async time(pipeline: GPUComputePipeline, b: { bind: GPUBindGroup; ys: GPUBuffer }, invocations: number): Promise<number> {
     const encoder = this.device.createCommandEncoder();
     const dispatches = this.query ? 1 : WALL_DISPATCHES;
     for (let d = 0; d < dispatches; d++) {
       const pass = encoder.beginComputePass(this.query ? { timestampWrites: { querySet: this.query.set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : undefined);
       pass.setPipeline(pipeline);
-      pass.setBindGroup(0, bind);
+      pass.setBindGroup(0, b.bind);
       pass.dispatchWorkgroups(invocations / WORKGROUP_SIZE);
       pass.end();
     }
@@ -152,10 +155,13 @@ class GpuBench {
       this.query.read.unmap();
       return Number(end - begin) / 1e6;
     }
+    encoder.copyBufferToBuffer(b.ys, 0, this.probe, 0, 4);
     const t0 = performance.now();
     this.device.queue.submit([encoder.finish()]);
-    await this.device.queue.onSubmittedWorkDone();
-    return (performance.now() - t0) / dispatches;
+    await this.probe.mapAsync(GPUMapMode.READ);
+    const elapsed = performance.now() - t0;
+    this.probe.unmap();
+    return elapsed / dispatches;
   }
 }
 
@@ -184,12 +190,12 @@ async function measure(bench: GpuBench, precision: GpuPrecision, options: GpuBen
   const pipelineOf = (name: string): GPUComputePipeline => pipelines.get(GPU_FUNCTIONS.find((f) => f.name === name)!)!;
   // warm-up: a first dispatch may compile the kernel (a software adapter does) and page the buffers in
   bench.setLoop(8, step);
-  for (const p of pipelines.values()) await bench.time(p, b.bind, invocations);
+  for (const p of pipelines.values()) await bench.time(p, b, invocations);
   // the loop must outlast the dispatch itself (the empty kernel), which by the wall clock includes the
   // submit-to-completion latency, and reach the profile's duration; medians of three resist one slow dispatch
   const median3 = async (name: string): Promise<number> => {
     const ts: number[] = [];
-    for (let k = 0; k < 3; k++) ts.push(await bench.time(pipelineOf(name), b.bind, invocations));
+    for (let k = 0; k < 3; k++) ts.push(await bench.time(pipelineOf(name), b, invocations));
     return ts.sort((x, y) => x - y)[1];
   };
   const empty = await median3('empty');
@@ -206,7 +212,7 @@ async function measure(bench: GpuBench, precision: GpuPrecision, options: GpuBen
   for (let r = 0; r < profile.rounds; r++) {
     for (let k = 0; k < GPU_FUNCTIONS.length; k++) {
       const f = GPU_FUNCTIONS[(k + r) % GPU_FUNCTIONS.length];
-      samples[f.name].push(await bench.time(pipelines.get(f)!, b.bind, invocations));
+      samples[f.name].push(await bench.time(pipelines.get(f)!, b, invocations));
     }
     progress((r + 1) / profile.rounds, `${precision}: round ${r + 1}/${profile.rounds}`);
   }
@@ -261,7 +267,7 @@ export async function runGpuBench(options: GpuBenchOptions): Promise<GpuBenchOut
       invocations: profile.invocations,
       repsPerInvocation: reps,
       targetMs: profile.targetMs,
-      timer: timestamps ? 'timestamp-query: GPU timestamps at the beginning and end of each compute pass' : `wall clock: ${WALL_DISPATCHES} dispatches submitted together, until the queue reports them done, per dispatch`,
+      timer: timestamps ? 'timestamp-query: GPU timestamps at the beginning and end of each compute pass' : `wall clock: ${WALL_DISPATCHES} dispatches submitted together with a readback of one result, from submit until the readback maps, per dispatch`,
       seconds: Number(seconds.toFixed(1)),
       unit: GPU_UNIT,
       inputs: 'timing: seeded (mulberry32, seed 1) LSTM-like inputs as the CPU math-bench, moving by a small step per loop iteration; accuracy: the sample points of src/gpu-math/references.json',
