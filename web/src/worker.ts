@@ -1,6 +1,7 @@
 /**
  * The benchmark worker: runs the math-bench (src/mathbench, the command line's code) and then the training
- * benchmark (./train-bench.ts over src/lstm) off the page's thread, and posts progress and results.
+ * benchmark (./train-bench.ts over src/lstm), each when the page asks for it, off the page's thread, and posts
+ * progress and results.
  */
 import { BenchRow, benchCsv } from '../../bench/table';
 import { wasmSimdAvailable } from '../../src/lstm/wasm/kernels';
