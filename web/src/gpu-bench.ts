@@ -11,7 +11,7 @@
  */
 import { describeAdapter, GpuAdapterDescription, gpuBackend, gpuSlug, RECORDED_LIMITS } from '../../src/gpu-math/adapter';
 import { gpuAccuracyCase, GpuAccuracyRow, gpuAccuracyRow } from '../../src/gpu-math/accuracy';
-import { accuracyKernel, GPU_ACCURACY_FUNCTIONS, GPU_FUNCTIONS, GpuFunction, GpuPrecision, timingKernel, WORKGROUP_SIZE } from '../../src/gpu-math/functions';
+import { accuracyKernel, EVALUATIONS_PER_ITERATION, GPU_ACCURACY_FUNCTIONS, GPU_FUNCTIONS, GpuFunction, GpuPrecision, timingKernel, WORKGROUP_SIZE } from '../../src/gpu-math/functions';
 import { GPU_REFERENCES } from '../../src/gpu-math/reference-data';
 import {
   GPU_PROFILES, GPU_UNIT, gpuMathCsv, GpuMathRow, gpuMathRows, GpuPairedRatio, gpuPairedRatios, GpuTimings, isruVsTanhSentence,
@@ -183,13 +183,13 @@ async function measure(bench: GpuBench, precision: GpuPrecision, options: GpuBen
   const profile = GPU_PROFILES[options.profile];
   const { invocations } = profile;
   const b = bench.buffers(Float32Array.from(lstmLikeInputs(invocations, 1)));
-  // the input moves by one f16 step near 1 per iteration, in f32 by less: the loop never repeats one value
-  const step = precision === 'f16' ? 2 ** -10 : 1e-4;
+  // every input moves by a quarter over the whole loop: the evaluations differ, the inputs stay LSTM-like
+  const step = (reps: number): number => 0.25 / (reps * EVALUATIONS_PER_ITERATION);
   const pipelines = new Map<GpuFunction, GPUComputePipeline>();
   for (const f of GPU_FUNCTIONS) pipelines.set(f, await bench.pipeline(timingKernel(f, precision), `${f.name} ${precision}`));
   const pipelineOf = (name: string): GPUComputePipeline => pipelines.get(GPU_FUNCTIONS.find((f) => f.name === name)!)!;
   // warm-up: a first dispatch may compile the kernel (a software adapter does) and page the buffers in
-  bench.setLoop(8, step);
+  bench.setLoop(8, step(8));
   for (const p of pipelines.values()) await bench.time(p, b, invocations);
   // the loop must outlast the dispatch itself (the empty kernel), which by the wall clock includes the
   // submit-to-completion latency, and reach the profile's duration; medians of three resist one slow dispatch
@@ -201,13 +201,13 @@ async function measure(bench: GpuBench, precision: GpuPrecision, options: GpuBen
   const empty = await median3('empty');
   let reps = 8;
   for (;;) {
-    bench.setLoop(reps, step);
+    bench.setLoop(reps, step(reps));
     const loop = (await median3('baseline')) - empty;
     if ((loop >= profile.targetMs && loop >= empty) || reps >= MAX_REPS) break;
     reps *= 2;
     progress(0, `${precision}: calibrating (${reps} iterations per invocation)`);
   }
-  bench.setLoop(reps, step);
+  bench.setLoop(reps, step(reps));
   const samples: Record<string, number[]> = Object.fromEntries(GPU_FUNCTIONS.map((f) => [f.name, []]));
   for (let r = 0; r < profile.rounds; r++) {
     for (let k = 0; k < GPU_FUNCTIONS.length; k++) {
@@ -270,7 +270,7 @@ export async function runGpuBench(options: GpuBenchOptions): Promise<GpuBenchOut
       timer: timestamps ? 'timestamp-query: GPU timestamps at the beginning and end of each compute pass' : `wall clock: ${WALL_DISPATCHES} dispatches submitted together with a readback of one result, from submit until the readback maps, per dispatch`,
       seconds: Number(seconds.toFixed(1)),
       unit: GPU_UNIT,
-      inputs: 'timing: seeded (mulberry32, seed 1) LSTM-like inputs as the CPU math-bench, moving by a small step per loop iteration; accuracy: the sample points of src/gpu-math/references.json',
+      inputs: 'timing: seeded (mulberry32, seed 1) LSTM-like inputs as the CPU math-bench, each moving by 0.25 in all over its loop; accuracy: the sample points of src/gpu-math/references.json',
       pairedRatios: paired,
       accuracy,
       answer,
