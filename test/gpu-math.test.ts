@@ -89,6 +89,17 @@ test('accuracy: ulps and absolute error against the references, and the stated b
   assert.equal(gpuAccuracyRow('exp', 'f32', e.xs, ys, e.refs).withinBound, true);
   ys[k] = e.refs[k] + 50 * ulpAt(e.refs[k], 'f32');
   assert.equal(gpuAccuracyRow('exp', 'f32', e.xs, ys, e.refs).withinBound, false);
+  // f16: ISRU as x·inverseSqrt(1 + x²) loses everything where x² overflows (|x| > 256), and the table says so
+  const h = gpuAccuracyCase(gpuFunction('isru'), GPU_REFERENCES.f16);
+  const f16Isru = (x: number): number => {
+    const xx = roundToF16(1 + roundToF16(x * x));
+    return xx === Infinity ? 0 : roundToF16(x * roundToF16(1 / Math.sqrt(xx)));
+  };
+  const naive = gpuAccuracyRow('isru', 'f16', h.xs, h.xs.map(f16Isru), h.refs);
+  assert.equal(naive.withinBound, false);
+  assert.ok(naive.maxAbsError > 0.99, String(naive.maxAbsError));
+  const inRange = h.xs.map((x, j) => [x, h.refs[j]]).filter(([x]) => Math.abs(x) <= 256);
+  assert.equal(gpuAccuracyRow('isru', 'f16', inRange.map((p) => p[0]), inRange.map((p) => f16Isru(p[0])), inRange.map((p) => p[1])).withinBound, true);
   // the positive functions get |x| and leave 0 out
   const s = gpuAccuracyCase(gpuFunction('sqrt'), GPU_REFERENCES.f32);
   assert.ok(s.xs.every((x) => x > 0));

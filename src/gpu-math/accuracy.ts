@@ -11,7 +11,9 @@
  * and multiplies, so their bound is absolute, in ulps of 1 (see GPU_ACCURACY_BOUNDS). Where the expression
  * WGSL inherits tanh from overflows (e^|x| past the precision's largest number: |x| > 88.7 in f32, 11.1 in f16)
  * WGSL promises nothing, and a device may return NaN there (SwiftShader does): such points are counted in the
- * table's non-finite column, with the smallest such input, but not held to the bound.
+ * table's non-finite column, with the smallest such input, but not held to the bound. ISRU written as a GPU
+ * would, x·inverseSqrt(1 + x²), has no such excuse: in f16, x² overflows past |x| = 256, the result becomes 0
+ * instead of ±1, and the table shows it.
  *
  * Where the exact result is smaller than the precision's smallest normal number, WGSL lets the device flush
  * it to zero: such points count in the absolute error, and meet an ulp bound when the error is below the
