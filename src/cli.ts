@@ -1,5 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UserError } from './errors';
+import { projectRoot } from './io/paths';
 import { registerCharts } from './cli/charts';
 import { registerTrain } from './cli/train';
 import { registerGenerate } from './cli/generate';
@@ -19,7 +22,9 @@ export function buildProgram(): Command {
     .description('ISRU vs tanh in LSTM networks: benchmarks, training and charts')
     .exitOverride()
     .showHelpAfterError(false)
-    .configureOutput({ outputError: (str, write) => write(`lstm-opt: ${str.split('\n')[0].replace(/^error: /, '')}\n`) });
+    .version(packageVersion(), '-V, --version', 'print the version')
+    // one line: commander's message, with its "(Did you mean …?)" suggestion joined to it
+    .configureOutput({ outputError: (str, write) => write(`lstm-opt: ${oneLine(str)}\n`) });
   registerCharts(program);
   registerTrain(program);
   registerGenerate(program);
@@ -30,6 +35,17 @@ export function buildProgram(): Command {
   registerAnswer(program);
   registerSweep(program);
   return program;
+}
+
+/** commander's error text as one line: "unknown option '--neurns' (did you mean --neurons?)". */
+export function oneLine(message: string): string {
+  const [first, ...rest] = message.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  const hint = rest.find((l) => /^\(Did you mean/.test(l));
+  return `${first.replace(/^error: /, '')}${hint ? ` ${hint.replace(/^\(Did/, '(did')}` : ''}`;
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 export async function main(argv: string[]): Promise<void> {
