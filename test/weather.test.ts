@@ -21,7 +21,7 @@ import { compareVariants, loadWeatherResults, pairedDifferences, pooledSaving, v
 import { UserError } from '../src/errors';
 import { colors } from '../src/charts/colors';
 import { weatherAccuracyFigure, weatherConfusionFigure, weatherSavingFigure } from '../src/charts/weather';
-import { runCli } from './helpers/cli';
+import { cliEnv, runCli } from './helpers/cli';
 import { WEATHER_HEADER } from './helpers/schemas';
 import { cellsMissingCharts, errorOutputs, executeNotebook, plotlyOutputs } from './helpers/notebook';
 import { withTempDir } from './helpers/temp';
@@ -412,7 +412,7 @@ test('weather results loader: prints the producing command when nothing is there
 test('lstm-opt weather: Ctrl-C stops after the current run with complete files (exit 130); the same command resumes', async () => withTempDir('lstm-opt-weather-int-', async (dir) => {
   const out = join(dir, 'lstm-int.csv');
   const args = ['weather', '--cells', '10,200', '--repeats', '1', '--epochs', '3', '--variants', 'tanh/scalar,isru/scalar', '--out', out, '--quiet'];
-  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'lstm-opt.js'), ...args], { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'lstm-opt.js'), ...args], { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'] , env: cliEnv() });
   let stderr = '';
   child.stderr.on('data', (b) => (stderr += b));
   // the 10-cell group is written within a second; interrupt while the 200-cell group trains

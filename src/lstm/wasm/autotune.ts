@@ -7,12 +7,11 @@
  * choice changes speed only. Choosing between kernel SETS (wasm, wasm-fma) does change the bits; this
  * module only measures them, the caller decides (../blocking-choice.ts: only on request).
  *
- * Method: all candidates run over one shared memory on the same operands. A batch is one iteration's
- * calls of one kernel (gemv or gemmnt) at every shape, scaled so that a batch takes about `batchMs`;
- * every candidate is warmed up (V8 compiles WebAssembly lazily and tiers up), then timed in `rounds`
- * rounds, interleaved in a rotating order so that all see the same machine load. The median batch time,
- * scaled back to one iteration, is a candidate's cost. Wall time (performance.now): the batches are too
- * short for the process CPU clock's resolution, and the median over interleaved rounds discounts preemption.
+ * Method: all candidates run over one shared memory on the same operands. Per shape, every candidate runs
+ * one untimed batch (V8 compiles WebAssembly lazily and tiers up), then is timed in `rounds` batches of about
+ * `batchMs`, interleaved in a rotating order so that all see the same machine load. A candidate's cost is
+ * its median time per call times the calls per iteration, summed over the shapes. The time is the
+ * process's CPU time (microsecond resolution on Node), which a busy machine distorts far less than wall time.
  */
 import { median } from '../../analysis/stats';
 import type { Precision } from '../buffers';
@@ -35,7 +34,7 @@ export interface SetTiming {
 }
 
 export interface TuneOptions {
-  /** target length of one timed batch (default 2 ms) */
+  /** target length of one timed batch (default 1 ms; at least one call) */
   batchMs?: number;
   /** interleaved rounds (default 7) */
   rounds?: number;
@@ -44,12 +43,19 @@ export interface TuneOptions {
 type Gemv = (R: number, K: number, w: number, ldw: number, x: number, y: number) => void;
 type Gemmnt = (M: number, Nc: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
 
-interface Candidate { set: WasmSet; name: string; batch: (scale: number) => void }
+/** One candidate (a set's blocking of one kernel): `call(s)` makes one call at shape number s. */
+interface Candidate { set: WasmSet; name: string; call: (shape: number) => void }
 
-const now = (): number => performance.now();
-
-/** Calls per shape in a batch of `scale` iterations (at least one per shape). */
-const repsOf = (calls: number, scale: number): number => Math.max(1, Math.round(calls * scale));
+/**
+ * Milliseconds of this process's CPU time where Node can tell (a batch preempted by another process on a
+ * busy machine loses wall time, not CPU time), else of wall time.
+ */
+const now: () => number = typeof process !== 'undefined' && typeof process.cpuUsage === 'function'
+  ? () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e3;
+  }
+  : () => performance.now();
 
 /**
  * Operands for every shape in one shared memory: A, B and C regions as large as the largest shape needs,
@@ -79,59 +85,58 @@ function candidates(precision: Precision, sets: readonly WasmSet[], shapes: Prod
     const ex = new WA!.Instance(module, { env: { memory } }).exports;
     for (const name of GEMV_BLOCKINGS) {
       const f = ex[`gemv_${name}`] as Gemv;
-      gemv.push({ set, name, batch: (scale) => gemvBatch(f, shapes.gemv, scale, es, a, b, c) });
+      gemv.push({ set, name, call: (i) => gemvCall(f, shapes.gemv[i], es, a, b, c) });
     }
     for (const name of GEMMNT_BLOCKINGS) {
       const f = ex[`gemmnt_${name}`] as Gemmnt;
-      gemmnt.push({ set, name, batch: (scale) => gemmntBatch(f, shapes.gemmnt, scale, es, a, b, c) });
+      gemmnt.push({ set, name, call: (i) => gemmntCall(f, shapes.gemmnt[i], es, a, b, c) });
     }
   }
   return { gemv, gemmnt };
 }
 
-function gemvBatch(f: Gemv, shapes: GemvShape[], scale: number, es: number, a: number, b: number, c: number): void {
-  for (const s of shapes) {
-    const n = repsOf(s.calls, scale);
-    for (let r = 0; r < n; r++) f(s.R, s.K, a, s.K * es, b, c);
-  }
+const gemvCall = (f: Gemv, s: GemvShape, es: number, a: number, b: number, c: number): void => f(s.R, s.K, a, s.K * es, b, c);
+const gemmntCall = (f: Gemmnt, s: GemmntShape, es: number, a: number, b: number, c: number): void => f(s.M, s.Nc, s.K, a, s.K * es, b, s.K * es, c, s.Nc * es);
+
+/** Milliseconds of `reps` calls of a candidate at one shape. */
+function timeCalls(k: Candidate, shape: number, reps: number): number {
+  const t = now();
+  for (let r = 0; r < reps; r++) k.call(shape);
+  return now() - t;
 }
 
-function gemmntBatch(f: Gemmnt, shapes: GemmntShape[], scale: number, es: number, a: number, b: number, c: number): void {
-  for (const s of shapes) {
-    const n = repsOf(s.calls, scale);
-    for (let r = 0; r < n; r++) f(s.M, s.Nc, s.K, a, s.K * es, b, s.K * es, c, s.Nc * es);
-  }
-}
-
-/** Milliseconds per iteration of each candidate: warm-up, one calibration, then interleaved rounds. */
-function timeCandidates(cs: Candidate[], batchMs: number, rounds: number): number[] {
-  for (const k of cs) for (let w = 0; w < 3; w++) k.batch(1);
-  let t = now();
-  cs[0].batch(1);
-  const oneIteration = Math.max(now() - t, 1e-3);
-  // never fewer calls than one iteration makes: a batch is at least one iteration's worth of each shape
-  const scale = Math.max(1, batchMs / oneIteration);
-  for (const k of cs) k.batch(scale);
-  const times: number[][] = cs.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    for (let q = 0; q < cs.length; q++) {
-      const i = (q + r) % cs.length;
-      t = now();
-      cs[i].batch(scale);
-      times[i].push((now() - t) / scale);
+/**
+ * Milliseconds per training iteration of each candidate: per shape, a warm-up, a calibration of the calls
+ * that take about `batchMs`, then `rounds` interleaved rounds; the median time per call times the calls an
+ * iteration makes, summed over the shapes.
+ */
+function timeCandidates(cs: Candidate[], calls: readonly number[], batchMs: number, rounds: number): number[] {
+  const total = cs.map(() => 0);
+  calls.forEach((perIteration, shape) => {
+    timeCalls(cs[0], shape, 2);
+    const reps = Math.max(1, Math.round(batchMs / Math.max(timeCalls(cs[0], shape, 1), 1e-3)));
+    // a whole batch each first: V8 compiles WebAssembly lazily and moves hot functions to its optimising tier
+    for (const k of cs) timeCalls(k, shape, reps);
+    const times: number[][] = cs.map(() => []);
+    for (let r = 0; r < rounds; r++) {
+      for (let q = 0; q < cs.length; q++) {
+        const i = (q + r) % cs.length;
+        times[i].push(timeCalls(cs[i], shape, reps) / reps);
+      }
     }
-  }
-  return times.map(median);
+    times.forEach((t, i) => (total[i] += median(t) * perIteration));
+  });
+  return total;
 }
 
 /** The fastest blocking of each set in `sets` for the products `shapes`, with every candidate's time. */
 export function tuneKernels(precision: Precision, sets: readonly WasmSet[], shapes: ProductShapes, o: TuneOptions = {}): Record<string, SetTiming> {
   const { memory, a, b, c } = operands(precision, shapes);
   const cs = candidates(precision, sets, shapes, memory, a, b, c);
-  const batchMs = o.batchMs ?? 2;
+  const batchMs = o.batchMs ?? 1;
   const rounds = o.rounds ?? 7;
-  const gemvMs = timeCandidates(cs.gemv, batchMs, rounds);
-  const gemmntMs = timeCandidates(cs.gemmnt, batchMs, rounds);
+  const gemvMs = timeCandidates(cs.gemv, shapes.gemv.map((s) => s.calls), batchMs, rounds);
+  const gemmntMs = timeCandidates(cs.gemmnt, shapes.gemmnt.map((s) => s.calls), batchMs, rounds);
   const out: Record<string, SetTiming> = {};
   for (const set of sets) {
     const gv = Object.fromEntries(cs.gemv.map((k, i) => [k, gemvMs[i]] as const).filter(([k]) => k.set === set).map(([k, ms]) => [k.name, ms])) as Record<GemvBlocking, number>;
@@ -142,9 +147,15 @@ export function tuneKernels(precision: Precision, sets: readonly WasmSet[], shap
   return out;
 }
 
-/** The key with the smallest time; ties go to the default, the blocking with the longest record. */
+/**
+ * A blocking must beat the default by this fraction to replace it: closer than that is within the noise of
+ * a few milliseconds of timing on a busy machine, and the default is the blocking with the longest record.
+ */
+export const MARGIN = 0.03;
+
+/** The key with the smallest time, if it beats `fallback` by MARGIN; else `fallback`. */
 function fastest<K extends string>(ms: Record<K, number>, fallback: K): K {
   let best = fallback;
   for (const k of Object.keys(ms) as K[]) if (ms[k] < ms[best]) best = k;
-  return best;
+  return ms[best] < ms[fallback] * (1 - MARGIN) ? best : fallback;
 }
