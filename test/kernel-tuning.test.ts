@@ -34,7 +34,7 @@ const DIMS = { layers: 1, neurons: 8, vocabSize: 20, window: 12 };
 function timingFor(b: Blocking): SetTiming {
   const gemvMs = Object.fromEntries(GEMV_BLOCKINGS.map((k) => [k, k === b.gemv ? 1 : 2])) as SetTiming['gemvMs'];
   const gemmntMs = Object.fromEntries(GEMMNT_BLOCKINGS.map((k) => [k, k === b.gemmnt ? 1 : 2])) as SetTiming['gemmntMs'];
-  return { blocking: b, gemvMs, gemmntMs, ms: 2 };
+  return { blocking: b, gemvMs, gemmntMs, ms: 2, wallMs: { gemv: gemvMs, gemmnt: gemmntMs } };
 }
 
 /** A store in memory that counts its writes. */

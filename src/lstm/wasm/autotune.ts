@@ -25,12 +25,14 @@ export type WasmSet = 'wasm' | 'wasm-fma';
 export interface SetTiming {
   /** the fastest blocking of this set */
   blocking: Blocking;
-  /** milliseconds per training iteration of the gemv calls, per gemv blocking */
+  /** milliseconds (process CPU time) per training iteration of the gemv calls, per gemv blocking */
   gemvMs: Record<GemvBlocking, number>;
   /** the same for gemmnt */
   gemmntMs: Record<GemmntBlocking, number>;
   /** the best gemv plus the best gemmnt: this set's product time per iteration (what the other products and Adam add is not timed) */
   ms: number;
+  /** the same batches' wall time (ms per iteration), for reports: what a busy machine inflates */
+  wallMs: { gemv: Record<GemvBlocking, number>; gemmnt: Record<GemmntBlocking, number> };
 }
 
 export interface TuneOptions {
@@ -46,16 +48,13 @@ type Gemmnt = (M: number, Nc: number, K: number, a: number, lda: number, b: numb
 /** One candidate (a set's blocking of one kernel): `call(s)` makes one call at shape number s. */
 interface Candidate { set: WasmSet; name: string; call: (shape: number) => void }
 
-/**
- * Milliseconds of this process's CPU time where Node can tell (a batch preempted by another process on a
- * busy machine loses wall time, not CPU time), else of wall time.
- */
-const now: () => number = typeof process !== 'undefined' && typeof process.cpuUsage === 'function'
+/** Milliseconds of this process's CPU time, where Node can tell; undefined elsewhere. */
+const cpuNow: () => number | undefined = typeof process !== 'undefined' && typeof process.cpuUsage === 'function'
   ? () => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1e3;
   }
-  : () => performance.now();
+  : () => undefined;
 
 /**
  * Operands for every shape in one shared memory: A, B and C regions as large as the largest shape needs,
@@ -98,11 +97,20 @@ function candidates(precision: Precision, sets: readonly WasmSet[], shapes: Prod
 const gemvCall = (f: Gemv, s: GemvShape, es: number, a: number, b: number, c: number): void => f(s.R, s.K, a, s.K * es, b, c);
 const gemmntCall = (f: Gemmnt, s: GemmntShape, es: number, a: number, b: number, c: number): void => f(s.M, s.Nc, s.K, a, s.K * es, b, s.K * es, c, s.Nc * es);
 
-/** Milliseconds of `reps` calls of a candidate at one shape. */
-function timeCalls(k: Candidate, shape: number, reps: number): number {
-  const t = now();
+interface Times { cpu: number; wall: number }
+
+/**
+ * Milliseconds of `reps` calls of a candidate at one shape: `cpu` is the process's CPU time (a batch
+ * preempted by another process on a busy machine loses wall time, not CPU time) where Node can tell, else
+ * the wall time.
+ */
+function timeCalls(k: Candidate, shape: number, reps: number): Times {
+  const c = cpuNow();
+  const t = performance.now();
   for (let r = 0; r < reps; r++) k.call(shape);
-  return now() - t;
+  const wall = performance.now() - t;
+  const c1 = cpuNow();
+  return { cpu: c === undefined || c1 === undefined ? wall : c1 - c, wall };
 }
 
 /**
@@ -110,21 +118,26 @@ function timeCalls(k: Candidate, shape: number, reps: number): number {
  * that take about `batchMs`, then `rounds` interleaved rounds; the median time per call times the calls an
  * iteration makes, summed over the shapes.
  */
-function timeCandidates(cs: Candidate[], calls: readonly number[], batchMs: number, rounds: number): number[] {
-  const total = cs.map(() => 0);
+function timeCandidates(cs: Candidate[], calls: readonly number[], batchMs: number, rounds: number): Times[] {
+  const total = cs.map(() => ({ cpu: 0, wall: 0 }));
   calls.forEach((perIteration, shape) => {
     timeCalls(cs[0], shape, 2);
-    const reps = Math.max(1, Math.round(batchMs / Math.max(timeCalls(cs[0], shape, 1), 1e-3)));
+    const reps = Math.max(1, Math.round(batchMs / Math.max(timeCalls(cs[0], shape, 1).wall, 1e-3)));
     // a whole batch each first: V8 compiles WebAssembly lazily and moves hot functions to its optimising tier
     for (const k of cs) timeCalls(k, shape, reps);
-    const times: number[][] = cs.map(() => []);
+    const cpu: number[][] = cs.map(() => []), wall: number[][] = cs.map(() => []);
     for (let r = 0; r < rounds; r++) {
       for (let q = 0; q < cs.length; q++) {
         const i = (q + r) % cs.length;
-        times[i].push(timeCalls(cs[i], shape, reps) / reps);
+        const t = timeCalls(cs[i], shape, reps);
+        cpu[i].push(t.cpu / reps);
+        wall[i].push(t.wall / reps);
       }
     }
-    times.forEach((t, i) => (total[i] += median(t) * perIteration));
+    cs.forEach((_, i) => {
+      total[i].cpu += median(cpu[i]) * perIteration;
+      total[i].wall += median(wall[i]) * perIteration;
+    });
   });
   return total;
 }
@@ -137,12 +150,16 @@ export function tuneKernels(precision: Precision, sets: readonly WasmSet[], shap
   const rounds = o.rounds ?? 7;
   const gemvMs = timeCandidates(cs.gemv, shapes.gemv.map((s) => s.calls), batchMs, rounds);
   const gemmntMs = timeCandidates(cs.gemmnt, shapes.gemmnt.map((s) => s.calls), batchMs, rounds);
+  // one set's times of one kernel, by blocking name
+  const of = <K extends string>(list: Candidate[], times: Times[], set: WasmSet, clock: keyof Times): Record<K, number> =>
+    Object.fromEntries(list.map((k, i) => [k, times[i][clock]] as const).filter(([k]) => k.set === set).map(([k, ms]) => [k.name, ms])) as Record<K, number>;
   const out: Record<string, SetTiming> = {};
   for (const set of sets) {
-    const gv = Object.fromEntries(cs.gemv.map((k, i) => [k, gemvMs[i]] as const).filter(([k]) => k.set === set).map(([k, ms]) => [k.name, ms])) as Record<GemvBlocking, number>;
-    const nt = Object.fromEntries(cs.gemmnt.map((k, i) => [k, gemmntMs[i]] as const).filter(([k]) => k.set === set).map(([k, ms]) => [k.name, ms])) as Record<GemmntBlocking, number>;
+    const gv = of<GemvBlocking>(cs.gemv, gemvMs, set, 'cpu');
+    const nt = of<GemmntBlocking>(cs.gemmnt, gemmntMs, set, 'cpu');
     const blocking: Blocking = { gemv: fastest(gv, DEFAULT_BLOCKING.gemv), gemmnt: fastest(nt, DEFAULT_BLOCKING.gemmnt) };
-    out[set] = { blocking, gemvMs: gv, gemmntMs: nt, ms: gv[blocking.gemv] + nt[blocking.gemmnt] };
+    const wallMs = { gemv: of<GemvBlocking>(cs.gemv, gemvMs, set, 'wall'), gemmnt: of<GemmntBlocking>(cs.gemmnt, gemmntMs, set, 'wall') };
+    out[set] = { blocking, gemvMs: gv, gemmntMs: nt, ms: gv[blocking.gemv] + nt[blocking.gemmnt], wallMs };
   }
   return out;
 }
