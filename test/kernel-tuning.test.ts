@@ -207,7 +207,7 @@ test('CLI: tuned at first use and remembered in the cache folder, forced by --bl
     // bad requests: one line, exit 2, before any training
     const bad = runCli([...tiny, '--progress', join(dir, 'bad.csv'), '--blocking', 'gemv-r3'], { env });
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /^lstm-opt: --blocking must be 'auto', 'default', or gemv-<r1\|r2\|r4\|r4u2\|r8>\.gemmnt-<2x4\|4x2\|4x4\|1x8> \(either half alone\), got 'gemv-r3'\n$/);
+    assert.match(bad.stderr, /^lstm-opt: --blocking must be 'auto', 'default', or gemv-<r1\|r2\|r4\|r4u2\|r8>\.gemmnt-<2x4\|2x4u2\|4x2\|4x4\|1x8> \(either half alone\), got 'gemv-r3'\n$/);
     const badEnv = runCli([...tiny, '--progress', join(dir, 'bad.csv')], { env: { ...env, LSTM_OPT_BLOCKING: 'fast' } });
     assert.equal(badEnv.code, 2);
     assert.match(badEnv.stderr, /^lstm-opt: LSTM_OPT_BLOCKING must be .*got 'fast'\n$/);

@@ -10,7 +10,7 @@
 import { UserError } from '../../errors';
 
 export const GEMV_BLOCKINGS = ['r1', 'r2', 'r4', 'r4u2', 'r8'] as const;
-export const GEMMNT_BLOCKINGS = ['2x4', '4x2', '4x4', '1x8'] as const;
+export const GEMMNT_BLOCKINGS = ['2x4', '2x4u2', '4x2', '4x4', '1x8'] as const;
 export type GemvBlocking = (typeof GEMV_BLOCKINGS)[number];
 export type GemmntBlocking = (typeof GEMMNT_BLOCKINGS)[number];
 

@@ -251,6 +251,58 @@ const WHOLE_VECTORS: usize = ~(<usize>15);
   addTo(c1, s10); addTo(c1 + cq, s11); addTo(c1 + 2 * cq, s12); addTo(c1 + 3 * cq, s13);
 }
 
+/** tile2x4 with the vector loop unrolled twice (each accumulator still updated in k order). */
+// @ts-ignore: decorator
+@inline function tile2x4u2(kb: usize, kv: usize, p0: usize, ldp: usize, q0: usize, ldq: usize, c: usize, cp: usize, cq: usize): void {
+  const p1 = p0 + ldp;
+  const q1 = q0 + ldq, q2 = q1 + ldq, q3 = q2 + ldq;
+  let acc00 = v128.splat<Real>(0), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+  let acc10 = acc00, acc11 = acc00, acc12 = acc00, acc13 = acc00;
+  let o: usize = 0;
+  for (; o + 32 <= kv; o += 32) {
+    let xp0 = v128.load(p0 + o), xp1 = v128.load(p1 + o);
+    let xq = v128.load(q0 + o);
+    acc00 = madd(acc00, xq, xp0); acc10 = madd(acc10, xq, xp1);
+    xq = v128.load(q1 + o);
+    acc01 = madd(acc01, xq, xp0); acc11 = madd(acc11, xq, xp1);
+    xq = v128.load(q2 + o);
+    acc02 = madd(acc02, xq, xp0); acc12 = madd(acc12, xq, xp1);
+    xq = v128.load(q3 + o);
+    acc03 = madd(acc03, xq, xp0); acc13 = madd(acc13, xq, xp1);
+    xp0 = v128.load(p0 + o + 16); xp1 = v128.load(p1 + o + 16);
+    xq = v128.load(q0 + o + 16);
+    acc00 = madd(acc00, xq, xp0); acc10 = madd(acc10, xq, xp1);
+    xq = v128.load(q1 + o + 16);
+    acc01 = madd(acc01, xq, xp0); acc11 = madd(acc11, xq, xp1);
+    xq = v128.load(q2 + o + 16);
+    acc02 = madd(acc02, xq, xp0); acc12 = madd(acc12, xq, xp1);
+    xq = v128.load(q3 + o + 16);
+    acc03 = madd(acc03, xq, xp0); acc13 = madd(acc13, xq, xp1);
+  }
+  for (; o < kv; o += 16) {
+    const xp0 = v128.load(p0 + o), xp1 = v128.load(p1 + o);
+    let xq = v128.load(q0 + o);
+    acc00 = madd(acc00, xq, xp0); acc10 = madd(acc10, xq, xp1);
+    xq = v128.load(q1 + o);
+    acc01 = madd(acc01, xq, xp0); acc11 = madd(acc11, xq, xp1);
+    xq = v128.load(q2 + o);
+    acc02 = madd(acc02, xq, xp0); acc12 = madd(acc12, xq, xp1);
+    xq = v128.load(q3 + o);
+    acc03 = madd(acc03, xq, xp0); acc13 = madd(acc13, xq, xp1);
+  }
+  let s00 = lanesSum(acc00), s01 = lanesSum(acc01), s02 = lanesSum(acc02), s03 = lanesSum(acc03);
+  let s10 = lanesSum(acc10), s11 = lanesSum(acc11), s12 = lanesSum(acc12), s13 = lanesSum(acc13);
+  for (; o < kb; o += ES) {
+    const tp0 = load<Real>(p0 + o), tp1 = load<Real>(p1 + o);
+    const tq0 = load<Real>(q0 + o), tq1 = load<Real>(q1 + o), tq2 = load<Real>(q2 + o), tq3 = load<Real>(q3 + o);
+    s00 = smadd(s00, tq0, tp0); s01 = smadd(s01, tq1, tp0); s02 = smadd(s02, tq2, tp0); s03 = smadd(s03, tq3, tp0);
+    s10 = smadd(s10, tq0, tp1); s11 = smadd(s11, tq1, tp1); s12 = smadd(s12, tq2, tp1); s13 = smadd(s13, tq3, tp1);
+  }
+  const c1 = c + cp;
+  addTo(c, s00); addTo(c + cq, s01); addTo(c + 2 * cq, s02); addTo(c + 3 * cq, s03);
+  addTo(c1, s10); addTo(c1 + cq, s11); addTo(c1 + 2 * cq, s12); addTo(c1 + 3 * cq, s13);
+}
+
 /**
  * Four rows of P against four of Q: 8 loads per 16 multiply-adds, but 16 accumulators plus the operands
  * are more vectors than x64 has registers for V8 to keep them in, so some live in memory.
@@ -340,8 +392,9 @@ export function gemv(R: i32, K: i32, w: usize, ldw: usize, x: usize, y: usize): 
 
 /*
  * gemmnt_<blocking>(M, Nc, K, a, lda, b, ldb, c, ldc)   C[i, j] += Σ_k A[i, k]·B[j, k].
- * <rows of A>x<rows of B> per register tile: 2x4 (rows of A as P), 4x2 (the 2x4 tile with B as P, so two
- * loads of B feed four rows of A), 4x4, and 1x8 (a gemv_r8 per row of A). The columns left over (Nc mod
+ * <rows of A>x<rows of B> per register tile: 2x4 (rows of A as P; 2x4u2 with its vector loop unrolled
+ * twice), 4x2 (the 2x4 tile with B as P, so two loads of B feed four rows of A), 4x4, and 1x8 (a gemv_r8
+ * per row of A). The columns left over (Nc mod
  * the tile's width) and the rows left over go through gemv_r4. `gemmnt` is 2x4, the blocking of every
  * build before these existed.
  */
@@ -353,6 +406,18 @@ export function gemmnt_2x4(M: i32, Nc: i32, K: i32, a: usize, lda: usize, b: usi
     const a0 = a + <usize>i * lda, c0 = c + <usize>i * ldc;
     let j = 0;
     for (; j + 4 <= Nc; j += 4) tile2x4(kb, kv, a0, lda, b + <usize>j * ldb, ldb, c0 + (<usize>j << LOG), ldc, ES);
+    gemmntEdge(2, Nc - j, K, a0, lda, b + <usize>j * ldb, ldb, c0 + (<usize>j << LOG), ldc);
+  }
+  gemmntEdge(M - i, Nc, K, a + <usize>i * lda, lda, b, ldb, c + <usize>i * ldc, ldc);
+}
+
+export function gemmnt_2x4u2(M: i32, Nc: i32, K: i32, a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize): void {
+  const kb = <usize>K << LOG, kv = kb & WHOLE_VECTORS;
+  let i = 0;
+  for (; i + 2 <= M; i += 2) {
+    const a0 = a + <usize>i * lda, c0 = c + <usize>i * ldc;
+    let j = 0;
+    for (; j + 4 <= Nc; j += 4) tile2x4u2(kb, kv, a0, lda, b + <usize>j * ldb, ldb, c0 + (<usize>j << LOG), ldc, ES);
     gemmntEdge(2, Nc - j, K, a0, lda, b + <usize>j * ldb, ldb, c0 + (<usize>j << LOG), ldc);
   }
   gemmntEdge(M - i, Nc, K, a + <usize>i * lda, lda, b, ldb, c + <usize>i * ldc, ldc);
