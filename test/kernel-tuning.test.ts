@@ -15,10 +15,10 @@ import { cacheDir, fileTuningStore, kernelTuningFile } from '../src/io/kernel-tu
 import { machineSlug } from '../src/io/machine';
 import { dataPath } from '../src/io/paths';
 import {
-  chooseBlocking, chooseKernelSet, kernelsColumn, parseKernelsColumn, StoredTuning, TuningStore, tuningKey, useTuningStore,
+  chooseBlocking, chooseKernelSet, kernelsColumn, parseKernelsColumn, StoredTuning, TuningStore, tunable, tuningKey, useTuningStore,
 } from '../src/lstm/blocking-choice';
 import { Lstm } from '../src/lstm/network';
-import { productShapes } from '../src/lstm/product-shapes';
+import { productFlops, productShapes } from '../src/lstm/product-shapes';
 import { MARGIN, SetTiming, tuneKernels } from '../src/lstm/wasm/autotune';
 import {
   allBlockings, Blocking, blockingLabel, DEFAULT_BLOCKING, GEMMNT_BLOCKINGS, GEMV_BLOCKINGS, parseBlocking,
@@ -95,6 +95,8 @@ test('product shapes: one iteration\'s calls of the passes (2 layers: recurrence
     { M: 5, Nc: 40, K: 10, calls: 1 }, { M: 5, Nc: 10, K: 40, calls: 1 },
   ]);
   assert.deepEqual(productShapes({ ...DIMS, layers: 1 }).gemmnt.map((g) => g.calls), [1, 1, 1]);
+  // 2 FLOPs per multiply-add: 2·(40·10·10 + 10·40·8) + 2·(5·7·10 + 7·10·5 + 3·40·10·5 + 5·40·10 + 5·10·40)
+  assert.equal(productFlops(s), 2 * (4000 + 3200) + 2 * (350 + 350 + 6000 + 2000 + 2000));
 });
 
 test('choosing: the configuration, else LSTM_OPT_BLOCKING, else the store\'s tuning (measured once, then read), else the default', async () => {
@@ -120,6 +122,12 @@ test('choosing: the configuration, else LSTM_OPT_BLOCKING, else the store\'s tun
       assert.equal(store.writes, 1);
       assert.deepEqual(store.data[tuningKey('f32', ['wasm'], other)].sets.wasm.blocking, b);
       assert.deepEqual(chooseBlocking('f32', 'wasm', other), b);
+      assert.equal(store.writes, 1);
+      // too large to time quickly: the default, nothing measured or stored
+      const huge = { layers: 4, neurons: 1024, vocabSize: 98, window: 100 };
+      assert.ok(tunable({ layers: 2, neurons: 256, vocabSize: 98, window: 100 }) && !tunable(huge));
+      assert.deepEqual(chooseBlocking('f32', 'wasm', huge), DEFAULT_BLOCKING);
+      assert.deepEqual(chooseKernelSet('f32', ['wasm', 'wasm-fma'], huge), { kernels: 'wasm', blocking: DEFAULT_BLOCKING });
       assert.equal(store.writes, 1);
       // LSTM_OPT_BLOCKING over the store: a blocking, or the default
       await withEnv({ LSTM_OPT_BLOCKING: 'gemv-r8.gemmnt-4x2' }, () => assert.deepEqual(new Lstm(cfg).backend.blocking, { gemv: 'r8', gemmnt: '4x2' }));

@@ -100,12 +100,13 @@ export function nonNegativeInt(flag: string): (value: string) => number {
  * `--kernels auto`: the faster of wasm and (where the runtime has relaxed SIMD) wasm-fma for this network,
  * by their best blockings' product time per iteration (timed once per machine and shape, then cached).
  */
-function fastestKernelSet(precision: Precision, dims: NetworkDims): KernelChoice & { blocking: Blocking; line: string } | undefined {
-  if (!wasmSimdAvailable(precision)) return undefined; // resolveKernels says why and runs 'js'
+function fastestKernelSet(precision: Precision, dims: NetworkDims): KernelChoice & { blocking: Blocking; line: string } {
   const sets: WasmSet[] = wasmSimdAvailable(precision, true) ? ['wasm', 'wasm-fma'] : ['wasm'];
   const t = chooseKernelSet(precision, sets, dims);
-  const times = sets.map((s) => `${s} ${t.timing.sets[s].ms.toFixed(2)} ms`).join(', ');
-  return { kernels: t.kernels, blocking: t.blocking, line: `${t.kernels}, ${blockingLabel(t.blocking)} (products per iteration on this machine, measured ${t.timing.measured}: ${times})` };
+  const why = t.timing
+    ? `products per iteration on this machine, measured ${t.timing.measured}: ${sets.map((s) => `${s} ${t.timing!.sets[s].ms.toFixed(2)} ms`).join(', ')}`
+    : 'this network is too large to time its products quickly; the default set and blocking';
+  return { kernels: t.kernels, blocking: t.blocking, line: `${t.kernels}, ${blockingLabel(t.blocking)} (${why})` };
 }
 
 export function registerTrain(program: Command): void {
@@ -185,20 +186,22 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
     shape = { vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, precision: flags.precision, window: flags.window };
   }
   // the kernel set: the flag, else LSTM_OPT_KERNELS, else the checkpoint's, else the default 'wasm'
-  const dims = { layers: shape.layers, neurons: shape.neurons, vocabSize: shape.vocabSize, window: shape.window };
   const requested = flags.kernels ?? kernelsFromEnv() ?? resumeFrom?.checkpoint!.state.kernels ?? 'wasm';
-  const tunedSet = requested === 'auto' ? fastestKernelSet(shape.precision, dims) : undefined;
-  const kernelChoice = tunedSet ?? resolveKernels(requested as KernelKind, shape.precision);
-  // the blocking: the flag, else the tuned set's, else LSTM_OPT_BLOCKING or tuned on this machine (cached)
-  const blocking = isWasmKernels(kernelChoice.kernels)
-    ? chooseBlocking(shape.precision, kernelChoice.kernels as WasmSet, dims, flags.blocking ?? tunedSet?.blocking ?? defaultBlockingRequest())
-    : undefined;
-  const memory = trainingMemoryProblem(shape, kernelChoice.kernels);
+  // 'auto' is one of the WebAssembly sets: checked like 'wasm' before anything is timed
+  const untuned = resolveKernels(requested === 'auto' ? 'wasm' : requested, shape.precision);
+  const memory = trainingMemoryProblem(shape, untuned.kernels);
   if (memory) throw new UserError(memory);
   if (typeof flags.threads === 'number') {
     const tooMany = threadsProblem(flags.threads, shape.neurons, flags.mtStrategy);
     if (tooMany) throw new UserError(tooMany);
   }
+  const dims = { layers: shape.layers, neurons: shape.neurons, vocabSize: shape.vocabSize, window: shape.window };
+  const tunedSet = requested === 'auto' && !untuned.fallback ? fastestKernelSet(shape.precision, dims) : undefined;
+  const kernelChoice = tunedSet ?? untuned;
+  // the blocking: the flag, else the tuned set's, else LSTM_OPT_BLOCKING or tuned on this machine (cached)
+  const blocking = isWasmKernels(kernelChoice.kernels)
+    ? chooseBlocking(shape.precision, kernelChoice.kernels as WasmSet, dims, flags.blocking ?? tunedSet?.blocking ?? defaultBlockingRequest())
+    : undefined;
 
   // the run's target and cadence: the flags, else what the checkpoint recorded, else the defaults
   const recorded = resumeFrom?.checkpoint!.state.run;

@@ -16,7 +16,7 @@
  */
 import type { Precision } from './buffers';
 import type { NetworkDims } from './product-shapes';
-import { productShapes } from './product-shapes';
+import { productFlops, productShapes } from './product-shapes';
 import { SetTiming, tuneKernels, WasmSet } from './wasm/autotune';
 import { Blocking, blockingFromEnv, blockingLabel, BlockingRequest, DEFAULT_BLOCKING, parseBlocking, sameBlocking } from './wasm/blocking';
 
@@ -63,6 +63,18 @@ export function tuningKey(precision: Precision, sets: readonly WasmSet[], dims: 
   return `${precision} ${sets.join('+')} ${dims.layers}x${dims.neurons} v${dims.vocabSize} t${dims.window}`;
 }
 
+/**
+ * Networks whose products take more than this many FLOPs per iteration are not tuned: every candidate
+ * makes at least one call of every shape per round, so timing one would take seconds to minutes (2x256 is
+ * 0.48 GFLOP and tunes in about a second of CPU time per kernel set). They run the default blocking.
+ */
+export const MAX_TUNED_FLOPS = 2e9;
+
+/** Whether a network of this shape is small enough to tune (see MAX_TUNED_FLOPS). */
+export function tunable(dims: NetworkDims): boolean {
+  return productFlops(productShapes(dims)) <= MAX_TUNED_FLOPS;
+}
+
 /** The stored tuning of `sets` for this shape, measuring (and storing) it on a miss. */
 export function tuning(precision: Precision, sets: readonly WasmSet[], dims: NetworkDims): StoredTuning {
   const key = tuningKey(precision, sets, dims);
@@ -78,15 +90,18 @@ export function tuning(precision: Precision, sets: readonly WasmSet[], dims: Net
 export function chooseBlocking(precision: Precision, set: WasmSet, dims: NetworkDims, request: BlockingRequest = defaultBlockingRequest()): Blocking {
   if (request === 'default') return DEFAULT_BLOCKING;
   if (request !== 'auto') return request;
+  if (!tunable(dims)) return DEFAULT_BLOCKING;
   return tuning(precision, [set], dims).sets[set].blocking;
 }
 
 /**
  * `--kernels auto`: the faster of the sets in `sets` for this shape (by their best blocking's product time
- * per iteration), with that blocking. A choice of set changes the results' last bits (see
- * docs/ARCHITECTURE.md, "The fma kernel set"), so this runs only when the user asks for it.
+ * per iteration), with that blocking; a network too large to tune gets 'wasm' with the default blocking and
+ * no timing. A choice of set changes the results' last bits (see docs/ARCHITECTURE.md, "The fma kernel
+ * set"), so this runs only when the user asks for it.
  */
-export function chooseKernelSet(precision: Precision, sets: readonly WasmSet[], dims: NetworkDims): { kernels: WasmSet; blocking: Blocking; timing: StoredTuning } {
+export function chooseKernelSet(precision: Precision, sets: readonly WasmSet[], dims: NetworkDims): { kernels: WasmSet; blocking: Blocking; timing?: StoredTuning } {
+  if (!tunable(dims)) return { kernels: 'wasm', blocking: DEFAULT_BLOCKING };
   const t = tuning(precision, sets, dims);
   const kernels = sets.reduce((best, s) => (t.sets[s].ms < t.sets[best].ms ? s : best), sets[0]);
   return { kernels, blocking: t.sets[kernels].blocking, timing: t };

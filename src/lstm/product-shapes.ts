@@ -41,3 +41,8 @@ export function productShapes({ layers: L, neurons: N, vocabSize: V, window: T }
   ];
   return { gemv, gemmnt: gemmnt.filter((s) => s.calls > 0) };
 }
+
+/** Floating-point operations of the products of one iteration (2 per multiply-add). */
+export function productFlops(s: ProductShapes): number {
+  return 2 * (s.gemv.reduce((a, g) => a + g.R * g.K * g.calls, 0) + s.gemmnt.reduce((a, g) => a + g.M * g.Nc * g.K * g.calls, 0));
+}
