@@ -137,21 +137,28 @@ export function withPeak(rows: Record<string, unknown>[], cpu: CpuInfo, boostMhz
 
 /**
  * One line per size and precision: how close our fastest single-thread variant gets to the 128-bit
- * ceiling of its kernel set, at the nominal clock and (when estimated) the boost clock.
+ * ceiling of its kernel set, at the nominal clock and (when estimated) the boost clock. On process CPU
+ * time where the row has it (a busy machine's preemption inflates wall time, not the time the iteration
+ * spent on a core), else on wall time; the line says which.
  */
 export function ceilingLines(rows: Record<string, unknown>[], boostMhz: number | undefined, nominalMhz: number): string[] {
-  const best = new Map<string, Record<string, unknown>>();
+  const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+  const best = new Map<string, { r: Record<string, unknown>; rate: number; cpu: boolean }>();
   for (const r of rows) {
-    if (r.engine !== 'lstm-opt' || typeof r.gflops !== 'number' || typeof r.pct_peak !== 'number') continue;
+    const gflops = num(r.gflops), ms = num(r.ms_per_iter), cpuMs = num(r.cpu_ms);
+    if (r.engine !== 'lstm-opt' || (r.threads ?? 1) !== 1 || gflops === undefined || num(r.peak_gflops) === undefined) continue;
+    const cpu = cpuMs !== undefined && cpuMs > 0 && ms !== undefined;
+    const rate = cpu ? (gflops * ms!) / cpuMs! : gflops;
     const key = `${r.layers}x${r.neurons} ${r.precision}`;
-    const have = best.get(key);
-    if (!have || (r.gflops as number) > (have.gflops as number)) best.set(key, r);
+    if (!best.has(key) || rate > best.get(key)!.rate) best.set(key, { r, rate, cpu });
   }
   const ghz = (mhz: number): string => (mhz / 1000).toFixed(2);
-  return [...best].map(([key, r]) => {
+  const pct = (x: number): string => `${Math.round(x)}%`;
+  return [...best].map(([key, { r, rate, cpu }]) => {
     const variant = [r.activation, r.gate, r.impl, r.kernels, r.blocking].filter((x) => x !== null && x !== undefined && x !== '').join('/');
-    const boost = typeof r.pct_peak_boost === 'number' && boostMhz !== undefined ? `, ${r.pct_peak_boost}% at ${ghz(boostMhz)} GHz (estimated boost)` : '';
-    return `${key}: fastest ${variant} ${r.gflops} GFLOP/s = ${r.pct_peak}% of its 128-bit ceiling at ${ghz(nominalMhz)} GHz nominal (${r.peak_gflops} GFLOP/s)${boost}`;
+    const peak = r.peak_gflops as number;
+    const boost = boostMhz !== undefined ? `, ${pct((100 * rate * nominalMhz) / (peak * boostMhz))} at ${ghz(boostMhz)} GHz (estimated boost)` : '';
+    return `${key}: fastest ${variant}: ${rate.toFixed(1)} GFLOP/s on ${cpu ? 'process CPU time' : 'wall time'} = ${pct((100 * rate) / peak)} of its 128-bit ceiling at ${ghz(nominalMhz)} GHz nominal (${peak} GFLOP/s)${boost}`;
   });
 }
 
