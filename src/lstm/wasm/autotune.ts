@@ -148,17 +148,17 @@ export function tuneKernels(precision: Precision, sets: readonly WasmSet[], shap
   const cs = candidates(precision, sets, shapes, memory, a, b, c);
   const batchMs = o.batchMs ?? 1;
   const rounds = o.rounds ?? 7;
-  const gemvMs = timeCandidates(cs.gemv, shapes.gemv.map((s) => s.calls), batchMs, rounds);
-  const gemmntMs = timeCandidates(cs.gemmnt, shapes.gemmnt.map((s) => s.calls), batchMs, rounds);
+  const gemvTimes = timeCandidates(cs.gemv, shapes.gemv.map((s) => s.calls), batchMs, rounds);
+  const gemmntTimes = timeCandidates(cs.gemmnt, shapes.gemmnt.map((s) => s.calls), batchMs, rounds);
   // one set's times of one kernel, by blocking name
   const of = <K extends string>(list: Candidate[], times: Times[], set: WasmSet, clock: keyof Times): Record<K, number> =>
     Object.fromEntries(list.map((k, i) => [k, times[i][clock]] as const).filter(([k]) => k.set === set).map(([k, ms]) => [k.name, ms])) as Record<K, number>;
   const out: Record<string, SetTiming> = {};
   for (const set of sets) {
-    const gv = of<GemvBlocking>(cs.gemv, gemvMs, set, 'cpu');
-    const nt = of<GemmntBlocking>(cs.gemmnt, gemmntMs, set, 'cpu');
+    const gv = of<GemvBlocking>(cs.gemv, gemvTimes, set, 'cpu');
+    const nt = of<GemmntBlocking>(cs.gemmnt, gemmntTimes, set, 'cpu');
     const blocking: Blocking = { gemv: fastest(gv, DEFAULT_BLOCKING.gemv), gemmnt: fastest(nt, DEFAULT_BLOCKING.gemmnt) };
-    const wallMs = { gemv: of<GemvBlocking>(cs.gemv, gemvMs, set, 'wall'), gemmnt: of<GemmntBlocking>(cs.gemmnt, gemmntMs, set, 'wall') };
+    const wallMs = { gemv: of<GemvBlocking>(cs.gemv, gemvTimes, set, 'wall'), gemmnt: of<GemmntBlocking>(cs.gemmnt, gemmntTimes, set, 'wall') };
     out[set] = { blocking, gemvMs: gv, gemmntMs: nt, ms: gv[blocking.gemv] + nt[blocking.gemmnt], wallMs };
   }
   return out;
