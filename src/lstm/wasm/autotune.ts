@@ -165,10 +165,12 @@ export function tuneKernels(precision: Precision, sets: readonly WasmSet[], shap
 }
 
 /**
- * A blocking must beat the default by this fraction to replace it: closer than that is within the noise of
- * a few milliseconds of timing on a busy machine, and the default is the blocking with the longest record.
+ * A blocking must beat the default by this fraction (of its kernel's time) to replace it: closer than that
+ * is within the noise of a few milliseconds of timing on a busy machine, and whole training iterations did
+ * not resolve such differences at all (docs/decisions/029-kernel-blockings.md); the default is the blocking
+ * with the longest record.
  */
-export const MARGIN = 0.03;
+export const MARGIN = 0.05;
 
 /** The key with the smallest time, if it beats `fallback` by MARGIN; else `fallback`. */
 function fastest<K extends string>(ms: Record<K, number>, fallback: K): K {
