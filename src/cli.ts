@@ -12,6 +12,8 @@ import { registerWeather } from './cli/weather';
 import { registerMathBench } from './cli/math-bench';
 import { registerAnswer } from './cli/answer';
 import { registerSweep } from './cli/sweep';
+import { fileTuningStore } from './io/kernel-tuning-cache';
+import { useTuningStore } from './lstm/blocking-choice';
 
 /**
  * The `lstm-opt` command line (docs/ARCHITECTURE.md, "The command line"). Each subcommand lives in its own module under
@@ -49,6 +51,8 @@ function packageVersion(): string {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // the command line tunes the product kernels' blocking at first use on a machine and remembers it
+  useTuningStore(fileTuningStore());
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
