@@ -51,9 +51,9 @@ function packageVersion(): string {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  // the command line tunes the product kernels' blocking at first use on a machine and remembers it
-  useTuningStore(fileTuningStore());
   try {
+    // the command line tunes the product kernels' blocking at first use on a machine and remembers it
+    useTuningStore(fileTuningStore());
     await buildProgram().parseAsync(argv);
   } catch (err) {
     process.exitCode = exitCodeFor(err);

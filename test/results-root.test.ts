@@ -39,6 +39,7 @@ test('the machine slug: the hardware by default, LSTM_OPT_MACHINE when set, and 
   // the command line says so in one line, exit 2
   const r = runCli(['answer', '--print'], { env: { [MACHINE_ENV]: 'No Way' } });
   assert.equal(r.code, 0, 'answer reads the reference study and never this machine, whatever it is called');
+  // a real run, which names its output after this machine, refuses the name before measuring anything
   const t = runCli(['weather', '--quick', '--quiet', '--variants', 'tanh/scalar'], { env: { [MACHINE_ENV]: 'No Way', [RESULTS_ENV]: '/nonexistent-results' } });
   assert.equal(t.code, 2);
   assert.equal(t.stderr.trim().split('\n').length, 1, t.stderr);

@@ -183,14 +183,18 @@ test('old weather files upgrade in one place: Func tanh â†’ tanh/scalar, isru â†
   // full results from before the variants load through the notebook's loader too
   const log = console.log;
   console.log = () => undefined;
+  // the fixture is a results/weather folder of its own: a results folder around it, linked
+  const results = mkdtempSync(join(tmpdir(), 'lstm-opt-weather-old-'));
+  symlinkSync(join(projectRoot(), 'test', 'fixtures', 'weather-before-variants'), join(results, 'weather'));
   try {
-    const res = loadWeatherResults({ dir: join(projectRoot(), 'test', 'fixtures', 'weather-before-variants'), machine: 'amd-epyc-2c-node20', profile: 'full' });
+    const res = loadWeatherResults({ dir: results, machine: 'amd-epyc-2c-node20', profile: 'full' });
     assert.ok(res);
     assert.equal(res.quick, false);
     assert.deepEqual(variantsIn(res.repeats), ['tanh/scalar', 'isru/scalar']);
     assert.ok(res.table.every((r) => r.Variant === `${r.Func}/scalar`));
   } finally {
     console.log = log;
+    rmSync(results, { recursive: true, force: true });
   }
 });
 

@@ -4,13 +4,12 @@
  * colour no activation uses, so the bars read as machines, not as functions. Pure: data in, figure out.
  */
 import type { BesideReference } from '../analysis/beside';
-import { colors } from './colors';
+import { colors, MACHINE_SERIES } from './colors';
 import type { Figure, Trace } from './figure';
 
 /** The chart is about whichever machine runs the notebook, so `lstm-opt charts` does not export it. */
 export const MACHINE_SPECIFIC = 'machineSpecific';
 
-const MACHINE_COLORS = [colors.reference, '#17becf', '#bcbd22', '#e377c2'] as const;
 
 export function besideFigure(b: BesideReference, title: string, unit: '%' | '×'): Figure {
   const figures = [...new Set(b.sides.flatMap((s) => s.headlines.map((h) => h.figure)))];
@@ -19,7 +18,7 @@ export function besideFigure(b: BesideReference, title: string, unit: '%' | '×'
     const values = figures.map((f) => side.headlines.find((h) => h.figure === f)?.estimate);
     return {
       type: 'bar', orientation: 'h', name: side.label, y: figures, x: values.map((e) => (e ? scale * e.mean : NaN)),
-      marker: { color: MACHINE_COLORS[k % MACHINE_COLORS.length], pattern: { shape: side.root.profile === 'quick' ? '.' : '' } },
+      marker: { color: MACHINE_SERIES[k % MACHINE_SERIES.length], pattern: { shape: side.root.profile === 'quick' ? '.' : '' } },
       error_x: {
         type: 'data', symmetric: false, color: colors.errorBars,
         array: values.map((e) => (e && Number.isFinite(e.high) ? scale * (e.high - e.mean) : 0)),

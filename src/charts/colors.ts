@@ -47,6 +47,12 @@ export type ColorKey = keyof typeof colors;
 
 /** One color per layer count (1, 2, 3, …), none of them an activation's: lines of the same sweep. */
 export const LAYER_SERIES = ['#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'] as const;
+/**
+ * Machines side by side (a machine's results beside the reference study's): the reference first, in dark
+ * grey, then colours no activation, variant or phase uses, so a bar reads as a machine.
+ */
+export const MACHINE_SERIES = ['#444444', '#17becf', '#bcbd22', '#e377c2'] as const;
+
 /** Sequential shades for categories of one thing (call kinds of the math-bench): purples, then oranges. */
 export const CATEGORY_SHADES = ['#3f007d', '#807dba', '#bcbddc', '#fd8d3c', '#fdd0a2'] as const;
 

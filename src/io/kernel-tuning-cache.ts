@@ -52,17 +52,19 @@ function readCache(path: string): CacheFile {
   return { version: 1, machines: {} };
 }
 
-export function fileTuningStore(path = kernelTuningFile(), machine = machineSlug()): TuningStore {
+/** `machine` is looked up at first use: a command that never trains never needs to know which machine this is. */
+export function fileTuningStore(path = kernelTuningFile(), machineName?: string): TuningStore {
   const build = kernelBuildHash();
+  const machine = (): string => machineName ?? machineSlug();
   return {
     get(key) {
-      const e = readCache(path).machines[machine]?.[key];
+      const e = readCache(path).machines[machine()]?.[key];
       if (!e || e.kernels !== build) return undefined;
       return { measured: e.measured, sets: e.sets };
     },
     set(key, tuning) {
       const data = readCache(path);
-      data.machines[machine] = { ...data.machines[machine], [key]: { kernels: build, ...tuning } };
+      data.machines[machine()] = { ...data.machines[machine()], [key]: { kernels: build, ...tuning } };
       try {
         writeFileAtomic(path, JSON.stringify(data, null, 1) + '\n');
       } catch {
