@@ -269,6 +269,21 @@ export function buildAnswer(resultsDir: string, machine: string): string {
 }
 
 /**
+ * Why the README's answer markers cannot be trusted to delimit the block (one begin marker, then one end
+ * marker), or undefined when they can. Replacing anyway would delete prose (no end marker) or add a block
+ * on every run (reversed markers), so `lstm-opt answer` refuses then.
+ */
+export function answerMarkersProblem(readme: string): string | undefined {
+  const count = (m: string): number => readme.split(m).length - 1;
+  const b = count(ANSWER_BEGIN), e = count(ANSWER_END);
+  if (b === 0 && e === 0) return `it has neither ${ANSWER_BEGIN} nor ${ANSWER_END}; put the two markers where the answer goes`;
+  if (b !== 1) return `it has ${b === 0 ? 'no' : b} ${ANSWER_BEGIN} marker${b === 1 ? '' : 's'}; it needs exactly one`;
+  if (e !== 1) return `it has ${e === 0 ? 'no' : e} ${ANSWER_END} marker${e === 1 ? '' : 's'}; it needs exactly one`;
+  if (readme.indexOf(ANSWER_END) < readme.indexOf(ANSWER_BEGIN)) return `its ${ANSWER_END} comes before ${ANSWER_BEGIN}`;
+  return undefined;
+}
+
+/**
  * README text with the block between the markers replaced. Markers missing: the block is inserted at the
  * end of the "## What this repository answers" section (or a new section at the end).
  */

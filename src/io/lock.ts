@@ -1,0 +1,97 @@
+/**
+ * One writer per output: a run that writes a folder (train --save, a sweep's folder, weather's --out
+ * folder) first takes the folder's lock, a file `.lstm-opt.lock` created exclusively (O_EXCL) and
+ * holding the owner's process id and command. A second run finds it and refuses with one line naming
+ * the owner, instead of interleaving its files with the first run's. The lock is removed when the owner
+ * exits (normally, by an error, or by a handled signal); a lock whose process is gone (a hard kill) is
+ * stale and taken over.
+ */
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { EXIT_BUSY, UserError } from '../errors';
+import { makeFolders } from './atomic';
+
+export const LOCK_NAME = '.lstm-opt.lock';
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  command: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readOwner(file: string): LockOwner | undefined {
+  try {
+    const o = JSON.parse(readFileSync(file, 'utf8')) as LockOwner;
+    return Number.isSafeInteger(o.pid) ? o : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Locks this process holds, by absolute folder: taken again by the same process is a no-op. */
+const held = new Map<string, string>();
+let exitHook = false;
+
+function releaseAll(): void {
+  for (const file of held.values()) rmSync(file, { force: true });
+  held.clear();
+}
+
+/**
+ * Takes the lock of `dir` (created if missing) for this process until it exits; throws a UserError with
+ * exit code EXIT_BUSY when another live run holds it. `what` names the output for the message (e.g.
+ * "--save runs/a").
+ */
+export function lockOutput(dir: string, what: string): void {
+  const abs = resolve(dir);
+  if (held.has(abs)) return;
+  makeFolders(abs);
+  const file = join(abs, LOCK_NAME);
+  const me: LockOwner = { pid: process.pid, host: hostname(), command: process.argv.slice(2).join(' ') };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(file, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = readOwner(file);
+      // an owner on another host (a shared mount) cannot be checked: it counts as alive
+      if (owner && (owner.host !== me.host || alive(owner.pid))) {
+        throw new UserError(`${what} is being written by another lstm-opt run (process ${owner.pid}${owner.host !== me.host ? ` on ${owner.host}` : ''}: lstm-opt ${owner.command}); wait for it to finish or choose another place`, EXIT_BUSY);
+      }
+      // stale (its process is gone) or half-written by a run killed while taking it: take it over
+      rmSync(file, { force: true });
+      continue;
+    }
+    try {
+      writeSync(fd, JSON.stringify(me) + '\n');
+    } finally {
+      closeSync(fd);
+    }
+    held.set(abs, file);
+    if (!exitHook) {
+      exitHook = true;
+      process.on('exit', releaseAll);
+    }
+    return;
+  }
+  throw new UserError(`${what}: could not take its lock ${file} (another run keeps taking it)`, EXIT_BUSY);
+}
+
+/** Gives up the lock of `dir` (when this process holds it). */
+export function unlockOutput(dir: string): void {
+  const file = held.get(resolve(dir));
+  if (file === undefined) return;
+  rmSync(file, { force: true });
+  held.delete(resolve(dir));
+}
