@@ -329,7 +329,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   }
   if (result.reason === 'interrupted') {
     writeModelFile(ckPath, withRun(trainer.checkpoint()));
-    process.stderr.write(`lstm-opt: interrupted at iteration ${trainer.iteration} (${stop ?? 'SIGINT'}); checkpoint written to ${resolve(ckPath)} (continue with: ${resumeCommand(flags, cmd, ckPath)})\n`);
+    process.stderr.write(`lstm-opt: interrupted${stop && stop !== 'SIGINT' ? ` by ${stop}` : ''} at iteration ${trainer.iteration}; checkpoint written to ${resolve(ckPath)} (continue with: ${resumeCommand(flags, cmd, ckPath)})\n`);
     return signalExitCode(stop ?? 'SIGINT');
   }
   if (flags.save) {

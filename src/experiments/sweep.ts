@@ -28,7 +28,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { writeFilesAtomic } from '../io/atomic';
-import { lockOutput } from '../io/lock';
+import { lockOutput, unlockOutput } from '../io/lock';
 import { prepareOutputDir } from '../io/places';
 import { resultProblem } from '../io/result-check';
 import { UserError } from '../errors';
@@ -156,9 +156,10 @@ export async function runJobs(jobs: readonly SweepJob[], o: RunJobsOptions): Pro
   const stale = new Set(changed.map((c) => c.job));
   const todo = jobs.filter((j) => !complete.includes(j) || stale.has(j));
   const skipped = complete.filter((j) => !stale.has(j)).map((j) => j.label);
+  const locked: string[] = [];
   for (const dir of new Set(todo.flatMap((j) => j.files.map((f) => dirname(f))))) {
     prepareOutputDir(dir, `sweep ${o.name}: output folder`);
-    lockOutput(dir, `sweep ${o.name}: the folder ${dir}`);
+    if (lockOutput(dir, `sweep ${o.name}: the folder ${dir}`)) locked.push(dir);
   }
   const tty = !!stream.isTTY && !o.quiet;
   const log = (line: string): void => {
@@ -192,6 +193,7 @@ export async function runJobs(jobs: readonly SweepJob[], o: RunJobsOptions): Pro
     bar?.update({ done: ran.length });
   } finally {
     bar?.stop();
+    for (const dir of locked) unlockOutput(dir);
   }
   return { ran, skipped };
 }

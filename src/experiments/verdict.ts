@@ -146,7 +146,7 @@ function parseSizesFlag(text: string): NetSize[] {
   }
   // train's limits on layers and neurons (the vocabulary is checked with the corpus, before training)
   for (const size of sizes) {
-    const problem = configProblems({ vocabSize: 2, ...size, precision: 'f64' })[0];
+    const problem = configProblems({ vocabSize: 2, ...size, activation: 'tanh', gate: 'sigmoid', activationImpl: 'scalar', precision: 'f64' })[0];
     if (problem) throw new UserError(`--sizes ${sizeLabel(size)}: --${problem}`);
   }
   return sizes;

@@ -48,13 +48,25 @@ function releaseAll(): void {
 }
 
 /**
- * Takes the lock of `dir` (created if missing) for this process until it exits; throws a UserError with
- * exit code EXIT_BUSY when another live run holds it. `what` names the output for the message (e.g.
- * "--save runs/a").
+ * A signal with no handler of its own kills the process without running 'exit' listeners: then the
+ * locks are removed here and the signal is raised again, so the process still dies of it (a command
+ * that handles the signal itself, like train, exits normally and releases them on 'exit').
  */
-export function lockOutput(dir: string, what: string): void {
+function onSignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) return;
+  releaseAll();
+  process.removeListener(signal, onSignal);
+  process.kill(process.pid, signal);
+}
+
+/**
+ * Takes the lock of `dir` (created if missing) for this process until it exits or unlockOutput; throws a
+ * UserError with exit code EXIT_BUSY when another live run holds it. `what` names the output for the
+ * message (e.g. "--save runs/a"). Returns false when this process already held it.
+ */
+export function lockOutput(dir: string, what: string): boolean {
   const abs = resolve(dir);
-  if (held.has(abs)) return;
+  if (held.has(abs)) return false;
   makeFolders(abs);
   const file = join(abs, LOCK_NAME);
   const me: LockOwner = { pid: process.pid, host: hostname(), command: process.argv.slice(2).join(' ') };
@@ -82,8 +94,9 @@ export function lockOutput(dir: string, what: string): void {
     if (!exitHook) {
       exitHook = true;
       process.on('exit', releaseAll);
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
     }
-    return;
+    return true;
   }
   throw new UserError(`${what}: could not take its lock ${file} (another run keeps taking it)`, EXIT_BUSY);
 }
