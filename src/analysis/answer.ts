@@ -22,7 +22,7 @@ import { estimate, Estimate } from './stats';
 import { compareLong, readLongDir } from './verdict-long';
 import { comparePrecisions, readPrecisionDir } from './precision';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
-import { pairedDifferences } from './weather';
+import { pairedDifferences, WEATHER_REPEAT_CHECKS } from './weather';
 import { upgradeWeatherRows } from '../experiments/weather';
 import { BASELINE_ID } from '../experiments/variants';
 import { checkClaims, readVerdictResults, verdictConclusionParts, verdictTable } from './verdict';
@@ -150,7 +150,7 @@ export function weatherAnswer(resultsDir: string, machine: string): WeatherAnswe
   const repeats = join(resultsDir, 'weather', `lstm-${machine}-repeats.csv`);
   const fromRepeats = existsSync(repeats);
   let rows: ResultRow[];
-  if (fromRepeats) rows = readResults(repeats, { command, columns: ['Cells', 'Func', 'Repeat', 'TrainTime', 'Accuracy'] });
+  if (fromRepeats) rows = readResults(repeats, { command, columns: ['Cells', 'Func', 'Repeat', 'TrainTime', 'Accuracy'], ...WEATHER_REPEAT_CHECKS });
   else rows = readResults(join(resultsDir, 'weather', `lstm-${machine}.csv`), { command, columns: ['Cells', 'Func', 'TrainTime', 'Accuracy'] }).map((r) => ({ ...r, Repeat: 0 }));
   rows = upgradeWeatherRows(rows);
   // the original question: the ISRU cell (scalar) against tanh/scalar

@@ -37,6 +37,12 @@ export interface PairedDifference extends Estimate {
 
 type Row = Record<string, string | number>;
 
+/** What every row of a repeats file must hold, and what identifies it (a run: cell count, repeat, cell). */
+export const WEATHER_REPEAT_CHECKS = {
+  numeric: ['Cells', 'Repeat', 'TrainTime', 'Accuracy'],
+  key: ['Cells', 'Repeat', 'Func', 'Gate', 'Impl', 'Variant'],
+} as const;
+
 /**
  * Paired baseline − variant differences of `metric` per cell count, from per-repeat rows (Cells, Variant,
  * Repeat, metric). Pairs missing one side are ignored. Sorted by cells.
@@ -161,7 +167,7 @@ export function loadWeatherResults(machine = machineSlug(), dir = resultsPath('w
   if (chosen !== machine) console.log(`No weather results for this machine (${machine}) yet: showing ${chosen}'s. Run \`${WEATHER_COMMAND}\` for your own.`);
   const files = { table: join(folder, `lstm-${chosen}.csv`), repeats: join(folder, `lstm-${chosen}-repeats.csv`), baseline: join(folder, 'baseline.csv') };
   const table = tryReadResults(files.table, { command: WEATHER_COMMAND, columns: WEATHER_COLUMNS });
-  const repeats = table && tryReadResults(files.repeats, { command: WEATHER_COMMAND, columns: REPEAT_COLUMNS });
+  const repeats = table && tryReadResults(files.repeats, { command: WEATHER_COMMAND, columns: REPEAT_COLUMNS, ...WEATHER_REPEAT_CHECKS });
   const baseline = repeats && tryReadResults(files.baseline, { command: WEATHER_COMMAND, columns: BASELINE_COLUMNS });
   if (!table || !repeats || !baseline) return undefined;
   return { machine: chosen, local: chosen === machine, quick, table: upgradeWeatherRows(table), repeats: upgradeWeatherRows(repeats), baseline, files };
