@@ -9,7 +9,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { EXIT_BUSY, UserError } from '../errors';
+import { EXIT_BUSY, EXIT_WRITE_FAILED, UserError } from '../errors';
 import { makeFolders } from './atomic';
 
 export const LOCK_NAME = '.lstm-opt.lock';
@@ -86,10 +86,15 @@ export function lockOutput(dir: string, what: string): boolean {
       continue;
     }
     try {
-      writeSync(fd, JSON.stringify(me) + '\n');
-    } finally {
+      const bytes = Buffer.from(JSON.stringify(me) + '\n');
+      if (writeSync(fd, bytes) !== bytes.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+    } catch (err) {
       closeSync(fd);
+      rmSync(file, { force: true });
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new UserError(`${what}: cannot write its lock ${file}: ${code === 'ENOSPC' ? 'no space left on the device' : code ?? String(err)}; nothing was written`, EXIT_WRITE_FAILED);
     }
+    closeSync(fd);
     held.set(abs, file);
     if (!exitHook) {
       exitHook = true;
