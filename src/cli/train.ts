@@ -32,7 +32,7 @@ import { constants as osConstants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { loadCorpus, SOTU_PACKAGE } from '../data/corpus';
-import { writeFileAtomic, writeFilesAtomic } from '../io/atomic';
+import { spaceShortage, writeFileAtomic, writeFilesAtomic, WriteError } from '../io/atomic';
 import { lockOutput } from '../io/lock';
 import { toCsv } from '../io/csv';
 import { Activation, ActivationImpl, cellName, GateActivation, STUDY_VARIANT } from '../lstm/cell';
@@ -249,6 +249,11 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   if (flags.save !== undefined) lockOutput(flags.save, `--save ${flags.save}`);
   for (const note of uselessFlagNotes(flags, cmd)) process.stderr.write(`lstm-opt: note: ${note}\n`);
   const withRun = (ck: ModelData): ModelData => ({ ...ck, checkpoint: { ...ck.checkpoint!, state: { ...ck.checkpoint!.state, run } } });
+  if (flags.save) {
+    // a disk that cannot hold the model files fails now, not after the run has replaced the progress rows
+    const shortage = spaceShortage(flags.save, modelFilesBytes(trainer.net.params.length, trainer.net.config.precision));
+    if (shortage) throw new WriteError(`cannot write --save ${flags.save} (model.json, model.bin, checkpoint.bin): ${shortage}; the previous files are unchanged`, 'ENOSPC');
+  }
 
   // ---------------------------------------------------------------- run
   const c = trainer.net.config;
@@ -347,6 +352,16 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
       `${flags.save ? `; model in ${flags.save}/model.{json,bin}` : ''}; progress in ${progressPath}\n`,
   );
   return 0;
+}
+
+/**
+ * About how many bytes the three files of --save take for `parameters` parameters: the model's array,
+ * the checkpoint's array and two Adam moments, and the JSON form's decimal numbers (at most about 24
+ * characters each), plus headers. An over-estimate by a few percent, for the check before training.
+ */
+export function modelFilesBytes(parameters: number, precision: Precision): number {
+  const bytes = precision === 'f64' ? 8 : 4;
+  return parameters * (bytes + 3 * bytes + 24) + 3 * 65536;
 }
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

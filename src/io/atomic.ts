@@ -90,6 +90,18 @@ function freeBytes(dir: string): number | undefined {
   }
 }
 
+/**
+ * Why `bytes` will not fit in the folder `dir` (or its nearest existing parent), as "no space left on
+ * the device: N needed, M free", or undefined when they fit or the free space cannot be known.
+ */
+export function spaceShortage(dir: string, bytes: number): string | undefined {
+  let at = resolve(dir);
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  const free = freeBytes(at);
+  if (free === undefined || free >= bytes) return undefined;
+  return `no space left on the device: about ${mib(bytes)} needed, ${mib(free)} free`;
+}
+
 function mib(n: number): string {
   return n < 2 ** 20 ? `${n} bytes` : `${(n / 2 ** 20).toFixed(1)} MiB`;
 }
