@@ -277,8 +277,8 @@ export function answerMarkersProblem(readme: string): string | undefined {
   const count = (m: string): number => readme.split(m).length - 1;
   const b = count(ANSWER_BEGIN), e = count(ANSWER_END);
   if (b === 0 && e === 0) return `it has neither ${ANSWER_BEGIN} nor ${ANSWER_END}; put the two markers where the answer goes`;
-  if (b !== 1) return `it has ${b === 0 ? 'no' : b} ${ANSWER_BEGIN} marker${b === 1 ? '' : 's'}; it needs exactly one`;
-  if (e !== 1) return `it has ${e === 0 ? 'no' : e} ${ANSWER_END} marker${e === 1 ? '' : 's'}; it needs exactly one`;
+  if (b !== 1) return `it has ${b === 0 ? 'no' : b} ${ANSWER_BEGIN} marker${b > 1 ? 's' : ''}; it needs exactly one`;
+  if (e !== 1) return `it has ${e === 0 ? 'no' : e} ${ANSWER_END} marker${e > 1 ? 's' : ''}; it needs exactly one`;
   if (readme.indexOf(ANSWER_END) < readme.indexOf(ANSWER_BEGIN)) return `its ${ANSWER_END} comes before ${ANSWER_BEGIN}`;
   return undefined;
 }
