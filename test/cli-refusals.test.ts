@@ -10,16 +10,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import { runCli } from './helpers/cli';
 import { withTempDir } from './helpers/temp';
 import { dataPath, projectRoot } from '../src/io/paths';
-import { LOCK_NAME } from '../src/io/lock';
+import { LOCK_NAME, lockName, lockOutput, unlockOutput } from '../src/io/lock';
 import { MAX_CORPUS_BYTES } from '../src/data/corpus';
 import { ANSWER_BEGIN, ANSWER_END } from '../src/analysis/answer';
-import { EXIT_BUSY } from '../src/errors';
+import { EXIT_BUSY, UserError } from '../src/errors';
 import { parseCsv } from '../src/io/csv';
 import { rowProblems } from '../src/io/results';
 import { WEATHER_REPEAT_CHECKS } from '../src/analysis/weather';
@@ -160,6 +160,29 @@ test('a sweep rerun with other settings refuses, naming them, or measures again 
   });
 });
 
+test('locks: a folder lock excludes every writer of the folder, a file set lock only writers of that set, a dead owner\'s lock is taken over', () => {
+  withTempDir('lstm-opt-locks-', (dir) => {
+    const owner = (pid: number): string => JSON.stringify({ pid, host: hostname(), command: 'weather --out w.csv' }) + '\n';
+    // another live run (this process's id, not taken through lockOutput) holds the folder
+    writeFileSync(join(dir, LOCK_NAME), owner(process.pid));
+    assert.throws(() => lockOutput(dir, '--out w.csv', 'w.csv'), (e: unknown) => e instanceof UserError && e.exitCode === EXIT_BUSY && /being written by another lstm-opt run/.test(e.message));
+    assert.throws(() => lockOutput(dir, '--save d'), /being written by another/);
+    rmSync(join(dir, LOCK_NAME));
+    // a run holding one file set: another set in the same folder goes on, the same set does not
+    writeFileSync(join(dir, lockName('a.csv')), owner(process.pid));
+    assert.equal(lockOutput(dir, '--out b.csv', 'b.csv'), true);
+    assert.throws(() => lockOutput(dir, '--out a.csv', 'a.csv'), /being written by another/);
+    unlockOutput(dir, 'b.csv');
+    assert.ok(!existsSync(join(dir, lockName('b.csv'))));
+    // the owner is gone (a hard kill): its lock is stale and taken over
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(join(dir, lockName('a.csv')), owner(gone));
+    assert.equal(lockOutput(dir, '--out a.csv', 'a.csv'), true);
+    assert.equal(JSON.parse(readFileSync(join(dir, lockName('a.csv')), 'utf8')).pid, process.pid);
+    unlockOutput(dir, 'a.csv');
+  });
+});
+
 test('results readers count malformed and duplicated rows instead of dropping or double-counting them', () => {
   const rows = parseCsv('Cells,Repeat,Variant,TrainTime,Accuracy\n10,0,tanh/scalar,1.5,80\n10,0,isru/scalar,abc,81\n10,0,tanh/scalar,1.4,80\n10,1,tanh/scalar,,80\n');
   assert.equal(
@@ -215,5 +238,6 @@ test('two weather runs into one --out: no row is lost, none is doubled', async (
     assert.equal(repeats.length, 4, '2 cell counts × 1 repeat × 2 variants'); // (a loser leaves none, a follower skips)
     assert.equal(rowProblems(repeats, WEATHER_REPEAT_CHECKS), undefined);
     assert.equal(parseCsv(readFileSync(out, 'utf8')).length, 4);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.')), [], 'no lock or temporary file is left');
   });
 });

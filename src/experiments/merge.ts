@@ -18,7 +18,7 @@ import { join, relative } from 'node:path';
 import { Option } from 'commander';
 import { UserError } from '../errors';
 import { writeFilesAtomic } from '../io/atomic';
-import { LOCK_NAME, lockOutput } from '../io/lock';
+import { isLockFile, lockOutput } from '../io/lock';
 import { resultProblem } from '../io/result-check';
 import { resultsPath } from '../io/paths';
 import { defineSweep, SweepOptions } from './sweep';
@@ -36,7 +36,7 @@ export interface MergePlan {
 
 const SKIPPED_DIRS = new Set(['checkpoints']);
 /** temporary files of a killed run, and the lock of a run in progress (../io/lock.ts) */
-const isTemp = (name: string): boolean => (name.startsWith('.') && name.endsWith('.tmp')) || name === LOCK_NAME;
+const isTemp = (name: string): boolean => (name.startsWith('.') && name.endsWith('.tmp')) || isLockFile(name);
 
 function listFiles(root: string, dir = root): string[] {
   const out: string[] = [];

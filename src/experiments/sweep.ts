@@ -106,6 +106,8 @@ export interface RunJobsOptions {
   describe?(job: SweepJob, contents: string[], seconds: number): string;
   /** measure again the jobs whose recorded settings differ (default: refuse, naming them) */
   remeasure?: boolean;
+  /** lock only this file set of the output folders (../io/lock.ts lockOutput's name), not the folders */
+  lockName?: string;
 }
 
 export interface RunJobsResult {
@@ -159,7 +161,7 @@ export async function runJobs(jobs: readonly SweepJob[], o: RunJobsOptions): Pro
   const locked: string[] = [];
   for (const dir of new Set(todo.flatMap((j) => j.files.map((f) => dirname(f))))) {
     prepareOutputDir(dir, `sweep ${o.name}: output folder`);
-    if (lockOutput(dir, `sweep ${o.name}: the folder ${dir}`)) locked.push(dir);
+    if (lockOutput(dir, `sweep ${o.name}: the folder ${dir}`, o.lockName)) locked.push(dir);
   }
   const tty = !!stream.isTTY && !o.quiet;
   const log = (line: string): void => {
@@ -193,7 +195,7 @@ export async function runJobs(jobs: readonly SweepJob[], o: RunJobsOptions): Pro
     bar?.update({ done: ran.length });
   } finally {
     bar?.stop();
-    for (const dir of locked) unlockOutput(dir);
+    for (const dir of locked) unlockOutput(dir, o.lockName);
   }
   return { ran, skipped };
 }

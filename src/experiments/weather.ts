@@ -287,9 +287,9 @@ export async function runWeatherSweep(o: WeatherSweepOptions): Promise<WeatherSw
   if (variants.length === 0) throw new UserError(`no variant to run: ${skippedVariants.map((s) => `${s.variant.id} (${s.reason})`).join('; ')}`);
   for (const s of skippedVariants) say(`skipping ${s.variant.id}: ${s.reason}`);
   const data = buildDataset(o.data ? loadWeather(o.data) : loadWeather(), { window: p.window });
-  // one run per folder: a second run would read the repeats file before this one's rows are in it and
-  // then write its own, losing them
-  lockOutput(dirname(files.repeats), `--out ${files.out}`);
+  // one run per output: a second run would read the repeats file before this one's rows are in it and
+  // then write its own, losing them (shards write files of their own beside it, and go on side by side)
+  lockOutput(dirname(files.repeats), `--out ${files.out}`, basename(files.out));
   const existing = o.fresh ? [] : readRepeats(files.repeats);
   const settled = existing.filter((r) => sameSettings(r, p, kernels));
   const plan = planRuns(p, variants, o.shard);
@@ -353,7 +353,7 @@ export async function runWeatherSweep(o: WeatherSweepOptions): Promise<WeatherSw
   }));
   let stopped = false;
   try {
-    await runJobs(jobs, { name: 'weather', unit: 'runs', quiet: o.quiet });
+    await runJobs(jobs, { name: 'weather', unit: 'runs', quiet: o.quiet, lockName: basename(files.out) });
   } catch (err) {
     if (!(err instanceof SweepStopped)) throw err;
     stopped = true;

@@ -1,10 +1,11 @@
 /**
- * One writer per output: a run that writes a folder (train --save, a sweep's folder, weather's --out
- * folder) first takes the folder's lock, a file `.lstm-opt.lock` created exclusively (O_EXCL) and
+ * One writer per output: a run that writes a folder (train --save, a sweep's folder) first takes the
+ * folder's lock, a file `.lstm-opt.lock` created exclusively (O_EXCL) and
  * holding the owner's process id and command. A second run finds it and refuses with one line naming
  * the owner, instead of interleaving its files with the first run's. The lock is removed when the owner
  * exits (normally, by an error, or by a handled signal); a lock whose process is gone (a hard kill) is
- * stale and taken over.
+ * stale and taken over. The weather sweep, whose shards share a folder but not their files, locks its
+ * file set (`.<out>.lstm-opt.lock`) instead of the folder.
  */
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -13,6 +14,12 @@ import { EXIT_BUSY, EXIT_WRITE_FAILED, UserError } from '../errors';
 import { makeFolders } from './atomic';
 
 export const LOCK_NAME = '.lstm-opt.lock';
+
+/** The lock of one output file set in a shared folder (`.<name>.lstm-opt.lock`), e.g. one weather --out. */
+export const lockName = (name?: string): string => (name === undefined ? LOCK_NAME : `.${name}${LOCK_NAME}`);
+
+/** Whether a file name is a lock (merge and listings skip them). */
+export const isLockFile = (name: string): boolean => name.startsWith('.') && name.endsWith(LOCK_NAME);
 
 interface LockOwner {
   pid: number;
@@ -38,7 +45,7 @@ function readOwner(file: string): LockOwner | undefined {
   }
 }
 
-/** Locks this process holds, by absolute folder: taken again by the same process is a no-op. */
+/** Locks this process holds, by their absolute path: taken again by the same process is a no-op. */
 const held = new Map<string, string>();
 let exitHook = false;
 
@@ -62,14 +69,23 @@ function onSignal(signal: NodeJS.Signals): void {
 /**
  * Takes the lock of `dir` (created if missing) for this process until it exits or unlockOutput; throws a
  * UserError with exit code EXIT_BUSY when another live run holds it. `what` names the output for the
- * message (e.g. "--save runs/a"). Returns false when this process already held it.
+ * message (e.g. "--save runs/a"). `name` locks only one set of files in the folder (runs writing other
+ * files there, like the shards of the weather sweep, go on side by side). Returns false when this
+ * process already held it.
  */
-export function lockOutput(dir: string, what: string): boolean {
-  const abs = resolve(dir);
+export function lockOutput(dir: string, what: string, name?: string): boolean {
+  const file = join(resolve(dir), lockName(name));
+  const abs = file;
   if (held.has(abs)) return false;
-  makeFolders(abs);
-  const file = join(abs, LOCK_NAME);
+  makeFolders(resolve(dir));
   const me: LockOwner = { pid: process.pid, host: hostname(), command: process.argv.slice(2).join(' ') };
+  const busy = (owner: LockOwner): UserError =>
+    new UserError(`${what} is being written by another lstm-opt run (process ${owner.pid}${owner.host !== me.host ? ` on ${owner.host}` : ''}: lstm-opt ${owner.command}); wait for it to finish or choose another place`, EXIT_BUSY);
+  // a file set's lock gives way to a run that holds the whole folder
+  if (name !== undefined && !held.has(join(resolve(dir), LOCK_NAME))) {
+    const folderOwner = readOwner(join(resolve(dir), LOCK_NAME));
+    if (folderOwner && (folderOwner.host !== me.host || alive(folderOwner.pid))) throw busy(folderOwner);
+  }
   for (let attempt = 0; attempt < 3; attempt++) {
     let fd: number;
     try {
@@ -78,9 +94,7 @@ export function lockOutput(dir: string, what: string): boolean {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = readOwner(file);
       // an owner on another host (a shared mount) cannot be checked: it counts as alive
-      if (owner && (owner.host !== me.host || alive(owner.pid))) {
-        throw new UserError(`${what} is being written by another lstm-opt run (process ${owner.pid}${owner.host !== me.host ? ` on ${owner.host}` : ''}: lstm-opt ${owner.command}); wait for it to finish or choose another place`, EXIT_BUSY);
-      }
+      if (owner && (owner.host !== me.host || alive(owner.pid))) throw busy(owner);
       // stale (its process is gone) or half-written by a run killed while taking it: take it over
       rmSync(file, { force: true });
       continue;
@@ -106,10 +120,11 @@ export function lockOutput(dir: string, what: string): boolean {
   throw new UserError(`${what}: could not take its lock ${file} (another run keeps taking it)`, EXIT_BUSY);
 }
 
-/** Gives up the lock of `dir` (when this process holds it). */
-export function unlockOutput(dir: string): void {
-  const file = held.get(resolve(dir));
+/** Gives up the lock of `dir` (or of its file set `name`) when this process holds it. */
+export function unlockOutput(dir: string, name?: string): void {
+  const key = join(resolve(dir), lockName(name));
+  const file = held.get(key);
   if (file === undefined) return;
   rmSync(file, { force: true });
-  held.delete(resolve(dir));
+  held.delete(key);
 }
