@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildAnswer } from '../src/analysis/answer';
+import { ANSWER_BEGIN, ANSWER_END, buildAnswer } from '../src/analysis/answer';
 import { toCsv } from '../src/io/csv';
 import { verdictColumns } from '../src/experiments/verdict-runs';
 import { runCli } from './helpers/cli';
@@ -31,10 +31,10 @@ test('the answer leads with the verdict when verdict results exist, and --check 
   const results = mkdtempSync(join(tmpdir(), 'verdict-answer-'));
   try {
     const readme = join(results, 'README.md');
-    writeFileSync(readme, '# x\n\n## What this repository answers\n\nQ?\n');
+    writeFileSync(readme, `# x\n\n## What this repository answers\n\nQ?\n\n${ANSWER_BEGIN}\n${ANSWER_END}\n`);
     mkdirSync(join(results, 'math-bench'));
     writeFileSync(join(results, 'math-bench', `${M}.csv`), 'Function,ns_per_op,kind\ntanh,8,scalar\nisru,2,scalar\n');
-    const before = buildAnswer(results, M).split('\n');
+    const before = buildAnswer({ dir: results, machine: M, profile: 'full' }).split('\n');
     assert.match(before[2], /^- \*\*Math-bench:\*\*/); // no verdict results: the old answer
     const dir = join(results, 'verdict', M);
     mkdirSync(dir, { recursive: true });
@@ -42,7 +42,7 @@ test('the answer leads with the verdict when verdict results exist, and --check 
     writeJob(dir, 1, [10, 8], [2, 2.01]);
     writeJob(dir, 2, [10, 8.2], [2.1, 2.11]);
     writeJob(dir, 3, [10, 7.8], [1.9, 1.91]);
-    const lines = buildAnswer(results, M).split('\n');
+    const lines = buildAnswer({ dir: results, machine: M, profile: 'full' }).split('\n');
     assert.match(lines[2], /^- \*\*The verdict\*\*/);
     // the same +0.01 in every seed is a penalty beyond the noise, however small
     assert.match(lines[2], /penalty beyond the noise: isru\/scalar at 2x8/);
