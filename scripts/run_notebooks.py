@@ -53,8 +53,25 @@ def run(path, out_dir, timeout):
     except (CellExecutionError, CellTimeoutError) as e:
         error = str(e)
     target = os.path.join(out_dir, os.path.basename(path)) if out_dir else path
-    nbformat.write(strip_volatile(nb), target)
+    write_whole(target, nbformat.writes(strip_volatile(nb)) + "\n")
     return error, time.time() - started
+
+
+def write_whole(path, text):
+    """Writes the notebook whole or not at all (as src/io/atomic.ts does): a temporary file beside it,
+    flushed and synced, then renamed over it; on a full disk the old notebook stays as it was."""
+    folder = os.path.dirname(os.path.abspath(path))
+    tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.{int(time.time() * 1000)}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
 
 
 def main():

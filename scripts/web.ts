@@ -15,7 +15,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { build, Plugin } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { projectRoot } from '../src/io/paths';
@@ -63,21 +63,75 @@ export async function buildWeb(outdir = WEB_DIST): Promise<Record<string, number
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json' };
 
-/** A static server of web/dist/ on 127.0.0.1 (port 0: any free port). */
-export function serveWeb(port: number, isolation: boolean): Promise<{ server: Server; url: string }> {
+/** Longer request targets are refused: no file of the page has a name near this long. */
+export const MAX_URL_LENGTH = 2048;
+
+/** What the server answers a request with: a status and, for 200, the file to send. */
+export interface StaticAnswer {
+  status: 200 | 400 | 404 | 405 | 414;
+  file?: string;
+}
+
+/**
+ * Maps a request to a file of `root`, refusing anything but GET/HEAD of a regular file inside it:
+ * malformed percent-encoding or a NUL byte is 400, a path that leaves the folder (.., an encoded slash,
+ * or a symlink pointing out) is 404, like a missing file. Throws nothing, whatever the URL.
+ */
+export function resolveStatic(root: string, method: string | undefined, url: string | undefined): StaticAnswer {
+  if (method !== 'GET' && method !== 'HEAD') return { status: 405 };
+  const target = url ?? '/';
+  if (target.length > MAX_URL_LENGTH) return { status: 414 };
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(target, 'http://localhost').pathname);
+  } catch {
+    return { status: 400 };
+  }
+  if (pathname.includes('\0')) return { status: 400 };
+  const rel = normalize(pathname).replace(/^[/\\]+/, '');
+  const file = join(root, rel === '' ? 'index.html' : rel);
+  try {
+    const realRoot = realpathSync(root);
+    const real = realpathSync(file);
+    if (!real.startsWith(realRoot + sep) || !statSync(real).isFile()) return { status: 404 };
+    return { status: 200, file: real };
+  } catch {
+    return { status: 404 };
+  }
+}
+
+const REASONS: Record<number, string> = { 400: 'bad request', 404: 'not found', 405: 'method not allowed', 414: 'URL too long', 500: 'internal error' };
+
+/**
+ * A static server of `root` (default web/dist/) on 127.0.0.1 (port 0: any free port). No request can
+ * stop it: every answer comes from resolveStatic, and a failure while answering is a 500 for that
+ * request alone.
+ */
+export function serveWeb(port: number, isolation: boolean, root = WEB_DIST): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname)).replace(/^[/\\]+/, '');
-    const file = join(WEB_DIST, path === '' ? 'index.html' : path);
     const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
     if (isolation) {
       headers['Cross-Origin-Opener-Policy'] = 'same-origin';
       headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
     }
-    if (!file.startsWith(WEB_DIST + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, headers).end('not found');
-      return;
+    try {
+      const answer = resolveStatic(root, req.method, req.url);
+      if (answer.status !== 200) {
+        res.writeHead(answer.status, { ...headers, ...(answer.status === 405 ? { Allow: 'GET, HEAD' } : {}) }).end(REASONS[answer.status]);
+        return;
+      }
+      const body = readFileSync(answer.file!);
+      res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(answer.file!)] ?? 'application/octet-stream', 'Content-Length': body.length });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      if (!res.headersSent) res.writeHead(500, headers);
+      res.end(REASONS[500]);
     }
-    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  // a request the HTTP parser rejects (bad method token, oversized headers) gets a 400 and its socket closed
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -1,3 +1,11 @@
+/** Exit codes of the command line beyond 0 (done), 1 (internal or file-system error) and 2 (bad input). */
+/** a training run diverged */
+export const EXIT_DIVERGED = 3;
+/** a result could not be written whole (full disk, quota, read-only); the previous files are unchanged */
+export const EXIT_WRITE_FAILED = 4;
+/** an output is being written by another lstm-opt run (its lock is held) */
+export const EXIT_BUSY = 5;
+
 /**
  * An error caused by the user's input (bad flag value, missing file, corrupt model, a configuration beyond
  * the engine's limits...). Core code throws it; the command line prints its message as one line on stderr

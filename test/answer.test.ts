@@ -114,7 +114,8 @@ test('lstm-opt answer writes the README block; --check fails when it is out of d
   const dir = fixture();
   try {
     const readme = join(dir, 'README.md');
-    writeFileSync(readme, '# x\n\n## What this repository answers\n\nQ?\n');
+    // the markers say where the answer goes (a README without them is refused: test/cli-refusals.test.ts)
+    writeFileSync(readme, `# x\n\n## What this repository answers\n\nQ?\n\n${ANSWER_BEGIN}\n${ANSWER_END}\n`);
     const args = ['answer', '--results', dir, '--machine', M, '--readme', readme];
     assert.equal(runCli([...args, '--check']).code, 1);
     const r = runCli(args);

@@ -3,8 +3,8 @@
  * cannot handle, every unknown flag/command/choice, every output place that cannot be written, every
  * path a model file cannot be read from... each must end with its documented exit code and ONE line on
  * stderr without a stack trace, and leave every file that existed before exactly as it was.
- * Then the runs that must not lose work: an unwritable --save fails before training, Ctrl-C plus the
- * printed command equals an uninterrupted run, a hard kill plus --resume --append does too, and the
+ * Then the runs that must not lose work: an unwritable --save fails before training, Ctrl-C (or SIGTERM,
+ * or SIGHUP) plus the printed command equals an uninterrupted run, a hard kill plus --resume --append does too, and the
  * temporary files a kill leaves are cleaned up by the next run.
  */
 import { test } from 'node:test';
@@ -211,6 +211,23 @@ test('Ctrl-C, then the printed command (nothing added): the run finishes exactly
   assert.equal(further.code, 0, further.stderr);
   const its = rowsWithoutTimes(join(part, 'progress.csv')).slice(1).map((l) => Number(l.split(',')[4]));
   assert.deepEqual(its.slice(-3), [3040, 3080, 3099]);
+});
+
+test('SIGTERM (a container or batch scheduler stopping the job), then the printed command: the same rows and model as an uninterrupted run', async () => {
+  const args = ['train', ...tiny, '--iterations', '1500', '--progress-every', '30'];
+  // no --store-every: without the checkpoint written on the signal, all work would be lost
+  const { full, part, r } = await referenceAndInterrupted(args, 3, 'SIGTERM');
+  assert.equal(r.code, 143, r.stderr); // 128 + 15
+  assert.match(r.stderr, /interrupted by SIGTERM at iteration \d+; checkpoint written to/);
+  const resumed = runCli(printedCommand(r.stderr));
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual(rowsWithoutTimes(join(part, 'progress.csv')), rowsWithoutTimes(join(full, 'progress.csv')));
+  assert.deepEqual(readFileSync(join(part, 'model.bin')), readFileSync(join(full, 'model.bin')));
+  assert.deepEqual(readFileSync(join(part, 'model.json')), readFileSync(join(full, 'model.json')));
+  // SIGHUP (the terminal closed) does the same, with its own code
+  const hup = await interruptAfterRows([...args, '--save', join(part, 'hup')], 2, 'SIGHUP');
+  assert.equal(hup.code, 129, hup.stderr);
+  assert.ok(readModelFile(join(part, 'hup', 'checkpoint.bin')).checkpoint!.state.iteration > 0);
 });
 
 test('a hard kill, then --resume --append: the rows after the checkpoint are cut, not duplicated', async () => {

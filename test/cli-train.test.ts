@@ -182,13 +182,13 @@ test('after exit 3 the last good checkpoint resumes without diverging at once, u
   const ck = join(dir, 'checkpoint.bin');
   const good = readFileSync(ck);
   // resuming with a learning rate that blows up: refused at once, the checkpoint is left as it was
-  const bad = runCli([...base, '--resume', ck, '--iterations', '60', '--lr', '1e300', '--clip-mode', 'none']);
+  const bad = runCli([...base, '--resume', ck, '--append', '--iterations', '60', '--lr', '1e300', '--clip-mode', 'none']);
   assertOneLineError(bad, /training diverged at iteration 3\d: .*the checkpoint it resumed from is unchanged .*iteration 30\); when resuming, lower --lr \(now 1e\+300\) or clip the gradients/);
   assert.equal(bad.code, 3);
   assert.deepEqual(readFileSync(ck), good);
   // the same settings diverge again; the checkpoint's own settings continue
-  assert.equal(runCli([...base, '--resume', ck, '--iterations', '60', '--lr', '1e300', '--clip-mode', 'none']).code, 3);
-  const ok = runCli([...base, '--resume', ck, '--iterations', '60']);
+  assert.equal(runCli([...base, '--resume', ck, '--append', '--iterations', '60', '--lr', '1e300', '--clip-mode', 'none']).code, 3);
+  const ok = runCli([...base, '--resume', ck, '--append', '--iterations', '60']);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(readModelFile(ck).checkpoint!.state.iteration, 60);
 
@@ -201,10 +201,10 @@ test('after exit 3 the last good checkpoint resumes without diverging at once, u
   const stored = join(d2, 'checkpoint.bin');
   assert.equal(readModelFile(stored).checkpoint!.state.iteration, kept);
   // unchanged settings diverge again (not at once: its first window is the one that vouched for it)
-  const same = runCli(['train', ...tiny, '--save', d2, '--resume', stored]);
+  const same = runCli(['train', ...tiny, '--save', d2, '--resume', stored, '--append']);
   assert.equal(same.code, 3, same.stderr);
   assert.ok(Number(/diverged at iteration (\d+)/.exec(same.stderr)![1]) > kept + 1, same.stderr);
-  const calmer = runCli(['train', ...tiny, '--save', d2, '--resume', stored, '--iterations', String(kept + 20), '--lr', '0.001']);
+  const calmer = runCli(['train', ...tiny, '--save', d2, '--resume', stored, '--append', '--iterations', String(kept + 20), '--lr', '0.001']);
   assert.equal(calmer.code, 0, calmer.stderr);
 });
 

@@ -8,6 +8,7 @@ import { cliEnv, runCli } from './helpers/cli';
 import { PROGRESS_HEADER } from './helpers/schemas';
 import { dataPath, projectRoot } from '../src/io/paths';
 import { UserError } from '../src/errors';
+import { LOCK_NAME } from '../src/io/lock';
 import { inShard, isComplete, parseShard, runJobs, selectShard, SweepJob, sweepKind } from '../src/experiments/sweep';
 import { netSizeConfigFile, NetSizeConfigRecord, netSizeFileName, netSizeProfile, netSizeVariantFile } from '../src/experiments/net-size';
 import { allVariants, parseVariantId } from '../src/experiments/variants';
@@ -273,7 +274,9 @@ test('sweep net-size killed mid-sweep leaves only complete configurations; the r
     const lines = readFileSync(join(out, f), 'utf8').trim().split('\n');
     return lines[0] === PROGRESS_COLUMNS.join(',') && Number(lines[lines.length - 1].split(',')[4]) === 99;
   };
-  const files = readdirSync(out);
+  // the kill leaves the sweep's lock behind (no handler ran); its process is gone, so the rerun takes it over
+  assert.ok(existsSync(join(out, LOCK_NAME)), 'the killed sweep held the folder');
+  const files = readdirSync(out).filter((f) => f !== LOCK_NAME);
   const perConfig = ALL_IDS.length + 1;
   assert.ok(files.length >= perConfig, 'the first configuration finished before the kill');
   assert.equal(files.length % perConfig, 0, `a partial configuration: ${files.join(', ')}`);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildAnswer } from '../src/analysis/answer';
+import { ANSWER_BEGIN, ANSWER_END, buildAnswer } from '../src/analysis/answer';
 import { toCsv } from '../src/io/csv';
 import { verdictColumns } from '../src/experiments/verdict-runs';
 import { runCli } from './helpers/cli';
@@ -31,7 +31,7 @@ test('the answer leads with the verdict when verdict results exist, and --check 
   const results = mkdtempSync(join(tmpdir(), 'verdict-answer-'));
   try {
     const readme = join(results, 'README.md');
-    writeFileSync(readme, '# x\n\n## What this repository answers\n\nQ?\n');
+    writeFileSync(readme, `# x\n\n## What this repository answers\n\nQ?\n\n${ANSWER_BEGIN}\n${ANSWER_END}\n`);
     mkdirSync(join(results, 'math-bench'));
     writeFileSync(join(results, 'math-bench', `${M}.csv`), 'Function,ns_per_op,kind\ntanh,8,scalar\nisru,2,scalar\n');
     const before = buildAnswer({ dir: results, machine: M, profile: 'full' }).split('\n');

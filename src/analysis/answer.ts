@@ -23,7 +23,7 @@ import { compareLong, readLongRoot } from './verdict-long';
 import { comparePrecisions, readPrecisionRoot } from './precision';
 import { machineFolder, profileFolder, readReference, ResultsRoot } from '../io/results-root';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
-import { pairedDifferences } from './weather';
+import { pairedDifferences, WEATHER_REPEAT_CHECKS } from './weather';
 import { upgradeWeatherRows } from '../experiments/weather';
 import { BASELINE_ID } from '../experiments/variants';
 import { checkClaims, readVerdictResults, verdictConclusionParts, verdictTable } from './verdict';
@@ -152,7 +152,7 @@ export function weatherAnswer(root: ResultsRoot): WeatherAnswer {
   const repeats = join(folder, `lstm-${root.machine}-repeats.csv`);
   const fromRepeats = existsSync(repeats);
   let rows: ResultRow[];
-  if (fromRepeats) rows = readResults(repeats, { command, columns: ['Cells', 'Func', 'Repeat', 'TrainTime', 'Accuracy'] });
+  if (fromRepeats) rows = readResults(repeats, { command, columns: ['Cells', 'Func', 'Repeat', 'TrainTime', 'Accuracy'], ...WEATHER_REPEAT_CHECKS });
   else rows = readResults(join(folder, `lstm-${root.machine}.csv`), { command, columns: ['Cells', 'Func', 'TrainTime', 'Accuracy'] }).map((r) => ({ ...r, Repeat: 0 }));
   rows = upgradeWeatherRows(rows);
   // the original question: the ISRU cell (scalar) against tanh/scalar
@@ -281,6 +281,21 @@ function isReference(root: ResultsRoot): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Why the README's answer markers cannot be trusted to delimit the block (one begin marker, then one end
+ * marker), or undefined when they can. Replacing anyway would delete prose (no end marker) or add a block
+ * on every run (reversed markers), so `lstm-opt answer` refuses then.
+ */
+export function answerMarkersProblem(readme: string): string | undefined {
+  const count = (m: string): number => readme.split(m).length - 1;
+  const b = count(ANSWER_BEGIN), e = count(ANSWER_END);
+  if (b === 0 && e === 0) return `it has neither ${ANSWER_BEGIN} nor ${ANSWER_END}; put the two markers where the answer goes`;
+  if (b !== 1) return `it has ${b === 0 ? 'no' : b} ${ANSWER_BEGIN} marker${b > 1 ? 's' : ''}; it needs exactly one`;
+  if (e !== 1) return `it has ${e === 0 ? 'no' : e} ${ANSWER_END} marker${e > 1 ? 's' : ''}; it needs exactly one`;
+  if (readme.indexOf(ANSWER_END) < readme.indexOf(ANSWER_BEGIN)) return `its ${ANSWER_END} comes before ${ANSWER_BEGIN}`;
+  return undefined;
 }
 
 /**

@@ -37,6 +37,12 @@ export interface PairedDifference extends Estimate {
 
 type Row = Record<string, string | number>;
 
+/** What every row of a repeats file must hold, and what identifies it (a run: cell count, repeat, cell). */
+export const WEATHER_REPEAT_CHECKS = {
+  numeric: ['Cells', 'Repeat', 'TrainTime', 'Accuracy'],
+  key: ['Cells', 'Repeat', 'Func', 'Gate', 'Impl', 'Variant'],
+} as const;
+
 /**
  * Paired baseline − variant differences of `metric` per cell count, from per-repeat rows (Cells, Variant,
  * Repeat, metric). Pairs missing one side are ignored. Sorted by cells.
@@ -143,7 +149,7 @@ export function readWeatherRoot(root: ResultsRoot): WeatherResults {
   const command = `${WEATHER_COMMAND}${root.profile === 'quick' ? ' --quick' : ''}`;
   const files = { table: join(folder, `lstm-${root.machine}.csv`), repeats: join(folder, `lstm-${root.machine}-repeats.csv`), baseline: join(folder, 'baseline.csv') };
   const table = readResults(files.table, { command, columns: WEATHER_COLUMNS });
-  const repeats = readResults(files.repeats, { command, columns: REPEAT_COLUMNS });
+  const repeats = readResults(files.repeats, { command, columns: REPEAT_COLUMNS, ...WEATHER_REPEAT_CHECKS });
   const baseline = readResults(files.baseline, { command, columns: BASELINE_COLUMNS });
   return { machine: root.machine, quick: root.profile === 'quick', table: upgradeWeatherRows(table), repeats: upgradeWeatherRows(repeats), baseline, files };
 }

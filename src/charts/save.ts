@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic';
 import { resultsPath } from '../io/paths';
@@ -28,7 +28,7 @@ export function saveHtml(figures: Figure | readonly Figure[], dir = chartsDir, o
   } else {
     const target = join(dir, 'plotly.js');
     if (!existsSync(target) || statSync(target).size !== statSync(plotlyScriptPath()).size) {
-      copyFileSync(plotlyScriptPath(), target);
+      writeFileAtomic(target, readFileSync(plotlyScriptPath()));
     }
     script = { src: 'plotly.js' };
   }

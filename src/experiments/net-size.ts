@@ -43,7 +43,7 @@ import { join } from 'node:path';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, LoadPolicy, startMeasuring } from '../io/load';
 import { describeMachine, machineSlug } from '../io/machine';
 import { machineFolder } from '../io/results-root';
-import { Corpus, loadCorpus } from '../data/corpus';
+import { Corpus, corpusTag, loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
 import { formatProgressRow } from '../lstm/progress-file';
@@ -123,6 +123,8 @@ export interface NetSizeConfigRecord {
   skipped: { variant: string; reason: string }[];
   machine: ReturnType<typeof describeMachine>;
   finished: string;
+  /** the settings that made it (../experiments/sweep.ts SweepJob.settings); absent in older files */
+  settings?: Record<string, string | number>;
 }
 
 /** Where the sweep writes: the full profile in results/net-size/<machine>, the quick one in quick/ beneath. */
@@ -158,13 +160,17 @@ export interface NetSizeJobOptions {
   skipped?: readonly { variant: Variant; reason: string }[];
   policy?: LoadPolicy;
   log?: (line: string) => void;
+  /** what identifies the corpus in the recorded settings (corpusTag) */
+  corpus?: string;
 }
 
 /** One configuration as a sweep job: all variants interleaved, one CSV per variant, then the config JSON. */
 export function netSizeJob(corpus: () => Corpus, c: NetSizeConfig, o: NetSizeJobOptions): SweepJob {
   const progressEvery = Math.min(o.progressEvery, o.iterations);
+  const settings = { iterations: o.iterations, progress_every: progressEvery, seed: NET_SIZE_SEED, variants: o.variants.map((v) => v.id).join(' '), corpus: o.corpus ?? corpusTag() };
   return {
     label: sizeLabel(c),
+    settings,
     files: [...o.variants.map((v) => join(o.dir, netSizeVariantFile(c, v))), join(o.dir, netSizeConfigFile(c))],
     work: o.variants.length * o.iterations,
     weight: netSizeCost(c),
@@ -182,6 +188,7 @@ export function netSizeJob(corpus: () => Corpus, c: NetSizeConfig, o: NetSizeJob
         variants: o.variants.map((v) => ({ variant: v.id, csv: netSizeVariantFile(c, v) })),
         skipped: (o.skipped ?? []).map((k) => ({ variant: k.variant.id, reason: k.reason })),
         machine: describeMachine(), finished: new Date().toISOString(),
+        settings,
       };
       return [...results.map((r) => toCsv(PROGRESS_COLUMNS, r.rows.map(formatProgressRow))), JSON.stringify(record, null, 2) + '\n'];
     },
@@ -209,11 +216,12 @@ export async function runNetSizeSweep(o: SweepOptions): Promise<string> {
   if (o.corpus !== undefined) corpus(); // a bad --corpus fails before anything else
   const { run: variants, skipped } = availableVariants(netSizeVariants(x.variants));
   const policy: LoadPolicy = { waitIdle: x.waitIdle, waitTimeoutSeconds: x.waitTimeout ?? DEFAULT_WAIT_TIMEOUT_SECONDS };
-  const jobs = selectShard(p.configs, o.shard).map((c) => netSizeJob(corpus, c, { dir, iterations, progressEvery: p.progressEvery, variants, skipped, policy, log: say }));
+  const jobs = selectShard(p.configs, o.shard).map((c) => netSizeJob(corpus, c, { dir, iterations, progressEvery: p.progressEvery, variants, skipped, policy, log: say, corpus: corpusTag(o.corpus) }));
   if (jobs.some((j) => !isComplete(j))) for (const k of skipped) say(`skipping ${k.variant.id}: ${k.reason}`);
   await runJobs(jobs, {
     name: 'net-size',
     quiet: o.quiet,
+    remeasure: o.remeasure,
     describe: (job, contents, seconds) => {
       const record = JSON.parse(contents[contents.length - 1]) as NetSizeConfigRecord;
       const train = contents.slice(0, -1).map((csv, k) => {

@@ -18,7 +18,7 @@
 import { join } from 'node:path';
 import { machineSlug, describeMachine } from '../io/machine';
 import { machineFolder } from '../io/results-root';
-import { loadCorpus } from '../data/corpus';
+import { corpusTag, loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, startMeasuring } from '../io/load';
@@ -108,7 +108,9 @@ export function precisionJob(o: PrecisionSweepOptions, say: (line: string) => vo
   const { run: variants, skipped } = precisionVariants(x.variants ?? allVariants());
   const pairs = variants.flatMap((v) => PRECISIONS.map((precision) => ({ v, precision })));
   const progressEvery = Math.min(p.progressEvery, iterations);
+  const settings = { iterations, progress_every: progressEvery, seed: 1, variants: variants.map((v) => v.id).join(' '), corpus: corpusTag(o.corpus) };
   return {
+    settings,
     label: `${p.layers}x${p.neurons} ${variants.length} variant${variants.length === 1 ? '' : 's'} × f32+f64`,
     files: [...pairs.map((r) => join(dir, precisionProgressName(r.precision, p.layers, p.neurons, r.v.id))), join(dir, precisionJobName(p.layers, p.neurons))],
     work: pairs.length * iterations,
@@ -127,6 +129,7 @@ export function precisionJob(o: PrecisionSweepOptions, say: (line: string) => vo
         machine: describeMachine(), finished: new Date().toISOString(),
         variants: variants.map((v) => v.id),
         skipped: skipped.map((s) => ({ variant: s.variant.id, reason: s.reason })),
+        settings,
       };
       return [...results.map((r, k) => toCsv(PRECISION_COLUMNS, r.rows.map((row) => formatPrecisionRow(row, pairs[k].v)))), JSON.stringify(job, null, 2) + '\n'];
     },
@@ -140,7 +143,7 @@ export async function runPrecisionSweep(o: PrecisionSweepOptions): Promise<strin
   };
   const job = precisionJob(o, say);
   await runJobs(selectShard([job], o.shard), {
-    name: 'precision', quiet: o.quiet,
+    name: 'precision', quiet: o.quiet, remeasure: o.remeasure,
     describe: (j, _c, seconds) => `${j.label}, ${o.iterations ?? precisionProfile(o.quick).iterations} iterations each, interleaved, in ${seconds.toFixed(0)} s`,
   });
   return o.out ?? precisionDir(o.quick);

@@ -5,10 +5,15 @@
  * files (e.g. the tanh and the isru progress CSV of one network size). Three rules make sweeps safe to
  * interrupt, rerun and spread over machines:
  *
- *  - resume: a job whose files all exist (and are not empty) is skipped. Files are written with
- *    writeFileAtomic (temp file, then rename) only once the job has finished, so an existing file is
- *    always a complete one and an interrupted job leaves nothing behind; a 0-byte file (a copy gone
- *    wrong, a full disk) is not a result and its job runs again;
+ *  - resume: a job whose files all exist and parse (../io/result-check.ts) is skipped. Files are
+ *    written with writeFilesAtomic (temp files, then renames) only once the job has finished, so an
+ *    existing file is normally a complete one and an interrupted job leaves nothing behind; a file that
+ *    is empty or does not parse (a copy gone wrong) is not a result and its job runs again;
+ *  - settings: a job may name the settings that made it (iterations, corpus, variants...) and record
+ *    them in its JSON file; a finished job recorded with other settings is not silently kept: the sweep
+ *    refuses, naming them, unless told to measure such jobs again (--remeasure);
+ *  - one writer: the sweep holds the lock of every folder it writes (../io/lock.ts), so a second run
+ *    into the same folder refuses instead of mixing files;
  *  - places first: every output folder is created and proven writable before the first job runs (and
  *    temporary files of a killed run are removed), so a bad --out fails at once, not after a job;
  *  - shards: `--shard i/n` (1-based: i = 1..n) keeps jobs k (0-based position in the full list) with
@@ -19,11 +24,13 @@
  * Kinds register themselves (defineSweep) from their own module; src/cli/sweep.ts dispatches by name.
  */
 import type { Option } from 'commander';
-import { statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { writeFileAtomic } from '../io/atomic';
+import { writeFilesAtomic } from '../io/atomic';
+import { lockOutput, unlockOutput } from '../io/lock';
 import { prepareOutputDir } from '../io/places';
+import { resultProblem } from '../io/result-check';
 import { UserError } from '../errors';
 
 // ------------------------------------------------------------------ shards
@@ -67,6 +74,12 @@ export interface SweepJob {
    * other jobs (the weather sweep), where the files existing says nothing about this job.
    */
   complete?(): boolean;
+  /**
+   * The settings that made the job's results (iterations, corpus, variants...): the job records them as
+   * the `settings` member of its JSON file, and a rerun with other settings does not take the old results
+   * for its own. Files without a record (from before settings were recorded) are accepted as they are.
+   */
+  settings?: Record<string, string | number>;
   /** progress units (iterations over all runs of the job) for the overall bar */
   work: number;
   /**
@@ -91,6 +104,10 @@ export interface RunJobsOptions {
   stream?: NodeJS.WriteStream;
   /** a one-line summary of a finished job for the log (non-terminal); default "<label> done" */
   describe?(job: SweepJob, contents: string[], seconds: number): string;
+  /** measure again the jobs whose recorded settings differ (default: refuse, naming them) */
+  remeasure?: boolean;
+  /** lock only this file set of the output folders (../io/lock.ts lockOutput's name), not the folders */
+  lockName?: string;
 }
 
 export interface RunJobsResult {
@@ -100,17 +117,30 @@ export interface RunJobsResult {
   skipped: string[];
 }
 
-/** Whether all of a job's files exist and are not empty (a complete job, thanks to atomic writes), or what the job says. */
+/** Whether all of a job's files exist and parse (a complete job, thanks to atomic writes), or what the job says. */
 export function isComplete(job: Pick<SweepJob, 'files' | 'complete'>): boolean {
   if (job.complete) return job.complete();
-  return job.files.every((f) => {
-    try {
-      const st = statSync(f);
-      return st.isFile() && st.size > 0;
-    } catch {
-      return false;
-    }
-  });
+  return job.files.every((f) => resultProblem(f) === undefined);
+}
+
+/**
+ * How the settings recorded in a complete job's JSON file differ from the job's (`name old → new`,
+ * comma-separated), or undefined when they agree or nothing was recorded.
+ */
+export function settingsChange(job: Pick<SweepJob, 'files' | 'settings'>): string | undefined {
+  if (!job.settings) return undefined;
+  const json = job.files.find((f) => f.endsWith('.json'));
+  if (!json) return undefined;
+  let recorded: unknown;
+  try {
+    recorded = (JSON.parse(readFileSync(json, 'utf8')) as { settings?: unknown }).settings;
+  } catch {
+    return undefined;
+  }
+  if (typeof recorded !== 'object' || recorded === null) return undefined;
+  const old = recorded as Record<string, unknown>;
+  const changed = Object.entries(job.settings).filter(([k, v]) => String(old[k]) !== String(v)).map(([k, v]) => `${k} ${old[k] === undefined ? '(none)' : String(old[k])} → ${v}`);
+  return changed.length ? changed.join(', ') : undefined;
 }
 
 /**
@@ -119,13 +149,25 @@ export function isComplete(job: Pick<SweepJob, 'files' | 'complete'>): boolean {
  */
 export async function runJobs(jobs: readonly SweepJob[], o: RunJobsOptions): Promise<RunJobsResult> {
   const stream = o.stream ?? process.stderr;
-  const todo = jobs.filter((j) => !isComplete(j));
-  const skipped = jobs.filter((j) => isComplete(j)).map((j) => j.label);
-  for (const dir of new Set(todo.flatMap((j) => j.files.map((f) => dirname(f))))) prepareOutputDir(dir, `sweep ${o.name}: output folder`);
+  const complete = jobs.filter((j) => isComplete(j));
+  const changed = complete.map((j) => ({ job: j, change: settingsChange(j) })).filter((c) => c.change !== undefined);
+  if (changed.length && !o.remeasure) {
+    const shown = changed.slice(0, 3).map((c) => `${c.job.label}: ${c.change}`).join('; ');
+    throw new UserError(`sweep ${o.name}: ${changed.length} finished configuration(s) were measured with other settings (${shown}${changed.length > 3 ? '; …' : ''}); pass --remeasure to measure them again, or choose another --out`);
+  }
+  const stale = new Set(changed.map((c) => c.job));
+  const todo = jobs.filter((j) => !complete.includes(j) || stale.has(j));
+  const skipped = complete.filter((j) => !stale.has(j)).map((j) => j.label);
+  const locked: string[] = [];
+  for (const dir of new Set(todo.flatMap((j) => j.files.map((f) => dirname(f))))) {
+    prepareOutputDir(dir, `sweep ${o.name}: output folder`);
+    if (lockOutput(dir, `sweep ${o.name}: the folder ${dir}`, o.lockName)) locked.push(dir);
+  }
   const tty = !!stream.isTTY && !o.quiet;
   const log = (line: string): void => {
     if (!o.quiet && !tty) stream.write(`sweep ${o.name}: ${line}\n`);
   };
+  for (const c of changed) log(`${c.job.label}: measuring again (recorded with ${c.change})`);
   if (skipped.length) log(`${skipped.length} of ${jobs.length} configurations already complete (skipped)`);
   // the bar counts cost (units × weight) so its ETA is right; the text shows plain iterations
   const total = todo.reduce((s, j) => s + j.work * (j.weight ?? 1), 0);
@@ -145,7 +187,7 @@ export async function runJobs(jobs: readonly SweepJob[], o: RunJobsOptions): Pro
         bar?.increment(k * (job.weight ?? 1), { units });
       });
       if (contents.length !== job.files.length) throw new Error(`sweep ${o.name} ${job.label}: ${contents.length} contents for ${job.files.length} files`);
-      job.files.forEach((f, k) => writeFileAtomic(f, contents[k]));
+      writeFilesAtomic(job.files.map((path, k) => ({ path, data: contents[k] })));
       ran.push(job.label);
       const seconds = (Date.now() - t0) / 1000;
       log(o.describe ? o.describe(job, contents, seconds) : `${job.label} done in ${seconds.toFixed(1)} s`);
@@ -153,6 +195,7 @@ export async function runJobs(jobs: readonly SweepJob[], o: RunJobsOptions): Pro
     bar?.update({ done: ran.length });
   } finally {
     bar?.stop();
+    for (const dir of locked) unlockOutput(dir, o.lockName);
   }
   return { ran, skipped };
 }
@@ -171,6 +214,8 @@ export interface SweepOptions {
   /** corpus file (default: SOTU) */
   corpus?: string;
   quiet?: boolean;
+  /** measure again the configurations recorded with other settings (instead of refusing) */
+  remeasure?: boolean;
   /** values of the kind's own options (SweepKind.options), by commander attribute name */
   extra: Record<string, unknown>;
 }

@@ -42,6 +42,9 @@ import { resultsPath } from '../io/paths';
 import { prepareOutputDir } from '../io/places';
 import { readModelFile, writeModelFile } from '../lstm/modelfile';
 import { Trainer } from '../lstm/trainer';
+import { configProblems } from '../lstm/network';
+import { trainingMemoryProblem } from '../lstm/limits';
+import { defaultKernels } from '../lstm/backend';
 import { Validator } from '../lstm/validation';
 import { DEFAULT_TRAINER } from '../lstm/trainer';
 import { availableVariants, allVariants, parseVariantId, Variant, variantConfig, VARIANT_DEFS, variantSlug } from './variants';
@@ -137,11 +140,28 @@ function parseLoad(text: string): number {
 /** `--sizes 1x32,2x128`, or `--sizes net-size`: the network-size sweep's grid (src/experiments/net-size.ts). */
 function parseSizesFlag(text: string): NetSize[] {
   if (text.trim() === 'net-size') return NET_SIZE_LAYERS.flatMap((layers) => NET_SIZE_NEURONS.map((neurons) => ({ layers, neurons })));
+  let sizes: NetSize[];
   try {
-    return parseSizes(text);
+    sizes = parseSizes(text);
   } catch (err) {
     throw new UserError(`--sizes: ${(err as Error).message}`);
   }
+  // train's limits on layers and neurons (the vocabulary is checked with the corpus, before training)
+  for (const size of sizes) {
+    const problem = configProblems({ vocabSize: 2, ...size, activation: 'tanh', gate: 'sigmoid', activationImpl: 'scalar', precision: 'f64' })[0];
+    if (problem) throw new UserError(`--sizes ${sizeLabel(size)}: --${problem}`);
+  }
+  return sizes;
+}
+
+/** The first size whose runs cannot fit in memory with this corpus (train's limits), as one line. */
+function sizesMemoryProblem(sizes: readonly NetSize[], vocabSize: number): string | undefined {
+  const kernels = defaultKernels('f64');
+  for (const size of sizes) {
+    const problem = trainingMemoryProblem({ vocabSize, ...size, precision: 'f64', window: DEFAULT_TRAINER.window }, kernels);
+    if (problem) return `--sizes ${sizeLabel(size)}: ${problem}`;
+  }
+  return undefined;
 }
 
 /** --variants, --wait-idle, --wait-timeout: the options of every sweep over the variants (also `sweep net-size`). */
@@ -248,6 +268,10 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
       },
     };
   });
+  if (jobs.some((j) => !isComplete(j))) {
+    const tooBig = sizesMemoryProblem(x.sizes ?? p.sizes, split().vocab.length);
+    if (tooBig) throw new UserError(tooBig);
+  }
   prepareOutputDir(dir, 'sweep verdict: output folder');
   await runJobs(jobs, {
     name: 'verdict', quiet: o.quiet,

@@ -36,7 +36,8 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { readCsv, toCsv } from '../io/csv';
-import { writeFileAtomic } from '../io/atomic';
+import { writeFilesAtomic } from '../io/atomic';
+import { lockOutput } from '../io/lock';
 import { beforeMeasuring, DEFAULT_WAIT_TIMEOUT_SECONDS, LoadPolicy, readLoad } from '../io/load';
 import { STUDY_VARIANT } from '../lstm/cell';
 import { defaultKernels, KernelKind } from '../lstm/backend';
@@ -286,6 +287,9 @@ export async function runWeatherSweep(o: WeatherSweepOptions): Promise<WeatherSw
   if (variants.length === 0) throw new UserError(`no variant to run: ${skippedVariants.map((s) => `${s.variant.id} (${s.reason})`).join('; ')}`);
   for (const s of skippedVariants) say(`skipping ${s.variant.id}: ${s.reason}`);
   const data = buildDataset(o.data ? loadWeather(o.data) : loadWeather(), { window: p.window });
+  // one run per output: a second run would read the repeats file before this one's rows are in it and
+  // then write its own, losing them (shards write files of their own beside it, and go on side by side)
+  lockOutput(dirname(files.repeats), `--out ${files.out}`, basename(files.out));
   const existing = o.fresh ? [] : readRepeats(files.repeats);
   const settled = existing.filter((r) => sameSettings(r, p, kernels));
   const plan = planRuns(p, variants, o.shard);
@@ -312,7 +316,7 @@ export async function runWeatherSweep(o: WeatherSweepOptions): Promise<WeatherSw
   };
   // dropped rows and the baseline are written even when no group is left to run
   const first = contents();
-  [files.baseline, files.repeats, files.out].forEach((f, k) => writeFileAtomic(f, first[k]));
+  writeFilesAtomic([files.baseline, files.repeats, files.out].map((path, k) => ({ path, data: first[k] })));
 
   const policy = o.load ?? { waitTimeoutSeconds: DEFAULT_WAIT_TIMEOUT_SECONDS };
   // a busy machine is said once per sweep (the load of every group is in the repeats file anyway)
@@ -349,7 +353,7 @@ export async function runWeatherSweep(o: WeatherSweepOptions): Promise<WeatherSw
   }));
   let stopped = false;
   try {
-    await runJobs(jobs, { name: 'weather', unit: 'runs', quiet: o.quiet });
+    await runJobs(jobs, { name: 'weather', unit: 'runs', quiet: o.quiet, lockName: basename(files.out) });
   } catch (err) {
     if (!(err instanceof SweepStopped)) throw err;
     stopped = true;

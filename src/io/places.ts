@@ -4,7 +4,7 @@
  * creating and removing a small file in the folder (permission bits alone say nothing for root or on a
  * read-only mount). Leftover temporary files of an earlier, killed run are removed on the way.
  */
-import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors';
 import { cleanStaleTemps, makeFolders, tempName } from './atomic';
@@ -54,4 +54,63 @@ function ensureWritableDir(dir: string, what: string): void {
     throw new UserError(`${what} is not writable: ${reason(err)}`);
   }
   cleanStaleTemps(dir);
+}
+
+/** A file a run reads or writes, with the flag that named it (for the message). */
+export interface NamedPath {
+  flag: string;
+  path: string;
+}
+
+/** The identity of a path: device and inode when it exists (so hard links and symlinks match), else its absolute path. */
+function identity(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return resolve(path);
+  }
+}
+
+/**
+ * Refuses (one line, exit 2) an output that is one of the run's inputs, or two outputs that are one
+ * file: `train --progress X --corpus X` would turn the corpus into a CSV.
+ */
+export function refuseOverlaps(outputs: readonly NamedPath[], inputs: readonly NamedPath[]): void {
+  const seen = new Map<string, NamedPath>();
+  for (const i of inputs) seen.set(identity(i.path), i);
+  for (const o of outputs) {
+    const id = identity(o.path);
+    const other = seen.get(id);
+    if (other) {
+      const role = inputs.includes(other) ? 'is the input' : 'is also the output';
+      throw new UserError(`${o.flag} ${o.path} ${role} ${other.flag} ${other.path}; writing it would destroy ${inputs.includes(other) ? 'that input' : 'one of them'} — choose another path`);
+    }
+    seen.set(id, o);
+  }
+}
+
+/**
+ * Refuses an existing output of another kind before any work: a folder where a file goes, a device, or
+ * a file whose first bytes say it is something else (`looksRight` decides; e.g. a model file named as
+ * --progress).
+ */
+export function refuseOtherKind(out: NamedPath, kind: string, looksRight: (head: Buffer) => boolean): void {
+  let st;
+  try {
+    st = statSync(out.path);
+  } catch {
+    return; // not there yet: created by the run
+  }
+  if (st.isDirectory()) throw new UserError(`${out.flag} ${out.path} is a folder, not ${kind}`);
+  if (!st.isFile()) throw new UserError(`${out.flag} ${out.path} is not a regular file, so it cannot be ${kind}`);
+  if (st.size === 0) return;
+  const head = Buffer.alloc(Math.min(st.size, 4096));
+  const fd = openSync(out.path, 'r');
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (!looksRight(head)) throw new UserError(`${out.flag} ${out.path} exists and is not ${kind}; it is left alone — choose another path or move it away`);
 }

@@ -10,6 +10,39 @@ export interface ResultsSource {
   command: string;
   /** columns the caller relies on; a file without them is reported as malformed */
   columns?: readonly string[];
+  /** columns that must hold a finite number in every row (a row without one is malformed, not skipped) */
+  numeric?: readonly string[];
+  /** columns that identify a row (those of them the file has); two rows with the same key are duplicates */
+  key?: readonly string[];
+}
+
+/**
+ * The malformed and duplicated rows of a results file, counted, with the first of each named (line
+ * numbers count the header as line 1), or undefined when there are none.
+ */
+export function rowProblems(rows: readonly ResultRow[], source: Pick<ResultsSource, 'numeric' | 'key'>): string | undefined {
+  const numeric = source.numeric ?? [];
+  const key = (source.key ?? []).filter((c) => rows.length > 0 && c in rows[0]);
+  let malformed = 0, firstMalformed = '';
+  let duplicated = 0, firstDuplicate = '';
+  const seen = new Set<string>();
+  rows.forEach((r, i) => {
+    const bad = numeric.find((c) => typeof r[c] !== 'number' || !Number.isFinite(r[c]));
+    if (bad !== undefined) {
+      if (malformed++ === 0) firstMalformed = `line ${i + 2}: ${bad} '${String(r[bad] ?? '')}'`;
+    }
+    if (key.length === 0) return;
+    const k = key.map((c) => `${c} ${String(r[c])}`).join(', ');
+    if (seen.has(k)) {
+      if (duplicated++ === 0) firstDuplicate = `line ${i + 2}: ${k}`;
+    }
+    seen.add(k);
+  });
+  const parts = [
+    ...(malformed ? [`${malformed} malformed row${malformed > 1 ? 's' : ''} (first ${firstMalformed})`] : []),
+    ...(duplicated ? [`${duplicated} duplicated row${duplicated > 1 ? 's' : ''} (first ${firstDuplicate})`] : []),
+  ];
+  return parts.length ? parts.join(' and ') : undefined;
 }
 
 /** Why a results file could not be used: a message for the reader, not a stack trace. */
@@ -21,7 +54,8 @@ export class MissingResultsError extends Error {
 }
 
 /**
- * Reads a results CSV, checking that it exists, parses and has the expected columns. Throws
+ * Reads a results CSV, checking that it exists, parses, has the expected columns and no malformed or
+ * duplicated row (ResultsSource.numeric, .key). Throws
  * MissingResultsError naming the command that produces the file otherwise.
  */
 export function readResults(path: string, source: ResultsSource): ResultRow[] {
@@ -37,6 +71,9 @@ export function readResults(path: string, source: ResultsSource): ResultRow[] {
   if (missing.length > 0) {
     throw new MissingResultsError(path, `Columns ${missing.join(', ')} are missing from`, source.command);
   }
+  // a bad or repeated row would otherwise be dropped or counted twice without a word
+  const problems = rowProblems(rows, source);
+  if (problems) throw new MissingResultsError(path, `${problems[0].toUpperCase()}${problems.slice(1)} in`, source.command);
   return rows;
 }
 

@@ -36,6 +36,8 @@ export interface GradCheckOptions {
   precision?: Precision;
   steps: number;
   seed?: number;
+  /** called after every checked parameter with the count done and the total (a long check shows progress) */
+  onProgress?: (done: number, total: number) => void;
   h?: number;
   floor?: number;
   /** scale the initial weights (larger weights exercise the nonlinearities beyond their linear part) */
@@ -72,7 +74,7 @@ export function gradientCheck(o: GradCheckOptions): GradCheckResult {
   const analytic = Float64Array.from(net.grads);
   const truth = precision === 'f64' ? net : createLstm({ ...config, precision: 'f64' });
   if (truth !== net) truth.params.set(P);
-  const r = compareWithFiniteDifferences(truth.params, analytic, () => truth.lossAndGradients(inputs, targets), { h, floor });
+  const r = compareWithFiniteDifferences(truth.params, analytic, () => truth.lossAndGradients(inputs, targets), { h, floor, onProgress: o.onProgress });
   net.grads.set(analytic);
   const maxGradient = analytic.reduce((m, g) => Math.max(m, Math.abs(g)), 0);
   return { parameters: P.length, loss, maxGradient, ...r };
@@ -93,8 +95,9 @@ export interface FiniteDifferenceComparison {
  */
 export function compareWithFiniteDifferences(
   params: Float, analytic: Float64Array, loss: () => number,
-  { h = 1e-2, floor = 1e-6, stride = 1 }: { h?: number; floor?: number; stride?: number } = {},
+  { h = 1e-2, floor = 1e-6, stride = 1, onProgress }: { h?: number; floor?: number; stride?: number; onProgress?: (done: number, total: number) => void } = {},
 ): FiniteDifferenceComparison {
+  const total = Math.ceil(params.length / stride);
   let maxRelError = 0;
   let maxAbsError = 0;
   let worstIndex = -1;
@@ -116,6 +119,7 @@ export function compareWithFiniteDifferences(
       worstIndex = k;
       numericAtWorst = numeric;
     }
+    onProgress?.(k / stride + 1, total);
   }
   return { maxRelError, maxAbsError, worstIndex, analyticAtWorst: worstIndex >= 0 ? analytic[worstIndex] : 0, numericAtWorst };
 }

@@ -457,7 +457,12 @@ export function readModelFile(path: string): ModelData {
   }
 }
 
-/** Writes atomically: `.json` paths get JSON, anything else the binary format. */
+/** The bytes of a model file at `path`: `.json` paths get JSON, anything else the binary format. */
+export function encodeModel(path: string, m: ModelData): string | Uint8Array {
+  return path.endsWith('.json') ? encodeJson(m) : encodeBinary(m);
+}
+
+/** Writes atomically (see encodeModel for the format). */
 export function writeModelFile(path: string, m: ModelData): void {
-  writeFileAtomic(path, path.endsWith('.json') ? encodeJson(m) : encodeBinary(m));
+  writeFileAtomic(path, encodeModel(path, m));
 }
