@@ -365,7 +365,7 @@ test('the figures of notebooks 05 and 07 draw every variant in its colour, with 
     longFixture(root, 'interleaved');
     const r = readLongDir(root);
     const val = longLossFigure(r.runs, 'val_bpc', 'v');
-    assert.deepEqual(val.data.map((t) => t.name), ['tanh/scalar', 'isru/simd']);
+    assert.deepEqual(val.data.map((t) => t.name), ['tanh/scalar (1000 chars)', 'isru/simd (1000 chars)']);
     assert.ok(Math.abs(Number((val.data[1].y as number[])[3]) - 2.8 / Math.LN2) < 1e-12, 'bits/char = nats/char ÷ ln 2');
     const c = compareLong(r.runs);
     const s = longSavingFigure(c.map((x) => ({ variant: x.variant, wall: x.wallOverRun, cpu: x.cpuOverRun })));

@@ -12,10 +12,12 @@ import {
 } from '../src/analysis/verdict-rule';
 import { judgeOriginalClaim, ORIGINAL_CLAIM, ruleConclusion } from '../src/analysis/verdict-rule-report';
 import { estimate, Estimate, signedRankTest } from '../src/analysis/stats';
+import { verdictValidationFigure } from '../src/charts/verdict';
+import { longLossFigure } from '../src/charts/verdict-long';
 
 /** A progress row: all training time in the forward phase, so the total is `t` on both clocks. */
 const row = (iteration: number, t: number, valLoss: number, valChars = 5000) => ({
-  iteration, loss: valLoss, val_loss: valLoss, val_chars: valChars,
+  iteration, loss: valLoss, val_loss: valLoss, val_bpc: valLoss / Math.LN2, val_chars: valChars,
   forward_time: t, back_time: 0, adam_time: 0, forward_cpu: t, back_cpu: 0, adam_cpu: 0,
 });
 
@@ -158,4 +160,20 @@ test('the original claim is judged in both halves: a faster but worse small netw
   assert.equal(size.status, 'inconclusive');
   assert.match(size.explanation, /relative saving the larger network saves less \(refutes/);
   assert.match(size.explanation, /absolute saving per iteration it saves more \(supports/);
+});
+
+test('the validation charts do not join the end-of-run sample to the per-row line', () => {
+  const r = run('isru/simd', 2, [3, 2, 1.5], 1, 1.2);
+  for (const f of [verdictValidationFigure([r]), longLossFigure([r], 'val_bpc', 't')]) {
+    const [line, end] = f.data as { mode: string; x: number[]; y: number[] }[];
+    assert.equal(f.data.length, 2);
+    assert.equal(line.mode, 'lines');
+    assert.deepEqual(line.x, [0, 1000, 1999]);
+    assert.ok(Math.abs(line.y[2] - 1.5 / Math.LN2) < 1e-12);
+    assert.equal(end.mode, 'markers');
+    assert.deepEqual(end.x, [1999]);
+    assert.ok(Math.abs(end.y[0] - 1.2 / Math.LN2) < 1e-12);
+  }
+  // the training loss is one sample: one joined line
+  assert.equal(longLossFigure([r], 'loss', 't').data.length, 1);
 });
