@@ -12,7 +12,8 @@
  *   precision results/precision/<machine>/progress-<f32|f64>-5x100[-<variant>].csv  per variant f32/f64 time ratio, loss difference
  *   math-bench results/math-bench/<machine>.csv                        ISRU/tanh cost per call
  *   verdict   results/verdict[-long]/<machine>/*.json (+ CSVs)         leads the answer when present:
- *             every variant's time saving and validation-loss difference vs tanh+scalar, the original's claims
+ *             the decision rule's verdict (loss at equal time vs the equally implemented tanh), the
+ *             per-iteration comparison, the original's claim in both halves
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,8 +25,10 @@ import { comparePrecisions, readPrecisionDir } from './precision';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { pairedDifferences } from './weather';
 import { upgradeWeatherRows } from '../experiments/weather';
-import { BASELINE_ID } from '../experiments/variants';
-import { checkClaims, readVerdictResults, verdictConclusionParts, verdictTable } from './verdict';
+import { BASELINE_ID, parseVariantId } from '../experiments/variants';
+import { readVerdictResults } from './verdict';
+import { iterationTable, NON_INFERIORITY_MARGIN, ruleTable } from './verdict-rule';
+import { judgeOriginalClaim, ruleConclusion, signedCi } from './verdict-rule-report';
 import { NetSizeSummary, readNetSizeConfigs, variantOverview, variantSummaries, widthTrend } from './net-size';
 
 export const ANSWER_BEGIN = '<!-- answer:begin -->';
@@ -206,21 +209,26 @@ function mathBenchSentence(resultsDir: string, machine: string): string {
 /**
  * The verdict paragraph from the full-profile verdict results (results/verdict/<machine>, and the long run
  * in results/verdict-long/<machine>), or undefined when there are none: the answer then keeps its
- * per-experiment form alone.
+ * per-experiment form alone. The verdict is the decision rule's (src/analysis/verdict-rule.ts): loss at
+ * equal time against tanh implemented the same way, within a margin fixed in advance; then the
+ * per-iteration comparison, one line per independent comparison, and the original claim in both halves.
  */
 export function verdictSentence(resultsDir: string, machine: string, netSize?: readonly NetSizeSummary[]): string | undefined {
   const results = readVerdictResults(resultsDir, machine);
   if (!results) return undefined;
-  const cells = verdictTable(results.jobs);
-  const skipped = results.jobs.flatMap((j) => j.skipped);
-  const trend = netSize && widthTrend(netSize);
-  const claims = checkClaims(cells, 'isru/scalar', trend).map((c) => `“${c.claim}” (${c.source}): **${c.status}** — ${c.evidence}; ${c.explanation}.`);
+  const runs = results.jobs.flatMap((j) => j.runs);
+  const ruled = ruleTable(runs);
+  const perIteration = iterationTable(runs);
+  const skipped = [...new Set(results.jobs.flatMap((j) => j.skipped).map((s) => s.variant))];
   const iterations = [...new Set(results.jobs.map((j) => `${j.size}${j.source === 'verdict-long' ? ' long run' : ''} ${j.iterations} iterations`))].join(', ');
-  const { sizes, verdict } = verdictConclusionParts(cells, skipped);
+  const atIteration = perIteration.map((r) => `${parseVariantId(r.variant)?.name ?? r.variant} (${r.implementations.join(' = ')}) at ${r.size}${r.source === 'verdict-long' ? ' long run' : ''} ${signedCi(r.perIteration)}, ${r.seedsBehind} of ${r.perIteration.n} seeds behind: ${r.word}`);
+  const claims = judgeOriginalClaim(ruled, perIteration).map((c) => `“${c.claim}”: **${c.status}** — ${c.evidence}; ${c.explanation}.`);
+  const trend = netSize && widthTrend(netSize);
+  const sweep = trend ? ` In the ${trend.source}, the relative saving of isru/scalar against tanh/scalar is ${pctCi(trend.small.saving)} at ${trend.small.label} and ${pctCi(trend.large.saving)} at ${trend.large.label}.` : '';
   return [
-    `**The verdict** (held-out validation loss on the newest 10% of the addresses; ${iterations}; savings are 1 − variant time / baseline time, with tanh computed the same way and with tanh+scalar as baselines): ${verdict.replace(/^Verdict: /, '')}`,
-    ...sizes.map((p) => `  - ${p}`),
-    `  - The original study's claims: ${claims.join(' ')}`,
+    `**The verdict** (held-out validation loss on the newest 10% of the addresses; ${iterations}; the decision rule of docs/decisions/001-verdict-rule.md, fixed in advance: validation loss at equal training time against tanh implemented the same way, within δ = ${NON_INFERIORITY_MARGIN.toFixed(3)} nats/char at the upper 95% bound, and faster): ${ruleConclusion(ruled).replace(/^Verdict \([^)]*\): /, '')}${skipped.length ? ` Not measured in this build: ${skipped.join(', ')}.` : ''}`,
+    `  - At equal iterations (final validation loss, variant − tanh, nats/char; scalar and SIMD once where their losses are identical): ${atIteration.join('; ')}.`,
+    `  - The original study's claim, judged in both halves against tanh implemented the same way: ${claims.join(' ')}${sweep}`,
   ].join('\n');
 }
 

@@ -97,8 +97,8 @@ export function ruleConclusion(rows: readonly RuleRow[], margin = NON_INFERIORIT
   if (mixed) tally.push(`${mixed} with different words for scalar and SIMD`);
   const dropIns = rows.filter((r) => r.word === 'drop-in');
   const head = dropIns.length
-    ? `Verdict under the rule (δ = ${margin.toFixed(3)} nats/char): ISRU is a faster drop-in for tanh in ${dropIns.map((r) => `${r.variant} at ${where(r)}`).join(', ')}.`
-    : `Verdict under the rule (δ = ${margin.toFixed(3)} nats/char): no ISRU variant is shown to be a faster drop-in for tanh.`;
+    ? `Verdict (δ = ${margin.toFixed(3)} nats/char): ISRU is a faster drop-in for tanh in ${dropIns.map((r) => `${r.variant} at ${where(r)}`).join(', ')}.`
+    : `Verdict (δ = ${margin.toFixed(3)} nats/char): no ISRU variant is shown to be a faster drop-in for tanh.`;
   return `${head} ${parts.join('. ')}. Independent comparisons (size × activation; scalar and SIMD counted once where their losses are identical): ${units.length}, of which ${tally.join(', ') || 'none decided'}.`;
 }
 
