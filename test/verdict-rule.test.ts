@@ -109,6 +109,9 @@ test('a clear drop-in and a clear penalty', () => {
   // as fast as tanh and as good: not a reason to swap
   const [same] = ruleTable(seeds([0.001, -0.002, 0.0, 0.002, -0.001], 'scalar', 'isru', 1));
   assert.equal(same.word, 'not faster');
+  // one seed, however clear, has no interval: nothing is decided
+  const [single] = ruleTable(seeds([0.0], 'scalar'));
+  assert.equal(single.word, 'one seed');
 });
 
 test('scalar and SIMD runs with identical losses are one comparison; one differing seed makes them two', () => {
