@@ -23,9 +23,9 @@ import { estimate, Estimate } from './stats';
 import { compareLong, readLongDir } from './verdict-long';
 import { comparePrecisions, readPrecisionDir } from './precision';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
-import { pairedDifferences } from './weather';
+import { cellCountDifference, cellCountSaving, pairedDifferences } from './weather';
 import { upgradeWeatherRows } from '../experiments/weather';
-import { BASELINE_ID, parseVariantId } from '../experiments/variants';
+import { parseVariantId } from '../experiments/variants';
 import { readVerdictResults } from './verdict';
 import { iterationTable, NON_INFERIORITY_MARGIN, ruleTable } from './verdict-rule';
 import { judgeOriginalClaim, ruleConclusion, signedCi } from './verdict-rule-report';
@@ -140,14 +140,16 @@ function longSentence(resultsDir: string, machine: string): string {
 
 export interface WeatherAnswer {
   pairs: number;
-  /** tanh − isru accuracy (percentage points) over all (cells, repeat) pairs */
+  /** cell counts: the units of the intervals */
+  cellCounts: number;
+  /** tanh − isru accuracy (percentage points), cell counts as units */
   accuracy: Estimate;
-  /** 1 − isru/tanh train time per pair */
+  /** 1 − isru/tanh train time, cell counts as units */
   trainSaving: Estimate;
   fromRepeats: boolean;
 }
 
-/** Pooled over cell counts and repeats (paired by cells and repeat); the aggregated file pairs by cells only. */
+/** Paired by cells and repeat, summarised with cell counts as units (weather.ts, cellCountSaving); the aggregated file pairs by cells only. */
 export function weatherAnswer(resultsDir: string, machine: string): WeatherAnswer {
   const command = 'lstm-opt weather';
   const repeats = join(resultsDir, 'weather', `lstm-${machine}-repeats.csv`);
@@ -157,18 +159,16 @@ export function weatherAnswer(resultsDir: string, machine: string): WeatherAnswe
   else rows = readResults(join(resultsDir, 'weather', `lstm-${machine}.csv`), { command, columns: ['Cells', 'Func', 'TrainTime', 'Accuracy'] }).map((r) => ({ ...r, Repeat: 0 }));
   rows = upgradeWeatherRows(rows);
   // the original question: the ISRU cell (scalar) against tanh/scalar
-  const acc = pairedDifferences(rows, 'Accuracy', 'isru/scalar').flatMap((p) => p.diffs);
-  const tanhTime = new Map<string, number>();
-  for (const r of rows) if (r.Variant === BASELINE_ID) tanhTime.set(`${r.Cells}/${r.Repeat}`, Number(r.TrainTime));
-  const saving = rows.filter((r) => r.Variant === 'isru/scalar' && tanhTime.has(`${r.Cells}/${r.Repeat}`)).map((r) => 1 - Number(r.TrainTime) / tanhTime.get(`${r.Cells}/${r.Repeat}`)!);
-  return { pairs: acc.length, accuracy: estimate(acc), trainSaving: estimate(saving), fromRepeats };
+  const acc = pairedDifferences(rows, 'Accuracy', 'isru/scalar');
+  const time = pairedDifferences(rows, 'TrainTime', 'isru/scalar');
+  return { pairs: acc.reduce((n, p) => n + p.n, 0), cellCounts: time.length, accuracy: cellCountDifference(acc), trainSaving: cellCountSaving(time), fromRepeats };
 }
 
 function weatherSentence(resultsDir: string, machine: string): string {
   return orMissing(() => {
     const w = weatherAnswer(resultsDir, machine);
     return (
-      `**Weather predictor** (${w.pairs} tanh/ISRU pairs${w.fromRepeats ? ' over cell counts and repeats' : ' over cell counts, averaged repeats'}): ` +
+      `**Weather predictor** (${w.pairs} tanh/ISRU pairs${w.fromRepeats ? ' over cell counts and repeats' : ' over cell counts, averaged repeats'}; intervals over the ${w.cellCounts} cell counts, each the mean of its repeats): ` +
       `ISRU saves ${pctCi(w.trainSaving)} of the training time; accuracy tanh − ISRU is ${numCi(w.accuracy, 2, ' percentage points')}.`
     );
   }).replace(/^No results yet/, '**Weather predictor:** no results yet');
