@@ -264,6 +264,12 @@ test('long-run comparisons match hand computation: savings over tanh/scalar, val
     assert.match(text, /validation loss ends \+0\.1000 nats\/char \(\+0\.1443 bits\/char\)/);
     assert.match(text, /all variants interleaved in one job/);
     assert.match(text, /Not measured in this build: all-isru\/simd/);
+    // one seed: faster beyond the noise is stated, but the loss is not judged either way
+    assert.match(text, /Faster in CPU time beyond the noise of the progress intervals: isru\/simd\./);
+    assert.match(text, /On the loss this run decides nothing/);
+    assert.doesNotMatch(text, /measurably behind|drop-in:/);
+    // at equal time (23 s, isru's end): tanh/simd is missing, so no equal-time line for isru/simd
+    assert.doesNotMatch(text, /at equal training time/);
     assert.equal(estimate(ws).mean, c.wall.mean);
     assert.match(longConclusion({ ...r, runs: r.runs.slice(1) }), /tanh\/scalar, the baseline, has no long run/);
   } finally {
