@@ -52,6 +52,8 @@ test('the answer leads with the verdict when verdict results exist, and --check 
     assert.match(lines[4], /“Preliminary results show 1-2% acceleration of training, classification and prediction with LSTM networks of relatively small size, while no notable decrease in learning rate or accuracy was detected\.”: \*\*refuted\*\*/);
     assert.match(lines[4], /“1-2% acceleration of training … with LSTM networks of relatively small size”: \*\*confirmed\*\*/);
     assert.match(lines[4], /“no notable decrease in learning rate or accuracy was detected”: \*\*refuted\*\*/);
+    // the cost is the jobs' own record: 2x8, medians 10 and 8 s over 10 iterations
+    assert.match(lines[5], /^  - What the runs took, from their records .*: 2x8 \(10 iterations\): .* per seed for 2 variants .*, 800\.0–1000\.0 ms of training per iteration/);
     assert.match(lines.join('\n'), /- \*\*Math-bench:\*\*/); // the other experiments follow
 
     const args = ['answer', '--results', results, '--machine', M, '--readme', readme];

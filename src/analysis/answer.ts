@@ -27,6 +27,7 @@ import { cellCountDifference, cellCountSaving, pairedDifferences } from './weath
 import { upgradeWeatherRows } from '../experiments/weather';
 import { parseVariantId } from '../experiments/variants';
 import { readVerdictResults } from './verdict';
+import { costSentence, verdictCost } from './verdict-cost';
 import { iterationTable, NON_INFERIORITY_MARGIN, ruleTable } from './verdict-rule';
 import { judgeOriginalClaim, ruleConclusion, signedCi } from './verdict-rule-report';
 import { NetSizeSummary, readNetSizeConfigs, variantOverview, variantSummaries, widthTrend } from './net-size';
@@ -229,6 +230,7 @@ export function verdictSentence(resultsDir: string, machine: string, netSize?: r
     `**The verdict** (held-out validation loss on the newest 10% of the addresses; ${iterations}; the decision rule of docs/decisions/001-verdict-rule.md, fixed in advance: validation loss at equal training time against tanh implemented the same way, within δ = ${NON_INFERIORITY_MARGIN.toFixed(3)} nats/char at the upper 95% bound, and faster): ${ruleConclusion(ruled).replace(/^Verdict \([^)]*\): /, '')}${skipped.length ? ` Not measured in this build: ${skipped.join(', ')}.` : ''}`,
     `  - At equal iterations (final validation loss, variant − tanh, nats/char; scalar and SIMD once where their losses are identical): ${atIteration.join('; ')}.`,
     `  - The original study's claim, judged in both halves against tanh implemented the same way: ${claims.join(' ')}${sweep}`,
+    `  - What the runs took, from their records (training and validation): ${costSentence(verdictCost(results.jobs))}.`,
   ].join('\n');
 }
 
