@@ -29,7 +29,7 @@ import { parseVariantId } from '../experiments/variants';
 import { readVerdictResults } from './verdict';
 import { costSentence, verdictCost } from './verdict-cost';
 import { iterationTable, NON_INFERIORITY_MARGIN, ruleTable } from './verdict-rule';
-import { judgeOriginalClaim, ruleConclusion, signedCi } from './verdict-rule-report';
+import { judgeOriginalClaim, ruleConclusion, signedCi, sweepTrendText } from './verdict-rule-report';
 import { NetSizeSummary, readNetSizeConfigs, variantOverview, variantSummaries, widthTrend } from './net-size';
 
 export const ANSWER_BEGIN = '<!-- answer:begin -->';
@@ -225,7 +225,7 @@ export function verdictSentence(resultsDir: string, machine: string, netSize?: r
   const atIteration = perIteration.map((r) => `${parseVariantId(r.variant)?.name ?? r.variant} (${r.implementations.join(' = ')}) at ${r.size}${r.source === 'verdict-long' ? ' long run' : ''} ${signedCi(r.perIteration)}, ${r.seedsBehind} of ${r.perIteration.n} seeds behind: ${r.word}`);
   const claims = judgeOriginalClaim(ruled, perIteration).map((c) => `“${c.claim}”: **${c.status}** — ${c.evidence}; ${c.explanation}.`);
   const trend = netSize && widthTrend(netSize);
-  const sweep = trend ? ` In the ${trend.source}, the relative saving of isru/scalar against tanh/scalar is ${pctCi(trend.small.saving)} at ${trend.small.label} and ${pctCi(trend.large.saving)} at ${trend.large.label}.` : '';
+  const sweep = trend ? ` ${sweepTrendText(trend)}` : '';
   return [
     `**The verdict** (held-out validation loss on the newest 10% of the addresses; ${iterations}; the decision rule of docs/decisions/001-verdict-rule.md, fixed in advance: validation loss at equal training time against tanh implemented the same way, within δ = ${NON_INFERIORITY_MARGIN.toFixed(3)} nats/char at the upper 95% bound, and faster): ${ruleConclusion(ruled).replace(/^Verdict \([^)]*\): /, '')}${skipped.length ? ` Not measured in this build: ${skipped.join(', ')}.` : ''}`,
     `  - At equal iterations (final validation loss, variant − tanh, nats/char; scalar and SIMD once where their losses are identical): ${atIteration.join('; ')}.`,

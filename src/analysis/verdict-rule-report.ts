@@ -5,7 +5,7 @@
  * tanh. Pure: rule rows in, strings and display rows out.
  */
 import { parseVariantId } from '../experiments/variants';
-import type { ClaimCheck } from './verdict';
+import type { ClaimCheck, SizeTrend } from './verdict';
 import { ORIGINAL_SOURCE } from './verdict';
 import type { Estimate } from './stats';
 import { IterationRow, MarginEstimate, MarginEvidence, NON_INFERIORITY_MARGIN, RuleRow, VerdictWord } from './verdict-rule';
@@ -172,4 +172,10 @@ export function judgeOriginalClaim(rows: readonly RuleRow[], iterations: readonl
 function compareIntervals(a: Estimate, b: Estimate): 'larger' | 'smaller' | 'overlap' {
   if (!hasCi(a) || !hasCi(b)) return 'overlap';
   return b.low > a.high ? 'larger' : b.high < a.low ? 'smaller' : 'overlap';
+}
+
+/** The network-size sweep's relative saving at its narrowest and widest networks (more sizes than the verdict's two), or ''. */
+export function sweepTrendText(trend: SizeTrend | undefined): string {
+  if (!trend) return '';
+  return `In the ${trend.source}, the relative saving of isru/scalar against tanh/scalar is ${pctCi(trend.small.saving)} at ${trend.small.label} and ${pctCi(trend.large.saving)} at ${trend.large.label}.`;
 }
