@@ -31,7 +31,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
-import { loadSplitCorpus, SplitCorpus, SplitRecord } from '../data/split';
+import { HOLD_OUTS, HoldOut, loadSplitCorpus, SplitCorpus, SplitRecord, VALIDATION_FRACTION } from '../data/split';
 import { positiveInt, UserError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
 import { toCsv } from '../io/csv';
@@ -152,11 +152,13 @@ export const variantSweepOptions = (): Option[] => [
 const commonOptions = (): Option[] => [
   ...variantSweepOptions(),
   new Option('--val-chars <n>', 'validation characters per progress row (default: the profile\'s)').argParser(positiveInt('--val-chars')),
+  new Option('--held-out <which>', 'held-out addresses: the newest 10% (default), or every 10th across all years (same era as training; use another --out)').choices([...HOLD_OUTS]),
 ];
 
 interface VerdictExtra {
   variants?: Variant[];
   valChars?: number;
+  heldOut?: HoldOut;
   waitIdle?: number;
   waitTimeout?: number;
   seeds?: number;
@@ -213,7 +215,7 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
   const { run: variants, skipped } = availableVariants(x.variants ?? allVariants());
   for (const s of skipped) say(`skipping ${s.variant.id}: ${s.reason}`);
   let cached: SplitCorpus | undefined;
-  const split = (): SplitCorpus => (cached ??= loadSplitCorpus(o.corpus));
+  const split = (): SplitCorpus => (cached ??= loadSplitCorpus(o.corpus, VALIDATION_FRACTION, x.heldOut));
   const validation = { ...p.validation, rowChars: x.valChars ?? p.validation.rowChars };
   const progressEvery = Math.min(p.progressEvery, iterations);
   const units: { size: NetSize; seed: number }[] = (x.sizes ?? p.sizes).flatMap((size) => Array.from({ length: x.seeds ?? p.seeds }, (_, k) => ({ size, seed: k + 1 })));
@@ -353,7 +355,7 @@ export async function runVerdictLongSweep(o: VerdictSweepOptions): Promise<strin
   const wanted = availableVariants(x.variants ?? allVariants());
   let cached: SplitCorpus | undefined;
   const cx: LongJobContext = {
-    dir, ckDir: join(dir, 'checkpoints'), split: () => (cached ??= loadSplitCorpus(o.corpus)), profile: p, iterations,
+    dir, ckDir: join(dir, 'checkpoints'), split: () => (cached ??= loadSplitCorpus(o.corpus, VALIDATION_FRACTION, x.heldOut)), profile: p, iterations,
     validation: { ...p.validation, rowChars: x.valChars ?? p.validation.rowChars }, policy: policyOf(x), say, skipped: wanted.skipped,
   };
   const stem = longStem(p.size, iterations);
