@@ -9,6 +9,9 @@ import { Lstm } from '../src/lstm/network';
 import { corpusIdentity, Trainer } from '../src/lstm/trainer';
 import { decodeModel, encodeBinary } from '../src/lstm/modelfile';
 import { shuffledWindows, windowCount } from '../src/lstm/window-order';
+import { encodeSplit } from '../src/data/split';
+import { newRun, trainIdentity } from '../src/experiments/verdict-runs';
+import { variant } from '../src/experiments/variants';
 
 const T = 5;
 const LENGTH = 61;
@@ -81,4 +84,13 @@ test('a shuffled run resumed from its checkpoint equals the uninterrupted run bi
   assert.deepEqual([...partStarts, ...starts(resumed, 13)], fullStarts);
   assert.deepEqual([...resumed.net.params], [...full.net.params]);
   assert.equal(resumed.epoch, full.epoch);
+});
+
+test('the verdict sweeps hand --shuffle to the trainers of new runs, and leave it off by default', () => {
+  const docs = Array.from({ length: 4 }, (_, k) => ({ id: `d${k}`, year: k, text: 'the quick brown fox jumps over the lazy dog '.repeat(4) }));
+  const split = encodeSplit('docs', docs, 0.25);
+  const identity = trainIdentity(split);
+  const size = { layers: 1, neurons: 4 };
+  assert.equal(newRun(split, identity, size, variant('isru', 'scalar'), 2, { shuffle: true }).trainer.options.shuffle, true);
+  assert.equal(newRun(split, identity, size, variant('isru', 'scalar'), 2).trainer.options.shuffle, undefined);
 });

@@ -152,6 +152,7 @@ export const variantSweepOptions = (): Option[] => [
 const commonOptions = (): Option[] => [
   ...variantSweepOptions(),
   new Option('--val-chars <n>', 'validation characters per progress row (default: the profile\'s)').argParser(positiveInt('--val-chars')),
+  new Option('--shuffle', 'read each epoch\'s training windows in an order drawn from the seed, so seeds vary the data order too (default: in order; use another --out)'),
   new Option('--held-out <which>', 'held-out addresses: the newest 10% (default), or every 10th across all years (same era as training; use another --out)').choices([...HOLD_OUTS]),
 ];
 
@@ -159,6 +160,7 @@ interface VerdictExtra {
   variants?: Variant[];
   valChars?: number;
   heldOut?: HoldOut;
+  shuffle?: boolean;
   waitIdle?: number;
   waitTimeout?: number;
   seeds?: number;
@@ -231,7 +233,7 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
         recordSplit(dir, s.record);
         const measured = await startMeasuring(policyOf(x), say);
         const identity = trainIdentity(s);
-        const runs = variants.map((v) => newRun(s, identity, size, v, seed));
+        const runs = variants.map((v) => newRun(s, identity, size, v, seed, { shuffle: x.shuffle }));
         for (let done = 0; done < iterations; ) {
           const target = Math.min(iterations, done + progressEvery);
           await advanceRuns(runs, target, { iterations, progressEvery, validation, onIteration: () => tick() });
@@ -275,6 +277,8 @@ interface LongJobContext {
   policy: LoadPolicy;
   say: (line: string) => void;
   skipped: { variant: Variant; reason: string }[];
+  /** new runs read their windows shuffled (a resumed one keeps its checkpoint's order) */
+  shuffle?: boolean;
 }
 
 /**
@@ -319,7 +323,7 @@ function longJob(cx: LongJobContext, wanted: readonly Variant[], name: string): 
         cx.say(`resuming ${variants.length} run${variants.length === 1 ? '' : 's'} at iteration ${start} of ${iterations} from ${ckDir}`);
         tick(start * variants.length);
       } else {
-        runs = variants.map((v) => newRun(s, identity, p.size, v, 1));
+        runs = variants.map((v) => newRun(s, identity, p.size, v, 1, { shuffle: cx.shuffle }));
       }
       const segments = [...(manifest?.segments ?? [])];
       for (let done = start; done < iterations; ) {
@@ -356,7 +360,7 @@ export async function runVerdictLongSweep(o: VerdictSweepOptions): Promise<strin
   let cached: SplitCorpus | undefined;
   const cx: LongJobContext = {
     dir, ckDir: join(dir, 'checkpoints'), split: () => (cached ??= loadSplitCorpus(o.corpus, VALIDATION_FRACTION, x.heldOut)), profile: p, iterations,
-    validation: { ...p.validation, rowChars: x.valChars ?? p.validation.rowChars }, policy: policyOf(x), say, skipped: wanted.skipped,
+    validation: { ...p.validation, rowChars: x.valChars ?? p.validation.rowChars }, policy: policyOf(x), say, skipped: wanted.skipped, shuffle: x.shuffle,
   };
   const stem = longStem(p.size, iterations);
   const jobs = x.perVariant ? wanted.run.map((v) => longJob(cx, [v], `${stem}-${variantSlug(v)}`)) : [longJob(cx, wanted.run, stem)];
