@@ -11,7 +11,8 @@ import {
   comparisonUnits, decide, iterationTable, lossAtTime, measurePair, NON_INFERIORITY_MARGIN, ruleTable, timeToLoss, validationCurve,
 } from '../src/analysis/verdict-rule';
 import { judgeOriginalClaim, ORIGINAL_CLAIM, ruleConclusion } from '../src/analysis/verdict-rule-report';
-import { estimate, Estimate, signedRankTest } from '../src/analysis/stats';
+import { estimate, Estimate } from '../src/analysis/stats';
+import { signedRankTest } from '../src/analysis/signed-rank';
 import { verdictValidationFigure } from '../src/charts/verdict';
 import { longLossFigure } from '../src/charts/verdict-long';
 

@@ -3,16 +3,15 @@
  * for timings, and a mean with a 95% Student-t confidence interval for repeated or paired measurements.
  *
  * One module so that the benchmarks, the experiments, the weather predictor and the notebooks quote the
- * same numbers the same way. Mean and standard deviation come from mathjs, the t quantile and the signed-rank
- * test from stdlib-js (@stdlib/stats-base-dists-t-quantile, @stdlib/stats-wilcoxon); only the order
- * statistics are ours, since they are two lines.
+ * same numbers the same way. Mean and standard deviation come from mathjs, the t quantile from stdlib-js
+ * (@stdlib/stats-base-dists-t-quantile); only the order statistics are ours, since they are two lines. The
+ * signed-rank test beside the t interval is ./signed-rank.ts.
  *
  * Why a t interval: the spreads come from a handful of repeats (the weather sweep has 5 per cell count),
  * where the normal 1.96 would understate the uncertainty; with 5 values the half-width is 2.78 standard
  * errors.
  */
 import studentTQuantile from '@stdlib/stats-base-dists-t-quantile';
-import wilcoxon from '@stdlib/stats-wilcoxon';
 
 /** mathjs on first use: loading it costs about a third of a second, which every command-line start would pay. */
 let mathjs: typeof import('mathjs') | undefined;
@@ -105,32 +104,4 @@ export function pairedEstimate(pairs: readonly { a: number; b: number }[]): Pair
   const diffs = kept.map((p) => p.a - p.b);
   const side = (xs: number[]): number => (xs.length ? mean(xs) : NaN);
   return { ...estimate(diffs), diffs, aMean: side(kept.map((p) => p.a)), bMean: side(kept.map((p) => p.b)) };
-}
-
-/** A Wilcoxon signed-rank test of paired differences: the statistic V (sum of positive ranks) and its p-value. */
-export interface SignedRankTest {
-  /** non-zero differences ranked (zeros are dropped, as R's wilcox.test does) */
-  n: number;
-  statistic: number;
-  pValue: number;
-  alternative: 'two-sided' | 'less' | 'greater';
-  /** the location tested against */
-  mu: number;
-}
-
-/**
- * Wilcoxon's signed-rank test of `diffs − mu` (stdlib-js @stdlib/stats-wilcoxon: exact distribution below
- * 50 values, R's conventions). Beside the t interval it drops the normality assumption; the price is
- * resolution: with n differences the smallest one-sided p is 2^−n (1/32 with five seeds), so with five
- * seeds no two-sided test reaches 0.05. NaN p with fewer than two values (stdlib refuses them) or without a
- * non-zero difference.
- */
-export function signedRankTest(diffs: readonly number[], options: { mu?: number; alternative?: SignedRankTest['alternative'] } = {}): SignedRankTest {
-  const mu = options.mu ?? 0;
-  const alternative = options.alternative ?? 'two-sided';
-  const v = diffs.filter(Number.isFinite);
-  const n = v.filter((x) => x - mu !== 0).length;
-  if (n === 0 || v.length < 2) return { n, statistic: NaN, pValue: NaN, alternative, mu };
-  const r = wilcoxon([...v], { mu, alternative });
-  return { n, statistic: r.statistic, pValue: r.pValue, alternative, mu };
 }

@@ -20,7 +20,8 @@ import type { ResultRow } from '../io/results';
 import { parseVariantId, variantRank } from '../experiments/variants';
 import type { VerdictRunResult } from './verdict';
 import { phaseSeconds } from './compare';
-import { Estimate, estimate, signedRankTest, SignedRankTest } from './stats';
+import { Estimate, estimate } from './stats';
+import { signedRankTest, SignedRankTest } from './signed-rank';
 
 /**
  * The non-inferiority margin, nats/char: about what tanh still gains per 1 000 iterations late in a
