@@ -8,9 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { VerdictRunResult } from '../src/analysis/verdict';
 import {
-  comparisonUnits, decide, iterationTable, lossAtTime, measurePair, NON_INFERIORITY_MARGIN, ruleTable, timeToLoss, validationCurve,
+  comparisonUnits, decide, iterationTable, lossAtTime, marginEvidence, measurePair, NON_INFERIORITY_MARGIN, ruleTable, timeToLoss, validationCurve,
 } from '../src/analysis/verdict-rule';
-import { judgeOriginalClaim, ORIGINAL_CLAIM, ruleConclusion } from '../src/analysis/verdict-rule-report';
+import { iterationTableRows, judgeOriginalClaim, ORIGINAL_CLAIM, ruleConclusion } from '../src/analysis/verdict-rule-report';
 import { estimate, Estimate } from '../src/analysis/stats';
 import { signedRankTest } from '../src/analysis/signed-rank';
 import { verdictValidationFigure } from '../src/charts/verdict';
@@ -180,4 +180,24 @@ test('the validation charts do not join the end-of-run sample to the per-row lin
   }
   // the training loss is one sample: one joined line
   assert.equal(longLossFigure([r], 'loss', 't').data.length, 1);
+});
+
+test('the margin\'s evidence comes from tanh alone: its late gain per 1 000 iterations and its scalar/SIMD rounding gap', () => {
+  const rows = (losses: number[], final: number) => [row(0, 0, 3), ...losses.map((l, k) => row(1000 + 250 * k, 10 + k, l)), row(2000, 14, final, 100000)];
+  const mk = (variant: string, seed: number, losses: number[], final: number): VerdictRunResult => ({ ...run(variant, seed, [3, 2, 2], 1, final), rows: rows(losses, final) });
+  // per-row losses at 1000, 1250, 1500, 1750, 2000: the last quarter (iterations ≥ 1500) falls 0.005 per 250 = 0.02 per 1 000;
+  // the end-of-run row (another sample) and the ISRU run do not enter
+  const runs = [mk('tanh/scalar', 1, [2.1, 2.095, 2.09, 2.085, 2.08], 2.0), mk('tanh/simd', 1, [2.1, 2.095, 2.09, 2.085, 2.08], 2.0003), mk('isru/scalar', 1, [9, 9, 9, 9, 9], 9)];
+  const [e] = marginEvidence(runs);
+  assert.ok(Math.abs(e.gainPer1000.mean - 0.02) < 1e-9, String(e.gainPer1000.mean));
+  assert.ok(Math.abs(e.roundingGap - 0.0003) < 1e-12);
+});
+
+test('the per-iteration table names the implementations one row stands for', () => {
+  const diffs = [0.05, 0.06, 0.04];
+  const runs = [...seeds(diffs, 'scalar'), ...seeds(diffs, 'simd')];
+  const [r] = iterationTableRows(iterationTable(runs));
+  assert.equal(r.variant, 'isru (scalar = simd)');
+  assert.equal(r['seeds behind tanh'], '3 of 3');
+  assert.equal(r['at equal iterations'], 'penalty');
 });
