@@ -6,6 +6,7 @@
 #   3. the project-local Python venv with the pinned Jupyter stack (requirements.txt)
 #   4. the tslab kernelspec inside .venv, running this repo's own node_modules/.bin/tslab
 #   5. Debian's chromium for PNG export and browser tests, when missing and apt is usable
+#   6. Debian's Slurm (slurmctld, slurmd, slurm-client), munge and shellcheck for the scale-out tests, when missing and apt is usable
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -90,5 +91,25 @@ if [ ! -x /usr/bin/chromium ]; then
   else
     say "warning: /usr/bin/chromium is missing and cannot be installed here (need root and apt-get)."
     say "         PNG export and the browser test need it: sudo apt-get install chromium"
+  fi
+fi
+
+# --- 6. Slurm, munge and shellcheck ----------------------------------------------------------------
+# test/slurm.test.ts starts a one-node Slurm cluster (munged, slurmctld, slurmd) to run
+# scripts/slurm-sweep.sh; test/sweep-workflow.test.ts runs shellcheck on the workflow's shell steps
+# and on the scripts. Without them those tests skip and say why.
+scale_out_missing=()
+for cmd in slurmctld:slurmctld slurmd:slurmd sbatch:slurm-client munged:munge shellcheck:shellcheck; do
+  command -v "${cmd%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${cmd%%:*}" ] || scale_out_missing+=("${cmd#*:}")
+done
+if [ ${#scale_out_missing[@]} -gt 0 ]; then
+  mapfile -t scale_out_missing < <(printf '%s\n' "${scale_out_missing[@]}" | sort -u)
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    say "installing Debian's ${scale_out_missing[*]} (apt-get) for the scale-out tests"
+    apt-get update -qq
+    # without the recommended plugin set (databases, hdf5, ...): the basic plugins are all a test cluster uses
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${scale_out_missing[@]}" >/dev/null
+  else
+    say "skipping ${scale_out_missing[*]}: installing them needs root and apt-get; the Slurm and workflow tests will skip"
   fi
 fi

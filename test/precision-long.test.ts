@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { machineRoots } from '../src/io/results-root';
 import { loadCorpus } from '../src/data/corpus';
 import { dataPath } from '../src/io/paths';
 import { readCsv } from '../src/io/csv';
@@ -329,14 +330,14 @@ test('the notebook loaders print the command when no results exist (no exception
   const orig = console.log;
   console.log = (...a: unknown[]) => void logged.push(a.join(' '));
   try {
-    assert.equal(loadLongResults('no-such-machine'), undefined);
-    assert.equal(loadPrecision('no-such-machine'), undefined);
+    assert.equal(loadLongResults(machineRoots('no-such-machine')), undefined);
+    assert.equal(loadPrecision(machineRoots('no-such-machine')), undefined);
   } finally {
     console.log = orig;
   }
   assert.equal(logged.length, 2);
-  assert.match(logged[0], /`lstm-opt sweep verdict-long`.*`lstm-opt sweep verdict-long --quick`/);
-  assert.match(logged[1], /`lstm-opt sweep precision`.*`lstm-opt sweep precision --quick`/);
+  assert.match(logged[0], /^No long-run results for no-such-machine yet: `lstm-opt sweep verdict-long --quick` .*`lstm-opt sweep verdict-long` the full profile/);
+  assert.match(logged[1], /^No float vs double results for no-such-machine yet: `lstm-opt sweep precision --quick` .*`lstm-opt sweep precision` the full profile/);
 });
 
 test('the figures of notebooks 05 and 07 draw every variant in its colour, with the intervals as error bars', () => {

@@ -34,7 +34,7 @@ test('the answer leads with the verdict when verdict results exist, and --check 
     writeFileSync(readme, '# x\n\n## What this repository answers\n\nQ?\n');
     mkdirSync(join(results, 'math-bench'));
     writeFileSync(join(results, 'math-bench', `${M}.csv`), 'Function,ns_per_op,kind\ntanh,8,scalar\nisru,2,scalar\n');
-    const before = buildAnswer(results, M).split('\n');
+    const before = buildAnswer({ dir: results, machine: M, profile: 'full' }).split('\n');
     assert.match(before[2], /^- \*\*Math-bench:\*\*/); // no verdict results: the old answer
     const dir = join(results, 'verdict', M);
     mkdirSync(dir, { recursive: true });
@@ -42,7 +42,7 @@ test('the answer leads with the verdict when verdict results exist, and --check 
     writeJob(dir, 1, [10, 8], [2, 2.05]);
     writeJob(dir, 2, [10, 8.2], [2.1, 2.15]);
     writeJob(dir, 3, [10, 7.8], [1.9, 1.95]);
-    const lines = buildAnswer(results, M).split('\n');
+    const lines = buildAnswer({ dir: results, machine: M, profile: 'full' }).split('\n');
     assert.match(lines[2], /^- \*\*The verdict\*\*/);
     assert.match(lines[2], /δ = 0\.010 nats\/char/);
     // the same +0.05 in every seed lies beyond the margin: a penalty, however much faster

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { projectRoot } from '../src/io/paths';
+import { projectRoot, resultsPath } from '../src/io/paths';
+import { machineRoots } from '../src/io/results-root';
 import * as math from 'mathjs';
 import { readCsv } from '../src/io/csv';
 import { cellKernels, cellSpec } from '../src/lstm/cell';
@@ -23,7 +24,11 @@ import { colors } from '../src/charts/colors';
 import { weatherAccuracyFigure, weatherConfusionFigure, weatherSavingFigure } from '../src/charts/weather';
 import { runCli } from './helpers/cli';
 import { WEATHER_HEADER } from './helpers/schemas';
-import { cellsMissingCharts, errorOutputs, executeNotebook, plotlyOutputs } from './helpers/notebook';
+import { cellsMissingCharts, errorOutputs, executeNotebook, plotlyOutputs, printedText } from './helpers/notebook';
+import { readReference, REFERENCE_FILE } from '../src/io/results-root';
+import { PLOTLY_MIME } from '../src/charts/show';
+import { MACHINE_SPECIFIC } from '../src/charts/beside';
+import type { Figure } from '../src/charts/figure';
 import { withTempDir } from './helpers/temp';
 
 const days = loadWeather();
@@ -179,7 +184,7 @@ test('old weather files upgrade in one place: Func tanh â†’ tanh/scalar, isru â†
   const log = console.log;
   console.log = () => undefined;
   try {
-    const res = loadWeatherResults('amd-epyc-2c-node20', join(projectRoot(), 'test', 'fixtures', 'weather-before-variants'));
+    const res = loadWeatherResults({ dir: join(projectRoot(), 'test', 'fixtures', 'weather-before-variants'), machine: 'amd-epyc-2c-node20', profile: 'full' });
     assert.ok(res);
     assert.equal(res.quick, false);
     assert.deepEqual(variantsIn(res.repeats), ['tanh/scalar', 'isru/scalar']);
@@ -399,25 +404,28 @@ test('weather figures: one category per cell count, a line per variant with CI e
   for (const f of [fig, predict, acc, conf]) assert.doesNotThrow(() => JSON.stringify(f));
 });
 
-test('weather results loader: prints the producing command when nothing is there, falls back to another machine, then to quick results', () => {
+test('weather results loader: prints the producing commands when nothing is there, reads the full profile before the quick one, and never another machine', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-weather-res-'));
   const log = console.log;
   const printed: string[] = [];
   console.log = (...a: unknown[]) => void printed.push(a.join(' '));
   try {
-    assert.equal(loadWeatherResults('this-machine', dir), undefined);
-    assert.match(printed.join('\n'), /run `node bin\/lstm-opt\.js weather`/);
+    assert.equal(loadWeatherResults(machineRoots('this-machine', dir)), undefined);
+    assert.match(printed.join('\n'), /No weather results for this-machine yet: `lstm-opt weather --quick` measures a quick mechanics check \(about 20 seconds\), `lstm-opt weather` the full profile/);
     const base = ['weather', '--cells', '10', '--repeats', '1', '--epochs', '1', '--variants', 'tanh/scalar,isru/scalar', '--quiet'];
-    assert.equal(runCli([...base, '--out', join(dir, 'quick', 'lstm-this-machine.csv')]).code, 0);
-    const quick = loadWeatherResults('this-machine', dir);
+    assert.equal(runCli([...base, '--out', join(dir, 'weather', 'quick', 'lstm-this-machine.csv')]).code, 0);
+    const quick = loadWeatherResults(machineRoots('this-machine', dir));
     assert.ok(quick);
-    assert.deepEqual([quick.machine, quick.quick, quick.repeats.length], ['this-machine', true, 2]);
-    const r = runCli([...base, '--out', join(dir, 'lstm-other-machine.csv')]);
+    assert.deepEqual([quick.machine, quick.quick, quick.repeats.length, quick.root.profile], ['this-machine', true, 2, 'quick']);
+    // another machine's results are never shown as this one's
+    const r = runCli([...base, '--out', join(dir, 'weather', 'lstm-other-machine.csv')]);
     assert.equal(r.code, 0, r.stderr);
-    const res = loadWeatherResults('this-machine', dir);
-    assert.ok(res);
-    assert.deepEqual([res.machine, res.local, res.quick], ['other-machine', false, false]);
-    assert.equal(res.repeats.length, 2);
+    assert.equal(loadWeatherResults(machineRoots('this-machine', dir))?.machine, 'this-machine');
+    const other = loadWeatherResults(machineRoots('other-machine', dir));
+    assert.deepEqual([other?.machine, other?.quick], ['other-machine', false]);
+    // the full profile wins over the quick one of the same machine
+    assert.equal(runCli([...base, '--out', join(dir, 'weather', 'lstm-this-machine.csv')]).code, 0);
+    assert.equal(loadWeatherResults(machineRoots('this-machine', dir))?.root.profile, 'full');
   } finally {
     console.log = log;
     rmSync(dir, { recursive: true, force: true });
@@ -448,10 +456,33 @@ test('lstm-opt weather: Ctrl-C stops after the current run with complete files (
   assert.deepEqual(readCsv(out).map((x) => `${x.Cells} ${x.Variant}`), ['10 tanh/scalar', '10 isru/scalar', '200 tanh/scalar', '200 isru/scalar']);
 }));
 
-test('notebook 03 executes headless with no error output and shows its four charts', () => {
-  const nb = executeNotebook(join(projectRoot(), 'notebooks', '03-weather-predictor.ipynb'), { LSTM_OPT_NO_PNG: '1' });
+test('notebook 03 shows the reference study and, beside it, this machine\'s quick results, each labelled', () => withTempDir('lstm-opt-nb-beside-', (results) => {
+  // a results folder holding the committed reference study (linked) and this machine's quick run (made here)
+  const committed = resultsPath();
+  const reference = readReference(committed);
+  copyFileSync(join(committed, REFERENCE_FILE), join(results, REFERENCE_FILE));
+  mkdirSync(join(results, 'weather', 'quick'), { recursive: true });
+  for (const f of ['baseline.csv', `lstm-${reference.machine}.csv`, `lstm-${reference.machine}-repeats.csv`]) symlinkSync(join(committed, 'weather', f), join(results, 'weather', f));
+  const env = { LSTM_OPT_MACHINE: 'nb-test-2c', LSTM_OPT_RESULTS: results, LSTM_OPT_NO_PNG: '1' };
+  const measured = runCli(['weather', '--cells', '10', '--repeats', '2', '--epochs', '1', '--variants', 'tanh/scalar,isru/scalar', '--quiet', '--out', join(results, 'weather', 'quick', 'lstm-nb-test-2c.csv')], { env });
+  assert.equal(measured.code, 0, measured.stderr);
+
+  const nb = executeNotebook(join(projectRoot(), 'notebooks', '03-weather-predictor.ipynb'), env);
   assert.ok(nb.ok, nb.log);
   assert.deepEqual(errorOutputs(nb), []);
   assert.deepEqual(cellsMissingCharts(nb), []);
-  assert.equal(plotlyOutputs(nb).length, 4);
-});
+  const text = printedText(nb);
+  assert.match(text, new RegExp(`results of ${reference.machine}, full profile \\(the reference study\\)`));
+  assert.match(text, /nb-test-2c, quick profile \(this machine: a mechanics check, not for conclusions\)/);
+  // the study's four charts, then one more: this machine's headline beside the reference's
+  const figures = plotlyOutputs(nb).map((o) => o.data![PLOTLY_MIME] as Figure);
+  assert.equal(figures.length, 5);
+  const beside = figures[4];
+  assert.equal(beside.layout.meta?.[MACHINE_SPECIFIC], true);
+  assert.deepEqual(beside.data.map((t) => t.name), [`${reference.machine}, full profile (the reference study)`, 'nb-test-2c, quick profile (this machine: a mechanics check, not for conclusions)']);
+  // the reference ran every variant, this quick run two: only isru/scalar has a bar of both machines
+  const y = beside.data[1].y as string[], x = beside.data[1].x as number[];
+  assert.deepEqual(y.filter((_, k) => Number.isFinite(x[k])), ['isru/scalar']);
+  // the table names both machines' columns
+  assert.match(text, new RegExp(`<th>${reference.machine}</th><th>nb-test-2c \\(quick\\)</th>`));
+}));

@@ -36,7 +36,7 @@ interface PageRun {
   wasmBytes: number;
 }
 
-async function runPage(browser: Browser, url: string, tag: string): Promise<PageRun> {
+async function runPage(browser: Browser, url: string, tag: string, query = ''): Promise<PageRun> {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -45,7 +45,7 @@ async function runPage(browser: Browser, url: string, tag: string): Promise<Page
     // the page's server, and the blob: URLs of its own downloads and worker, are all it may touch
     if (!r.url().startsWith(url) && !r.url().startsWith('blob:')) errors.push(`request outside the page's server: ${r.url()}`);
   });
-  await page.goto(`${url}?run=quick&train=1`);
+  await page.goto(`${url}?run=quick&train=1${query}`);
   await page.waitForFunction(() => document.body.dataset.state === 'done' || document.body.dataset.state === 'error', undefined, { timeout: 180_000, polling: 500 });
   const state = await page.evaluate(() => ({
     state: document.body.dataset.state, status: document.getElementById('status')!.textContent, seconds: Number(document.body.dataset.seconds),
@@ -85,7 +85,7 @@ async function runPage(browser: Browser, url: string, tag: string): Promise<Page
 
 /** The page's math-bench download, read as notebook 02 reads results/math-bench/. */
 function checkMathBench(run: PageRun): void {
-  const machines = loadMathBenchResults(run.mathBenchDir, run.slug);
+  const machines = loadMathBenchResults(run.mathBenchDir);
   assert.deepEqual(machines.map((m) => m.machine), [run.slug]);
   const rows: MathBenchRow[] = machines[0].rows;
   // every function of the command line's run: 21 scalar rows and 14 per array type and length, and 4 more
@@ -152,7 +152,9 @@ describe('the web page in Chromium', { skip }, () => {
   test('without isolation: the page still runs (no SharedArrayBuffer, TypeScript kernels)', async (t) => {
     const { server, url } = await serveWeb(0, false);
     servers.push(server);
-    const run = await runPage(browser, url, 'not-isolated');
+    // named by the reader: two hosts alike in browser, OS and cores must not overwrite each other's files
+    const run = await runPage(browser, url, 'not-isolated', '&name=web-test-host');
+    assert.equal(run.slug, 'web-test-host');
     assert.equal(run.crossOriginIsolated, false);
     assert.match(run.kernels, /TypeScript/);
     checkMathBench(run);

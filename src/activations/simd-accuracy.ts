@@ -15,12 +15,15 @@
 import type { MathJsInstance, BigNumber } from 'mathjs';
 import type { Precision } from '../lstm/buffers';
 import { SIMD_ACTIVATIONS, SimdActivation, SimdActivations } from '../lstm/wasm/pointwise';
+import { ulpAt } from './ulp';
+
+export { ulpAt };
 
 type MathJs = typeof import('mathjs');
 let big: MathJsInstance | undefined;
 
 /** mathjs with 50 significant digits, loaded on first use (loading it takes about a third of a second). */
-function bigMath(): MathJsInstance {
+export function bigMath(): MathJsInstance {
   if (!big) {
     const lib = require('mathjs') as MathJs;
     big = lib.create(lib.all, { number: 'BigNumber', precision: 50 });
@@ -66,21 +69,11 @@ function reference(act: SimdActivation, x: BigNumber): BigNumber {
  * to x, which is off by up to half an ulp of x: far too much for e^x at x = −500): x = mant·2^e with an
  * integer |mant| < 2^53, whose decimal digits are exact.
  */
-function exactBig(m: MathJsInstance, x: number): BigNumber {
+export function exactBig(m: MathJsInstance, x: number): BigNumber {
   if (x === 0 || !Number.isFinite(x)) return m.bignumber(x);
   let e = Math.max(Math.floor(Math.log2(Math.abs(x))) - 52, -1074);
   if (Math.abs(x / 2 ** e) >= 2 ** 53) e++;
   return m.bignumber(x / 2 ** e).times(m.bignumber(2).pow(e));
-}
-
-/** The spacing of `precision` numbers at |v| (v rounded to a double is close enough to pick the binade). */
-export function ulpAt(v: number, precision: Precision): number {
-  const [mant, minExp] = precision === 'f64' ? [52, -1074] : [23, -149];
-  const a = Math.abs(v);
-  if (a === 0 || !Number.isFinite(a)) return 2 ** minExp;
-  let e = Math.floor(Math.log2(a));
-  if (2 ** e > a) e--; // log2 rounded up at the top of a binade
-  return 2 ** Math.max(e - mant, minExp);
 }
 
 /** The sample points (before rounding to the precision). */

@@ -20,8 +20,9 @@ import { join } from 'node:path';
 import { readResults, MissingResultsError, ResultRow } from '../io/results';
 import { lossDifference, savingSummary } from './compare';
 import { estimate, Estimate } from './stats';
-import { compareLong, readLongDir } from './verdict-long';
-import { comparePrecisions, readPrecisionDir } from './precision';
+import { compareLong, readLongRoot } from './verdict-long';
+import { comparePrecisions, readPrecisionRoot } from './precision';
+import { machineFolder, profileFolder, readReference, ResultsRoot } from '../io/results-root';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { cellCountDifference, cellCountSaving, pairedDifferences } from './weather';
 import { upgradeWeatherRows } from '../experiments/weather';
@@ -100,9 +101,9 @@ export function netSizeSavings(dir: string): NetSizeConfigSaving[] {
   return out.sort((a, b) => key(a.config)[0] - key(b.config)[0] || key(a.config)[1] - key(b.config)[1]);
 }
 
-function netSizeSentence(resultsDir: string, machine: string, summaries: readonly NetSizeSummary[] | undefined): string {
-  const s = netSizeSavings(join(resultsDir, 'net-size', machine));
-  if (s.length === 0) return `**Network-size sweep:** no results yet in results/net-size/${machine} — run \`lstm-opt sweep net-size\` to produce them.`;
+function netSizeSentence(root: ResultsRoot, summaries: readonly NetSizeSummary[] | undefined): string {
+  const s = netSizeSavings(machineFolder(root, 'net-size'));
+  if (s.length === 0) return `**Network-size sweep:** no results yet in results/net-size/${root.machine} — run \`lstm-opt sweep net-size\` to produce them.`;
   const fw = estimate(s.map((c) => c.forward)), bw = estimate(s.map((c) => c.backward)), ld = estimate(s.map((c) => c.lossDifference));
   const best = s.reduce((a, b) => (b.forward > a.forward ? b : a));
   const worst = s.reduce((a, b) => (b.forward < a.forward ? b : a));
@@ -125,9 +126,9 @@ function netSizeVariantClause(summaries: readonly NetSizeSummary[]): string {
 
 // ------------------------------------------------------------------ long runs
 
-function longSentence(resultsDir: string, machine: string): string {
+function longSentence(root: ResultsRoot): string {
   return orMissing(() => {
-    const r = readLongDir(join(resultsDir, 'verdict-long', machine));
+    const r = readLongRoot(root);
     const c = compareLong(r.runs);
     const each = c.map((x) => `${x.variant} saved ${pct(x.wall.overall)} of the wall and ${pct(x.cpu.overall)} of the CPU time, validation loss ${x.valDiff >= 0 ? '+' : ''}${num(x.valDiff, 4)} nats/char`);
     return (
@@ -151,13 +152,14 @@ export interface WeatherAnswer {
 }
 
 /** Paired by cells and repeat, summarised with cell counts as units (weather.ts, cellCountSaving); the aggregated file pairs by cells only. */
-export function weatherAnswer(resultsDir: string, machine: string): WeatherAnswer {
+export function weatherAnswer(root: ResultsRoot): WeatherAnswer {
   const command = 'lstm-opt weather';
-  const repeats = join(resultsDir, 'weather', `lstm-${machine}-repeats.csv`);
+  const folder = profileFolder(root, 'weather');
+  const repeats = join(folder, `lstm-${root.machine}-repeats.csv`);
   const fromRepeats = existsSync(repeats);
   let rows: ResultRow[];
   if (fromRepeats) rows = readResults(repeats, { command, columns: ['Cells', 'Func', 'Repeat', 'TrainTime', 'Accuracy'] });
-  else rows = readResults(join(resultsDir, 'weather', `lstm-${machine}.csv`), { command, columns: ['Cells', 'Func', 'TrainTime', 'Accuracy'] }).map((r) => ({ ...r, Repeat: 0 }));
+  else rows = readResults(join(folder, `lstm-${root.machine}.csv`), { command, columns: ['Cells', 'Func', 'TrainTime', 'Accuracy'] }).map((r) => ({ ...r, Repeat: 0 }));
   rows = upgradeWeatherRows(rows);
   // the original question: the ISRU cell (scalar) against tanh/scalar
   const acc = pairedDifferences(rows, 'Accuracy', 'isru/scalar');
@@ -165,9 +167,9 @@ export function weatherAnswer(resultsDir: string, machine: string): WeatherAnswe
   return { pairs: acc.reduce((n, p) => n + p.n, 0), cellCounts: time.length, accuracy: cellCountDifference(acc), trainSaving: cellCountSaving(time), fromRepeats };
 }
 
-function weatherSentence(resultsDir: string, machine: string): string {
+function weatherSentence(root: ResultsRoot): string {
   return orMissing(() => {
-    const w = weatherAnswer(resultsDir, machine);
+    const w = weatherAnswer(root);
     return (
       `**Weather predictor** (${w.pairs} tanh/ISRU pairs${w.fromRepeats ? ' over cell counts and repeats' : ' over cell counts, averaged repeats'}; intervals over the ${w.cellCounts} cell counts, each the mean of its repeats): ` +
       `ISRU saves ${pctCi(w.trainSaving)} of the training time; accuracy tanh − ISRU is ${numCi(w.accuracy, 2, ' percentage points')}.`
@@ -177,9 +179,9 @@ function weatherSentence(resultsDir: string, machine: string): string {
 
 // ------------------------------------------------------------------ precision
 
-function precisionSentence(resultsDir: string, machine: string): string {
+function precisionSentence(root: ResultsRoot): string {
   return orMissing(() => {
-    const r = readPrecisionDir(join(resultsDir, 'precision', machine));
+    const r = readPrecisionRoot(root);
     const last = r.pairs[0].f64[r.pairs[0].f64.length - 1];
     const each = comparePrecisions(r.pairs).map((x) => `${x.variant} ${num(x.wall.overall, 3)}× (CPU ${num(x.cpu.overall, 3)}×; per-interval wall ${numCi(x.wall, 3)}), loss f32 − f64 ${x.loss.final.toExponential(1)} nats/char`);
     return `**Float vs double** (${r.size}, ${Number(last.iteration) + 1} iterations, f32 time / f64 time over the whole run): ${each.join('; ')}.`;
@@ -188,8 +190,9 @@ function precisionSentence(resultsDir: string, machine: string): string {
 
 // ------------------------------------------------------------------ math-bench
 
-function mathBenchSentence(resultsDir: string, machine: string): string {
-  const file = join(resultsDir, 'math-bench', `${machine}.csv`);
+function mathBenchSentence(root: ResultsRoot): string {
+  const machine = root.machine;
+  const file = join(profileFolder(root, 'math-bench'), `${machine}.csv`);
   if (!existsSync(file)) return `**Math-bench:** no results yet in results/math-bench/${machine}.csv — run \`lstm-opt math-bench\` to produce them.`;
   return orMissing(() => {
     const rows = readResults(file, { command: 'lstm-opt math-bench', columns: ['Function', 'ns_per_op', 'kind'] });
@@ -214,8 +217,8 @@ function mathBenchSentence(resultsDir: string, machine: string): string {
  * equal time against tanh implemented the same way, within a margin fixed in advance; then the
  * per-iteration comparison, one line per independent comparison, and the original claim in both halves.
  */
-export function verdictSentence(resultsDir: string, machine: string, netSize?: readonly NetSizeSummary[]): string | undefined {
-  const results = readVerdictResults(resultsDir, machine);
+export function verdictSentence(root: ResultsRoot, netSize?: readonly NetSizeSummary[]): string | undefined {
+  const results = readVerdictResults(root);
   if (!results) return undefined;
   const runs = results.jobs.flatMap((j) => j.runs);
   const ruled = ruleTable(runs);
@@ -260,22 +263,34 @@ export function resultMachines(resultsDir: string): string[] {
   return [...found].sort();
 }
 
-/** The markdown answer for one machine: the verdict first when its results exist, then one bullet per experiment. */
-export function buildAnswer(resultsDir: string, machine: string): string {
+/**
+ * The markdown answer from one machine's results (the reference study, results/reference.json, unless told
+ * otherwise): the verdict first when its results exist, then one bullet per experiment.
+ */
+export function buildAnswer(root: ResultsRoot): string {
   // every variant's net-size summaries, read once: the net-size bullet and the verdict's size claim use them
-  const netSize = orUndefined(() => variantSummaries(readNetSizeConfigs(join(resultsDir, 'net-size', machine))));
-  const verdict = verdictSentence(resultsDir, machine, netSize);
+  const netSize = orUndefined(() => variantSummaries(readNetSizeConfigs(machineFolder(root, 'net-size'))));
+  const verdict = verdictSentence(root, netSize);
   const lines = [
-    `Measured on \`${machine}\` (regenerate with \`lstm-opt answer\`; savings are 1 − ISRU time / tanh time, positive = ISRU faster):`,
+    `Measured on \`${root.machine}\`, ${root.profile} profile${isReference(root) ? ', the reference study named in results/reference.json' : ''} (regenerate with \`lstm-opt answer\`; savings are 1 − ISRU time / tanh time, positive = ISRU faster):`,
     '',
     ...(verdict ? [`- ${verdict}`] : []),
-    `- ${mathBenchSentence(resultsDir, machine)}`,
-    `- ${weatherSentence(resultsDir, machine)}`,
-    `- ${netSizeSentence(resultsDir, machine, netSize)}`,
-    `- ${longSentence(resultsDir, machine)}`,
-    `- ${precisionSentence(resultsDir, machine)}`,
+    `- ${mathBenchSentence(root)}`,
+    `- ${weatherSentence(root)}`,
+    `- ${netSizeSentence(root, netSize)}`,
+    `- ${longSentence(root)}`,
+    `- ${precisionSentence(root)}`,
   ];
   return lines.join('\n');
+}
+
+function isReference(root: ResultsRoot): boolean {
+  try {
+    const r = readReference(root.dir);
+    return r.machine === root.machine && r.profile === root.profile;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -9,10 +9,10 @@
  * the mean difference (./stats.ts estimate).
  */
 import { Estimate, estimate } from './stats';
-import { relative } from 'node:path';
-import { machineSlug } from '../io/machine';
+import { join, relative } from 'node:path';
 import { projectRoot } from '../io/paths';
-import { readFullElseQuick, readResults, ResultRow } from '../io/results';
+import { readResults, ResultRow } from '../io/results';
+import { LoadOptions, loadFirst, profileFolder, ResultsRoot, ResultsSelection, StudyCommands } from '../io/results-root';
 import {
   FRAMEWORK_COLUMNS, FRAMEWORK_COMMAND, FRAMEWORK_OPS_COLUMNS, FRAMEWORK_OPS_COMMAND, frameworkCsv, frameworkOpsCsv,
 } from '../experiments/framework';
@@ -334,24 +334,32 @@ export interface LoadedFrameworkCsv {
   rows: ResultRow[];
 }
 
-/** The notebook's loader for the kernel profile: full, else quick, else prints the command. */
-export function loadFrameworkOps(machine = machineSlug()): LoadedFrameworkCsv | undefined {
-  return readFullElseQuick(
-    (quick) => {
-      const path = frameworkOpsCsv(quick, machine);
-      return { path, label: relative(projectRoot(), path), quick, rows: readFrameworkOps(path, quick) };
-    },
-    (err) => `No kernel profile for ${machine}: run \`${FRAMEWORK_OPS_COMMAND}\` (full) or \`${FRAMEWORK_OPS_COMMAND} --quick\`. ${err.message}`,
-  );
+export const FRAMEWORK_COMMANDS: StudyCommands = {
+  what: 'framework', full: FRAMEWORK_COMMAND, fullTime: 'about 30 minutes', quick: `${FRAMEWORK_COMMAND} --quick`, quickTime: 'about 3 minutes',
+};
+
+export const FRAMEWORK_OPS_COMMANDS: StudyCommands = {
+  what: 'kernel-profile', full: FRAMEWORK_OPS_COMMAND, fullTime: 'about 5 minutes', quick: `${FRAMEWORK_OPS_COMMAND} --quick`, quickTime: 'about a minute',
+};
+
+function readFrameworkCsv(root: ResultsRoot, file: string, read: (path: string, quick: boolean) => ResultRow[]): LoadedFrameworkCsv {
+  const path = join(profileFolder(root, 'framework'), file);
+  const quick = root.profile === 'quick';
+  return { path, label: relative(projectRoot(), path), quick, rows: read(path, quick) };
 }
 
-/** The notebook's loader: this machine's full-profile results, else the quick ones, else prints the command. */
-export function loadFrameworkResults(machine = machineSlug()): LoadedFrameworkCsv | undefined {
-  return readFullElseQuick(
-    (quick) => {
-      const path = frameworkCsv(quick, machine);
-      return { path, label: relative(projectRoot(), path), quick, rows: readFrameworkResults(path, quick) };
-    },
-    (err) => `No framework results for ${machine}: run \`${FRAMEWORK_COMMAND}\` (full) or \`${FRAMEWORK_COMMAND} --quick\`. ${err.message}`,
-  );
+/** One root's kernel profile (results/framework[/quick]/ops-<machine>.csv). */
+export const readFrameworkOpsRoot = (root: ResultsRoot): LoadedFrameworkCsv => readFrameworkCsv(root, `ops-${root.machine}.csv`, readFrameworkOps);
+
+/** One root's training results (results/framework[/quick]/<machine>.csv). */
+export const readFrameworkRoot = (root: ResultsRoot): LoadedFrameworkCsv => readFrameworkCsv(root, `${root.machine}.csv`, readFrameworkResults);
+
+/** The notebook's loader for the kernel profile: the first root of the selection with one; else prints the commands. */
+export function loadFrameworkOps(selection: ResultsSelection, options?: LoadOptions): (LoadedFrameworkCsv & { root: ResultsRoot }) | undefined {
+  return loadFirst(selection, readFrameworkOpsRoot, FRAMEWORK_OPS_COMMANDS, options);
+}
+
+/** The notebook's loader for the training results: the first root of the selection with them; else prints the commands. */
+export function loadFrameworkResults(selection: ResultsSelection, options?: LoadOptions): (LoadedFrameworkCsv & { root: ResultsRoot }) | undefined {
+  return loadFirst(selection, readFrameworkRoot, FRAMEWORK_COMMANDS, options);
 }

@@ -3,11 +3,9 @@
  * single-thread and the multi-threaded run (the last progress row: times are cumulative), the speed-up,
  * the original study's normalized performance, and the size at which threads start to pay.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { machineSlug } from '../io/machine';
-import { resultsPath } from '../io/paths';
-import { tryReadResults } from '../io/results';
+import { readResults } from '../io/results';
+import { LoadOptions, loadFirst, machineFolder, ResultsRoot, ResultsSelection, StudyCommands } from '../io/results-root';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 
 /** The six timed quantities of a progress row. */
@@ -87,20 +85,38 @@ export function crossover(points: { neurons: number; speedup: number }[]): { neu
 }
 
 /** The sweep's command (shown by the notebook when results are missing). */
-export const MT_SWEEP_COMMAND = 'node bin/lstm-opt.js sweep mt';
+export const MT_SWEEP_COMMAND = 'lstm-opt sweep mt';
 
-/**
- * The sweep's two files for a machine (default: this one), paired into totals; prints which command
- * produces a missing file and returns undefined instead of throwing (for notebooks).
- */
-export function loadMtResults(machine = machineSlug()): { machine: string; profile: 'full' | 'quick'; st: Row[]; mt: Row[]; totals: MtTotals[] } | undefined {
-  const columns = [...STUDY_PROGRESS_COLUMNS];
-  // the full run when there is one, else the quick profile of npm start
-  const full = existsSync(resultsPath('mt', machine, 'progress-mt.csv')) || !existsSync(resultsPath('mt', machine, 'quick', 'progress-mt.csv'));
-  const dir = full ? resultsPath('mt', machine) : resultsPath('mt', machine, 'quick');
-  const command = full ? MT_SWEEP_COMMAND : `${MT_SWEEP_COMMAND} --quick`;
-  const st = tryReadResults(join(dir, 'progress-st.csv'), { command, columns });
-  const mt = tryReadResults(join(dir, 'progress-mt.csv'), { command, columns });
-  if (!st || !mt) return undefined;
-  return { machine, profile: full ? 'full' : 'quick', st, mt, totals: mtTotals(st, mt) };
+export const MT_COMMANDS: StudyCommands = {
+  what: 'multi-threading', full: MT_SWEEP_COMMAND, fullTime: 'about 10 minutes', quick: `${MT_SWEEP_COMMAND} --quick`, quickTime: 'about 15 seconds',
+};
+
+export interface MtResults {
+  machine: string;
+  profile: 'full' | 'quick';
+  st: Row[];
+  mt: Row[];
+  totals: MtTotals[];
+  /** the measuring machine's core count (the speed-up's ceiling), from its slug's `<n>c` part; undefined for a slug without one */
+  cores?: number;
+}
+
+/** The core count a hardware slug names (`amd-epyc-2c-node20` → 2), or undefined. */
+export function coresOfSlug(machine: string): number | undefined {
+  const m = /-(\d+)c-node\d+$/.exec(machine);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** One root's two files (results/mt/<machine>[/quick]), paired into totals; MissingResultsError when either is missing. */
+export function readMtRoot(root: ResultsRoot): MtResults {
+  const dir = machineFolder(root, 'mt');
+  const source = { command: `${MT_SWEEP_COMMAND}${root.profile === 'quick' ? ' --quick' : ''}`, columns: [...STUDY_PROGRESS_COLUMNS] };
+  const st = readResults(join(dir, 'progress-st.csv'), source);
+  const mt = readResults(join(dir, 'progress-mt.csv'), source);
+  return { machine: root.machine, profile: root.profile, st, mt, totals: mtTotals(st, mt), cores: coresOfSlug(root.machine) };
+}
+
+/** The notebook's loader: the first root of the selection with both files; else prints the commands that produce them. */
+export function loadMtResults(selection: ResultsSelection, options?: LoadOptions): (MtResults & { root: ResultsRoot }) | undefined {
+  return loadFirst(selection, readMtRoot, MT_COMMANDS, options);
 }

@@ -15,12 +15,12 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { machineSlug } from '../io/machine';
-import { MissingResultsError, readFullElseQuick, readResults, ResultRow } from '../io/results';
+import { MissingResultsError, readResults, ResultRow } from '../io/results';
+import { LoadOptions, loadFirst, machineFolder, ResultsRoot, ResultsSelection, StudyCommands } from '../io/results-root';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { intervalSavings, IntervalSaving, lossDifference, phaseSeconds, savingSummary, TimePhase } from './compare';
 import { Estimate, estimate, median } from './stats';
-import { NET_SIZE_COMMAND, netSizeConfigFile, NetSizeConfigRecord, netSizeDir, variantOfFilePart } from '../experiments/net-size';
+import { NET_SIZE_COMMAND, netSizeConfigFile, NetSizeConfigRecord, variantOfFilePart } from '../experiments/net-size';
 import { allVariants, BASELINE_ID, parseVariantId, variantRank } from '../experiments/variants';
 import { pct, SizeTrend } from './verdict';
 
@@ -153,19 +153,21 @@ export interface LoadedNetSize {
   variants: string[];
 }
 
-/**
- * The notebook's loader: this machine's full sweep, else the quick one (`npm start`), else it prints which
- * command produces them and returns undefined.
- */
-export function loadNetSize(machine = machineSlug()): LoadedNetSize | undefined {
-  return readFullElseQuick(
-    (quick) => {
-      const dir = netSizeDir(quick, machine);
-      const configs = readNetSizeConfigs(dir, `${NET_SIZE_COMMAND}${quick ? ' --quick' : ''}`);
-      return { machine, dir, quick, configs, variants: candidateVariants(configs) };
-    },
-    (err) => `No network-size results for ${machine}: run \`${NET_SIZE_COMMAND}\` (full, ~15 min) or \`${NET_SIZE_COMMAND} --quick\` (~20 s). ${err.message}`,
-  );
+export const NET_SIZE_COMMANDS: StudyCommands = {
+  what: 'network-size', full: NET_SIZE_COMMAND, fullTime: 'about 15 minutes', quick: `${NET_SIZE_COMMAND} --quick`, quickTime: 'about 20 seconds',
+};
+
+/** One root's sweep (results/net-size/<machine>[/quick]); MissingResultsError when it has none. */
+export function readNetSizeRoot(root: ResultsRoot): LoadedNetSize {
+  const dir = machineFolder(root, 'net-size');
+  const quick = root.profile === 'quick';
+  const configs = readNetSizeConfigs(dir, `${NET_SIZE_COMMAND}${quick ? ' --quick' : ''}`);
+  return { machine: root.machine, dir, quick, configs, variants: candidateVariants(configs) };
+}
+
+/** The notebook's loader: the first root of the selection with a sweep; else prints the commands that produce one. */
+export function loadNetSize(selection: ResultsSelection, options?: LoadOptions): (LoadedNetSize & { root: ResultsRoot }) | undefined {
+  return loadFirst(selection, readNetSizeRoot, NET_SIZE_COMMANDS, options);
 }
 
 // ------------------------------------------------------------------ summaries

@@ -13,13 +13,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { machineSlug } from '../io/machine';
 import { projectRoot } from '../io/paths';
-import { MissingResultsError, readFullElseQuick, readResults, ResultRow } from '../io/results';
+import { MissingResultsError, readResults, ResultRow } from '../io/results';
+import { LoadOptions, loadFirst, machineFolder, ResultsRoot, ResultsSelection, StudyCommands } from '../io/results-root';
 import type { Precision } from '../lstm/buffers';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { allVariants, BASELINE_ID, parseVariantId } from '../experiments/variants';
-import { PRECISION_COMMAND, PRECISIONS, precisionDir, precisionJobName, precisionProfile, precisionProgressName } from '../experiments/precision';
+import { PRECISION_COMMAND, PRECISIONS, precisionJobName, precisionProfile, precisionProgressName } from '../experiments/precision';
 import { intervalSavings, lossDifference, LossDifference, TimePhase } from './compare';
 import { Estimate, estimate } from './stats';
 import { direction, pct, pctCi } from './verdict';
@@ -77,12 +77,16 @@ export function readPrecisionDir(dir: string, quick = false): PrecisionResults {
   return { dir, label: relative(projectRoot(), dir) || dir, quick, size: `${p.layers}x${p.neurons}`, pairs, job };
 }
 
-/** The notebook's loader: full-profile runs, else quick ones, else prints the commands and returns undefined. */
-export function loadPrecision(machine = machineSlug()): PrecisionResults | undefined {
-  return readFullElseQuick(
-    (quick) => readPrecisionDir(precisionDir(quick, machine), quick),
-    (err) => `No float vs double results for ${machine}: run \`${PRECISION_COMMAND}\` (full) or \`${PRECISION_COMMAND} --quick\`. ${err.message}`,
-  );
+export const PRECISION_COMMANDS: StudyCommands = {
+  what: 'float vs double', full: PRECISION_COMMAND, fullTime: 'about 20 minutes', quick: `${PRECISION_COMMAND} --quick`, quickTime: 'about 20 seconds',
+};
+
+/** One root's runs (results/precision/<machine>[/quick]); MissingResultsError when it has none. */
+export const readPrecisionRoot = (root: ResultsRoot): PrecisionResults => readPrecisionDir(machineFolder(root, 'precision'), root.profile === 'quick');
+
+/** The notebook's loader: the first root of the selection with runs; else prints the commands that produce them. */
+export function loadPrecision(selection: ResultsSelection, options?: LoadOptions): (PrecisionResults & { root: ResultsRoot }) | undefined {
+  return loadFirst(selection, readPrecisionRoot, PRECISION_COMMANDS, options);
 }
 
 // ------------------------------------------------------------------ comparisons

@@ -11,12 +11,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { machineSlug } from '../io/machine';
 import { projectRoot } from '../io/paths';
 import type { MeasuredUnit } from '../io/load';
-import { readFullElseQuick, ResultRow } from '../io/results';
+import { ResultRow } from '../io/results';
+import { LoadOptions, loadFirst, machineFolder, ResultsRoot, ResultsSelection, StudyCommands } from '../io/results-root';
 import { BASELINE_ID, parseVariantId, variantRank } from '../experiments/variants';
-import { VERDICT_LONG_COMMAND, verdictLongDir } from '../experiments/verdict';
+import { VERDICT_LONG_COMMAND } from '../experiments/verdict';
 import { intervalSavings, IntervalSaving, lossDifference, savingSummary } from './compare';
 import { Estimate } from './stats';
 import { direction, pct, pctCi, readVerdictDir, VerdictRunResult } from './verdict';
@@ -71,12 +71,16 @@ export function readLongDir(dir: string, quick = false): LongResults {
   };
 }
 
-/** The notebook's loader: this machine's full long runs, else the quick ones, else prints the commands. */
-export function loadLongResults(machine = machineSlug()): LongResults | undefined {
-  return readFullElseQuick(
-    (quick) => readLongDir(verdictLongDir(quick, machine), quick),
-    (err) => `No verdict-long results for ${machine}: run \`${VERDICT_LONG_COMMAND}\` (full) or \`${VERDICT_LONG_COMMAND} --quick\`. ${err.message}`,
-  );
+export const VERDICT_LONG_COMMANDS: StudyCommands = {
+  what: 'long-run', full: VERDICT_LONG_COMMAND, fullTime: 'about 2.5 hours of CPU for all six variants, resumable', quick: `${VERDICT_LONG_COMMAND} --quick`, quickTime: 'about 20 seconds',
+};
+
+/** One root's long runs (results/verdict-long/<machine>[/quick]); MissingResultsError when there are none. */
+export const readLongRoot = (root: ResultsRoot): LongResults => readLongDir(machineFolder(root, 'verdict-long'), root.profile === 'quick');
+
+/** The notebook's loader: the first root of the selection with long runs; else prints the commands that produce them. */
+export function loadLongResults(selection: ResultsSelection, options?: LoadOptions): (LongResults & { root: ResultsRoot }) | undefined {
+  return loadFirst(selection, readLongRoot, VERDICT_LONG_COMMANDS, options);
 }
 
 // ------------------------------------------------------------------ comparisons

@@ -11,11 +11,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { SplitRecord } from '../data/split';
-import { machineSlug } from '../io/machine';
 import { projectRoot } from '../io/paths';
-import { MissingResultsError, readFullElseQuick, readResults, ResultRow } from '../io/results';
+import { MissingResultsError, readResults, ResultRow } from '../io/results';
+import { firstLoadable, LoadOptions, loadFirst, machineFolder, ResultsRoot, ResultsSelection, StudyCommands } from '../io/results-root';
 import { BASELINE_ID, parseVariantId, variantRank } from '../experiments/variants';
-import { SPLIT_FILE, VERDICT_COMMAND, VERDICT_LONG_COMMAND, verdictDir, verdictLongDir } from '../experiments/verdict';
+import { SPLIT_FILE, VERDICT_COMMAND, VERDICT_LONG_COMMAND } from '../experiments/verdict';
 import { VALIDATION_COLUMNS } from '../experiments/verdict-runs';
 import { savingSummary } from './compare';
 import { Estimate, estimate, median, pairedEstimate } from './stats';
@@ -95,40 +95,36 @@ export function readVerdictDir(dir: string, command: string): { split?: SplitRec
   return { split: existsSync(splitFile) ? (JSON.parse(readFileSync(splitFile, 'utf8')) as SplitRecord) : undefined, jobs };
 }
 
-/** This machine's verdict results: the full profile, else the quick one; the long run of the same profile beside them when present. */
-export function loadVerdict(machine = machineSlug()): VerdictResults | undefined {
-  const main = readFullElseQuick(
-    (quick) => ({ quick, dir: verdictDir(quick, machine), label: relative(projectRoot(), verdictDir(quick, machine)), ...readVerdictDir(verdictDir(quick, machine), `${VERDICT_COMMAND}${quick ? ' --quick' : ''}`) }),
-    (err) => `No verdict results for ${machine}: run \`${VERDICT_COMMAND}\` (full) or \`${VERDICT_COMMAND} --quick\`. ${err.message}`,
-  );
-  if (!main) return undefined;
-  // the long run of the same profile only: a quick long run beside full seeds would mix two studies
+/** Where the verdict comes from, for the line a reader sees when it is missing. */
+export const VERDICT_COMMANDS: StudyCommands = {
+  what: 'verdict', full: VERDICT_COMMAND, fullTime: 'about 15 minutes per seed and size at 2x128 on a 2-core machine', quick: `${VERDICT_COMMAND} --quick`, quickTime: 'about a minute',
+};
+
+/**
+ * The verdict results of one root: the main sweep (results/verdict/<machine>[/quick]) and, beside it, the
+ * long run of the same profile (a quick long run beside full seeds would mix two studies). Throws
+ * MissingResultsError when the main sweep has none.
+ */
+export function readVerdictRoot(root: ResultsRoot): VerdictResults {
+  const dir = machineFolder(root, 'verdict');
+  const quick = root.profile === 'quick';
+  const main: VerdictResults = { dir, label: relative(projectRoot(), dir) || dir, quick, ...readVerdictDir(dir, `${VERDICT_COMMAND}${quick ? ' --quick' : ''}`) };
   try {
-    main.jobs.push(...readVerdictDir(verdictLongDir(main.quick, machine), VERDICT_LONG_COMMAND).jobs);
+    main.jobs.push(...readVerdictDir(machineFolder(root, 'verdict-long'), VERDICT_LONG_COMMAND).jobs);
   } catch (err) {
     if (!(err instanceof MissingResultsError)) throw err;
   }
   return main;
 }
 
-/** Results from a results folder of any machine (the README answer): undefined when there are none. */
-export function readVerdictResults(resultsDir: string, machine: string): VerdictResults | undefined {
-  try {
-    const dir = join(resultsDir, 'verdict', machine);
-    const main = { dir, label: dir, quick: false, ...readVerdictDir(dir, VERDICT_COMMAND) };
-    const long = join(resultsDir, 'verdict-long', machine);
-    if (existsSync(long)) {
-      try {
-        main.jobs.push(...readVerdictDir(long, VERDICT_LONG_COMMAND).jobs);
-      } catch (err) {
-        if (!(err instanceof MissingResultsError)) throw err;
-      }
-    }
-    return main;
-  } catch (err) {
-    if (err instanceof MissingResultsError) return undefined;
-    throw err;
-  }
+/** The notebook's loader: the first root of the selection with verdict results; else prints the commands that produce them. */
+export function loadVerdict(selection: ResultsSelection, options?: LoadOptions): (VerdictResults & { root: ResultsRoot }) | undefined {
+  return loadFirst(selection, readVerdictRoot, VERDICT_COMMANDS, options);
+}
+
+/** One root's verdict results, or undefined when it has none (the README answer). */
+export function readVerdictResults(root: ResultsRoot): VerdictResults | undefined {
+  return firstLoadable(root, readVerdictRoot)?.value;
 }
 
 // ------------------------------------------------------------------ the table

@@ -10,9 +10,9 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { machineSlug } from '../io/machine';
 import { resultsPath } from '../io/paths';
-import { ResultRow, tryReadResults } from '../io/results';
+import { readResults, ResultRow } from '../io/results';
+import { LoadOptions, loadFirst, profileFolder, ResultsRoot, ResultsSelection, StudyCommands } from '../io/results-root';
 import { averageRows, BASELINE_COLUMNS, REPEAT_COLUMNS, upgradeWeatherRows, WEATHER_COLUMNS } from '../experiments/weather';
 import { allVariants, BASELINE_ID, parseVariantId, variantRank } from '../experiments/variants';
 import { accuracyPercent, naiveBaseline, WeatherDataset, WeatherSplit } from '../weather/data';
@@ -136,9 +136,7 @@ export function summarise(rows: readonly Row[], metric: string): GroupSummary[] 
 
 export interface WeatherResults {
   machine: string;
-  /** this machine's results (false: another machine's, see `machine`) */
-  local: boolean;
-  /** the quick profile's results (npm start), shown when no full ones exist */
+  /** the quick profile's results, a mechanics check */
   quick: boolean;
   /** upgraded rows: every one has Gate, Impl and Variant */
   table: ResultRow[];
@@ -147,38 +145,26 @@ export interface WeatherResults {
   files: { table: string; repeats: string; baseline: string };
 }
 
-export const WEATHER_COMMAND = 'node bin/lstm-opt.js weather';
+export const WEATHER_COMMAND = 'lstm-opt weather';
 
-/** The machines with a table and a repeats file in a folder (shards excluded), this one first. */
-function machinesIn(dir: string, machine: string): string[] {
-  if (!existsSync(dir)) return [];
-  const found = readdirSync(dir).map((f) => /^lstm-(.+)-repeats\.csv$/.exec(f)?.[1]).filter((m): m is string => !!m && !m.includes('-shard-') && existsSync(join(dir, `lstm-${m}.csv`)));
-  return [...new Set([machine, ...found])].filter((m) => found.includes(m));
+export const WEATHER_COMMANDS: StudyCommands = {
+  what: 'weather', full: WEATHER_COMMAND, fullTime: 'about 12-15 minutes', quick: `${WEATHER_COMMAND} --quick`, quickTime: 'about 20 seconds',
+};
+
+/** One root's averaged table, per-repeat rows and naive baseline (results/weather[/quick]/lstm-<machine>[-repeats].csv), upgraded. */
+export function readWeatherRoot(root: ResultsRoot): WeatherResults {
+  const folder = profileFolder(root, 'weather');
+  const command = `${WEATHER_COMMAND}${root.profile === 'quick' ? ' --quick' : ''}`;
+  const files = { table: join(folder, `lstm-${root.machine}.csv`), repeats: join(folder, `lstm-${root.machine}-repeats.csv`), baseline: join(folder, 'baseline.csv') };
+  const table = readResults(files.table, { command, columns: WEATHER_COLUMNS });
+  const repeats = readResults(files.repeats, { command, columns: REPEAT_COLUMNS });
+  const baseline = readResults(files.baseline, { command, columns: BASELINE_COLUMNS });
+  return { machine: root.machine, quick: root.profile === 'quick', table: upgradeWeatherRows(table), repeats: upgradeWeatherRows(repeats), baseline, files };
 }
 
-/**
- * The weather sweep's results for a notebook: the averaged table, the per-repeat rows and the naive
- * baseline of one machine, upgraded (old files name no variant). The full profile's files are preferred
- * to the quick ones (results/weather/quick), and this machine's to another's (which is then named), so the
- * notebook shows findings the moment it is opened. When nothing usable exists it prints the command that
- * produces it and returns undefined.
- */
-export function loadWeatherResults(machine = machineSlug(), dir = resultsPath('weather')): WeatherResults | undefined {
-  let folder = dir, chosen = machine, quick = false;
-  for (const [d, q] of [[dir, false], [join(dir, 'quick'), true]] as const) {
-    const found = machinesIn(d, machine);
-    if (found.length > 0) {
-      [folder, chosen, quick] = [d, found[0], q];
-      break;
-    }
-  }
-  if (chosen !== machine) console.log(`No weather results for this machine (${machine}) yet: showing ${chosen}'s. Run \`${WEATHER_COMMAND}\` for your own.`);
-  const files = { table: join(folder, `lstm-${chosen}.csv`), repeats: join(folder, `lstm-${chosen}-repeats.csv`), baseline: join(folder, 'baseline.csv') };
-  const table = tryReadResults(files.table, { command: WEATHER_COMMAND, columns: WEATHER_COLUMNS });
-  const repeats = table && tryReadResults(files.repeats, { command: WEATHER_COMMAND, columns: REPEAT_COLUMNS });
-  const baseline = repeats && tryReadResults(files.baseline, { command: WEATHER_COMMAND, columns: BASELINE_COLUMNS });
-  if (!table || !repeats || !baseline) return undefined;
-  return { machine: chosen, local: chosen === machine, quick, table: upgradeWeatherRows(table), repeats: upgradeWeatherRows(repeats), baseline, files };
+/** The notebook's loader: the first root of the selection with weather results; else prints the commands that produce them. */
+export function loadWeatherResults(selection: ResultsSelection, options?: LoadOptions): (WeatherResults & { root: ResultsRoot }) | undefined {
+  return loadFirst(selection, readWeatherRoot, WEATHER_COMMANDS, options);
 }
 
 // ------------------------------------------------------------------ tables (notebook 03)

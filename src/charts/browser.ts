@@ -38,11 +38,17 @@ export const chromiumArgs = [
   '--disable-sync',
 ];
 
-export async function launchChromium(): Promise<Browser> {
+/**
+ * WebGPU for a page served from 127.0.0.1: Chromium on Linux offers it only behind this flag, and with
+ * --disable-gpu (above) the adapter it hands out is its software renderer, SwiftShader, on the CPU.
+ */
+export const webGpuArgs = ['--enable-unsafe-webgpu'];
+
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   const path = chromiumPath();
   if (!existsSync(path)) throw new ChromiumMissingError(path);
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: path, args: chromiumArgs, headless: true });
+  return chromium.launch({ executablePath: path, args: [...chromiumArgs, ...extraArgs], headless: true });
 }
 
 export interface PngOptions {

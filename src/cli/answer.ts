@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildAnswer, replaceAnswerBlock, resultMachines } from '../analysis/answer';
-import { machineSlug } from '../io/machine';
+import { readReference, ResultsRoot } from '../io/results-root';
 import { writeFileAtomic } from '../io/atomic';
 import { projectRoot, resultsPath } from '../io/paths';
 import { UserError } from '../errors';
@@ -16,7 +16,7 @@ interface AnswerFlags {
   check?: boolean;
   readme: string;
   results: string;
-  machine: string;
+  machine?: string;
   print?: boolean;
 }
 
@@ -28,15 +28,16 @@ export function registerAnswer(program: Command): void {
     .option('--print', 'print the block instead of writing the README')
     .option('--readme <file>', 'the README to update', join(projectRoot(), 'README.md'))
     .option('--results <dir>', 'results folder', resultsPath())
-    .option('--machine <slug>', 'which machine\'s results (default: this one)', machineSlug())
-    .action((flags: AnswerFlags, cmd: Command) => {
+    .option('--machine <slug>', 'which machine\'s full results (default: the reference study named in results/reference.json)')
+    .action((flags: AnswerFlags) => {
       if (!existsSync(flags.results)) throw new UserError(`--results ${flags.results} does not exist`);
       // a misspelt machine would replace the README's answer with "no results yet" lines
       const known = resultMachines(flags.results);
-      if (cmd.getOptionValueSource('machine') === 'cli' && !known.includes(flags.machine)) {
-        throw new UserError(`--machine ${flags.machine}: no results for it in ${flags.results} (machines with results: ${known.length ? known.join(', ') : 'none'})`);
+      const root: ResultsRoot = flags.machine ? { dir: flags.results, machine: flags.machine, profile: 'full' } : referenceOf(flags.results);
+      if (!known.includes(root.machine)) {
+        throw new UserError(`${flags.machine ? `--machine ${root.machine}` : `the reference study (${root.machine})`}: no results for it in ${flags.results} (machines with results: ${known.length ? known.join(', ') : 'none'})`);
       }
-      const block = buildAnswer(flags.results, flags.machine);
+      const block = buildAnswer(root);
       if (flags.print) {
         process.stdout.write(block + '\n');
         return;
@@ -54,4 +55,13 @@ export function registerAnswer(program: Command): void {
       if (after !== before) writeFileAtomic(flags.readme, after);
       process.stderr.write(`answer: ${after !== before ? 'updated' : 'unchanged'} ${flags.readme}\n`);
     });
+}
+
+function referenceOf(results: string): ResultsRoot {
+  try {
+    const r = readReference(results);
+    return { dir: results, machine: r.machine, profile: r.profile };
+  } catch (err) {
+    throw new UserError(`${(err as Error).message.split('\n')[0]} (or pass --machine)`);
+  }
 }

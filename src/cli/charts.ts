@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { join } from 'node:path';
 import { chartsDir, saveHtml, savePng } from '../charts/save';
 import { notebookFigures } from '../charts/notebook-figures';
+import { MACHINE_SPECIFIC } from '../charts/beside';
 import { chromiumAvailable, ChromiumMissingError, chromiumPath } from '../charts/browser';
 import { projectRoot } from '../io/paths';
 import { UserError } from '../errors';
@@ -15,7 +16,8 @@ export function registerCharts(program: Command): void {
     .option('--notebooks <dir>', 'folder of executed notebooks', join(projectRoot(), 'notebooks'))
     .option('--out <dir>', 'output folder', chartsDir)
     .action(async (opts: { png?: boolean; notebooks: string; out: string }) => {
-      const found = notebookFigures(opts.notebooks);
+      // a chart of the machine that ran the notebook (its results beside the reference) is not the study's
+      const found = notebookFigures(opts.notebooks).filter(({ figure }) => !figure.layout.meta?.[MACHINE_SPECIFIC]);
       if (found.length === 0) {
         throw new UserError(`no charts found in ${opts.notebooks}: execute the notebooks first (npm start)`);
       }

@@ -14,6 +14,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
 import { machineSlug } from '../io/machine';
+import { machineFolder } from '../io/results-root';
 import { Corpus, loadCorpus } from '../data/corpus';
 import { writeFileAtomic } from '../io/atomic';
 import { toCsv } from '../io/csv';
@@ -123,7 +124,7 @@ export interface MtSweepOptions {
 
 /** Where the sweep writes: the full profile in results/mt/<machine>, the quick one in quick/ beneath (never over the full run). */
 export function mtDir(quick: boolean, machine = machineSlug()): string {
-  return quick ? resultsPath('mt', machine, 'quick') : resultsPath('mt', machine);
+  return machineFolder({ dir: resultsPath(), machine, profile: quick ? 'quick' : 'full' }, 'mt');
 }
 
 /** One configuration as a sweep job (src/experiments/sweep.ts): st then mt, back to back, two part files. */

@@ -42,6 +42,7 @@
 import { join } from 'node:path';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, LoadPolicy, startMeasuring } from '../io/load';
 import { describeMachine, machineSlug } from '../io/machine';
+import { machineFolder } from '../io/results-root';
 import { Corpus, loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
@@ -126,7 +127,7 @@ export interface NetSizeConfigRecord {
 
 /** Where the sweep writes: the full profile in results/net-size/<machine>, the quick one in quick/ beneath. */
 export function netSizeDir(quick: boolean, machine = machineSlug()): string {
-  return quick ? resultsPath('net-size', machine, 'quick') : resultsPath('net-size', machine);
+  return machineFolder({ dir: resultsPath(), machine, profile: quick ? 'quick' : 'full' }, 'net-size');
 }
 
 /** The command that produces the results (notebook 04 prints it when they are missing). */

@@ -17,6 +17,7 @@
  */
 import { join } from 'node:path';
 import { machineSlug, describeMachine } from '../io/machine';
+import { machineFolder } from '../io/results-root';
 import { loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
 import { resultsPath } from '../io/paths';
@@ -61,7 +62,7 @@ export function precisionProgressName(p: string, layers: number, neurons: number
 export const precisionJobName = (layers: number, neurons: number): string => `precision-${layers}x${neurons}.json`;
 
 export function precisionDir(quick: boolean, machine = machineSlug()): string {
-  return quick ? resultsPath('precision', machine, 'quick') : resultsPath('precision', machine);
+  return machineFolder({ dir: resultsPath(), machine, profile: quick ? 'quick' : 'full' }, 'precision');
 }
 
 export const PRECISION_COMMAND = 'lstm-opt sweep precision';

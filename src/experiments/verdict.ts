@@ -37,6 +37,7 @@ import { writeFileAtomic } from '../io/atomic';
 import { toCsv } from '../io/csv';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, LoadPolicy, MeasuredUnit, startMeasuring } from '../io/load';
 import { describeMachine, machineSlug } from '../io/machine';
+import { machineFolder } from '../io/results-root';
 import { resultsPath } from '../io/paths';
 import { prepareOutputDir } from '../io/places';
 import { readModelFile, writeModelFile } from '../lstm/modelfile';
@@ -99,12 +100,13 @@ export function verdictLongProfile(quick: boolean): VerdictLongProfile {
 export const VERDICT_COMMAND = 'lstm-opt sweep verdict';
 export const VERDICT_LONG_COMMAND = 'lstm-opt sweep verdict-long';
 
+/** Where this machine's sweep writes (a sweep measures the machine it runs on). */
 export function verdictDir(quick: boolean, machine = machineSlug()): string {
-  return quick ? resultsPath('verdict', machine, 'quick') : resultsPath('verdict', machine);
+  return machineFolder({ dir: resultsPath(), machine, profile: quick ? 'quick' : 'full' }, 'verdict');
 }
 
 export function verdictLongDir(quick: boolean, machine = machineSlug()): string {
-  return quick ? resultsPath('verdict-long', machine, 'quick') : resultsPath('verdict-long', machine);
+  return machineFolder({ dir: resultsPath(), machine, profile: quick ? 'quick' : 'full' }, 'verdict-long');
 }
 
 export const jobStem = (size: NetSize, seed: number, iterations: number): string => `${sizeLabel(size)}-s${seed}-i${iterations}`;

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { cpus, platform, release, arch, totalmem } from 'node:os';
 import { CpuInfo, parseCpuinfo } from '../analysis/peak';
+import { UserError } from '../errors';
+import { slugProblem } from './slug';
 
 /** What a measurement ran on: written beside every results file so numbers can be compared honestly. */
 export interface MachineInfo {
@@ -14,11 +16,28 @@ export interface MachineInfo {
   memoryGiB: number;
 }
 
+/** The environment variable that names this machine instead of its hardware (two hosts with one CPU model, tests). */
+export const MACHINE_ENV = 'LSTM_OPT_MACHINE';
+
+export { slugProblem } from './slug';
+
 /**
- * A short file-name-safe identity of this machine: CPU model, core count and Node major version,
- * e.g. `intel-xeon-platinum-8375c-2c-node20`. Computed here and nowhere else.
+ * A short file-name-safe identity of this machine: LSTM_OPT_MACHINE when it is set, else the hardware's
+ * slug (hardwareSlug). Every results folder and file of this machine is named by it.
  */
-export function machineSlug(info: Omit<MachineInfo, 'slug'> = describeMachineRaw()): string {
+export function machineSlug(): string {
+  const named = process.env[MACHINE_ENV];
+  if (named === undefined || named === '') return hardwareSlug(describeMachineRaw());
+  const problem = slugProblem(named);
+  if (problem) throw new UserError(`${MACHINE_ENV}: ${problem}`);
+  return named;
+}
+
+/**
+ * The hardware's identity: CPU model, core count and Node major version, e.g.
+ * `intel-xeon-platinum-8375c-2c-node20`. Computed here and nowhere else.
+ */
+export function hardwareSlug(info: Omit<MachineInfo, 'slug'>): string {
   const model = info.cpuModel
     .toLowerCase()
     .replace(/\(r\)|\(tm\)|cpu|processor|@.*$|\d+-core/g, ' ')
@@ -43,8 +62,7 @@ function describeMachineRaw(): Omit<MachineInfo, 'slug'> {
 
 /** The full description of this machine, slug included. */
 export function describeMachine(): MachineInfo {
-  const raw = describeMachineRaw();
-  return { slug: machineSlug(raw), ...raw };
+  return { slug: machineSlug(), ...describeMachineRaw() };
 }
 
 /**

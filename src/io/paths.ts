@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 let cachedRoot: string | undefined;
 
@@ -16,9 +16,13 @@ export function projectRoot(): string {
   }
 }
 
-/** `results/<parts...>` under the project root. */
+/** The environment variable that moves the results folder (a scratch copy, results kept outside the checkout). */
+export const RESULTS_ENV = 'LSTM_OPT_RESULTS';
+
+/** `<results folder>/<parts...>`: `results/` under the project root, or the folder LSTM_OPT_RESULTS names. */
 export function resultsPath(...parts: string[]): string {
-  return join(projectRoot(), 'results', ...parts);
+  const moved = process.env[RESULTS_ENV];
+  return join(moved ? resolve(moved) : join(projectRoot(), 'results'), ...parts);
 }
 
 /** `data/<parts...>` under the project root. */

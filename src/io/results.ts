@@ -55,20 +55,3 @@ export function tryReadResults(path: string, source: ResultsSource): ResultRow[]
     throw err;
   }
 }
-
-/**
- * The notebook form for a sweep with a full and a quick profile: `read(false)` (the full results), else
- * `read(true)` (the quick ones `npm start` writes); when both are missing, prints `missing(err)` (which
- * should name the commands) and returns undefined. Errors other than missing results propagate.
- */
-export function readFullElseQuick<T>(read: (quick: boolean) => T, missing: (err: MissingResultsError) => string): T | undefined {
-  for (const quick of [false, true]) {
-    try {
-      return read(quick);
-    } catch (err) {
-      if (!(err instanceof MissingResultsError)) throw err;
-      if (quick) console.log(missing(err));
-    }
-  }
-  return undefined;
-}

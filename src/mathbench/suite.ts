@@ -4,13 +4,14 @@
  * re-exported here, so callers import the whole math-bench from one module).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadavg } from 'node:os';
 import { writeFileAtomic } from '../io/atomic';
 import { prepareOutputDir } from '../io/places';
 import { UserError } from '../errors';
 import { resultsPath } from '../io/paths';
-import { readResults, tryReadResults } from '../io/results';
+import { readResults } from '../io/results';
+import { Profile, readReference, ResultsRoot } from '../io/results-root';
 import type { HarnessHooks } from './harness';
 import { describeMachine, MachineInfo } from '../io/machine';
 import { simdActivationKernels } from './vector';
@@ -69,24 +70,34 @@ export const MATH_BENCH_COMMAND = 'node bin/lstm-opt.js math-bench';
 
 export interface MachineResults {
   machine: string;
+  /** the folder's full-profile file, or a quick run of a machine that has no careful one */
+  profile: Profile;
   rows: MathBenchRow[];
   /** from `<machine>.json` when present */
   paired?: PairedRatio[];
 }
 
-/** Every `<machine>.csv` in the math-bench results folder (this machine first; its quick run when it has no careful one), or [] with a message. */
-export function loadMathBenchResults(dir = DEFAULT_MATH_BENCH_DIR(), thisMachine = describeMachine().slug): MachineResults[] {
+/**
+ * Every machine of the math-bench folder: each `<machine>.csv` (careful runs), the reference study's
+ * machine first, then the others by name; then, for each of `alsoQuick` (e.g. this machine's roots) that
+ * has no careful run, its quick run from quick/ when there is one. [] when the folder has none.
+ */
+export function loadMathBenchResults(dir = DEFAULT_MATH_BENCH_DIR(), alsoQuick: readonly ResultsRoot[] = []): MachineResults[] {
   const source = { command: MATH_BENCH_COMMAND, columns: MATH_BENCH_COLUMNS.slice(0, 8) };
-  // this machine's careful run, else the quick one `npm start` writes to quick/
-  const quick = join(dir, 'quick', `${thisMachine}.csv`);
-  const ownPath = !existsSync(join(dir, `${thisMachine}.csv`)) && existsSync(quick) ? quick : join(dir, `${thisMachine}.csv`);
-  const own = tryReadResults(ownPath, source);
-  const paired = (machine: string): PairedRatio[] | undefined => readMathBenchDescription(machine, dir)?.isruTanhPairedRatios as PairedRatio[] | undefined;
-  const out: MachineResults[] = own ? [{ machine: thisMachine, rows: own as unknown as MathBenchRow[], paired: paired(thisMachine) }] : [];
-  const others = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.csv') && f !== `${thisMachine}.csv`).sort() : [];
-  for (const f of others) {
-    const machine = f.replace(/\.csv$/, '');
-    out.push({ machine, rows: readResults(join(dir, f), source) as unknown as MathBenchRow[], paired: paired(machine) });
+  const paired = (machine: string, folder: string): PairedRatio[] | undefined => readMathBenchDescription(machine, folder)?.isruTanhPairedRatios as PairedRatio[] | undefined;
+  let reference = '';
+  try {
+    reference = readReference(dirname(dir)).machine;
+  } catch {
+    // a folder outside a results tree (a test's, a download) has no reference: alphabetical order
+  }
+  const full = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.csv')).map((f) => f.replace(/\.csv$/, '')) : [];
+  full.sort((a, b) => Number(b === reference) - Number(a === reference) || a.localeCompare(b));
+  const out: MachineResults[] = full.map((machine) => ({ machine, profile: 'full', rows: readResults(join(dir, `${machine}.csv`), source) as unknown as MathBenchRow[], paired: paired(machine, dir) }));
+  for (const root of alsoQuick) {
+    const quickDir = join(dir, 'quick');
+    if (root.profile !== 'quick' || full.includes(root.machine) || out.some((m) => m.machine === root.machine) || !existsSync(join(quickDir, `${root.machine}.csv`))) continue;
+    out.push({ machine: root.machine, profile: 'quick', rows: readResults(join(quickDir, `${root.machine}.csv`), source) as unknown as MathBenchRow[], paired: paired(root.machine, quickDir) });
   }
   return out;
 }

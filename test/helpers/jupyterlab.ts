@@ -4,6 +4,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unknownMachineEnv } from './machine';
 import { projectRoot } from '../../src/io/paths';
 
 /**
@@ -132,7 +133,8 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<LabSe
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...dirs, ...(user ? { HOME: base } : {}), JUPYTER_PLATFORM_DIRS: '1', PYTHONUNBUFFERED: '1' },
+    // kernels inherit it: they run as a machine with no results of its own, so only the reference study can fill a chart
+    env: { ...process.env, ...unknownMachineEnv(), ...dirs, ...(user ? { HOME: base } : {}), JUPYTER_PLATFORM_DIRS: '1', PYTHONUNBUFFERED: '1' },
   });
   let output = '';
   const collect = (chunk: Buffer) => {

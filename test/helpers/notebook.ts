@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { projectRoot } from '../../src/io/paths';
 import { PLOTLY_MIME } from '../../src/charts/show';
+import { MACHINE_SPECIFIC } from '../../src/charts/beside';
+import { unknownMachineEnv } from './machine';
 
 export interface NotebookOutput {
   output_type: string;
@@ -27,7 +29,8 @@ export interface ExecutedNotebook {
 /**
  * Executes a notebook headless through the tslab kernel (scripts/run_notebooks.py) and returns the
  * executed copy. The copy runs from the notebooks folder (so relative imports and results paths are
- * the real ones) but is written to a temporary folder: the committed notebook is never touched.
+ * the real ones) but is written to a temporary folder: the committed notebook is never touched. It runs
+ * as a machine with no results of its own (helpers/machine.ts) unless `env` names another.
  */
 export function executeNotebook(notebookPath: string, env: NodeJS.ProcessEnv = {}): ExecutedNotebook {
   const root = projectRoot();
@@ -36,7 +39,7 @@ export function executeNotebook(notebookPath: string, env: NodeJS.ProcessEnv = {
     const result = spawnSync(
       join(root, '.venv', 'bin', 'python'),
       [join(root, 'scripts', 'run_notebooks.py'), '--out', out, '--timeout', '600', notebookPath],
-      { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } },
+      { cwd: root, encoding: 'utf8', env: { ...process.env, ...unknownMachineEnv(), ...env } },
     );
     const nb = JSON.parse(readFileSync(join(out, basename(notebookPath)), 'utf8')) as { cells: NotebookCell[] };
     return { cells: nb.cells, log: `${result.stdout}\n${result.stderr}`, ok: result.status === 0 };
@@ -100,4 +103,22 @@ export function cellsMissingCharts(nb: { cells: NotebookCell[] }): string[] {
     .filter((c) => c.cell_type === 'code' && /\bshow\(/.test(sourceOf(c)))
     .filter((c) => !(c.outputs ?? []).some((o) => o.data && PLOTLY_MIME in o.data))
     .map((c) => sourceOf(c).split('\n')[0]);
+}
+
+/**
+ * The charts of the study in a notebook: its Plotly outputs less those about the machine that executed it
+ * (a machine's results beside the reference), which differ from machine to machine by design.
+ */
+export function studyCharts(nb: { cells: NotebookCell[] }): NotebookOutput[] {
+  return plotlyOutputs(nb).filter((o) => !(o.data![PLOTLY_MIME] as { layout?: { meta?: Record<string, unknown> } }).layout?.meta?.[MACHINE_SPECIFIC]);
+}
+
+/** Every text a notebook printed (stdout streams and text/plain or text/html results), joined. */
+export function printedText(nb: { cells: NotebookCell[] }): string {
+  return nb.cells.flatMap((c) => (c.outputs ?? []).map((o) => {
+    if (o.output_type === 'stream') return Array.isArray(o.text) ? o.text.join('') : o.text ?? '';
+    const d = o.data ?? {};
+    const t = d['text/html'] ?? d['text/markdown'] ?? d['text/plain'] ?? '';
+    return Array.isArray(t) ? t.join('') : String(t);
+  })).join('\n');
 }

@@ -6,6 +6,8 @@ import type { DeviceInfo } from './device';
 export interface StartMessage {
   type: 'start';
   profile: 'quick' | 'careful';
+  /** run the math-bench */
+  math: boolean;
   /** run the training benchmark after the math-bench */
   train: boolean;
 }

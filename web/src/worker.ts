@@ -1,12 +1,13 @@
 /**
  * The benchmark worker: runs the math-bench (src/mathbench, the command line's code) and then the training
- * benchmark (./train-bench.ts over src/lstm) off the page's thread, and posts progress and results.
+ * benchmark (./train-bench.ts over src/lstm), each when the page asks for it, off the page's thread, and posts
+ * progress and results.
  */
 import { BenchRow, benchCsv } from '../../bench/table';
 import { wasmSimdAvailable } from '../../src/lstm/wasm/kernels';
 import { mathBenchCsv, mathBenchDescription, measureMathBench } from '../../src/mathbench/core';
 import { simdActivationKernels } from '../../src/mathbench/vector';
-import { describeDevice } from './device';
+import { DeviceInfo, describeDevice } from './device';
 import { browserProfile } from './profiles';
 import type { StartMessage, WorkerMessage } from './protocol';
 import { benchCase, trainCases, TRAIN_ROUNDS } from './train-bench';
@@ -18,13 +19,7 @@ function heapBytes(): number | null {
   return memory ? memory.usedJSHeapSize : null;
 }
 
-function run(start: StartMessage): void {
-  const t0 = performance.now();
-  // WebAssembly SIMD over shared memory needs SharedArrayBuffer, i.e. a cross-origin isolated page
-  const kernels = wasmSimdAvailable('f64') && wasmSimdAvailable('f32') ? 'wasm' : 'js';
-  const device = describeDevice(kernels);
-  post({ type: 'device', device });
-
+function mathBench(start: StartMessage, device: DeviceInfo): void {
   const profile = browserProfile(start.profile, device.timerResolutionUs);
   let warmed = 0;
   const measured = measureMathBench(profile, {
@@ -36,9 +31,19 @@ function run(start: StartMessage): void {
       if (round % 4 === 0 || round === rounds) post({ type: 'progress', stage: 'math-bench', fraction: 0.5 + (0.5 * round) / rounds, label: `round ${round}/${rounds}` });
     },
     // the vectorized activations (`*_simd` rows) where this page has WebAssembly SIMD kernels
-  }, kernels === 'wasm' ? simdActivationKernels() : undefined);
+  }, device.kernels === 'wasm' ? simdActivationKernels() : undefined);
   const description = mathBenchDescription(measured, device, { date: new Date() });
   post({ type: 'math-bench', rows: measured.rows, csv: mathBenchCsv(measured.rows), description });
+}
+
+function run(start: StartMessage): void {
+  const t0 = performance.now();
+  // WebAssembly SIMD over shared memory needs SharedArrayBuffer, i.e. a cross-origin isolated page
+  const kernels = wasmSimdAvailable('f64') && wasmSimdAvailable('f32') ? 'wasm' : 'js';
+  const device = describeDevice(kernels);
+  post({ type: 'device', device });
+
+  if (start.math) mathBench(start, device);
 
   if (start.train) {
     const version = `${device.browser} ${device.browserVersion} (${device.crossOriginIsolated ? 'isolated' : 'not isolated'})`;

@@ -1,0 +1,40 @@
+/**
+ * A machine's headline figures beside the reference study's (src/analysis/beside.ts): one horizontal bar
+ * per figure and machine, with its 95% interval. The reference is dark grey and the other machine a
+ * colour no activation uses, so the bars read as machines, not as functions. Pure: data in, figure out.
+ */
+import type { BesideReference } from '../analysis/beside';
+import { colors } from './colors';
+import type { Figure, Trace } from './figure';
+
+/** The chart is about whichever machine runs the notebook, so `lstm-opt charts` does not export it. */
+export const MACHINE_SPECIFIC = 'machineSpecific';
+
+const MACHINE_COLORS = [colors.reference, '#17becf', '#bcbd22', '#e377c2'] as const;
+
+export function besideFigure(b: BesideReference, title: string, unit: '%' | '×'): Figure {
+  const figures = [...new Set(b.sides.flatMap((s) => s.headlines.map((h) => h.figure)))];
+  const scale = unit === '%' ? 100 : 1;
+  const data: Trace[] = b.sides.map((side, k) => {
+    const values = figures.map((f) => side.headlines.find((h) => h.figure === f)?.estimate);
+    return {
+      type: 'bar', orientation: 'h', name: side.label, y: figures, x: values.map((e) => (e ? scale * e.mean : NaN)),
+      marker: { color: MACHINE_COLORS[k % MACHINE_COLORS.length], pattern: { shape: side.root.profile === 'quick' ? '.' : '' } },
+      error_x: {
+        type: 'data', symmetric: false, color: colors.errorBars,
+        array: values.map((e) => (e && Number.isFinite(e.high) ? scale * (e.high - e.mean) : 0)),
+        arrayminus: values.map((e) => (e && Number.isFinite(e.low) ? scale * (e.mean - e.low) : 0)),
+      },
+      hovertemplate: `%{y}: %{x:.${unit === '%' ? 1 : 3}f}${unit}<extra>${side.root.machine}</extra>`,
+    };
+  });
+  return {
+    data,
+    layout: {
+      title: { text: title }, meta: { id: 'beside-reference', [MACHINE_SPECIFIC]: true }, barmode: 'group', height: 160 + 28 * figures.length * Math.max(1, b.sides.length),
+      xaxis: { title: { text: unit === '%' ? 'saving (%)' : 'ratio (×)' }, zeroline: true },
+      yaxis: { type: 'category', automargin: true, autorange: 'reversed' },
+      legend: { orientation: 'h', y: -0.2 }, margin: { t: 60, l: 10 },
+    },
+  };
+}
