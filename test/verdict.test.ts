@@ -17,7 +17,7 @@ import { allVariants, availableVariants, parseVariantId, variant, variantConfig 
 import { parseVariants } from '../src/experiments/verdict';
 import { NetSizeSummary, widthTrend } from '../src/analysis/net-size';
 import { direction, verdictTable, VerdictJobResult, VerdictRunResult } from '../src/analysis/verdict';
-import { estimate, tCritical95 } from '../src/analysis/stats';
+import { tCritical95 } from '../src/analysis/stats';
 import { UserError } from '../src/errors';
 import { verdictTradeoffFigure } from '../src/charts/verdict';
 import { colors } from '../src/charts/colors';
