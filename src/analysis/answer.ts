@@ -230,7 +230,7 @@ export function verdictSentence(root: ResultsRoot, netSize?: readonly NetSizeSum
   const trend = netSize && widthTrend(netSize);
   const sweep = trend ? ` ${sweepTrendText(trend)}` : '';
   return [
-    `**The verdict** (held-out validation loss on the newest 10% of the addresses; ${iterations}; the decision rule of docs/decisions/001-verdict-rule.md, fixed in advance: validation loss at equal training time against tanh implemented the same way, within δ = ${NON_INFERIORITY_MARGIN.toFixed(3)} nats/char at the upper 95% bound, and faster): ${ruleConclusion(ruled).replace(/^Verdict \([^)]*\): /, '')}${skipped.length ? ` Not measured in this build: ${skipped.join(', ')}.` : ''}`,
+    `**The verdict** (held-out validation loss on the newest 10% of the addresses; ${iterations}; the decision rule of docs/decisions/025-verdict-rule.md, fixed in advance: validation loss at equal training time against tanh implemented the same way, within δ = ${NON_INFERIORITY_MARGIN.toFixed(3)} nats/char at the upper 95% bound, and faster): ${ruleConclusion(ruled).replace(/^Verdict \([^)]*\): /, '')}${skipped.length ? ` Not measured in this build: ${skipped.join(', ')}.` : ''}`,
     `  - At equal iterations (final validation loss, variant − tanh, nats/char; scalar and SIMD once where their losses are identical): ${atIteration.join('; ')}.`,
     `  - The original study's claim, judged in both halves against tanh implemented the same way: ${claims.join(' ')}${sweep}`,
     `  - What the runs took, from their records (training and validation): ${costSentence(verdictCost(results.jobs))}.`,

@@ -199,7 +199,7 @@ export function longConclusion(r: Pick<LongResults, 'runs' | 'size' | 'iteration
   const gaps = implementationGaps(r.runs);
   const verdict = [
     faster.length ? `Faster in CPU time beyond the noise of the progress intervals: ${faster.join(', ')}.` : 'No variant is faster in CPU time beyond the noise of the progress intervals.',
-    `On the loss this run decides nothing: with one seed there is no interval over seeds, and the progress rows of one run are correlated, not replicates — by notebook 08's rule (docs/decisions/001-verdict-rule.md) a single run is neither a drop-in nor a penalty.`,
+    `On the loss this run decides nothing: with one seed there is no interval over seeds, and the progress rows of one run are correlated, not replicates — by notebook 08's rule (docs/decisions/025-verdict-rule.md) a single run is neither a drop-in nor a penalty.`,
     equalTime.length ? `For the record, validation loss at equal training time (wall clock, per-row sample): ${equalTime.join(', ')} nats/char.` : '',
     gaps.length ? `For scale, the scalar and SIMD runs of one function, which differ only in rounding, end this far apart: ${gaps.join(', ')} nats/char.` : '',
   ].filter(Boolean).join(' ');

@@ -1,5 +1,5 @@
 /**
- * The verdict's decision rule, written down before the runs it judges (docs/decisions/001-verdict-rule.md):
+ * The verdict's decision rule, written down before the runs it judges (docs/decisions/025-verdict-rule.md):
  * an ISRU variant is a faster drop-in for tanh when, against tanh implemented the same way (scalar with
  * scalar, SIMD with SIMD), its validation loss *at equal training time* is not worse by more than a
  * non-inferiority margin fixed in advance, and it is faster beyond the noise.
