@@ -6,6 +6,10 @@
  *   node dist/bench/kernel-pairs.js [--configs 2x100,2x256] [--precision f32] [--kernels wasm,wasm-fma]
  *                                    [--baseline /path/to/other/checkout] [--rounds 15] [--per-round 3]
  *
+ * A kernel set may name a product blocking after a colon: `wasm:default`, `wasm:gemv-r8.gemmnt-4x2`, or
+ * `wasm:auto` (tuned on this machine for this size: src/lstm/blocking-choice.ts, with a cache of its own
+ * in this process, not the user's); a set alone runs what LSTM_OPT_BLOCKING says, else the default.
+ *
  * Every variant trains the same network (tanh, seed 1, window 100, SOTU corpus). In each round every
  * variant runs `per-round` iterations, in alternating order, so all see the same machine load. Reported
  * per variant: the median milliseconds per iteration over the rounds, in process CPU time and in wall
@@ -19,12 +23,15 @@ import { median } from '../src/analysis/stats';
 import { loadCorpus } from '../src/data/corpus';
 import { KERNEL_KINDS, KernelKind } from '../src/lstm/backend';
 import type { Precision } from '../src/lstm/buffers';
+import { chooseBlocking } from '../src/lstm/blocking-choice';
 import { Lstm } from '../src/lstm/network';
+import { blockingLabel, BlockingRequest, parseBlocking } from '../src/lstm/wasm/blocking';
 import { corpusIdentity, Trainer } from '../src/lstm/trainer';
 import { parseConfig, WINDOW } from './lstm';
 
 interface Variant { name: string; step: () => void }
-interface Args { configs: string[]; precision: Precision; kernels: KernelKind[]; baseline?: string; rounds: number; perRound: number }
+interface KernelVariant { kernels: KernelKind; blocking?: BlockingRequest; name: string }
+interface Args { configs: string[]; precision: Precision; kernels: KernelVariant[]; baseline?: string; rounds: number; perRound: number }
 
 function parseArgs(): Args {
   const o = new Command()
@@ -36,8 +43,11 @@ function parseArgs(): Args {
     .option('--per-round <n>', 'iterations per variant and round', (s) => Number(s), 3)
     .parse()
     .opts<{ configs: string; precision: Precision; kernels: string; baseline?: string; rounds: number; perRound: number }>();
-  const kernels = o.kernels.split(',') as KernelKind[];
-  for (const k of kernels) if (!KERNEL_KINDS.includes(k)) throw new Error(`--kernels: unknown set '${k}'`);
+  const kernels = o.kernels.split(',').map((spec): KernelVariant => {
+    const [set, blocking] = spec.split(':');
+    if (!KERNEL_KINDS.includes(set as KernelKind)) throw new Error(`--kernels: unknown set '${set}'`);
+    return { kernels: set as KernelKind, blocking: blocking === undefined ? undefined : parseBlocking(blocking, '--kernels'), name: spec };
+  });
   const configs = o.configs.split(',');
   configs.forEach(parseConfig);
   return { configs, precision: o.precision, kernels, baseline: o.baseline === undefined ? undefined : resolve(o.baseline), rounds: o.rounds, perRound: o.perRound };
@@ -65,10 +75,13 @@ function main(): void {
   const identity = corpusIdentity(corpus.source, corpus.ids);
   for (const config of args.configs) {
     const [layers, neurons] = parseConfig(config);
-    const variants: Variant[] = args.kernels.map((kernels) => {
-      const net = new Lstm({ vocabSize: corpus.vocab.length, layers, neurons, activation: 'tanh', precision: args.precision, seed: 1, kernels });
+    const variants: Variant[] = args.kernels.map((k) => {
+      const dims = { layers, neurons, vocabSize: corpus.vocab.length, window: WINDOW };
+      const blocking = k.blocking !== undefined && k.kernels !== 'js' ? chooseBlocking(args.precision, k.kernels, dims, k.blocking) : undefined;
+      const net = new Lstm({ vocabSize: corpus.vocab.length, layers, neurons, activation: 'tanh', precision: args.precision, seed: 1, kernels: k.kernels, blocking });
       const t = new Trainer(net, corpus.vocab, identity, { window: WINDOW, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 });
-      return { name: net.config.kernels, step: () => void t.step() };
+      const label = net.config.blocking ? `${net.config.kernels}:${blockingLabel(net.config.blocking)}` : net.config.kernels;
+      return { name: k.blocking === 'auto' ? `${label} (auto)` : label, step: () => void t.step() };
     });
     if (args.baseline) variants.push({ name: 'baseline', step: baselineStep(args.baseline, layers, neurons, args.precision) });
     for (const v of variants) for (let i = 0; i < 5; i++) v.step(); // warm-up: every variant tiers up
@@ -90,7 +103,7 @@ function main(): void {
     };
     for (let i = 0; i < variants.length; i++) {
       const vs = i === 0 ? '' : `  ${variants[i].name}/${variants[0].name} cpu ${ratios(cpu, i)} wall ${ratios(wall, i)}`;
-      console.log(`${config} ${args.precision} tanh ${variants[i].name.padEnd(9)} ms/iter cpu ${r3(median(cpu[i]))} wall ${r3(median(wall[i]))}${vs}`);
+      console.log(`${config} ${args.precision} tanh ${variants[i].name.padEnd(36)} ms/iter cpu ${r3(median(cpu[i]))} wall ${r3(median(wall[i]))}${vs}`);
     }
   }
 }

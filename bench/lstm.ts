@@ -26,6 +26,10 @@
  * Float64Array and Float32Array becomes polymorphic in V8 and measures slower. PyTorch runs in its own
  * long-lived process (bench/peers/pytorch-server.ts) that our process waits on during its blocks.
  *
+ * The product kernels' blocking of every network is the one the command line would run: tuned at first
+ * use on this machine per size and remembered in the user's cache folder (src/lstm/blocking-choice.ts;
+ * LSTM_OPT_BLOCKING forces one); each row names it in its `blocking` column.
+ *
  * A variant this runtime or build cannot run (no SIMD cell kernels, no relaxed SIMD, ...) is skipped with
  * the reason printed: its construction and warm-up run inside a try.
  * Output: one JSON line per row on stdout ({"skipped": reason, ...} for a skipped variant); progress
@@ -50,6 +54,9 @@ import type { Precision } from '../src/lstm/buffers';
 import { KERNEL_KINDS, KernelKind } from '../src/lstm/backend';
 import { loadavg } from 'node:os';
 import { projectRoot } from '../src/io/paths';
+import { fileTuningStore } from '../src/io/kernel-tuning-cache';
+import { useTuningStore } from '../src/lstm/blocking-choice';
+import { blockingLabel } from '../src/lstm/wasm/blocking';
 import { BASELINE, loadWarning, pairedRatio, roundOrder, sameVariant, Variant, VariantAxes, variantGrid } from './interleave';
 import { PytorchServer } from './peers/pytorch-server';
 import { chooseThreads, cores } from '../src/lstm/parallel/auto';
@@ -75,6 +82,8 @@ export interface EngineRow {
   window: number;
   threads: number;
   kernels: string;
+  /** our product kernels' blocking (src/lstm/wasm/blocking.ts); null for PyTorch */
+  blocking?: string | null;
   version: string;
   /** multi-threaded rows: the interleaved single-thread median and st_ms / ms_per_iter */
   st_ms?: number;
@@ -139,8 +148,8 @@ export function variantContender(v: Variant, layers: number, neurons: number, pr
   } catch (err) {
     return { skipped: (err as Error).message.split('\n')[0] };
   }
-  const kernels = trainer.net.config.kernels;
-  return contender(variantLabel(v), { engine: 'lstm-opt', activation: v.activation, gate: v.gate, impl: v.impl, kernels, version: `node ${process.version}` }, async (k) => {
+  const { kernels, blocking } = trainer.net.config;
+  return contender(variantLabel(v), { engine: 'lstm-opt', activation: v.activation, gate: v.gate, impl: v.impl, kernels, blocking: blocking ? blockingLabel(blocking) : null, version: `node ${process.version}` }, async (k) => {
     const block: Block = { f: [], b: [], a: [], cpuPerIter: 0, fwdCpuPerIter: 0 };
     const t0 = { ...trainer.times };
     for (let i = 0; i < k; i++) {
@@ -314,7 +323,7 @@ async function measureMt(config: string, mode: MtStrategy | 'auto', precision: P
       engine: `lstm-opt-mt-${mode}`, layers, neurons, activation: 'tanh', precision,
       ms_per_iter: r3(ms), forward_ms: r3(median(f)), backward_ms: r3(median(b)), adam_ms: r3(median(a)),
       gflops: r3(iterationFlops(vocab.length, layers, neurons, WINDOW).total / (ms / 1e3) / 1e9),
-      iterations: total.length, vocab: vocab.length, window: WINDOW, threads, kernels: mt.net.config.kernels, version: `node ${process.version}`,
+      iterations: total.length, vocab: vocab.length, window: WINDOW, threads, kernels: mt.net.config.kernels, blocking: mt.net.config.blocking ? blockingLabel(mt.net.config.blocking) : null, version: `node ${process.version}`,
       st_ms: r3(stMs), mt_speedup: r3(stMs / ms),
     };
   } finally {
@@ -404,6 +413,8 @@ async function main(): Promise<void> {
     }
     return;
   }
+  // like the command line: each size's blocking tuned at first use on this machine and remembered
+  useTuningStore(fileTuningStore());
   const corpus = loadCorpus();
   const identity = corpusIdentity(corpus.source, corpus.ids);
   const options: SizeOptions = {

@@ -19,6 +19,10 @@
  *   cpu_ratio, _low, _high, vs_pytorch_cpu   paired_ratio and vs_pytorch on process CPU time instead of
  *                          wall time (a process the OS parks on a busy machine loses wall time, not CPU time)
  *   fwd_cpu_ratio, _low, _high   the forward phase's CPU time / the baseline's, paired the same way
+ *   blocking               our product kernels' blocking (src/lstm/wasm/blocking.ts), tuned on this
+ *                          machine unless LSTM_OPT_BLOCKING forces one; empty for other engines
+ *   pct_peak_boost         gflops as a percentage of the row's peak at the estimated boost clock
+ *                          (bench/boost-clock.ts) instead of the nominal one; empty when not estimated
  */
 import { toCsv } from '../src/io/csv-text';
 import { CpuInfo, kernelIsa, nativeIsa, peakGflops } from '../src/analysis/peak';
@@ -31,6 +35,7 @@ export const BENCH_COLUMNS = [
   'gate', 'impl', 'cpu_ms', 'rounds', 'paired_ratio', 'paired_low', 'paired_high', 'vs_pytorch', 'vs_pytorch_low', 'vs_pytorch_high',
   'peak_gflops', 'pct_peak', 'native_peak_gflops', 'pct_native_peak', 'load_before', 'load_after',
   'cpu_ratio', 'cpu_ratio_low', 'cpu_ratio_high', 'vs_pytorch_cpu', 'fwd_cpu_ratio', 'fwd_cpu_low', 'fwd_cpu_high',
+  'blocking', 'pct_peak_boost',
 ] as const;
 
 /** What a row without the gate or impl column (a file written before them) ran. */
@@ -104,22 +109,56 @@ export function rowKernels(r: BenchRow): string {
   return r.kernels ?? 'native';
 }
 
-/** Adds the peak columns for this machine's CPU (pure: rows and the parsed CPU in, rows out). */
-export function withPeak(rows: Record<string, unknown>[], cpu: CpuInfo): Record<string, unknown>[] {
+/**
+ * Adds the peak columns for this machine's CPU (pure: rows and the parsed CPU in, rows out); with
+ * `boostMhz`, also the percentage of the same peak at that clock.
+ */
+export function withPeak(rows: Record<string, unknown>[], cpu: CpuInfo, boostMhz?: number): Record<string, unknown>[] {
   return rows.map((row) => {
     const r = row as BenchRow;
     const precision = r.precision === 'f32' ? 'f32' : 'f64';
     const threads = r.threads ?? 1;
-    const peak = peakGflops(cpu, kernelIsa(rowKernels(r), cpu), precision, threads);
+    const isa = kernelIsa(rowKernels(r), cpu);
+    const peak = peakGflops(cpu, isa, precision, threads);
     const native = peakGflops(cpu, nativeIsa(cpu), precision, threads);
     const g = typeof r.gflops === 'number' ? r.gflops : null;
+    const boosted = boostMhz === undefined ? undefined : peakGflops({ ...cpu, mhz: boostMhz }, isa, precision, threads);
     return {
       ...row,
       peak_gflops: r3(peak),
       pct_peak: g !== null ? r3((100 * g) / peak) : null,
       native_peak_gflops: r3(native),
       pct_native_peak: g !== null ? r3((100 * g) / native) : null,
+      blocking: r.blocking ?? null,
+      pct_peak_boost: g !== null && boosted !== undefined ? r3((100 * g) / boosted) : null,
     };
+  });
+}
+
+/**
+ * One line per size and precision: how close our fastest single-thread variant gets to the 128-bit
+ * ceiling of its kernel set, at the nominal clock and (when estimated) the boost clock. On process CPU
+ * time where the row has it (a busy machine's preemption inflates wall time, not the time the iteration
+ * spent on a core), else on wall time; the line says which.
+ */
+export function ceilingLines(rows: Record<string, unknown>[], boostMhz: number | undefined, nominalMhz: number): string[] {
+  const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+  const best = new Map<string, { r: Record<string, unknown>; rate: number; cpu: boolean }>();
+  for (const r of rows) {
+    const gflops = num(r.gflops), ms = num(r.ms_per_iter), cpuMs = num(r.cpu_ms);
+    if (r.engine !== 'lstm-opt' || (r.threads ?? 1) !== 1 || gflops === undefined || num(r.peak_gflops) === undefined) continue;
+    const cpu = cpuMs !== undefined && cpuMs > 0 && ms !== undefined;
+    const rate = cpu ? (gflops * ms!) / cpuMs! : gflops;
+    const key = `${r.layers}x${r.neurons} ${r.precision}`;
+    if (!best.has(key) || rate > best.get(key)!.rate) best.set(key, { r, rate, cpu });
+  }
+  const ghz = (mhz: number): string => (mhz / 1000).toFixed(2);
+  const pct = (x: number): string => `${Math.round(x)}%`;
+  return [...best].map(([key, { r, rate, cpu }]) => {
+    const variant = [r.activation, r.gate, r.impl, r.kernels, r.blocking].filter((x) => x !== null && x !== undefined && x !== '').join('/');
+    const peak = r.peak_gflops as number;
+    const boost = boostMhz !== undefined ? `, ${pct((100 * rate * nominalMhz) / (peak * boostMhz))} at ${ghz(boostMhz)} GHz (estimated boost)` : '';
+    return `${key}: fastest ${variant}: ${rate.toFixed(1)} GFLOP/s on ${cpu ? 'process CPU time' : 'wall time'} = ${pct((100 * rate) / peak)} of its 128-bit ceiling at ${ghz(nominalMhz)} GHz nominal (${peak} GFLOP/s)${boost}`;
   });
 }
 

@@ -1,5 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UserError } from './errors';
+import { projectRoot } from './io/paths';
 import { registerCharts } from './cli/charts';
 import { registerTrain } from './cli/train';
 import { registerGenerate } from './cli/generate';
@@ -9,6 +12,8 @@ import { registerWeather } from './cli/weather';
 import { registerMathBench } from './cli/math-bench';
 import { registerAnswer } from './cli/answer';
 import { registerSweep } from './cli/sweep';
+import { fileTuningStore } from './io/kernel-tuning-cache';
+import { useTuningStore } from './lstm/blocking-choice';
 
 /**
  * The `lstm-opt` command line (docs/ARCHITECTURE.md, "The command line"). Each subcommand lives in its own module under
@@ -19,7 +24,9 @@ export function buildProgram(): Command {
     .description('ISRU vs tanh in LSTM networks: benchmarks, training and charts')
     .exitOverride()
     .showHelpAfterError(false)
-    .configureOutput({ outputError: (str, write) => write(`lstm-opt: ${str.split('\n')[0].replace(/^error: /, '')}\n`) });
+    .version(packageVersion(), '-V, --version', 'print the version')
+    // one line: commander's message, with its "(Did you mean …?)" suggestion joined to it
+    .configureOutput({ outputError: (str, write) => write(`lstm-opt: ${oneLine(str)}\n`) });
   registerCharts(program);
   registerTrain(program);
   registerGenerate(program);
@@ -32,7 +39,20 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** commander's error text as one line: "unknown option '--neurns' (did you mean --neurons?)". */
+export function oneLine(message: string): string {
+  const [first, ...rest] = message.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  const hint = rest.find((l) => /^\(Did you mean/.test(l));
+  return `${first.replace(/^error: /, '')}${hint ? ` ${hint.replace(/^\(Did/, '(did')}` : ''}`;
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 export async function main(argv: string[]): Promise<void> {
+  // the command line tunes the product kernels' blocking at first use on a machine and remembers it
+  useTuningStore(fileTuningStore());
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { runCli } from './helpers/cli';
+import { cliEnv, runCli } from './helpers/cli';
 import { dataPath, projectRoot, resultsPath } from '../src/io/paths';
 import { encodeBinary, encodeJson, readModelFile } from '../src/lstm/modelfile';
 
@@ -170,7 +170,7 @@ function printedCommand(stderr: string): string[] {
 }
 
 async function interruptAfterRows(args: string[], rows: number, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] , env: cliEnv() });
   let stderr = '';
   let sent = false;
   child.stderr.on('data', (d: Buffer) => {

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROGRESS_HEADER } from './helpers/schemas';
-import { runCli } from './helpers/cli';
+import { cliEnv, runCli } from './helpers/cli';
 import { dataPath, projectRoot } from '../src/io/paths';
 import { readModelFile } from '../src/lstm/modelfile';
 
@@ -132,7 +132,7 @@ test('Ctrl-C writes a loadable checkpoint; resuming it reproduces the uninterrup
   assert.equal(runCli([...args, '--save', full, '--quiet']).code, 0);
 
   const part = join(dir, 'part');
-  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'lstm-opt.js'), ...args, '--save', part], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'lstm-opt.js'), ...args, '--save', part], { stdio: ['ignore', 'pipe', 'pipe'] , env: cliEnv() });
   let stderr = '';
   let sent = false;
   child.stderr.on('data', (d: Buffer) => {

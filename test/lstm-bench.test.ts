@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { withRatios, formatTable, BenchRow, skipSummary } from '../scripts/bench';
 import { parseArgs, parseConfig, variantContender } from '../bench/lstm';
 import { BASELINE, loadWarning, pairedRatio, roundOrder, variantGrid } from '../bench/interleave';
-import { BENCH_COLUMNS, withPeak } from '../bench/table';
+import { BENCH_COLUMNS, ceilingLines, withPeak } from '../bench/table';
 import { describePeak, flopsPerCycle, fpUnits, kernelIsa, nativeIsa, parseCpuinfo, peakGflops } from '../src/analysis/peak';
 import { corpusIdentity } from '../src/lstm/trainer';
 import { readKernelBytes } from '../src/lstm/wasm/binaries';
@@ -124,6 +124,29 @@ test('bench table: percentage of peak per row, from its kernels and threads', ()
   assert.equal(mt.pct_peak, 50);
   assert.equal(tfjs.pct_peak, null);
   assert.equal(tfjs.peak_gflops, 4 * 2.65); // plain JavaScript: one f32 lane × 4 units (AMD, no FMA)
+});
+
+test('bench table: the peak at an estimated boost clock beside the nominal one, and one ceiling line per size and precision', () => {
+  const cpu = parseCpuinfo(EPYC);
+  const rows = withPeak([
+    { ...row('lstm-opt', 'tanh', 'f64', 5), kernels: 'wasm', blocking: 'gemv-r4u2.gemmnt-2x4', gflops: 10.6 }, // 21.2 at 2.65 GHz, 26.5 at 3.3125
+    { ...row('lstm-opt', 'isru', 'f64', 4, '2x100', { gate: 'sigmoid', impl: 'scalar' }), kernels: 'wasm', blocking: null, gflops: 15.9, cpu_ms: 3 },
+    { ...row('pytorch', 'tanh', 'f64', 5), kernels: 'aten', gflops: 30 },
+    { ...row('lstm-opt', 'tanh', 'f32', 5), kernels: 'wasm-fma', gflops: null },
+  ], cpu, 3312.5);
+  assert.equal(rows[0].pct_peak, 50);
+  assert.equal(rows[0].pct_peak_boost, 40);
+  assert.equal(rows[0].blocking, 'gemv-r4u2.gemmnt-2x4');
+  assert.equal(rows[3].pct_peak_boost, null);
+  assert.equal(withPeak(rows, cpu)[0].pct_peak_boost, null); // no estimate, no column
+  // the fastest of ours per size and precision (not PyTorch's, not a row without GFLOP/s), on CPU time where
+  // the row has it: 15.9 GFLOP/s over 4 ms of wall time is 21.2 over its 3 ms of CPU time
+  assert.deepEqual(ceilingLines(rows, 3312.5, cpu.mhz), [
+    '2x100 f64: fastest isru/sigmoid/scalar/wasm: 21.2 GFLOP/s on process CPU time = 100% of its 128-bit ceiling at 2.65 GHz nominal (21.2 GFLOP/s), 80% at 3.31 GHz (estimated boost)',
+  ]);
+  assert.deepEqual(ceilingLines(rows.slice(0, 1), undefined, cpu.mhz), [
+    '2x100 f64: fastest tanh/wasm/gemv-r4u2.gemmnt-2x4: 10.6 GFLOP/s on wall time = 50% of its 128-bit ceiling at 2.65 GHz nominal (21.2 GFLOP/s)',
+  ]);
 });
 
 test('interleaving: variant grid, per-round order, paired ratios and their interval', () => {

@@ -23,7 +23,7 @@ import { makePartition, MtStrategy, splitEven } from '../src/lstm/parallel/parti
 import { busyCores, chooseThreads, cores, parseThreads } from '../src/lstm/parallel/auto';
 import { partName, runMtSweep } from '../src/experiments/mt';
 import { crossover, mtTotals, normalizedPerformance, speedup } from '../src/analysis/mt';
-import { runCli } from './helpers/cli';
+import { cliEnv, runCli } from './helpers/cli';
 
 const sample = loadCorpus(dataPath('sotu-sample.txt'));
 const identity = corpusIdentity(sample.source, sample.ids);
@@ -226,7 +226,7 @@ test('CLI: --threads 2 (both strategies) writes Multi-threaded rows with the sin
 test('CLI: Ctrl-C during a multi-threaded run writes a checkpoint and exits 130 (workers do not keep it alive)', async () => {
   const dir = tmp();
   const args = ['train', '--corpus', dataPath('sotu-sample.txt'), '--layers', '1', '--neurons', '24', '--window', '20', '--iterations', '100000', '--progress-every', '50', '--threads', '2', '--save', dir];
-  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'lstm-opt.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'lstm-opt.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] , env: cliEnv() });
   let stderr = '';
   let sent = false;
   child.stderr.on('data', (d: Buffer) => {

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './helpers/cli';
+import { cliEnv, runCli } from './helpers/cli';
 import { PROGRESS_HEADER } from './helpers/schemas';
 import { dataPath, projectRoot } from '../src/io/paths';
 import { UserError } from '../src/errors';
@@ -262,7 +262,7 @@ test('sweep: bad input gets one line, a non-zero exit and writes nothing', () =>
 test('sweep net-size killed mid-sweep leaves only complete configurations; the rerun finishes the rest', async () => {
   const out = join(tmp(), 'killed');
   const args = ['sweep', 'net-size', '--quick', '--out', out, '--corpus', corpus, '--iterations', '100', '--quiet'];
-  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'lstm-opt.js'), ...args], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'lstm-opt.js'), ...args], { stdio: 'ignore' , env: cliEnv() });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const first = join(out, netSizeConfigFile(netSizeProfile(true).configs[0]));
   for (let k = 0; k < 600 && !existsSync(first) && child.exitCode === null; k++) await new Promise((r) => setTimeout(r, 50));

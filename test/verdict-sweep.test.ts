@@ -15,7 +15,7 @@ import { PROGRESS_COLUMNS } from '../src/lstm/training-loop';
 import { VALIDATION_COLUMNS } from '../src/experiments/verdict-runs';
 import { planMerge } from '../src/experiments/merge';
 import { readVerdictDir, verdictTable } from '../src/analysis/verdict';
-import { runCli } from './helpers/cli';
+import { cliEnv, runCli } from './helpers/cli';
 
 const corpus = dataPath('sotu-sample.txt');
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'verdict-'));
@@ -77,7 +77,7 @@ test('sweep verdict-long killed after a checkpoint resumes from it and ends with
     const args = (out: string): string[] => [join(projectRoot(), 'bin', 'lstm-opt.js'), 'sweep', 'verdict-long', '--quick', '--out', out, '--corpus', corpus, '--iterations', '600', '--variants', 'tanh/scalar,isru/scalar', '--quiet'];
     const manifest = join(base, 'a', 'checkpoints', 'long-2x48-i600.json');
     // run A: killed once its first checkpoint (iteration 100) exists
-    const child = spawn(process.execPath, args(join(base, 'a')), { stdio: 'ignore' });
+    const child = spawn(process.execPath, args(join(base, 'a')), { stdio: 'ignore', env: cliEnv() });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     let killed = false;
     while (!killed) {

@@ -22,6 +22,7 @@ import { createBackend } from '../src/lstm/backend';
 import { gemmNT, gemvN, transpose } from '../src/lstm/dense';
 import { Rng } from '../src/lstm/rng';
 import { readKernelBytes } from '../src/lstm/wasm/binaries';
+import { GEMMNT_BLOCKINGS, GEMV_BLOCKINGS } from '../src/lstm/wasm/blocking';
 import { kernelModule, kernelTarget } from '../src/lstm/wasm/kernels';
 import { relaxedMaddFuses, relaxedSimdAvailable } from '../src/lstm/wasm/relaxed-simd';
 import { fmaExact } from './helpers/exact-fma';
@@ -56,6 +57,8 @@ function shapes(rng: Rng, random: number): Shape[] {
   const out: Shape[] = [
     { M: 0, Nc: 5, K: 7 }, { M: 3, Nc: 0, K: 7 }, { M: 3, Nc: 5, K: 0 }, { M: 1, Nc: 1, K: 1 },
     { M: 2, Nc: 4, K: 4 }, { M: 3, Nc: 5, K: 3 }, { M: 5, Nc: 9, K: 1 }, { M: 2, Nc: 8, K: 2 },
+    // every tile of every blocking with each kind of edge: 8 + 4 + 1 rows, 4 + 1 and 2 + 1 columns
+    { M: 13, Nc: 13, K: 9 }, { M: 12, Nc: 17, K: 17 }, { M: 7, Nc: 3, K: 33 },
   ];
   for (let t = 0; t < random; t++) out.push({ M: pick(rng, ROWS), Nc: pick(rng, ROWS), K: pick(rng, DEPTHS) });
   return out;
@@ -133,6 +136,16 @@ function checkCall(s: Setup, out: Operand, e: Expected, what: string, call: (k: 
   assertWithin(out.view, e.ts, e.bound, `${what} vs TypeScript kernel`);
 }
 
+type Gemv = KernelExports['gemv'];
+type Product = KernelExports['gemmnt'];
+
+/** A blocking's export (gemv_r8, gemmnt_4x2, ...) of an instance. */
+function blocked<F>(k: KernelExports, name: string): F {
+  const f = (k as unknown as Record<string, unknown>)[name];
+  assert.equal(typeof f, 'function', `export ${name}`);
+  return f as F;
+}
+
 function setup(p: Precision, fma: boolean): Setup {
   const mem = new KernelMemory(p);
   const mod = kernelModule(p, fma);
@@ -183,7 +196,8 @@ for (const p of PRECISIONS) for (const set of SETS) {
     const mod = kernelModule(p, fma)!;
     assert.deepEqual(WA.Module.imports(mod), [{ module: 'env', name: 'memory', kind: 'memory' }]);
     const cells = ACTIVATIONS.flatMap((a) => GATE_ACTIVATIONS.map((g) => simdKernelNames(cellSpec(a, g, 'simd')))).flatMap((n) => [n.forward, n.backward]);
-    const names = ['adam', 'gemmnn', 'gemmnt', 'gemv', 'transpose', 'activate', ...cells];
+    const blockings = [...GEMV_BLOCKINGS.map((b) => `gemv_${b}`), ...GEMMNT_BLOCKINGS.map((b) => `gemmnt_${b}`)];
+    const names = ['adam', 'gemmnn', 'gemmnt', 'gemv', 'transpose', 'activate', ...blockings, ...cells];
     assert.deepEqual(WA.Module.exports(mod).map((e) => `${e.name}:${e.kind}`).sort(), names.map((n) => `${n}:function`).sort());
   });
 
@@ -215,7 +229,7 @@ for (const p of PRECISIONS) for (const set of SETS) {
     for (const id of [START_SECTION, DATA_SECTION, DATA_COUNT_SECTION]) assert.ok(!ids.includes(id), `section ${id} in ${ids.join(',')}`);
   });
 
-  test(`${p} gemv: TypeScript kernel within the error bound, summation-order model bit for bit`, () => {
+  test(`${p} gemv, every blocking: TypeScript kernel within the error bound, summation-order model bit for bit`, () => {
     const rng = new Rng(p === 'f64' ? 21 : 22);
     const s = setup(p, fma);
     for (const { Nc: R, K } of shapes(rng, 120)) {
@@ -229,10 +243,14 @@ for (const p of PRECISIONS) for (const set of SETS) {
         }
       }, (ts) => gemvN(R, K, Float64Array.from(W.view), W.at, ldw, Float64Array.from(x.view), x.at, ts, y.at));
       checkCall(s, y, expect, `gemv R=${R} K=${K} ldw=${ldw}`, (k) => k.gemv(R, K, W.addr, ldw * s.mem.es, x.addr, y.addr));
+      for (const b of GEMV_BLOCKINGS) {
+        y.view.set(expect.initial);
+        checkCall(s, y, expect, `gemv_${b} R=${R} K=${K} ldw=${ldw}`, (k) => blocked<Gemv>(k, `gemv_${b}`)(R, K, W.addr, ldw * s.mem.es, x.addr, y.addr));
+      }
     }
   });
 
-  test(`${p} gemmnt: TypeScript kernel within the error bound, summation-order model bit for bit`, () => {
+  test(`${p} gemmnt, every blocking: TypeScript kernel within the error bound, summation-order model bit for bit`, () => {
     const rng = new Rng(p === 'f64' ? 31 : 32);
     const s = setup(p, fma);
     for (const { M, Nc, K } of shapes(rng, 150)) {
@@ -250,6 +268,10 @@ for (const p of PRECISIONS) for (const set of SETS) {
       }, (ts) => gemmNT(M, Nc, K, Float64Array.from(A.view), A.at, lda, Float64Array.from(B.view), B.at, ldb, ts, C.at, ldc));
       const es = s.mem.es;
       checkCall(s, C, expect, `gemmnt ${M}x${Nc}x${K} lda=${lda} ldb=${ldb} ldc=${ldc}`, (k) => k.gemmnt(M, Nc, K, A.addr, lda * es, B.addr, ldb * es, C.addr, ldc * es));
+      for (const b of GEMMNT_BLOCKINGS) {
+        C.view.set(expect.initial);
+        checkCall(s, C, expect, `gemmnt_${b} ${M}x${Nc}x${K} lda=${lda} ldb=${ldb} ldc=${ldc}`, (k) => blocked<Product>(k, `gemmnt_${b}`)(M, Nc, K, A.addr, lda * es, B.addr, ldb * es, C.addr, ldc * es));
+      }
     }
   });
 

@@ -22,7 +22,7 @@ import { compareVariants, loadWeatherResults, pairedDifferences, cellCountSaving
 import { UserError } from '../src/errors';
 import { colors } from '../src/charts/colors';
 import { weatherAccuracyFigure, weatherConfusionFigure, weatherSavingFigure } from '../src/charts/weather';
-import { runCli } from './helpers/cli';
+import { cliEnv, runCli } from './helpers/cli';
 import { WEATHER_HEADER } from './helpers/schemas';
 import { cellsMissingCharts, errorOutputs, executeNotebook, plotlyOutputs, printedText } from './helpers/notebook';
 import { readReference, REFERENCE_FILE } from '../src/io/results-root';
@@ -435,7 +435,7 @@ test('weather results loader: prints the producing commands when nothing is ther
 test('lstm-opt weather: Ctrl-C stops after the current run with complete files (exit 130); the same command resumes', async () => withTempDir('lstm-opt-weather-int-', async (dir) => {
   const out = join(dir, 'lstm-int.csv');
   const args = ['weather', '--cells', '10,200', '--repeats', '1', '--epochs', '3', '--variants', 'tanh/scalar,isru/scalar', '--out', out, '--quiet'];
-  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'lstm-opt.js'), ...args], { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'lstm-opt.js'), ...args], { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'] , env: cliEnv() });
   let stderr = '';
   child.stderr.on('data', (b) => (stderr += b));
   // the 10-cell group is written within a second; interrupt while the 200-cell group trains

@@ -32,7 +32,12 @@ import { toCsv } from '../io/csv';
 import { Activation, ActivationImpl, cellName, GateActivation, STUDY_VARIANT } from '../lstm/cell';
 import { ModelData, readModelFile, RunRecord, writeModelFile } from '../lstm/modelfile';
 import { configProblems, Lstm } from '../lstm/network';
-import { isWasmKernels, KERNEL_KINDS, KernelKind, kernelsFromEnv, kernelsLine, resolveKernels } from '../lstm/backend';
+import { isWasmKernels, KERNEL_KINDS, KernelChoice, KernelKind, kernelsFromEnv, kernelsLine, resolveKernels } from '../lstm/backend';
+import { chooseBlocking, chooseKernelSet, defaultBlockingRequest } from '../lstm/blocking-choice';
+import type { NetworkDims } from '../lstm/product-shapes';
+import type { WasmSet } from '../lstm/wasm/autotune';
+import { Blocking, blockingLabel, BlockingRequest, parseBlocking } from '../lstm/wasm/blocking';
+import { wasmSimdAvailable } from '../lstm/wasm/kernels';
 import { arraysProblem } from '../lstm/divergence';
 import { threadsProblem, TrainingShape, trainingMemoryProblem } from '../lstm/limits';
 import { prepareOutputDir, prepareOutputFile } from '../io/places';
@@ -69,7 +74,8 @@ interface TrainFlags {
   threads: ThreadsSpec;
   mtStrategy: MtStrategy;
   precision: Precision;
-  kernels?: KernelKind;
+  kernels?: KernelKind | 'auto';
+  blocking?: BlockingRequest;
   seed: number;
   shuffle?: boolean;
   progress?: string;
@@ -89,6 +95,19 @@ export function nonNegativeInt(flag: string): (value: string) => number {
     if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) throw new UserError(`${flag} must be a non-negative integer, got '${value}'`);
     return n;
   };
+}
+
+/**
+ * `--kernels auto`: the faster of wasm and (where the runtime has relaxed SIMD) wasm-fma for this network,
+ * by their best blockings' product time per iteration (timed once per machine and shape, then cached).
+ */
+function fastestKernelSet(precision: Precision, dims: NetworkDims): KernelChoice & { blocking: Blocking; line: string } {
+  const sets: WasmSet[] = wasmSimdAvailable(precision, true) ? ['wasm', 'wasm-fma'] : ['wasm'];
+  const t = chooseKernelSet(precision, sets, dims);
+  const why = t.timing
+    ? `products per iteration on this machine, measured ${t.timing.measured}: ${sets.map((s) => `${s} ${t.timing!.sets[s].ms.toFixed(2)} ms`).join(', ')}`
+    : 'this network is too large to time its products quickly; the default set and blocking';
+  return { kernels: t.kernels, blocking: t.blocking, line: `${t.kernels}, ${blockingLabel(t.blocking)} (${why})` };
 }
 
 export function registerTrain(program: Command): void {
@@ -111,7 +130,8 @@ export function registerTrain(program: Command): void {
     .option('--threads <n|auto>', `threads for forward, backward and Adam, the main thread included (1 = single-threaded engine; auto = all cores from ${AUTO_MIN_NEURONS} neurons per layer, else 1)`, threadsFlag, 1 as ThreadsSpec)
     .addOption(new Option('--mt-strategy <s>', 'how threads share a layer: rows = gate-matrix and output rows split evenly over the threads; gates = the original study\'s five-way split (f, i, g, o, output projection; always 5 threads)').choices(['rows', 'gates']).default('rows'))
     .addOption(new Option('--precision <p>', 'storage precision').choices(['f64', 'f32']).default('f64'))
-    .addOption(new Option('--kernels <set>', "product and Adam kernels: js = TypeScript loops; wasm = WebAssembly SIMD, reproducible bit for bit on every machine (default; LSTM_OPT_KERNELS overrides it); wasm-fma = the same with relaxed-SIMD fused multiply-adds, faster, reproducible on one machine (falls back to wasm where the runtime lacks relaxed SIMD; a resumed run keeps its checkpoint's set)").choices([...KERNEL_KINDS]))
+    .addOption(new Option('--kernels <set>', "product and Adam kernels: js = TypeScript loops; wasm = WebAssembly SIMD, reproducible bit for bit on every machine (default; LSTM_OPT_KERNELS overrides it); wasm-fma = the same with relaxed-SIMD fused multiply-adds, faster, reproducible on one machine (falls back to wasm where the runtime lacks relaxed SIMD; a resumed run keeps its checkpoint's set); auto = whichever of wasm and wasm-fma is faster for this network on this machine (timed once, then remembered in the cache folder; the two sets differ in the last bits)").choices([...KERNEL_KINDS, 'auto']))
+    .option('--blocking <b>', "product-kernel blocking, e.g. gemv-r8.gemmnt-2x4 (every blocking gives the same bits); auto = the fastest on this machine (default, remembered in $XDG_CACHE_HOME/lstm-opt), default = the blocking of earlier builds; LSTM_OPT_BLOCKING sets it too", (v: string) => parseBlocking(v, '--blocking'))
     .option('--seed <s>', 'initialisation and sampling seed', nonNegativeInt('--seed'), 1)
     .option('--shuffle', 'read each epoch\'s windows in a random order drawn from --seed (the hidden state then starts from zero in every window); default: in order, the state running on')
     .option('--progress <file>', 'progress CSV (default progress.csv, or DIR/progress.csv with --save DIR)')
@@ -168,13 +188,22 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
     shape = { vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, precision: flags.precision, window: flags.window };
   }
   // the kernel set: the flag, else LSTM_OPT_KERNELS, else the checkpoint's, else the default 'wasm'
-  const kernelChoice = resolveKernels(flags.kernels ?? kernelsFromEnv() ?? resumeFrom?.checkpoint!.state.kernels ?? 'wasm', shape.precision);
-  const memory = trainingMemoryProblem(shape, kernelChoice.kernels);
+  const requested = flags.kernels ?? kernelsFromEnv() ?? resumeFrom?.checkpoint!.state.kernels ?? 'wasm';
+  // 'auto' is one of the WebAssembly sets: checked like 'wasm' before anything is timed
+  const untuned = resolveKernels(requested === 'auto' ? 'wasm' : requested, shape.precision);
+  const memory = trainingMemoryProblem(shape, untuned.kernels);
   if (memory) throw new UserError(memory);
   if (typeof flags.threads === 'number') {
     const tooMany = threadsProblem(flags.threads, shape.neurons, flags.mtStrategy);
     if (tooMany) throw new UserError(tooMany);
   }
+  const dims = { layers: shape.layers, neurons: shape.neurons, vocabSize: shape.vocabSize, window: shape.window };
+  const tunedSet = requested === 'auto' && !untuned.fallback ? fastestKernelSet(shape.precision, dims) : undefined;
+  const kernelChoice = tunedSet ?? untuned;
+  // the blocking: the flag, else the tuned set's, else LSTM_OPT_BLOCKING or tuned on this machine (cached)
+  const blocking = isWasmKernels(kernelChoice.kernels)
+    ? chooseBlocking(shape.precision, kernelChoice.kernels as WasmSet, dims, flags.blocking ?? tunedSet?.blocking ?? defaultBlockingRequest())
+    : undefined;
 
   // the run's target and cadence: the flags, else what the checkpoint recorded, else the defaults
   const recorded = resumeFrom?.checkpoint!.state.run;
@@ -207,14 +236,14 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   let trainer: Trainer;
   if (resumeFrom) {
     try {
-      trainer = Trainer.resume(resumeFrom, identity, kernelChoice.kernels);
+      trainer = Trainer.resume(resumeFrom, identity, kernelChoice.kernels, blocking);
     } catch (err) {
       throw new UserError(`${flags.resume}: ${(err as Error).message}`);
     }
   } else {
     const net = new Lstm({
       vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, activation: flags.activation, gate: flags.gate, activationImpl: flags.activationImpl,
-      precision: flags.precision, seed: flags.seed, kernels: kernelChoice.kernels,
+      precision: flags.precision, seed: flags.seed, kernels: kernelChoice.kernels, blocking,
     });
     trainer = new Trainer(net, corpus.vocab, identity, {
       window: flags.window, lr: flags.lr, lrDecay: flags.lrDecay, clip: flags.clip, clipMode: flags.clipMode, seed: flags.seed, ...(flags.shuffle ? { shuffle: true } : {}),
@@ -236,6 +265,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   const tty = !!process.stderr.isTTY && !quiet;
   // which kernels run: always said when they are not the ones asked for, else when they are not the default
   if (kernelChoice.fallback) process.stderr.write(`lstm-opt: ${kernelChoice.fallback}\n`);
+  else if (tunedSet && !quiet) process.stderr.write(`lstm-opt: --kernels auto: ${tunedSet.line}\n`);
   else if (c.kernels === 'wasm-fma' && !quiet) process.stderr.write(`lstm-opt: ${kernelsLine(c.kernels)}\n`);
   const recordedKernels = resumeFrom?.checkpoint!.state.kernels;
   if (recordedKernels !== undefined && recordedKernels !== c.kernels) {

@@ -19,6 +19,7 @@ import { allocFloat, Float, Precision } from './buffers';
 import { CellKernels, cellKernels, CellSpec } from './cell';
 import { gemmNT, gemvN, transpose } from './dense';
 import { WasmBackend } from './wasm/backend';
+import type { Blocking } from './wasm/blocking';
 import { wasmSimdAvailable } from './wasm/kernels';
 import { relaxedMaddFuses } from './wasm/relaxed-simd';
 
@@ -27,6 +28,8 @@ export const KERNEL_KINDS: readonly KernelKind[] = ['js', 'wasm', 'wasm-fma'];
 
 export interface Backend {
   readonly kind: KernelKind;
+  /** the WebAssembly kernels' product blocking (./wasm/blocking.ts); undefined for 'js' */
+  readonly blocking?: Blocking;
   readonly precision: Precision;
   /** A zero-filled array of `length` elements in this backend's memory. */
   alloc(length: number): Float;
@@ -103,11 +106,13 @@ export interface BackendOptions {
   shared?: boolean;
   /** 'wasm' only: the memory's initial size (it grows when needed) */
   initialBytes?: number;
+  /** 'wasm' only: the product blocking (default: the default blocking; every blocking gives the same bits) */
+  blocking?: Blocking;
 }
 
 export function createBackend(precision: Precision, kind: KernelKind, o: BackendOptions = {}): Backend {
   if (kind === 'js') return new JsBackend(precision, o.shared ?? false);
-  return WasmBackend.create(precision, o.initialBytes ?? 1 << 20, kind === 'wasm-fma');
+  return WasmBackend.create(precision, o.initialBytes ?? 1 << 20, kind === 'wasm-fma', o.blocking);
 }
 
 class JsBackend implements Backend {

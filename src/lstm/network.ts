@@ -11,6 +11,7 @@
  * threads attach to (./parallel/team.ts). See docs/ARCHITECTURE.md.
  */
 import { Backend, createBackend, defaultKernels, isWasmKernels, KERNEL_KINDS, KernelKind, resolveKernels } from './backend';
+import { chooseBlocking, TUNING_WINDOW } from './blocking-choice';
 import { bytesPerElement, Float, Precision } from './buffers';
 import { UserError } from '../errors';
 import { Activation, ActivationImpl, CellKernels, CellSpec, GateActivation, GATE_ACTIVATIONS, ACTIVATION_IMPLS, STUDY_VARIANT } from './cell';
@@ -18,6 +19,7 @@ import { paramLayout, ParamLayout } from './layout';
 import { makePartition } from './parallel/partition';
 import { backwardShare, forwardShare, PassContext, windowLoss } from './passes';
 import { Rng } from './rng';
+import type { Blocking } from './wasm/blocking';
 import { wasmSimdAvailable } from './wasm/kernels';
 import { Workspace } from './workspace';
 
@@ -44,6 +46,12 @@ export interface LstmConfig {
    * 'js': plain TypeScript loops over ordinary typed arrays.
    */
   kernels?: KernelKind;
+  /**
+   * The product blocking of the WebAssembly kernels (./wasm/blocking.ts; every blocking gives the same
+   * bits). Default: LSTM_OPT_BLOCKING, else tuned on this machine where a tuning store is in use, else
+   * the default blocking (./blocking-choice.ts). Ignored by the 'js' kernels.
+   */
+  blocking?: Blocking;
 }
 
 export const MAX_LAYERS = 64;
@@ -78,7 +86,8 @@ export function configProblems(c: Partial<LstmConfig>, { runtime = true } = {}):
 }
 
 export class Lstm {
-  readonly config: Required<LstmConfig>;
+  /** the configuration with every default filled in; `blocking` is the one that runs (undefined for 'js') */
+  readonly config: Required<Omit<LstmConfig, 'blocking'>> & { blocking?: Blocking };
   readonly layout: ParamLayout;
   /** where every buffer of this network lives and the kernels over them */
   readonly backend: Backend;
@@ -92,14 +101,16 @@ export class Lstm {
     const problems = configProblems(config);
     if (problems.length) throw new RangeError(problems.join('; '));
     const kernels = resolveKernels(config.kernels ?? defaultKernels(config.precision), config.precision).kernels;
+    const blocking = kernels === 'js' ? undefined
+      : config.blocking ?? chooseBlocking(config.precision, kernels, { layers: config.layers, neurons: config.neurons, vocabSize: config.vocabSize, window: TUNING_WINDOW });
     // `??` rather than spreading defaults first: an optional field given as undefined means the default
     this.config = {
       ...config,
-      seed: config.seed ?? 1, shared: config.shared ?? kernels !== 'js', gate: config.gate ?? STUDY_VARIANT.gate, activationImpl: config.activationImpl ?? STUDY_VARIANT.activationImpl, kernels,
+      seed: config.seed ?? 1, shared: config.shared ?? kernels !== 'js', gate: config.gate ?? STUDY_VARIANT.gate, activationImpl: config.activationImpl ?? STUDY_VARIANT.activationImpl, kernels, blocking,
     };
     this.layout = paramLayout(config.vocabSize, config.layers, config.neurons);
     const initialBytes = 2 * this.layout.size * bytesPerElement(config.precision) + (1 << 20);
-    this.backend = createBackend(config.precision, kernels, { shared: this.config.shared, initialBytes });
+    this.backend = createBackend(config.precision, kernels, { shared: this.config.shared, initialBytes, blocking });
     cellKernelsOf(this.backend, this.cellSpec); // a spec the backend cannot run fails here, not at the first pass
     this.params = this.backend.alloc(this.layout.size);
     this.grads = this.backend.alloc(this.layout.size);

@@ -18,6 +18,7 @@
  * end, the cursor returns to 0, the epoch count increases and the state is zeroed. Shuffled, the state is
  * zeroed before every window: the state left by the previous window belongs to another part of the text.
  */
+import type { Blocking } from './wasm/blocking';
 import { AdamHyper, adamStepCoefficients, clipNorm, decayedLr, DEFAULT_ADAM } from './adam';
 import { allocFloat, Float } from './buffers';
 import { defaultClock, PhaseClock } from './clock';
@@ -224,9 +225,10 @@ export class Trainer {
   /**
    * Rebuilds a trainer from a checkpoint; the corpus must be the one it was trained on. `kernels`: the
    * kernel set to continue with (default: the network's default, see ../backend.ts); it may differ from the
-   * checkpoint's state.kernels, which only records what computed the iterations so far.
+   * checkpoint's state.kernels, which only records what computed the iterations so far. `blocking`: the
+   * product blocking (default: the network's default; any gives the same bits).
    */
-  static resume(data: ModelData, corpus: CorpusIdentity, kernels?: KernelKind): Trainer {
+  static resume(data: ModelData, corpus: CorpusIdentity, kernels?: KernelKind, blocking?: Blocking): Trainer {
     const ck = data.checkpoint;
     if (!ck) throw new RangeError('this file is a model, not a checkpoint (it has no training state)');
     const s = ck.state;
@@ -234,7 +236,7 @@ export class Trainer {
       throw new RangeError(`the checkpoint was trained on a different corpus (${s.corpus.source}, ${s.corpus.length} characters)`);
     }
     if (s.cursor + s.window + 1 > corpus.ids.length) throw new RangeError('checkpoint data cursor is outside the corpus');
-    const net = new Lstm({ ...data.config, seed: s.seed, kernels });
+    const net = new Lstm({ ...data.config, seed: s.seed, kernels, blocking });
     net.params.set(data.params);
     const t = new Trainer(net, data.vocab, corpus, { window: s.window, lr: s.lr, lrDecay: s.lrDecay, clip: s.clip, clipMode: s.clipMode, seed: s.seed, ...(s.shuffle ? { shuffle: true } : {}) });
     t.m.set(ck.m);

@@ -4,6 +4,7 @@
  * threads for the length of the run. All I/O is left to the caller's hooks, so the CLI, experiments and
  * tests drive the same loop.
  */
+import { kernelsColumn } from './blocking-choice';
 import type { ActivationImpl, GateActivation } from './cell';
 import { arraysProblem, healthyLoss, lossProblem } from './divergence';
 import type { ModelData, PhaseTimes } from './modelfile';
@@ -20,7 +21,8 @@ export const STUDY_PROGRESS_COLUMNS = [
 /**
  * The rest of the row's identity beside `func` (its cell activation): the gate activation and the
  * point-wise implementation, then `kernels`, the kernel set that computed the row's iterations
- * (./backend.ts KernelKind), since results are bit-reproducible only for one kernel set. Files written
+ * (./backend.ts KernelKind), since results are bit-reproducible only for one kernel set, followed by the
+ * product blocking where it is not the default one (`wasm gemv-r8.gemmnt-2x4`; ./blocking-choice.ts). Files written
  * before these columns existed lack them and stay readable (./progress-file.ts reads and upgrades them).
  */
 export const CELL_PROGRESS_COLUMNS = ['gate', 'impl'] as const;
@@ -83,7 +85,7 @@ export function progressRow(trainer: Trainer, iteration: number, type: ProgressR
   const c = trainer.net.config;
   return {
     func: c.activation, type, layers: c.layers, neurons: c.neurons, iteration, epoch: trainer.epoch, loss: trainer.smoothLoss, ...trainer.times,
-    gate: c.gate, impl: c.activationImpl, kernels: c.kernels,
+    gate: c.gate, impl: c.activationImpl, kernels: kernelsColumn(c.kernels, c.blocking),
   };
 }
 

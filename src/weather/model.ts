@@ -29,6 +29,7 @@
  */
 import { adamStepCoefficients, AdamHyper } from '../lstm/adam';
 import { Backend, createBackend, defaultKernels, KernelKind } from '../lstm/backend';
+import { forcedBlocking } from '../lstm/blocking-choice';
 import { Activation, ActivationImpl, CellBackward, CellForward, cellSpec, CellSpec, GateActivation, KEEP_ROWS } from '../lstm/cell';
 import { cellKernelsOf } from '../lstm/network';
 import { Rng } from '../lstm/rng';
@@ -104,7 +105,8 @@ export class WeatherNet {
     this.activation = c.activation;
     this.layout = weatherLayout(N, D);
     this.kernels = c.kernels ?? defaultKernels('f64');
-    this.backend = createBackend('f64', this.kernels, { initialBytes: 4 * this.layout.size * 8 + (1 << 20) });
+    // its products are a few microseconds: not worth tuning, but a forced blocking applies here too
+    this.backend = createBackend('f64', this.kernels, { initialBytes: 4 * this.layout.size * 8 + (1 << 20), blocking: forcedBlocking() });
     this.cell = cellSpec(c.activation, c.gate ?? 'sigmoid', c.activationImpl ?? 'scalar');
     ({ forward: this.cellForward, backward: this.cellBackward } = cellKernelsOf(this.backend, this.cell));
     this.params = this.alloc(this.layout.size);

@@ -12,6 +12,7 @@ import type { ParamLayout } from '../layout';
 import { adamShare, backwardShare, forwardShare, PassContext } from '../passes';
 import { WasmBackend } from '../wasm/backend';
 import type { WasmMemory } from '../wasm/api';
+import type { Blocking } from '../wasm/blocking';
 import type { WindowBuffers } from '../workspace';
 import { abortAll, ABORT, AbortedError, ADAM_ARGS, barrier, controlViews, Job, JOB, JOB_GEN, SPIN } from './control';
 import { makePartition, MtStrategy } from './partition';
@@ -24,6 +25,8 @@ export interface WorkerInit {
   module: object;
   /** the kernel set of that module */
   kernels: 'wasm' | 'wasm-fma';
+  /** the main thread's product blocking (every participant runs the same kernels) */
+  blocking: Blocking;
   precision: Precision;
   cell: CellSpec;
   layout: ParamLayout;
@@ -45,7 +48,7 @@ function main(init: WorkerInit): void {
   const ctl = cb.ctl;
   const { layout } = init;
   const part = makePartition(init.strategy, init.threads, { neurons: layout.neurons, window: init.ids.T, vocab: layout.vocabSize });
-  const backend = WasmBackend.attach(init.precision, init.memory, init.module, init.kernels);
+  const backend = WasmBackend.attach(init.precision, init.memory, init.module, init.kernels, init.blocking);
   const views = viewsFromSpans(init.memory.buffer, init.precision, init.spans, init.ids);
   const cx: PassContext = {
     layout, params: views.params, grads: views.grads, ws: views.ws, backend, cell: backend.cell(init.cell), part,

@@ -13,6 +13,7 @@ import type { Backend } from '../backend';
 import type { Float, Precision } from '../buffers';
 import { CellKernels, cellKernels, CellSpec } from '../cell';
 import { MAX_PAGES, PAGE, WA, WasmMemory } from './api';
+import { Blocking, blockingExport, DEFAULT_BLOCKING } from './blocking';
 import { kernelModule } from './kernels';
 import { simdCellKernels } from './pointwise';
 
@@ -56,12 +57,16 @@ export class WasmBackend implements Backend {
   private readonly exports: Record<string, unknown>;
   private readonly transposeFn: Transpose;
 
-  private constructor(readonly precision: Precision, readonly memory: WasmMemory, readonly module: object, private readonly maxPages: number, fma: boolean) {
+  private constructor(
+    readonly precision: Precision, readonly memory: WasmMemory, readonly module: object, private readonly maxPages: number, fma: boolean,
+    /** which of the module's product blockings this backend calls (all give the same bits; ./blocking.ts) */
+    readonly blocking: Blocking,
+  ) {
     this.kind = fma ? 'wasm-fma' : 'wasm';
     const ex = new WA!.Instance(module, { env: { memory } }).exports;
     this.exports = ex;
-    this.gemvFn = ex.gemv as Gemv;
-    this.gemmntFn = ex.gemmnt as Product;
+    this.gemvFn = ex[blockingExport('gemv', blocking)] as Gemv;
+    this.gemmntFn = ex[blockingExport('gemmnt', blocking)] as Product;
     this.gemmnnFn = ex.gemmnn as Product;
     this.adamFn = ex.adam as Adam;
     this.transposeFn = ex.transpose as Transpose;
@@ -75,20 +80,20 @@ export class WasmBackend implements Backend {
   }
 
   /** A new memory of at least `initialBytes`, with the plain or (fma) the relaxed-SIMD kernels. */
-  static create(precision: Precision, initialBytes: number, fma = false): WasmBackend {
+  static create(precision: Precision, initialBytes: number, fma = false, blocking: Blocking = DEFAULT_BLOCKING): WasmBackend {
     const module = WasmBackend.module(precision, fma);
     const pages = initialPagesFor(initialBytes);
     const maxPages = maximumPages(pages);
-    return new WasmBackend(precision, new WA!.Memory({ initial: pages, maximum: maxPages, shared: true }), module, maxPages, fma);
+    return new WasmBackend(precision, new WA!.Memory({ initial: pages, maximum: maxPages, shared: true }), module, maxPages, fma, blocking);
   }
 
   /**
    * The kernels over an existing memory (a worker thread's view of its network; it never allocates), by
-   * default the main thread's compiled module `module` of kernel set `kind`.
+   * default the main thread's compiled module `module` of kernel set `kind`, with the main thread's blocking.
    */
-  static attach(precision: Precision, memory: WasmMemory, module?: object, kind: 'wasm' | 'wasm-fma' = 'wasm'): WasmBackend {
+  static attach(precision: Precision, memory: WasmMemory, module?: object, kind: 'wasm' | 'wasm-fma' = 'wasm', blocking: Blocking = DEFAULT_BLOCKING): WasmBackend {
     const fma = kind === 'wasm-fma';
-    return new WasmBackend(precision, memory, module ?? WasmBackend.module(precision, fma), 0, fma);
+    return new WasmBackend(precision, memory, module ?? WasmBackend.module(precision, fma), 0, fma, blocking);
   }
 
   /** A zero-filled view of `length` elements, 16-byte aligned. */

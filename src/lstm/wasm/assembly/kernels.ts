@@ -73,102 +73,392 @@ const WHOLE_VECTORS: usize = ~(<usize>15);
   store<Real>(p, load<Real>(p) + s);
 }
 
-/**
- * gemv(R, K, w, ldw, x, y)   y[j] += Σ_k W[j, k]·x[k] for j < R.
- * Four rows at a time (one load of x feeds four accumulators), then one row at a time.
+/*
+ * The products are made of register tiles. A tile sums P rows p0, p0 + ldp, ... against Q rows q0,
+ * q0 + ldq, ... over K elements: out[p][q] += Σ_k P[p, k]·Q[q, k], the output element at c + p·cp + q·cq.
+ * Every output element of every tile is summed alike: one vector accumulator over the whole vectors,
+ * its lanes added left to right, then the scalar tail, then one addition into the output. So the tile
+ * shape (the blocking) decides only which loads are shared and how many accumulators are in flight,
+ * never the rounding: every blocking of a product gives the same bits. kb = K in bytes, kv = the bytes
+ * covered by whole vectors.
  */
-export function gemv(R: i32, K: i32, w: usize, ldw: usize, x: usize, y: usize): void {
-  const kb = <usize>K << LOG;
-  const kv = kb & WHOLE_VECTORS;
-  let j = 0;
-  for (; j + 4 <= R; j += 4) {
-    const w0 = w + <usize>j * ldw, w1 = w0 + ldw, w2 = w1 + ldw, w3 = w2 + ldw;
-    let acc0 = v128.splat<Real>(0), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-    let o: usize = 0;
-    for (; o < kv; o += 16) {
-      const xv = v128.load(x + o);
-      acc0 = madd(acc0, v128.load(w0 + o), xv);
-      acc1 = madd(acc1, v128.load(w1 + o), xv);
-      acc2 = madd(acc2, v128.load(w2 + o), xv);
-      acc3 = madd(acc3, v128.load(w3 + o), xv);
-    }
-    let s0 = lanesSum(acc0), s1 = lanesSum(acc1), s2 = lanesSum(acc2), s3 = lanesSum(acc3);
-    for (; o < kb; o += ES) {
-      const xs = load<Real>(x + o);
-      s0 = smadd(s0, load<Real>(w0 + o), xs);
-      s1 = smadd(s1, load<Real>(w1 + o), xs);
-      s2 = smadd(s2, load<Real>(w2 + o), xs);
-      s3 = smadd(s3, load<Real>(w3 + o), xs);
-    }
-    const yj = y + (<usize>j << LOG);
-    addTo(yj, s0);
-    addTo(yj + ES, s1);
-    addTo(yj + 2 * ES, s2);
-    addTo(yj + 3 * ES, s3);
+
+/** One row against one row. */
+// @ts-ignore: decorator
+@inline function tile1x1(kb: usize, kv: usize, p0: usize, q0: usize, c: usize): void {
+  let acc0 = v128.splat<Real>(0);
+  let o: usize = 0;
+  for (; o < kv; o += 16) acc0 = madd(acc0, v128.load(q0 + o), v128.load(p0 + o));
+  let s0 = lanesSum(acc0);
+  for (; o < kb; o += ES) s0 = smadd(s0, load<Real>(q0 + o), load<Real>(p0 + o));
+  addTo(c, s0);
+}
+
+/** One row of P against two of Q (one load of P feeds two accumulators). */
+// @ts-ignore: decorator
+@inline function tile1x2(kb: usize, kv: usize, p0: usize, q0: usize, ldq: usize, c: usize, cq: usize): void {
+  const q1 = q0 + ldq;
+  let acc0 = v128.splat<Real>(0), acc1 = acc0;
+  let o: usize = 0;
+  for (; o < kv; o += 16) {
+    const xp = v128.load(p0 + o);
+    acc0 = madd(acc0, v128.load(q0 + o), xp);
+    acc1 = madd(acc1, v128.load(q1 + o), xp);
   }
-  for (; j < R; j++) {
-    const w0 = w + <usize>j * ldw;
-    let acc0 = v128.splat<Real>(0);
-    let o: usize = 0;
-    for (; o < kv; o += 16) acc0 = madd(acc0, v128.load(w0 + o), v128.load(x + o));
-    let s0 = lanesSum(acc0);
-    for (; o < kb; o += ES) s0 = smadd(s0, load<Real>(w0 + o), load<Real>(x + o));
-    addTo(y + (<usize>j << LOG), s0);
+  let s0 = lanesSum(acc0), s1 = lanesSum(acc1);
+  for (; o < kb; o += ES) {
+    const xs = load<Real>(p0 + o);
+    s0 = smadd(s0, load<Real>(q0 + o), xs);
+    s1 = smadd(s1, load<Real>(q1 + o), xs);
   }
+  addTo(c, s0);
+  addTo(c + cq, s1);
+}
+
+/** One row of P against four of Q: 5 vector loads per 4 multiply-adds. */
+// @ts-ignore: decorator
+@inline function tile1x4(kb: usize, kv: usize, p0: usize, q0: usize, ldq: usize, c: usize, cq: usize): void {
+  const q1 = q0 + ldq, q2 = q1 + ldq, q3 = q2 + ldq;
+  let acc0 = v128.splat<Real>(0), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+  let o: usize = 0;
+  for (; o < kv; o += 16) {
+    const xp = v128.load(p0 + o);
+    acc0 = madd(acc0, v128.load(q0 + o), xp);
+    acc1 = madd(acc1, v128.load(q1 + o), xp);
+    acc2 = madd(acc2, v128.load(q2 + o), xp);
+    acc3 = madd(acc3, v128.load(q3 + o), xp);
+  }
+  let s0 = lanesSum(acc0), s1 = lanesSum(acc1), s2 = lanesSum(acc2), s3 = lanesSum(acc3);
+  for (; o < kb; o += ES) {
+    const xs = load<Real>(p0 + o);
+    s0 = smadd(s0, load<Real>(q0 + o), xs);
+    s1 = smadd(s1, load<Real>(q1 + o), xs);
+    s2 = smadd(s2, load<Real>(q2 + o), xs);
+    s3 = smadd(s3, load<Real>(q3 + o), xs);
+  }
+  addTo(c, s0);
+  addTo(c + cq, s1);
+  addTo(c + 2 * cq, s2);
+  addTo(c + 3 * cq, s3);
 }
 
 /**
- * gemmnt(M, Nc, K, a, lda, b, ldb, c, ldc)   C[i, j] += Σ_k A[i, k]·B[j, k].
- * 2x4 register blocks: two rows of A against four rows of B, 6 vector loads per 8 multiply-adds
- * (gemv needs 5 per 4). The last Nc % 4 rows of B and an odd last row of A go through gemv, whose
- * summation order is the same, so every element of C is summed alike.
+ * tile1x4 with the vector loop unrolled twice: two steps per iteration, each accumulator still
+ * updated in k order (the second step waits for the first), so only the loop overhead changes.
  */
-export function gemmnt(M: i32, Nc: i32, K: i32, a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize): void {
-  const kb = <usize>K << LOG;
-  const kv = kb & WHOLE_VECTORS;
+// @ts-ignore: decorator
+@inline function tile1x4u2(kb: usize, kv: usize, p0: usize, q0: usize, ldq: usize, c: usize, cq: usize): void {
+  const q1 = q0 + ldq, q2 = q1 + ldq, q3 = q2 + ldq;
+  let acc0 = v128.splat<Real>(0), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+  let o: usize = 0;
+  for (; o + 32 <= kv; o += 32) {
+    let xp = v128.load(p0 + o);
+    acc0 = madd(acc0, v128.load(q0 + o), xp);
+    acc1 = madd(acc1, v128.load(q1 + o), xp);
+    acc2 = madd(acc2, v128.load(q2 + o), xp);
+    acc3 = madd(acc3, v128.load(q3 + o), xp);
+    xp = v128.load(p0 + o + 16);
+    acc0 = madd(acc0, v128.load(q0 + o + 16), xp);
+    acc1 = madd(acc1, v128.load(q1 + o + 16), xp);
+    acc2 = madd(acc2, v128.load(q2 + o + 16), xp);
+    acc3 = madd(acc3, v128.load(q3 + o + 16), xp);
+  }
+  for (; o < kv; o += 16) {
+    const xp = v128.load(p0 + o);
+    acc0 = madd(acc0, v128.load(q0 + o), xp);
+    acc1 = madd(acc1, v128.load(q1 + o), xp);
+    acc2 = madd(acc2, v128.load(q2 + o), xp);
+    acc3 = madd(acc3, v128.load(q3 + o), xp);
+  }
+  let s0 = lanesSum(acc0), s1 = lanesSum(acc1), s2 = lanesSum(acc2), s3 = lanesSum(acc3);
+  for (; o < kb; o += ES) {
+    const xs = load<Real>(p0 + o);
+    s0 = smadd(s0, load<Real>(q0 + o), xs);
+    s1 = smadd(s1, load<Real>(q1 + o), xs);
+    s2 = smadd(s2, load<Real>(q2 + o), xs);
+    s3 = smadd(s3, load<Real>(q3 + o), xs);
+  }
+  addTo(c, s0);
+  addTo(c + cq, s1);
+  addTo(c + 2 * cq, s2);
+  addTo(c + 3 * cq, s3);
+}
+
+/** One row of P against eight of Q: eight accumulators in flight, 9 loads per 8 multiply-adds. */
+// @ts-ignore: decorator
+@inline function tile1x8(kb: usize, kv: usize, p0: usize, q0: usize, ldq: usize, c: usize, cq: usize): void {
+  const q1 = q0 + ldq, q2 = q1 + ldq, q3 = q2 + ldq, q4 = q3 + ldq, q5 = q4 + ldq, q6 = q5 + ldq, q7 = q6 + ldq;
+  let acc0 = v128.splat<Real>(0), acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
+  let o: usize = 0;
+  for (; o < kv; o += 16) {
+    const xp = v128.load(p0 + o);
+    acc0 = madd(acc0, v128.load(q0 + o), xp);
+    acc1 = madd(acc1, v128.load(q1 + o), xp);
+    acc2 = madd(acc2, v128.load(q2 + o), xp);
+    acc3 = madd(acc3, v128.load(q3 + o), xp);
+    acc4 = madd(acc4, v128.load(q4 + o), xp);
+    acc5 = madd(acc5, v128.load(q5 + o), xp);
+    acc6 = madd(acc6, v128.load(q6 + o), xp);
+    acc7 = madd(acc7, v128.load(q7 + o), xp);
+  }
+  let s0 = lanesSum(acc0), s1 = lanesSum(acc1), s2 = lanesSum(acc2), s3 = lanesSum(acc3);
+  let s4 = lanesSum(acc4), s5 = lanesSum(acc5), s6 = lanesSum(acc6), s7 = lanesSum(acc7);
+  for (; o < kb; o += ES) {
+    const xs = load<Real>(p0 + o);
+    s0 = smadd(s0, load<Real>(q0 + o), xs); s1 = smadd(s1, load<Real>(q1 + o), xs);
+    s2 = smadd(s2, load<Real>(q2 + o), xs); s3 = smadd(s3, load<Real>(q3 + o), xs);
+    s4 = smadd(s4, load<Real>(q4 + o), xs); s5 = smadd(s5, load<Real>(q5 + o), xs);
+    s6 = smadd(s6, load<Real>(q6 + o), xs); s7 = smadd(s7, load<Real>(q7 + o), xs);
+  }
+  addTo(c, s0); addTo(c + cq, s1); addTo(c + 2 * cq, s2); addTo(c + 3 * cq, s3);
+  addTo(c + 4 * cq, s4); addTo(c + 5 * cq, s5); addTo(c + 6 * cq, s6); addTo(c + 7 * cq, s7);
+}
+
+/** Two rows of P against four of Q: 6 vector loads per 8 multiply-adds. */
+// @ts-ignore: decorator
+@inline function tile2x4(kb: usize, kv: usize, p0: usize, ldp: usize, q0: usize, ldq: usize, c: usize, cp: usize, cq: usize): void {
+  const p1 = p0 + ldp;
+  const q1 = q0 + ldq, q2 = q1 + ldq, q3 = q2 + ldq;
+  // acc<r><s>: row r of P against row s of Q
+  let acc00 = v128.splat<Real>(0), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+  let acc10 = acc00, acc11 = acc00, acc12 = acc00, acc13 = acc00;
+  let o: usize = 0;
+  for (; o < kv; o += 16) {
+    const xp0 = v128.load(p0 + o), xp1 = v128.load(p1 + o);
+    let xq = v128.load(q0 + o);
+    acc00 = madd(acc00, xq, xp0);
+    acc10 = madd(acc10, xq, xp1);
+    xq = v128.load(q1 + o);
+    acc01 = madd(acc01, xq, xp0);
+    acc11 = madd(acc11, xq, xp1);
+    xq = v128.load(q2 + o);
+    acc02 = madd(acc02, xq, xp0);
+    acc12 = madd(acc12, xq, xp1);
+    xq = v128.load(q3 + o);
+    acc03 = madd(acc03, xq, xp0);
+    acc13 = madd(acc13, xq, xp1);
+  }
+  let s00 = lanesSum(acc00), s01 = lanesSum(acc01), s02 = lanesSum(acc02), s03 = lanesSum(acc03);
+  let s10 = lanesSum(acc10), s11 = lanesSum(acc11), s12 = lanesSum(acc12), s13 = lanesSum(acc13);
+  for (; o < kb; o += ES) {
+    const tp0 = load<Real>(p0 + o), tp1 = load<Real>(p1 + o);
+    const tq0 = load<Real>(q0 + o), tq1 = load<Real>(q1 + o), tq2 = load<Real>(q2 + o), tq3 = load<Real>(q3 + o);
+    s00 = smadd(s00, tq0, tp0); s01 = smadd(s01, tq1, tp0); s02 = smadd(s02, tq2, tp0); s03 = smadd(s03, tq3, tp0);
+    s10 = smadd(s10, tq0, tp1); s11 = smadd(s11, tq1, tp1); s12 = smadd(s12, tq2, tp1); s13 = smadd(s13, tq3, tp1);
+  }
+  const c1 = c + cp;
+  addTo(c, s00); addTo(c + cq, s01); addTo(c + 2 * cq, s02); addTo(c + 3 * cq, s03);
+  addTo(c1, s10); addTo(c1 + cq, s11); addTo(c1 + 2 * cq, s12); addTo(c1 + 3 * cq, s13);
+}
+
+/** tile2x4 with the vector loop unrolled twice (each accumulator still updated in k order). */
+// @ts-ignore: decorator
+@inline function tile2x4u2(kb: usize, kv: usize, p0: usize, ldp: usize, q0: usize, ldq: usize, c: usize, cp: usize, cq: usize): void {
+  const p1 = p0 + ldp;
+  const q1 = q0 + ldq, q2 = q1 + ldq, q3 = q2 + ldq;
+  let acc00 = v128.splat<Real>(0), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+  let acc10 = acc00, acc11 = acc00, acc12 = acc00, acc13 = acc00;
+  let o: usize = 0;
+  for (; o + 32 <= kv; o += 32) {
+    let xp0 = v128.load(p0 + o), xp1 = v128.load(p1 + o);
+    let xq = v128.load(q0 + o);
+    acc00 = madd(acc00, xq, xp0); acc10 = madd(acc10, xq, xp1);
+    xq = v128.load(q1 + o);
+    acc01 = madd(acc01, xq, xp0); acc11 = madd(acc11, xq, xp1);
+    xq = v128.load(q2 + o);
+    acc02 = madd(acc02, xq, xp0); acc12 = madd(acc12, xq, xp1);
+    xq = v128.load(q3 + o);
+    acc03 = madd(acc03, xq, xp0); acc13 = madd(acc13, xq, xp1);
+    xp0 = v128.load(p0 + o + 16); xp1 = v128.load(p1 + o + 16);
+    xq = v128.load(q0 + o + 16);
+    acc00 = madd(acc00, xq, xp0); acc10 = madd(acc10, xq, xp1);
+    xq = v128.load(q1 + o + 16);
+    acc01 = madd(acc01, xq, xp0); acc11 = madd(acc11, xq, xp1);
+    xq = v128.load(q2 + o + 16);
+    acc02 = madd(acc02, xq, xp0); acc12 = madd(acc12, xq, xp1);
+    xq = v128.load(q3 + o + 16);
+    acc03 = madd(acc03, xq, xp0); acc13 = madd(acc13, xq, xp1);
+  }
+  for (; o < kv; o += 16) {
+    const xp0 = v128.load(p0 + o), xp1 = v128.load(p1 + o);
+    let xq = v128.load(q0 + o);
+    acc00 = madd(acc00, xq, xp0); acc10 = madd(acc10, xq, xp1);
+    xq = v128.load(q1 + o);
+    acc01 = madd(acc01, xq, xp0); acc11 = madd(acc11, xq, xp1);
+    xq = v128.load(q2 + o);
+    acc02 = madd(acc02, xq, xp0); acc12 = madd(acc12, xq, xp1);
+    xq = v128.load(q3 + o);
+    acc03 = madd(acc03, xq, xp0); acc13 = madd(acc13, xq, xp1);
+  }
+  let s00 = lanesSum(acc00), s01 = lanesSum(acc01), s02 = lanesSum(acc02), s03 = lanesSum(acc03);
+  let s10 = lanesSum(acc10), s11 = lanesSum(acc11), s12 = lanesSum(acc12), s13 = lanesSum(acc13);
+  for (; o < kb; o += ES) {
+    const tp0 = load<Real>(p0 + o), tp1 = load<Real>(p1 + o);
+    const tq0 = load<Real>(q0 + o), tq1 = load<Real>(q1 + o), tq2 = load<Real>(q2 + o), tq3 = load<Real>(q3 + o);
+    s00 = smadd(s00, tq0, tp0); s01 = smadd(s01, tq1, tp0); s02 = smadd(s02, tq2, tp0); s03 = smadd(s03, tq3, tp0);
+    s10 = smadd(s10, tq0, tp1); s11 = smadd(s11, tq1, tp1); s12 = smadd(s12, tq2, tp1); s13 = smadd(s13, tq3, tp1);
+  }
+  const c1 = c + cp;
+  addTo(c, s00); addTo(c + cq, s01); addTo(c + 2 * cq, s02); addTo(c + 3 * cq, s03);
+  addTo(c1, s10); addTo(c1 + cq, s11); addTo(c1 + 2 * cq, s12); addTo(c1 + 3 * cq, s13);
+}
+
+/**
+ * Four rows of P against four of Q: 8 loads per 16 multiply-adds, but 16 accumulators plus the operands
+ * are more vectors than x64 has registers for V8 to keep them in, so some live in memory.
+ */
+// @ts-ignore: decorator
+@inline function tile4x4(kb: usize, kv: usize, p0: usize, ldp: usize, q0: usize, ldq: usize, c: usize, cp: usize, cq: usize): void {
+  const p1 = p0 + ldp, p2 = p1 + ldp, p3 = p2 + ldp;
+  const q1 = q0 + ldq, q2 = q1 + ldq, q3 = q2 + ldq;
+  let acc00 = v128.splat<Real>(0), acc01 = acc00, acc02 = acc00, acc03 = acc00;
+  let acc10 = acc00, acc11 = acc00, acc12 = acc00, acc13 = acc00;
+  let acc20 = acc00, acc21 = acc00, acc22 = acc00, acc23 = acc00;
+  let acc30 = acc00, acc31 = acc00, acc32 = acc00, acc33 = acc00;
+  let o: usize = 0;
+  for (; o < kv; o += 16) {
+    const xp0 = v128.load(p0 + o), xp1 = v128.load(p1 + o), xp2 = v128.load(p2 + o), xp3 = v128.load(p3 + o);
+    let xq = v128.load(q0 + o);
+    acc00 = madd(acc00, xq, xp0); acc10 = madd(acc10, xq, xp1); acc20 = madd(acc20, xq, xp2); acc30 = madd(acc30, xq, xp3);
+    xq = v128.load(q1 + o);
+    acc01 = madd(acc01, xq, xp0); acc11 = madd(acc11, xq, xp1); acc21 = madd(acc21, xq, xp2); acc31 = madd(acc31, xq, xp3);
+    xq = v128.load(q2 + o);
+    acc02 = madd(acc02, xq, xp0); acc12 = madd(acc12, xq, xp1); acc22 = madd(acc22, xq, xp2); acc32 = madd(acc32, xq, xp3);
+    xq = v128.load(q3 + o);
+    acc03 = madd(acc03, xq, xp0); acc13 = madd(acc13, xq, xp1); acc23 = madd(acc23, xq, xp2); acc33 = madd(acc33, xq, xp3);
+  }
+  let s00 = lanesSum(acc00), s01 = lanesSum(acc01), s02 = lanesSum(acc02), s03 = lanesSum(acc03);
+  let s10 = lanesSum(acc10), s11 = lanesSum(acc11), s12 = lanesSum(acc12), s13 = lanesSum(acc13);
+  let s20 = lanesSum(acc20), s21 = lanesSum(acc21), s22 = lanesSum(acc22), s23 = lanesSum(acc23);
+  let s30 = lanesSum(acc30), s31 = lanesSum(acc31), s32 = lanesSum(acc32), s33 = lanesSum(acc33);
+  for (; o < kb; o += ES) {
+    const tp0 = load<Real>(p0 + o), tp1 = load<Real>(p1 + o), tp2 = load<Real>(p2 + o), tp3 = load<Real>(p3 + o);
+    const tq0 = load<Real>(q0 + o), tq1 = load<Real>(q1 + o), tq2 = load<Real>(q2 + o), tq3 = load<Real>(q3 + o);
+    s00 = smadd(s00, tq0, tp0); s01 = smadd(s01, tq1, tp0); s02 = smadd(s02, tq2, tp0); s03 = smadd(s03, tq3, tp0);
+    s10 = smadd(s10, tq0, tp1); s11 = smadd(s11, tq1, tp1); s12 = smadd(s12, tq2, tp1); s13 = smadd(s13, tq3, tp1);
+    s20 = smadd(s20, tq0, tp2); s21 = smadd(s21, tq1, tp2); s22 = smadd(s22, tq2, tp2); s23 = smadd(s23, tq3, tp2);
+    s30 = smadd(s30, tq0, tp3); s31 = smadd(s31, tq1, tp3); s32 = smadd(s32, tq2, tp3); s33 = smadd(s33, tq3, tp3);
+  }
+  const c1 = c + cp, c2 = c1 + cp, c3 = c2 + cp;
+  addTo(c, s00); addTo(c + cq, s01); addTo(c + 2 * cq, s02); addTo(c + 3 * cq, s03);
+  addTo(c1, s10); addTo(c1 + cq, s11); addTo(c1 + 2 * cq, s12); addTo(c1 + 3 * cq, s13);
+  addTo(c2, s20); addTo(c2 + cq, s21); addTo(c2 + 2 * cq, s22); addTo(c2 + 3 * cq, s23);
+  addTo(c3, s30); addTo(c3 + cq, s31); addTo(c3 + 2 * cq, s32); addTo(c3 + 3 * cq, s33);
+}
+
+/*
+ * gemv_<blocking>(R, K, w, ldw, x, y)   y[j] += Σ_k W[j, k]·x[k] for j < R: x is the tile's one row of P,
+ * the rows of W its rows of Q. r1, r2, r4, r8: that many rows of W per step (r4u2: four, the vector loop
+ * unrolled twice); the rows left over go four, then one at a time. `gemv` is r4, the blocking of every
+ * build before these existed.
+ */
+
+export function gemv_r1(R: i32, K: i32, w: usize, ldw: usize, x: usize, y: usize): void {
+  const kb = <usize>K << LOG, kv = kb & WHOLE_VECTORS;
+  for (let j = 0; j < R; j++) tile1x1(kb, kv, x, w + <usize>j * ldw, y + (<usize>j << LOG));
+}
+
+export function gemv_r2(R: i32, K: i32, w: usize, ldw: usize, x: usize, y: usize): void {
+  const kb = <usize>K << LOG, kv = kb & WHOLE_VECTORS;
+  let j = 0;
+  for (; j + 2 <= R; j += 2) tile1x2(kb, kv, x, w + <usize>j * ldw, ldw, y + (<usize>j << LOG), ES);
+  if (j < R) tile1x1(kb, kv, x, w + <usize>j * ldw, y + (<usize>j << LOG));
+}
+
+export function gemv_r4(R: i32, K: i32, w: usize, ldw: usize, x: usize, y: usize): void {
+  const kb = <usize>K << LOG, kv = kb & WHOLE_VECTORS;
+  let j = 0;
+  for (; j + 4 <= R; j += 4) tile1x4(kb, kv, x, w + <usize>j * ldw, ldw, y + (<usize>j << LOG), ES);
+  for (; j < R; j++) tile1x1(kb, kv, x, w + <usize>j * ldw, y + (<usize>j << LOG));
+}
+
+export function gemv_r4u2(R: i32, K: i32, w: usize, ldw: usize, x: usize, y: usize): void {
+  const kb = <usize>K << LOG, kv = kb & WHOLE_VECTORS;
+  let j = 0;
+  for (; j + 4 <= R; j += 4) tile1x4u2(kb, kv, x, w + <usize>j * ldw, ldw, y + (<usize>j << LOG), ES);
+  for (; j < R; j++) tile1x1(kb, kv, x, w + <usize>j * ldw, y + (<usize>j << LOG));
+}
+
+export function gemv_r8(R: i32, K: i32, w: usize, ldw: usize, x: usize, y: usize): void {
+  const kb = <usize>K << LOG, kv = kb & WHOLE_VECTORS;
+  let j = 0;
+  for (; j + 8 <= R; j += 8) tile1x8(kb, kv, x, w + <usize>j * ldw, ldw, y + (<usize>j << LOG), ES);
+  if (j < R) gemv_r4(R - j, K, w + <usize>j * ldw, ldw, x, y + (<usize>j << LOG));
+}
+
+export function gemv(R: i32, K: i32, w: usize, ldw: usize, x: usize, y: usize): void {
+  gemv_r4(R, K, w, ldw, x, y);
+}
+
+/*
+ * gemmnt_<blocking>(M, Nc, K, a, lda, b, ldb, c, ldc)   C[i, j] += Σ_k A[i, k]·B[j, k].
+ * <rows of A>x<rows of B> per register tile: 2x4 (rows of A as P; 2x4u2 with its vector loop unrolled
+ * twice), 4x2 (the 2x4 tile with B as P, so two loads of B feed four rows of A), 4x4, and 1x8 (a gemv_r8
+ * per row of A). The columns left over (Nc mod
+ * the tile's width) and the rows left over go through gemv_r4. `gemmnt` is 2x4, the blocking of every
+ * build before these existed.
+ */
+
+export function gemmnt_2x4(M: i32, Nc: i32, K: i32, a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize): void {
+  const kb = <usize>K << LOG, kv = kb & WHOLE_VECTORS;
   let i = 0;
   for (; i + 2 <= M; i += 2) {
-    const a0 = a + <usize>i * lda, a1 = a0 + lda;
-    const c0 = c + <usize>i * ldc, c1 = c0 + ldc;
+    const a0 = a + <usize>i * lda, c0 = c + <usize>i * ldc;
     let j = 0;
-    for (; j + 4 <= Nc; j += 4) {
-      const b0 = b + <usize>j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
-      // acc<r><q>: row r of A against row q of B
-      let acc00 = v128.splat<Real>(0), acc01 = acc00, acc02 = acc00, acc03 = acc00;
-      let acc10 = acc00, acc11 = acc00, acc12 = acc00, acc13 = acc00;
-      let o: usize = 0;
-      for (; o < kv; o += 16) {
-        const xa0 = v128.load(a0 + o), xa1 = v128.load(a1 + o);
-        let xb = v128.load(b0 + o);
-        acc00 = madd(acc00, xb, xa0);
-        acc10 = madd(acc10, xb, xa1);
-        xb = v128.load(b1 + o);
-        acc01 = madd(acc01, xb, xa0);
-        acc11 = madd(acc11, xb, xa1);
-        xb = v128.load(b2 + o);
-        acc02 = madd(acc02, xb, xa0);
-        acc12 = madd(acc12, xb, xa1);
-        xb = v128.load(b3 + o);
-        acc03 = madd(acc03, xb, xa0);
-        acc13 = madd(acc13, xb, xa1);
-      }
-      let s00 = lanesSum(acc00), s01 = lanesSum(acc01), s02 = lanesSum(acc02), s03 = lanesSum(acc03);
-      let s10 = lanesSum(acc10), s11 = lanesSum(acc11), s12 = lanesSum(acc12), s13 = lanesSum(acc13);
-      for (; o < kb; o += ES) {
-        const ta0 = load<Real>(a0 + o), ta1 = load<Real>(a1 + o);
-        const tb0 = load<Real>(b0 + o), tb1 = load<Real>(b1 + o), tb2 = load<Real>(b2 + o), tb3 = load<Real>(b3 + o);
-        s00 = smadd(s00, tb0, ta0); s01 = smadd(s01, tb1, ta0); s02 = smadd(s02, tb2, ta0); s03 = smadd(s03, tb3, ta0);
-        s10 = smadd(s10, tb0, ta1); s11 = smadd(s11, tb1, ta1); s12 = smadd(s12, tb2, ta1); s13 = smadd(s13, tb3, ta1);
-      }
-      const cj0 = c0 + (<usize>j << LOG), cj1 = c1 + (<usize>j << LOG);
-      addTo(cj0, s00); addTo(cj0 + ES, s01); addTo(cj0 + 2 * ES, s02); addTo(cj0 + 3 * ES, s03);
-      addTo(cj1, s10); addTo(cj1 + ES, s11); addTo(cj1 + 2 * ES, s12); addTo(cj1 + 3 * ES, s13);
-    }
-    const bj = b + <usize>j * ldb, cj = <usize>j << LOG;
-    gemv(Nc - j, K, bj, ldb, a0, c0 + cj);
-    gemv(Nc - j, K, bj, ldb, a1, c1 + cj);
+    for (; j + 4 <= Nc; j += 4) tile2x4(kb, kv, a0, lda, b + <usize>j * ldb, ldb, c0 + (<usize>j << LOG), ldc, ES);
+    gemmntEdge(2, Nc - j, K, a0, lda, b + <usize>j * ldb, ldb, c0 + (<usize>j << LOG), ldc);
   }
-  if (i < M) gemv(Nc, K, b, ldb, a + <usize>i * lda, c + <usize>i * ldc);
+  gemmntEdge(M - i, Nc, K, a + <usize>i * lda, lda, b, ldb, c + <usize>i * ldc, ldc);
+}
+
+export function gemmnt_2x4u2(M: i32, Nc: i32, K: i32, a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize): void {
+  const kb = <usize>K << LOG, kv = kb & WHOLE_VECTORS;
+  let i = 0;
+  for (; i + 2 <= M; i += 2) {
+    const a0 = a + <usize>i * lda, c0 = c + <usize>i * ldc;
+    let j = 0;
+    for (; j + 4 <= Nc; j += 4) tile2x4u2(kb, kv, a0, lda, b + <usize>j * ldb, ldb, c0 + (<usize>j << LOG), ldc, ES);
+    gemmntEdge(2, Nc - j, K, a0, lda, b + <usize>j * ldb, ldb, c0 + (<usize>j << LOG), ldc);
+  }
+  gemmntEdge(M - i, Nc, K, a + <usize>i * lda, lda, b, ldb, c + <usize>i * ldc, ldc);
+}
+
+export function gemmnt_4x2(M: i32, Nc: i32, K: i32, a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize): void {
+  const kb = <usize>K << LOG, kv = kb & WHOLE_VECTORS;
+  let i = 0;
+  for (; i + 4 <= M; i += 4) {
+    const a0 = a + <usize>i * lda, c0 = c + <usize>i * ldc;
+    let j = 0;
+    for (; j + 2 <= Nc; j += 2) tile2x4(kb, kv, b + <usize>j * ldb, ldb, a0, lda, c0 + (<usize>j << LOG), ES, ldc);
+    gemmntEdge(4, Nc - j, K, a0, lda, b + <usize>j * ldb, ldb, c0 + (<usize>j << LOG), ldc);
+  }
+  gemmntEdge(M - i, Nc, K, a + <usize>i * lda, lda, b, ldb, c + <usize>i * ldc, ldc);
+}
+
+export function gemmnt_4x4(M: i32, Nc: i32, K: i32, a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize): void {
+  const kb = <usize>K << LOG, kv = kb & WHOLE_VECTORS;
+  let i = 0;
+  for (; i + 4 <= M; i += 4) {
+    const a0 = a + <usize>i * lda, c0 = c + <usize>i * ldc;
+    let j = 0;
+    for (; j + 4 <= Nc; j += 4) tile4x4(kb, kv, a0, lda, b + <usize>j * ldb, ldb, c0 + (<usize>j << LOG), ldc, ES);
+    gemmntEdge(4, Nc - j, K, a0, lda, b + <usize>j * ldb, ldb, c0 + (<usize>j << LOG), ldc);
+  }
+  gemmntEdge(M - i, Nc, K, a + <usize>i * lda, lda, b, ldb, c + <usize>i * ldc, ldc);
+}
+
+export function gemmnt_1x8(M: i32, Nc: i32, K: i32, a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize): void {
+  for (let i = 0; i < M; i++) gemv_r8(Nc, K, b, ldb, a + <usize>i * lda, c + <usize>i * ldc);
+}
+
+export function gemmnt(M: i32, Nc: i32, K: i32, a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize): void {
+  gemmnt_2x4(M, Nc, K, a, lda, b, ldb, c, ldc);
+}
+
+/** The M x Nc corner a tiling leaves (M rows of A against Nc rows of B), one gemv_r4 per row of A. */
+// @ts-ignore: decorator
+@inline function gemmntEdge(M: i32, Nc: i32, K: i32, a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize): void {
+  if (Nc > 0) for (let i = 0; i < M; i++) gemv_r4(Nc, K, b, ldb, a + <usize>i * lda, c + <usize>i * ldc);
 }
 
 /**
