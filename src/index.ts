@@ -48,4 +48,6 @@ export * as weatherAnalysis from './analysis/weather';
 export * as answer from './analysis/answer';
 export * as netSize from './analysis/net-size';
 export * as verdict from './analysis/verdict';
+export * as verdictRule from './analysis/verdict-rule';
+export * as verdictRuleReport from './analysis/verdict-rule-report';
 export * as variants from './experiments/variants';

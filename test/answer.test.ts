@@ -55,11 +55,13 @@ test('net-size and weather numbers match hand computation', () => {
     assert.ok(Math.abs(s[0].lossDifference - 0.1) < 1e-12 && Math.abs(s[1].lossDifference + 0.1) < 1e-12);
     const w = weatherAnswer({ dir, machine: M, profile: 'full' });
     assert.equal(w.pairs, 3);
-    assert.ok(Math.abs(w.accuracy.mean - 1) < 1e-12);
-    assert.ok(Math.abs(w.accuracy.std - 2) < 1e-12); // sample std of 1, −1, 3
-    // 95% CI: 1 ± t(0.975, 2)·2/√3 = 1 ± 4.30265273·1.154700538
-    assert.ok(Math.abs(w.accuracy.high - (1 + 4.30265273 * 2 / Math.sqrt(3))) < 1e-9);
-    assert.ok(Math.abs(w.trainSaving.mean - (0.2 + 0.1 + 0.5) / 3) < 1e-12);
+    assert.equal(w.cellCounts, 2);
+    // cell counts are the units: 10 cells (1, −1) → 0, 20 cells (3) → 3
+    assert.ok(Math.abs(w.accuracy.mean - 1.5) < 1e-12);
+    assert.ok(Math.abs(w.accuracy.std - 3 / Math.SQRT2) < 1e-12); // sample std of 0, 3
+    // 95% CI: 1.5 ± t(0.975, 1)·(3/√2)/√2 = 1.5 ± 12.70620474·1.5
+    assert.ok(Math.abs(w.accuracy.high - (1.5 + 12.70620474 * 1.5)) < 1e-7);
+    assert.ok(Math.abs(w.trainSaving.mean - ((0.2 + 0.1) / 2 + 0.5) / 2) < 1e-12);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -89,7 +91,7 @@ test('the answer states the numbers and names the command for every missing inpu
     assert.match(a, /Float64Array\(4096\) 0\.30×/);
     assert.match(a, /ISRU saves 30\.0% \(95% CI .* n = 2\) of tanh's forward time and 20\.0% /);
     assert.match(a, /in process CPU time forward 30\.0% \(95% CI .*, n = 2\), backward 20\.0%/);
-    assert.match(a, /accuracy tanh − ISRU is 1\.00 percentage points \(95% CI -3\.97 to 5\.97, n = 3\)/);
+    assert.match(a, /intervals over the 2 cell counts.*accuracy tanh − ISRU is 1\.50 percentage points \(95% CI -17\.56 to 20\.56, n = 2\)/);
     assert.match(a, /Long run:.*`lstm-opt sweep verdict-long`/);
     assert.match(a, /Float vs double:.*`lstm-opt sweep precision`/);
     const empty = mkdtempSync(join(tmpdir(), 'answer-empty-'));

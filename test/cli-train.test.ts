@@ -213,3 +213,15 @@ test('gradcheck command passes on the standard shapes', () => {
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.equal((r.stdout.match(/^ok /gm) ?? []).length, 20); // 5 shapes x 2 activations x 2 gates
 });
+
+test('--shuffle: the checkpoint records it, the order differs from the in-order run, and resuming cannot switch it', () => {
+  const dir = tmp();
+  const run = (name: string, extra: string[]) => runCli(['train', ...tiny, '--iterations', '30', '--progress-every', '10', '--save', join(dir, name), ...extra]);
+  assert.equal(run('ordered', []).code, 0);
+  assert.equal(run('shuffled', ['--shuffle']).code, 0);
+  assert.equal(readModelFile(join(dir, 'shuffled', 'checkpoint.bin')).checkpoint!.state.shuffle, true);
+  assert.equal(readModelFile(join(dir, 'ordered', 'checkpoint.bin')).checkpoint!.state.shuffle, undefined);
+  // a shuffled epoch starts at another window, so the losses differ from the first row on
+  assert.notDeepEqual(rowsWithoutTimes(join(dir, 'shuffled', 'progress.csv')), rowsWithoutTimes(join(dir, 'ordered', 'progress.csv')));
+  assertOneLineError(runCli(['train', ...tiny, '--iterations', '40', '--shuffle', '--resume', join(dir, 'ordered', 'checkpoint.bin'), '--save', join(dir, 'ordered')]), /--shuffle true conflicts with the checkpoint \(false\)/);
+});

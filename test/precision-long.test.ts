@@ -265,6 +265,12 @@ test('long-run comparisons match hand computation: savings over tanh/scalar, val
     assert.match(text, /validation loss ends \+0\.1000 nats\/char \(\+0\.1443 bits\/char\)/);
     assert.match(text, /all variants interleaved in one job/);
     assert.match(text, /Not measured in this build: all-isru\/simd/);
+    // one seed: faster beyond the noise is stated, but the loss is not judged either way
+    assert.match(text, /Faster in CPU time beyond the noise of the progress intervals: isru\/simd\./);
+    assert.match(text, /On the loss this run decides nothing/);
+    assert.doesNotMatch(text, /measurably behind|drop-in:/);
+    // at equal time (23 s, isru's end): tanh/simd is missing, so no equal-time line for isru/simd
+    assert.doesNotMatch(text, /at equal training time/);
     assert.equal(estimate(ws).mean, c.wall.mean);
     assert.match(longConclusion({ ...r, runs: r.runs.slice(1) }), /tanh\/scalar, the baseline, has no long run/);
   } finally {
@@ -366,7 +372,7 @@ test('the figures of notebooks 05 and 07 draw every variant in its colour, with 
     longFixture(root, 'interleaved');
     const r = readLongDir(root);
     const val = longLossFigure(r.runs, 'val_bpc', 'v');
-    assert.deepEqual(val.data.map((t) => t.name), ['tanh/scalar', 'isru/simd']);
+    assert.deepEqual(val.data.map((t) => t.name), ['tanh/scalar (1000 chars)', 'isru/simd (1000 chars)']);
     assert.ok(Math.abs(Number((val.data[1].y as number[])[3]) - 2.8 / Math.LN2) < 1e-12, 'bits/char = nats/char ÷ ln 2');
     const c = compareLong(r.runs);
     const s = longSavingFigure(c.map((x) => ({ variant: x.variant, wall: x.wallOverRun, cpu: x.cpuOverRun })));

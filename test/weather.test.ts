@@ -18,7 +18,7 @@ import { parseShard, selectShard } from '../src/experiments/sweep';
 import { weatherGradientCheck } from '../src/weather/gradcheck';
 import { WeatherNet } from '../src/weather/model';
 import { runWeather } from '../src/weather/train';
-import { compareVariants, loadWeatherResults, pairedDifferences, pooledSaving, variantsIn, variantSummaryRows, weatherConclusion, weatherTableRows } from '../src/analysis/weather';
+import { compareVariants, loadWeatherResults, pairedDifferences, cellCountSaving, cellCountDifference, variantsIn, variantSummaryRows, weatherConclusion, weatherTableRows } from '../src/analysis/weather';
 import { UserError } from '../src/errors';
 import { colors } from '../src/charts/colors';
 import { weatherAccuracyFigure, weatherConfusionFigure, weatherSavingFigure } from '../src/charts/weather';
@@ -227,9 +227,9 @@ test('weather averages and paired differences per variant: mean/std/CI of tanh/s
     const half = (t975df2 * Number(math.std(diffs))) / Math.sqrt(3);
     assert.ok(Math.abs(d.low - (d.mean - half)) < 1e-9 && Math.abs(d.high - (d.mean + half)) < 1e-9, variant);
     assert.ok(Math.abs(d.savingPercent - (100 * d.mean) / 3) < 1e-12);
-    // the pooled relative saving: mean of 1 − variant/tanh over the pairs, with its own t interval
+    // one cell count: its repeats are the units — mean of 1 − variant/tanh over the pairs, with its own t interval
     const rel = [2, 4, 3].map((x, k) => 1 - values[k] / x);
-    const s = pooledSaving([d]);
+    const s = cellCountSaving([d]);
     assert.ok(Math.abs(s.mean - Number(math.mean(rel))) < 1e-12);
     assert.ok(Math.abs(s.high - s.mean - (t975df2 * Number(math.std(rel))) / Math.sqrt(3)) < 1e-9);
   }
@@ -237,6 +237,21 @@ test('weather averages and paired differences per variant: mean/std/CI of tanh/s
   assert.deepEqual(cmp.map((c) => c.variant), ['isru/scalar', 'all-isru/simd']);
   assert.deepEqual(cmp[0].differences.Accuracy[0].diffs, [-2, 0, 2]);
   assert.deepEqual(cmp[1].differences.TrainCpu[0].diffs, [0.25, 0.5, 0.25]);
+});
+
+test('with several cell counts the interval is over cell counts, each the mean of its repeats', () => {
+  // cell count 10: savings 0.30, 0.34, 0.38 (mean 0.34); 300: 0.08, 0.09, 0.10 (mean 0.09); accuracy 1, 3 and −1, 1
+  const d = [
+    { cells: 10, diffs: [3, 3.4, 3.8], baselineValues: [10, 10, 10] },
+    { cells: 300, diffs: [8, 9, 10], baselineValues: [100, 100, 100] },
+  ] as unknown as Parameters<typeof cellCountSaving>[0];
+  const s = cellCountSaving(d);
+  assert.equal(s.n, 2);
+  assert.ok(Math.abs(s.mean - (0.34 + 0.09) / 2) < 1e-12);
+  // two units: t(0.975, 1) = 12.7062, std of 0.34, 0.09 = 0.25/√2
+  assert.ok(Math.abs(s.high - s.mean - (12.706204736174707 * (0.25 / Math.SQRT2)) / Math.SQRT2) < 1e-9);
+  const a = cellCountDifference([{ cells: 10, diffs: [1, 3], baselineValues: [70, 70] }, { cells: 50, diffs: [-1, 1], baselineValues: [70, 70] }] as unknown as Parameters<typeof cellCountSaving>[0]);
+  assert.deepEqual([a.n, a.mean], [2, 1]);
 });
 
 test('weather conclusion: computed per variant from the paired results, naming a clear saving, no accuracy difference and the naive forecast', () => {

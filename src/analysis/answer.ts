@@ -12,7 +12,8 @@
  *   precision results/precision/<machine>/progress-<f32|f64>-5x100[-<variant>].csv  per variant f32/f64 time ratio, loss difference
  *   math-bench results/math-bench/<machine>.csv                        ISRU/tanh cost per call
  *   verdict   results/verdict[-long]/<machine>/*.json (+ CSVs)         leads the answer when present:
- *             every variant's time saving and validation-loss difference vs tanh+scalar, the original's claims
+ *             the decision rule's verdict (loss at equal time vs the equally implemented tanh), the
+ *             per-iteration comparison, the original's claim in both halves
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,10 +24,13 @@ import { compareLong, readLongRoot } from './verdict-long';
 import { comparePrecisions, readPrecisionRoot } from './precision';
 import { machineFolder, profileFolder, readReference, ResultsRoot } from '../io/results-root';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
-import { pairedDifferences, WEATHER_REPEAT_CHECKS } from './weather';
+import { cellCountDifference, cellCountSaving, pairedDifferences, WEATHER_REPEAT_CHECKS } from './weather';
 import { upgradeWeatherRows } from '../experiments/weather';
-import { BASELINE_ID } from '../experiments/variants';
-import { checkClaims, readVerdictResults, verdictConclusionParts, verdictTable } from './verdict';
+import { parseVariantId } from '../experiments/variants';
+import { readVerdictResults } from './verdict';
+import { costSentence, verdictCost } from './verdict-cost';
+import { iterationTable, NON_INFERIORITY_MARGIN, ruleTable } from './verdict-rule';
+import { judgeOriginalClaim, ruleConclusion, signedCi, sweepTrendText } from './verdict-rule-report';
 import { NetSizeSummary, readNetSizeConfigs, variantOverview, variantSummaries, widthTrend } from './net-size';
 
 export const ANSWER_BEGIN = '<!-- answer:begin -->';
@@ -138,14 +142,16 @@ function longSentence(root: ResultsRoot): string {
 
 export interface WeatherAnswer {
   pairs: number;
-  /** tanh − isru accuracy (percentage points) over all (cells, repeat) pairs */
+  /** cell counts: the units of the intervals */
+  cellCounts: number;
+  /** tanh − isru accuracy (percentage points), cell counts as units */
   accuracy: Estimate;
-  /** 1 − isru/tanh train time per pair */
+  /** 1 − isru/tanh train time, cell counts as units */
   trainSaving: Estimate;
   fromRepeats: boolean;
 }
 
-/** Pooled over cell counts and repeats (paired by cells and repeat); the aggregated file pairs by cells only. */
+/** Paired by cells and repeat, summarised with cell counts as units (weather.ts, cellCountSaving); the aggregated file pairs by cells only. */
 export function weatherAnswer(root: ResultsRoot): WeatherAnswer {
   const command = 'lstm-opt weather';
   const folder = profileFolder(root, 'weather');
@@ -156,18 +162,16 @@ export function weatherAnswer(root: ResultsRoot): WeatherAnswer {
   else rows = readResults(join(folder, `lstm-${root.machine}.csv`), { command, columns: ['Cells', 'Func', 'TrainTime', 'Accuracy'] }).map((r) => ({ ...r, Repeat: 0 }));
   rows = upgradeWeatherRows(rows);
   // the original question: the ISRU cell (scalar) against tanh/scalar
-  const acc = pairedDifferences(rows, 'Accuracy', 'isru/scalar').flatMap((p) => p.diffs);
-  const tanhTime = new Map<string, number>();
-  for (const r of rows) if (r.Variant === BASELINE_ID) tanhTime.set(`${r.Cells}/${r.Repeat}`, Number(r.TrainTime));
-  const saving = rows.filter((r) => r.Variant === 'isru/scalar' && tanhTime.has(`${r.Cells}/${r.Repeat}`)).map((r) => 1 - Number(r.TrainTime) / tanhTime.get(`${r.Cells}/${r.Repeat}`)!);
-  return { pairs: acc.length, accuracy: estimate(acc), trainSaving: estimate(saving), fromRepeats };
+  const acc = pairedDifferences(rows, 'Accuracy', 'isru/scalar');
+  const time = pairedDifferences(rows, 'TrainTime', 'isru/scalar');
+  return { pairs: acc.reduce((n, p) => n + p.n, 0), cellCounts: time.length, accuracy: cellCountDifference(acc), trainSaving: cellCountSaving(time), fromRepeats };
 }
 
 function weatherSentence(root: ResultsRoot): string {
   return orMissing(() => {
     const w = weatherAnswer(root);
     return (
-      `**Weather predictor** (${w.pairs} tanh/ISRU pairs${w.fromRepeats ? ' over cell counts and repeats' : ' over cell counts, averaged repeats'}): ` +
+      `**Weather predictor** (${w.pairs} tanh/ISRU pairs${w.fromRepeats ? ' over cell counts and repeats' : ' over cell counts, averaged repeats'}; intervals over the ${w.cellCounts} cell counts, each the mean of its repeats): ` +
       `ISRU saves ${pctCi(w.trainSaving)} of the training time; accuracy tanh − ISRU is ${numCi(w.accuracy, 2, ' percentage points')}.`
     );
   }).replace(/^No results yet/, '**Weather predictor:** no results yet');
@@ -209,21 +213,27 @@ function mathBenchSentence(root: ResultsRoot): string {
 /**
  * The verdict paragraph from the full-profile verdict results (results/verdict/<machine>, and the long run
  * in results/verdict-long/<machine>), or undefined when there are none: the answer then keeps its
- * per-experiment form alone.
+ * per-experiment form alone. The verdict is the decision rule's (src/analysis/verdict-rule.ts): loss at
+ * equal time against tanh implemented the same way, within a margin fixed in advance; then the
+ * per-iteration comparison, one line per independent comparison, and the original claim in both halves.
  */
 export function verdictSentence(root: ResultsRoot, netSize?: readonly NetSizeSummary[]): string | undefined {
   const results = readVerdictResults(root);
   if (!results) return undefined;
-  const cells = verdictTable(results.jobs);
-  const skipped = results.jobs.flatMap((j) => j.skipped);
-  const trend = netSize && widthTrend(netSize);
-  const claims = checkClaims(cells, 'isru/scalar', trend).map((c) => `“${c.claim}” (${c.source}): **${c.status}** — ${c.evidence}; ${c.explanation}.`);
+  const runs = results.jobs.flatMap((j) => j.runs);
+  const ruled = ruleTable(runs);
+  const perIteration = iterationTable(runs);
+  const skipped = [...new Set(results.jobs.flatMap((j) => j.skipped).map((s) => s.variant))];
   const iterations = [...new Set(results.jobs.map((j) => `${j.size}${j.source === 'verdict-long' ? ' long run' : ''} ${j.iterations} iterations`))].join(', ');
-  const { sizes, verdict } = verdictConclusionParts(cells, skipped);
+  const atIteration = perIteration.map((r) => `${parseVariantId(r.variant)?.name ?? r.variant} (${r.implementations.join(' = ')}) at ${r.size}${r.source === 'verdict-long' ? ' long run' : ''} ${signedCi(r.perIteration)}, ${r.seedsBehind} of ${r.perIteration.n} seeds behind: ${r.word}`);
+  const claims = judgeOriginalClaim(ruled, perIteration).map((c) => `“${c.claim}”: **${c.status}** — ${c.evidence}; ${c.explanation}.`);
+  const trend = netSize && widthTrend(netSize);
+  const sweep = trend ? ` ${sweepTrendText(trend)}` : '';
   return [
-    `**The verdict** (held-out validation loss on the newest 10% of the addresses; ${iterations}; savings are 1 − variant time / baseline time, with tanh computed the same way and with tanh+scalar as baselines): ${verdict.replace(/^Verdict: /, '')}`,
-    ...sizes.map((p) => `  - ${p}`),
-    `  - The original study's claims: ${claims.join(' ')}`,
+    `**The verdict** (held-out validation loss on the newest 10% of the addresses; ${iterations}; the decision rule of docs/decisions/025-verdict-rule.md, fixed in advance: validation loss at equal training time against tanh implemented the same way, within δ = ${NON_INFERIORITY_MARGIN.toFixed(3)} nats/char at the upper 95% bound, and faster): ${ruleConclusion(ruled).replace(/^Verdict \([^)]*\): /, '')}${skipped.length ? ` Not measured in this build: ${skipped.join(', ')}.` : ''}`,
+    `  - At equal iterations (final validation loss, variant − tanh, nats/char; scalar and SIMD once where their losses are identical): ${atIteration.join('; ')}.`,
+    `  - The original study's claim, judged in both halves against tanh implemented the same way: ${claims.join(' ')}${sweep}`,
+    `  - What the runs took, from their records (training and validation): ${costSentence(verdictCost(results.jobs))}.`,
   ].join('\n');
 }
 

@@ -7,7 +7,7 @@ import { Estimate, estimate } from './stats';
 import { readVerdictRoot, VERDICT_COMMANDS, verdictTable, VerdictResults } from './verdict';
 import { compareLong, LongResults, readLongRoot, VERDICT_LONG_COMMANDS } from './verdict-long';
 import { LoadedNetSize, NET_SIZE_COMMANDS, readNetSizeRoot, variantOverview, variantSummaries } from './net-size';
-import { compareVariants, pooledSaving, readWeatherRoot, WEATHER_COMMANDS, WeatherResults } from './weather';
+import { cellCountSaving, compareVariants, readWeatherRoot, WEATHER_COMMANDS, WeatherResults } from './weather';
 import { MT_COMMANDS, MtResults, readMtRoot, speedup } from './mt';
 import { comparePrecisions, PRECISION_COMMANDS, PrecisionResults, readPrecisionRoot } from './precision';
 import { FRAMEWORK_COMMANDS, LoadedFrameworkCsv, readFrameworkRoot, summariseFramework } from './framework';
@@ -44,7 +44,7 @@ export const weatherHeadlines: HeadlineStudy<WeatherResults> = {
   unit: '%',
   commands: WEATHER_COMMANDS,
   read: readWeatherRoot,
-  headlines: (r) => compareVariants(r.repeats).map((c) => ({ figure: c.variant, estimate: pooledSaving(c.differences.TrainTime) })),
+  headlines: (r) => compareVariants(r.repeats).map((c) => ({ figure: c.variant, estimate: cellCountSaving(c.differences.TrainTime) })),
 };
 
 export const mtHeadlines: HeadlineStudy<MtResults> = {

@@ -4,7 +4,8 @@
  *
  * One module so that the benchmarks, the experiments, the weather predictor and the notebooks quote the
  * same numbers the same way. Mean and standard deviation come from mathjs, the t quantile from stdlib-js
- * (@stdlib/stats-base-dists-t-quantile); only the order statistics are ours, since they are two lines.
+ * (@stdlib/stats-base-dists-t-quantile); only the order statistics are ours, since they are two lines. The
+ * signed-rank test beside the t interval is ./signed-rank.ts.
  *
  * Why a t interval: the spreads come from a handful of repeats (the weather sweep has 5 per cell count),
  * where the normal 1.96 would understate the uncertainty; with 5 values the half-width is 2.78 standard

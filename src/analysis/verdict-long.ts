@@ -20,6 +20,7 @@ import { VERDICT_LONG_COMMAND } from '../experiments/verdict';
 import { intervalSavings, IntervalSaving, lossDifference, savingSummary } from './compare';
 import { Estimate } from './stats';
 import { direction, pct, pctCi, readVerdictDir, VerdictRunResult } from './verdict';
+import { measurePair } from './verdict-rule';
 
 export { VERDICT_LONG_COMMAND } from '../experiments/verdict';
 
@@ -167,10 +168,21 @@ const savingWords = (e: Estimate & { overall: number }, what: string): string =>
   return `${pct(e.overall)} of tanh/scalar's ${what} (per interval ${pctCi(e)}${d === 'higher' ? ', a saving beyond the noise' : d === 'lower' ? ', slower beyond the noise' : ', not distinguishable from zero'})`;
 };
 
+/** Per activation run with both implementations: how far apart their final validation losses end (the same function rounded differently). */
+function implementationGaps(runs: readonly VerdictRunResult[]): string[] {
+  const names = [...new Set(runs.map((r) => parseVariantId(r.variant)?.name).filter((x): x is NonNullable<typeof x> => !!x))];
+  return names.flatMap((name) => {
+    const sc = runs.find((r) => r.variant === `${name}/scalar`), si = runs.find((r) => r.variant === `${name}/simd`);
+    return sc && si ? [`${name} ${Math.abs(sc.val_loss - si.val_loss).toFixed(4)}`] : [];
+  });
+}
+
 /**
  * The conclusion paragraph of the long runs: per variant the time saved against tanh/scalar (wall and
- * CPU) and the validation-loss difference at the end (nats and bits per character), then which variants
- * save CPU time beyond the noise without ending behind tanh/scalar on held-out text.
+ * CPU) and the validation-loss difference at the end (nats and bits per character), which variants save
+ * CPU time beyond the noise of the progress intervals, and — by notebook 08's rule — no judgement of the
+ * loss: one seed gives no interval over seeds, and the progress rows of one run are correlated, not
+ * replicates. The scalar/SIMD gap of one function and the loss at equal time give the scale instead.
  */
 export function longConclusion(r: Pick<LongResults, 'runs' | 'size' | 'iterations' | 'layout' | 'quick' | 'skipped'>): string {
   const c = compareLong(r.runs);
@@ -179,11 +191,18 @@ export function longConclusion(r: Pick<LongResults, 'runs' | 'size' | 'iteration
   const parts = c.map((x) =>
     `${x.variant} saves ${savingWords(x.wall, 'training wall time')} and ${savingWords(x.cpu, 'process CPU time')}; its validation loss ends ${signed(x.valDiff, 4)} nats/char (${signed(x.valDiff / Math.LN2, 4)} bits/char) from tanh/scalar's, ` +
     `${signed(x.valTail.mean, 4)} on average over the last 20% of the progress rows`);
-  // a loss penalty: the tail difference above zero beyond its spread over rows (one seed: not a seed CI)
-  const good = c.filter((x) => direction(x.cpu) === 'higher' && direction(x.valTail) !== 'higher').map((x) => x.variant);
-  const verdict = good.length
-    ? `Faster in CPU time beyond the noise without ending measurably behind on held-out text: ${good.join(', ')}.`
-    : 'No variant is both faster in CPU time beyond the noise and level with tanh/scalar on held-out text in this run.';
+  const equalTime = r.runs.filter((x) => { const v = parseVariantId(x.variant); return v && v.name !== 'tanh'; }).flatMap((x) => {
+    const b = r.runs.find((y) => y.variant === `tanh/${parseVariantId(x.variant)!.impl}`);
+    return b ? [`${x.variant} ${signed(measurePair(x, b).equalTime.wall, 4)} vs ${b.variant}`] : [];
+  });
+  const faster = c.filter((x) => direction(x.cpu) === 'higher').map((x) => x.variant);
+  const gaps = implementationGaps(r.runs);
+  const verdict = [
+    faster.length ? `Faster in CPU time beyond the noise of the progress intervals: ${faster.join(', ')}.` : 'No variant is faster in CPU time beyond the noise of the progress intervals.',
+    `On the loss this run decides nothing: with one seed there is no interval over seeds, and the progress rows of one run are correlated, not replicates — by notebook 08's rule (docs/decisions/025-verdict-rule.md) a single run is neither a drop-in nor a penalty.`,
+    equalTime.length ? `For the record, validation loss at equal training time (wall clock, per-row sample): ${equalTime.join(', ')} nats/char.` : '',
+    gaps.length ? `For scale, the scalar and SIMD runs of one function, which differ only in rounding, end this far apart: ${gaps.join(', ')} nats/char.` : '',
+  ].filter(Boolean).join(' ');
   const skipped = r.skipped.length ? ` Not measured in this build: ${r.skipped.map((s) => s.variant).join(', ')}.` : '';
-  return `${head} ${parts.join('; ')}. ${verdict} With one seed the loss difference is not a confidence interval over seeds: notebook 08 pairs 5 seeds for that.${skipped}`;
+  return `${head} ${parts.join('; ')}. ${verdict} Notebook 08 pairs 5 seeds at 2x128 for a decision.${skipped}`;
 }

@@ -5,8 +5,8 @@
  * variants of a seed were trained interleaved from the same initial parameters), or, for the single long
  * run, interval by interval for the time (src/analysis/compare.ts) and as one pair for the loss.
  *
- * Also: a computed conclusion paragraph, and the original study's published headline claims with what
- * this machine's data says about each. Everything here is pure over what the loaders read.
+ * The verdict itself — the decision rule, its conclusion and the original study's claim — is
+ * src/analysis/verdict-rule.ts and verdict-rule-report.ts. Everything here is pure over what the loaders read.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -16,7 +16,6 @@ import { MissingResultsError, readResults, ResultRow } from '../io/results';
 import { firstLoadable, LoadOptions, loadFirst, machineFolder, ResultsRoot, ResultsSelection, StudyCommands } from '../io/results-root';
 import { BASELINE_ID, parseVariantId, variantRank } from '../experiments/variants';
 import { SPLIT_FILE, VERDICT_COMMAND, VERDICT_LONG_COMMAND } from '../experiments/verdict';
-import { NET_SIZE_COMMAND } from '../experiments/net-size';
 import { VALIDATION_COLUMNS } from '../experiments/verdict-runs';
 import { savingSummary } from './compare';
 import { Estimate, estimate, median, pairedEstimate } from './stats';
@@ -246,94 +245,6 @@ export function direction(e: Estimate): Direction {
   return e.low > 0 ? 'higher' : e.high < 0 ? 'lower' : 'unclear';
 }
 
-/** "+0.0123 [-0.0040, +0.0286]": a loss difference with its sign. */
-const signedNatsCi = (e: Estimate): string => {
-  const sgn = (x: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(4)}` : 'n/a');
-  return e.n > 1 && Number.isFinite(e.low) ? `${sgn(e.mean)} [${sgn(e.low)}, ${sgn(e.high)}]` : `${sgn(e.mean)} (n = ${e.n}, no CI)`;
-};
-
-/** Whether the loss difference has an interval: one seed (the long run) has none, so its loss cannot be judged. */
-const lossJudged = (c: VerdictCell): boolean => c.lossDiff.n > 1 && Number.isFinite(c.lossDiff.low);
-
-/**
- * An ISRU variant is a faster drop-in where it beats the equally implemented tanh beyond the noise and its
- * loss difference has an interval that does not lie above zero.
- */
-const isDropIn = (c: VerdictCell): boolean => !!c.fair && direction(c.fair.saving) === 'higher' && lossJudged(c) && direction(c.lossDiff) !== 'higher';
-
-/**
- * For runs of one seed, the scale of trajectory noise that one can still see: per variant with both
- * implementations, how far apart the final validation losses of its scalar and SIMD runs are. Both
- * compute the same function and differ only in rounding, so the gap is noise by construction.
- */
-function implementationGaps(here: readonly VerdictCell[]): { name: string; gap: number }[] {
-  const names = [...new Set(here.map((c) => parseVariantId(c.variant)?.name).filter((x): x is NonNullable<typeof x> => !!x))];
-  return names.flatMap((name) => {
-    const runs = here.filter((c) => parseVariantId(c.variant)?.name === name);
-    const scalar = runs.find((c) => parseVariantId(c.variant)?.impl === 'scalar');
-    const simd = runs.find((c) => parseVariantId(c.variant)?.impl === 'simd');
-    return scalar && simd && Number.isFinite(scalar.valLoss) && Number.isFinite(simd.valLoss) ? [{ name, gap: Math.abs(scalar.valLoss - simd.valLoss) }] : [];
-  });
-}
-
-/** One size's paragraph: the fair time comparison, the one against tanh+scalar, and the loss differences. */
-function sizeParagraph(source: string, size: string, here: readonly VerdictCell[]): string {
-  const n = here[0].pairs;
-  const label = source === 'verdict' ? `At ${size} (${n} seed${n === 1 ? '' : 's'}, every variant paired with tanh seed by seed)` : `In the ${size} long run (one seed; time paired per progress interval)`;
-  const isru = here.filter((c) => c.fair);
-  const fair = isru.map((c) => `${c.variant} ${pctCi(c.fair!.saving)} (CPU ${pctCi(c.fair!.cpuSaving)})`).join(', ');
-  const scalar = here.map((c) => `${c.variant} ${pctCi(c.saving)}`).join(', ');
-  const loss = here.map((c) => `${c.variant} ${signedNatsCi(c.lossDiff)}`).join(', ');
-  const parts = [
-    isru.length ? `training time saved against tanh computed the same way (scalar against scalar, SIMD against SIMD; the fair comparison): ${fair}` : '',
-    `against tanh+scalar: ${scalar}`,
-    `final validation loss minus tanh+scalar's, nats/char: ${loss}`,
-  ].filter(Boolean);
-  return `${label}: ${parts.join('; ')}.`;
-}
-
-/**
- * The conclusion paragraph: per size the fair comparison (each ISRU variant against tanh with the same
- * implementation), the comparison with tanh+scalar and the loss differences, then the verdict — which
- * ISRU variants are faster drop-ins, and the largest loss penalty their 95% intervals leave possible.
- */
-export function verdictConclusion(cells: readonly VerdictCell[], skipped: readonly { variant: string; reason: string }[] = []): string {
-  const { sizes, verdict } = verdictConclusionParts(cells, skipped);
-  return [...sizes, verdict].join(' ');
-}
-
-/** The conclusion in its parts: one paragraph per size, then the verdict (the README lists them as bullets). */
-export function verdictConclusionParts(cells: readonly VerdictCell[], skipped: readonly { variant: string; reason: string }[] = []): { sizes: string[]; verdict: string } {
-  const others = cells.filter((c) => c.variant !== BASELINE_ID);
-  if (others.length === 0) return { sizes: [], verdict: 'No variant besides the baseline has results yet: nothing to conclude.' };
-  const keys = [...new Set(others.map((c) => `${c.source}|${c.size}`))].map((k) => k.split('|'));
-  const parts = keys.map(([source, size]) => sizeParagraph(source, size, others.filter((c) => c.source === source && c.size === size)));
-  const where = (c: VerdictCell): string => `${c.variant} at ${c.size}${c.source === 'verdict-long' ? ' (long run)' : ''}`;
-  const dropIns = others.filter(isDropIn);
-  const penalised = others.filter((c) => c.fair && direction(c.lossDiff) === 'higher');
-  const notFaster = others.filter((c) => c.fair && direction(c.fair.saving) !== 'higher');
-  const unjudged = others.filter((c) => c.fair && direction(c.fair.saving) === 'higher' && !lossJudged(c));
-  const bound = dropIns.map((c) => c.lossDiff.high);
-  const unjudgedWords = (): string => {
-    const gaps = [...new Set(unjudged.map((c) => `${c.source}|${c.size}`))].flatMap((k) =>
-      implementationGaps(cells.filter((c) => `${c.source}|${c.size}` === k)).map((g) => `${g.name} ${g.gap.toFixed(4)}`));
-    return `Faster than an equally implemented tanh beyond the noise, but with one seed the loss cannot be judged: ` +
-      `${unjudged.map((c) => `${where(c)} (${signedNatsCi(c.lossDiff)})`).join(', ')}` +
-      `${gaps.length ? `; for scale, the scalar and SIMD runs of one variant, the same function rounded differently, end this far apart in validation loss: ${gaps.join(', ')} nats/char` : ''}.`;
-  };
-  const verdict = [
-    dropIns.length
-      ? `Verdict: ISRU is a faster drop-in for tanh in ${dropIns.map(where).join(', ')}: faster than an equally implemented tanh beyond the noise, with no validation-loss penalty beyond the noise (the 95% intervals allow at most +${Math.max(...bound).toFixed(4)} nats/char).`
-      : 'Verdict: no ISRU variant is both faster than an equally implemented tanh beyond the noise and free of a validation-loss penalty beyond the noise in these results.',
-    penalised.length ? `A validation-loss penalty beyond the noise: ${penalised.map((c) => `${where(c)} (${signedNatsCi(c.lossDiff)})`).join(', ')}.` : '',
-    unjudged.length ? unjudgedWords() : '',
-    notFaster.length ? `Not faster than the equally implemented tanh beyond the noise: ${notFaster.map(where).join(', ')}.` : '',
-  ].filter(Boolean);
-  const reasons = [...new Set(skipped.map((s) => s.reason))];
-  const missing = skipped.length ? ` Not measured in this build: ${[...new Set(skipped.map((s) => s.variant))].join(', ')} (${reasons[0]}${reasons.length > 1 ? `, and ${reasons.length - 1} similar reason${reasons.length > 2 ? 's' : ''}` : ''}).` : '';
-  return { sizes: parts, verdict: `${verdict.join(' ')}${missing}` };
-}
-
 // ------------------------------------------------------------------ the original study's claims
 
 /** Where the quoted claims come from. */
@@ -357,54 +268,6 @@ export interface SizeTrend {
   source: string;
   small: { label: string; saving: Estimate };
   large: { label: string; saving: Estimate };
-}
-
-/**
- * The original's two headline claims, judged on this machine's cell-only swap (isru with the scalar
- * implementation against tanh+scalar: the swap the original made):
- *  1. "1–2% acceleration … on small networks": confirmed when the smallest verdict size's saving is above 0
- *     beyond the noise (exceeded when even its lower bound is above 2%), refuted when its interval lies
- *     below 1%, inconclusive otherwise;
- *  2. "expect even better results with larger LSTM RNNs": confirmed when the larger network's saving
- *     interval lies above the smaller one's, refuted when it lies below, inconclusive when they overlap —
- *     compared over `trend` when given (the network-size sweep's narrowest and widest networks), else over
- *     the verdict's smallest and largest sizes; not measured with a single size.
- */
-export function checkClaims(cells: readonly VerdictCell[], variant = 'isru/scalar', trend?: SizeTrend): ClaimCheck[] {
-  const own = cells.filter((c) => c.variant === variant && c.saving.n > 0);
-  const params = (c: VerdictCell): number => sizeKey(c.size)[0] * sizeKey(c.size)[1] ** 2;
-  const sorted = [...own].sort((a, b) => params(a) - params(b) || (a.source === 'verdict' ? -1 : 1));
-  const small = sorted[0], large = sorted[sorted.length - 1];
-  const label = (c: VerdictCell): string => `${c.size}${c.source === 'verdict-long' ? ' (long run)' : ''}`;
-  const claim = (text: string, evidence: string, status: ClaimCheck['status'], explanation: string): ClaimCheck => ({ claim: text, source: ORIGINAL_SOURCE, evidence, status, explanation });
-  const claim1 = '1–2% acceleration … on small networks';
-  const claim2 = 'expect even better results with larger LSTM RNNs';
-  const out: ClaimCheck[] = [];
-  if (!small) {
-    out.push(claim(claim1, `no ${variant} results`, 'not measured', `run \`${VERDICT_COMMAND}\``));
-  } else {
-    const s = small.saving;
-    const ev1 = `${variant} vs tanh+scalar at ${label(small)}: saving ${pctCi(s)}`;
-    if (s.n > 1 && s.low > 0.02) out.push(claim(claim1, ev1, 'confirmed', 'an acceleration beyond the noise, larger than the claimed 1–2%'));
-    else if (s.n > 1 && s.low > 0) out.push(claim(claim1, ev1, 'confirmed', 'an acceleration beyond the noise, of the claimed order'));
-    else if (s.n > 1 && s.high < 0.01) out.push(claim(claim1, ev1, 'refuted', 'the whole 95% interval lies below a 1% acceleration'));
-    else out.push(claim(claim1, ev1, 'inconclusive', 'the 95% interval includes no acceleration as well as 1–2%'));
-  }
-  const pair = trend
-    ? { s: trend.small.saving, l: trend.large.saving, evidence: `${variant} vs tanh+scalar in the ${trend.source}: saving at ${trend.large.label} ${pctCi(trend.large.saving)} vs at ${trend.small.label} ${pctCi(trend.small.saving)}` }
-    : small && large !== small && params(large) !== params(small)
-      ? { s: small.saving, l: large.saving, evidence: `saving at ${label(large)} ${pctCi(large.saving)} vs at ${label(small)} ${pctCi(small.saving)}` }
-      : undefined;
-  if (!pair) {
-    const why = small ? `only one network size (${small.size}) measured` : `no ${variant} results`;
-    out.push(claim(claim2, why, 'not measured', `run \`${NET_SIZE_COMMAND}\` or \`${VERDICT_LONG_COMMAND}\` for larger networks`));
-    return out;
-  }
-  const { s, l, evidence } = pair;
-  if (l.n > 1 && s.n > 1 && l.low > s.high) out.push(claim(claim2, evidence, 'confirmed', 'the larger networks save more, beyond both intervals'));
-  else if (l.n > 1 && s.n > 1 && l.high < s.low) out.push(claim(claim2, evidence, 'refuted', 'the larger networks save less, beyond both intervals'));
-  else out.push(claim(claim2, evidence, 'inconclusive', 'the intervals overlap'));
-  return out;
 }
 
 /** The load the measurements ran under: the 1-minute load average before and after every block. */

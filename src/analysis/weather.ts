@@ -93,11 +93,25 @@ export function compareVariants(rows: readonly Row[], baseline = BASELINE_ID): V
 }
 
 /**
- * The relative saving 1 − variant/baseline of one pair, pooled over every (cells, repeat) pair of the
- * variant: one number per variant with a 95% interval (each pair weighs the same, whatever its size).
+ * A per-pair quantity summarised with the cell counts as units: each cell count's mean over its repeats is
+ * one value and the interval is over cell counts. The repeats of one cell count share its network size, so
+ * pooling them with the other sizes' as replicates would count one size's effect several times and narrow
+ * the interval (the saving runs from about a third at 10 cells to under a tenth at 300). With a single cell
+ * count its repeats are the units: that cell count's own interval.
  */
-export function pooledSaving(d: readonly PairedDifference[]): Estimate {
-  return estimate(d.flatMap((p) => p.diffs.map((x, k) => x / p.baselineValues[k])));
+function overCellCounts(d: readonly PairedDifference[], value: (p: PairedDifference, k: number) => number): Estimate {
+  const per = d.map((p) => p.diffs.map((_, k) => value(p, k)).filter(Number.isFinite)).filter((v) => v.length > 0);
+  return per.length === 1 ? estimate(per[0]) : estimate(per.map((v) => mean(v)));
+}
+
+/** The relative saving 1 − variant/baseline, cell counts as units (overCellCounts). */
+export function cellCountSaving(d: readonly PairedDifference[]): Estimate {
+  return overCellCounts(d, (p, k) => p.diffs[k] / p.baselineValues[k]);
+}
+
+/** The difference baseline − variant in the metric's unit (accuracy points), cell counts as units. */
+export function cellCountDifference(d: readonly PairedDifference[]): Estimate {
+  return overCellCounts(d, (p, k) => p.diffs[k]);
 }
 
 export interface GroupSummary {
@@ -180,7 +194,7 @@ const pointsCi = (e: Estimate): string => (e.n > 1 && Number.isFinite(e.low) ? `
 /** How many cell counts show a saving whose 95% interval is above zero. */
 const above = (d: readonly PairedDifference[]): number => d.filter((p) => p.low > 0).length;
 
-/** One line per variant against tanh/scalar, pooled over cell counts and repeats (notebook 03's summary table). */
+/** One line per variant against tanh/scalar, intervals over cell counts (notebook 03's summary table). */
 export function variantSummaryRows(comparisons: readonly VariantComparison[]): Record<string, string | number>[] {
   return comparisons.map((c) => {
     const v = parseVariantId(c.variant);
@@ -189,11 +203,12 @@ export function variantSummaryRows(comparisons: readonly VariantComparison[]): R
       variant: c.variant,
       activations: v?.def.description ?? '',
       pairs: d.TrainTime.reduce((s, p) => s + p.n, 0),
-      'training time saved, wall (95% CI)': pctCi(pooledSaving(d.TrainTime)),
-      'training CPU time saved (95% CI)': pctCi(pooledSaving(d.TrainCpu)),
-      'prediction CPU time saved (95% CI)': pctCi(pooledSaving(d.PredictCpu)),
+      'cell counts': d.TrainTime.length,
+      'training time saved, wall (95% CI over cell counts)': pctCi(cellCountSaving(d.TrainTime)),
+      'training CPU time saved (95% CI over cell counts)': pctCi(cellCountSaving(d.TrainCpu)),
+      'prediction CPU time saved (95% CI over cell counts)': pctCi(cellCountSaving(d.PredictCpu)),
       'cell counts with a CPU saving > 0 (CI)': `${above(d.TrainCpu)} of ${d.TrainCpu.length}`,
-      'accuracy tanh/scalar − variant, points (95% CI)': pointsCi(estimate(d.Accuracy.flatMap((p) => p.diffs))),
+      'accuracy tanh/scalar − variant, points (95% CI over cell counts)': pointsCi(cellCountDifference(d.Accuracy)),
     };
   });
 }
@@ -257,8 +272,8 @@ export function loadRecorded(rows: readonly Row[]): { groups: number; median: nu
 
 function variantSentence(c: VariantComparison): string {
   const d = c.differences;
-  const cpu = pooledSaving(d.TrainCpu), wall = pooledSaving(d.TrainTime), predict = pooledSaving(d.PredictCpu);
-  const acc = estimate(d.Accuracy.flatMap((p) => p.diffs));
+  const cpu = cellCountSaving(d.TrainCpu), wall = cellCountSaving(d.TrainTime), predict = cellCountSaving(d.PredictCpu);
+  const acc = cellCountDifference(d.Accuracy);
   const time = direction(cpu);
   const timeText = time === 'higher' ? `trains faster than tanh/scalar: ${pctCi(cpu)} less CPU time` : time === 'lower' ? `trains slower than tanh/scalar: CPU time saved ${pctCi(cpu)}` : `trains neither measurably faster nor slower than tanh/scalar: CPU time saved ${pctCi(cpu)}`;
   const cells = `${above(d.TrainCpu)} of ${d.TrainCpu.length} cell counts with a saving above zero on their own`;
@@ -269,7 +284,7 @@ function variantSentence(c: VariantComparison): string {
 
 /**
  * The conclusion paragraph of notebook 03, computed from the results: what was measured and under what
- * load, one sentence per variant against tanh/scalar (pooled paired savings and accuracy difference with
+ * load, one sentence per variant against tanh/scalar (paired savings and accuracy difference with
  * 95% CIs), the fastest variant, and the LSTMs against the naive forecast.
  */
 export function weatherConclusion(r: WeatherResults): string {
@@ -291,7 +306,7 @@ export function weatherConclusion(r: WeatherResults): string {
   }
   if (comparisons.length === 0) parts.push('Only the baseline has results: nothing to compare.');
   for (const c of comparisons) parts.push(`${variantSentence(c)}.`);
-  const fastest = comparisons.map((c) => ({ c, s: pooledSaving(c.differences.TrainCpu) })).filter((x) => Number.isFinite(x.s.mean)).sort((a, b) => b.s.mean - a.s.mean)[0];
+  const fastest = comparisons.map((c) => ({ c, s: cellCountSaving(c.differences.TrainCpu) })).filter((x) => Number.isFinite(x.s.mean)).sort((a, b) => b.s.mean - a.s.mean)[0];
   if (fastest) parts.push(`The largest training saving is ${fastest.c.variant}'s (${pctCi(fastest.s)} of the CPU time${direction(fastest.s) === 'higher' ? '' : ', not beyond the noise'}).`);
   if (missing.length > 0) parts.push(`Not in these results: ${missing.join(', ')} (${r.quick ? 'run the sweep' : 'older files, or kernels this build lacked'}; \`${WEATHER_COMMAND}\` trains every variant).`);
   const naive = r.baseline.find((b) => b.Split === 'test');

@@ -6,18 +6,19 @@
 import type { IntervalSaving } from '../analysis/compare';
 import type { Figure, Trace } from './figure';
 import { colors } from './colors';
-import { variantStyle } from './verdict';
+import { validationTraces, variantStyle } from './verdict';
 
 type Row = Record<string, string | number>;
 
 
 /**
  * A loss over iterations, one line per variant: `column` 'loss' (the smoothed training loss, nats/char)
- * or 'val_bpc' (held-out loss, bits/char) or 'val_loss' (held-out, nats/char).
+ * or 'val_bpc' (held-out loss, bits/char) or 'val_loss' (held-out, nats/char); a validation line runs over
+ * the per-row sample, the end-of-run sample is an unjoined marker.
  */
 export function longLossFigure(runs: readonly { variant: string; rows: readonly Row[] }[], column: 'loss' | 'val_loss' | 'val_bpc', title: string): Figure {
   const unit = column === 'val_bpc' ? 'bits/char' : 'nats/char';
-  const data: Trace[] = runs.map((r) => {
+  const data: Trace[] = column !== 'loss' ? runs.flatMap((r) => validationTraces(r.variant, r.variant, r.rows, column)) : runs.map((r) => {
     const s = variantStyle(r.variant);
     return {
       type: 'scatter', mode: 'lines', name: r.variant,

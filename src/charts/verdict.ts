@@ -58,19 +58,48 @@ export function verdictTradeoffFigure(cells: readonly VerdictCell[], title = 'Ti
 type Row = Record<string, string | number>;
 
 /**
- * Validation loss (bits/char) over iterations, one line per run: the seeds of a variant share its colour
- * and dash by implementation.
+ * A run's validation rows split by sample: the rows scored on the per-row sample (the first row's
+ * `val_chars`) and the rest (the end-of-run row on a larger sample). Joining the two in one line would draw
+ * a drop that is only the change of text.
+ */
+export function bySample<R extends Row>(rows: readonly R[]): { perRow: R[]; other: R[] } {
+  const chars = rows.length ? Number(rows[0].val_chars) : NaN;
+  return { perRow: rows.filter((r) => Number(r.val_chars) === chars), other: rows.filter((r) => Number(r.val_chars) !== chars) };
+}
+
+/**
+ * Validation traces of one run: a line over the per-row sample and, unjoined, a marker for each row scored
+ * on another sample (the end-of-run one), named with its size.
+ */
+export function validationTraces(name: string, variant: string, rows: readonly Row[], column: 'val_loss' | 'val_bpc', extra: Partial<Trace> = {}): Trace[] {
+  const s = variantStyle(variant);
+  const unit = column === 'val_bpc' ? 'bits/char' : 'nats/char';
+  const { perRow, other } = bySample(rows);
+  const chars = perRow.length ? Number(perRow[0].val_chars) : NaN;
+  const traces: Trace[] = [{
+    type: 'scatter', mode: 'lines', name: `${name} (${chars} chars)`, legendgroup: variant, ...extra,
+    x: perRow.map((x) => Number(x.iteration)), y: perRow.map((x) => Number(x[column])),
+    line: { color: s.color, dash: s.dash, width: 1.5 },
+    hovertemplate: `${name} %{x}: %{y:.4f} ${unit}, ${chars}-character sample<extra></extra>`,
+  }];
+  if (other.length) {
+    traces.push({
+      type: 'scatter', mode: 'markers', name: `${name} end (${Number(other[0].val_chars)} chars)`, legendgroup: variant, showlegend: false,
+      x: other.map((x) => Number(x.iteration)), y: other.map((x) => Number(x[column])),
+      marker: { color: s.color, symbol: s.symbol, size: 8 },
+      hovertemplate: `${name} %{x}: %{y:.4f} ${unit}, ${Number(other[0].val_chars)}-character end-of-run sample<extra></extra>`,
+    });
+  }
+  return traces;
+}
+
+/**
+ * Validation loss (bits/char) over iterations, one line per run over the per-row sample (the seeds of a
+ * variant share its colour, the implementation its dash), and the end-of-run loss on the larger sample as
+ * an unjoined marker.
  */
 export function verdictValidationFigure(runs: readonly { variant: string; seed: number; rows: readonly Row[] }[], title = 'Validation loss over training'): Figure {
-  const data: Trace[] = runs.map((r) => {
-    const s = variantStyle(r.variant);
-    return {
-      type: 'scatter', mode: 'lines', name: `${r.variant} seed ${r.seed}`, legendgroup: r.variant,
-      x: r.rows.map((x) => Number(x.iteration)), y: r.rows.map((x) => Number(x.val_bpc)),
-      line: { color: s.color, dash: s.dash, width: 1.5 },
-      hovertemplate: `${r.variant} seed ${r.seed} %{x}: %{y:.4f} bits/char<extra></extra>`,
-    };
-  });
+  const data: Trace[] = runs.flatMap((r) => validationTraces(`${r.variant} seed ${r.seed}`, r.variant, r.rows, 'val_bpc'));
   return {
     data,
     layout: {
@@ -78,7 +107,7 @@ export function verdictValidationFigure(runs: readonly { variant: string; seed: 
       // every run's value at the iteration under the mouse: the curves lie on top of each other, so a
       // nearest-point tooltip would name one run and hide the spread the chart is about
       hovermode: 'x unified',
-      xaxis: { title: { text: 'iteration' } }, yaxis: { title: { text: 'validation loss (bits/char)' } },
+      xaxis: { title: { text: 'iteration' } }, yaxis: { title: { text: 'validation loss (bits/char); markers: end-of-run sample' } },
       legend: { orientation: 'h', y: -0.2 }, margin: { t: 60 },
     },
   };

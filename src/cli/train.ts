@@ -83,6 +83,7 @@ interface TrainFlags {
   kernels?: KernelKind | 'auto';
   blocking?: BlockingRequest;
   seed: number;
+  shuffle?: boolean;
   progress?: string;
   progressEvery: number;
   append?: boolean;
@@ -139,6 +140,7 @@ export function registerTrain(program: Command): void {
     .addOption(new Option('--kernels <set>', "product and Adam kernels: js = TypeScript loops; wasm = WebAssembly SIMD, reproducible bit for bit on every machine (default; LSTM_OPT_KERNELS overrides it); wasm-fma = the same with relaxed-SIMD fused multiply-adds, faster, reproducible on one machine (falls back to wasm where the runtime lacks relaxed SIMD; a resumed run keeps its checkpoint's set); auto = whichever of wasm and wasm-fma is faster for this network on this machine (timed once, then remembered in the cache folder; the two sets differ in the last bits)").choices([...KERNEL_KINDS, 'auto']))
     .option('--blocking <b>', "product-kernel blocking, e.g. gemv-r8.gemmnt-2x4 (every blocking gives the same bits); auto = the fastest on this machine (default, remembered in $XDG_CACHE_HOME/lstm-opt), default = the blocking of earlier builds; LSTM_OPT_BLOCKING sets it too", (v: string) => parseBlocking(v, '--blocking'))
     .option('--seed <s>', 'initialisation and sampling seed', nonNegativeInt('--seed'), 1)
+    .option('--shuffle', 'read each epoch\'s windows in a random order drawn from --seed (the hidden state then starts from zero in every window); default: in order, the state running on')
     .option('--progress <file>', 'progress CSV (default progress.csv, or DIR/progress.csv with --save DIR)')
     .option('--progress-every <k>', 'a progress row every k iterations', positiveInt('--progress-every'), 1000)
     .option('--append', 'append progress rows to an existing file (no second header)')
@@ -154,7 +156,7 @@ export function registerTrain(program: Command): void {
 }
 
 /** Flags a checkpoint fixes: the network's shape and cell, and the data order. */
-const RESUME_FIXED = ['layers', 'neurons', 'activation', 'gate', 'activationImpl', 'precision', 'window', 'seed'] as const;
+const RESUME_FIXED = ['layers', 'neurons', 'activation', 'gate', 'activationImpl', 'precision', 'window', 'seed', 'shuffle'] as const;
 /** Optimiser settings a resumed run may change (e.g. a smaller --lr after a divergence). */
 const RESUME_TUNABLE = ['lr', 'lrDecay', 'clip', 'clipMode'] as const;
 
@@ -174,7 +176,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
     const ck = checkpointFile.data;
     const state = ck.checkpoint!.state;
     const fromCk: Record<(typeof RESUME_FIXED)[number], unknown> = {
-      ...STUDY_VARIANT, ...ck.config, window: state.window, seed: state.seed,
+      ...STUDY_VARIANT, ...ck.config, window: state.window, seed: state.seed, shuffle: state.shuffle === true,
     };
     for (const k of RESUME_FIXED.filter(explicit)) {
       if (flags[k] !== fromCk[k]) throw new UserError(`--${kebab(k)} ${String(flags[k])} conflicts with the checkpoint (${String(fromCk[k])}); omit it when resuming`);
@@ -265,7 +267,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
       precision: flags.precision, seed: flags.seed, kernels: kernelChoice.kernels, blocking,
     });
     trainer = new Trainer(net, corpus.vocab, identity, {
-      window: flags.window, lr: flags.lr, lrDecay: flags.lrDecay, clip: flags.clip, clipMode: flags.clipMode, seed: flags.seed,
+      window: flags.window, lr: flags.lr, lrDecay: flags.lrDecay, clip: flags.clip, clipMode: flags.clipMode, seed: flags.seed, ...(flags.shuffle ? { shuffle: true } : {}),
     });
   }
   const choice = chooseThreads(flags.threads, trainer.net, flags.mtStrategy);

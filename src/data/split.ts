@@ -16,18 +16,33 @@ import { UserError } from '../errors';
 /** The share of documents held out by default: the last 10% of the addresses. */
 export const VALIDATION_FRACTION = 0.1;
 
+/**
+ * Which documents are held out: 'newest' (the default) the last ones, so validation also measures the
+ * drift to a later era; 'same-era' every k-th document (k = round(1/fraction)) across the whole order, so
+ * the held-out text comes from the years the network trains on and era shift does not mix with the
+ * activation's effect.
+ */
+export type HoldOut = 'newest' | 'same-era';
+export const HOLD_OUTS: readonly HoldOut[] = ['newest', 'same-era'];
+
 export interface DocumentSplit {
   train: CorpusDocument[];
   validation: CorpusDocument[];
 }
 
 /**
- * The last round(fraction · n) documents (at least one, at most n − 1) in the given order form the
- * validation part. The order is the caller's: for SOTU, year order (sotuAddresses).
+ * 'newest': the last round(fraction · n) documents (at least one, at most n − 1) in the given order form the
+ * validation part. 'same-era': the last document of every run of k = round(1/fraction) (indices k−1, 2k−1,
+ * …; the last document when n < k). Both keep the caller's order: for SOTU, year order (sotuAddresses).
  */
-export function splitDocuments(docs: readonly CorpusDocument[], fraction = VALIDATION_FRACTION): DocumentSplit {
+export function splitDocuments(docs: readonly CorpusDocument[], fraction = VALIDATION_FRACTION, holdOut: HoldOut = 'newest'): DocumentSplit {
   if (docs.length < 2) throw new RangeError(`a split needs at least two documents, got ${docs.length}`);
   if (!(fraction > 0 && fraction < 1)) throw new RangeError(`validation fraction must be in (0, 1), got ${fraction}`);
+  if (holdOut === 'same-era') {
+    const k = Math.max(2, Math.round(1 / fraction));
+    const held = (i: number): boolean => (docs.length < k ? i === docs.length - 1 : i % k === k - 1);
+    return { train: docs.filter((_, i) => !held(i)), validation: docs.filter((_, i) => held(i)) };
+  }
   const held = Math.min(docs.length - 1, Math.max(1, Math.round(fraction * docs.length)));
   const cut = docs.length - held;
   return { train: docs.slice(0, cut), validation: docs.slice(cut) };
@@ -51,7 +66,7 @@ export interface SplitPartRecord {
   lastYear: number;
   /** crc32 of the part's ids: a resumed or merged run refuses a different split */
   crc32: number;
-  /** document ids (listed for the validation part only: the training part is everything before it) */
+  /** document ids (listed for the validation part only: the training part is every other document) */
   ids?: string[];
 }
 
@@ -67,8 +82,8 @@ export interface SplitCorpus {
 const idsCrc = (ids: Int32Array): number => crc32(new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength));
 
 /** Encodes a document split: both parts with the vocabulary of all documents. */
-export function encodeSplit(source: string, docs: readonly CorpusDocument[], fraction = VALIDATION_FRACTION): SplitCorpus {
-  const split = splitDocuments(docs, fraction);
+export function encodeSplit(source: string, docs: readonly CorpusDocument[], fraction = VALIDATION_FRACTION, holdOut: HoldOut = 'newest'): SplitCorpus {
+  const split = splitDocuments(docs, fraction, holdOut);
   const join = (d: CorpusDocument[]): string => d.map((x) => x.text).join('\n');
   const trainText = join(split.train), validationText = join(split.validation);
   const vocab = buildVocabulary(trainText + '\n' + validationText);
@@ -81,7 +96,9 @@ export function encodeSplit(source: string, docs: readonly CorpusDocument[], fra
     source, vocab, trainIds, validationIds,
     record: {
       source,
-      rule: `by document in ${source === SOTU_PACKAGE ? 'year' : 'file'} order: the last ${(100 * fraction).toFixed(0)}% of the documents are the validation text`,
+      rule: holdOut === 'same-era'
+        ? `by document in ${source === SOTU_PACKAGE ? 'year' : 'file'} order: every ${Math.max(2, Math.round(1 / fraction))}th document, across all years, is the validation text (same era as training)`
+        : `by document in ${source === SOTU_PACKAGE ? 'year' : 'file'} order: the last ${(100 * fraction).toFixed(0)}% of the documents are the validation text`,
       fraction, vocabSize: vocab.length,
       train: part(split.train, trainIds, false),
       validation: part(split.validation, validationIds, true),
@@ -90,8 +107,8 @@ export function encodeSplit(source: string, docs: readonly CorpusDocument[], fra
 }
 
 /** The SOTU addresses (default) or the lines of a corpus file, split. */
-export function loadSplitCorpus(path?: string, fraction = VALIDATION_FRACTION): SplitCorpus {
-  if (path === undefined) return encodeSplit(SOTU_PACKAGE, sotuAddresses(), fraction);
+export function loadSplitCorpus(path?: string, fraction = VALIDATION_FRACTION, holdOut: HoldOut = 'newest'): SplitCorpus {
+  if (path === undefined) return encodeSplit(SOTU_PACKAGE, sotuAddresses(), fraction, holdOut);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -100,5 +117,5 @@ export function loadSplitCorpus(path?: string, fraction = VALIDATION_FRACTION): 
   }
   const docs = text.split('\n').map((line, k) => ({ id: `line-${k + 1}`, year: k + 1, text: line })).filter((d) => d.text.length > 0);
   if (docs.length < 2) throw new UserError(`corpus ${path} needs at least two non-empty lines for a held-out split (its lines are the documents)`);
-  return encodeSplit(path, docs, fraction);
+  return encodeSplit(path, docs, fraction, holdOut);
 }

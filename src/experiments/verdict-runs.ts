@@ -64,10 +64,13 @@ export function trainIdentity(split: SplitCorpus): CorpusIdentity {
   return corpusIdentity(`${split.source} (training part)`, split.trainIds);
 }
 
-/** A fresh run of a variant: seed, size and the default trainer settings (window 100, Adam, clipping 5). */
-export function newRun(split: SplitCorpus, identity: CorpusIdentity, size: NetSize, v: Variant, seed: number, precision: Precision = 'f64'): VerdictRun {
-  const net = new Lstm({ vocabSize: split.vocab.length, layers: size.layers, neurons: size.neurons, precision, seed, ...variantConfig(v) });
-  const trainer = new Trainer(net, split.vocab, identity, { ...DEFAULT_TRAINER, seed });
+/**
+ * A fresh run of a variant: seed, size and the default trainer settings (window 100, Adam, clipping 5);
+ * `shuffle` reads the windows in a seeded order per epoch (default: in order).
+ */
+export function newRun(split: SplitCorpus, identity: CorpusIdentity, size: NetSize, v: Variant, seed: number, o: { precision?: Precision; shuffle?: boolean } = {}): VerdictRun {
+  const net = new Lstm({ vocabSize: split.vocab.length, layers: size.layers, neurons: size.neurons, precision: o.precision ?? 'f64', seed, ...variantConfig(v) });
+  const trainer = new Trainer(net, split.vocab, identity, { ...DEFAULT_TRAINER, seed, ...(o.shuffle ? { shuffle: true } : {}) });
   return { variant: v, seed, trainer, validator: new Validator(net, split.validationIds, DEFAULT_TRAINER.window), rows: [] };
 }
 

@@ -31,7 +31,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
-import { loadSplitCorpus, SplitCorpus, SplitRecord } from '../data/split';
+import { HOLD_OUTS, HoldOut, loadSplitCorpus, SplitCorpus, SplitRecord, VALIDATION_FRACTION } from '../data/split';
 import { positiveInt, UserError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
 import { toCsv } from '../io/csv';
@@ -174,11 +174,15 @@ export const variantSweepOptions = (): Option[] => [
 const commonOptions = (): Option[] => [
   ...variantSweepOptions(),
   new Option('--val-chars <n>', 'validation characters per progress row (default: the profile\'s)').argParser(positiveInt('--val-chars')),
+  new Option('--shuffle', 'read each epoch\'s training windows in an order drawn from the seed, so seeds vary the data order too (default: in order; use another --out)'),
+  new Option('--held-out <which>', 'held-out addresses: the newest 10% (default), or every 10th across all years (same era as training; use another --out)').choices([...HOLD_OUTS]),
 ];
 
 interface VerdictExtra {
   variants?: Variant[];
   valChars?: number;
+  heldOut?: HoldOut;
+  shuffle?: boolean;
   waitIdle?: number;
   waitTimeout?: number;
   seeds?: number;
@@ -235,7 +239,7 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
   const { run: variants, skipped } = availableVariants(x.variants ?? allVariants());
   for (const s of skipped) say(`skipping ${s.variant.id}: ${s.reason}`);
   let cached: SplitCorpus | undefined;
-  const split = (): SplitCorpus => (cached ??= loadSplitCorpus(o.corpus));
+  const split = (): SplitCorpus => (cached ??= loadSplitCorpus(o.corpus, VALIDATION_FRACTION, x.heldOut));
   const validation = { ...p.validation, rowChars: x.valChars ?? p.validation.rowChars };
   const progressEvery = Math.min(p.progressEvery, iterations);
   const units: { size: NetSize; seed: number }[] = (x.sizes ?? p.sizes).flatMap((size) => Array.from({ length: x.seeds ?? p.seeds }, (_, k) => ({ size, seed: k + 1 })));
@@ -251,7 +255,7 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
         recordSplit(dir, s.record);
         const measured = await startMeasuring(policyOf(x), say);
         const identity = trainIdentity(s);
-        const runs = variants.map((v) => newRun(s, identity, size, v, seed));
+        const runs = variants.map((v) => newRun(s, identity, size, v, seed, { shuffle: x.shuffle }));
         for (let done = 0; done < iterations; ) {
           const target = Math.min(iterations, done + progressEvery);
           await advanceRuns(runs, target, { iterations, progressEvery, validation, onIteration: () => tick() });
@@ -299,6 +303,8 @@ interface LongJobContext {
   policy: LoadPolicy;
   say: (line: string) => void;
   skipped: { variant: Variant; reason: string }[];
+  /** new runs read their windows shuffled (a resumed one keeps its checkpoint's order) */
+  shuffle?: boolean;
 }
 
 /**
@@ -343,7 +349,7 @@ function longJob(cx: LongJobContext, wanted: readonly Variant[], name: string): 
         cx.say(`resuming ${variants.length} run${variants.length === 1 ? '' : 's'} at iteration ${start} of ${iterations} from ${ckDir}`);
         tick(start * variants.length);
       } else {
-        runs = variants.map((v) => newRun(s, identity, p.size, v, 1));
+        runs = variants.map((v) => newRun(s, identity, p.size, v, 1, { shuffle: cx.shuffle }));
       }
       const segments = [...(manifest?.segments ?? [])];
       for (let done = start; done < iterations; ) {
@@ -379,8 +385,8 @@ export async function runVerdictLongSweep(o: VerdictSweepOptions): Promise<strin
   const wanted = availableVariants(x.variants ?? allVariants());
   let cached: SplitCorpus | undefined;
   const cx: LongJobContext = {
-    dir, ckDir: join(dir, 'checkpoints'), split: () => (cached ??= loadSplitCorpus(o.corpus)), profile: p, iterations,
-    validation: { ...p.validation, rowChars: x.valChars ?? p.validation.rowChars }, policy: policyOf(x), say, skipped: wanted.skipped,
+    dir, ckDir: join(dir, 'checkpoints'), split: () => (cached ??= loadSplitCorpus(o.corpus, VALIDATION_FRACTION, x.heldOut)), profile: p, iterations,
+    validation: { ...p.validation, rowChars: x.valChars ?? p.validation.rowChars }, policy: policyOf(x), say, skipped: wanted.skipped, shuffle: x.shuffle,
   };
   const stem = longStem(p.size, iterations);
   const jobs = x.perVariant ? wanted.run.map((v) => longJob(cx, [v], `${stem}-${variantSlug(v)}`)) : [longJob(cx, wanted.run, stem)];

@@ -82,7 +82,7 @@ export interface TrainingState {
   iteration: number;
   /** completed passes over the corpus */
   epoch: number;
-  /** index of the next window's first character */
+  /** index of the next window's first character (shuffled: the next window's position in the epoch × window) */
   cursor: number;
   smoothLoss: number;
   rng: number[];
@@ -92,6 +92,8 @@ export interface TrainingState {
   lrDecay: number;
   clip: number;
   clipMode: 'element' | 'norm' | 'none';
+  /** windows read in a seeded random order per epoch (absent: in order) */
+  shuffle?: boolean;
   corpus: { source: string; length: number; crc32: number };
   times: PhaseTimes;
   /** the run this checkpoint belongs to (absent in checkpoints from before it was recorded) */
@@ -181,6 +183,7 @@ function checkState(s: unknown): TrainingState {
   if (lr <= 0) fail('checkpoint lr must be positive');
   const run = s.run === undefined ? undefined : checkRun(s.run);
   if (s.kernels !== undefined && !KERNEL_KINDS.includes(s.kernels as KernelKind)) fail(`checkpoint kernels must be ${KERNEL_KINDS.join(', ')}`);
+  if (s.shuffle !== undefined && typeof s.shuffle !== 'boolean') fail('checkpoint shuffle must be true or false');
   return {
     iteration: nonNegInt(s.iteration, 'iteration'),
     epoch: nonNegInt(s.epoch, 'epoch'),
@@ -197,6 +200,7 @@ function checkState(s: unknown): TrainingState {
     times: t,
     ...(run ? { run } : {}),
     ...(s.kernels !== undefined ? { kernels: s.kernels as KernelKind } : {}),
+    ...(s.shuffle === true ? { shuffle: true } : {}),
   };
 }
 

@@ -1,9 +1,11 @@
 /**
  * One training run's state and its iteration: truncated BPTT over consecutive windows of T characters,
  * stateful across windows (the hidden state leaving a window enters the next), gradient clipping, Adam.
- * Deterministic: no randomness enters training (windows are read in order; the RNG only drives the
- * generated samples), so the same seed gives bit-identical parameters and losses, and a checkpoint
- * (params, Adam moments, hidden state, cursor, RNG state) continues exactly where it stopped.
+ * Deterministic: by default no randomness enters training (windows are read in order; the RNG only drives
+ * the generated samples), so the same seed gives bit-identical parameters and losses, and a checkpoint
+ * (params, Adam moments, hidden state, cursor, RNG state) continues exactly where it stopped. With
+ * `shuffle` each epoch reads the windows in a permutation drawn from the seed and the epoch
+ * (./window-order.ts), still deterministic and resumable.
  *
  * Threads: `start({ threads, strategy })` starts the worker threads that share each pass with the main
  * thread, `close()` stops them (runTraining does both); without start() the main thread runs alone. The
@@ -11,8 +13,10 @@
  * worker_threads) is imported by start() alone, and the phases are timed with an injectable clock
  * (./clock.ts), so a single-threaded Trainer also runs in a browser (the web page's training benchmark).
  *
- * The data: inputs = ids[cursor .. cursor+T), targets = ids[cursor+1 .. cursor+T]. When the next window
- * would run past the end, the cursor returns to 0, the epoch count increases and the state is zeroed.
+ * The data: inputs = ids[at .. at+T), targets = ids[at+1 .. at+T], where at = cursor in order, or the
+ * (cursor/T)-th window of the epoch's permutation when shuffled. When the next window would run past the
+ * end, the cursor returns to 0, the epoch count increases and the state is zeroed. Shuffled, the state is
+ * zeroed before every window: the state left by the previous window belongs to another part of the text.
  */
 import type { Blocking } from './wasm/blocking';
 import { AdamHyper, adamStepCoefficients, clipNorm, decayedLr, DEFAULT_ADAM } from './adam';
@@ -26,6 +30,7 @@ import { Lstm } from './network';
 import { PassRunner, SoloRunner } from './parallel/runner';
 import type { TeamOptions } from './parallel/team';
 import { Rng } from './rng';
+import { shuffledWindows, windowCount } from './window-order';
 import type { Workspace } from './workspace';
 
 export type ClipMode = 'element' | 'norm' | 'none';
@@ -39,6 +44,8 @@ export interface TrainerOptions {
   clip: number;
   clipMode: ClipMode;
   seed: number;
+  /** read each epoch's windows in a seeded random order (default: in order, stateful across windows) */
+  shuffle?: boolean;
 }
 
 export const DEFAULT_TRAINER: Omit<TrainerOptions, 'seed'> = { window: 100, lr: DEFAULT_ADAM.lr, lrDecay: 0, clip: 5, clipMode: 'element' };
@@ -74,6 +81,8 @@ export class Trainer {
   private readonly hyper: AdamHyper = { ...DEFAULT_ADAM };
   /** who runs the passes: the main thread alone until start() */
   private runners: PassRunner;
+  /** the shuffled epoch's window order, drawn when the epoch starts */
+  private order?: { epoch: number; windows: Uint32Array };
 
   /** `clock` times the phases (times): Node's wall and CPU clocks by default, performance.now() in a browser. */
   constructor(readonly net: Lstm, readonly vocab: string[], readonly corpus: CorpusIdentity, readonly options: TrainerOptions, private readonly clock: PhaseClock = defaultClock()) {
@@ -121,7 +130,8 @@ export class Trainer {
     const T = options.window;
     const ids = this.corpus.ids;
     const inputs = ws.inputs, targets = ws.targets;
-    const at = this.cursor;
+    const at = options.shuffle ? this.shuffledStart() : this.cursor;
+    if (options.shuffle) ws.resetState();
     for (let t = 0; t < T; t++) {
       inputs[t] = ids[at + t];
       targets[t] = ids[at + t + 1];
@@ -166,6 +176,13 @@ export class Trainer {
     return loss;
   }
 
+  /** The first character of the next window in this epoch's shuffled order. */
+  private shuffledStart(): number {
+    const T = this.options.window;
+    if (this.order?.epoch !== this.epoch) this.order = { epoch: this.epoch, windows: shuffledWindows(windowCount(this.corpus.ids.length, T), this.options.seed, this.epoch) };
+    return this.order.windows[this.cursor / T] * T;
+  }
+
   modelConfig(): ModelConfig {
     return modelConfigOf(this.net.config);
   }
@@ -193,6 +210,7 @@ export class Trainer {
       corpus: { source: this.corpus.source, length: this.corpus.ids.length, crc32: this.corpus.crc32 },
       times: { ...this.times },
       kernels: this.net.config.kernels,
+      ...(o.shuffle ? { shuffle: true } : {}),
     };
     const N = this.net.layout.neurons;
     const L = this.net.layout.layers;
@@ -220,7 +238,7 @@ export class Trainer {
     if (s.cursor + s.window + 1 > corpus.ids.length) throw new RangeError('checkpoint data cursor is outside the corpus');
     const net = new Lstm({ ...data.config, seed: s.seed, kernels, blocking });
     net.params.set(data.params);
-    const t = new Trainer(net, data.vocab, corpus, { window: s.window, lr: s.lr, lrDecay: s.lrDecay, clip: s.clip, clipMode: s.clipMode, seed: s.seed });
+    const t = new Trainer(net, data.vocab, corpus, { window: s.window, lr: s.lr, lrDecay: s.lrDecay, clip: s.clip, clipMode: s.clipMode, seed: s.seed, ...(s.shuffle ? { shuffle: true } : {}) });
     t.m.set(ck.m);
     t.v.set(ck.v);
     const N = data.config.neurons;
