@@ -9,10 +9,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { runCli } from './helpers/cli';
 import { withTempDir } from './helpers/temp';
 import { dataPath, projectRoot } from '../src/io/paths';
@@ -25,37 +24,11 @@ import { rowProblems } from '../src/io/results';
 import { WEATHER_REPEAT_CHECKS } from '../src/analysis/weather';
 import { runJobs, SweepJob } from '../src/experiments/sweep';
 import { readModelFile } from '../src/lstm/modelfile';
+import { snapshot, assertOneLine, rowsWithoutTimes } from './helpers/snapshot';
 
 const sample = dataPath('sotu-sample.txt');
 const cli = join(projectRoot(), 'bin', 'lstm-opt.js');
 const small = ['--layers', '1', '--neurons', '12', '--window', '20'];
-
-/** Every file under `dir` with its size and content hash (modification times too: a rewrite with the same bytes is a change). */
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) {
-        const st = statSync(p);
-        const hash = st.size < 2 ** 26 ? createHash('sha256').update(readFileSync(p)).digest('hex') : `sparse ${st.blocks}`;
-        out.set(relative(dir, p), `${st.size} ${st.mtimeMs} ${hash}`);
-      }
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-function assertOneLine(stderr: string, context: string): void {
-  const lines = stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, `${context}: expected one line on stderr, got:\n${stderr}`);
-  assert.doesNotMatch(stderr, /^\s+at |internal error|Error:/m, `${context}: ${stderr}`);
-  assert.match(lines[0], /^lstm-opt: /, context);
-}
-
-const rowsWithoutTimes = (path: string): string[] => readFileSync(path, 'utf8').trim().split('\n').map((l) => l.split(',').slice(0, 7).join(','));
 
 test('table: every refusal of the second pass exits with its code and one line, and changes no existing file', () => {
   withTempDir('lstm-opt-refuse-', (dir) => {

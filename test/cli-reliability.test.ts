@@ -10,49 +10,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { cliEnv, runCli } from './helpers/cli';
 import { dataPath, projectRoot, resultsPath } from '../src/io/paths';
 import { encodeBinary, encodeJson, readModelFile } from '../src/lstm/modelfile';
+import { snapshot, assertOneLine, rowsWithoutTimes } from './helpers/snapshot';
 
 const corpus = dataPath('sotu-sample.txt');
 const tiny = ['--corpus', corpus, '--layers', '1', '--neurons', '12', '--window', '20'];
 const cli = join(projectRoot(), 'bin', 'lstm-opt.js');
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'lstm-opt-rel-'));
-
-/** Every file under `dir` with its size, modification time and content hash (of files below 64 MiB; FIFOs by type only). */
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) {
-        const st = statSync(p);
-        const hash = st.size < 2 ** 26 ? createHash('sha256').update(readFileSync(p)).digest('hex') : 'large';
-        out.set(relative(dir, p), `${st.size} ${st.mtimeMs} ${hash}`);
-      } else out.set(relative(dir, p), 'special');
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-function assertOneLine(stderr: string, context: string): void {
-  const lines = stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, `${context}: expected one line on stderr, got:\n${stderr}`);
-  assert.doesNotMatch(stderr, /^\s+at |internal error|Error:/m, `${context}: ${stderr}`);
-  assert.match(lines[0], /^lstm-opt: /, context);
-}
-
-/** progress rows without the time columns (measurements differ between runs; nothing else may) */
-function rowsWithoutTimes(path: string): string[] {
-  return readFileSync(path, 'utf8').trim().split('\n').map((l) => l.split(',').slice(0, 7).join(','));
-}
 
 test('table: bad input of every class exits with its code and one line, and changes no existing file', () => {
   const dir = tmp();

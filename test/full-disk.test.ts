@@ -9,31 +9,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { runCli } from './helpers/cli';
 import { withTempDir } from './helpers/temp';
 import { dataPath } from '../src/io/paths';
 import { EXIT_WRITE_FAILED } from '../src/errors';
 import { writeFilesAtomic, WriteError } from '../src/io/atomic';
+import { snapshot } from './helpers/snapshot';
 
 const corpus = dataPath('sotu-sample.txt');
 const small = ['--corpus', corpus, '--layers', '1', '--neurons', '12', '--window', '20'];
-
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(relative(dir, p), `${statSync(p).size} ${statSync(p).mtimeMs} ${createHash('sha256').update(readFileSync(p)).digest('hex')}`);
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** Mounts a tmpfs of `bytes` at a new folder, or says why it cannot. */
 function mountTmpfs(bytes: number): { dir: string } | { reason: string } {

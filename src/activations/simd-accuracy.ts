@@ -51,7 +51,8 @@ const SCALAR: Record<SimdActivation, (x: number) => number> = {
   'isru-sigmoid': (x) => 0.5 + x / (2 * Math.sqrt(4 + x * x)),
 };
 
-function reference(act: SimdActivation, x: BigNumber): BigNumber {
+/** The activation at x in 50-digit BigNumber arithmetic (the reference every accuracy check compares with). */
+export function bigReference(act: SimdActivation, x: BigNumber): BigNumber {
   switch (act) {
     case 'tanh':
       return x.tanh();
@@ -97,7 +98,7 @@ export function simdAccuracy(precision: Precision, count = 2000): AccuracyRow[] 
   const round = precision === 'f32' ? Math.fround : (x: number): number => x;
   const xs = accuracyPoints(count).map(round);
   const refs = new Map<SimdActivation, BigNumber[]>();
-  for (const act of SIMD_ACTIVATIONS) refs.set(act, xs.map((x) => reference(act, exactBig(m, x))));
+  for (const act of SIMD_ACTIVATIONS) refs.set(act, xs.map((x) => bigReference(act, exactBig(m, x))));
   const simd = new SimdActivations(precision, 4096);
   const rows: AccuracyRow[] = [];
   for (const impl of ['simd', 'scalar'] as const) {

@@ -7,7 +7,7 @@
  * rewrites it; a test recomputes a sample of it.
  */
 import type { BigNumber, MathJsInstance } from 'mathjs';
-import { accuracyPoints, bigMath, exactBig } from '../activations/simd-accuracy';
+import { accuracyPoints, bigMath, bigReference, exactBig } from '../activations/simd-accuracy';
 import { largestFinite, roundTo, smallestNormal } from '../activations/ulp';
 import { GPU_ACCURACY_FUNCTIONS, GPU_PRECISIONS, GpuFunction, GpuPrecision } from './functions';
 import type { GpuReferences, GpuReferenceSet } from './accuracy';
@@ -29,13 +29,11 @@ export function gpuReferenceInputs(precision: GpuPrecision, count = GPU_REFERENC
 function bigValue(m: MathJsInstance, name: string, x: BigNumber): BigNumber {
   switch (name) {
     case 'tanh':
-      return x.tanh();
     case 'sigmoid':
-      return x.neg().exp().plus(1).pow(-1);
     case 'isru':
-      return x.div(x.times(x).plus(1).sqrt());
+      return bigReference(name, x);
     case 'isru_sigmoid':
-      return x.div(x.times(x).plus(4).sqrt().times(2)).plus(0.5);
+      return bigReference('isru-sigmoid', x);
     case 'exp':
       return x.exp();
     case 'inverse_sqrt':
