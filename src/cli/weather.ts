@@ -82,7 +82,7 @@ export function registerWeather(program: Command): void {
  */
 defineSweep({
   name: 'weather',
-  description: 'weather predictor: cells × variants × repeats, paired (results/weather; as `lstm-opt weather`)',
+  description: `weather predictor: cells × variants × repeats, paired (results/weather; as \`${command('weather')}\`)`,
   options: weatherOptions(),
   async run(o: SweepOptions): Promise<string> {
     if (o.iterations !== undefined) throw new UserError("sweep weather trains for a number of epochs: use --epochs, not --iterations");
