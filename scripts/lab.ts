@@ -13,12 +13,27 @@
  *    own runtime file (jpserver-<pid>.json), whatever the log level or port.
  *
  * Arguments after the script go to `jupyter lab` unchanged; without a root folder of their own the
- * server serves notebooks/. Ctrl-C and SIGTERM are passed on; the exit status is the server's.
+ * server serves notebooks/. The exit status is the server's, or 128 + n after signal n.
+ *
+ * Stopping leaves nothing running. `npm run lab` runs this through `sh -c`, which passes no signal on, and
+ * a terminal's Ctrl-C reaches only the foreground group; so the server runs in a process group of its own
+ * and this launcher ends it on SIGINT, SIGTERM or SIGHUP: SIGTERM to the group (Jupyter's clean shutdown,
+ * which stops its kernels; its SIGINT would ask "Shutdown this Jupyter server (y/[n])?" instead), SIGKILL
+ * if it is not gone within STOP_GRACE_MS or on a second signal, and SIGKILL to any kernel it left behind
+ * (kernels run in sessions of their own, out of the group's reach: see process-tree.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../src/io/paths';
+import { descendants, isRunning } from './process-tree';
+
+/** The signals that end the launcher and so must end the server and its kernels. */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** How long the server gets to stop its kernels and exit after SIGTERM before it is killed. */
+export const STOP_GRACE_MS = 10_000;
 
 /** The notification plugin's settings that keep the news pop-up and the update check off. */
 export const QUIET_NOTIFICATIONS = {
@@ -93,8 +108,10 @@ function main(): void {
   ensureLabOverrides(join(root, '.venv'));
   for (const note of plan.notes) process.stdout.write(`${note}\n`);
   const runtime = runtimeDir(root);
-  const child = spawn(plan.command, plan.args, { stdio: ['inherit', 'inherit', 'inherit'] });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  // detached: a process group (and session) of its own, so one signal reaches the server and whatever it
+  // runs in its group, and a terminal's Ctrl-C reaches it only through stopOn below
+  const child = spawn(plan.command, plan.args, { stdio: ['inherit', 'inherit', 'inherit'], detached: true });
+  const stop = stopOn(child.pid!);
   const info = join(runtime, `jpserver-${child.pid}.json`);
   const poll = setInterval(() => {
     if (!existsSync(info)) return;
@@ -108,8 +125,52 @@ function main(): void {
   }, 200);
   child.on('exit', (code, signal) => {
     clearInterval(poll);
+    stop.sweep();
+    if (stop.received) process.exit(128 + constants.signals[stop.received]);
     process.exit(code ?? (signal === 'SIGINT' ? 130 : 1));
   });
+}
+
+/** Sends a signal to a process group, which may be gone already. */
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // no such group: the server has exited
+  }
+}
+
+/**
+ * Ends the server's group on STOP_SIGNALS (see the header). The kernels are noted when the signal
+ * arrives, while the server is still their parent; sweep() kills those still running once it has exited.
+ */
+function stopOn(pgid: number): { readonly received: NodeJS.Signals | undefined; sweep(): void } {
+  let received: NodeJS.Signals | undefined;
+  let kernels: number[] = [];
+  for (const signal of STOP_SIGNALS) {
+    process.on(signal, () => {
+      if (received) return signalGroup(pgid, 'SIGKILL'); // asked twice: no more waiting
+      received = signal;
+      kernels = descendants(pgid);
+      signalGroup(pgid, 'SIGTERM');
+      setTimeout(() => signalGroup(pgid, 'SIGKILL'), STOP_GRACE_MS).unref();
+    });
+  }
+  return {
+    get received() {
+      return received;
+    },
+    sweep() {
+      signalGroup(pgid, 'SIGKILL'); // anything of the group that outlived the server
+      for (const pid of [...kernels, ...descendants(pgid)].filter(isRunning)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone meanwhile
+        }
+      }
+    },
+  };
 }
 
 if (require.main === module) main();

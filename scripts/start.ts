@@ -10,6 +10,9 @@
  *   npm start -- --measure --fresh   re-measure them even when they exist
  *   npm start -- --full         measure this machine's full profiles first (hours)
  *
+ * Each step prints its expected duration before it starts and its actual one when done, and the last line
+ * the total (expected durations: scripts/start-durations.ts).
+ *
  * The bootstrap (scripts/bootstrap.sh) has already run when this starts.
  */
 import { spawnSync } from 'node:child_process';
@@ -19,6 +22,7 @@ import { projectRoot, resultsPath } from '../src/io/paths';
 import { machineSlug } from '../src/io/machine';
 import { firstLoadable, profileFolder, ResultsRoot, thisMachineRoots } from '../src/io/results-root';
 import * as headlines from '../src/analysis/headlines';
+import { duration, EXPECTED_SECONDS, expectedSeconds } from './start-durations';
 import { readFrameworkOpsRoot } from '../src/analysis/framework';
 
 const root = projectRoot();
@@ -38,7 +42,7 @@ type HasResults = (roots: readonly ResultsRoot[]) => boolean;
 const hasStudy = (read: (r: ResultsRoot) => unknown): HasResults => (roots) => firstLoadable(roots, read) !== undefined;
 const hasMathBench: HasResults = (roots) => roots.some((r) => existsSync(join(profileFolder(r, 'math-bench'), `${r.machine}.csv`)));
 
-/** This machine's experiments in the order their notebooks read them; each is a `lstm-opt` command line. */
+/** This machine's experiments in the order their notebooks read them; each is an `npx lstm-opt` command line. */
 const experiments: { name: string; quick: string[]; full: string[]; has: HasResults }[] = [
   { name: 'math-bench: cost of each math function and activation', quick: ['math-bench', '--quick', '--quiet'], full: ['math-bench', '--quiet'], has: hasMathBench },
   { name: 'weather predictor: cells x variants', quick: ['weather', '--quick', '--quiet'], full: ['weather', '--quiet'], has: hasStudy(headlines.weatherHeadlines.read) },
@@ -51,19 +55,27 @@ const experiments: { name: string; quick: string[]; full: string[]; has: HasResu
   { name: 'the verdict long run: one run per variant, checkpointed', quick: ['sweep', 'verdict-long', '--quick', '--quiet'], full: ['sweep', 'verdict-long', '--quiet'], has: hasStudy(headlines.longRunHeadlines.read) },
 ];
 
-function step(title: string, command: string, stepArgs: string[]): void {
+/**
+ * Every step runs with --quiet (its own progress would drown the steps), so the line before it says how long
+ * it usually takes and the line after compares: a long silent step is then expected, not a hang.
+ */
+function step(title: string, expected: number | undefined, command: string, stepArgs: string[]): void {
   const started = Date.now();
-  console.log(`\n=== ${title}`);
+  const usually = expected === undefined ? 'no expected duration recorded' : `expected ${duration(expected)}`;
+  expectedAll += expected ?? 0;
+  console.log(`\n=== ${title} (${usually})`);
   const result = spawnSync(command, stepArgs, { cwd: root, stdio: 'inherit' });
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const took = duration((Date.now() - started) / 1000);
   if (result.status !== 0) {
-    console.error(`npm start: '${title}' failed (exit ${result.status ?? result.signal}) after ${seconds}s`);
+    console.error(`npm start: '${title}' failed (exit ${result.status ?? result.signal}) after ${took}`);
     process.exit(1);
   }
-  console.log(`=== ${title}: done in ${seconds}s`);
+  console.log(`=== ${title}: done in ${took} (${usually})`);
 }
 
 const machine = machineSlug();
+const startedAll = Date.now();
+let expectedAll = 0; // seconds, over the steps that have an expected duration
 if (measure) {
   // full results count for a quick request too: a machine that has them needs no mechanics check
   const roots = thisMachineRoots(resultsPath());
@@ -73,16 +85,18 @@ if (measure) {
       console.log(`\n=== ${e.name}: ${machine} has ${full ? 'full' : ''} results already (--fresh measures again)`.replace('  ', ' '));
       continue;
     }
-    step(`${machine}, ${full ? 'full' : 'quick'} profile: ${e.name}`, process.execPath, [cli, ...(full ? e.full : e.quick)]);
+    const args = full ? e.full : e.quick;
+    step(`${machine}, ${full ? 'full' : 'quick'} profile: ${e.name}`, expectedSeconds(args), process.execPath, [cli, ...args]);
   }
 }
 
-step('activation tables (results/activations)', process.execPath, [cli, 'activations', '--quiet']);
+step('activation tables (results/activations)', EXPECTED_SECONDS['activations'], process.execPath, [cli, 'activations', '--quiet']);
 const notebooks = readdirSync(join(root, 'notebooks'))
   .filter((f) => f.endsWith('.ipynb'))
   .sort()
   .map((f) => join('notebooks', f));
-step('execute notebooks in place', join(root, '.venv', 'bin', 'python'), [join(root, 'scripts', 'run_notebooks.py'), ...notebooks]);
-step('export charts to results/charts', process.execPath, [cli, 'charts', '--png']);
-step('README answer from the reference study', process.execPath, [cli, 'answer']);
+step('execute notebooks in place', EXPECTED_SECONDS['notebooks'], join(root, '.venv', 'bin', 'python'), [join(root, 'scripts', 'run_notebooks.py'), ...notebooks]);
+step('export charts to results/charts', EXPECTED_SECONDS['charts --png'], process.execPath, [cli, 'charts', '--png']);
+step('README answer from the reference study', EXPECTED_SECONDS['answer'], process.execPath, [cli, 'answer']);
+console.log(`\nnpm start: done in ${duration((Date.now() - startedAll) / 1000)} (expected ${duration(expectedAll)}, after the set-up)`);
 if (!measure) console.log(`\nThe notebooks show the reference study. To see ${machine} beside it: npm start -- --measure (quick profiles, about 10 minutes), or one experiment's command as each notebook's last cell names it.`);

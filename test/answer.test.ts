@@ -92,11 +92,11 @@ test('the answer states the numbers and names the command for every missing inpu
     assert.match(a, /ISRU saves 30\.0% \(95% CI .* n = 2\) of tanh's forward time and 20\.0% /);
     assert.match(a, /in process CPU time forward 30\.0% \(95% CI .*, n = 2\), backward 20\.0%/);
     assert.match(a, /intervals over the 2 cell counts.*accuracy tanh − ISRU is 1\.50 percentage points \(95% CI -17\.56 to 20\.56, n = 2\)/);
-    assert.match(a, /Long run:.*`lstm-opt sweep verdict-long`/);
-    assert.match(a, /Float vs double:.*`lstm-opt sweep precision`/);
+    assert.match(a, /Long run:.*`npx lstm-opt sweep verdict-long`/);
+    assert.match(a, /Float vs double:.*`npx lstm-opt sweep precision`/);
     const empty = mkdtempSync(join(tmpdir(), 'answer-empty-'));
     const b = buildAnswer({ dir: empty, machine: M, profile: 'full' });
-    for (const cmd of ['lstm-opt math-bench', 'lstm-opt weather', 'lstm-opt sweep net-size', 'lstm-opt sweep verdict-long', 'lstm-opt sweep precision']) assert.ok(b.includes(`\`${cmd}\``), cmd);
+    for (const cmd of ['npx lstm-opt math-bench', 'npx lstm-opt weather', 'npx lstm-opt sweep net-size', 'npx lstm-opt sweep verdict-long', 'npx lstm-opt sweep precision']) assert.ok(b.includes(`\`${cmd}\``), cmd);
     rmSync(empty, { recursive: true, force: true });
   } finally {
     rmSync(dir, { recursive: true, force: true });

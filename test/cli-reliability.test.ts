@@ -134,7 +134,7 @@ test('a train whose --save place cannot be written fails at once, before any tra
 
 /** Splits the printed command (paths here have no spaces or quotes) and drops the program name. */
 function printedCommand(stderr: string): string[] {
-  const m = /continue with: lstm-opt (.*)\)$/m.exec(stderr);
+  const m = /continue with: npx lstm-opt (.*)\)$/m.exec(stderr);
   assert.ok(m, `no resume command in: ${stderr}`);
   return m[1].split(' ');
 }

@@ -181,11 +181,11 @@ test('the kernel analysis subtracts the linear step by kernel name and charges s
 });
 
 test('the conclusion quotes the paired differences, their intervals and the reproducing command', () => {
-  const text = frameworkConclusion(summariseFramework(handRows()), 'lstm-opt sweep framework');
+  const text = frameworkConclusion(summariseFramework(handRows()), 'npx lstm-opt sweep framework');
   assert.match(text, /over 3 paired seeds: no measurable change in the final validation accuracy/);
   assert.match(text, /ISRU − tanh \+2\.00 pp, 95% CI −0\.48 pp to \+4\.48 pp/);
   assert.match(text, /ISRU slower per epoch by process CPU time: \+11\.7% \(95% CI \+4\.5% to \+18\.8%; 16\.67 s vs 18\.67 s\), wall clock \+11\.7%/);
-  assert.match(text, /`lstm-opt sweep framework`/);
+  assert.match(text, /`npx lstm-opt sweep framework`/);
   assert.equal(frameworkConclusion(summariseFramework([]), 'x'), 'No framework results yet: run `x`.');
 });
 

@@ -3,7 +3,8 @@
  * user it does not; the news pop-up is off through the project's settings; it prints the URL to open.
  * The uid decision is a pure function tested for both branches; the launch runs for real as root and as
  * the unprivileged user `nobody` (setpriv, lending it only the right to read files: see the helper),
- * through the same start-up helper the browser test uses.
+ * through the same start-up helper the browser test uses. Stopping it, directly or through `npm run lab`,
+ * leaves no server or kernel of that run behind.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +12,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureLabOverrides, labPlan, labUrl, QUIET_NOTIFICATIONS } from '../scripts/lab';
-import { jupyterLabBinary, LabServer, startJupyterLab } from './helpers/jupyterlab';
+import { jupyterLabBinary, LabServer, processesMentioning, startJupyterLab } from './helpers/jupyterlab';
+import { isRunning } from '../scripts/process-tree';
 
 test('labPlan: --allow-root and one line for uid 0 only; notebooks/ unless a root folder is given', () => {
   const asRoot = labPlan('/repo', 0, ['--no-browser']);
@@ -87,3 +89,44 @@ test('npm run lab as an ordinary user (nobody): no --allow-root, the URL, no new
     await lab.stop();
   }
 });
+
+/** Starts a kernel through the server's REST API and waits until its process runs; returns its id. */
+async function startKernel(lab: LabServer): Promise<string> {
+  const res = await fetch(`${lab.url}/api/kernels?token=${lab.token}`, { method: 'POST', body: JSON.stringify({ name: 'tslab' }) });
+  assert.equal(res.status, 201, await res.clone().text());
+  const { id } = (await res.json()) as { id: string };
+  for (let i = 0; i < 100 && processesMentioning(`kernel-${id}.json`).length === 0; i++) await new Promise((r) => setTimeout(r, 200));
+  assert.ok(processesMentioning(`kernel-${id}.json`).length > 0, `kernel ${id} never started:\n${lab.log()}`);
+  return id;
+}
+
+/**
+ * SIGTERM to the first process of the run only (npm's, or the launcher's), as `kill` or a container stop
+ * sends it: nothing in between passes it on except the launcher itself, so it must end the server and the
+ * kernel. Every process of the run names its temp folder on its command line.
+ */
+async function checkStop(viaNpm: boolean): Promise<void> {
+  const lab = await startJupyterLab({ viaNpm });
+  try {
+    const kernel = await startKernel(lab);
+    const run = processesMentioning(lab.tempDir);
+    assert.ok(run.length >= 3, `expected launcher, server and kernel, found ${run.length}`); // (npm and sh too, via npm)
+    const exited = new Promise<number | null>((resolve) => lab.process.once('exit', (code) => resolve(code)));
+    process.kill(lab.process.pid!, 'SIGTERM');
+    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000))]);
+    assert.notEqual(code, 'hung', `the run did not end within 30 s of SIGTERM:\n${lab.log()}`);
+    if (!viaNpm) assert.equal(code, 128 + 15, lab.log()); // npm reports a signalled script its own way
+    // the launcher sweeps before it exits; a moment for the kernel's exit to be reaped
+    for (let i = 0; i < 25 && run.some(isRunning); i++) await new Promise((r) => setTimeout(r, 200));
+    const left = run.filter(isRunning).map((pid) => `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 160)}`);
+    assert.deepEqual(left, [], `still running after SIGTERM (kernel ${kernel})`);
+  } finally {
+    await lab.stop();
+  }
+}
+
+const noProc = !existsSync('/proc') && 'needs /proc to find the processes of the run';
+
+test('SIGTERM to the launcher ends the server and its kernels; exit 143', { skip: noLab || noProc, timeout: 180_000 }, () => checkStop(false));
+
+test('SIGTERM to `npm run lab` ends the launcher, the server and its kernels', { skip: noLab || noProc, timeout: 180_000 }, () => checkStop(true));

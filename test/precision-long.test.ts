@@ -336,8 +336,8 @@ test('the notebook loaders print the command when no results exist (no exception
     console.log = orig;
   }
   assert.equal(logged.length, 2);
-  assert.match(logged[0], /^No long-run results for no-such-machine yet: `lstm-opt sweep verdict-long --quick` .*`lstm-opt sweep verdict-long` the full profile/);
-  assert.match(logged[1], /^No float vs double results for no-such-machine yet: `lstm-opt sweep precision --quick` .*`lstm-opt sweep precision` the full profile/);
+  assert.match(logged[0], /^No long-run results for no-such-machine yet: `npx lstm-opt sweep verdict-long --quick` .*`npx lstm-opt sweep verdict-long` the full profile/);
+  assert.match(logged[1], /^No float vs double results for no-such-machine yet: `npx lstm-opt sweep precision --quick` .*`npx lstm-opt sweep precision` the full profile/);
 });
 
 test('the figures of notebooks 05 and 07 draw every variant in its colour, with the intervals as error bars', () => {

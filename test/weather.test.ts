@@ -352,7 +352,7 @@ test('lstm-opt weather: bad input gets one line on stderr, a non-zero exit and n
     [['weather', '--repeats', '-1', '--out', out], /--repeats must be a positive integer/],
     [['weather', '--shard', '3/2', '--out', out], /--shard 3\/2/],
     [['weather', '--out', join(dir, 'folder')], /--out must be a file/],
-    [['weather', '--out', join(dir, 'runs', 'weather')], /--out must name a \.csv file .*`lstm-opt sweep weather --out` is the form that takes a folder/],
+    [['weather', '--out', join(dir, 'runs', 'weather')], /--out must name a \.csv file .*`npx lstm-opt sweep weather --out` is the form that takes a folder/],
     [['weather', '--data', join(dir, 'missing.csv'), '--out', out], /no such file/],
     [['weather', '--data', badData, '--out', out], /wind must be a number/],
     [['weather', '--variants', 'tanh,softsign', '--out', out], /--variants: unknown variant 'softsign'/, 2],
@@ -415,7 +415,7 @@ test('weather results loader: prints the producing commands when nothing is ther
   console.log = (...a: unknown[]) => void printed.push(a.join(' '));
   try {
     assert.equal(loadWeatherResults(machineRoots('this-machine', dir)), undefined);
-    assert.match(printed.join('\n'), /No weather results for this-machine yet: `lstm-opt weather --quick` measures a quick mechanics check \(about 20 seconds\), `lstm-opt weather` the full profile/);
+    assert.match(printed.join('\n'), /No weather results for this-machine yet: `npx lstm-opt weather --quick` measures a quick mechanics check \(about 20 seconds\), `npx lstm-opt weather` the full profile/);
     const base = ['weather', '--cells', '10', '--repeats', '1', '--epochs', '1', '--variants', 'tanh/scalar,isru/scalar', '--quiet'];
     assert.equal(runCli([...base, '--out', join(dir, 'weather', 'quick', 'lstm-this-machine.csv')]).code, 0);
     const quick = loadWeatherResults(machineRoots('this-machine', dir));

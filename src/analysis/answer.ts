@@ -32,6 +32,7 @@ import { costSentence, verdictCost } from './verdict-cost';
 import { iterationTable, NON_INFERIORITY_MARGIN, ruleTable } from './verdict-rule';
 import { judgeOriginalClaim, ruleConclusion, signedCi, sweepTrendText } from './verdict-rule-report';
 import { NetSizeSummary, readNetSizeConfigs, variantOverview, variantSummaries, widthTrend } from './net-size';
+import { command as cli } from '../command-name';
 
 export const ANSWER_BEGIN = '<!-- answer:begin -->';
 export const ANSWER_END = '<!-- answer:end -->';
@@ -78,7 +79,7 @@ export interface NetSizeConfigSaving {
 
 /** Per configuration with both functions: whole-run savings (last row, cumulative times) and loss difference. */
 export function netSizeSavings(dir: string): NetSizeConfigSaving[] {
-  const command = 'lstm-opt sweep net-size';
+  const command = cli('sweep', 'net-size');
   const names = existsSync(dir) ? readdirSync(dir) : [];
   const configs = [...new Set(names.map((n) => /^progress_(\d+x\d+)_(tanh|isru)\.csv$/.exec(n)?.[1]).filter((c): c is string => !!c))];
   const out: NetSizeConfigSaving[] = [];
@@ -103,7 +104,7 @@ export function netSizeSavings(dir: string): NetSizeConfigSaving[] {
 
 function netSizeSentence(root: ResultsRoot, summaries: readonly NetSizeSummary[] | undefined): string {
   const s = netSizeSavings(machineFolder(root, 'net-size'));
-  if (s.length === 0) return `**Network-size sweep:** no results yet in results/net-size/${root.machine} — run \`lstm-opt sweep net-size\` to produce them.`;
+  if (s.length === 0) return `**Network-size sweep:** no results yet in results/net-size/${root.machine} — run \`${cli('sweep', 'net-size')}\` to produce them.`;
   const fw = estimate(s.map((c) => c.forward)), bw = estimate(s.map((c) => c.backward)), ld = estimate(s.map((c) => c.lossDifference));
   const best = s.reduce((a, b) => (b.forward > a.forward ? b : a));
   const worst = s.reduce((a, b) => (b.forward < a.forward ? b : a));
@@ -153,7 +154,7 @@ export interface WeatherAnswer {
 
 /** Paired by cells and repeat, summarised with cell counts as units (weather.ts, cellCountSaving); the aggregated file pairs by cells only. */
 export function weatherAnswer(root: ResultsRoot): WeatherAnswer {
-  const command = 'lstm-opt weather';
+  const command = cli('weather');
   const folder = profileFolder(root, 'weather');
   const repeats = join(folder, `lstm-${root.machine}-repeats.csv`);
   const fromRepeats = existsSync(repeats);
@@ -193,9 +194,9 @@ function precisionSentence(root: ResultsRoot): string {
 function mathBenchSentence(root: ResultsRoot): string {
   const machine = root.machine;
   const file = join(profileFolder(root, 'math-bench'), `${machine}.csv`);
-  if (!existsSync(file)) return `**Math-bench:** no results yet in results/math-bench/${machine}.csv — run \`lstm-opt math-bench\` to produce them.`;
+  if (!existsSync(file)) return `**Math-bench:** no results yet in results/math-bench/${machine}.csv — run \`${cli('math-bench')}\` to produce them.`;
   return orMissing(() => {
-    const rows = readResults(file, { command: 'lstm-opt math-bench', columns: ['Function', 'ns_per_op', 'kind'] });
+    const rows = readResults(file, { command: cli('math-bench'), columns: ['Function', 'ns_per_op', 'kind'] });
     const find = (f: string, kind: string, extra: (r: ResultRow) => boolean = () => true): ResultRow | undefined => rows.find((r) => r.Function === f && r.kind === kind && extra(r));
     const parts: string[] = [];
     const st = find('tanh', 'scalar'), si = find('isru', 'scalar');
@@ -203,7 +204,7 @@ function mathBenchSentence(root: ResultsRoot): string {
     const big = (r: ResultRow): boolean => r.precision === 'f64' && Number(r.length) === Math.max(...rows.filter((x) => x.kind === 'array').map((x) => Number(x.length)));
     const at = find('tanh', 'array', big), ai = find('isru', 'array', big);
     if (at && ai) parts.push(`over a Float64Array(${at.length}) ${num(Number(ai.ns_per_op) / Number(at.ns_per_op), 2)}×`);
-    if (parts.length === 0) return `**Math-bench:** results/math-bench/${machine}.csv has no tanh/isru rows — run \`lstm-opt math-bench\`.`;
+    if (parts.length === 0) return `**Math-bench:** results/math-bench/${machine}.csv has no tanh/isru rows — run \`${cli('math-bench')}\`.`;
     return `**Math-bench:** ${parts.join('; ')}.`;
   });
 }
@@ -272,7 +273,7 @@ export function buildAnswer(root: ResultsRoot): string {
   const netSize = orUndefined(() => variantSummaries(readNetSizeConfigs(machineFolder(root, 'net-size'))));
   const verdict = verdictSentence(root, netSize);
   const lines = [
-    `Measured on \`${root.machine}\`, ${root.profile} profile${isReference(root) ? ', the reference study named in results/reference.json' : ''} (regenerate with \`lstm-opt answer\`; savings are 1 − ISRU time / tanh time, positive = ISRU faster):`,
+    `Measured on \`${root.machine}\`, ${root.profile} profile${isReference(root) ? ', the reference study named in results/reference.json' : ''} (regenerate with \`${cli('answer')}\`; savings are 1 − ISRU time / tanh time, positive = ISRU faster):`,
     '',
     ...(verdict ? [`- ${verdict}`] : []),
     `- ${mathBenchSentence(root)}`,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { readResults } from '../io/results';
 import { LoadOptions, loadFirst, machineFolder, ResultsRoot, ResultsSelection, StudyCommands } from '../io/results-root';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
+import { command } from '../command-name';
 
 /** The six timed quantities of a progress row. */
 export const MT_PHASES = ['forward_time', 'back_time', 'adam_time', 'forward_cpu', 'back_cpu', 'adam_cpu'] as const;
@@ -85,7 +86,7 @@ export function crossover(points: { neurons: number; speedup: number }[]): { neu
 }
 
 /** The sweep's command (shown by the notebook when results are missing). */
-export const MT_SWEEP_COMMAND = 'lstm-opt sweep mt';
+export const MT_SWEEP_COMMAND = command('sweep', 'mt');
 
 export const MT_COMMANDS: StudyCommands = {
   what: 'multi-threading', full: MT_SWEEP_COMMAND, fullTime: 'about 10 minutes', quick: `${MT_SWEEP_COMMAND} --quick`, quickTime: 'about 15 seconds',

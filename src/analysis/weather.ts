@@ -18,6 +18,7 @@ import { allVariants, BASELINE_ID, parseVariantId, variantRank } from '../experi
 import { accuracyPercent, naiveBaseline, WeatherDataset, WeatherSplit } from '../weather/data';
 import { Estimate, estimate, mean, median, pairedEstimate, sampleStd } from './stats';
 import { direction, pctCi } from './verdict';
+import { command } from '../command-name';
 
 /** The estimate (n, mean, std, 95% interval) is of the per-pair differences baseline − variant. */
 export interface PairedDifference extends Estimate {
@@ -151,7 +152,7 @@ export interface WeatherResults {
   files: { table: string; repeats: string; baseline: string };
 }
 
-export const WEATHER_COMMAND = 'lstm-opt weather';
+export const WEATHER_COMMAND = command('weather');
 
 export const WEATHER_COMMANDS: StudyCommands = {
   what: 'weather', full: WEATHER_COMMAND, fullTime: 'about 12-15 minutes', quick: `${WEATHER_COMMAND} --quick`, quickTime: 'about 20 seconds',

@@ -12,6 +12,7 @@ import { readReference, ResultsRoot } from '../io/results-root';
 import { writeFileAtomic } from '../io/atomic';
 import { projectRoot, resultsPath } from '../io/paths';
 import { UserError } from '../errors';
+import { command } from '../command-name';
 
 interface AnswerFlags {
   check?: boolean;
@@ -52,7 +53,7 @@ export function registerAnswer(program: Command): void {
       const after = replaceAnswerBlock(before, block);
       if (flags.check) {
         if (after !== before) {
-          process.stderr.write(`lstm-opt: the answer in ${flags.readme} is out of date — run \`lstm-opt answer\`\n`);
+          process.stderr.write(`lstm-opt: the answer in ${flags.readme} is out of date — run \`${command('answer')}\`\n`);
           process.exitCode = 1;
         }
         return;

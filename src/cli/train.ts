@@ -56,6 +56,7 @@ import { AUTO_MIN_NEURONS, chooseThreads, parseThreads, ThreadsSpec } from '../l
 import { ParallelWorkerError } from '../lstm/parallel/team';
 import type { MtStrategy } from '../lstm/parallel/partition';
 import { finiteNumber, positiveInt, UserError } from '../errors';
+import { command } from '../command-name';
 
 function threadsFlag(value: string): ThreadsSpec {
   const t = parseThreads(value);
@@ -486,7 +487,7 @@ function divergedMessage(trainer: Trainer, problem: string, o: { ckPath: string;
 
 /** The command that continues an interrupted run: same corpus and places, target and cadence from the checkpoint. */
 function resumeCommand(flags: TrainFlags, cmd: Command, ckPath: string): string {
-  const args = ['lstm-opt', 'train'];
+  const args: string[] = [];
   if (flags.corpus !== undefined) args.push('--corpus', flags.corpus);
   args.push('--resume', ckPath, '--append');
   if (flags.save !== undefined) args.push('--save', flags.save);
@@ -494,7 +495,7 @@ function resumeCommand(flags: TrainFlags, cmd: Command, ckPath: string): string 
   if (cmd.getOptionValueSource('threads') === 'cli') args.push('--threads', String(flags.threads));
   if (cmd.getOptionValueSource('mtStrategy') === 'cli') args.push('--mt-strategy', flags.mtStrategy);
   if (flags.quiet) args.push('--quiet');
-  return args.map(shellQuote).join(' ');
+  return command('train', ...args.map(shellQuote));
 }
 
 function shellQuote(s: string): string {

@@ -27,6 +27,7 @@ import { positiveInt, UserError } from '../errors';
 import { prepareOutputFile } from '../io/places';
 import { defaultKernels } from '../lstm/backend';
 import { weatherMemoryProblem } from '../weather/limits';
+import { command } from '../command-name';
 
 interface WeatherFlags {
   cells?: number[];
@@ -81,7 +82,7 @@ export function registerWeather(program: Command): void {
  */
 defineSweep({
   name: 'weather',
-  description: 'weather predictor: cells × variants × repeats, paired (results/weather; as `lstm-opt weather`)',
+  description: `weather predictor: cells × variants × repeats, paired (results/weather; as \`${command('weather')}\`)`,
   options: weatherOptions(),
   async run(o: SweepOptions): Promise<string> {
     if (o.iterations !== undefined) throw new UserError("sweep weather trains for a number of epochs: use --epochs, not --iterations");
@@ -107,7 +108,7 @@ async function weather(flags: WeatherFlags): Promise<number> {
   const out = flags.out ?? defaultWeatherOut(flags.quick, flags.shard);
   if (existsSync(out) && statSync(out).isDirectory()) throw new UserError(`--out must be a file, but ${out} is a folder`);
   // the repeats file is named from the stem: an --out without .csv would write 'x' and 'x-repeats.csv'
-  if (!out.endsWith('.csv')) throw new UserError(`--out must name a .csv file (got ${out}); \`lstm-opt sweep weather --out\` is the form that takes a folder`);
+  if (!out.endsWith('.csv')) throw new UserError(`--out must name a .csv file (got ${out}); \`${command('sweep', 'weather', '--out')}\` is the form that takes a folder`);
   const parent = dirname(out);
   if (existsSync(parent) && !statSync(parent).isDirectory()) throw new UserError(`--out ${out}: ${parent} is not a folder`);
   if (flags.data !== undefined && !(existsSync(flags.data) && statSync(flags.data).isFile())) throw new UserError(`--data ${flags.data}: no such file`);

@@ -28,6 +28,7 @@ import { Backend, BACKENDS } from '../framework/names';
 import type { KernelCost } from '../framework/ops';
 import type { EpochRecord, ModelShape } from '../framework/train';
 import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
+import { command } from '../command-name';
 
 /** The modules that load TensorFlow.js, loaded on first use: every `lstm-opt` command loads this file. */
 async function tfjsModules(): Promise<{ train: typeof import('../framework/train'); ops: typeof import('../framework/ops') }> {
@@ -55,7 +56,7 @@ export function frameworkProfile(quick: boolean): FrameworkProfile {
     : { ...shape, split: { train: 4000, validation: 1000, test: 1000 }, epochs: 3, seeds: [1, 2, 3, 4, 5, 6, 7, 8], backends: [...BACKENDS], opsSteps: 12 };
 }
 
-export const FRAMEWORK_COMMAND = 'lstm-opt sweep framework';
+export const FRAMEWORK_COMMAND = command('sweep', 'framework');
 
 export const FRAMEWORK_COLUMNS = [
   'backend', 'activation', 'seed', 'epoch',
@@ -215,7 +216,7 @@ defineSweep({
 
 // ------------------------------------------------------------------ kernel profile (sweep framework-ops)
 
-export const FRAMEWORK_OPS_COMMAND = 'lstm-opt sweep framework-ops';
+export const FRAMEWORK_OPS_COMMAND = command('sweep', 'framework-ops');
 
 export const FRAMEWORK_OPS_COLUMNS = ['backend', 'activation', 'kernel', 'calls_per_step', 'ms_per_step', 'step_cpu_ms', 'alone_cpu_ms', 'uses', 'steps', 'units', 'batch_size', 'framework'] as const;
 

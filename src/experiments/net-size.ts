@@ -54,6 +54,7 @@ import { allVariants, availableVariants, BASELINE_ID, parseVariantId, Variant, v
 import { variantSweepOptions } from './verdict';
 import { sizeLabel } from './verdict-runs';
 import { defineSweep, isComplete, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
+import { command } from '../command-name';
 
 export interface NetSizeConfig {
   layers: number;
@@ -133,7 +134,7 @@ export function netSizeDir(quick: boolean, machine = machineSlug()): string {
 }
 
 /** The command that produces the results (notebook 04 prints it when they are missing). */
-export const NET_SIZE_COMMAND = 'node bin/lstm-opt.js sweep net-size';
+export const NET_SIZE_COMMAND = command('sweep', 'net-size');
 
 /**
  * Relative cost of one iteration (the progress bar's ETA and the full profile's estimate): the gate

@@ -30,6 +30,7 @@ import { allVariants, availableVariants, BASELINE_ID, Variant, variantConfig, va
 import { variantSweepOptions } from './verdict';
 import { sizeLabel } from './verdict-runs';
 import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
+import { command } from '../command-name';
 
 export interface PrecisionProfile {
   layers: number;
@@ -65,7 +66,7 @@ export function precisionDir(quick: boolean, machine = machineSlug()): string {
   return machineFolder({ dir: resultsPath(), machine, profile: quick ? 'quick' : 'full' }, 'precision');
 }
 
-export const PRECISION_COMMAND = 'lstm-opt sweep precision';
+export const PRECISION_COMMAND = command('sweep', 'precision');
 
 /** The columns of a precision progress file: the progress columns, then the variant id. */
 export const PRECISION_COLUMNS: readonly string[] = [...PROGRESS_COLUMNS, 'variant'];

@@ -53,6 +53,7 @@ import {
 } from './verdict-runs';
 import { NET_SIZE_LAYERS, NET_SIZE_NEURONS } from './net-size-grid';
 import { defineSweep, isComplete, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
+import { command } from '../command-name';
 
 // ------------------------------------------------------------------ profiles
 
@@ -100,8 +101,8 @@ export function verdictLongProfile(quick: boolean): VerdictLongProfile {
     : { size: { layers: 4, neurons: 128 }, iterations: 100_000, progressEvery: 1_000, checkpointEvery: 2_000, validation: { rowChars: 10_000, finalChars: 100_000 }, sampleChars: 600 };
 }
 
-export const VERDICT_COMMAND = 'lstm-opt sweep verdict';
-export const VERDICT_LONG_COMMAND = 'lstm-opt sweep verdict-long';
+export const VERDICT_COMMAND = command('sweep', 'verdict');
+export const VERDICT_LONG_COMMAND = command('sweep', 'verdict-long');
 
 /** Where this machine's sweep writes (a sweep measures the machine it runs on). */
 export function verdictDir(quick: boolean, machine = machineSlug()): string {

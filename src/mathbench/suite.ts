@@ -16,6 +16,7 @@ import type { HarnessHooks } from './harness';
 import { describeMachine, MachineInfo } from '../io/machine';
 import { simdActivationKernels } from './vector';
 import { MATH_BENCH_COLUMNS, MathBenchMeasurement, MathBenchProfile, MathBenchRow, PairedRatio, mathBenchCsv, mathBenchDescription, measureMathBench } from './core';
+import { command } from '../command-name';
 
 export * from './core';
 
@@ -66,7 +67,7 @@ export function writeMathBench(dir: string, run: MathBenchRun): { csv: string; j
 
 // ---------------------------------------------------------------- reading and analysis (notebook 02)
 
-export const MATH_BENCH_COMMAND = 'node bin/lstm-opt.js math-bench';
+export const MATH_BENCH_COMMAND = command('math-bench');
 
 export interface MachineResults {
   machine: string;

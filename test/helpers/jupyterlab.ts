@@ -88,6 +88,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** run the launcher as this user (via setpriv; the test process must be root), e.g. nobody; see below */
   user?: { uid: number; gid: number };
+  /** start it as a user types it, `npm run lab -- ARGS` (npm's `sh -c` in between), instead of the launcher alone */
+  viaNpm?: boolean;
 }
 
 export async function startJupyterLab(options: StartOptions = {}): Promise<LabServer> {
@@ -123,14 +125,15 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<LabSe
     '--ServerApp.log_level=WARN',
   ];
   // --allow-root (as root) is the launcher's job, as for a user.
-  const launcher = [process.execPath, labLauncher(), ...args];
+  const launcher = options.viaNpm ? ['npm', 'run', '--silent', 'lab', '--', ...args] : [process.execPath, labLauncher(), ...args];
   // Another user keeps one capability, reading and searching any file (CAP_DAC_READ_SEARCH): a venv built
   // from a Python under /root is otherwise unreadable for it. It is not root: Jupyter sees its uid.
   const asUser = user ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search', '--'] : [];
   const command = [...asUser, ...launcher];
   // detached: its own process group, so stop() can signal the launcher, the server and anything it forks at once.
   const child = spawn(command[0], command.slice(1), {
-    cwd: root,
+    // npm needs the real project (the workspace's symlinked scripts/ would make the bootstrap set it up again)
+    cwd: options.viaNpm ? projectRoot() : root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     // kernels inherit it: they run as a machine with no results of its own, so only the reference study can fill a chart
@@ -162,7 +165,8 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<LabSe
         // already gone
       }
     }
-    for (const pid of processesMentioning(dirs.JUPYTER_RUNTIME_DIR)) {
+    // the server has a process group of its own (the launcher's), so sweep everything of this run
+    for (const pid of processesMentioning(base)) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
@@ -193,7 +197,7 @@ export async function startJupyterLab(options: StartOptions = {}): Promise<LabSe
       if (stopped) return;
       stopped = true;
       process.removeListener('exit', onExit);
-      await shutdown(server, child, exitPromise, () => exited !== undefined, dirs.JUPYTER_RUNTIME_DIR);
+      await shutdown(server, child, exitPromise, () => exited !== undefined, base);
       rmSync(base, { recursive: true, force: true });
     },
   };
@@ -240,15 +244,16 @@ function tail(text: string, lines = 15): string {
 /**
  * Kernels are started by jupyter_client in their own session, so signalling the server's process group
  * does not reach them. Order: ask the server to shut down (it stops its kernels), then SIGTERM and
- * SIGKILL to the server's group, then kill by pid any process still holding a connection file from our
- * private runtime dir (a kernel the server could not stop).
+ * SIGKILL to the launcher's group (the launcher passes them on to the server's), then kill by pid any
+ * process whose command line names this run's temp folder (a kernel holding a connection file from our
+ * private runtime dir that the server could not stop, or the server itself).
  */
 async function shutdown(
   server: LabServer,
   child: ChildProcess,
   exitPromise: Promise<void>,
   hasExited: () => boolean,
-  runtimeDir: string,
+  runFolder: string,
 ): Promise<void> {
   const waitExit = (ms: number) => Promise.race([exitPromise, sleep(ms)]);
   if (!hasExited()) {
@@ -288,7 +293,7 @@ async function shutdown(
       // no such group: good
     }
   }
-  for (const pid of processesMentioning(runtimeDir)) {
+  for (const pid of processesMentioning(runFolder)) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
