@@ -15,7 +15,7 @@
 export const EXPECTED_SECONDS: Readonly<Record<string, number>> = {
   // what plain `npm start` runs
   activations: 4,
-  notebooks: 455,
+  notebooks: 240, // 3m 15s measured on the 2-core development machine at a load of 3-5, up to 9 minutes when it was busy
   'charts --png': 16,
   answer: 5,
   // `npm start -- --measure`: the quick profiles this machine lacks
@@ -39,6 +39,9 @@ export const EXPECTED_SECONDS: Readonly<Record<string, number>> = {
   'sweep verdict': 5 * 15 * 60, // 15 minutes per seed at 2x128, 5 seeds
   'sweep verdict-long': 150 * 60,
 };
+
+/** The quick profiles `npm start -- --measure` runs on a machine that has none of them. */
+export const QUICK_STEPS = ['math-bench --quick', 'weather --quick', 'sweep net-size --quick', 'sweep mt --quick', 'sweep precision --quick', 'sweep framework --quick', 'sweep framework-ops --quick', 'sweep verdict --quick', 'sweep verdict-long --quick'] as const;
 
 /** The steps plain `npm start` runs, in order (the README states their total). */
 export const RENDER_STEPS = ['activations', 'notebooks', 'charts --png', 'answer'] as const;

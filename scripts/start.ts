@@ -22,7 +22,7 @@ import { projectRoot, resultsPath } from '../src/io/paths';
 import { machineSlug } from '../src/io/machine';
 import { firstLoadable, profileFolder, ResultsRoot, thisMachineRoots } from '../src/io/results-root';
 import * as headlines from '../src/analysis/headlines';
-import { duration, EXPECTED_SECONDS, expectedSeconds } from './start-durations';
+import { duration, EXPECTED_SECONDS, expectedSeconds, QUICK_STEPS } from './start-durations';
 import { readFrameworkOpsRoot } from '../src/analysis/framework';
 
 const root = projectRoot();
@@ -99,4 +99,4 @@ step('execute notebooks in place', EXPECTED_SECONDS['notebooks'], join(root, '.v
 step('export charts to results/charts', EXPECTED_SECONDS['charts --png'], process.execPath, [cli, 'charts', '--png']);
 step('README answer from the reference study', EXPECTED_SECONDS['answer'], process.execPath, [cli, 'answer']);
 console.log(`\nnpm start: done in ${duration((Date.now() - startedAll) / 1000)} (expected ${duration(expectedAll)}, after the set-up)`);
-if (!measure) console.log(`\nThe notebooks show the reference study. To see ${machine} beside it: npm start -- --measure (quick profiles, about 10 minutes), or one experiment's command as each notebook's last cell names it.`);
+if (!measure) console.log(`\nThe notebooks show the reference study. To see ${machine} beside it: npm start -- --measure (the quick profiles, about ${duration(QUICK_STEPS.reduce((sum, key) => sum + EXPECTED_SECONDS[key], 0))} before the rendering), or one experiment's command as each notebook's last cell names it.`);
