@@ -8,27 +8,19 @@
  * empty kernel, the dispatch, subtracted). On a GPU a nanosecond per evaluation is throughput — all lanes at
  * work together — not the latency of one call.
  */
-import { MATH_BENCH_COLUMNS } from '../mathbench/core';
+import { MATH_BENCH_COLUMNS, MathBenchRow } from '../mathbench/core';
 import { toCsv } from '../io/csv-text';
 import { quantile } from '../analysis/stats';
 import { EVALUATIONS_PER_ITERATION, GPU_FUNCTIONS, GpuPrecision } from './functions';
 
 export const GPU_MATH_COLUMNS = [...MATH_BENCH_COLUMNS, 'backend'] as const;
 
-/** A row of a GPU math-bench CSV: the math-bench's columns, kind 'gpu', and the backend. */
-export interface GpuMathRow {
-  Function: string;
-  'Relative Time': number;
-  ns_per_op: number;
-  ns_min: number;
-  ns_max: number;
-  rounds: number;
+/** A row of a GPU math-bench CSV: the math-bench's row with kind 'gpu', a GPU precision, and the backend. */
+export interface GpuMathRow extends Omit<MathBenchRow, 'kind' | 'precision' | 'length'> {
   kind: 'gpu';
   precision: GpuPrecision;
   /** invocations per dispatch */
   length: number;
-  ns_gross: number;
-  expression: string;
   /** e.g. "WebGPU nvidia ampere", "WebGPU software (SwiftShader)" */
   backend: string;
 }
