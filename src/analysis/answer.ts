@@ -22,7 +22,7 @@ import { lossDifference, savingSummary } from './compare';
 import { estimate, Estimate } from './stats';
 import { compareLong, readLongRoot } from './verdict-long';
 import { comparePrecisions, readPrecisionRoot } from './precision';
-import { machineFolder, profileFolder, readReference, ResultsRoot } from '../io/results-root';
+import { isReferenceRoot, machineFolder, profileFolder, ResultsRoot } from '../io/results-root';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { cellCountDifference, cellCountSaving, pairedDifferences, WEATHER_REPEAT_CHECKS } from './weather';
 import { upgradeWeatherRows } from '../experiments/weather';
@@ -273,7 +273,7 @@ export function buildAnswer(root: ResultsRoot): string {
   const netSize = orUndefined(() => variantSummaries(readNetSizeConfigs(machineFolder(root, 'net-size'))));
   const verdict = verdictSentence(root, netSize);
   const lines = [
-    `Measured on \`${root.machine}\`, ${root.profile} profile${isReference(root) ? ', the reference study named in results/reference.json' : ''} (regenerate with \`${cli('answer')}\`; savings are 1 − ISRU time / tanh time, positive = ISRU faster):`,
+    `Measured on \`${root.machine}\`, ${root.profile} profile${isReferenceRoot(root) ? ', the reference study named in results/reference.json' : ''} (regenerate with \`${cli('answer')}\`; savings are 1 − ISRU time / tanh time, positive = ISRU faster):`,
     '',
     ...(verdict ? [`- ${verdict}`] : []),
     `- ${mathBenchSentence(root)}`,
@@ -283,15 +283,6 @@ export function buildAnswer(root: ResultsRoot): string {
     `- ${precisionSentence(root)}`,
   ];
   return lines.join('\n');
-}
-
-function isReference(root: ResultsRoot): boolean {
-  try {
-    const r = readReference(root.dir);
-    return r.machine === root.machine && r.profile === root.profile;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { answerMarkersProblem, buildAnswer, replaceAnswerBlock, resultMachines } from '../analysis/answer';
-import { readReference, ResultsRoot } from '../io/results-root';
+import { referenceRoot, ResultsRoot } from '../io/results-root';
 import { writeFileAtomic } from '../io/atomic';
 import { projectRoot, resultsPath } from '../io/paths';
 import { UserError } from '../errors';
@@ -65,8 +65,7 @@ export function registerAnswer(program: Command): void {
 
 function referenceOf(results: string): ResultsRoot {
   try {
-    const r = readReference(results);
-    return { dir: results, machine: r.machine, profile: r.profile };
+    return referenceRoot(results);
   } catch (err) {
     throw new UserError(`${(err as Error).message.split('\n')[0]} (or pass --machine)`);
   }

@@ -14,11 +14,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
 import { machineSlug } from '../io/machine';
-import { machineFolder } from '../io/results-root';
+import { sweepFolder } from '../io/results-root';
 import { Corpus, loadCorpus } from '../data/corpus';
 import { writeFileAtomic } from '../io/atomic';
 import { toCsv } from '../io/csv';
-import { resultsPath } from '../io/paths';
 import { Lstm } from '../lstm/network';
 import { PROGRESS_COLUMNS, ProgressRow, runTraining } from '../lstm/training-loop';
 import { formatProgressRow, upgradeProgressText } from '../lstm/progress-file';
@@ -124,7 +123,7 @@ export interface MtSweepOptions {
 
 /** Where the sweep writes: the full profile in results/mt/<machine>, the quick one in quick/ beneath (never over the full run). */
 export function mtDir(quick: boolean, machine = machineSlug()): string {
-  return machineFolder({ dir: resultsPath(), machine, profile: quick ? 'quick' : 'full' }, 'mt');
+  return sweepFolder('mt', quick, machine);
 }
 
 /** One configuration as a sweep job (src/experiments/sweep.ts): st then mt, back to back, two part files. */

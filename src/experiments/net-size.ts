@@ -42,10 +42,9 @@
 import { join } from 'node:path';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, LoadPolicy, startMeasuring } from '../io/load';
 import { describeMachine, machineSlug } from '../io/machine';
-import { machineFolder } from '../io/results-root';
+import { sweepFolder } from '../io/results-root';
 import { Corpus, corpusTag, loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
-import { resultsPath } from '../io/paths';
 import { formatProgressRow } from '../lstm/progress-file';
 import { PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { trainInterleaved } from './interleave';
@@ -130,7 +129,7 @@ export interface NetSizeConfigRecord {
 
 /** Where the sweep writes: the full profile in results/net-size/<machine>, the quick one in quick/ beneath. */
 export function netSizeDir(quick: boolean, machine = machineSlug()): string {
-  return machineFolder({ dir: resultsPath(), machine, profile: quick ? 'quick' : 'full' }, 'net-size');
+  return sweepFolder('net-size', quick, machine);
 }
 
 /** The command that produces the results (notebook 04 prints it when they are missing). */

@@ -17,10 +17,9 @@
  */
 import { join } from 'node:path';
 import { machineSlug, describeMachine } from '../io/machine';
-import { machineFolder } from '../io/results-root';
+import { sweepFolder } from '../io/results-root';
 import { corpusTag, loadCorpus } from '../data/corpus';
 import { toCsv } from '../io/csv';
-import { resultsPath } from '../io/paths';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, startMeasuring } from '../io/load';
 import type { Precision } from '../lstm/buffers';
 import { PROGRESS_COLUMNS, ProgressRow } from '../lstm/training-loop';
@@ -63,7 +62,7 @@ export function precisionProgressName(p: string, layers: number, neurons: number
 export const precisionJobName = (layers: number, neurons: number): string => `precision-${layers}x${neurons}.json`;
 
 export function precisionDir(quick: boolean, machine = machineSlug()): string {
-  return machineFolder({ dir: resultsPath(), machine, profile: quick ? 'quick' : 'full' }, 'precision');
+  return sweepFolder('precision', quick, machine);
 }
 
 export const PRECISION_COMMAND = command('sweep', 'precision');

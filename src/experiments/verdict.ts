@@ -37,8 +37,7 @@ import { writeFileAtomic } from '../io/atomic';
 import { toCsv } from '../io/csv';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, LoadPolicy, MeasuredUnit, startMeasuring } from '../io/load';
 import { describeMachine, machineSlug } from '../io/machine';
-import { machineFolder } from '../io/results-root';
-import { resultsPath } from '../io/paths';
+import { sweepFolder } from '../io/results-root';
 import { prepareOutputDir } from '../io/places';
 import { readModelFile, writeModelFile } from '../lstm/modelfile';
 import { Trainer } from '../lstm/trainer';
@@ -106,11 +105,11 @@ export const VERDICT_LONG_COMMAND = command('sweep', 'verdict-long');
 
 /** Where this machine's sweep writes (a sweep measures the machine it runs on). */
 export function verdictDir(quick: boolean, machine = machineSlug()): string {
-  return machineFolder({ dir: resultsPath(), machine, profile: quick ? 'quick' : 'full' }, 'verdict');
+  return sweepFolder('verdict', quick, machine);
 }
 
 export function verdictLongDir(quick: boolean, machine = machineSlug()): string {
-  return machineFolder({ dir: resultsPath(), machine, profile: quick ? 'quick' : 'full' }, 'verdict-long');
+  return sweepFolder('verdict-long', quick, machine);
 }
 
 export const jobStem = (size: NetSize, seed: number, iterations: number): string => `${sizeLabel(size)}-s${seed}-i${iterations}`;

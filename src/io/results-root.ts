@@ -83,6 +83,11 @@ export function machineFolder(root: ResultsRoot, study: string): string {
   return join(root.dir, study, root.machine, ...(root.profile === 'quick' ? ['quick'] : []));
 }
 
+/** Where a sweep writes: `results/<study>/<machine>[/quick]` of this results folder (a sweep measures the machine it runs on). */
+export function sweepFolder(study: string, quick: boolean, machine: string): string {
+  return machineFolder({ dir: resultsPath(), machine, profile: quick ? 'quick' : 'full' }, study);
+}
+
 /** `<dir>/<study>[/quick]`: the folder of a study that names its files by machine. */
 export function profileFolder(root: ResultsRoot, study: string): string {
   return join(root.dir, study, ...(root.profile === 'quick' ? ['quick'] : []));
@@ -97,15 +102,19 @@ export const sameRoot = (a: ResultsRoot, b: ResultsRoot): boolean => a.dir === b
  */
 export function rootLabel(root: ResultsRoot): string {
   const roles: string[] = [];
-  try {
-    const ref = readReference(root.dir);
-    if (ref.machine === root.machine && ref.profile === root.profile) roles.push('the reference study');
-  } catch {
-    // a results folder without a reference is labelled by machine alone
-  }
+  if (isReferenceRoot(root)) roles.push('the reference study');
   if (isThisMachine(root.machine)) roles.push(root.profile === 'quick' ? 'this machine: a mechanics check, not for conclusions' : 'this machine');
   else if (root.profile === 'quick') roles.push('a mechanics check, not for conclusions');
   return `${root.machine}, ${root.profile} profile${roles.length ? ` (${roles.join('; ')})` : ''}`;
+}
+
+/** Whether a root is its results folder's reference study (false where the folder names none). */
+export function isReferenceRoot(root: ResultsRoot): boolean {
+  try {
+    return sameRoot(referenceRoot(root.dir), root);
+  } catch {
+    return false;
+  }
 }
 
 function isThisMachine(machine: string): boolean {
