@@ -126,8 +126,9 @@ function isThisMachine(machine: string): boolean {
 }
 
 /**
- * The first root of a selection whose results `read` can load, with them; undefined when none can. Only
- * missing results move on to the next root: a malformed file is an error the reader must see.
+ * The first root of a selection whose results `read` can load, with them; undefined when none can. A
+ * MissingResultsError (no file, or one that is unreadable, lacks columns or has bad rows) moves on to the
+ * next root; any other error propagates.
  */
 export function firstLoadable<T>(selection: ResultsSelection, read: (root: ResultsRoot) => T): { root: ResultsRoot; value: T } | undefined {
   for (const root of rootsOf(selection)) {
