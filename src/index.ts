@@ -50,4 +50,5 @@ export * as netSize from './analysis/net-size';
 export * as verdict from './analysis/verdict';
 export * as verdictRule from './analysis/verdict-rule';
 export * as verdictRuleReport from './analysis/verdict-rule-report';
+export * as verdictLearningRates from './analysis/verdict-lr';
 export * as variants from './experiments/variants';
