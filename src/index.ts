@@ -17,6 +17,7 @@ export * as mt from './analysis/mt';
 export * as mathBench from './mathbench/suite';
 export * as benchResults from './analysis/bench-files';
 export * as simdAccuracy from './activations/simd-accuracy';
+export * as fastTanhAccuracy from './activations/fast-tanh-accuracy';
 export * as gpuMath from './gpu-math';
 export {
   activations,
