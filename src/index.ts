@@ -15,6 +15,7 @@ export { loadCorpus, loadSotuText, buildVocabulary, encode, decode, Corpus, SOTU
 export * as weather from './weather';
 export * as mt from './analysis/mt';
 export * as mathBench from './mathbench/suite';
+export * as mathBenchBaselines from './mathbench/baselines';
 export * as benchResults from './analysis/bench-files';
 export * as simdAccuracy from './activations/simd-accuracy';
 export * as fastTanhAccuracy from './activations/fast-tanh-accuracy';

@@ -17,7 +17,8 @@ import { SimdActivations } from '../src/lstm/wasm/pointwise';
 import { simdActivationKernels } from '../src/mathbench/vector';
 import { findRow, mathBenchmarks, VECTOR_ACTIVATIONS } from '../src/mathbench/core';
 import { lstmLikeInputs } from '../src/mathbench/harness';
-import { loadMathBenchResults } from '../src/mathbench/suite';
+import { loadMathBenchResults, MathBenchRow } from '../src/mathbench/suite';
+import { baselineCostTable, baselineNote } from '../src/mathbench/baselines';
 import { resultsPath } from '../src/io/paths';
 
 const EPS = Number.EPSILON;
@@ -153,4 +154,25 @@ test('math-bench rows for the cheap alternatives compute what they claim; commit
     assert.ok(findRow(machine.rows, 'tanh'), machine.machine);
     assert.equal(findRow(machine.rows, 'fast_tanh'), undefined, `${machine.machine} predates the fast tanh`);
   }
+});
+
+test('the baseline cost table and note: empty with the command for files that predate the rows, ratios from the rows otherwise', () => {
+  const committed = loadMathBenchResults(resultsPath('math-bench'))[0];
+  assert.deepEqual(baselineCostTable(committed.rows), []);
+  assert.equal(baselineNote(committed.rows, committed.machine, 'npx lstm-opt math-bench'),
+    `${committed.machine}'s math-bench was measured before the fast tanh and the sigmoid through tanh were added: \`npx lstm-opt math-bench\` measures them on this machine.`);
+  const row = (name: string, kind: 'scalar' | 'array', ns: number): MathBenchRow => ({
+    Function: name, 'Relative Time': ns, ns_per_op: ns, ns_min: ns, ns_max: ns, rounds: 1, kind, precision: kind === 'scalar' ? 'f64' : 'f32', length: kind === 'scalar' ? 1 : 4096, ns_gross: ns, expression: '',
+  });
+  const rows = [
+    row('tanh', 'scalar', 12), row('fast_tanh', 'scalar', 4), row('isru', 'scalar', 3),
+    row('tanh_simd', 'array', 2), row('fast_tanh_simd', 'array', 1), row('isru_simd', 'array', 1.5), row('sigmoid_simd', 'array', 3), row('sigmoid_tanh_simd', 'array', 2.4),
+  ];
+  const table = baselineCostTable(rows);
+  assert.deepEqual(table.map((r) => r.kind), ['scalar', 'Float32Array[4096]']);
+  assert.equal(table[0]['fast tanh'], 4);
+  assert.equal(table[0]['fast tanh SIMD'], '');
+  assert.equal(table[1]['sigmoid via tanh SIMD'], 2.4);
+  assert.equal(baselineNote(rows, 'm-2c', 'x'),
+    'On m-2c: a scalar ISRU costs 0.75× a fast tanh (0.25× a Math.tanh); vectorized over Float32Array[4096], ISRU costs 1.50× the fast tanh and 0.75× the exp-based tanh; the sigmoid through tanh costs 0.80× the direct SIMD sigmoid.');
 });
