@@ -15,7 +15,8 @@ import { projectRoot } from '../io/paths';
 import { isAbsentResults, MissingResultsError, readResults, ResultRow } from '../io/results';
 import { firstLoadable, LoadOptions, loadFirst, machineFolder, ResultsRoot, ResultsSelection, StudyCommands } from '../io/results-root';
 import { BASELINE_ID, parseVariantId, variantRank } from '../experiments/variants';
-import { DEFAULT_LEARNING_RATE, SPLIT_FILE, VERDICT_COMMAND, VERDICT_LONG_COMMAND } from '../experiments/verdict';
+import { corpusStudy, DEFAULT_LEARNING_RATE, SPLIT_FILE, VERDICT_COMMAND, VERDICT_LONG_COMMAND } from '../experiments/verdict';
+import { DEFAULT_CORPUS, PackagedCorpus } from '../data/corpus';
 import { VALIDATION_COLUMNS } from '../experiments/verdict-runs';
 import { savingSummary } from './compare';
 import { Estimate, estimate, median, pairedEstimate } from './stats';
@@ -111,15 +112,17 @@ export const VERDICT_COMMANDS: StudyCommands = {
 
 /**
  * The verdict results of one root: the main sweep (results/verdict/<machine>[/quick]) and, beside it, the
- * long run of the same profile (a quick long run beside full seeds would mix two studies). Throws
- * MissingResultsError when the main sweep has none.
+ * long run of the same profile (a quick long run beside full seeds would mix two studies). `corpus` names
+ * a packaged corpus other than the default (results/verdict-<corpus>/…). Throws MissingResultsError when
+ * the main sweep has none.
  */
-export function readVerdictRoot(root: ResultsRoot): VerdictResults {
-  const dir = machineFolder(root, 'verdict');
+export function readVerdictRoot(root: ResultsRoot, corpus?: PackagedCorpus): VerdictResults {
+  const dir = machineFolder(root, corpusStudy('verdict', corpus));
   const quick = root.profile === 'quick';
-  const main: VerdictResults = { dir, label: relative(projectRoot(), dir) || dir, quick, ...readVerdictDir(dir, `${VERDICT_COMMAND}${quick ? ' --quick' : ''}`) };
+  const corpusFlag = corpus === undefined || corpus === DEFAULT_CORPUS ? '' : ` --corpus ${corpus}`;
+  const main: VerdictResults = { dir, label: relative(projectRoot(), dir) || dir, quick, ...readVerdictDir(dir, `${VERDICT_COMMAND}${quick ? ' --quick' : ''}${corpusFlag}`) };
   try {
-    main.jobs.push(...readVerdictDir(machineFolder(root, 'verdict-long'), VERDICT_LONG_COMMAND).jobs);
+    main.jobs.push(...readVerdictDir(machineFolder(root, corpusStudy('verdict-long', corpus)), `${VERDICT_LONG_COMMAND}${corpusFlag}`).jobs);
   } catch (err) {
     if (!isAbsentResults(err)) throw err;
   }

@@ -17,6 +17,9 @@
  *    than from zero; `--per-variant` makes each variant a job of its own, for shards on separate
  *    machines. quick: 2x48, 300 iterations, a checkpoint every 100.
  *
+ * `--corpus moby-dick` trains on the second packaged corpus (src/data/corpus.ts); its results go to
+ * results/verdict[-long]-moby-dick/<machine>[/quick].
+ *
  * Output (results/verdict[-long]/<machine>[/quick]):
  *   split.json                          the held-out split (documents, years, characters, checksums)
  *   <L>x<N>-s<seed>-i<it>-<variant>.csv progress + validation columns (src/experiments/verdict-runs.ts)
@@ -36,6 +39,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Option } from 'commander';
 import { HOLD_OUTS, HoldOut, loadSplitCorpus, SplitCorpus, SplitRecord, VALIDATION_FRACTION } from '../data/split';
+import { DEFAULT_CORPUS, packagedCorpus } from '../data/corpus';
 import { positiveInt, UserError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
 import { toCsv } from '../io/csv';
@@ -107,13 +111,23 @@ export function verdictLongProfile(quick: boolean): VerdictLongProfile {
 export const VERDICT_COMMAND = command('sweep', 'verdict');
 export const VERDICT_LONG_COMMAND = command('sweep', 'verdict-long');
 
-/** Where this machine's sweep writes (a sweep measures the machine it runs on). */
-export function verdictDir(quick: boolean, machine = machineSlug()): string {
-  return sweepFolder('verdict', quick, machine);
+/**
+ * The study a verdict sweep's results belong to: the study itself for the default corpus (and for a file,
+ * whose split the folder's split.json guards), `<study>-<name>` for another packaged corpus
+ * (`verdict-moby-dick`), so its runs never mix with the default corpus's.
+ */
+export function corpusStudy(study: string, corpus?: string): string {
+  const named = packagedCorpus(corpus);
+  return named === undefined || named === DEFAULT_CORPUS ? study : `${study}-${named}`;
 }
 
-export function verdictLongDir(quick: boolean, machine = machineSlug()): string {
-  return sweepFolder('verdict-long', quick, machine);
+/** Where this machine's sweep writes (a sweep measures the machine it runs on). */
+export function verdictDir(quick: boolean, machine = machineSlug(), corpus?: string): string {
+  return sweepFolder(corpusStudy('verdict', corpus), quick, machine);
+}
+
+export function verdictLongDir(quick: boolean, machine = machineSlug(), corpus?: string): string {
+  return sweepFolder(corpusStudy('verdict-long', corpus), quick, machine);
 }
 
 export const jobStem = (size: NetSize, seed: number, iterations: number): string => `${sizeLabel(size)}-s${seed}-i${iterations}`;
@@ -275,7 +289,7 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
   const p = verdictProfile(o.quick);
   const x = o.extra;
   const iterations = o.iterations ?? p.iterations;
-  const dir = o.out ?? verdictDir(o.quick);
+  const dir = o.out ?? verdictDir(o.quick, machineSlug(), o.corpus);
   const say = log(o.quiet, 'verdict');
   const { run: variants, skipped } = availableVariants(x.variants ?? allVariants());
   for (const s of skipped) say(`skipping ${s.variant.id}: ${s.reason}`);
@@ -424,7 +438,7 @@ export async function runVerdictLongSweep(o: VerdictSweepOptions): Promise<strin
   const p = verdictLongProfile(o.quick);
   const x = o.extra;
   const iterations = o.iterations ?? p.iterations;
-  const dir = o.out ?? verdictLongDir(o.quick);
+  const dir = o.out ?? verdictLongDir(o.quick, machineSlug(), o.corpus);
   const say = log(o.quiet, 'verdict-long');
   const wanted = availableVariants(x.variants ?? allVariants());
   let cached: SplitCorpus | undefined;
