@@ -50,6 +50,13 @@ function sharedBrowser(): Promise<Browser> {
   return browser;
 }
 
+/** Closes the browser show() keeps for its pictures, so a script or test that showed charts can exit. */
+export async function closeShowBrowser(): Promise<void> {
+  const b = browser;
+  browser = undefined;
+  await (await b?.catch(() => undefined))?.close().catch(() => undefined);
+}
+
 export interface ShowOptions {
   /**
    * Also embed a PNG of the chart, which front ends without the Plotly renderer (GitHub's viewer,
