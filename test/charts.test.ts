@@ -9,7 +9,7 @@ import { saveHtml, savePng } from '../src/charts/save';
 import { chromiumAvailable, ChromiumMissingError } from '../src/charts/browser';
 import { notebookFigures } from '../src/charts/notebook-figures';
 import { closeShowBrowser, FIGURE_MIME, PLOTLY_MIME, show } from '../src/charts/show';
-import { CATEGORY_SHADES, colorOf, colors, LAYER_SERIES } from '../src/charts/colors';
+import { CATEGORY_SHADES, colorOf, colors, LAYER_SERIES, MACHINE_SERIES, VARIANT_COLORS, variantStyle } from '../src/charts/colors';
 import { projectRoot } from '../src/io/paths';
 import { runCli } from './helpers/cli';
 
@@ -47,6 +47,19 @@ test('the study palette: tanh blue, ISRU red, softplus green, and those three me
     if (name !== 'tanh' && name !== 'isru' && name !== 'softplus') assert.ok(!reserved.has(c), `${name} reuses an activation color`);
   }
   for (const c of [...LAYER_SERIES, ...CATEGORY_SHADES]) assert.ok(!reserved.has(c), `${c} reuses an activation color`);
+});
+
+test('a variant\'s colour means that variant only: no layer, machine, category or phase is drawn in it', () => {
+  // ISRU-sigmoid shares the all-ISRU orange on purpose: its gates are what make a network all-ISRU
+  const sameMeaning: Record<string, string[]> = { tanh: ['tanh'], isru: ['isru'], 'all-isru': ['allIsru', 'isruSigmoid'], 'tanh-isru-gates': ['tanhIsruGates'] };
+  for (const [variant, color] of Object.entries(VARIANT_COLORS)) {
+    const others = Object.entries(colors).filter(([name, c]) => c === color && !sameMeaning[variant].includes(name)).map(([name]) => name);
+    assert.deepEqual(others, [], `${variant}'s ${color} also names ${others.join(', ')}`);
+    for (const c of [...LAYER_SERIES, ...MACHINE_SERIES, ...CATEGORY_SHADES]) assert.notEqual(c, color, `${c} is ${variant}'s colour`);
+  }
+  assert.deepEqual([variantStyle('all-isru/simd').color, variantStyle('all-isru/simd').symbol, variantStyle('all-isru/simd').dash, variantStyle('all-isru/simd').pattern.shape], [colors.allIsru, 'diamond', 'dot', '/']);
+  assert.deepEqual([variantStyle('tanh/scalar').color, variantStyle('tanh/scalar').symbol, variantStyle('tanh/scalar').dash, variantStyle('tanh/scalar').pattern.shape], [colors.tanh, 'circle', 'solid', '']);
+  assert.equal(variantStyle('no-such/variant').color, colors.other);
 });
 
 test('chart builders take every color from colors.ts: no color literal elsewhere in src/charts', () => {

@@ -55,7 +55,7 @@ export const LAYER_SERIES = ['#1b7837', '#762a83', '#525252', '#a6761d', '#17bec
  * Machines side by side (a machine's results beside the reference study's): the reference first, in dark
  * grey, then colours no activation, variant or phase uses, so a bar reads as a machine.
  */
-export const MACHINE_SERIES = ['#444444', '#17becf', '#bcbd22', '#e377c2'] as const;
+export const MACHINE_SERIES = ['#444444', '#17becf', '#bcbd22', '#8c564b'] as const;
 
 /** Sequential shades for categories of one thing (call kinds of the math-bench): purples, then greys. */
 export const CATEGORY_SHADES = ['#3f007d', '#807dba', '#bcbddc', '#525252', '#bdbdbd'] as const;

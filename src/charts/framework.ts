@@ -93,7 +93,8 @@ export function pairedDifferenceFigure(items: readonly DifferenceItem[], o: { ti
       title: { text: o.title }, meta: { id: o.id }, height: 160 + 40 * Math.max(items.length, 3),
       xaxis: { title: { text: o.axis }, zeroline: true, zerolinewidth: 2, zerolinecolor: colors.reference },
       yaxis: { type: 'category', autorange: 'reversed' },
-      legend: { orientation: 'h', y: -0.3 }, margin: { t: 60, l: 140, b: 110 },
+      // the legend below the x axis title, never over it
+      legend: { orientation: 'h', y: -0.5, yanchor: 'top' }, margin: { t: 60, l: 140, b: 120 },
     },
   };
 }
