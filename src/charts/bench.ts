@@ -7,7 +7,7 @@
  */
 import type { BenchPoint, BenchRatio } from '../analysis/bench';
 import { colors, styleOfVariant, VariantStyle } from './colors';
-import type { Figure, Trace } from './figure';
+import { Figure, legendBelow, Trace } from './figure';
 
 /** The palette name of a benchmark cell: its cell activation and gates. */
 function cellName(activation: string, gate: string): string {
@@ -43,10 +43,10 @@ export function benchTimeFigure(points: readonly BenchPoint[], machine: string):
     title: { text: `Training iteration (forward, backward, Adam; window 100) on ${machine}` },
     meta: { id: `bench-${machine}` },
     barmode: 'group',
-    height: 180 + 320 * panels.length,
+    height: 200 + 320 * panels.length,
     grid: { rows: panels.length, columns: 1, pattern: 'independent', roworder: 'top to bottom', ygap: 0.2 },
-    legend: { orientation: 'h', x: 0, y: -0.1, yanchor: 'top' },
-    margin: { t: 70, b: 100 },
+    legend: legendBelow(200 + 320 * panels.length, { t: 70, b: 140 }),
+    margin: { t: 70, b: 140 },
     annotations: panels.length > 1 ? panels.map((fma, k) => panelTitle(kernelPanel(fma), k === 0 ? '' : String(k + 1))) : [],
   };
   panels.forEach((fma, k) => {
@@ -85,10 +85,10 @@ export function benchRatioFigure(ratios: readonly BenchRatio[]): Figure {
   const layout: Record<string, unknown> = {
     title: { text: 'Training iteration: time over tanh\'s of the same implementation (below 1: faster than tanh)' },
     meta: { id: 'bench-ratios' },
-    height: 180 + 280 * panels.length,
+    height: 200 + 280 * panels.length,
     grid: { rows: panels.length, columns: 1, pattern: 'independent', roworder: 'top to bottom', ygap: 0.2 },
-    legend: { orientation: 'h', x: 0, y: -0.08, yanchor: 'top' },
-    margin: { t: 70, b: 100 },
+    legend: legendBelow(200 + 280 * panels.length, { t: 70, b: 140 }, 95),
+    margin: { t: 70, b: 140 },
     shapes: [] as unknown[],
     annotations: panels.map((p, k) => panelTitle(p, k === 0 ? '' : String(k + 1))),
   };

@@ -6,7 +6,7 @@
  * stand out among the thirty.
  */
 import { CATEGORY_SHADES, colors, MACHINE_SERIES, SIMD_PATTERN } from './colors';
-import type { Figure, Trace } from './figure';
+import { Figure, legendBelow, Trace } from './figure';
 import { findRow, isruTanhRatios, kindLabel, MathBenchRow, PairedRatio, RATIO_IMPLS, RatioImpl } from '../mathbench/core';
 
 const FUNCTION_COLORS: Record<string, string> = { tanh: colors.tanh, tanh_inline: colors.tanhLight, isru: colors.isru, isru_inline: colors.isruLight };
@@ -75,11 +75,11 @@ export function mathBenchRatioFigure(machines: readonly MachineRows[]): Figure {
     title: { text: 'ISRU cost as a fraction of tanh (below 1: ISRU is cheaper)' },
     meta: { id: 'isru-tanh-ratio' },
     barmode: 'group',
-    height: 140 + 300 * panels,
+    height: 180 + 300 * panels,
     grid: { rows: panels, columns: 1, pattern: 'independent', roworder: 'top to bottom', ygap: 0.25 },
     uniformtext: { mode: 'hide', minsize: 9 },
-    legend: { orientation: 'h', x: 0, y: -0.12, yanchor: 'top' },
-    margin: { t: 70, b: 110 },
+    legend: legendBelow(180 + 300 * panels, { t: 70, b: 140 }),
+    margin: { t: 70, b: 140 },
     shapes: [] as unknown[],
     annotations: [] as unknown[],
   };

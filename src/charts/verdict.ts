@@ -8,7 +8,7 @@
 import type { Comparison, VerdictCell } from '../analysis/verdict';
 import { BASELINE_ID, variantRank } from '../experiments/variants';
 import { colors, VARIANT_COLORS, variantStyle } from './colors';
-import type { Figure, Trace } from './figure';
+import { Figure, legendBelow, Trace } from './figure';
 
 export { variantStyle } from './colors';
 
@@ -70,7 +70,7 @@ export function verdictTradeoffFigure(cells: readonly VerdictCell[], title?: str
     meta: { id: 'tradeoff' },
     height: 520,
     grid: { rows: 1, columns: Math.max(1, panels.length), pattern: 'independent', xgap: 0.08 },
-    legend: { orientation: 'h', x: 0, y: -0.22, yanchor: 'top' },
+    legend: legendBelow(520, { t: 90, b: 130 }),
     margin: { t: 90, b: 130 },
     annotations: panels.map((panel, p) => ({ text: `<b>${panel}</b>`, xref: `x${p === 0 ? '' : p + 1} domain`, yref: `y${p === 0 ? '' : p + 1} domain`, x: 0.5, y: 1.02, xanchor: 'center', yanchor: 'bottom', showarrow: false })),
   };
