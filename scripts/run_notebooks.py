@@ -37,7 +37,14 @@ def strip_volatile(nb):
     return nb
 
 
+# The kernel saves charts as pictures (with the figure JSON under a type no front end renders), so that
+# opening and hovering a saved notebook in JupyterLab never turns a picture into a live chart and marks
+# the notebook modified (src/charts/show.ts).
+STATIC_CHARTS_ENV = "LSTM_OPT_STATIC_CHARTS"
+
+
 def run(path, out_dir, timeout):
+    os.environ[STATIC_CHARTS_ENV] = "1"
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,

@@ -270,6 +270,11 @@ test('net-size variant figures: one line per variant in the verdict palette, wal
   const [lo, hi] = (f.layout.yaxis as { range: [number, number] }).range;
   const ys = f.data.flatMap((t) => t.y as number[]);
   assert.ok(lo < Math.min(...ys) && hi > Math.max(...ys), 'every point inside the y range');
+  // fitted to the data and the zero line, padded by 8% of the span: no empty band down to −10
+  close(lo, Math.min(0, ...ys) - 0.08 * (Math.max(0, ...ys) - Math.min(0, ...ys)), 1e-9, 'lower end of the y range');
+  // widths as evenly spaced categories, so 100 and 128 get their own room
+  assert.equal((f.layout.xaxis as { type: string }).type, 'category');
+  assert.deepEqual(simd.x, savingByNeurons(s)[0].neurons.map(String));
   const v = ofVariant(s, 'all-isru/simd');
   const grids = netSizeGridsFigure([{ label: 'wall clock', grid: savingGrid(v, 'total') }, { label: 'process CPU time', grid: savingGrid(v, 'total', 'overall', 'cpu') }], 't', 'heatmap-all-isru-simd');
   assert.equal(grids.layout.meta?.id, 'heatmap-all-isru-simd');

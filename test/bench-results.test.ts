@@ -77,15 +77,19 @@ test('a page download and a command-line file side by side, read from a results/
   assert.throws(() => loadBenchResults(dir), MissingResultsError);
 }));
 
-test('bench figures: variants in the palette (tanh blue, ISRU red, all-ISRU dark red, SIMD hatched), ratios as computed', () => {
+test('bench figures: variants in the palette (tanh blue, ISRU red, all-ISRU orange, SIMD hatched), ratios as computed', () => {
   const points = benchPoints([
     row('tanh', 'f64', 2), row('isru', 'f64', 1.5), row('isru', 'f64', 1, 'isru-sigmoid'), row('tanh', 'f64', 1, 'sigmoid', 'simd'), row('isru', 'f64', 0.5, 'sigmoid', 'simd'),
   ] as unknown as Record<string, string | number>[]);
   const time = benchTimeFigure(points, 'phone');
   const traces = time.data as { name: string; y: number[]; marker: { color: string; pattern?: { shape: string } } }[];
-  assert.deepEqual(traces.map((t) => [t.name, t.marker.color, t.marker.pattern?.shape ?? 'solid', t.y[0]]), [
+  assert.deepEqual(traces.map((t) => [t.name, t.marker.color, t.marker.pattern?.shape || 'solid', t.y[0]]), [
     ['tanh', colors.tanh, 'solid', 2], ['ISRU', colors.isru, 'solid', 1.5], ['all-ISRU', colors.allIsru, 'solid', 1], ['tanh (SIMD)', colors.tanh, '/', 1], ['ISRU (SIMD)', colors.isru, '/', 0.5],
   ]);
   const ratios = benchRatioFigure(benchRatios([{ machine: 'phone', browser: true, points }]));
-  assert.deepEqual((ratios.data as { name: string; y: number[] }[]).map((t) => [t.name, t.y]), [['phone: ISRU', [0.75]], ['phone: all-ISRU', [0.5]], ['phone: ISRU (SIMD)', [0.5]]]);
+  const drawn = ratios.data as { name: string; y: number[]; marker: { color: string; symbol: string } }[];
+  assert.deepEqual(drawn.map((t) => [t.name, t.y, t.marker.color, t.marker.symbol]), [
+    ['ISRU', [0.75], colors.isru, 'circle'], ['all-ISRU', [0.5], colors.allIsru, 'circle'], ['ISRU (SIMD)', [0.5], colors.isru, 'diamond'],
+  ]);
+  assert.match(String((ratios.layout.annotations as { text: string }[])[0].text), /phone, plain products/);
 });

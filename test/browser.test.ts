@@ -1,21 +1,22 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { chromiumAvailable, chromiumPath, launchChromium } from '../src/charts/browser';
-import { PLOTLY_MIME } from '../src/charts/show';
+import { figureOfOutput, PLOTLY_MIME } from '../src/charts/show';
 import { projectRoot } from '../src/io/paths';
 import { jupyterLabBinary, LabServer, LabStartError, processesMentioning, startJupyterLab } from './helpers/jupyterlab';
-import { cellErrors, labProblems, LabRunReport, runNotebookInLab } from './helpers/lab-page';
-import { NotebookCell, sourceOf, studyCharts } from './helpers/notebook';
+import { cellErrors, labProblems, LabRunReport, lookAtNotebookInLab, runNotebookInLab } from './helpers/lab-page';
+import { NotebookCell, plotlyOutputs, sourceOf, studyCharts } from './helpers/notebook';
 
 /**
- * What a reader of the notebooks sees, in JupyterLab in a real (headless) Chromium: every notebook in
- * notebooks/ is opened, run with Run All, and checked for error outputs, for one live interactive chart
- * per Plotly output, and for a tooltip when the mouse is over each chart. The notebooks run as copies in
- * a temporary Lab workspace (Lab autosaves the outputs of a run), never in place.
+ * What a reader of the notebooks sees, in JupyterLab in a real (headless) Chromium. Every saved notebook
+ * is opened, scrolled through and every chart hovered, and must stay unmodified (no "modified" mark, the
+ * file byte for byte the same). Then every notebook is run with Run All and checked for error outputs,
+ * for one live interactive chart per Plotly output, and for a tooltip when the mouse is over each chart.
+ * The notebooks are copies in a temporary Lab workspace (Lab autosaves the outputs of a run), never in place.
  * Screenshots: test-artifacts/browser/<notebook>.png (git-ignored).
  */
 
@@ -59,22 +60,25 @@ function describeReport(r: LabRunReport): string {
   );
 }
 
-// --- The classic fallback: a static picture beside every interactive chart ------------------------------
-// GitHub's viewer and other front ends without the Plotly renderer show the image/png of the same output.
+// --- Saved charts are pictures ------------------------------------------------------------------------
+// Every front end shows the image/png; the figure JSON rides along under a type no renderer claims
+// (FIGURE_MIME), because JupyterLab's Plotly renderer turns its picture into a live chart on hover and
+// writes a new picture into the output, which marks the notebook modified.
 
-describe('notebooks saved in the repo carry a static image beside each Plotly chart', () => {
+describe('notebooks saved in the repo carry each chart as a picture, with no live Plotly output', () => {
   for (const name of notebookFiles()) {
     test(name, () => {
       const nb = readNotebook(name);
-      const missing: string[] = [];
+      const problems: string[] = [];
       nb.cells.forEach((cell, i) => {
         (cell.outputs ?? []).forEach((o, j) => {
-          if (o.data && PLOTLY_MIME in o.data && !('image/png' in o.data)) {
-            missing.push(`cell ${i + 1} output ${j + 1} (${sourceOf(cell).split('\n')[0]})`);
-          }
+          if (!figureOfOutput(o.data)) return;
+          const where = `cell ${i + 1} output ${j + 1} (${sourceOf(cell).split('\n')[0]})`;
+          if (!('image/png' in o.data!)) problems.push(`${where}: no image/png (re-execute the notebook with Chromium available)`);
+          if (PLOTLY_MIME in o.data!) problems.push(`${where}: saved as a live Plotly chart (re-execute with scripts/run_notebooks.py, which saves pictures)`);
         });
       });
-      assert.deepEqual(missing, [], `${name}: Plotly outputs without an image/png fallback (re-execute the notebook with Chromium available)`);
+      assert.deepEqual(problems, [], name);
     });
   }
 });
@@ -142,6 +146,20 @@ describe('JupyterLab in a real browser', { skip: missingTools.length ? `missing 
     await lab?.stop();
     if (tempDir) assert.deepEqual(processesMentioning(tempDir), [], 'processes of the test JupyterLab still running after stop()');
   });
+
+  for (const name of notebookFiles()) {
+    test(`${name}: opening it, scrolling through and hovering every chart leaves it unmodified`, { timeout: 10 * 60_000 }, async (t) => {
+      const text = readFileSync(join(notebookDir, name), 'utf8');
+      const rel = `notebooks/${name}`;
+      writeFileSync(join(lab!.root, rel), text);
+      const report = await lookAtNotebookInLab(browser!, lab!, rel);
+      t.diagnostic(`${name}: hovered ${report.chartsHovered} chart(s), ${report.turnedLive} turned live; ${report.notes.join('; ')}`);
+      const charts = plotlyOutputs(readNotebook(name)).length;
+      assert.equal(report.chartsHovered, charts, `${name}: the mouse visited ${report.chartsHovered} chart(s) of ${charts}`);
+      assert.equal(report.dirty, false, `${name}: JupyterLab marks the notebook modified after it was only looked at`);
+      assert.equal(readFileSync(join(lab!.root, rel), 'utf8') === text, true, `${name}: the file on disk changed after it was only looked at`);
+    });
+  }
 
   for (const name of notebookFiles()) {
     test(`${name}: Run All in JupyterLab shows every chart, live, and no errors`, { timeout: 15 * 60_000 }, async (t) => {

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,8 +8,8 @@ import { Figure, figureId, toPlainFigure } from '../src/charts/figure';
 import { saveHtml, savePng } from '../src/charts/save';
 import { chromiumAvailable, ChromiumMissingError } from '../src/charts/browser';
 import { notebookFigures } from '../src/charts/notebook-figures';
-import { PLOTLY_MIME } from '../src/charts/show';
-import { CATEGORY_SHADES, colorOf, colors, LAYER_SERIES } from '../src/charts/colors';
+import { closeShowBrowser, FIGURE_MIME, PLOTLY_MIME, show } from '../src/charts/show';
+import { CATEGORY_SHADES, colorOf, colors, LAYER_SERIES, MACHINE_SERIES, VARIANT_COLORS, variantStyle } from '../src/charts/colors';
 import { projectRoot } from '../src/io/paths';
 import { runCli } from './helpers/cli';
 
@@ -47,6 +47,19 @@ test('the study palette: tanh blue, ISRU red, softplus green, and those three me
     if (name !== 'tanh' && name !== 'isru' && name !== 'softplus') assert.ok(!reserved.has(c), `${name} reuses an activation color`);
   }
   for (const c of [...LAYER_SERIES, ...CATEGORY_SHADES]) assert.ok(!reserved.has(c), `${c} reuses an activation color`);
+});
+
+test('a variant\'s colour means that variant only: no layer, machine, category or phase is drawn in it', () => {
+  // ISRU-sigmoid shares the all-ISRU orange on purpose: its gates are what make a network all-ISRU
+  const sameMeaning: Record<string, string[]> = { tanh: ['tanh'], isru: ['isru'], 'all-isru': ['allIsru', 'isruSigmoid'], 'tanh-isru-gates': ['tanhIsruGates'] };
+  for (const [variant, color] of Object.entries(VARIANT_COLORS)) {
+    const others = Object.entries(colors).filter(([name, c]) => c === color && !sameMeaning[variant].includes(name)).map(([name]) => name);
+    assert.deepEqual(others, [], `${variant}'s ${color} also names ${others.join(', ')}`);
+    for (const c of [...LAYER_SERIES, ...MACHINE_SERIES, ...CATEGORY_SHADES]) assert.notEqual(c, color, `${c} is ${variant}'s colour`);
+  }
+  assert.deepEqual([variantStyle('all-isru/simd').color, variantStyle('all-isru/simd').symbol, variantStyle('all-isru/simd').dash, variantStyle('all-isru/simd').pattern.shape], [colors.allIsru, 'diamond', 'dot', '/']);
+  assert.deepEqual([variantStyle('tanh/scalar').color, variantStyle('tanh/scalar').symbol, variantStyle('tanh/scalar').dash, variantStyle('tanh/scalar').pattern.shape], [colors.tanh, 'circle', 'solid', '']);
+  assert.equal(variantStyle('no-such/variant').color, colors.other);
 });
 
 test('chart builders take every color from colors.ts: no color literal elsewhere in src/charts', () => {
@@ -123,11 +136,11 @@ test('savePng without Chromium fails with one line saying how to get it', async 
   }
 });
 
-function writeNotebook(dir: string, name: string, figures: Figure[]): void {
+function writeNotebook(dir: string, name: string, figures: Figure[], mime = PLOTLY_MIME): void {
   const cells = figures.map((f) => ({
     cell_type: 'code',
     source: 'await show(fig)',
-    outputs: [{ output_type: 'display_data', data: { [PLOTLY_MIME]: toPlainFigure(f), 'text/plain': 'fig' } }],
+    outputs: [{ output_type: 'display_data', data: { [mime]: toPlainFigure(f), 'text/plain': 'fig' } }],
   }));
   cells.push({ cell_type: 'markdown', source: 'text', outputs: undefined as never });
   writeFileSync(join(dir, name), JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 }));
@@ -138,8 +151,10 @@ test('notebookFigures collects every Plotly output, named by notebook and figure
   try {
     writeNotebook(dir, '01-a.ipynb', [figure('f'), figure('g'), figure('f')]);
     writeNotebook(dir, '02-b.ipynb', [figure('f')]);
+    // a notebook saved headless keeps its figures under the type no front end renders
+    writeNotebook(dir, '03-c.ipynb', [figure('h')], FIGURE_MIME);
     const names = notebookFigures(dir).map((f) => f.name);
-    assert.deepEqual(names, ['01-a-f', '01-a-g', '01-a-f-2', '02-b-f']);
+    assert.deepEqual(names, ['01-a-f', '01-a-g', '01-a-f-2', '02-b-f', '03-c-h']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -166,3 +181,36 @@ test('lstm-opt charts exports the notebooks\' figures; --png without Chromium is
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** What show() sends to the kernel's display channel, with `env` set while it runs. */
+async function shownBundle(env: Record<string, string | undefined>, options: Parameters<typeof show>[1]): Promise<Record<string, unknown>> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData: ((b: { data: Record<string, unknown> }, u: boolean) => void) | null };
+  const saved = { writer: jupyter.lastWriteDisplayData, env: Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]])) };
+  let sent: Record<string, unknown> = {};
+  jupyter.lastWriteDisplayData = (b) => { sent = b.data; };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  try {
+    await show(figure('shown'), options);
+  } finally {
+    jupyter.lastWriteDisplayData = saved.writer;
+    for (const [k, v] of Object.entries(saved.env)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  }
+  return sent;
+}
+
+test('show: live for an interactive session, a picture with the figure under FIGURE_MIME for a saved notebook', async () => {
+  const png = 'iVBORw0KGgo'; // what a PNG's base64 starts with
+  const live = await shownBundle({ LSTM_OPT_STATIC_CHARTS: undefined }, { png: chromiumAvailable() });
+  assert.ok(PLOTLY_MIME in live && !(FIGURE_MIME in live), 'an interactive session gets the live chart');
+  if (!chromiumAvailable()) return;
+  const saved = await shownBundle({ LSTM_OPT_STATIC_CHARTS: '1' }, {});
+  assert.deepEqual(Object.keys(saved).sort(), [FIGURE_MIME, 'image/png', 'text/plain'].sort(), 'no Plotly MIME type for the renderer to turn live');
+  assert.ok(String(saved['image/png']).startsWith(png));
+  assert.equal((saved[FIGURE_MIME] as Figure).layout.meta?.id, 'shown');
+  // without a picture to show, the chart stays live even when static charts were asked for
+  const noPicture = await shownBundle({ LSTM_OPT_STATIC_CHARTS: '1' }, { png: false });
+  assert.ok(PLOTLY_MIME in noPicture);
+});
+
+after(closeShowBrowser);

@@ -354,12 +354,16 @@ test('the figures of notebooks 05 and 07 draw every variant in its colour, with 
     const wall = fig.data[0] as { x: string[]; y: number[]; marker: { color: string[] }; error_y: { array: number[]; arrayminus: number[] } };
     assert.deepEqual(wall.x, ['tanh/scalar', 'isru/simd']);
     assert.deepEqual(wall.marker.color, [colors.tanh, colors.isru]);
+    // SIMD hatched, scalar plain; CPU time in a panel of its own rather than hatched
+    assert.deepEqual((wall as unknown as { marker: { pattern: { shape: string[] } } }).marker.pattern.shape, ['', '/']);
+    assert.deepEqual(fig.data.map((t) => t.xaxis), ['x', 'x2']);
     // tanh/scalar f32/f64 wall ratios per interval: 5/10, 6/10, 4/10 -> mean 0.5, s = 0.1, t(0.975, 2) = 4.30265273
     assert.ok(Math.abs(wall.y[0] - 0.5) < 1e-12);
     assert.ok(Math.abs(wall.error_y.array[0] - (4.30265273 * 0.1) / Math.sqrt(3)) < 1e-7 && Math.abs(wall.error_y.arrayminus[0] - wall.error_y.array[0]) < 1e-12);
     const saving = precisionSavingFigure(variantSavings(r.pairs));
     assert.deepEqual(saving.data.map((t) => t.name), ['f64 (double)', 'f32 (float)']);
-    const f64 = saving.data[0] as { x: string[]; y: number[] };
+    const f64 = saving.data[0] as { x: string[]; y: number[]; marker: { color: string[] } };
+    assert.deepEqual(f64.marker.color, f64.x.map((v) => (v === 'isru/simd' ? colors.isru : colors.tanh)));
     // isru/simd in f64: intervals tanh 10, 10, 10; isru 8, 6, 8 -> CPU (= wall here) savings 20%, 40%, 20%
     assert.ok(Math.abs(f64.y[f64.x.indexOf('isru/simd')] - 80 / 3) < 1e-9);
     const loss = precisionLossFigure(c);
@@ -376,7 +380,8 @@ test('the figures of notebooks 05 and 07 draw every variant in its colour, with 
     assert.ok(Math.abs(Number((val.data[1].y as number[])[3]) - 2.8 / Math.LN2) < 1e-12, 'bits/char = nats/char ÷ ln 2');
     const c = compareLong(r.runs);
     const s = longSavingFigure(c.map((x) => ({ variant: x.variant, wall: x.wallOverRun, cpu: x.cpuOverRun })));
-    assert.deepEqual(s.data.map((t) => t.name), ['isru/simd wall', 'isru/simd CPU']);
+    // wall time in the left panel, CPU time in the right, one legend entry for the variant
+    assert.deepEqual(s.data.map((t) => [t.name, t.xaxis, t.showlegend]), [['isru/simd', 'x', true], ['isru/simd', 'x2', false]]);
     assert.ok(Math.abs(Number((s.data[0].y as number[])[2]) - 100 * (1 - 23 / 31)) < 1e-9);
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -14,6 +14,7 @@ import { iterationTableRows, judgeOriginalClaim, ORIGINAL_CLAIM, ruleConclusion 
 import { estimate, Estimate } from '../src/analysis/stats';
 import { signedRankTest } from '../src/analysis/signed-rank';
 import { verdictValidationFigure } from '../src/charts/verdict';
+import { colors } from '../src/charts/colors';
 import { longLossFigure } from '../src/charts/verdict-long';
 
 /** A progress row: all training time in the forward phase, so the total is `t` on both clocks. */
@@ -180,6 +181,21 @@ test('the validation charts do not join the end-of-run sample to the per-row lin
   }
   // the training loss is one sample: one joined line
   assert.equal(longLossFigure([r], 'loss', 't').data.length, 1);
+});
+
+test('the verdict\'s validation chart: a panel per variant, seeds in its colour, the baseline\'s mean of seeds in every panel, no legend', () => {
+  const runs = [run('tanh/scalar', 1, [3, 2, 1.5], 1), run('tanh/scalar', 2, [3, 2.2, 1.7], 1), run('isru/simd', 1, [3, 2.1, 1.6], 1), run('isru/simd', 2, [3, 2.1, 1.6], 1)];
+  const f = verdictValidationFigure(runs);
+  assert.equal(f.layout.showlegend, false);
+  const lines = f.data.filter((t) => t.mode === 'lines' && !String(t.name).startsWith('mean'));
+  // rows: scalar then simd; columns: tanh then isru — tanh/scalar top left (x), isru/simd bottom right (x4)
+  assert.deepEqual(lines.map((t) => [t.name, t.xaxis]), [['tanh/scalar seed 1 (5000 chars)', 'x'], ['tanh/scalar seed 2 (5000 chars)', 'x'], ['isru/simd seed 1 (5000 chars)', 'x4'], ['isru/simd seed 2 (5000 chars)', 'x4']]);
+  assert.deepEqual(lines.map((t) => (t.line as { color: string }).color), [colors.tanh, colors.tanh, colors.isru, colors.isru]);
+  const mean = f.data.filter((t) => String(t.name).startsWith('mean'));
+  assert.deepEqual(mean.map((t) => t.xaxis), ['x', 'x4']);
+  // the per-row sample only (the end-of-run row is another text): (2 + 2.2)/2 at 1000, (1.5 + 1.7)/2 at 1999, in bits
+  assert.deepEqual(mean[0].x, [0, 1000, 1999]);
+  assert.ok(Math.abs((mean[0].y as number[])[1] - 2.1 / Math.LN2) < 1e-12 && Math.abs((mean[0].y as number[])[2] - 1.6 / Math.LN2) < 1e-12);
 });
 
 test('the margin\'s evidence comes from tanh alone: its late gain per 1 000 iterations and its scalar/SIMD rounding gap', () => {

@@ -255,17 +255,32 @@ test('the fair comparison pairs a SIMD variant with SIMD tanh', () => {
   assert.equal(direction(c.lossDiff), 'higher'); // +0.1, +0.12, +0.14: mean 0.12, std 0.02, clear of zero
 });
 
-test('the trade-off chart: one marker per non-baseline cell in its variant colour, error bars spanning the 95% intervals', () => {
+test('the trade-off chart against tanh/scalar: one marker per non-baseline cell in its variant colour, error bars spanning the 95% intervals, loss gained upward', () => {
   const jobs = [1, 2, 3].map((s, k) => job('2x8', [run('tanh/scalar', '2x8', s, 10, 2), run('isru/scalar', '2x8', s, [8, 8.2, 7.8][k], 2 + [0.01, -0.01, 0.03][k]), run('all-isru/simd', '2x8', s, 7, 2.05)]));
   const cells = verdictTable(jobs);
-  const fig = verdictTradeoffFigure(cells);
+  const fig = verdictTradeoffFigure(cells, undefined, { against: 'scalar' });
   assert.equal(fig.data.length, 2);
-  const [isru, all] = fig.data as unknown as { x: number[]; y: number[]; marker: { color: string; symbol: string }; error_x: { array: number[]; arrayminus: number[] } }[];
-  assert.deepEqual([isru.marker.color, isru.marker.symbol, all.marker.color, all.marker.symbol], [colors.isru, 'circle', colors.isruSigmoid, 'diamond']);
+  const [isru, all] = fig.data as unknown as { x: number[]; y: number[]; marker: { color: string; symbol: string }; error_x: { array: number[]; arrayminus: number[] }; error_y: { array: number[]; arrayminus: number[] } }[];
+  assert.deepEqual([isru.marker.color, isru.marker.symbol, all.marker.color, all.marker.symbol], [colors.isru, 'circle', colors.allIsru, 'diamond']);
   const c = cells.find((x) => x.variant === 'isru/scalar')!;
   assert.ok(Math.abs(isru.x[0] - 20) < 1e-9);
   assert.ok(Math.abs(isru.x[0] + isru.error_x.array[0] - 100 * c.saving.high) < 1e-9);
   assert.ok(Math.abs(isru.x[0] - isru.error_x.arrayminus[0] - 100 * c.saving.low) < 1e-9);
+  // y is the loss gained, tanh − ISRU: ISRU's loss is higher by 0.01 on average, so the marker sits at −0.01
+  assert.ok(Math.abs(isru.y[0] + 0.01) < 1e-9);
+  assert.ok(Math.abs(isru.y[0] + isru.error_y.array[0] + c.lossDiff.low) < 1e-9);
+  assert.ok(Math.abs(isru.y[0] - isru.error_y.arrayminus[0] + c.lossDiff.high) < 1e-9);
+});
+
+test('the trade-off chart compares with the tanh of the same implementation by default, one panel per size', () => {
+  const jobs = ['1x8', '2x8'].flatMap((size) => [1, 2, 3].map((s, k) => job(size, [
+    run('tanh/scalar', size, s, 10, 2), run('tanh/simd', size, s, 8, 2), run('all-isru/simd', size, s, [6, 6.4, 5.6][k], 2.1),
+  ])));
+  const fig = verdictTradeoffFigure(verdictTable(jobs));
+  // tanh/simd is a baseline here, not a point; all-isru/simd once per size, against tanh/simd: 25%, 20%, 30% saved
+  assert.deepEqual(fig.data.map((t) => [t.name, t.xaxis, t.showlegend]), [['all-isru/simd vs tanh/simd', 'x', true], ['all-isru/simd vs tanh/simd', 'x2', false]]);
+  assert.ok(Math.abs((fig.data[0].x as number[])[0] - 25) < 1e-9);
+  assert.deepEqual((fig.layout.annotations as { text: string }[]).map((a) => a.text), ['<b>1x8</b>', '<b>2x8</b>']);
 });
 
 test('the network-size sweep\'s width trend: narrowest vs widest networks, pooled over layers', () => {

@@ -26,7 +26,7 @@ import { cliEnv, runCli } from './helpers/cli';
 import { WEATHER_HEADER } from './helpers/schemas';
 import { cellsMissingCharts, errorOutputs, executeNotebook, plotlyOutputs, printedText } from './helpers/notebook';
 import { readReference, REFERENCE_FILE } from '../src/io/results-root';
-import { PLOTLY_MIME } from '../src/charts/show';
+import { figureOfOutput } from '../src/charts/show';
 import { MACHINE_SPECIFIC } from '../src/charts/beside';
 import type { Figure } from '../src/charts/figure';
 import { withTempDir } from './helpers/temp';
@@ -479,7 +479,7 @@ test('notebook 03 shows the reference study and, beside it, this machine\'s quic
   assert.match(text, new RegExp(`results of ${reference.machine}, full profile \\(the reference study\\)`));
   assert.match(text, /nb-test-2c, quick profile \(this machine: a mechanics check, not for conclusions\)/);
   // the study's four charts, then one more: this machine's headline beside the reference's
-  const figures = plotlyOutputs(nb).map((o) => o.data![PLOTLY_MIME] as Figure);
+  const figures = plotlyOutputs(nb).map((o) => figureOfOutput(o.data)!);
   assert.equal(figures.length, 5);
   const beside = figures[4];
   assert.equal(beside.layout.meta?.[MACHINE_SPECIFIC], true);

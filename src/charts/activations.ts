@@ -64,6 +64,7 @@ export function activationCurvesFigure(kind: CurveKind, options: CurveOptions = 
     layout: {
       title: { text: `${KIND_LABEL[kind].title}: ${names.map((n) => activations[n].meta.displayName).join(', ')}` },
       meta: { id: `activations-${kind}` },
+      height: 500,
       xaxis: { title: { text: 'x' }, zeroline: true },
       yaxis: { title: { text: KIND_LABEL[kind].axis }, zeroline: true },
       legend: { orientation: 'h', y: -0.18 },
@@ -103,6 +104,7 @@ export function isruAlphaFigure(alphas: readonly number[] = [0.25, 0.5, 1, 2, 4]
     layout: {
       title: { text: 'ISRU x/√(1 + αx²) for several α (bounds ±1/√α), tanh dashed' },
       meta: { id: 'isru-alpha' },
+      height: 500,
       xaxis: { title: { text: 'x' } },
       yaxis: { title: { text: 'f(x)' } },
       legend: { orientation: 'h', y: -0.18 },
@@ -127,6 +129,7 @@ export function sigmoidComparisonFigure(options: { from?: number; to?: number } 
     layout: {
       title: { text: 'sigmoid vs ISRU-sigmoid (1 + isru(x/2))/2: same value and slope at 0, slower saturation' },
       meta: { id: 'isru-sigmoid' },
+      height: 500,
       xaxis: { title: { text: 'x' } },
       yaxis: { title: { text: 'f(x), f′(x)' } },
       legend: { orientation: 'h', y: -0.18 },
@@ -164,6 +167,7 @@ export function checksFigure(rows: readonly CheckRowLike[]): Figure {
     layout: {
       title: { text: 'Hand-written f′ and ∫f against independent references: max relative difference' },
       meta: { id: 'checks' },
+      height: 500,
       barmode: 'group',
       yaxis: { title: { text: 'max relative difference (exactly 0 drawn at 10⁻¹⁸)' }, type: 'log', exponentformat: 'power', range: [-18.5, Math.max(-14, Math.log10(Math.max(...rows.flatMap((r) => [Number(r.derivative_max_rel_diff), Number(r.integral_max_rel_diff)]))) + 0.5)] },
       shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: Number.EPSILON, y1: Number.EPSILON, line: { dash: 'dash', color: colors.reference, width: 1 } }],

@@ -40,3 +40,11 @@ export function toPlainFigure(figure: Figure): Figure {
     JSON.stringify(figure, (_k, v) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v)),
   );
 }
+
+/**
+ * A horizontal legend `below` pixels under the plot area, whatever the figure's height: a legend placed in
+ * paper units lands on the x axis title of a short figure and far below a tall one.
+ */
+export function legendBelow(height: number, margin: { t: number; b: number }, below = 80): Record<string, unknown> {
+  return { orientation: 'h', x: 0, y: -below / Math.max(1, height - margin.t - margin.b), yanchor: 'top' };
+}

@@ -45,7 +45,7 @@ export function frameworkAccuracyFigure(rows: readonly Row[], backend: string): 
   return {
     data,
     layout: {
-      title: { text: `Accuracy per epoch, tanh vs ISRU (TensorFlow.js ${backend})` }, meta: { id: `accuracy-${backend}` },
+      title: { text: `Accuracy per epoch, tanh vs ISRU (TensorFlow.js ${backend})` }, meta: { id: `accuracy-${backend}` }, height: 500,
       xaxis: { title: { text: 'epoch' }, dtick: 1 },
       yaxis: { title: { text: 'accuracy (mean over seeds; faint: each seed, validation)' }, tickformat: '.0%' },
       legend: { orientation: 'h', y: -0.2 }, margin: { t: 60 },
@@ -64,16 +64,22 @@ export interface DifferenceItem {
 /**
  * Paired ISRU − tanh differences with their 95% intervals, one row per item (mean ± interval as an
  * error bar, the per-seed values as dots), and a zero line: an interval clear of zero is a difference.
- * `scale` multiplies every value (100 for percentages or percentage points).
+ * `scale` multiplies every value (100 for percentages or percentage points); `flip` negates every value
+ * (and swaps the interval's ends) for a quantity where less is better, so that right of zero always
+ * means ISRU better: the caller's axis title must say which way it reads.
  */
-export function pairedDifferenceFigure(items: readonly DifferenceItem[], o: { title: string; id: string; axis: string; scale?: number }): Figure {
-  const k = o.scale ?? 1;
+export function pairedDifferenceFigure(items: readonly DifferenceItem[], o: { title: string; id: string; axis: string; scale?: number; flip?: boolean }): Figure {
+  const k = (o.scale ?? 1) * (o.flip ? -1 : 1);
   const y = items.map((i) => i.label);
+  const mean = (i: DifferenceItem): number => k * i.estimate.mean;
+  // with k < 0 the interval's high end becomes the low one
+  const upper = (i: DifferenceItem): number => Math.max(k * i.estimate.high, k * i.estimate.low);
+  const lower = (i: DifferenceItem): number => Math.min(k * i.estimate.high, k * i.estimate.low);
   const data: Trace[] = [
     {
-      type: 'scatter', mode: 'markers', name: 'mean, 95% CI', x: items.map((i) => k * i.estimate.mean), y,
+      type: 'scatter', mode: 'markers', name: 'mean, 95% CI', x: items.map(mean), y,
       marker: { color: colors.points, size: 11, symbol: 'diamond' },
-      error_x: { type: 'data', symmetric: false, array: items.map((i) => k * (i.estimate.high - i.estimate.mean)), arrayminus: items.map((i) => k * (i.estimate.mean - i.estimate.low)), thickness: 2, width: 8 },
+      error_x: { type: 'data', symmetric: false, array: items.map((i) => upper(i) - mean(i)), arrayminus: items.map((i) => mean(i) - lower(i)), thickness: 2, width: 8 },
       hovertemplate: '%{y}: mean %{x:.3f}<extra></extra>',
     },
     {
@@ -84,12 +90,21 @@ export function pairedDifferenceFigure(items: readonly DifferenceItem[], o: { ti
   return {
     data,
     layout: {
-      title: { text: o.title }, meta: { id: o.id },
+      title: { text: o.title }, meta: { id: o.id }, height: 160 + 40 * Math.max(items.length, 3),
       xaxis: { title: { text: o.axis }, zeroline: true, zerolinewidth: 2, zerolinecolor: colors.reference },
       yaxis: { type: 'category', autorange: 'reversed' },
-      legend: { orientation: 'h', y: -0.25 }, margin: { t: 60, l: 140 },
+      // the legend below the x axis title, never over it
+      legend: { orientation: 'h', y: -0.5, yanchor: 'top' }, margin: { t: 60, l: 140, b: 120 },
     },
   };
+}
+
+/**
+ * The time per epoch ISRU saves against tanh, per backend and clock (paired by seed): the relative
+ * difference ISRU/tanh − 1 of the items, flipped so that right of zero is ISRU faster, as in every chart.
+ */
+export function epochTimeSavedFigure(items: readonly DifferenceItem[], title = 'Time per epoch saved by ISRU against tanh (paired by seed)'): Figure {
+  return pairedDifferenceFigure(items, { title, id: 'time-difference', axis: 'time saved: 1 − ISRU/tanh (%; right of 0: ISRU faster)', scale: 100, flip: true });
 }
 
 /** Items of a paired-difference figure from paired estimates, labelled "<backend> <what>". */
@@ -110,7 +125,7 @@ export function kernelCallsFigure(tanh: ActivationKernels, isru: ActivationKerne
   return {
     data: [bar(tanh), bar(isru)],
     layout: {
-      title: { text: 'Kernel calls the activation adds to one training step' }, meta: { id: 'kernel-calls' }, barmode: 'group',
+      title: { text: 'Kernel calls the activation adds to one training step' }, meta: { id: 'kernel-calls' }, barmode: 'group', height: 500,
       xaxis: { title: { text: 'TensorFlow.js kernel' }, type: 'category' }, yaxis: { title: { text: 'calls per step (beyond linear)' } },
       legend: { orientation: 'h', y: -0.25 }, margin: { t: 60 },
     },
@@ -134,7 +149,7 @@ export function kernelTimeFigure(entries: readonly ActivationKernels[]): Figure 
   return {
     data: [bar('tanh'), bar('isru')],
     layout: {
-      title: { text: 'Time in the activation kernels per training step' }, meta: { id: 'kernel-time' }, barmode: 'group',
+      title: { text: 'Time in the activation kernels per training step' }, meta: { id: 'kernel-time' }, barmode: 'group', height: 500,
       xaxis: { title: { text: 'backend' }, type: 'category' }, yaxis: { title: { text: 'ms per step (profiler clock, beyond linear)' }, rangemode: 'tozero' },
       legend: { orientation: 'h', y: -0.2 }, margin: { t: 60 },
     },

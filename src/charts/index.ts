@@ -1,6 +1,6 @@
 export * from './figure';
 export * from './colors';
-export { show, PLOTLY_MIME, ShowOptions } from './show';
+export { show, PLOTLY_MIME, FIGURE_MIME, figureOfOutput, ShowOptions } from './show';
 export { saveHtml, savePng, chartsDir, SaveHtmlOptions } from './save';
 export { renderPngs, chromiumAvailable, ChromiumMissingError, PngOptions } from './browser';
 export { figureHtml } from './html';

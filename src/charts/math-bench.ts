@@ -5,8 +5,8 @@
  * lighter shade of the same color, every other function grey, so the two functions the study compares
  * stand out among the thirty.
  */
-import { CATEGORY_SHADES, colors } from './colors';
-import type { Figure, Trace } from './figure';
+import { CATEGORY_SHADES, colors, MACHINE_SERIES, SIMD_PATTERN } from './colors';
+import { Figure, legendBelow, Trace } from './figure';
 import { findRow, isruTanhRatios, kindLabel, MathBenchRow, PairedRatio, RATIO_IMPLS, RatioImpl } from '../mathbench/core';
 
 const FUNCTION_COLORS: Record<string, string> = { tanh: colors.tanh, tanh_inline: colors.tanhLight, isru: colors.isru, isru_inline: colors.isruLight };
@@ -59,66 +59,78 @@ export function mathBenchBarFigure(rows: readonly MathBenchRow[], machine: strin
 }
 
 const IMPL_LABEL: Record<RatioImpl, string> = { library: 'activations.*.f / .apply', inline: 'bare expression', simd: 'WebAssembly SIMD kernels' };
-/** The vectorized rows (`*_simd`) keep their function's color, hatched. */
-export const SIMD_PATTERN = { shape: '/', solidity: 0.35 };
+/** The vectorized rows (`*_simd`) keep their function's color, hatched (the palette's one meaning of hatching). */
+export { SIMD_PATTERN } from './colors';
 
 /**
- * ISRU/tanh cost ratio per kind (scalar, each typed array and length), per machine and implementation: the ratio
- * of the two medians, and (when given) the median of the per-round ratios with its quartiles.
+ * ISRU/tanh cost ratio per kind (scalar, each typed array and length) and implementation, one panel per
+ * machine (stacked, sharing the axes) so machines never share a colour: the ratio of the two medians, and
+ * (when given) the median of the per-round ratios with its quartiles. Values are written on the bars where
+ * they fit and left to the tooltip where they would collide.
  */
 export function mathBenchRatioFigure(machines: readonly MachineRows[]): Figure {
   const data: Trace[] = [];
-  for (const m of machines) {
+  const panels = Math.max(1, machines.length);
+  const layout: Record<string, unknown> = {
+    title: { text: 'ISRU cost as a fraction of tanh (below 1: ISRU is cheaper)' },
+    meta: { id: 'isru-tanh-ratio' },
+    barmode: 'group',
+    height: 180 + 300 * panels,
+    grid: { rows: panels, columns: 1, pattern: 'independent', roworder: 'top to bottom', ygap: 0.25 },
+    uniformtext: { mode: 'hide', minsize: 9 },
+    legend: legendBelow(180 + 300 * panels, { t: 70, b: 140 }),
+    margin: { t: 70, b: 140 },
+    shapes: [] as unknown[],
+    annotations: [] as unknown[],
+  };
+  machines.forEach((m, k) => {
+    const axis = k === 0 ? '' : String(k + 1);
     const ratios = isruTanhRatios(m.rows);
     for (const impl of RATIO_IMPLS) {
       const sel = ratios.filter((r) => r.impl === impl);
       if (sel.length === 0) continue;
       data.push({
         type: 'bar',
-        name: machines.length > 1 ? `${m.machine} — ${IMPL_LABEL[impl]}` : IMPL_LABEL[impl],
+        name: IMPL_LABEL[impl], legendgroup: impl, showlegend: k === 0,
         x: sel.map((r) => r.kind),
         y: sel.map((r) => r.ratio),
-        marker: impl === 'simd' ? { color: colors.isru, pattern: SIMD_PATTERN } : { color: impl === 'library' ? colors.isru : colors.isruLight },
+        xaxis: `x${axis}`, yaxis: `y${axis}`,
+        marker: impl === 'simd' ? { color: colors.isru, pattern: { ...SIMD_PATTERN } } : { color: impl === 'library' ? colors.isru : colors.isruLight },
         customdata: sel.map((r) => [r.isru, r.tanh]),
         text: sel.map((r) => r.ratio.toFixed(2)),
-        textposition: 'outside',
-        hovertemplate: 'ISRU %{customdata[0]:.2f} ns / tanh %{customdata[1]:.2f} ns = %{y:.3f}<extra>%{x}</extra>',
+        textposition: 'outside', textfont: { size: 10 }, cliponaxis: false,
+        hovertemplate: `${m.machine}, ${IMPL_LABEL[impl]}: ISRU %{customdata[0]:.2f} ns / tanh %{customdata[1]:.2f} ns = %{y:.3f}<extra>%{x}</extra>`,
       });
     }
     const paired = (m.paired ?? []).filter((p) => p.impl === 'library');
     if (paired.length > 0) {
       data.push({
         type: 'bar',
-        name: `${machines.length > 1 ? `${m.machine} — ` : ''}library, paired per round (median, quartiles)`,
+        name: 'library, paired per round (median, quartiles)', legendgroup: 'paired', showlegend: !data.some((t) => t.legendgroup === 'paired'),
         x: paired.map((p) => p.kind),
         y: paired.map((p) => p.median),
+        xaxis: `x${axis}`, yaxis: `y${axis}`,
         marker: { color: colors.other },
         error_y: { type: 'data', symmetric: false, array: paired.map((p) => p.q75 - p.median), arrayminus: paired.map((p) => p.median - p.q25), color: colors.errorBars, thickness: 1 },
-        hovertemplate: 'per-round ISRU/tanh: median %{y:.3f}<extra>%{x}</extra>',
+        hovertemplate: `${m.machine}, per-round ISRU/tanh: median %{y:.3f}<extra>%{x}</extra>`,
       });
     }
-  }
-  return {
-    data,
-    layout: {
-      title: { text: 'ISRU cost as a fraction of tanh (below 1: ISRU is cheaper)' },
-      meta: { id: 'isru-tanh-ratio' },
-      barmode: 'group',
-      xaxis: { title: { text: 'how the function is called' } },
-      yaxis: { title: { text: 'ISRU time / tanh time' }, rangemode: 'tozero' },
-      shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: 1, y1: 1, line: { color: colors.reference, dash: 'dash', width: 1 } }],
-      legend: { orientation: 'h', y: -0.25 },
-    },
-  };
+    layout[`xaxis${axis}`] = { title: k === machines.length - 1 ? { text: 'how the function is called' } : undefined, ...(k > 0 ? { matches: 'x' } : {}) };
+    layout[`yaxis${axis}`] = { title: { text: 'ISRU time / tanh time' }, rangemode: 'tozero', ...(k > 0 ? { matches: 'y' } : {}) };
+    (layout.shapes as unknown[]).push({ type: 'line', xref: `x${axis} domain`, yref: `y${axis}`, x0: 0, x1: 1, y0: 1, y1: 1, line: { color: colors.reference, dash: 'dash', width: 1 } });
+    (layout.annotations as unknown[]).push({ text: `<b>${m.machine}</b>`, xref: `x${axis} domain`, yref: `y${axis} domain`, x: 0, y: 1.04, xanchor: 'left', yanchor: 'bottom', showarrow: false });
+  });
+  return { data, layout: layout as Figure['layout'] };
 }
 
 /** Scalar Relative Time of every function, one trace per machine (several CSVs in results/math-bench). */
 export function mathBenchCrossMachineFigure(machines: readonly MachineRows[], kind = 'scalar'): Figure {
   const order = [...new Set(machines.flatMap((m) => m.rows.filter((r) => kindLabel(r) === kind).map((r) => r.Function)))];
   return {
-    data: machines.map((m) => ({
+    data: machines.map((m, k) => ({
       type: 'bar',
       name: m.machine,
+      marker: { color: MACHINE_SERIES[k % MACHINE_SERIES.length] },
       x: order,
       y: order.map((f) => {
         const row = m.rows.find((r) => r.Function === f && kindLabel(r) === kind);
@@ -128,6 +140,7 @@ export function mathBenchCrossMachineFigure(machines: readonly MachineRows[], ki
     layout: {
       title: { text: `Math-bench across machines (${kind})` },
       meta: { id: `machines-${kind}` },
+      height: 520,
       barmode: 'group',
       yaxis: { title: { text: 'Relative Time (per machine: its own empty-loop iteration)' } },
       legend: { orientation: 'h', y: -0.3 },
@@ -154,6 +167,7 @@ export function mathBenchKernelFigure(rows: readonly MathBenchRow[], machine: st
     layout: {
       title: { text: `Activations on ${machine}: ns per call (scalar) or per element (kernels), loop subtracted` },
       meta: { id: `${machine}-kernels` },
+      height: 520,
       barmode: 'group',
       yaxis: { title: { text: 'ns per element' }, rangemode: 'tozero' },
       legend: { orientation: 'h', y: -0.3 },
@@ -180,12 +194,13 @@ export function mathBenchVectorFigure(rows: readonly MathBenchRow[], machine: st
       name: s.label,
       x: kinds,
       y: kinds.map((k) => Number(findRow(rows, s.name, k)?.ns_per_op ?? NaN)),
-      marker: s.simd ? { color: s.color, pattern: SIMD_PATTERN } : { color: s.color },
+      marker: s.simd ? { color: s.color, pattern: { ...SIMD_PATTERN } } : { color: s.color },
       hovertemplate: `${s.label}: %{y:.2f} ns per element<extra>%{x}</extra>`,
     })),
     layout: {
       title: { text: `Scalar vs vectorized tanh vs ISRU on ${machine} (ns per element)` },
       meta: { id: `${machine}-vector` },
+      height: 500,
       barmode: 'group',
       xaxis: { title: { text: 'array type and length' } },
       yaxis: { title: { text: 'ns per element (copy loop subtracted)' }, rangemode: 'tozero' },

@@ -27,6 +27,7 @@ export function mtNormalizedFigure(t: MtTotals[], clock: 'time' | 'cpu'): Figure
     layout: {
       title: { text: `Multi-threaded vs single-thread: normalized performance, ${what}` },
       meta: { id: `normalized-${clock}` },
+      height: 500,
       barmode: 'group',
       xaxis: { title: { text: 'layers x neurons' }, type: 'category' },
       yaxis: { title: { text: '(st − mt) / max(st, mt)' }, range: [-1, 1], zeroline: true },
@@ -67,6 +68,7 @@ export function mtSpeedupFigure(t: MtTotals[], cores: number): Figure {
     layout: {
       title: { text: `Speed-up of multi-threaded training over single-thread (${cores} cores)` },
       meta: { id: 'speedup' },
+      height: 500,
       xaxis: { title: { text: 'neurons per layer' }, type: 'log', tickvals: [...new Set(neurons)].sort((a, b) => a - b) },
       yaxis: { title: { text: 'st wall time / mt wall time' }, rangemode: 'tozero' },
       legend: { orientation: 'h', y: -0.25 },
@@ -87,6 +89,7 @@ export function mtEfficiencyFigure(t: MtTotals[], cores: number): Figure {
     layout: {
       title: { text: 'What the threads cost: cores kept busy vs speed gained' },
       meta: { id: 'efficiency' },
+      height: 500,
       barmode: 'group',
       xaxis: { title: { text: 'layers x neurons' }, type: 'category' },
       yaxis: { title: { text: 'ratio' }, rangemode: 'tozero' },

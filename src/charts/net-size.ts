@@ -1,8 +1,8 @@
 /**
  * Figures of the network-size sweep (notebook 04). Pure: summaries and pairs from src/analysis/net-size.ts
  * in, Plotly figure JSON out. Savings are drawn in percent: 100 · (1 − variant/baseline time), above zero =
- * the variant faster than tanh/scalar. Variants take the verdict's palette (./verdict.ts variantStyle:
- * tanh blue, isru red, all-isru orange; simd dotted).
+ * the variant faster than tanh/scalar. Variants take the palette of ./colors.ts (variantStyle: tanh blue,
+ * isru red, all-isru orange; simd dotted).
  */
 import { colors } from './colors';
 import type { Figure, Trace } from './figure';
@@ -10,7 +10,7 @@ import type { IntervalSaving } from '../analysis/compare';
 import { ofVariant, savingGrid } from '../analysis/net-size';
 import type { NetSizeSummary, NeuronSeries, SavingGrid } from '../analysis/net-size';
 import { quantile } from '../analysis/stats';
-import { variantStyle } from './verdict';
+import { variantStyle } from './colors';
 
 
 const PHASE_COLORS = { forward: colors.forward, backward: colors.backward, total: colors.total } as const;
@@ -70,6 +70,7 @@ export function netSizeSummaryFigure(s: readonly NetSizeSummary[], title = 'Time
       xaxis: { title: { text: 'layers x neurons' }, type: 'category', tickangle: -60 },
       yaxis: { title: { text: 'saving: 1 − variant/baseline time (%)' }, zeroline: true, range },
       legend: { orientation: 'h', y: -0.3 },
+      height: 560,
       margin: { t: 60, b: 120 },
     },
   };
@@ -87,6 +88,7 @@ export function netSizeGridsFigure(panels: readonly { label: string; grid: Savin
     title: { text: title }, meta: { id },
     // Plotly's RdBu runs blue (low) to red (high): red = faster than tanh/scalar
     coloraxis: { colorscale: 'RdBu', cmin: -bound, cmax: bound, colorbar: { title: { text: 'saving %' } } },
+    height: 480,
     margin: { t: 60 },
   };
   const data: Trace[] = panels.map((p, k) => {
@@ -111,10 +113,13 @@ export function netSizeHeatmapFigure(grids: { forward: SavingGrid; backward: Sav
   return netSizeGridsFigure([{ label: 'forward', grid: grids.forward }, { label: 'backward', grid: grids.backward }], title, id);
 }
 
-/** A y range that shows every value (means over layer counts: no outliers to hide), padded, at least ±10%. */
-function fullRange(values: readonly number[]): [number, number] {
+/**
+ * A y range fitted to the values (means over layer counts: no outliers to hide) and to the zero line,
+ * which says "no saving", padded by 8% of the span.
+ */
+export function fittedRange(values: readonly number[]): [number, number] {
   const v = values.filter(Number.isFinite);
-  const lo = Math.min(-10, ...v), hi = Math.max(10, ...v), pad = 0.08 * (hi - lo);
+  const lo = Math.min(0, ...v), hi = Math.max(0, ...v), pad = 0.08 * (hi - lo || 1);
   return [lo - pad, hi + pad];
 }
 
@@ -135,14 +140,17 @@ export function netSizeVariantHeatmapFigure(s: readonly NetSizeSummary[], varian
 export function netSizeVariantFigure(series: readonly NeuronSeries[], title = 'Time saving over tanh/scalar against width, per variant (whole iteration, mean over layer counts)'): Figure {
   const data: Trace[] = [];
   const values = series.flatMap((s) => [...s.wall, ...s.cpu].map(pct));
-  const ticks = { tickvals: [...new Set(series.flatMap((s) => s.neurons))].sort((a, b) => a - b) };
+  // widths as evenly spaced categories: on a log axis 100 and 128 sit so close their labels overlap
+  const widths = [...new Set(series.flatMap((s) => s.neurons))].sort((a, b) => a - b).map(String);
+  const ticks = { type: 'category', categoryorder: 'array', categoryarray: widths };
   for (const s of series) {
+    const st = variantStyle(s.variant);
     (['wall', 'cpu'] as const).forEach((clock, k) => {
       data.push({
         type: 'scatter', mode: 'lines+markers', name: s.variant, legendgroup: s.variant, showlegend: k === 0,
-        x: s.neurons, y: s[clock].map(pct),
+        x: s.neurons.map(String), y: s[clock].map(pct),
         xaxis: k === 0 ? 'x' : 'x2', yaxis: k === 0 ? 'y' : 'y2',
-        line: { color: variantStyle(s.variant).color, dash: variantStyle(s.variant).dash, width: 2 }, marker: { size: 6 },
+        line: { color: st.color, dash: st.dash, width: 2 }, marker: { color: st.color, symbol: st.symbol, size: 7 },
         hovertemplate: `${s.variant}, %{x} neurons, ${clock === 'cpu' ? 'CPU time' : 'wall clock'}: %{y:.1f}%<extra></extra>`,
       });
     });
@@ -152,9 +160,10 @@ export function netSizeVariantFigure(series: readonly NeuronSeries[], title = 'T
     layout: {
       title: { text: title }, meta: { id: 'variant-saving' },
       hovermode: 'closest',
-      xaxis: { title: { text: 'neurons per layer (wall clock)' }, type: 'log', domain: [0, 0.47], ...ticks },
-      xaxis2: { title: { text: 'neurons per layer (process CPU time)' }, type: 'log', domain: [0.53, 1], ...ticks },
-      yaxis: { title: { text: 'saving vs tanh/scalar (%)' }, zeroline: true, zerolinecolor: colors.reference, anchor: 'x', range: fullRange(values) },
+      height: 480,
+      xaxis: { title: { text: 'neurons per layer (wall clock)' }, domain: [0, 0.47], ...ticks },
+      xaxis2: { title: { text: 'neurons per layer (process CPU time)' }, domain: [0.53, 1], ...ticks },
+      yaxis: { title: { text: 'saving vs tanh/scalar (%; above 0: faster)' }, zeroline: true, zerolinecolor: colors.reference, anchor: 'x', range: fittedRange(values) },
       yaxis2: { zeroline: true, zerolinecolor: colors.reference, anchor: 'x2', matches: 'y' },
       legend: { title: { text: 'variant' } },
       margin: { t: 60 },
@@ -191,6 +200,7 @@ export function netSizeNoiseFigure(series: readonly SavingSeries[], title = 'Spr
       xaxis: { title: { text: 'layers x neurons' }, type: 'category', tickangle: -60 },
       yaxis: { title: { text: 'saving in one interval (%)' }, zeroline: true, range: robustRange(data.flatMap((t) => t.y as number[])) },
       legend: { orientation: 'h', y: -0.3 },
+      height: 560,
       margin: { t: 60, b: 120 },
     },
   };

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Figure, figureId } from './figure';
-import { PLOTLY_MIME } from './show';
+import { figureOfOutput } from './show';
 import { UserError } from '../errors';
 
 type SavedNotebook = { cells: { cell_type: string; outputs?: { data?: Record<string, unknown> }[] }[] };
@@ -48,7 +48,7 @@ export function notebookFigures(notebooksDir: string): NotebookFigure[] {
     const seen = new Map<string, number>();
     for (const cell of nb.cells) {
       for (const output of cell.outputs ?? []) {
-        const figure = output.data?.[PLOTLY_MIME] as Figure | undefined;
+        const figure = figureOfOutput(output.data);
         if (!figure) continue;
         const id = figureId(figure);
         const n = (seen.get(id) ?? 0) + 1;

@@ -1,12 +1,12 @@
 /**
  * Figures of the long runs of every variant (notebook 05). Pure: progress rows and savings in, Plotly
- * figure JSON out. Colours and markers are the verdict's (src/charts/verdict.ts): the variant is the
+ * figure JSON out. Colours and markers are the palette's (./colors.ts variantStyle): the variant is the
  * colour, the implementation the dash (scalar solid, simd dotted).
  */
 import type { IntervalSaving } from '../analysis/compare';
 import type { Figure, Trace } from './figure';
-import { colors } from './colors';
-import { validationTraces, variantStyle } from './verdict';
+import { colors, variantStyle } from './colors';
+import { validationTraces } from './verdict';
 
 type Row = Record<string, string | number>;
 
@@ -30,7 +30,7 @@ export function longLossFigure(runs: readonly { variant: string; rows: readonly 
   return {
     data,
     layout: {
-      title: { text: title }, meta: { id: column === 'loss' ? 'loss' : 'validation' },
+      title: { text: title }, meta: { id: column === 'loss' ? 'loss' : 'validation' }, height: 500,
       // the curves lie close together: every variant's value at the iteration under the mouse
       hovermode: 'x unified',
       xaxis: { title: { text: 'iteration' } },
@@ -41,27 +41,32 @@ export function longLossFigure(runs: readonly { variant: string; rows: readonly 
 }
 
 /**
- * The cumulative time saving of every variant over tanh/scalar since the start of the run, wall time
- * solid and process CPU time dashed, in the variant's colour (the implementation in the legend name).
+ * The cumulative time saving of every variant over tanh/scalar since the start of the run, as two
+ * panels: wall time left, process CPU time right, each variant in its palette colour and dash.
  */
 export function longSavingFigure(savings: readonly { variant: string; wall: readonly IntervalSaving[]; cpu: readonly IntervalSaving[] }[], title = 'Training time saved against tanh/scalar over the run'): Figure {
   const data: Trace[] = savings.flatMap((s) => {
-    const { color, symbol } = variantStyle(s.variant);
+    const { color, symbol, dash } = variantStyle(s.variant);
     return (['wall', 'cpu'] as const).map((kind): Trace => ({
-      type: 'scatter', mode: 'lines+markers', name: `${s.variant} ${kind === 'wall' ? 'wall' : 'CPU'}`, legendgroup: s.variant,
+      type: 'scatter', mode: 'lines+markers', name: s.variant, legendgroup: s.variant, showlegend: kind === 'wall',
       x: s[kind].map((p) => p.iteration), y: s[kind].map((p) => 100 * p.cumulativeSaving),
-      line: { color, dash: kind === 'wall' ? 'solid' : 'dash', width: 1.8 }, marker: { color, symbol, size: 5 },
+      xaxis: kind === 'wall' ? 'x' : 'x2', yaxis: kind === 'wall' ? 'y' : 'y2',
+      line: { color, dash, width: 1.8 }, marker: { color, symbol, size: 5 },
       hovertemplate: `${s.variant} ${kind === 'wall' ? 'wall' : 'CPU'} up to %{x}: %{y:.1f}%<extra></extra>`,
     }));
   });
+  const panelTitle = (text: string, axis: string) => ({ text: `<b>${text}</b>`, xref: `x${axis} domain`, yref: `y${axis} domain`, x: 0.5, y: 1.02, xanchor: 'center', yanchor: 'bottom', showarrow: false });
   return {
     data,
     layout: {
-      title: { text: title }, meta: { id: 'saving' },
+      title: { text: `${title} (above 0: faster)` }, meta: { id: 'saving' }, height: 500,
       hovermode: 'x unified',
-      xaxis: { title: { text: 'iteration' } },
+      xaxis: { title: { text: 'iteration' }, domain: [0, 0.47] },
+      xaxis2: { title: { text: 'iteration' }, domain: [0.53, 1] },
       yaxis: { title: { text: 'saved since the start: 1 − variant/tanh-scalar time (%)' }, zeroline: true, zerolinecolor: colors.reference },
-      legend: { orientation: 'h', y: -0.2 }, margin: { t: 60 },
+      yaxis2: { anchor: 'x2', zeroline: true, zerolinecolor: colors.reference, matches: 'y' },
+      annotations: [panelTitle('wall time', ''), panelTitle('process CPU time', '2')],
+      legend: { orientation: 'h', y: -0.2 }, margin: { t: 90 },
     },
   };
 }

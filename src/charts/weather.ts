@@ -1,13 +1,12 @@
 /**
  * Figures of the weather-predictor experiment (notebook 03). Pure: per-repeat rows / variant comparisons
  * in, Plotly figure JSON out. Cell counts are categories on the x axis (10 … 300 are not evenly spaced,
- * and every count deserves the same room). Variants are coloured as in the verdict (variantStyle: tanh
+ * and every count deserves the same room). Variants take the palette of ./colors.ts (variantStyle: tanh
  * blue, ISRU red, all-ISRU orange); the implementation is the marker and dash (scalar: circle, solid;
  * simd: diamond, dotted).
  */
-import { colors } from './colors';
+import { colors, variantStyle } from './colors';
 import type { Figure, Trace } from './figure';
-import { variantStyle } from './verdict';
 import type { PairedDifference, VariantComparison } from '../analysis/weather';
 import { summarise } from '../analysis/weather';
 
@@ -43,6 +42,7 @@ export function weatherSavingFigure(comparisons: readonly VariantComparison[], p
     layout: {
       title: { text: `Weather predictor: ${what} time saved against tanh/scalar (95% CI over paired repeats)` },
       meta: { id: `${phase}-saving` },
+      height: 520,
       grid: { rows: 1, columns: 2, pattern: 'independent' },
       xaxis: { title: { text: 'LSTM cells' }, type: 'category' },
       yaxis: { title: { text: `${what} time saved (% of tanh/scalar)` }, zeroline: true, zerolinecolor: colors.reference },
@@ -88,6 +88,7 @@ export function weatherAccuracyFigure(rows: readonly Row[], baselineAccuracy: nu
     layout: {
       title: { text: 'Weather predictor: test accuracy (2015) by number of cells and variant' },
       meta: { id: 'accuracy' },
+      height: 500,
       xaxis: { title: { text: 'LSTM cells' }, type: 'category' },
       yaxis: { title: { text: 'accuracy on 2015 (%)' } },
       legend: { orientation: 'h', y: -0.2 },
@@ -103,6 +104,7 @@ export function weatherConfusionFigure(rows: readonly Row[], baseline: { TP: num
   const layout: Record<string, unknown> = {
     title: { text: 'Weather predictor: confusion counts on 2015 (means over repeats)' },
     meta: { id: 'confusion' },
+    height: 640,
     grid: { rows: 2, columns: 2, pattern: 'independent', roworder: 'top to bottom' },
     legend: { orientation: 'h', y: -0.15 },
     annotations: [] as unknown[],

@@ -130,6 +130,78 @@ export async function runNotebookInLab(browser: Browser, lab: LabServer, relPath
   }
 }
 
+export interface LookReport {
+  notebook: string;
+  /** chart outputs on the page (a picture or a live chart) that the mouse entered */
+  chartsHovered: number;
+  /** of those, how many turned into a live Plotly chart */
+  turnedLive: number;
+  /** the notebook's tab showed the "modified" mark after looking */
+  dirty: boolean;
+  notes: string[];
+}
+
+/** A chart output on the page: the picture of a saved chart, or JupyterLab's Plotly renderer. */
+const CHART_OUTPUT = '.jp-OutputArea-output.jp-RenderedImage, .jp-OutputArea-output.jp-RenderedPlotly';
+const DIRTY = '.jp-DocumentWidget.jp-mod-current .jp-mod-dirty, .lm-TabBar-tab.jp-mod-current.jp-mod-dirty';
+
+/**
+ * What a reader does with a saved notebook without running it: opens it, scrolls from top to bottom and
+ * rests the mouse on every chart on the way, long enough for a renderer to react. Reports whether Lab
+ * then marks the notebook modified.
+ */
+export async function lookAtNotebookInLab(browser: Browser, lab: LabServer, relPath: string, options: { dwellMs?: number } = {}): Promise<LookReport> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  const notes: string[] = [];
+  const dwell = options.dwellMs ?? 1500;
+  try {
+    await page.goto(`${lab.url}/lab/tree/${encodePath(relPath)}?reset&token=${lab.token}`, { waitUntil: 'domcontentloaded' });
+    const panel = page.locator('.jp-NotebookPanel:visible').first();
+    await panel.waitFor({ state: 'visible', timeout: 120_000 });
+    await answerKernelDialog(page, notes);
+    // the kernel's start (language info and the like) is part of opening: wait for it before judging
+    await waitForKernelIdle(lab, relPath, 180_000).catch((err: Error) => notes.push(err.message));
+    let hovered = 0, live = 0;
+    // Scroll a screen at a time (Lab renders cells as they come into view) and point at each chart not yet visited.
+    for (let screen = 0; screen < 400; screen++) {
+      const outputs = page.locator(`${CHART_OUTPUT}`);
+      const count = await outputs.count();
+      for (let i = 0; i < count; i++) {
+        const output = outputs.nth(i);
+        if ((await output.getAttribute('data-looked-at')) === '1') continue;
+        if (!(await output.isVisible())) continue;
+        await output.evaluate((node: any) => node.setAttribute('data-looked-at', '1'));
+        await output.scrollIntoViewIfNeeded();
+        const box = await output.boundingBox();
+        if (!box) continue;
+        await page.mouse.move(0, 0);
+        await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 200), { steps: 4 });
+        await page.waitForTimeout(dwell);
+        if ((await output.locator('.plot-container').count()) > 0) live++;
+        hovered++;
+      }
+      const atBottom = await panel.evaluate((node: any) => {
+        const scroller = node.querySelector('.jp-WindowedPanel-outer') ?? node.querySelector('.jp-Notebook');
+        if (!scroller) return true;
+        const before = scroller.scrollTop;
+        scroller.scrollTop = before + scroller.clientHeight * 0.8;
+        return scroller.scrollTop === before;
+      });
+      await page.waitForTimeout(150);
+      if (atBottom && screen > 0) break;
+    }
+    await page.mouse.move(0, 0);
+    // a renderer that rewrites its output does so within moments of drawing; give it time to
+    await page.waitForTimeout(2000);
+    const dirty = (await page.locator(DIRTY).count()) > 0;
+    return { notebook: relPath, chartsHovered: hovered, turnedLive: live, dirty, notes };
+  } finally {
+    await context.close().catch(() => undefined);
+    await shutdownKernelOf(lab, relPath);
+  }
+}
+
 /** Everything a reader would count as broken, as sentences; empty when the notebook is fine. */
 export function labProblems(report: LabRunReport): string[] {
   const problems: string[] = [];

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { projectRoot } from '../../src/io/paths';
-import { PLOTLY_MIME } from '../../src/charts/show';
+import { figureOfOutput } from '../../src/charts/show';
 import { MACHINE_SPECIFIC } from '../../src/charts/beside';
 import { unknownMachineEnv } from './machine';
 
@@ -91,8 +91,9 @@ function errorMessage(o: NotebookOutput): string | undefined {
 }
 
 
+/** Outputs that carry a chart: live (the Plotly MIME type) or saved as a picture with its figure JSON. */
 export function plotlyOutputs(nb: { cells: NotebookCell[] }): NotebookOutput[] {
-  return nb.cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.data && PLOTLY_MIME in o.data));
+  return nb.cells.flatMap((c) => (c.outputs ?? []).filter((o) => figureOfOutput(o.data)));
 }
 
 /**
@@ -101,7 +102,7 @@ export function plotlyOutputs(nb: { cells: NotebookCell[] }): NotebookOutput[] {
 export function cellsMissingCharts(nb: { cells: NotebookCell[] }): string[] {
   return nb.cells
     .filter((c) => c.cell_type === 'code' && /\bshow\(/.test(sourceOf(c)))
-    .filter((c) => !(c.outputs ?? []).some((o) => o.data && PLOTLY_MIME in o.data))
+    .filter((c) => !(c.outputs ?? []).some((o) => figureOfOutput(o.data)))
     .map((c) => sourceOf(c).split('\n')[0]);
 }
 
@@ -110,7 +111,7 @@ export function cellsMissingCharts(nb: { cells: NotebookCell[] }): string[] {
  * (a machine's results beside the reference), which differ from machine to machine by design.
  */
 export function studyCharts(nb: { cells: NotebookCell[] }): NotebookOutput[] {
-  return plotlyOutputs(nb).filter((o) => !(o.data![PLOTLY_MIME] as { layout?: { meta?: Record<string, unknown> } }).layout?.meta?.[MACHINE_SPECIFIC]);
+  return plotlyOutputs(nb).filter((o) => !figureOfOutput(o.data)?.layout?.meta?.[MACHINE_SPECIFIC]);
 }
 
 /** Every text a notebook printed (stdout streams and text/plain or text/html results), joined. */
