@@ -138,7 +138,8 @@ export function bottomLineTable(rows: readonly RuleRow[]): string {
 }
 
 /** What the table's names and units mean, with the loss scale from the results. */
-export function tableNote(rows: readonly RuleRow[], scale: LossScale): string {
+/** `linkBase`: the path from the reader's file to the project root ('' for the README, '../' for a notebook). */
+export function tableNote(rows: readonly RuleRow[], scale: LossScale, linkBase = ''): string {
   const levels = scale.tanhLoss.map((t) => `${fix(t.loss, 2)} at ${t.size}`).join(', ');
   const uniform = scale.vocabSize ? `; guessing uniformly over the ${scale.vocabSize} characters costs ${fix(Math.log(scale.vocabSize), 2)}` : '';
   const shared = rows.some((r) => r.shared)
@@ -149,15 +150,15 @@ export function tableNote(rows: readonly RuleRow[], scale: LossScale): string {
     `and the held-out loss difference at equal training time in **nats/char** (loss per character, natural log; tanh/scalar ends at ${levels || 'n/a'}${uniform}). ` +
     `Sizes are layers×cells: 2x128 = 2 layers of 128 cells. isru = ISRU in the cell (candidate and cell output); all-isru = ISRU-sigmoid gates too. ` +
     `scalar = one element at a time through \`Math\`; simd = WebAssembly SIMD vectors. The words are the decision rule's, fixed before the runs ` +
-    `([docs/decisions/025-verdict-rule.md](docs/decisions/025-verdict-rule.md)).${shared}`
+    `([docs/decisions/025-verdict-rule.md](${linkBase}docs/decisions/025-verdict-rule.md)).${shared}`
   );
 }
 
 /** The answer from already-loaded results (pure). */
-export function bottomLine(rows: readonly RuleRow[], scale: LossScale, framework: FrameworkSummary | undefined, frameworkCommand: string, heading: string): string {
+export function bottomLine(rows: readonly RuleRow[], scale: LossScale, framework: FrameworkSummary | undefined, frameworkCommand: string, heading: string, linkBase = ''): string {
   const sentences = [timeSentence(rows), lossSentence(rows, scale), frameworkSentence(framework, frameworkCommand)];
   const table = bottomLineTable(rows);
-  return [`**The bottom line** (${heading}): ${sentences.join(' ')}`, ...(table ? ['', table, '', tableNote(rows, scale)] : [])].join('\n');
+  return [`**The bottom line** (${heading}): ${sentences.join(' ')}`, ...(table ? ['', table, '', tableNote(rows, scale, linkBase)] : [])].join('\n');
 }
 
 /**
@@ -169,11 +170,15 @@ export function buildBottomLine(root: ResultsRoot): string {
   const results = readVerdictResults(root);
   if (!results) return `**The bottom line** (${heading}): no verdict results yet — run \`${VERDICT_COMMANDS.full}\` to produce them.`;
   const runs = results.jobs.flatMap((j) => j.runs);
-  let framework: FrameworkSummary | undefined;
+  return bottomLine(ruleTable(runs), lossScale(runs, results.split?.vocabSize), readFrameworkSummary(root), FRAMEWORK_COMMAND, heading);
+}
+
+/** One machine's TensorFlow.js test summarised, or undefined when it has none. */
+export function readFrameworkSummary(root: ResultsRoot): FrameworkSummary | undefined {
   try {
-    framework = summariseFramework(readFrameworkRoot(root).rows);
+    return summariseFramework(readFrameworkRoot(root).rows);
   } catch (err) {
-    if (!(err instanceof MissingResultsError)) throw err;
+    if (err instanceof MissingResultsError) return undefined;
+    throw err;
   }
-  return bottomLine(ruleTable(runs), lossScale(runs, results.split?.vocabSize), framework, FRAMEWORK_COMMAND, heading);
 }

@@ -9,7 +9,7 @@ import { isruTanhRatios, MathBenchRow } from '../mathbench/core';
 import { ResultsRoot, rootLabel } from '../io/results-root';
 import { formatHeadline, HeadlineStudy } from './beside';
 import { Estimate } from './stats';
-import { bottomLine, frameworkSentence, lossScale } from './bottom-line';
+import { bottomLine, frameworkSentence, lossScale, readFrameworkSummary } from './bottom-line';
 import { FRAMEWORK_COMMAND } from '../experiments/framework';
 import { FrameworkSummary } from './framework';
 import { VerdictResults } from './verdict';
@@ -17,6 +17,8 @@ import { ruleTable } from './verdict-rule';
 import { LongComparison } from './verdict-long';
 import { PrecisionComparison } from './precision';
 import { cellCountDifference, cellCountSaving, VariantComparison } from './weather';
+import { NetSizeSummary, variantOverview, widthTrend } from './net-size';
+import { sweepTrendText } from './verdict-rule-report';
 
 const fix = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const pct = (x: number): string => `${fix(100 * x, 1)}%`;
@@ -48,7 +50,7 @@ export function noResultsAnswer(what: string, command: string): string {
 // ------------------------------------------------------------------ 01 activation functions
 
 /** Notebook 01: whether ISRU has tanh's shape, and where it differs; the checks from their CSV when given. */
-export function activationsLead(checks?: readonly { derivative_max_rel_diff: string | number; integral_max_rel_diff: string | number }[]): string {
+export function activationsLead(checks?: readonly Record<string, string | number>[]): string {
   const { tanh, isru } = activations;
   const x = 4;
   const shape =
@@ -101,11 +103,14 @@ export function weatherLead(comparisons: readonly VariantComparison[]): string {
 
 // ------------------------------------------------------------------ 04 network-size sweep
 
-/** Notebook 04: every variant's pooled whole-iteration CPU saving, and the trend of ISRU's own over the width. */
-export function netSizeLead(overview: readonly { variant: string; cpu: { total: { pooled: Estimate } } }[], configs: number, trend: string): string {
+/** Notebook 04: every variant's pooled whole-iteration CPU saving, and how ISRU's own changes with the width. */
+export function netSizeLead(summaries: readonly NetSizeSummary[]): string {
+  const overview = variantOverview(summaries);
   if (overview.length === 0) return 'no variant besides tanh/scalar has runs.';
+  const configs = new Set(summaries.map((s) => `${s.layers}x${s.neurons}`)).size;
   const best = overview.reduce((a, b) => (b.cpu.total.pooled.mean > a.cpu.total.pooled.mean ? b : a));
   const worst = overview.reduce((a, b) => (b.cpu.total.pooled.mean < a.cpu.total.pooled.mean ? b : a));
+  const trend = sweepTrendText(widthTrend(summaries));
   return (
     `Averaged over ${configs} network sizes, the whole-iteration CPU time saved against tanh/scalar ranges from ` +
     `${pctCi(worst.cpu.total.pooled)} (${worst.variant}) to ${pctCi(best.cpu.total.pooled)} (${best.variant}).${trend ? ` ${trend}` : ''}`
@@ -119,7 +124,7 @@ export function longRunLead(comparisons: readonly LongComparison[], size: string
   if (comparisons.length === 0) return 'only tanh/scalar has a long run: nothing to compare.';
   return (
     `Over ${iterations} iterations of ${size} (one seed), every variant saves ${span(comparisons.map((c) => c.wall.overall), pct)} of tanh/scalar's training time ` +
-    `and ends ${span(comparisons.map((c) => c.valDiff), (v) => signed(v, 3))} nats/char from its held-out loss ` +
+    `and ends with a held-out loss ${span(comparisons.map((c) => c.valDiff), (v) => signed(v, 3))} nats/char from tanh/scalar's ` +
     `(one seed: no interval, so the verdict's rule decides nothing here; notebook 08 judges it beside the seeded sizes).`
   );
 }
@@ -145,10 +150,10 @@ export function mtLead(speedups: readonly { figure: string; estimate: Estimate }
 
 // ------------------------------------------------------------------ 08 the verdict, 09 the framework
 
-/** Notebook 08: the README's bottom line for the loaded verdict (and framework) results. */
-export function verdictAnswer(root: ResultsRoot, results: VerdictResults, framework: FrameworkSummary | undefined): string {
+/** Notebook 08: the README's bottom line for the loaded verdict results (and the same machine's framework test). */
+export function verdictAnswer(results: VerdictResults & { root: ResultsRoot }): string {
   const runs = results.jobs.flatMap((j) => j.runs);
-  return bottomLine(ruleTable(runs), lossScale(runs, results.split?.vocabSize), framework, FRAMEWORK_COMMAND, rootLabel(root));
+  return bottomLine(ruleTable(runs), lossScale(runs, results.split?.vocabSize), readFrameworkSummary(results.root), FRAMEWORK_COMMAND, rootLabel(results.root), '../');
 }
 
 /** Notebook 09: the framework sentence of the bottom line. */
