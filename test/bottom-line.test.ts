@@ -43,13 +43,13 @@ test('the bottom line: vectorised saving first, the loss beside the margin, the 
   const results = fixture();
   try {
     const text = buildBottomLine({ dir: results, machine: M, profile: 'full' });
-    assert.match(text, /^\*\*The bottom line\*\* \(measured on `test-machine`; regenerate with `npx lstm-opt answer`\): /);
+    assert.match(text, /^\*\*The bottom line\*\* \(measured on `test-machine`; regenerate with `npx lstm-opt answer`\):\n\n- \*\*Time:\*\* Against a tanh/);
     assert.match(text, /Against a tanh vectorised the same way, ISRU saves 5\.0% of the training time \(isru\/simd at 2x8\); with scalar activations on both sides it saves 20\.0%\./);
     // +0.05 in every seed: beyond δ = 0.010 with no spread, a penalty however much faster
     assert.match(text, /held-out loss is \+0\.050 nats\/char from the matching tanh's \(margin δ = 0\.010 nats\/char.*so no ISRU variant is shown to be a faster drop-in for tanh \(of the 2 size × variant cells: 2 penalty\)\./);
     assert.match(text, /no TensorFlow\.js results yet \(run `npx lstm-opt sweep framework`\)/);
     assert.match(text, /\| size \| isru\/scalar \| isru\/simd \|/);
-    assert.match(text, /\| 2x8 \(3 seeds\) \| \*\*penalty\*\*<br>saves 20\.0%, \+0\.050 \| \*\*penalty\*\*<br>saves 5\.0%, \+0\.050 \|/);
+    assert.match(text, /\| 2x8 \(3 seeds\) \| \*\*penalty\*\*<br>20\.0% · \+0\.050 \| \*\*penalty\*\*<br>5\.0% · \+0\.050 \|/);
     assert.match(text, /tanh\/scalar ends at 2\.00 at 2x8/);
     assert.match(text, /learn identically per iteration/, 'identical scalar and SIMD losses are explained');
   } finally {
@@ -78,7 +78,7 @@ test('lstm-opt answer fills the bottom-line markers, and --check passes after', 
     assert.equal(runCli(args).code, 0);
     const text = readFileSync(readme, 'utf8');
     const first = text.slice(text.indexOf(BOTTOM_LINE_BEGIN), text.indexOf(BOTTOM_LINE_END));
-    assert.match(first, /\*\*The bottom line\*\*.*saves 20\.0%/s);
+    assert.match(first, /\*\*The bottom line\*\*.*it saves 20\.0%/s);
     assert.ok(text.indexOf(BOTTOM_LINE_END) < text.indexOf(ANSWER_BEGIN), 'the bottom line stays above the answer in full');
     assert.equal(runCli([...args, '--check']).code, 0);
     // a second bottom-line begin marker is refused, and the README left as it is

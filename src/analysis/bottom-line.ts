@@ -123,8 +123,7 @@ export function bottomLineTable(rows: readonly RuleRow[]): string {
   const sizes = [...new Set(rows.map(where))];
   const cell = (r: RuleRow | undefined): string => {
     if (!r) return 'not run';
-    const s = r.saving.wall.mean;
-    return `**${r.word}**<br>${s >= 0 ? `saves ${pct(s)}` : `costs ${pct(-s)} more`}, ${signed(r.equalTime.wall.mean, 3)}`;
+    return `**${r.word}**<br>${pct(r.saving.wall.mean)} · ${signed(r.equalTime.wall.mean, 3)}`;
   };
   const label = (size: string): string => {
     const r = rows.find((x) => where(x) === size)!;
@@ -146,8 +145,8 @@ export function tableNote(rows: readonly RuleRow[], scale: LossScale, linkBase =
     ? ' The scalar and SIMD runs of one activation compute the same function and learn identically per iteration; their losses at equal time differ only through their speed.'
     : '';
   return (
-    `Each cell: the verdict, the training time saved against **the matching tanh** (tanh implemented the same way: tanh/scalar for a scalar variant, tanh/simd for a SIMD one), ` +
-    `and the held-out loss difference at equal training time in **nats/char** (loss per character, natural log; tanh/scalar ends at ${levels || 'n/a'}${uniform}). ` +
+    `Each cell: the verdict, then the training time saved against **the matching tanh** (tanh implemented the same way: tanh/scalar for a scalar variant, tanh/simd for a SIMD one) ` +
+    `· the held-out loss difference at equal training time in **nats/char** (loss per character, natural log; tanh/scalar ends at ${levels || 'n/a'}${uniform}). ` +
     `Sizes are layers×cells: 2x128 = 2 layers of 128 cells. isru = ISRU in the cell (candidate and cell output); all-isru = ISRU-sigmoid gates too. ` +
     `scalar = one element at a time through \`Math\`; simd = WebAssembly SIMD vectors. The words are the decision rule's, fixed before the runs ` +
     `([docs/decisions/025-verdict-rule.md](${linkBase}docs/decisions/025-verdict-rule.md)).${shared}`
@@ -156,9 +155,13 @@ export function tableNote(rows: readonly RuleRow[], scale: LossScale, linkBase =
 
 /** The answer from already-loaded results (pure). */
 export function bottomLine(rows: readonly RuleRow[], scale: LossScale, framework: FrameworkSummary | undefined, frameworkCommand: string, heading: string, linkBase = ''): string {
-  const sentences = [timeSentence(rows), lossSentence(rows, scale), frameworkSentence(framework, frameworkCommand)];
+  const sentences = [['Time', timeSentence(rows)], ['Loss at equal time', lossSentence(rows, scale)], ['Inside a framework', frameworkSentence(framework, frameworkCommand)]];
   const table = bottomLineTable(rows);
-  return [`**The bottom line** (${heading}): ${sentences.join(' ')}`, ...(table ? ['', table, '', tableNote(rows, scale, linkBase)] : [])].join('\n');
+  return [
+    `**The bottom line** (${heading}):`, '',
+    ...sentences.map(([what, text]) => `- **${what}:** ${text}`),
+    ...(table ? ['', table, '', tableNote(rows, scale, linkBase)] : []),
+  ].join('\n');
 }
 
 /**
