@@ -15,8 +15,10 @@ export { loadCorpus, loadSotuText, buildVocabulary, encode, decode, Corpus, SOTU
 export * as weather from './weather';
 export * as mt from './analysis/mt';
 export * as mathBench from './mathbench/suite';
+export * as mathBenchBaselines from './mathbench/baselines';
 export * as benchResults from './analysis/bench-files';
 export * as simdAccuracy from './activations/simd-accuracy';
+export * as fastTanhAccuracy from './activations/fast-tanh-accuracy';
 export * as gpuMath from './gpu-math';
 export {
   activations,
@@ -51,4 +53,5 @@ export * as netSize from './analysis/net-size';
 export * as verdict from './analysis/verdict';
 export * as verdictRule from './analysis/verdict-rule';
 export * as verdictRuleReport from './analysis/verdict-rule-report';
+export * as verdictLearningRates from './analysis/verdict-lr';
 export * as variants from './experiments/variants';

@@ -10,6 +10,8 @@ import { relu, leakyRelu, elu } from './relu';
 import type { ActivationFunction } from './types';
 
 export { ActivationFunction, ActivationMeta, FloatArray, Piece } from './types';
+// a timing baseline beside the study's activations, not one of them (not in `activations`)
+export { fastTanh, sigmoidViaTanh, FAST_TANH_CLAMP, FAST_TANH_P, FAST_TANH_Q } from './fast-tanh';
 export { tanh, isru, isruSigmoid, isrlu, sigmoid, softplus, softsign, relu, leakyRelu, elu };
 
 /** Every activation by name, in the order tables and legends list them. */

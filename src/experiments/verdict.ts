@@ -8,17 +8,24 @@
  *    full: 2x128, seeds 1–5, 20 000 iterations; quick: 1x16 and 2x32, seeds 1–2, 300 iterations (seconds).
  *    `--sizes 1x32,2x64,...` (or `--sizes net-size`, that sweep's 40 configurations) adds held-out loss
  *    at other sizes; the time saving across sizes is `sweep net-size`'s question (it trains the variants too).
+ *    `--lr 3e-4,1e-3,3e-3,1e-2` trains every size and seed at each Adam learning rate (one job per size,
+ *    seed and rate); the default rate's runs keep their folder and names, any other rate's go to
+ *    `lr-<rate>/` inside it, so they never collide with (nor are read as) the default's.
  *  - `lstm-opt sweep verdict-long`: one run per variant at 4x128 for 100 000 iterations (the original
  *    study ran 100k–500k), interleaved, with a checkpoint of every run every 2 000 iterations, so that
  *    an interrupted sweep — another session, another day — continues from the last checkpoint rather
  *    than from zero; `--per-variant` makes each variant a job of its own, for shards on separate
  *    machines. quick: 2x48, 300 iterations, a checkpoint every 100.
  *
+ * `--corpus moby-dick` trains on the second packaged corpus (src/data/corpus.ts); its results go to
+ * results/verdict[-long]-moby-dick/<machine>[/quick].
+ *
  * Output (results/verdict[-long]/<machine>[/quick]):
  *   split.json                          the held-out split (documents, years, characters, checksums)
  *   <L>x<N>-s<seed>-i<it>-<variant>.csv progress + validation columns (src/experiments/verdict-runs.ts)
  *   <L>x<N>-s<seed>-i<it>.json          per job: load before/after, wall and CPU seconds, final losses,
- *                                       generated samples, variants skipped and why
+ *                                       generated samples, variants skipped and why, the learning rate
+ *   lr-<rate>/                          the same files for runs at a learning rate other than the default
  *   (verdict-long: long-<L>x<N>-i<it>-<variant>.csv and long-<L>x<N>-i<it>.json — with --per-variant one
  *   JSON per variant, long-<L>x<N>-i<it>-<variant>.json — and checkpoints/ while running)
  *
@@ -29,9 +36,10 @@
  * reported with a warning.
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Option } from 'commander';
 import { HOLD_OUTS, HoldOut, loadSplitCorpus, SplitCorpus, SplitRecord, VALIDATION_FRACTION } from '../data/split';
+import { DEFAULT_CORPUS, packagedCorpus } from '../data/corpus';
 import { positiveInt, UserError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
 import { toCsv } from '../io/csv';
@@ -103,16 +111,62 @@ export function verdictLongProfile(quick: boolean): VerdictLongProfile {
 export const VERDICT_COMMAND = command('sweep', 'verdict');
 export const VERDICT_LONG_COMMAND = command('sweep', 'verdict-long');
 
-/** Where this machine's sweep writes (a sweep measures the machine it runs on). */
-export function verdictDir(quick: boolean, machine = machineSlug()): string {
-  return sweepFolder('verdict', quick, machine);
+/**
+ * The study a verdict sweep's results belong to: the study itself for the default corpus (and for a file,
+ * whose split the folder's split.json guards), `<study>-<name>` for another packaged corpus
+ * (`verdict-moby-dick`), so its runs never mix with the default corpus's.
+ */
+export function corpusStudy(study: string, corpus?: string): string {
+  const named = packagedCorpus(corpus);
+  return named === undefined || named === DEFAULT_CORPUS ? study : `${study}-${named}`;
 }
 
-export function verdictLongDir(quick: boolean, machine = machineSlug()): string {
-  return sweepFolder('verdict-long', quick, machine);
+/** Where this machine's sweep writes (a sweep measures the machine it runs on). */
+export function verdictDir(quick: boolean, machine = machineSlug(), corpus?: string): string {
+  return sweepFolder(corpusStudy('verdict', corpus), quick, machine);
+}
+
+export function verdictLongDir(quick: boolean, machine = machineSlug(), corpus?: string): string {
+  return sweepFolder(corpusStudy('verdict-long', corpus), quick, machine);
 }
 
 export const jobStem = (size: NetSize, seed: number, iterations: number): string => `${sizeLabel(size)}-s${seed}-i${iterations}`;
+
+// ------------------------------------------------------------------ learning rates
+
+/** Adam's learning rate of the verdict's runs unless told otherwise: the rate of every run before rates could be chosen. */
+export const DEFAULT_LEARNING_RATE = DEFAULT_TRAINER.lr;
+export const RATE_FOLDER_PREFIX = 'lr-';
+
+/**
+ * Where the runs at a learning rate go inside a verdict folder: the folder itself for the default rate (so
+ * its file names are those of every earlier sweep), `lr-<rate>/` for any other. The verdict reads only
+ * the folder's own files, so runs at other rates never mix into it, and no rate writes over another's.
+ */
+export function rateFolder(dir: string, rate: number): string {
+  return rate === DEFAULT_LEARNING_RATE ? dir : join(dir, `${RATE_FOLDER_PREFIX}${rate}`);
+}
+
+/** The learning rate a `lr-<rate>` folder name stands for; undefined for any other name. */
+export function folderRate(name: string): number | undefined {
+  if (!name.startsWith(RATE_FOLDER_PREFIX)) return undefined;
+  const text = name.slice(RATE_FOLDER_PREFIX.length);
+  const rate = Number(text);
+  // only the spelling rateFolder writes, so a folder is never read as two rates
+  return Number.isFinite(rate) && rate > 0 && String(rate) === text ? rate : undefined;
+}
+
+/** `--lr 3e-4,1e-3,3e-3`: distinct positive learning rates, in the order given. */
+export function parseRates(text: string): number[] {
+  const rates: number[] = [];
+  for (const item of text.split(',').map((t) => t.trim())) {
+    const rate = Number(item);
+    if (item === '' || !Number.isFinite(rate) || rate <= 0) throw new UserError(`--lr must be positive numbers separated by commas (e.g. 3e-4,1e-3,3e-3), got '${text}'`);
+    if (rates.includes(rate)) throw new UserError(`--lr ${text}: the rate ${rate} is given twice`);
+    rates.push(rate);
+  }
+  return rates;
+}
 export const longStem = (size: NetSize, iterations: number): string => `long-${sizeLabel(size)}-i${iterations}`;
 export const SPLIT_FILE = 'split.json';
 
@@ -180,6 +234,7 @@ const commonOptions = (): Option[] => [
 
 interface VerdictExtra {
   variants?: Variant[];
+  lr?: number[];
   valChars?: number;
   heldOut?: HoldOut;
   shuffle?: boolean;
@@ -234,7 +289,7 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
   const p = verdictProfile(o.quick);
   const x = o.extra;
   const iterations = o.iterations ?? p.iterations;
-  const dir = o.out ?? verdictDir(o.quick);
+  const dir = o.out ?? verdictDir(o.quick, machineSlug(), o.corpus);
   const say = log(o.quiet, 'verdict');
   const { run: variants, skipped } = availableVariants(x.variants ?? allVariants());
   for (const s of skipped) say(`skipping ${s.variant.id}: ${s.reason}`);
@@ -242,20 +297,23 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
   const split = (): SplitCorpus => (cached ??= loadSplitCorpus(o.corpus, VALIDATION_FRACTION, x.heldOut));
   const validation = { ...p.validation, rowChars: x.valChars ?? p.validation.rowChars };
   const progressEvery = Math.min(p.progressEvery, iterations);
-  const units: { size: NetSize; seed: number }[] = (x.sizes ?? p.sizes).flatMap((size) => Array.from({ length: x.seeds ?? p.seeds }, (_, k) => ({ size, seed: k + 1 })));
-  const jobs: SweepJob[] = selectShard(units, o.shard).map(({ size, seed }) => {
+  const rates = x.lr ?? [DEFAULT_LEARNING_RATE];
+  // size, then seed, then rate: with the default rate alone, the order (and so every shard) of earlier sweeps
+  const units = (x.sizes ?? p.sizes).flatMap((size) => Array.from({ length: x.seeds ?? p.seeds }, (_, k) => rates.map((rate) => ({ size, seed: k + 1, rate }))).flat());
+  const jobs: SweepJob[] = selectShard(units, o.shard).map(({ size, seed, rate }) => {
     const stem = jobStem(size, seed, iterations);
+    const folder = rateFolder(dir, rate);
     return {
-      label: `${sizeLabel(size)} seed ${seed}`,
-      files: [...variants.map((v) => join(dir, `${stem}-${variantSlug(v)}.csv`)), join(dir, `${stem}.json`)],
+      label: `${sizeLabel(size)} seed ${seed}${rate === DEFAULT_LEARNING_RATE ? '' : ` lr ${rate}`}`,
+      files: [...variants.map((v) => join(folder, `${stem}-${variantSlug(v)}.csv`)), join(folder, `${stem}.json`)],
       work: variants.length * iterations,
       weight: (size.neurons * size.neurons * size.layers) / 1e4 + 1,
       async run(tick) {
         const s = split();
-        recordSplit(dir, s.record);
+        recordSplit(folder, s.record);
         const measured = await startMeasuring(policyOf(x), say);
         const identity = trainIdentity(s);
-        const runs = variants.map((v) => newRun(s, identity, size, v, seed, { shuffle: x.shuffle }));
+        const runs = variants.map((v) => newRun(s, identity, size, v, seed, { shuffle: x.shuffle, lr: rate }));
         for (let done = 0; done < iterations; ) {
           const target = Math.min(iterations, done + progressEvery);
           await advanceRuns(runs, target, { iterations, progressEvery, validation, onIteration: () => tick() });
@@ -263,7 +321,7 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
         }
         const unit = measured();
         const summary = {
-          kind: 'verdict', size: sizeLabel(size), seed, iterations, progress_every: progressEvery, validation,
+          kind: 'verdict', size: sizeLabel(size), seed, iterations, learning_rate: rate, progress_every: progressEvery, validation,
           unit, machine: describeMachine(), finished: new Date().toISOString(),
           runs: runs.map((r) => runSummary(r, p.sampleChars, `${stem}-${variantSlug(r.variant)}.csv`)),
           skipped: skipped.map((k) => ({ variant: k.variant.id, reason: k.reason })),
@@ -279,7 +337,7 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
   prepareOutputDir(dir, 'sweep verdict: output folder');
   await runJobs(jobs, {
     name: 'verdict', quiet: o.quiet,
-    describe: (job, _c, seconds) => `${job.label}: ${variants.length} variants × ${iterations} iterations, interleaved, in ${seconds.toFixed(0)} s → ${dir}`,
+    describe: (job, _c, seconds) => `${job.label}: ${variants.length} variants × ${iterations} iterations, interleaved, in ${seconds.toFixed(0)} s → ${dirname(job.files[0])}`,
   });
   return dir;
 }
@@ -380,7 +438,7 @@ export async function runVerdictLongSweep(o: VerdictSweepOptions): Promise<strin
   const p = verdictLongProfile(o.quick);
   const x = o.extra;
   const iterations = o.iterations ?? p.iterations;
-  const dir = o.out ?? verdictLongDir(o.quick);
+  const dir = o.out ?? verdictLongDir(o.quick, machineSlug(), o.corpus);
   const say = log(o.quiet, 'verdict-long');
   const wanted = availableVariants(x.variants ?? allVariants());
   let cached: SplitCorpus | undefined;
@@ -435,6 +493,7 @@ defineSweep({
     ...commonOptions(),
     new Option('--seeds <n>', "train seeds 1..n (default: the profile's)").argParser(positiveInt('--seeds')),
     new Option('--sizes <list>', "network sizes, e.g. 1x32,2x128, or net-size for the network-size sweep's grid (default: the profile's)").argParser(parseSizesFlag),
+    new Option('--lr <rates>', `Adam learning rates, e.g. 3e-4,1e-3,3e-3,1e-2: every size and seed at each (default ${DEFAULT_LEARNING_RATE}; another rate's runs go to lr-<rate>/ inside the output folder)`).argParser(parseRates),
   ],
   run: (o: SweepOptions) => runVerdictSweep({ ...o, extra: o.extra as VerdictExtra }),
 });
