@@ -48,6 +48,7 @@ export * as compare from './analysis/compare';
 export * as stats from './analysis/stats';
 export * as weatherAnalysis from './analysis/weather';
 export * as answer from './analysis/answer';
+export * as notebookAnswers from './analysis/notebook-answers';
 export * as netSize from './analysis/net-size';
 export * as verdict from './analysis/verdict';
 export * as verdictRule from './analysis/verdict-rule';

@@ -137,6 +137,7 @@ test('the committed README answer is the reference study\'s, current on any mach
   const r = runCli(['answer', '--check'], { env: { LSTM_OPT_MACHINE: 'ci-unknown-2c' } });
   assert.equal(r.code, 0, r.stderr);
   const printed = runCli(['answer', '--print'], { env: { LSTM_OPT_MACHINE: 'ci-unknown-2c' } });
-  assert.match(printed.stdout, new RegExp(`^Measured on \`${readReference().machine}\`, full profile, the reference study`));
+  assert.match(printed.stdout, new RegExp(`^\\*\\*The bottom line\\*\\* \\(measured on \`${readReference().machine}\`, the reference study`));
+  assert.match(printed.stdout, new RegExp(`^Measured on \`${readReference().machine}\`, full profile, the reference study`, 'm'));
   assert.doesNotMatch(printed.stdout, /no results yet/);
 });

@@ -54,6 +54,8 @@ async function runPage(browser: Browser, url: string, tag: string, query = ''): 
     device: Array.from(document.querySelectorAll('#device tr')).map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)),
     skipped: Array.from(document.querySelectorAll('#skipped li')).map((li) => li.textContent ?? ''),
     wasmBytes: Number(document.body.dataset.peakWasmBytes),
+    answer: document.getElementById('answer')!.textContent ?? '', noise: document.getElementById('noise')!.textContent ?? '',
+    ratios: Array.from(document.querySelectorAll('#ratios tbody tr')).map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? '')),
   }));
   assert.equal(state.state, 'done', String(state.status));
   assert.deepEqual(errors, []);
@@ -61,6 +63,12 @@ async function runPage(browser: Browser, url: string, tag: string, query = ''): 
   // the ratio and scalar charts of the math-bench, and the training chart
   assert.equal(new Set(await page.$$eval('.js-plotly-plot', (els) => els.map((e) => e.id))).size, 3);
   assert.ok(state.charts >= 3, `${state.charts} Plotly charts drawn`);
+  // the page answers its title: the cost ratio (or that the timer cannot resolve it) and the training saving with its interval
+  assert.match(state.answer, /^On this device ISRU costs (\d+\.\d\d× a tanh|less than the timer's resolution shows \(no ratio\)) per scalar call .*; training is .* than with tanh \(scalar kernels on both sides\).*, over 8 sizes and precisions\.$/);
+  assert.ok(state.noise === '' || state.noise.startsWith('Noisy: the repeated rounds disagree.'), state.noise);
+  // one ratio per kind and implementation timed, each a positive multiple or "below the timer's resolution"
+  assert.ok(state.ratios.length >= 5, `${state.ratios.length} ratio rows`);
+  for (const [kind, impl, ratio] of state.ratios) assert.match(ratio, /^(\d+\.\d\d×|below the timer's resolution)$/, `${kind} ${impl}: ${ratio}`);
   const device = Object.fromEntries(state.device) as Record<string, string>;
   const slug = device['slug (names the files)'];
   assert.deepEqual(state.links, [`${slug}.csv`, `${slug}.json`, `${slug}.bench.csv`]);
@@ -134,6 +142,24 @@ describe('the web page in Chromium', { skip }, () => {
   after(async () => {
     await browser?.close();
     for (const s of servers) s.close();
+  });
+
+  test('before a run the page describes the device and says the answer follows the run', async () => {
+    const { server, url } = await serveWeb(0, true);
+    servers.push(server);
+    const page = await browser.newPage();
+    await page.goto(url);
+    const before = await page.evaluate(() => ({
+      device: Object.fromEntries(Array.from(document.querySelectorAll('#device tr')).map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent))),
+      answer: document.getElementById('answer')!.textContent, state: document.body.dataset.state,
+    }));
+    await page.close();
+    assert.equal(before.state, undefined, 'nothing ran');
+    assert.match(String(before.device['device slug']), /^chromium-headless-\d+-linux-\d+c$/);
+    assert.ok(Number(before.device['logical cores']) >= 1);
+    assert.equal(before.device['cross-origin isolated'], 'true');
+    assert.equal(before.device['training kernels'], 'WebAssembly SIMD (expected; the run confirms it)');
+    assert.match(String(before.answer), /the answer follows the run/);
   });
 
   test('cross-origin isolated: quick profile and training benchmark on WebAssembly kernels', async (t) => {

@@ -14,6 +14,9 @@
  *   verdict   results/verdict[-long]/<machine>/*.json (+ CSVs)         leads the answer when present:
  *             the decision rule's verdict (loss at equal time vs the equally implemented tanh), the
  *             per-iteration comparison, the original's claim in both halves
+ *
+ * The README carries two generated blocks: the bottom line on its first screen (./bottom-line.ts, between
+ * the bottom-line markers) and this answer in full further down (between the answer markers).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +39,8 @@ import { command as cli } from '../command-name';
 
 export const ANSWER_BEGIN = '<!-- answer:begin -->';
 export const ANSWER_END = '<!-- answer:end -->';
+export const BOTTOM_LINE_BEGIN = '<!-- bottom-line:begin -->';
+export const BOTTOM_LINE_END = '<!-- bottom-line:end -->';
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 const num = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
@@ -285,19 +290,39 @@ export function buildAnswer(root: ResultsRoot): string {
   return lines.join('\n');
 }
 
+/** Why one marker pair cannot be trusted to delimit its block, or undefined when it can (or, if optional, is absent). */
+function markerPairProblem(readme: string, begin: string, end: string, optional: boolean): string | undefined {
+  const count = (m: string): number => readme.split(m).length - 1;
+  const b = count(begin), e = count(end);
+  if (b === 0 && e === 0) return optional ? undefined : `it has neither ${begin} nor ${end}; put the two markers where the answer goes`;
+  if (b !== 1) return `it has ${b === 0 ? 'no' : b} ${begin} marker${b > 1 ? 's' : ''}; it needs exactly one`;
+  if (e !== 1) return `it has ${e === 0 ? 'no' : e} ${end} marker${e > 1 ? 's' : ''}; it needs exactly one`;
+  if (readme.indexOf(end) < readme.indexOf(begin)) return `its ${end} comes before ${begin}`;
+  return undefined;
+}
+
 /**
- * Why the README's answer markers cannot be trusted to delimit the block (one begin marker, then one end
- * marker), or undefined when they can. Replacing anyway would delete prose (no end marker) or add a block
- * on every run (reversed markers), so `lstm-opt answer` refuses then.
+ * Why the README's markers cannot be trusted to delimit the blocks (the answer's begin and end marker, once
+ * each; the bottom line's, if present, likewise), or undefined when they can. Replacing anyway would delete
+ * prose (no end marker) or add a block on every run (reversed markers), so `lstm-opt answer` refuses then.
  */
 export function answerMarkersProblem(readme: string): string | undefined {
-  const count = (m: string): number => readme.split(m).length - 1;
-  const b = count(ANSWER_BEGIN), e = count(ANSWER_END);
-  if (b === 0 && e === 0) return `it has neither ${ANSWER_BEGIN} nor ${ANSWER_END}; put the two markers where the answer goes`;
-  if (b !== 1) return `it has ${b === 0 ? 'no' : b} ${ANSWER_BEGIN} marker${b > 1 ? 's' : ''}; it needs exactly one`;
-  if (e !== 1) return `it has ${e === 0 ? 'no' : e} ${ANSWER_END} marker${e > 1 ? 's' : ''}; it needs exactly one`;
-  if (readme.indexOf(ANSWER_END) < readme.indexOf(ANSWER_BEGIN)) return `its ${ANSWER_END} comes before ${ANSWER_BEGIN}`;
-  return undefined;
+  return markerPairProblem(readme, ANSWER_BEGIN, ANSWER_END, false) ?? markerPairProblem(readme, BOTTOM_LINE_BEGIN, BOTTOM_LINE_END, true);
+}
+
+/** Whether the README has a place for the bottom line (its markers). */
+export const hasBottomLine = (readme: string): boolean => readme.includes(BOTTOM_LINE_BEGIN) && readme.includes(BOTTOM_LINE_END);
+
+/** README text with the block between two markers replaced; undefined when the markers are not in order. */
+function replaceBetween(readme: string, begin: string, end: string, block: string): string | undefined {
+  const b = readme.indexOf(begin), e = readme.indexOf(end);
+  if (b < 0 || e < b) return undefined;
+  return readme.slice(0, b) + `${begin}\n${block}\n${end}` + readme.slice(e + end.length);
+}
+
+/** README text with the bottom-line block replaced (the README must have its markers: hasBottomLine). */
+export function replaceBottomLineBlock(readme: string, block: string): string {
+  return replaceBetween(readme, BOTTOM_LINE_BEGIN, BOTTOM_LINE_END, block) ?? readme;
 }
 
 /**
@@ -305,13 +330,12 @@ export function answerMarkersProblem(readme: string): string | undefined {
  * end of the "## What this repository answers" section (or a new section at the end).
  */
 export function replaceAnswerBlock(readme: string, block: string): string {
-  const b = readme.indexOf(ANSWER_BEGIN), e = readme.indexOf(ANSWER_END);
+  const replaced = replaceBetween(readme, ANSWER_BEGIN, ANSWER_END, block);
+  if (replaced !== undefined) return replaced;
   const wrapped = `${ANSWER_BEGIN}\n${block}\n${ANSWER_END}`;
-  if (b >= 0 && e > b) return readme.slice(0, b) + wrapped + readme.slice(e + ANSWER_END.length);
   const h = readme.indexOf('## What this repository answers');
   if (h < 0) return readme.trimEnd() + '\n\n## What this repository answers\n\n' + wrapped + '\n';
   const next = readme.indexOf('\n## ', h + 3);
   const at = next < 0 ? readme.length : next + 1;
   return readme.slice(0, at) + wrapped + '\n\n' + readme.slice(at);
 }
-

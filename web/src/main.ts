@@ -1,7 +1,9 @@
 /**
- * The page: starts the benchmark worker, shows its progress, the device, live charts (the notebooks'
- * figure builders, src/charts) and download links for the results files, named by the device slug; then runs
- * the GPU math-bench (./gpu-bench.ts) where the browser has WebGPU, and says in one line why not where not.
+ * The page: describes the device before anything runs, starts the benchmark worker, shows its progress, live
+ * charts (the notebooks' figure builders, src/charts) and download links for the results files, named by the
+ * device slug; answers its title in one computed sentence with a warning when the rounds disagree
+ * (src/analysis/device-answer.ts); then runs the GPU math-bench (./gpu-bench.ts) where the browser has
+ * WebGPU, and says in one line why not where not.
  */
 import Plotly from 'plotly.js-dist';
 import type { BenchRow } from '../../bench/table';
@@ -10,7 +12,9 @@ import { benchTimeFigure } from '../../src/charts/bench';
 import { mathBenchBarFigure, mathBenchRatioFigure } from '../../src/charts/math-bench';
 import { gpuAccuracyTableRows } from '../../src/gpu-math/accuracy';
 import type { Figure } from '../../src/charts/figure';
-import type { DeviceInfo } from './device';
+import { DeviceInfo, describeDevice } from './device';
+import { deviceAnswer, noiseWarning, ratioRows, resolvedRows, RoundTimes } from '../../src/analysis/device-answer';
+import type { MathBenchRow } from '../../src/mathbench/core';
 import { slugProblem } from '../../src/io/slug';
 import { GpuBenchOutcome, runGpuBench } from './gpu-bench';
 import type { StartMessage, WorkerMessage } from './protocol';
@@ -51,11 +55,13 @@ function fileSlug(d: DeviceInfo): string {
   return named && !slugProblem(named) ? named : d.slug;
 }
 
-function showDevice(d: DeviceInfo): void {
+/** `expected`: described by the page before a run, when the worker has not yet said which kernels it loads. */
+function showDevice(d: DeviceInfo, expected = false): void {
+  const kernels = d.kernels === 'wasm' ? 'WebAssembly SIMD' : 'TypeScript (no SharedArrayBuffer here)';
   const rows: [string, string][] = [
     ['slug (names the files)', fileSlug(d)], ['device slug', d.slug], ['browser', `${d.browser} ${d.browserVersion}${d.headless ? ' (headless)' : ''}`], ['user agent', d.userAgent],
     ['logical cores', String(d.cores)], ['device memory', d.memoryGiB === null ? 'not exposed' : `${d.memoryGiB} GiB`], ['OS, arch', `${d.os}, ${d.arch}`],
-    ['cross-origin isolated', String(d.crossOriginIsolated)], ['training kernels', d.kernels === 'wasm' ? 'WebAssembly SIMD' : 'TypeScript (no SharedArrayBuffer here)'],
+    ['cross-origin isolated', String(d.crossOriginIsolated)], ['training kernels', expected ? `${kernels} (expected; the run confirms it)` : kernels],
     ['timer resolution', `${d.timerResolutionUs} µs`],
   ];
   const table = $<HTMLTableElement>('device');
@@ -138,12 +144,17 @@ function start(): void {
   $('downloads').innerHTML = '';
   $('skipped').innerHTML = '';
   $('memory').textContent = '';
+  $('answer').textContent = 'The answer follows the run.';
+  $('noise').textContent = '';
+  $('ratios').innerHTML = '';
   for (const id of ['gpu-answer', 'gpu-adapter', 'gpu-rows', 'gpu-accuracy']) $(id).innerHTML = '';
   $('gpu-status').textContent = gpu ? 'waiting for the other benchmarks' : 'not run (unchecked)';
   document.body.dataset.state = 'running';
   const worker = new Worker('worker.js');
   let device: DeviceInfo | undefined;
   const trainRows: BenchRow[] = [];
+  const rounds: RoundTimes[] = [];
+  let mathRows: MathBenchRow[] | undefined;
   worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
     const m = e.data;
     switch (m.type) {
@@ -157,7 +168,10 @@ function start(): void {
         break;
       case 'math-bench': {
         const slug = fileSlug(device!);
-        draw('chart-ratio', mathBenchRatioFigure([{ machine: slug, rows: m.rows }]));
+        mathRows = m.rows;
+        // a kind whose ISRU or tanh costs less than the timer resolves has no ratio: the table says so, the chart leaves it out
+        draw('chart-ratio', mathBenchRatioFigure([{ machine: slug, rows: resolvedRows(m.rows) }]));
+        fillTable('ratios', ratioRows(m.rows));
         draw('chart-scalar', mathBenchBarFigure(m.rows, slug));
         download(`${slug}.csv`, m.csv, 'text/csv', 'results/math-bench/');
         download(`${slug}.json`, JSON.stringify(m.description, null, 2) + '\n', 'application/json', 'results/math-bench/');
@@ -165,6 +179,7 @@ function start(): void {
       }
       case 'training-row':
         trainRows.push(...m.rows);
+        rounds.push(...m.rounds);
         draw('chart-train', benchTimeFigure(benchPoints(trainRows as unknown as Record<string, string | number>[]), fileSlug(device!)));
         break;
       case 'training-skip':
@@ -178,6 +193,8 @@ function start(): void {
         break;
       case 'done':
         if (m.heapBytes !== null) document.body.dataset.workerHeapBytes = String(m.heapBytes);
+        $('answer').textContent = deviceAnswer(mathRows, trainRows);
+        $('noise').textContent = noiseWarning(rounds) ?? '';
         worker.terminate();
         void afterWorker(m.seconds);
         break;
@@ -220,6 +237,8 @@ function start(): void {
 }
 
 $('start').addEventListener('click', start);
+// the device as the page sees it, before any run: the worker's WebAssembly kernels need SharedArrayBuffer, i.e. isolation
+showDevice(describeDevice(globalThis.crossOriginIsolated ? 'wasm' : 'js'), true);
 // ?run=quick starts at once (for the automated test and for a link sent to a phone); math=0, train=0, gpu=0
 // leave a benchmark out, gputimer=wall times the GPU by the wall clock even where it has timestamps; name=<slug> names the files
 if (auto.get('name')) $<HTMLInputElement>('device-name').value = auto.get('name')!;

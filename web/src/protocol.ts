@@ -2,6 +2,7 @@
 import type { BenchRow } from '../../bench/table';
 import type { MathBenchRow } from '../../src/mathbench/core';
 import type { DeviceInfo } from './device';
+import type { RoundTimes } from '../../src/analysis/device-answer';
 
 export interface StartMessage {
   type: 'start';
@@ -16,7 +17,8 @@ export type WorkerMessage =
   | { type: 'device'; device: DeviceInfo }
   | { type: 'progress'; stage: 'math-bench' | 'training'; fraction: number; label: string }
   | { type: 'math-bench'; rows: MathBenchRow[]; csv: string; description: Record<string, unknown> }
-  | { type: 'training-row'; rows: BenchRow[] }
+  /** a size and precision done: its rows, and each variant's per-round times */
+  | { type: 'training-row'; rows: BenchRow[]; rounds: RoundTimes[] }
   /** a cell variant this page cannot run, with the engine's reason (once per variant and reason) */
   | { type: 'training-skip'; variant: string; reason: string }
   /** memory: the training case whose networks held the most WebAssembly memory (bytes; 0 on the TypeScript kernels) */

@@ -13,6 +13,7 @@
  * short rounds, so all see the same load.
  */
 import { median } from '../../src/analysis/stats';
+import type { RoundTimes } from '../../src/analysis/device-answer';
 import type { BenchRow } from '../../bench/table';
 import type { KernelKind } from '../../src/lstm/backend';
 import type { Precision } from '../../src/lstm/buffers';
@@ -82,6 +83,8 @@ export function trainCases(): { layers: number; neurons: number; precision: Prec
 export interface CaseResult {
   /** one row per variant that ran (the results/bench schema, before the ratio columns) */
   rows: BenchRow[];
+  /** per variant that ran, each round's milliseconds (its iterations summed): how much the rounds agree */
+  rounds: RoundTimes[];
   /** the variants that could not run here, with the engine's reason */
   skipped: { variant: Variant; reason: string }[];
   /** bytes of WebAssembly memory the case's networks held at once (0 on the TypeScript kernels) */
@@ -115,6 +118,11 @@ export function benchCase(layers: number, neurons: number, precision: Precision,
       gate: r.variant.gate, impl: r.variant.impl, rounds,
     };
   });
+  const roundTimes = runners.map((r): RoundTimes => {
+    const total = r.phases.forward.map((f, i) => f + r.phases.backward[i] + r.phases.adam[i]);
+    const ms = Array.from({ length: total.length / ROUND }, (_, k) => r3(total.slice(k * ROUND, (k + 1) * ROUND).reduce((a, b) => a + b, 0)));
+    return { layers, neurons, precision, activation: r.variant.activation, gate: r.variant.gate, impl: r.variant.impl, ms };
+  });
   const wasmBytes = runners.reduce((sum, r) => sum + (r.trainer.net.backend instanceof WasmBackend ? r.trainer.net.backend.memory.buffer.byteLength : 0), 0);
-  return { rows, skipped, wasmBytes };
+  return { rows, rounds: roundTimes, skipped, wasmBytes };
 }

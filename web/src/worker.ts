@@ -57,7 +57,7 @@ function run(start: StartMessage): void {
       rows.push(...result.rows);
       // the networks of a case (one per variant) are alive together
       if (result.wasmBytes >= largest.wasmBytes) largest = { label: `${c.layers}x${c.neurons} ${c.precision}`, wasmBytes: result.wasmBytes };
-      post({ type: 'training-row', rows: result.rows });
+      post({ type: 'training-row', rows: result.rows, rounds: result.rounds });
       for (const s of result.skipped) {
         const id = `${s.variant.label}|${s.reason}`;
         if (!skipped.has(id)) post({ type: 'training-skip', variant: s.variant.label, reason: s.reason });
