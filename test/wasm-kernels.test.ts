@@ -26,7 +26,7 @@ import { GEMMNT_BLOCKINGS, GEMV_BLOCKINGS } from '../src/lstm/wasm/blocking';
 import { kernelModule, kernelTarget } from '../src/lstm/wasm/kernels';
 import { relaxedMaddFuses, relaxedSimdAvailable } from '../src/lstm/wasm/relaxed-simd';
 import { fmaExact } from './helpers/exact-fma';
-import { simdKernelNames } from '../src/lstm/wasm/pointwise';
+import { simdKernelNames } from '../src/lstm/cell-spec';
 import { ACTIVATIONS, cellSpec, GATE_ACTIVATIONS } from '../src/lstm/cell';
 import { KernelExports, KernelMemory, Operand, WA } from './helpers/wasm-kernels';
 

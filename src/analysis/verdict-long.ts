@@ -129,7 +129,7 @@ export function longLossRows(runs: readonly VerdictRunResult[]): Record<string, 
   const base = runs.find((r) => r.variant === BASELINE_ID);
   return runs.map((r) => ({
     variant: r.variant,
-    activations: parseVariantId(r.variant)?.def.description ?? '',
+    activations: parseVariantId(r.variant)?.description ?? '',
     'training loss (nats/char)': fix(r.train_loss, 4),
     'training bits/char': fix(r.train_loss / Math.LN2, 4),
     'validation loss (nats/char)': fix(r.val_loss, 4),

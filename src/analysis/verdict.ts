@@ -223,7 +223,7 @@ export function verdictTableRows(cells: readonly VerdictCell[]): Record<string, 
     return {
       run: c.source === 'verdict' ? `${c.size}, ${c.pairs} seed${c.pairs === 1 ? '' : 's'}` : `${c.size} long run`,
       variant: v ? v.name : c.variant,
-      activations: v ? v.def.description : '',
+      activations: v ? v.description : '',
       implementation: v ? v.impl : '',
       'time saved vs tanh+scalar (95% CI)': base ? 'baseline' : `${pctCi(c.saving)}${c.pairedBy === 'interval' ? ' per interval' : ''}`,
       'CPU time saved (95% CI)': base ? 'baseline' : pctCi(c.cpuSaving),

@@ -202,7 +202,7 @@ export function variantSummaryRows(comparisons: readonly VariantComparison[]): R
     const d = c.differences;
     return {
       variant: c.variant,
-      activations: v?.def.description ?? '',
+      activations: v?.description ?? '',
       pairs: d.TrainTime.reduce((s, p) => s + p.n, 0),
       'cell counts': d.TrainTime.length,
       'training time saved, wall (95% CI over cell counts)': pctCi(cellCountSaving(d.TrainTime)),

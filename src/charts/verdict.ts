@@ -6,11 +6,13 @@
 import type { VerdictCell } from '../analysis/verdict';
 import { BASELINE_ID, parseVariantId } from '../experiments/variants';
 import { colors } from './colors';
+import { NAMED_CELLS } from '../lstm/cell-spec';
 import type { Figure, Trace } from './figure';
 
-/** The colour of a variant name (tanh, isru, all-isru). */
+/** The colour of a variant name (tanh, isru, all-isru): its named cell's colour key in the palette. */
 export function variantColor(name: string): string {
-  return name === 'tanh' ? colors.tanh : name === 'isru' ? colors.isru : name === 'all-isru' ? colors.isruSigmoid : colors.other;
+  const key = NAMED_CELLS.find((c) => c.name === name)?.colorKey;
+  return key !== undefined ? colors[key] : colors.other;
 }
 
 const symbolOf = (impl: string): string => (impl === 'simd' ? 'diamond' : 'circle');

@@ -35,9 +35,9 @@ import { loadCorpus, SOTU_PACKAGE } from '../data/corpus';
 import { spaceShortage, writeFileAtomic, writeFilesAtomic, WriteError } from '../io/atomic';
 import { lockOutput } from '../io/lock';
 import { toCsv } from '../io/csv';
-import { Activation, ActivationImpl, cellName, GateActivation, STUDY_VARIANT } from '../lstm/cell';
+import { Activation, ActivationImpl, cellName, CellSpec, GateActivation } from '../lstm/cell-spec';
 import { encodeModel, MAGIC, ModelData, readModelFile, RunRecord, writeModelFile } from '../lstm/modelfile';
-import { configProblems, Lstm } from '../lstm/network';
+import { configFieldProblems, Lstm } from '../lstm/network';
 import { isWasmKernels, KERNEL_KINDS, KernelChoice, KernelKind, kernelsFromEnv, kernelsLine, resolveKernels } from '../lstm/backend';
 import { chooseBlocking, chooseKernelSet, defaultBlockingRequest } from '../lstm/blocking-choice';
 import type { NetworkDims } from '../lstm/product-shapes';
@@ -50,7 +50,7 @@ import { prepareOutputDir, prepareOutputFile, refuseOtherKind, refuseOverlaps } 
 import type { Precision } from '../lstm/buffers';
 import { PROGRESS_COLUMNS, ProgressRow, runTraining } from '../lstm/training-loop';
 import { formatProgressRow, upgradeProgressText } from '../lstm/progress-file';
-import { activationImplOption, gateOption } from '../cell-flags';
+import { activationImplOption, gateOption, problemInFlags } from '../cell-flags';
 import { ClipMode, corpusIdentity, DEFAULT_TRAINER, Trainer } from '../lstm/trainer';
 import { AUTO_MIN_NEURONS, chooseThreads, parseThreads, ThreadsSpec } from '../lstm/parallel/auto';
 import { ParallelWorkerError } from '../lstm/parallel/team';
@@ -176,8 +176,9 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   if (checkpointFile) {
     const ck = checkpointFile.data;
     const state = ck.checkpoint!.state;
+    const { cell, ...config } = ck.config;
     const fromCk: Record<(typeof RESUME_FIXED)[number], unknown> = {
-      ...STUDY_VARIANT, ...ck.config, window: state.window, seed: state.seed, shuffle: state.shuffle === true,
+      ...config, activation: cell.activation, gate: cell.gate, activationImpl: cell.impl, window: state.window, seed: state.seed, shuffle: state.shuffle === true,
     };
     for (const k of RESUME_FIXED.filter(explicit)) {
       if (flags[k] !== fromCk[k]) throw new UserError(`--${kebab(k)} ${String(flags[k])} conflicts with the checkpoint (${String(fromCk[k])}); omit it when resuming`);
@@ -190,10 +191,8 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
     if (corpus.ids.length < flags.window + 1) {
       throw new UserError(`--window ${flags.window} is larger than the corpus allows (${corpus.ids.length} characters; need at least window + 1)`);
     }
-    const problem = configProblems({
-      vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, activation: flags.activation, gate: flags.gate, activationImpl: flags.activationImpl, precision: flags.precision,
-    })[0];
-    if (problem) throw new UserError(flagNames(problem, corpus.source));
+    const problem = configFieldProblems({ vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, cell: cellOfFlags(flags), precision: flags.precision })[0];
+    if (problem) throw new UserError(problemInFlags(problem, { vocabSize: `the corpus ${corpus.source} has too many distinct characters: vocabSize` }));
     shape = { vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, precision: flags.precision, window: flags.window };
   }
   // the kernel set: the flag, else LSTM_OPT_KERNELS, else the checkpoint's, else the default 'wasm'
@@ -264,8 +263,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
     }
   } else {
     const net = new Lstm({
-      vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, activation: flags.activation, gate: flags.gate, activationImpl: flags.activationImpl,
-      precision: flags.precision, seed: flags.seed, kernels: kernelChoice.kernels, blocking,
+      vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, cell: cellOfFlags(flags), precision: flags.precision, seed: flags.seed, kernels: kernelChoice.kernels, blocking,
     });
     trainer = new Trainer(net, corpus.vocab, identity, {
       window: flags.window, lr: flags.lr, lrDecay: flags.lrDecay, clip: flags.clip, clipMode: flags.clipMode, seed: flags.seed, ...(flags.shuffle ? { shuffle: true } : {}),
@@ -290,7 +288,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   // ---------------------------------------------------------------- run
   const c = trainer.net.config;
   const threadsLabel = choice.threads > 1 ? ` ${flags.mtStrategy === 'gates' ? 5 : choice.threads} threads (${flags.mtStrategy})` : '';
-  const label = `${c.layers}x${c.neurons} ${cellName(trainer.net.cellSpec)} ${c.precision}${threadsLabel}`;
+  const label = `${c.layers}x${c.neurons} ${cellName(trainer.net.config.cell)} ${c.precision}${threadsLabel}`;
   const quiet = !!flags.quiet;
   const tty = !!process.stderr.isTTY && !quiet;
   // which kernels run: always said when they are not the ones asked for, else when they are not the default
@@ -461,11 +459,7 @@ function uselessFlagNotes(flags: TrainFlags, cmd: Command): string[] {
   return notes;
 }
 
-/** configProblems speaks of the engine's fields; the user gave flags (the vocabulary comes from the corpus). */
-function flagNames(problem: string, source: string): string {
-  if (problem.startsWith('vocabSize')) return `the corpus ${source} has too many distinct characters: ${problem}`;
-  return `--${problem.replace(/^(\w+)(?= )/, (_, name: string) => kebab(name))}`;
-}
+const cellOfFlags = (flags: TrainFlags): CellSpec => ({ activation: flags.activation, gate: flags.gate, impl: flags.activationImpl });
 
 /** The progress text with only the rows of iterations before `iteration` (header kept). */
 export function rowsBefore(text: string, iteration: number): string {

@@ -10,6 +10,7 @@
  * configuration, i = 1..n) run anywhere; the two merged files are rebuilt from all parts after every
  * configuration, in configuration order.
  */
+import { cellSpec } from '../lstm/cell-spec';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
@@ -74,7 +75,7 @@ export interface MtRunOptions {
 /** Trains one configuration in one mode and returns its progress rows. */
 export async function runMtConfig(corpus: Corpus, c: MtConfig, mode: MtMode, o: MtRunOptions): Promise<ProgressRow[]> {
   const identity = corpusIdentity(corpus.source, corpus.ids);
-  const net = new Lstm({ vocabSize: corpus.vocab.length, layers: c.layers, neurons: c.neurons, activation: 'tanh', precision: 'f64', seed: 1 });
+  const net = new Lstm({ vocabSize: corpus.vocab.length, layers: c.layers, neurons: c.neurons, cell: cellSpec('tanh'), precision: 'f64', seed: 1 });
   const trainer = new Trainer(net, corpus.vocab, identity, { window: o.window, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 });
   const rows: ProgressRow[] = [];
   await runTraining(

@@ -49,7 +49,7 @@ import { formatProgressRow } from '../lstm/progress-file';
 import { PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { trainInterleaved } from './interleave';
 import { NET_SIZE_LAYERS, NET_SIZE_NEURONS } from './net-size-grid';
-import { allVariants, availableVariants, BASELINE_ID, parseVariantId, Variant, variantConfig, variantSlug } from './variants';
+import { allVariants, availableVariants, BASELINE_ID, parseVariantId, Variant, variantSlug } from './variants';
 import { variantSweepOptions } from './verdict';
 import { sizeLabel } from './verdict-runs';
 import { defineSweep, isComplete, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
@@ -179,7 +179,7 @@ export function netSizeJob(corpus: () => Corpus, c: NetSizeConfig, o: NetSizeJob
       const measured = await startMeasuring(o.policy ?? { waitTimeoutSeconds: DEFAULT_WAIT_TIMEOUT_SECONDS }, o.log ?? (() => {}));
       const results = await trainInterleaved(
         text,
-        o.variants.map((v) => ({ layers: c.layers, neurons: c.neurons, ...variantConfig(v), precision: 'f64' as const, seed: NET_SIZE_SEED })),
+        o.variants.map((v) => ({ layers: c.layers, neurons: c.neurons, cell: v.spec, precision: 'f64' as const, seed: NET_SIZE_SEED })),
         { iterations: o.iterations, progressEvery, onIteration: () => tick() },
       );
       const record: NetSizeConfigRecord = {

@@ -25,7 +25,7 @@ import type { Precision } from '../lstm/buffers';
 import { PROGRESS_COLUMNS, ProgressRow } from '../lstm/training-loop';
 import { formatProgressRow } from '../lstm/progress-file';
 import { trainInterleaved } from './interleave';
-import { allVariants, availableVariants, BASELINE_ID, Variant, variantConfig, variantSlug } from './variants';
+import { allVariants, availableVariants, BASELINE_ID, Variant, variantSlug } from './variants';
 import { variantSweepOptions } from './verdict';
 import { sizeLabel } from './verdict-runs';
 import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
@@ -120,7 +120,7 @@ export function precisionJob(o: PrecisionSweepOptions, say: (line: string) => vo
       const measured = await startMeasuring({ waitIdle: x.waitIdle, waitTimeoutSeconds: x.waitTimeout ?? DEFAULT_WAIT_TIMEOUT_SECONDS }, say);
       const results = await trainInterleaved(
         corpus,
-        pairs.map(({ v, precision }) => ({ layers: p.layers, neurons: p.neurons, ...variantConfig(v), precision, seed: 1 })),
+        pairs.map(({ v, precision }) => ({ layers: p.layers, neurons: p.neurons, cell: v.spec, precision, seed: 1 })),
         { iterations, progressEvery, onIteration: () => tick(1) },
       );
       const job = {

@@ -20,7 +20,7 @@ import { ProgressRow, PROGRESS_COLUMNS, runTraining, sampleText } from '../lstm/
 import { corpusIdentity, CorpusIdentity, DEFAULT_TRAINER, Trainer } from '../lstm/trainer';
 import { natsToBits, ValidationResult, Validator } from '../lstm/validation';
 import { formatProgressRow } from '../lstm/progress-file';
-import { Variant, variantConfig } from './variants';
+import { Variant } from './variants';
 
 export const VALIDATION_COLUMNS = ['variant', 'seed', 'val_loss', 'val_bpc', 'val_chars', 'val_cpu', 'val_time'] as const;
 
@@ -69,7 +69,7 @@ export function trainIdentity(split: SplitCorpus): CorpusIdentity {
  * `shuffle` reads the windows in a seeded order per epoch (default: in order).
  */
 export function newRun(split: SplitCorpus, identity: CorpusIdentity, size: NetSize, v: Variant, seed: number, o: { precision?: Precision; shuffle?: boolean } = {}): VerdictRun {
-  const net = new Lstm({ vocabSize: split.vocab.length, layers: size.layers, neurons: size.neurons, precision: o.precision ?? 'f64', seed, ...variantConfig(v) });
+  const net = new Lstm({ vocabSize: split.vocab.length, layers: size.layers, neurons: size.neurons, precision: o.precision ?? 'f64', seed, cell: v.spec });
   const trainer = new Trainer(net, split.vocab, identity, { ...DEFAULT_TRAINER, seed, ...(o.shuffle ? { shuffle: true } : {}) });
   return { variant: v, seed, trainer, validator: new Validator(net, split.validationIds, DEFAULT_TRAINER.window), rows: [] };
 }

@@ -28,6 +28,7 @@
  * (up to `--wait-timeout` seconds) for the machine to calm down before each job, else a busy machine is
  * reported with a warning.
  */
+import { cellSpec } from '../lstm/cell-spec';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
@@ -46,7 +47,8 @@ import { trainingMemoryProblem } from '../lstm/limits';
 import { defaultKernels } from '../lstm/backend';
 import { Validator } from '../lstm/validation';
 import { DEFAULT_TRAINER } from '../lstm/trainer';
-import { availableVariants, allVariants, parseVariantId, Variant, variantConfig, VARIANT_DEFS, variantSlug } from './variants';
+import { sameCell } from '../lstm/cell-spec';
+import { availableVariants, allVariants, parseVariantId, Variant, variantSlug } from './variants';
 import {
   advanceRuns, NetSize, newRun, parseSizes, runSample, sizeLabel, trainIdentity, ValidationPolicy, verdictColumns, VerdictRun,
 } from './verdict-runs';
@@ -124,7 +126,7 @@ export function parseVariants(text: string): Variant[] {
   for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const byId = parseVariantId(item);
     const found = byId ? [byId] : allVariants().filter((v) => v.name === item);
-    if (found.length === 0) throw new UserError(`--variants: unknown variant '${item}' (known: ${VARIANT_DEFS.map((d) => d.name).join(', ')}, optionally /scalar or /simd)`);
+    if (found.length === 0) throw new UserError(`--variants: unknown variant '${item}' (known: ${allVariants().filter((v) => v.impl === 'scalar').map((v) => v.name).join(', ')}, optionally /scalar or /simd)`);
     for (const v of found) if (!out.some((o) => o.id === v.id)) out.push(v);
   }
   if (out.length === 0) throw new UserError('--variants: give at least one variant');
@@ -148,7 +150,7 @@ function parseSizesFlag(text: string): NetSize[] {
   }
   // train's limits on layers and neurons (the vocabulary is checked with the corpus, before training)
   for (const size of sizes) {
-    const problem = configProblems({ vocabSize: 2, ...size, activation: 'tanh', gate: 'sigmoid', activationImpl: 'scalar', precision: 'f64' })[0];
+    const problem = configProblems({ vocabSize: 2, ...size, cell: cellSpec('tanh', 'sigmoid', 'scalar'), precision: 'f64' })[0];
     if (problem) throw new UserError(`--sizes ${sizeLabel(size)}: --${problem}`);
   }
   return sizes;
@@ -212,7 +214,7 @@ function runSummary(r: VerdictRun, sampleChars: number, csv: string): Record<str
   const t = r.trainer.times;
   const last = r.rows[r.rows.length - 1];
   return {
-    variant: r.variant.id, description: r.variant.def.description, seed: r.seed, csv,
+    variant: r.variant.id, description: r.variant.description, seed: r.seed, csv,
     train_loss: Number(last.loss), val_loss: Number(last.val_loss), val_bpc: Number(last.val_bpc), val_chars: Number(last.val_chars),
     train_time: t.forward_time + t.back_time + t.adam_time, train_cpu: t.forward_cpu + t.back_cpu + t.adam_cpu,
     sample: runSample(r, sampleChars),
@@ -338,9 +340,9 @@ function longJob(cx: LongJobContext, wanted: readonly Variant[], name: string): 
           // the variant comes from the manifest, so a checkpoint file that does not record gate and
           // implementation still resumes as what it was trained as
           const data = readModelFile(join(ckDir, m.file));
-          const trainer = Trainer.resume({ ...data, config: { ...data.config, ...variantConfig(v) } }, identity);
-          const want = variantConfig(v), got = trainer.net.cellSpec;
-          if (got.activation !== want.activation || got.gate !== want.gate || got.impl !== want.activationImpl) {
+          const trainer = Trainer.resume({ ...data, config: { ...data.config, cell: v.spec } }, identity);
+          const got = trainer.net.config.cell;
+          if (!sameCell(got, v.spec)) {
             throw new UserError(`checkpoint ${m.file} resumes as ${got.activation}/${got.gate}/${got.impl}, not ${v.id}; delete ${ckDir} to start over`);
           }
           return { variant: v, seed: trainer.options.seed, trainer, validator: new Validator(trainer.net, s.validationIds, DEFAULT_TRAINER.window), rows: m.rows };

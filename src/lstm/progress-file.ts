@@ -14,11 +14,11 @@
  * (progressCell), and appending to such a file first rewrites it with the current columns
  * (upgradeProgressText).
  */
-import { ACTIVATION_IMPLS, ActivationImpl, GATE_ACTIVATIONS, GateActivation, STUDY_VARIANT } from './cell';
+import { ACTIVATION_IMPLS, ActivationImpl, GATE_ACTIVATIONS, GateActivation, STUDY_CELL } from './cell-spec';
 import { PROGRESS_COLUMNS, ProgressRow, STUDY_PROGRESS_COLUMNS } from './training-loop';
 
 /** What a progress file without a column meant, for the columns added after the study's. */
-export const PROGRESS_DEFAULTS: Readonly<Record<string, string>> = { gate: STUDY_VARIANT.gate, impl: STUDY_VARIANT.activationImpl };
+export const PROGRESS_DEFAULTS: Readonly<Record<string, string>> = { gate: STUDY_CELL.gate, impl: STUDY_CELL.impl };
 
 /** A progress row as CSV cells: times and the loss with 6 decimals, as the original study wrote them. */
 export function formatProgressRow(r: ProgressRow): Record<string, string | number> {

@@ -8,7 +8,8 @@
  * (../../activations/simd-accuracy.ts) and the math-bench.
  */
 import type { Float, Precision } from '../buffers';
-import type { CellKernels, CellSpec, GateActivation } from '../cell';
+import type { CellKernels } from '../cell';
+import { CellSpec, simdKernelNames } from '../cell-spec';
 import { PAGE, WA } from './api';
 import { kernelModule } from './kernels';
 
@@ -17,14 +18,6 @@ type BackwardExport = (
   N: number, t: number, z: number, c: number, tc: number, keep: number, dh: number, dc: number, dz: number, j0: number, j1: number,
 ) => void;
 type ActivateExport = (which: number, n: number, x: number, y: number) => void;
-
-const GATE_EXPORT_NAMES: Record<GateActivation, string> = { sigmoid: 'sigmoid', 'isru-sigmoid': 'isruSigmoid' };
-
-/** The export names of a spec's kernels: cellForward_<cell>_<gate>, cellBackward_<cell>_<gate>. */
-export function simdKernelNames(spec: CellSpec): { forward: string; backward: string } {
-  const suffix = `${spec.activation}_${GATE_EXPORT_NAMES[spec.gate]}`;
-  return { forward: `cellForward_${suffix}`, backward: `cellBackward_${suffix}` };
-}
 
 /** The SIMD cell kernels of a spec over an instance's exports. */
 export function simdCellKernels(exports: Record<string, unknown>, spec: CellSpec): CellKernels {
