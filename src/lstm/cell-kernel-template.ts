@@ -69,8 +69,8 @@ export function renderScalarCellKernels(): string {
   const gates = Object.keys(GATE_ACTIVATION_ENTRIES) as GateActivation[];
   const parts: string[] = [
     '/**\n * The scalar cell kernels, one per cell activation × gate activation. Generated from ./cell-kernel-template.ts\n' +
-      ' * and the registry ./cell-spec.ts by scripts/generate-cell-kernels.ts (`npm run build` checks it is current):\n' +
-      ' * edit those, not this file.\n */\n' +
+      ' * and the registry ./cell-spec.ts by scripts/generate-cell-kernels.ts at `npm run build`: edit those, not this\n' +
+      ' * file (it is not committed).\n */\n' +
       "import type { Float } from './buffers';\nimport type { CellKernels } from './cell';\nimport type { Activation, GateActivation } from './cell-spec';\n",
   ];
   for (const a of activations) {
