@@ -35,7 +35,6 @@ import { Option } from 'commander';
 import { HOLD_OUTS, HoldOut, loadSplitCorpus, SplitCorpus, SplitRecord, VALIDATION_FRACTION } from '../data/split';
 import { positiveInt, UserError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
-import { toCsv } from '../io/csv';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, LoadPolicy, MeasuredUnit, startMeasuring } from '../io/load';
 import { describeMachine, machineSlug } from '../io/machine';
 import { sweepFolder } from '../io/results-root';
@@ -50,7 +49,7 @@ import { DEFAULT_TRAINER } from '../lstm/trainer';
 import { sameCell } from '../lstm/cell-spec';
 import { availableVariants, allVariants, parseVariantId, Variant, variantSlug } from './variants';
 import {
-  advanceRuns, NetSize, newRun, parseSizes, runSample, sizeLabel, trainIdentity, ValidationPolicy, verdictColumns, VerdictRun,
+  advanceRuns, NetSize, newRun, parseSizes, runSample, sizeLabel, trainIdentity, ValidationPolicy, verdictCsv, VerdictRun,
 } from './verdict-runs';
 import { NET_SIZE_LAYERS, NET_SIZE_NEURONS } from './net-size-grid';
 import { defineSweep, isComplete, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
@@ -270,7 +269,7 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
           runs: runs.map((r) => runSummary(r, p.sampleChars, `${stem}-${variantSlug(r.variant)}.csv`)),
           skipped: skipped.map((k) => ({ variant: k.variant.id, reason: k.reason })),
         };
-        return [...runs.map((r) => toCsv(verdictColumns(), r.rows)), JSON.stringify(summary, null, 2) + '\n'];
+        return [...runs.map((r) => verdictCsv(r.rows)), JSON.stringify(summary, null, 2) + '\n'];
       },
     };
   });
@@ -367,7 +366,7 @@ function longJob(cx: LongJobContext, wanted: readonly Variant[], name: string): 
         runs: runs.map((r) => runSummary(r, p.sampleChars, `${stem}-${variantSlug(r.variant)}.csv`)),
         skipped: cx.skipped.filter((k) => !variants.some((v) => v.id === k.variant.id)).map((k) => ({ variant: k.variant.id, reason: k.reason })),
       };
-      return [...runs.map((r) => toCsv(verdictColumns(), r.rows)), JSON.stringify(summary, null, 2) + '\n'];
+      return [...runs.map((r) => verdictCsv(r.rows)), JSON.stringify(summary, null, 2) + '\n'];
     },
   };
 }
