@@ -42,6 +42,7 @@
  * single-thread median and mt_speedup = st_ms / ms_per_iter. Engine names: lstm-opt-mt-rows,
  * lstm-opt-mt-gates, lstm-opt-mt-auto.
  */
+import { parseSize } from '../src/lstm/size';
 import { cellSpec } from '../src/lstm/cell-spec';
 import { spawnSync } from 'node:child_process';
 import { median } from '../src/analysis/stats';
@@ -98,9 +99,9 @@ export interface EngineRow {
 export const MT_CASES: [string, MtStrategy | 'auto'][] = [['2x256', 'rows'], ['2x256', 'gates'], ['1x16', 'auto']];
 
 export function parseConfig(c: string): [number, number] {
-  const m = /^(\d+)x(\d+)$/.exec(c);
-  if (!m) throw new Error(`bad config '${c}' (expected LxN, e.g. 2x100)`);
-  return [Number(m[1]), Number(m[2])];
+  const size = parseSize(c);
+  if (!size) throw new Error(`bad config '${c}' (expected LxN, e.g. 2x100)`);
+  return [size.layers, size.neurons];
 }
 
 /** One block of K iterations: per-iteration phase times (ms) and the block's process CPU time per iteration. */

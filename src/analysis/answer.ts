@@ -15,6 +15,8 @@
  *             the decision rule's verdict (loss at equal time vs the equally implemented tanh), the
  *             per-iteration comparison, the original's claim in both halves
  */
+import { sizeKey } from '../lstm/size';
+import { num, pct, proseCi } from './format';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readResults, MissingResultsError, ResultRow } from '../io/results';
@@ -37,12 +39,9 @@ import { command as cli } from '../command-name';
 export const ANSWER_BEGIN = '<!-- answer:begin -->';
 export const ANSWER_END = '<!-- answer:end -->';
 
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
-const num = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 /** "12.3% (95% CI 10.1% to 14.5%, n = 9)" */
-const pctCi = (e: Estimate): string => (e.n > 1 ? `${pct(e.mean)} (95% CI ${pct(e.low)} to ${pct(e.high)}, n = ${e.n})` : `${pct(e.mean)} (n = ${e.n}, no spread)`);
-const numCi = (e: Estimate, d = 3, unit = ''): string =>
-  e.n > 1 ? `${num(e.mean, d)}${unit} (95% CI ${num(e.low, d)} to ${num(e.high, d)}, n = ${e.n})` : `${num(e.mean, d)}${unit} (n = ${e.n}, no spread)`;
+const pctCi = (e: Estimate): string => proseCi(e, pct);
+const numCi = (e: Estimate, d = 3, unit = ''): string => proseCi(e, (x) => num(x, d), unit);
 
 /** Runs `f`; a MissingResultsError becomes its message (which names the command). */
 function orMissing(f: () => string): string {
@@ -98,7 +97,7 @@ export function netSizeSavings(dir: string): NetSizeConfigSaving[] {
       lossDifference: ld.final,
     });
   }
-  const key = (c: string): number[] => c.split('x').map(Number);
+  const key = sizeKey;
   return out.sort((a, b) => key(a.config)[0] - key(b.config)[0] || key(a.config)[1] - key(b.config)[1]);
 }
 

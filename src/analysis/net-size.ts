@@ -22,7 +22,8 @@ import { intervalSavings, IntervalSaving, lossDifference, phaseSeconds, savingSu
 import { Estimate, estimate, median } from './stats';
 import { NET_SIZE_COMMAND, netSizeConfigFile, NetSizeConfigRecord, variantOfFilePart } from '../experiments/net-size';
 import { allVariants, BASELINE_ID, parseVariantId, variantRank } from '../experiments/variants';
-import { pct, SizeTrend } from './verdict';
+import { SizeTrend } from './verdict';
+import { pct, pctCi as formatPctCi } from './format';
 
 export { NET_SIZE_COMMAND, netSizeDir, netSizeProfile } from '../experiments/net-size';
 export { BASELINE_ID } from '../experiments/variants';
@@ -325,7 +326,7 @@ export function variantOverview(s: readonly NetSizeSummary[]): VariantOverview[]
 }
 
 /** "12.3% [10.1%, 14.5%]" (a 95% CI; the bare value when there is none) */
-export const pctCi = (e: Pick<Estimate, 'mean' | 'low' | 'high'>): string => (Number.isFinite(e.low) ? `${pct(e.mean)} [${pct(e.low)}, ${pct(e.high)}]` : pct(e.mean));
+export const pctCi = (e: Pick<Estimate, 'mean' | 'low' | 'high'>): string => formatPctCi(e);
 
 /** The overview as table rows (HTML table in the notebook): pooled whole-run savings with their 95% CI. */
 export function variantOverviewRows(o: readonly VariantOverview[]): Record<string, string | number>[] {
