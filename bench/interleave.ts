@@ -9,7 +9,7 @@
  */
 import { Activation, ActivationImpl, cellName, CellSpec, GateActivation, sameCell, STUDY_CELL } from '../src/lstm/cell-spec';
 import { estimate, median } from '../src/analysis/stats';
-import { seededPermutation } from '../src/framework/mnist';
+import { seededPermutation } from '../src/seeded-random';
 
 /** One engine variant: a cell and the product kernel set it runs on. */
 export interface Variant {

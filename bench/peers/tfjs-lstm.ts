@@ -30,7 +30,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { median } from '../../src/analysis/stats';
-import { seededRandom } from '../../src/mathbench/harness';
+import { seededRandom } from '../../src/seeded-random';
 import { Isru } from '../../src/framework/isru-activation';
 
 // The package name is the npm override's alias: it resolves to @tensorflow/tfjs 3.21.0.
