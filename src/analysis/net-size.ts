@@ -19,7 +19,7 @@ import { MissingResultsError, readResults, ResultRow } from '../io/results';
 import { LoadOptions, loadFirst, machineFolder, ResultsRoot, ResultsSelection, StudyCommands } from '../io/results-root';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { intervalSavings, IntervalSaving, lossDifference, phaseSeconds, savingSummary, TimePhase } from './compare';
-import { Estimate, estimate, median } from './stats';
+import { Estimate, estimate, loadLevel, median } from './stats';
 import { NET_SIZE_COMMAND, netSizeConfigFile, NetSizeConfigRecord, variantOfFilePart } from '../experiments/net-size';
 import { allVariants, BASELINE_ID, parseVariantId, variantRank } from '../experiments/variants';
 import { SizeTrend } from './verdict';
@@ -441,14 +441,12 @@ export interface LoadSummary {
 
 export function loadSummary(configs: readonly NetSizeConfigRuns[]): LoadSummary {
   const recs = configs.map((c) => c.record).filter((r): r is NetSizeConfigRecord => !!r);
-  const readings = recs.flatMap((r) => [r.load_before, r.load_after]).filter(Number.isFinite);
   const skipped = new Map<string, string>();
   for (const r of recs) for (const k of r.skipped) skipped.set(k.variant, k.reason);
   return {
     recorded: recs.length,
     unrecorded: configs.length - recs.length,
-    median: readings.length ? median(readings) : NaN,
-    max: readings.length ? Math.max(...readings) : NaN,
+    ...loadLevel(recs.flatMap((r) => [r.load_before, r.load_after])),
     wallSeconds: recs.reduce((a, r) => a + r.wall_seconds, 0),
     cpuSeconds: recs.reduce((a, r) => a + r.cpu_seconds, 0),
     skipped: [...skipped].map(([variant, reason]) => ({ variant, reason })),

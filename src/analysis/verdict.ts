@@ -20,7 +20,7 @@ import { BASELINE_ID, parseVariantId, variantRank } from '../experiments/variant
 import { SPLIT_FILE, VERDICT_COMMAND, VERDICT_LONG_COMMAND } from '../experiments/verdict';
 import { VALIDATION_COLUMNS } from '../experiments/verdict-runs';
 import { savingSummary } from './compare';
-import { Estimate, estimate, median, pairedEstimate } from './stats';
+import { Estimate, estimate, loadLevel, median, pairedEstimate } from './stats';
 
 // ------------------------------------------------------------------ reading
 
@@ -274,6 +274,5 @@ export interface SizeTrend {
 /** The load the measurements ran under: the 1-minute load average before and after every block. */
 export function loadSummary(jobs: readonly VerdictJobResult[]): { blocks: number; median: number; max: number } {
   const all = jobs.flatMap((j) => j.loads.flatMap((l) => [l.before, l.after])).filter(Number.isFinite);
-  if (all.length === 0) return { blocks: 0, median: NaN, max: NaN };
-  return { blocks: all.length / 2, median: median(all), max: Math.max(...all) };
+  return { blocks: all.length / 2, ...loadLevel(all) };
 }
