@@ -9,7 +9,7 @@ import { paramLayout } from '../src/lstm/layout';
 import { Rng } from '../src/lstm/rng';
 import { wasmSimdAvailable } from '../src/lstm/wasm/kernels';
 import { WasmBackend } from '../src/lstm/wasm/backend';
-import { createBackend } from '../src/lstm/backend';
+import { createBackend } from '../src/lstm/backend-select';
 import { adamStepCoefficients, adamUpdate } from '../src/lstm/adam';
 import { isru, isruSigmoid, sigmoid, tanh } from '../src/activations';
 import { assertF32TracksF64 } from './helpers/precision';

@@ -10,7 +10,7 @@ import { isru, isruSigmoid, sigmoid, tanh } from '../src/activations';
 import { accuracyPoints, SIMD_ACCURACY_BOUNDS, simdAccuracy, ulpAt } from '../src/activations/simd-accuracy';
 import type { Float, Precision } from '../src/lstm/buffers';
 import { Activation, CellKernels, cellKernels, cellSpec, CellSpec, GateActivation, KEEP_ROWS } from '../src/lstm/cell';
-import { createBackend } from '../src/lstm/backend';
+import { createBackend } from '../src/lstm/backend-select';
 import { gradientCheck } from '../src/lstm/gradcheck';
 import { createLstm, Lstm } from '../src/lstm/network';
 import { Rng } from '../src/lstm/rng';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { create, all } from 'mathjs';
 import { loadCorpus } from '../src/data/corpus';
 import { dataPath } from '../src/io/paths';
-import { defaultKernels, kernelsLine, resolveKernels } from '../src/lstm/backend';
+import { defaultKernels, kernelsLine, resolveKernels } from '../src/lstm/backend-select';
 import type { Precision } from '../src/lstm/buffers';
 import { gradientCheck } from '../src/lstm/gradcheck';
 import { readModelFile } from '../src/lstm/modelfile';

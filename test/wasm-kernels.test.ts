@@ -18,7 +18,7 @@ import * as node from 'node:test';
 import assert from 'node:assert/strict';
 import type { Float, Precision } from '../src/lstm/buffers';
 import { adamStepCoefficients, adamUpdate, DEFAULT_ADAM } from '../src/lstm/adam';
-import { createBackend } from '../src/lstm/backend';
+import { createBackend } from '../src/lstm/backend-select';
 import { gemmNT, gemvN, transpose } from '../src/lstm/dense';
 import { Rng } from '../src/lstm/rng';
 import { readKernelBytes } from '../src/lstm/wasm/binaries';

@@ -26,7 +26,7 @@ import { WeatherDataError } from '../weather/data';
 import { WeatherDivergedError } from '../weather/train';
 import { positiveInt, UserError } from '../errors';
 import { prepareOutputFile } from '../io/places';
-import { defaultKernels } from '../lstm/backend';
+import { defaultKernels } from '../lstm/backend-select';
 import { weatherMemoryProblem } from '../weather/limits';
 import { command } from '../command-name';
 

@@ -43,7 +43,7 @@ import { readModelFile, writeModelFile } from '../lstm/modelfile';
 import { Trainer } from '../lstm/trainer';
 import { configProblems } from '../lstm/network';
 import { trainingMemoryProblem } from '../lstm/limits';
-import { defaultKernels } from '../lstm/backend';
+import { defaultKernels } from '../lstm/backend-select';
 import { Validator } from '../lstm/validation';
 import { DEFAULT_TRAINER } from '../lstm/trainer';
 import { sameCell } from '../lstm/cell-spec';

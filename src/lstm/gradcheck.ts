@@ -39,7 +39,7 @@ export interface GradCheckOptions {
   floor?: number;
   /** scale the initial weights (larger weights exercise the nonlinearities beyond their linear part) */
   weightScale?: number;
-  /** kernel implementation (default: the runtime's default, see backend.ts) */
+  /** kernel implementation (default: the runtime's default, see backend-select.ts) */
   kernels?: KernelKind;
   /** called on the fresh net before the check (tests use it to plant a bug and see the check catch it) */
   mutate?: (net: Lstm) => void;

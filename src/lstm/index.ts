@@ -1,7 +1,8 @@
 /** The native LSTM engine. docs/ARCHITECTURE.md describes its parts; network.ts is the entry point. */
 export { createLstm, Lstm, LstmConfig, configProblems, MAX_LAYERS, MAX_NEURONS, MAX_VOCAB } from './network';
 export { Workspace } from './workspace';
-export { Backend, createBackend, defaultKernels, KernelKind } from './backend';
+export { Backend, KernelKind } from './backend';
+export { createBackend, defaultKernels } from './backend-select';
 export { WasmBackend } from './wasm/backend';
 export { kernelModule, wasmSimdAvailable } from './wasm/kernels';
 export { allocFloat, Float, Precision } from './buffers';

@@ -10,7 +10,8 @@
  * gradients, Adam moments and window buffers are views of one shared WebAssembly memory, which worker
  * threads attach to (./parallel/team.ts). See docs/ARCHITECTURE.md.
  */
-import { Backend, createBackend, defaultKernels, isWasmKernels, KERNEL_KINDS, KernelKind, resolveKernels } from './backend';
+import { Backend, isWasmKernels, KERNEL_KINDS, KernelKind } from './backend';
+import { createBackend, defaultKernels, resolveKernels } from './backend-select';
 import { chooseBlocking, TUNING_WINDOW } from './blocking-choice';
 import { bytesPerElement, Float, Precision } from './buffers';
 import { UserError } from '../errors';
@@ -39,7 +40,7 @@ export interface LstmConfig {
    * 'wasm': the dot-form kernels run as WebAssembly SIMD over one shared memory holding all of the
    * network's buffers (default when the runtime supports it; env LSTM_OPT_KERNELS=js|wasm-fma overrides);
    * 'wasm-fma': the same with relaxed-SIMD fused multiply-adds, where the runtime has relaxed SIMD (else
-   * the network runs 'wasm', and config.kernels says so: see resolveKernels in ./backend.ts);
+   * the network runs 'wasm', and config.kernels says so: see resolveKernels in ./backend-select.ts);
    * 'js': plain TypeScript loops over ordinary typed arrays.
    */
   kernels?: KernelKind;

@@ -28,7 +28,8 @@
  * views of these buffers, made once with the workspace: nothing is allocated per step.
  */
 import { adamStepCoefficients, AdamHyper } from '../lstm/adam';
-import { Backend, createBackend, defaultKernels, KernelKind } from '../lstm/backend';
+import { Backend, KernelKind } from '../lstm/backend';
+import { createBackend, defaultKernels } from '../lstm/backend-select';
 import { forcedBlocking } from '../lstm/blocking-choice';
 import { CellBackward, CellForward, KEEP_ROWS } from '../lstm/cell';
 import { CellSpec, STUDY_CELL } from '../lstm/cell-spec';
