@@ -11,7 +11,7 @@
  * measures everything again). Ctrl-C stops after the current run with complete files (exit 130).
  * Everything is validated before any file is touched.
  */
-import { listenForStop } from '../io/stop-signals';
+import { listenForStop, signalExitCode } from '../io/stop-signals';
 import { Command, Option } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -144,7 +144,7 @@ async function weather(flags: WeatherFlags): Promise<number> {
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   if (result.stopped) {
     process.stderr.write(`lstm-opt weather: interrupted after ${result.measured} of ${result.todo} run(s); ${rel(result.files.out)} holds every finished group — rerun the same command to continue\n`);
-    return 130;
+    return signalExitCode(stop.signal ?? 'SIGINT');
   }
   const test = result.baseline.find((r) => r.Split === 'test');
   process.stdout.write(
