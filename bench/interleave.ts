@@ -7,21 +7,19 @@
  * whichever happened to run at that moment. A ratio is taken WITHIN a round (variant time / baseline time
  * of the same round) and only then summarised over rounds: that is what cancels a slow round.
  */
-import type { Activation, ActivationImpl, GateActivation } from '../src/lstm/cell';
+import { Activation, ActivationImpl, cellName, CellSpec, GateActivation, sameCell, STUDY_CELL } from '../src/lstm/cell-spec';
 import { estimate, median } from '../src/analysis/stats';
-import { seededPermutation } from '../src/framework/mnist';
+import { seededPermutation } from '../src/seeded-random';
 
-/** One engine variant: cell, gate activation, point-wise implementation, product kernel set. */
+/** One engine variant: a cell and the product kernel set it runs on. */
 export interface Variant {
-  activation: Activation;
-  gate: GateActivation;
-  impl: ActivationImpl;
+  cell: CellSpec;
   /** the product kernel set: 'wasm', 'wasm-fma', 'js' */
   kernels: string;
 }
 
 /** The reference every ratio is taken against: the original study's cell on the default kernels. */
-export const BASELINE: Variant = { activation: 'tanh', gate: 'sigmoid', impl: 'scalar', kernels: 'wasm' };
+export const BASELINE: Variant = { cell: STUDY_CELL, kernels: 'wasm' };
 
 export interface VariantAxes {
   activations: Activation[];
@@ -30,12 +28,13 @@ export interface VariantAxes {
   kernels: string[];
 }
 
-export function variantKey(v: Variant): string {
-  return `${v.activation}+${v.gate}+${v.impl}+${v.kernels}`;
+/** What the benchmark's lines call a variant: `isru+simd/wasm-fma`. */
+export function variantLabel(v: Variant): string {
+  return `${cellName(v.cell)}/${v.kernels}`;
 }
 
 export function sameVariant(a: Variant, b: Variant): boolean {
-  return variantKey(a) === variantKey(b);
+  return sameCell(a.cell, b.cell) && a.kernels === b.kernels;
 }
 
 /**
@@ -48,7 +47,7 @@ export function variantGrid(axes: VariantAxes, baseline: Variant = BASELINE): Va
     for (const impl of axes.impls) {
       for (const gate of axes.gates) {
         for (const activation of axes.activations) {
-          const v = { activation, gate, impl, kernels };
+          const v = { cell: { activation, gate, impl }, kernels };
           if (!out.some((o) => sameVariant(o, v))) out.push(v);
         }
       }

@@ -211,7 +211,7 @@ function kernelData(N: number) {
 
 /** A 2-layer net whose backend hands out `kernels`; forward and backward of one window, `windows` times. */
 function networkRunner(N: number, activation: 'tanh' | 'isru', gate: GateActivation, kernels: CellKernels): { run: (windows: number) => Timing; net: Lstm } {
-  const net = new Lstm({ vocabSize: 98, layers: 2, neurons: N, activation, gate, precision: 'f64', seed: 1 });
+  const net = new Lstm({ vocabSize: 98, layers: 2, neurons: N, cell: cellSpec(activation, gate), precision: 'f64', seed: 1 });
   (net.backend as { cell: unknown }).cell = () => kernels;
   const rng = new Rng(9);
   const ws = net.workspace(T);

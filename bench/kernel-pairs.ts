@@ -17,6 +17,7 @@
  * time is what a shared machine inflates least (a preempted iteration loses wall time, not CPU time).
  * A --baseline variant runs the other checkout's dist/ with its default kernels (labelled 'baseline').
  */
+import { cellSpec } from '../src/lstm/cell-spec';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { median } from '../src/analysis/stats';
@@ -60,7 +61,7 @@ function baselineStep(dir: string, layers: number, neurons: number, precision: P
   const tr = require(join(dir, 'dist', 'src', 'lstm', 'trainer')) as typeof import('../src/lstm/trainer');
   const data = require(join(dir, 'dist', 'src', 'data', 'corpus')) as typeof import('../src/data/corpus');
   const corpus = data.loadCorpus();
-  const t = new tr.Trainer(new net.Lstm({ vocabSize: corpus.vocab.length, layers, neurons, activation: 'tanh', precision, seed: 1 }), corpus.vocab,
+  const t = new tr.Trainer(new net.Lstm({ vocabSize: corpus.vocab.length, layers, neurons, cell: cellSpec('tanh'), precision, seed: 1 }), corpus.vocab,
     tr.corpusIdentity(corpus.source, corpus.ids), { window: WINDOW, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 });
   return () => void t.step();
 }
@@ -78,7 +79,7 @@ function main(): void {
     const variants: Variant[] = args.kernels.map((k) => {
       const dims = { layers, neurons, vocabSize: corpus.vocab.length, window: WINDOW };
       const blocking = k.blocking !== undefined && k.kernels !== 'js' ? chooseBlocking(args.precision, k.kernels, dims, k.blocking) : undefined;
-      const net = new Lstm({ vocabSize: corpus.vocab.length, layers, neurons, activation: 'tanh', precision: args.precision, seed: 1, kernels: k.kernels, blocking });
+      const net = new Lstm({ vocabSize: corpus.vocab.length, layers, neurons, cell: cellSpec('tanh'), precision: args.precision, seed: 1, kernels: k.kernels, blocking });
       const t = new Trainer(net, corpus.vocab, identity, { window: WINDOW, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 });
       const label = net.config.blocking ? `${net.config.kernels}:${blockingLabel(net.config.blocking)}` : net.config.kernels;
       return { name: k.blocking === 'auto' ? `${label} (auto)` : label, step: () => void t.step() };

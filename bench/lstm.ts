@@ -42,6 +42,9 @@
  * single-thread median and mt_speedup = st_ms / ms_per_iter. Engine names: lstm-opt-mt-rows,
  * lstm-opt-mt-gates, lstm-opt-mt-auto.
  */
+import { ACTIVATION_IMPLS, ACTIVATIONS, GATE_ACTIVATIONS } from '../src/lstm/cell-spec';
+import { parseSize } from '../src/lstm/size';
+import { cellSpec } from '../src/lstm/cell-spec';
 import { spawnSync } from 'node:child_process';
 import { median } from '../src/analysis/stats';
 import { loadCorpus } from '../src/data/corpus';
@@ -57,7 +60,7 @@ import { projectRoot } from '../src/io/paths';
 import { fileTuningStore } from '../src/io/kernel-tuning-cache';
 import { useTuningStore } from '../src/lstm/blocking-choice';
 import { blockingLabel } from '../src/lstm/wasm/blocking';
-import { BASELINE, loadWarning, pairedRatio, roundOrder, sameVariant, Variant, VariantAxes, variantGrid } from './interleave';
+import { BASELINE, loadWarning, pairedRatio, roundOrder, sameVariant, Variant, VariantAxes, variantGrid, variantLabel } from './interleave';
 import { PytorchServer } from './peers/pytorch-server';
 import { chooseThreads, cores } from '../src/lstm/parallel/auto';
 import type { MtStrategy } from '../src/lstm/parallel/partition';
@@ -97,9 +100,9 @@ export interface EngineRow {
 export const MT_CASES: [string, MtStrategy | 'auto'][] = [['2x256', 'rows'], ['2x256', 'gates'], ['1x16', 'auto']];
 
 export function parseConfig(c: string): [number, number] {
-  const m = /^(\d+)x(\d+)$/.exec(c);
-  if (!m) throw new Error(`bad config '${c}' (expected LxN, e.g. 2x100)`);
-  return [Number(m[1]), Number(m[2])];
+  const size = parseSize(c);
+  if (!size) throw new Error(`bad config '${c}' (expected LxN, e.g. 2x100)`);
+  return [size.layers, size.neurons];
 }
 
 /** One block of K iterations: per-iteration phase times (ms) and the block's process CPU time per iteration. */
@@ -134,13 +137,12 @@ function contender(label: string, identity: Record<string, unknown>, run: (k: nu
   return { label, identity, run, roundMs: [], roundCpu: [], roundFwdCpu: [], f: [], b: [], a: [], total: [] };
 }
 
-const variantLabel = (v: Variant): string => `${v.activation}/${v.gate}/${v.impl}/${v.kernels}`;
 
 /** Builds and warms up one of our variants; a variant that cannot run gives its reason instead. */
 export function variantContender(v: Variant, layers: number, neurons: number, precision: Precision, warmup: number, corpusId: CorpusIdentity, vocab: string[]): Contender | { skipped: string } {
   let trainer: Trainer;
   try {
-    const net = new Lstm({ vocabSize: vocab.length, layers, neurons, activation: v.activation, gate: v.gate, activationImpl: v.impl, kernels: v.kernels as KernelKind, precision, seed: 1 });
+    const net = new Lstm({ vocabSize: vocab.length, layers, neurons, cell: v.cell, kernels: v.kernels as KernelKind, precision, seed: 1 });
     // a kernel set the runtime lacks may fall back to another one: that would measure the wrong variant
     if (net.config.kernels !== v.kernels) return { skipped: `kernels ${v.kernels} asked for, ${net.config.kernels} given by this runtime` };
     trainer = new Trainer(net, vocab, corpusId, { window: WINDOW, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 });
@@ -149,7 +151,7 @@ export function variantContender(v: Variant, layers: number, neurons: number, pr
     return { skipped: (err as Error).message.split('\n')[0] };
   }
   const { kernels, blocking } = trainer.net.config;
-  return contender(variantLabel(v), { engine: 'lstm-opt', activation: v.activation, gate: v.gate, impl: v.impl, kernels, blocking: blocking ? blockingLabel(blocking) : null, version: `node ${process.version}` }, async (k) => {
+  return contender(variantLabel(v), { engine: 'lstm-opt', ...v.cell, kernels, blocking: blocking ? blockingLabel(blocking) : null, version: `node ${process.version}` }, async (k) => {
     const block: Block = { f: [], b: [], a: [], cpuPerIter: 0, fwdCpuPerIter: 0 };
     const t0 = { ...trainer.times };
     for (let i = 0; i < k; i++) {
@@ -200,7 +202,7 @@ async function measureSize(layers: number, neurons: number, precision: Precision
     const c = variantContender(v, layers, neurons, precision, o.warmup, corpusId, vocab);
     if ('skipped' in c) {
       process.stderr.write(`[lstm-opt] ${layers}x${neurons} ${precision} ${variantLabel(v)}: skipped: ${c.skipped}\n`);
-      out.push({ skipped: c.skipped, engine: 'lstm-opt', layers, neurons, precision, activation: v.activation, gate: v.gate, impl: v.impl, kernels: v.kernels });
+      out.push({ skipped: c.skipped, engine: 'lstm-opt', layers, neurons, precision, ...v.cell, kernels: v.kernels });
       continue;
     }
     contenders.push(c);
@@ -283,7 +285,7 @@ async function measureSize(layers: number, neurons: number, precision: Precision
 async function measureMt(config: string, mode: MtStrategy | 'auto', precision: Precision, quick: boolean, corpusId: ReturnType<typeof corpusIdentity>, vocab: string[], kernels?: KernelKind): Promise<EngineRow> {
   const [layers, neurons] = parseConfig(config);
   const make = (): Trainer => new Trainer(
-    new Lstm({ vocabSize: vocab.length, layers, neurons, activation: 'tanh', precision, seed: 1, kernels }), vocab, corpusId,
+    new Lstm({ vocabSize: vocab.length, layers, neurons, cell: cellSpec('tanh'), precision, seed: 1, kernels }), vocab, corpusId,
     { window: WINDOW, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 },
   );
   const st = make();
@@ -355,7 +357,7 @@ const list = <T extends string>(v: string, allowed: readonly string[], what: str
   return xs as T[];
 };
 
-export const ALL_AXES: VariantAxes = { activations: ['tanh', 'isru'], gates: ['sigmoid', 'isru-sigmoid'], impls: ['scalar', 'simd'], kernels: ['wasm', 'wasm-fma'] };
+export const ALL_AXES: VariantAxes = { activations: [...ACTIVATIONS], gates: [...GATE_ACTIVATIONS], impls: [...ACTIVATION_IMPLS], kernels: ['wasm', 'wasm-fma'] };
 
 export function parseArgs(argv: string[]): Args {
   const a: Args = { quick: false, configs: [], axes: { ...ALL_AXES }, precisions: ['f64', 'f32'], child: false, mt: true, pytorch: true };

@@ -121,7 +121,7 @@ interface Options {
 
 async function profileOne(session: Session, layers: number, neurons: number, precision: Precision, o: Options, corpus: ReturnType<typeof loadCorpus>): Promise<Record<string, unknown>> {
   const vocab = corpus.vocab;
-  const net = new Lstm({ vocabSize: vocab.length, layers, neurons, activation: o.activation, gate: o.gate, activationImpl: o.impl, kernels: o.kernels, precision, seed: 1 });
+  const net = new Lstm({ vocabSize: vocab.length, layers, neurons, cell: { activation: o.activation, gate: o.gate, impl: o.impl }, kernels: o.kernels, precision, seed: 1 });
   const trainer = new Trainer(net, vocab, corpusIdentity(corpus.source, corpus.ids), { window: WINDOW, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 });
   for (let i = 0; i < 10; i++) trainer.step();
   await session.post('Profiler.setSamplingInterval', { interval: 100 });

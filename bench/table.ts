@@ -38,8 +38,6 @@ export const BENCH_COLUMNS = [
   'blocking', 'pct_peak_boost',
 ] as const;
 
-/** What a row without the gate or impl column (a file written before them) ran. */
-export const BENCH_DEFAULT_CELL = { gate: 'sigmoid', impl: 'scalar' } as const;
 
 export interface BenchRow {
   engine: string;

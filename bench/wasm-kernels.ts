@@ -22,7 +22,8 @@ import type { Precision } from '../src/lstm/buffers';
 import { readKernelBytes } from '../src/lstm/wasm/binaries';
 import { kernelTarget } from '../src/lstm/wasm/kernels';
 import { relaxedSimdAvailable } from '../src/lstm/wasm/relaxed-simd';
-import { KernelExports, KernelMemory, Operand, WA } from '../test/helpers/wasm-kernels';
+import { KernelMemory, Operand, WA } from '../test/helpers/wasm-kernels';
+import type { KernelExports } from '../src/lstm/wasm/exports';
 
 const T = 100;
 const V = 98;

@@ -15,6 +15,7 @@
  *
  * The weather predictor's cases train its one-layer batch model for a few Adam steps on synthetic data.
  */
+import { cellSpec } from '../src/lstm/cell-spec';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -107,7 +108,7 @@ const corpus = loadCorpus(dataPath('sotu-sample.txt'));
 const identity = corpusIdentity('sotu-sample.txt', corpus.ids);
 
 export async function runEngineCase(c: EngineCase): Promise<EngineOutcome> {
-  const net = new Lstm({ vocabSize: corpus.vocab.length, layers: c.layers, neurons: c.neurons, activation: c.activation, precision: c.precision, seed: SEED, kernels: c.kernels });
+  const net = new Lstm({ vocabSize: corpus.vocab.length, layers: c.layers, neurons: c.neurons, cell: cellSpec(c.activation), precision: c.precision, seed: SEED, kernels: c.kernels });
   const trainer = new Trainer(net, corpus.vocab, identity, { window: WINDOW, lr: 0.01, lrDecay: 0, clip: 5, clipMode: 'element', seed: SEED });
   const losses: number[] = [];
   const run = { iterations: ITERATIONS, progressEvery: 1, sampleEvery: 0, storeEvery: 0, threads: c.threads, strategy: c.strategy };
@@ -126,7 +127,7 @@ export async function runEngineCase(c: EngineCase): Promise<EngineOutcome> {
 /** A few Adam steps of the weather predictor on seeded synthetic windows (batch 5 of 4 days, 3 features). */
 export function runWeatherCase(c: WeatherCase): WeatherOutcome {
   const W = 4, D = 3, B = 5;
-  const net = new WeatherNet({ neurons: c.neurons, activation: c.activation, window: W, inputs: D, seed: SEED, kernels: c.kernels });
+  const net = new WeatherNet({ neurons: c.neurons, cell: cellSpec(c.activation), window: W, inputs: D, seed: SEED, kernels: c.kernels });
   const ws = new WeatherWorkspace(net, B);
   const rng = new Rng(SEED);
   const x = Float64Array.from({ length: 2 * B * W * D }, () => rng.uniform(2));

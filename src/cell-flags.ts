@@ -5,10 +5,7 @@
  * sweep kinds declare them too, so they live beside ./errors.ts's flag parsers rather than under ./cli/.
  */
 import { Option } from 'commander';
-import { UserError } from './errors';
-import type { Precision } from './lstm/buffers';
-import { Activation, ACTIVATION_IMPLS, ActivationImpl, CellVariant, GATE_ACTIVATIONS, GateActivation, STUDY_VARIANT } from './lstm/cell';
-import { cellSpecProblem } from './lstm/network';
+import { ACTIVATION_IMPLS, GATE_ACTIVATIONS } from './lstm/cell-spec';
 
 export interface CellFlagOptions {
   description?: string;
@@ -34,18 +31,13 @@ function withDefault(option: Option, value: string | undefined): Option {
   return value === undefined ? option : option.default(value);
 }
 
-/** The cell flags' values as a sweep kind receives them (SweepOptions.extra), with their defaults. */
-export function cellFlags(extra: Readonly<Record<string, unknown>>): CellVariant {
-  return { gate: (extra.gate as GateActivation | undefined) ?? STUDY_VARIANT.gate, activationImpl: (extra.activationImpl as ActivationImpl | undefined) ?? STUDY_VARIANT.activationImpl };
-}
+/** The flag of each configuration field the engine's validation names (../lstm/network.ts configFieldProblems). */
+const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
+  layers: '--layers', neurons: '--neurons', precision: '--precision', kernels: '--kernels',
+  'cell.activation': '--activation', 'cell.gate': '--gate', 'cell.impl': '--activation-impl',
+};
 
-/**
- * Refuses, as a UserError in the flags' words, a cell this runtime cannot run, for each activation a
- * command will train (call it before any file is touched).
- */
-export function checkCellFlags(activations: readonly Activation[], cell: CellVariant, precision: Precision = 'f64'): void {
-  for (const activation of activations) {
-    const problem = cellSpecProblem({ activation, gate: cell.gate, impl: cell.activationImpl }, precision);
-    if (problem) throw new UserError(problem.replace(/^activationImpl/, '--activation-impl').replace(/^gate/, '--gate'));
-  }
+/** A configuration problem in the words of the flags: `--activation-impl simd needs …`; the field itself where no flag sets it. */
+export function problemInFlags(problem: { field: string; message: string }, flagOf: Readonly<Record<string, string>> = {}): string {
+  return `${flagOf[problem.field] ?? FLAG_OF_FIELD[problem.field] ?? problem.field} ${problem.message}`;
 }

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_COLUMNS, benchCsv, BenchRow, withRatios } from '../bench/table';
-import { benchComparisonSummary, benchComparisonTable, benchMachineName, benchPoints, benchRatios, loadBenchResults, variantLabel } from '../src/analysis/bench-files';
+import { benchComparisonSummary, benchComparisonTable, benchMachineName, benchPoints, benchRatios, loadBenchResults } from '../src/analysis/bench-files';
+import { cellLabel } from '../src/lstm/cell-spec';
 import { benchRatioFigure, benchTimeFigure } from '../src/charts/bench';
 import { colors } from '../src/charts/colors';
 import { parseCsv } from '../src/io/csv-text';
@@ -37,9 +38,9 @@ test('withRatios on the page\'s rows: ISRU against tanh of the same variant (gat
 });
 
 test('variant labels and machine names of results/bench files', () => {
-  assert.equal(variantLabel('tanh', 'sigmoid', 'scalar'), 'tanh');
-  assert.equal(variantLabel('isru', 'sigmoid', 'scalar'), 'ISRU');
-  assert.equal(variantLabel('isru', 'isru-sigmoid', 'simd'), 'all-ISRU (SIMD)');
+  assert.equal(cellLabel({ activation: 'tanh', gate: 'sigmoid', impl: 'scalar' }), 'tanh');
+  assert.equal(cellLabel({ activation: 'isru', gate: 'sigmoid', impl: 'scalar' }), 'ISRU');
+  assert.equal(cellLabel({ activation: 'isru', gate: 'isru-sigmoid', impl: 'simd' }), 'all-ISRU (SIMD)');
   assert.equal(benchMachineName('chromium-headless-156-linux-2c.bench.csv'), 'chromium-headless-156-linux-2c');
   assert.equal(benchMachineName('amd-epyc-2c-node20.csv'), 'amd-epyc-2c-node20');
 });

@@ -31,7 +31,7 @@ const identity = corpusIdentity(sample.source, sample.ids);
 const opts: TrainerOptions = { window: 25, lr: 0.002, lrDecay: 0, clip: 5, clipMode: 'element', seed: 11 };
 
 function makeTrainer(activation: 'tanh' | 'isru', gate: GateActivation): Trainer {
-  const net = new Lstm({ vocabSize: sample.vocab.length, layers: 2, neurons: 12, activation, gate, precision: 'f64', seed: opts.seed });
+  const net = new Lstm({ vocabSize: sample.vocab.length, layers: 2, neurons: 12, cell: cellSpec(activation, gate), precision: 'f64', seed: opts.seed });
   return new Trainer(net, sample.vocab, identity, opts);
 }
 
@@ -61,7 +61,7 @@ function oldBinary(m: ModelData): Uint8Array {
   const arrays: [string, Float][] = [['params', m.params], ['m', ck.m], ['v', ck.v], ['hidden', ck.hidden]];
   const header = Buffer.from(JSON.stringify({
     kind: 'checkpoint',
-    config: { vocabSize: c.vocabSize, layers: c.layers, neurons: c.neurons, activation: c.activation, precision: c.precision },
+    config: { vocabSize: c.vocabSize, layers: c.layers, neurons: c.neurons, activation: c.cell.activation, precision: c.precision },
     vocab: m.vocab,
     state: ck.state,
     arrays: arrays.map(([name, a]) => ({ name, length: a.length })),
@@ -86,7 +86,7 @@ function oldJson(m: ModelData): string {
   const c = m.config, ck = m.checkpoint!;
   return JSON.stringify({
     format: 'lstm-opt-model', version: 1, kind: 'checkpoint',
-    config: { vocabSize: c.vocabSize, layers: c.layers, neurons: c.neurons, activation: c.activation, precision: c.precision },
+    config: { vocabSize: c.vocabSize, layers: c.layers, neurons: c.neurons, activation: c.cell.activation, precision: c.precision },
     vocab: m.vocab, params: Array.from(m.params),
     checkpoint: { state: ck.state, m: Array.from(ck.m), v: Array.from(ck.v), hidden: Array.from(ck.hidden) },
   });
@@ -112,9 +112,9 @@ test('a checkpoint written before the gate existed loads as sigmoid/scalar and r
     assert.ok(Buffer.from(encodeBinary(ck)).equals(Buffer.from(old)), `${activation}: today's binary differs from the old layout`);
     for (const [form, file] of [['binary', old], ['json v1', Buffer.from(oldJson(ck), 'utf8')]] as const) {
       const data = decodeModel(file);
-      assert.equal(data.config.gate, undefined, form);
+      assert.equal(data.config.cell.gate, 'sigmoid', form);
       const resumed = Trainer.resume(data, identity);
-      assert.deepEqual(resumed.net.cellSpec, { activation, gate: 'sigmoid', impl: 'scalar' }, form);
+      assert.deepEqual(resumed.net.config.cell, { activation, gate: 'sigmoid', impl: 'scalar' }, form);
       const rest = await train(resumed, 8);
       const what = `${activation} ${form}`;
       assert.equal(firstLosses.length + rest.length, wholeLosses.length, what);
@@ -135,9 +135,9 @@ test('ISRU-sigmoid files record the gate in both formats, and its checkpoints re
   assert.doesNotMatch(header, /activationImpl/, 'the default implementation is not written');
   for (const [form, file] of [['binary', encodeBinary(ck)], ['json', Buffer.from(encodeJson(ck), 'utf8')]] as const) {
     const data = decodeModel(file);
-    assert.equal(data.config.gate, 'isru-sigmoid', form);
+    assert.equal(data.config.cell.gate, 'isru-sigmoid', form);
     const resumed = Trainer.resume(data, identity);
-    assert.equal(resumed.net.config.gate, 'isru-sigmoid', form);
+    assert.equal(resumed.net.config.cell.gate, 'isru-sigmoid', form);
     const rest = await train(resumed, 8);
     assert.equal(firstLosses.length + rest.length, wholeLosses.length, form);
     [...firstLosses, ...rest].forEach((l, k) => assert.ok(Object.is(l, wholeLosses[k]), `${form}: loss ${k}`));
@@ -236,11 +236,11 @@ test('bad --gate and --activation-impl values: one line on stderr, exit 2, on ev
 
 test('the weather predictor takes the gate: its gradient check passes with ISRU-sigmoid gates and fails with the sigmoid backward', () => {
   for (const activation of ['tanh', 'isru'] as const) {
-    const r = weatherGradientCheck({ activation, gate: 'isru-sigmoid', neurons: 5, window: 4, inputs: 3, count: 3 });
+    const r = weatherGradientCheck({ cell: cellSpec(activation, 'isru-sigmoid'), neurons: 5, window: 4, inputs: 3, count: 3 });
     assert.ok(r.maxRelError < 1e-6, `${activation}: max relative error ${r.maxRelError} at ${r.worstIndex}`);
     const wrong = weatherGradientCheck({
-      activation, gate: 'isru-sigmoid', neurons: 5, window: 4, inputs: 3, count: 3,
-      mutate: (net) => { (net as unknown as { cellBackward: unknown }).cellBackward = new Lstm({ vocabSize: 2, layers: 1, neurons: 1, activation, precision: 'f64' }).backend.cell({ activation, gate: 'sigmoid', impl: 'scalar' }).backward; },
+      cell: cellSpec(activation, 'isru-sigmoid'), neurons: 5, window: 4, inputs: 3, count: 3,
+      mutate: (net) => { (net as unknown as { cellBackward: unknown }).cellBackward = new Lstm({ vocabSize: 2, layers: 1, neurons: 1, cell: cellSpec(activation), precision: 'f64' }).backend.cell({ activation, gate: 'sigmoid', impl: 'scalar' }).backward; },
     });
     assert.ok(wrong.maxRelError > 1e-3, `${activation}: the sigmoid backward under ISRU-sigmoid gates was not caught (${wrong.maxRelError})`);
   }

@@ -4,6 +4,7 @@
  * give the recorded losses, model-file bytes, Adam moments, hidden state and samples bit for bit.
  * A restructuring of the engine that changes any rounding fails this test.
  */
+import { cellSpec } from '../src/lstm/cell-spec';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -65,8 +66,8 @@ test('every product blocking forced in turn (LSTM_OPT_BLOCKING) trains bit-ident
   for (const b of covered) {
     await withEnv({ LSTM_OPT_BLOCKING: blockingLabel(b) }, async () => {
       // the forced blocking is the one that runs, in the network and the weather predictor
-      assert.deepEqual(new Lstm({ vocabSize: 5, layers: 1, neurons: 4, activation: 'tanh', precision: 'f32', kernels: 'wasm' }).backend.blocking, b);
-      assert.deepEqual(new WeatherNet({ neurons: 4, activation: 'tanh', window: 2, kernels: 'wasm' }).backend.blocking, b);
+      assert.deepEqual(new Lstm({ vocabSize: 5, layers: 1, neurons: 4, cell: cellSpec('tanh'), precision: 'f32', kernels: 'wasm' }).backend.blocking, b);
+      assert.deepEqual(new WeatherNet({ neurons: 4, cell: cellSpec('tanh'), window: 2, kernels: 'wasm' }).backend.blocking, b);
       for (const c of engineCases().filter((e) => e.kernels !== 'js')) assertEngineCase(caseName(c), await runEngineCase(c), `${caseName(c)} ${blockingLabel(b)}`);
       for (const c of weatherCases().filter((e) => e.kernels !== 'js')) assertWeatherCase(weatherCaseName(c), runWeatherCase(c), `${weatherCaseName(c)} ${blockingLabel(b)}`);
     });

@@ -156,7 +156,7 @@ test('interleaving: variant grid, per-round order, paired ratios and their inter
   assert.equal(new Set(grid.map((v) => JSON.stringify(v))).size, 16);
   // the baseline is added when the axes leave it out (every ratio needs it)
   const isruOnly = variantGrid({ activations: ['isru'], gates: ['isru-sigmoid'], impls: ['simd'], kernels: ['wasm'] });
-  assert.deepEqual(isruOnly, [BASELINE, { activation: 'isru', gate: 'isru-sigmoid', impl: 'simd', kernels: 'wasm' }]);
+  assert.deepEqual(isruOnly, [BASELINE, { cell: { activation: 'isru', gate: 'isru-sigmoid', impl: 'simd' }, kernels: 'wasm' }]);
 
   const orders = Array.from({ length: 8 }, (_, r) => roundOrder(9, r, 7));
   for (const o of orders) assert.deepEqual([...o].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8]);

@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gemmNT, gemvN } from '../src/lstm/dense';
-import { cellForwardTanh, cellKernels, cellSpec, KEEP_ROWS } from '../src/lstm/cell';
+import { cellKernels, cellSpec, KEEP_ROWS } from '../src/lstm/cell';
+import { cellBackwardIsru, cellForwardTanh } from '../src/lstm/cell-kernels';
 import { createLstm } from '../src/lstm/network';
 import { gradientCheck } from '../src/lstm/gradcheck';
 import { paramLayout } from '../src/lstm/layout';
 import { Rng } from '../src/lstm/rng';
-import { cellBackwardIsru } from '../src/lstm/cell';
 import { wasmSimdAvailable } from '../src/lstm/wasm/kernels';
 import { WasmBackend } from '../src/lstm/wasm/backend';
-import { createBackend } from '../src/lstm/backend';
+import { createBackend } from '../src/lstm/backend-select';
 import { adamStepCoefficients, adamUpdate } from '../src/lstm/adam';
 import { isru, isruSigmoid, sigmoid, tanh } from '../src/activations';
 import { assertF32TracksF64 } from './helpers/precision';
@@ -83,7 +83,7 @@ test('cell kernels match an LSTM step built from src/activations, forward and ba
 
 test('initial loss of a fresh net is close to ln(V) (uniform prediction)', () => {
   const V = 50;
-  const net = createLstm({ vocabSize: V, layers: 2, neurons: 16, activation: 'tanh', precision: 'f64', seed: 5 });
+  const net = createLstm({ vocabSize: V, layers: 2, neurons: 16, cell: cellSpec('tanh'), precision: 'f64', seed: 5 });
   const inputs = Array.from({ length: 40 }, (_, t) => (t * 7) % V);
   const targets = Array.from({ length: 40 }, (_, t) => (t * 11 + 3) % V);
   const loss = net.lossAndGradients(inputs, targets);
@@ -104,7 +104,7 @@ for (const kernels of ['wasm', 'js'] as const) {
   for (const activation of ['tanh', 'isru'] as const) {
     test(`gradient check (float64, seven-point finite differences) for ${activation}, ${kernels} kernels, on several shapes`, () => {
       for (const [vocabSize, layers, neurons, steps] of shapes) {
-        const r = gradientCheck({ vocabSize, layers, neurons, activation, steps, seed: 3, kernels });
+        const r = gradientCheck({ vocabSize, layers, neurons, cell: cellSpec(activation), steps, seed: 3, kernels });
         assert.ok(r.maxRelError < 1e-6, `${activation} ${layers}x${neurons} V=${vocabSize} T=${steps}: max rel error ${r.maxRelError} at ${r.worstIndex}`);
       }
     });
@@ -115,7 +115,7 @@ for (const activation of ['tanh', 'isru'] as const) {
   test(`gradient check of the ${activation} cell with ISRU-sigmoid gates (scalar; float64 at 1e-6, float32 against the float64 truth)`, () => {
     for (const [vocabSize, layers, neurons, steps] of shapes) {
       const shape = `${activation}/isru-sigmoid ${layers}x${neurons} V=${vocabSize} T=${steps}`;
-      const r = gradientCheck({ vocabSize, layers, neurons, activation, gate: 'isru-sigmoid', activationImpl: 'scalar', steps, seed: 3 });
+      const r = gradientCheck({ vocabSize, layers, neurons, cell: cellSpec(activation, 'isru-sigmoid', 'scalar'), steps, seed: 3 });
       assert.ok(r.maxRelError < 1e-6, `${shape}: max rel error ${r.maxRelError} at ${r.worstIndex}`);
     }
   });
@@ -126,7 +126,7 @@ for (const activation of ['tanh', 'isru'] as const) {
   for (const gate of ['sigmoid', 'isru-sigmoid'] as const) {
     test(`float32 gradient of the ${activation} cell with ${gate} gates matches float64 finite differences`, () => {
       for (const [vocabSize, layers, neurons, steps] of shapes) {
-        const r = gradientCheck({ vocabSize, layers, neurons, activation, gate, activationImpl: 'scalar', precision: 'f32', steps, seed: 3 });
+        const r = gradientCheck({ vocabSize, layers, neurons, cell: cellSpec(activation, gate, 'scalar'), precision: 'f32', steps, seed: 3 });
         assert.ok(r.maxAbsError < 1e-4 * r.maxGradient, `${activation}/${gate} f32 ${layers}x${neurons}: max abs error ${r.maxAbsError} vs max gradient ${r.maxGradient}`);
       }
     });
@@ -138,7 +138,7 @@ test('the gradient check fails when the ISRU-sigmoid backward is swapped for the
     const right = cellKernels(cellSpec(activation, 'isru-sigmoid'));
     const wrong = cellKernels(cellSpec(activation, 'sigmoid'));
     const r = gradientCheck({
-      vocabSize: 5, layers: 2, neurons: 4, activation, gate: 'isru-sigmoid', steps: 8, seed: 3,
+      vocabSize: 5, layers: 2, neurons: 4, cell: cellSpec(activation, 'isru-sigmoid'), steps: 8, seed: 3,
       mutate: (net) => {
         (net.backend as { cell: unknown }).cell = () => ({ forward: right.forward, backward: wrong.backward });
       },
@@ -228,7 +228,7 @@ test('wasm and js kernels give the same loss and gradients (to rounding)', () =>
 
 test('gradient check catches a planted bug (ISRU backward under a tanh forward)', () => {
   const r = gradientCheck({
-    vocabSize: 5, layers: 2, neurons: 4, activation: 'tanh', steps: 8, seed: 3,
+    vocabSize: 5, layers: 2, neurons: 4, cell: cellSpec('tanh'), steps: 8, seed: 3,
     mutate: (net) => {
       (net.backend as { cell: unknown }).cell = () => ({ forward: cellForwardTanh, backward: cellBackwardIsru });
     },
@@ -237,7 +237,7 @@ test('gradient check catches a planted bug (ISRU backward under a tanh forward)'
 });
 
 test('float32 loss and gradients track float64 on the same seed', () => {
-  assertF32TracksF64({ vocabSize: 13, layers: 2, neurons: 12, activation: 'isru', seed: 9 });
+  assertF32TracksF64({ vocabSize: 13, layers: 2, neurons: 12, cell: cellSpec('isru'), seed: 9 });
 });
 
 test('RNG: same seed same stream, state round-trips, different seeds differ', () => {
@@ -257,10 +257,10 @@ test('RNG: same seed same stream, state round-trips, different seeds differ', ()
 });
 
 test('createLstm rejects bad configurations', () => {
-  assert.throws(() => createLstm({ vocabSize: 1, layers: 1, neurons: 4, activation: 'tanh', precision: 'f64' }), /vocabSize/);
-  assert.throws(() => createLstm({ vocabSize: 5, layers: 0, neurons: 4, activation: 'tanh', precision: 'f64' }), /layers/);
-  assert.throws(() => createLstm({ vocabSize: 5, layers: 1, neurons: 4, activation: 'relu' as never, precision: 'f64' }), /activation/);
-  const net = createLstm({ vocabSize: 5, layers: 1, neurons: 4, activation: 'tanh', precision: 'f64' });
+  assert.throws(() => createLstm({ vocabSize: 1, layers: 1, neurons: 4, cell: cellSpec('tanh'), precision: 'f64' }), /vocabSize/);
+  assert.throws(() => createLstm({ vocabSize: 5, layers: 0, neurons: 4, cell: cellSpec('tanh'), precision: 'f64' }), /layers/);
+  assert.throws(() => createLstm({ vocabSize: 5, layers: 1, neurons: 4, cell: { ...cellSpec('tanh'), activation: 'relu' as never }, precision: 'f64' }), /activation/);
+  const net = createLstm({ vocabSize: 5, layers: 1, neurons: 4, cell: cellSpec('tanh'), precision: 'f64' });
   assert.throws(() => net.lossAndGradients([1, 2], [1]), /same length/);
   assert.throws(() => net.lossAndGradients([1, 5], [1, 2]), /vocabulary/);
 });

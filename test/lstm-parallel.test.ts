@@ -3,6 +3,7 @@
  * correct through the parallel path (finite differences), a throwing worker ends the run at once with
  * a clear message and no thread left behind, and the CLI's --threads/--mt-strategy flags. No timings.
  */
+import { cellSpec } from '../src/lstm/cell-spec';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -29,7 +30,7 @@ const sample = loadCorpus(dataPath('sotu-sample.txt'));
 const identity = corpusIdentity(sample.source, sample.ids);
 
 function trainer(layers: number, neurons: number, activation: Activation, precision: Precision, window: number, clipMode: 'element' | 'norm' = 'element'): Trainer {
-  const net = new Lstm({ vocabSize: sample.vocab.length, layers, neurons, activation, precision, seed: 5 });
+  const net = new Lstm({ vocabSize: sample.vocab.length, layers, neurons, cell: cellSpec(activation), precision, seed: 5 });
   return new Trainer(net, sample.vocab, identity, { window, lr: 0.003, lrDecay: 0, clip: 1, clipMode, seed: 5 });
 }
 
@@ -95,7 +96,7 @@ test('parallel training is bit-identical to single-thread (losses and parameters
 /** Seven-point central difference of the parallel engine's loss (as src/lstm/gradcheck.ts does for one thread). */
 async function parallelGradCheck(activation: Activation, strategy: MtStrategy, threads: number, stride: number): Promise<number> {
   const V = 6, T = 5;
-  const net = new Lstm({ vocabSize: V, layers: 2, neurons: 5, activation, precision: 'f64', seed: 2 });
+  const net = new Lstm({ vocabSize: V, layers: 2, neurons: 5, cell: cellSpec(activation), precision: 'f64', seed: 2 });
   const P = net.params;
   for (let k = 0; k < P.length; k++) P[k] = P[k] * 2 + Math.sin(k * 12.9898) * 0.05;
   const inputs = [1, 4, 0, 5, 2], targets = [3, 1, 5, 0, 4];
@@ -114,7 +115,7 @@ async function parallelGradCheck(activation: Activation, strategy: MtStrategy, t
     lossAndGradients();
     const analytic = Float64Array.from(net.grads);
     // the same gradient as one thread, bit for bit
-    const ref = new Lstm({ vocabSize: V, layers: 2, neurons: 5, activation, precision: 'f64', seed: 2 });
+    const ref = new Lstm({ vocabSize: V, layers: 2, neurons: 5, cell: cellSpec(activation), precision: 'f64', seed: 2 });
     ref.params.set(P);
     ref.lossAndGradients(inputs, targets);
     assert.deepEqual(analytic, Float64Array.from(ref.grads));
@@ -157,10 +158,10 @@ test('--threads: parsing and auto (small nets stay single-threaded)', () => {
   assert.equal(parseThreads('auto'), 'auto');
   assert.equal(parseThreads('3'), 3);
   for (const bad of ['0', '-1', '1.5', 'x', '']) assert.equal(parseThreads(bad), undefined);
-  const small = new Lstm({ vocabSize: 10, layers: 1, neurons: 16, activation: 'tanh', precision: 'f64' });
+  const small = new Lstm({ vocabSize: 10, layers: 1, neurons: 16, cell: cellSpec('tanh'), precision: 'f64' });
   assert.equal(chooseThreads('auto', small).threads, 1);
   assert.equal(chooseThreads(3, small).threads, 3);
-  const big = new Lstm({ vocabSize: 10, layers: 1, neurons: 256, activation: 'tanh', precision: 'f64' });
+  const big = new Lstm({ vocabSize: 10, layers: 1, neurons: 256, cell: cellSpec('tanh'), precision: 'f64' });
   const saved = process.env.LSTM_OPT_LOAD;
   try {
     process.env.LSTM_OPT_LOAD = '0';

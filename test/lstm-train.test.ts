@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { cellSpec } from '../src/lstm/cell-spec';
 import assert from 'node:assert/strict';
 import { loadCorpus, buildVocabulary, encode, decode } from '../src/data/corpus';
 import { dataPath } from '../src/io/paths';
@@ -20,7 +21,7 @@ const identity = corpusIdentity(sample.source, sample.ids);
 const opts: TrainerOptions = { window: 25, lr: 0.002, lrDecay: 0, clip: 5, clipMode: 'element', seed: 11 };
 
 function makeTrainer(precision: Precision = 'f64', activation: 'tanh' | 'isru' = 'tanh', o = opts): Trainer {
-  const net = new Lstm({ vocabSize: sample.vocab.length, layers: 2, neurons: 16, activation, precision, seed: o.seed });
+  const net = new Lstm({ vocabSize: sample.vocab.length, layers: 2, neurons: 16, cell: cellSpec(activation), precision, seed: o.seed });
   return new Trainer(net, sample.vocab, identity, o);
 }
 
@@ -211,7 +212,7 @@ test('Trainer times its phases with the clock it is given; the clock never chang
   // a clock that advances 1 s per reading, with no CPU time (as in a browser)
   let now = 0;
   const stepping = { wall: () => now++, cpu: () => undefined };
-  const a = new Trainer(new Lstm({ vocabSize: sample.vocab.length, layers: 2, neurons: 16, activation: 'isru', precision: 'f64', seed: opts.seed }), sample.vocab, identity, opts, stepping);
+  const a = new Trainer(new Lstm({ vocabSize: sample.vocab.length, layers: 2, neurons: 16, cell: cellSpec('isru'), precision: 'f64', seed: opts.seed }), sample.vocab, identity, opts, stepping);
   const b = makeTrainer('f64', 'isru');
   for (let i = 0; i < 3; i++) assert.equal(a.step(), b.step());
   assert.deepEqual(ownBytes(a.net.params), ownBytes(b.net.params));

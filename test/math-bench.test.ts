@@ -1,11 +1,12 @@
 import { test } from 'node:test';
+import { seededRandom } from '../src/seeded-random';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as math from 'mathjs';
 import {
-  Benchmark, calibrate, finishMeasurements, lastSpread, lstmLikeInputs, runBenchmarks, seededRandom, subtractBaseline, summarize,
+  Benchmark, calibrate, finishMeasurements, lastSpread, lstmLikeInputs, runBenchmarks, subtractBaseline, summarize,
 } from '../src/mathbench/harness';
 import {
   BENCH_ACTIVATIONS, isruTanhRatios, pairedIsruTanhRatios, kindLabel, mathBenchCsv, mathBenchmarks, mathBenchRows, MathBenchRow,

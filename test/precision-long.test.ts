@@ -5,6 +5,7 @@
  * variants still load; the verdict-long loader reads both of its layouts alike; and every saving, ratio
  * and difference matches hand computation on fixtures.
  */
+import { cellSpec } from '../src/lstm/cell-spec';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, existsSync, writeFileSync } from 'node:fs';
@@ -34,8 +35,8 @@ const corpusFile = dataPath('sotu-sample.txt');
 
 test('interleaved training gives the same rows and losses as an uninterrupted run', async () => {
   const corpus = loadCorpus(corpusFile);
-  const spec = { layers: 1, neurons: 8, activation: 'isru' as const, precision: 'f64' as const, seed: 3 };
-  const [a, b] = await trainInterleaved(corpus, [spec, { ...spec, activation: 'tanh' }], { iterations: 23, progressEvery: 5, chunk: 7 });
+  const spec = { layers: 1, neurons: 8, cell: cellSpec('isru'), precision: 'f64' as const, seed: 3 };
+  const [a, b] = await trainInterleaved(corpus, [spec, { ...spec, cell: cellSpec('tanh') }], { iterations: 23, progressEvery: 5, chunk: 7 });
   const net = new Lstm({ vocabSize: corpus.vocab.length, ...spec });
   const trainer = new Trainer(net, corpus.vocab, corpusIdentity(corpus.source, corpus.ids), { ...DEFAULT_TRAINER, seed: 3 });
   const ref: ProgressRow[] = [];

@@ -4,6 +4,7 @@
  * greedy limit of a vanishing temperature, the divergence criteria, and the up-front memory estimate
  * against what the engine really allocates.
  */
+import { cellSpec } from '../src/lstm/cell-spec';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -72,7 +73,7 @@ test('sweeps: a 0-byte result file does not make a job complete; the job runs ag
 });
 
 test('a vanishing temperature (1e-320, where 1/T is infinite) samples the greedy sequence, no NaN', () => {
-  const net = new Lstm({ vocabSize: 7, layers: 2, neurons: 9, activation: 'tanh', precision: 'f64', seed: 5 });
+  const net = new Lstm({ vocabSize: 7, layers: 2, neurons: 9, cell: cellSpec('tanh'), precision: 'f64', seed: 5 });
   // the reference, computed here independently: feed the start id, then always the most likely next one
   const ws = net.workspace(1);
   const ref: number[] = [];
@@ -121,7 +122,7 @@ test('an arena refuses to grow past ARENA_MAX_BYTES (offsets stay below 2^31) be
 
 test('the up-front memory estimate covers what a network, its Adam moments and its workspaces allocate', () => {
   for (const [V, L, N, T, precision] of [[58, 2, 40, 30, 'f64'], [7, 3, 17, 5, 'f32'], [300, 1, 8, 100, 'f64']] as const) {
-    const net = new Lstm({ vocabSize: V, layers: L, neurons: N, activation: 'tanh', precision, kernels: 'js' });
+    const net = new Lstm({ vocabSize: V, layers: L, neurons: N, cell: cellSpec('tanh'), precision, kernels: 'js' });
     const es = precision === 'f64' ? 8 : 4;
     const bytes = (a: { byteLength: number }[]): number => a.reduce((s, x) => s + x.byteLength, 0);
     const count = (T2: number): number => {
@@ -135,7 +136,7 @@ test('the up-front memory estimate covers what a network, its Adam moments and i
     assert.ok(estimate >= real && estimate < real + 4096, `estimate ${estimate} vs allocated ${real}`);
   }
   // the weather net: params, grads, m, v and one workspace
-  const net = new WeatherNet({ neurons: 13, activation: 'isru', window: 7, kernels: 'js' });
+  const net = new WeatherNet({ neurons: 13, cell: cellSpec('isru'), window: 7, kernels: 'js' });
   const ws = new WeatherWorkspace(net, 5);
   const arrays = [net.params, net.grads, net.m, net.v, ws.x, ws.y, ws.xT, ws.z, ws.c, ws.h, ws.tc, ws.logit, ws.p, ws.dz, ws.dzT, ws.dh, ws.hT, ws.dc, ws.whT];
   const real = arrays.reduce((s, a) => s + a.byteLength, 0);

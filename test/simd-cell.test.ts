@@ -10,7 +10,7 @@ import { isru, isruSigmoid, sigmoid, tanh } from '../src/activations';
 import { accuracyPoints, SIMD_ACCURACY_BOUNDS, simdAccuracy, ulpAt } from '../src/activations/simd-accuracy';
 import type { Float, Precision } from '../src/lstm/buffers';
 import { Activation, CellKernels, cellKernels, cellSpec, CellSpec, GateActivation, KEEP_ROWS } from '../src/lstm/cell';
-import { createBackend } from '../src/lstm/backend';
+import { createBackend } from '../src/lstm/backend-select';
 import { gradientCheck } from '../src/lstm/gradcheck';
 import { createLstm, Lstm } from '../src/lstm/network';
 import { Rng } from '../src/lstm/rng';
@@ -115,14 +115,14 @@ for (const p of PRECISIONS) {
       const shapes: [number, number, number, number][] = [[5, 1, 3, 4], [7, 3, 5, 12], [11, 2, 9, 10]];
       for (const [vocabSize, layers, neurons, steps] of shapes) {
         const what = `${layers}x${neurons} V=${vocabSize} T=${steps}`;
-        const r = gradientCheck({ vocabSize, layers, neurons, activation: spec.activation, gate: spec.gate, activationImpl: 'simd', precision: p, steps, seed: 3, kernels: 'wasm' });
+        const r = gradientCheck({ vocabSize, layers, neurons, cell: cellSpec(spec.activation, spec.gate, 'simd'), precision: p, steps, seed: 3, kernels: 'wasm' });
         // the scalar kernels' tolerances (test/lstm-core.test.ts)
         if (p === 'f64') assert.ok(r.maxRelError < 1e-6, `${what}: max rel error ${r.maxRelError} at ${r.worstIndex}`);
         else assert.ok(r.maxAbsError < 1e-4 * r.maxGradient, `${what}: max abs error ${r.maxAbsError} vs max gradient ${r.maxGradient}`);
       }
       if (p === 'f32') {
         // and the float32 criterion of the engine: loss and gradients track float64 on the same seed
-        assertF32TracksF64({ vocabSize: 13, layers: 2, neurons: 12, activation: spec.activation, gate: spec.gate, activationImpl: 'simd', seed: 9, kernels: 'wasm' });
+        assertF32TracksF64({ vocabSize: 13, layers: 2, neurons: 12, cell: cellSpec(spec.activation, spec.gate, 'simd'), seed: 9, kernels: 'wasm' });
       }
     });
   }
@@ -195,7 +195,7 @@ for (const p of PRECISIONS) {
 
 test('the js backend has no simd kernels; an unknown implementation is refused', () => {
   assert.throws(() => createBackend('f64', 'js').cell(cellSpec('tanh', 'sigmoid', 'simd')), /have only 'scalar'/);
-  assert.throws(() => createLstm({ vocabSize: 5, layers: 1, neurons: 3, activation: 'tanh', activationImpl: 'simd', precision: 'f64', kernels: 'js' }), /needs the WebAssembly kernels/);
+  assert.throws(() => createLstm({ vocabSize: 5, layers: 1, neurons: 3, cell: cellSpec('tanh', 'sigmoid', 'simd'), precision: 'f64', kernels: 'js' }), /needs the WebAssembly kernels/);
   const backend = WasmBackend.create('f64', 1 << 16);
   assert.throws(() => backend.cell({ activation: 'tanh', gate: 'sigmoid', impl: 'vector' as 'simd' }), /unknown cell implementation/);
 });
@@ -204,7 +204,7 @@ test('simd: two and three threads are bit-identical to one thread (losses, param
   const sample = loadCorpus(dataPath('sotu-sample.txt'));
   const identity = corpusIdentity(sample.source, sample.ids);
   const trainer = (layers: number, neurons: number, spec: CellSpec, precision: Precision): Trainer => {
-    const net = new Lstm({ vocabSize: sample.vocab.length, layers, neurons, activation: spec.activation, gate: spec.gate, activationImpl: 'simd', precision, seed: 5, kernels: 'wasm' });
+    const net = new Lstm({ vocabSize: sample.vocab.length, layers, neurons, cell: cellSpec(spec.activation, spec.gate, 'simd'), precision, seed: 5, kernels: 'wasm' });
     return new Trainer(net, sample.vocab, identity, { window: 9, lr: 0.003, lrDecay: 0, clip: 1, clipMode: 'element', seed: 5 });
   };
   const cases: [number, number, CellSpec, Precision, 'rows' | 'gates', number][] = [

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as math from 'mathjs';
 import { estimate, mean, median, pairedEstimate, quantile, sampleStd, tCritical95, tQuantile } from '../src/analysis/stats';
-import { seededRandom } from '../src/mathbench/harness';
+import { seededRandom } from '../src/seeded-random';
 
 const close = (a: number, b: number, tol: number, what: string): void => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 

@@ -170,9 +170,9 @@ test('sweep net-size --quick writes a progress file per variant and the load per
       assert.deepEqual(rows.map((x) => Number(x[4])), [0, ...(quick.progressEvery < 11 ? [quick.progressEvery] : []), 11]);
       for (const x of rows) {
         // func + gate + impl name the variant
-        assert.deepEqual(x.slice(0, 4), [v.def.activation, 'Single-threaded', String(c.layers), String(c.neurons)]);
+        assert.deepEqual(x.slice(0, 4), [v.spec.activation, 'Single-threaded', String(c.layers), String(c.neurons)]);
         for (const val of x.slice(6, 13)) assert.ok(Number.isFinite(Number(val)) && Number(val) >= 0, val);
-        assert.deepEqual(x.slice(13, 15), [v.def.gate, v.impl], `${id}: gate and impl columns`);
+        assert.deepEqual(x.slice(13, 15), [v.spec.gate, v.impl], `${id}: gate and impl columns`);
       }
       // cumulative times never decrease
       for (let k = 1; k < rows.length; k++) for (const col of [8, 10, 12]) assert.ok(Number(rows[k][col]) >= Number(rows[k - 1][col]));

@@ -4,6 +4,7 @@
  * invisible to training), the load monitor's decisions on injected readings, the paired table and the
  * claim judgements on hand-made results.
  */
+import { cellSpec } from '../src/lstm/cell-spec';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeSplit, splitDocuments } from '../src/data/split';
@@ -13,7 +14,7 @@ import { Lstm } from '../src/lstm/network';
 import { corpusIdentity, DEFAULT_TRAINER, Trainer } from '../src/lstm/trainer';
 import { blockStarts, natsToBits, Validator } from '../src/lstm/validation';
 import { Rng } from '../src/lstm/rng';
-import { allVariants, availableVariants, parseVariantId, variant, variantConfig } from '../src/experiments/variants';
+import { allVariants, availableVariants, parseVariantId, variant } from '../src/experiments/variants';
 import { parseVariants } from '../src/experiments/verdict';
 import { NetSizeSummary, widthTrend } from '../src/analysis/net-size';
 import { direction, verdictTable, VerdictJobResult, VerdictRunResult } from '../src/analysis/verdict';
@@ -105,7 +106,7 @@ function randomIds(n: number, V: number, seed: number): Int32Array {
 }
 
 test('the validation loss equals a direct forward computation, across whole and partial windows', () => {
-  const net = new Lstm({ vocabSize: 7, layers: 2, neurons: 5, activation: 'tanh', precision: 'f64', seed: 3, kernels: 'js' });
+  const net = new Lstm({ vocabSize: 7, layers: 2, neurons: 5, cell: cellSpec('tanh'), precision: 'f64', seed: 3, kernels: 'js' });
   // perturb the parameters so that the reference is not checked at the initial values only
   const rng = new Rng(11);
   for (let k = 0; k < net.params.length; k++) net.params[k] += 0.3 * (rng.nextFloat() - 0.5);
@@ -134,7 +135,7 @@ test('evaluating between iterations leaves training bit-identical', () => {
   const V = 9;
   const ids = randomIds(400, V, 2);
   const make = () => {
-    const net = new Lstm({ vocabSize: V, layers: 2, neurons: 6, activation: 'isru', precision: 'f64', seed: 4 });
+    const net = new Lstm({ vocabSize: V, layers: 2, neurons: 6, cell: cellSpec('isru'), precision: 'f64', seed: 4 });
     return new Trainer(net, Array.from({ length: V }, (_, k) => String.fromCharCode(97 + k)), corpusIdentity('test', ids), { ...DEFAULT_TRAINER, window: 20, seed: 4 });
   };
   const plain = make(), watched = make();
@@ -155,8 +156,8 @@ test('evaluating between iterations leaves training bit-identical', () => {
 test('variants: six ids, the baseline first, each with its LstmConfig fields; unavailable ones carry a reason', () => {
   const all = allVariants();
   assert.deepEqual(all.map((v) => v.id), ['tanh/scalar', 'tanh/simd', 'isru/scalar', 'isru/simd', 'all-isru/scalar', 'all-isru/simd']);
-  assert.deepEqual(variantConfig(variant('all-isru', 'simd')), { activation: 'isru', gate: 'isru-sigmoid', activationImpl: 'simd' });
-  assert.deepEqual(variantConfig(variant('isru', 'scalar')), { activation: 'isru', gate: 'sigmoid', activationImpl: 'scalar' });
+  assert.deepEqual(variant('all-isru', 'simd').spec, cellSpec('isru', 'isru-sigmoid', 'simd'));
+  assert.deepEqual(variant('isru', 'scalar').spec, cellSpec('isru', 'sigmoid', 'scalar'));
   assert.equal(parseVariantId('all-isru/avx'), undefined);
   const { run, skipped } = availableVariants(all);
   assert.equal(run.length + skipped.length, all.length);

@@ -5,6 +5,7 @@
  * in this process and, via a preloaded module, in the CLI); bit-identical training across thread counts
  * and strategies; the gradient check; checkpoints and progress rows recording the set. No timings.
  */
+import { cellSpec } from '../src/lstm/cell-spec';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import { create, all } from 'mathjs';
 import { loadCorpus } from '../src/data/corpus';
 import { dataPath } from '../src/io/paths';
-import { defaultKernels, kernelsLine, resolveKernels } from '../src/lstm/backend';
+import { defaultKernels, kernelsLine, resolveKernels } from '../src/lstm/backend-select';
 import type { Precision } from '../src/lstm/buffers';
 import { gradientCheck } from '../src/lstm/gradcheck';
 import { readModelFile } from '../src/lstm/modelfile';
@@ -61,7 +62,7 @@ test('detection: relaxed SIMD is found on this Node (enabled by flag on Node 20)
   assert.equal(typeof fuses, 'boolean');
   assert.match(kernelsLine('wasm-fma'), fuses ? /fused on this CPU/ : /NOT fused/);
   assert.deepEqual(resolveKernels('wasm-fma', 'f32'), { kernels: 'wasm-fma' });
-  assert.equal(new Lstm({ vocabSize: 5, layers: 1, neurons: 4, activation: 'tanh', precision: 'f64', kernels: 'wasm-fma' }).backend.kind, 'wasm-fma');
+  assert.equal(new Lstm({ vocabSize: 5, layers: 1, neurons: 4, cell: cellSpec('tanh'), precision: 'f64', kernels: 'wasm-fma' }).backend.kind, 'wasm-fma');
 });
 
 test('no relaxed SIMD: wasm-fma falls back to wasm, says so, and the network records the set that runs', () => {
@@ -71,7 +72,7 @@ test('no relaxed SIMD: wasm-fma falls back to wasm, says so, and the network rec
       const choice = resolveKernels('wasm-fma', p);
       assert.equal(choice.kernels, 'wasm');
       assert.match(choice.fallback ?? '', /no WebAssembly relaxed SIMD; running the 'wasm' kernels/);
-      const net = new Lstm({ vocabSize: 5, layers: 1, neurons: 4, activation: 'tanh', precision: p, kernels: 'wasm-fma' });
+      const net = new Lstm({ vocabSize: 5, layers: 1, neurons: 4, cell: cellSpec('tanh'), precision: p, kernels: 'wasm-fma' });
       assert.equal(net.config.kernels, 'wasm');
       assert.equal(net.backend.kind, 'wasm');
     }
@@ -91,7 +92,7 @@ test('no relaxed SIMD: wasm-fma falls back to wasm, says so, and the network rec
 });
 
 function trainer(layers: number, neurons: number, precision: Precision, window: number): Trainer {
-  const net = new Lstm({ vocabSize: sample.vocab.length, layers, neurons, activation: 'tanh', precision, seed: 4, kernels: 'wasm-fma' });
+  const net = new Lstm({ vocabSize: sample.vocab.length, layers, neurons, cell: cellSpec('tanh'), precision, seed: 4, kernels: 'wasm-fma' });
   assert.equal(net.config.kernels, 'wasm-fma');
   return new Trainer(net, sample.vocab, identity, { window, lr: 0.003, lrDecay: 0, clip: 1, clipMode: 'element', seed: 4 });
 }
@@ -124,7 +125,7 @@ test('wasm-fma training is bit-identical across thread counts and strategies, an
   // the fused set really computes something else (where relaxed_madd fuses), so the above is not vacuous
   if (relaxedMaddFuses()) {
     const fused = trainer(2, 16, 'f64', 21);
-    const plain = new Trainer(new Lstm({ vocabSize: sample.vocab.length, layers: 2, neurons: 16, activation: 'tanh', precision: 'f64', seed: 4, kernels: 'wasm' }), sample.vocab, identity, { window: 21, lr: 0.003, lrDecay: 0, clip: 1, clipMode: 'element', seed: 4 });
+    const plain = new Trainer(new Lstm({ vocabSize: sample.vocab.length, layers: 2, neurons: 16, cell: cellSpec('tanh'), precision: 'f64', seed: 4, kernels: 'wasm' }), sample.vocab, identity, { window: 21, lr: 0.003, lrDecay: 0, clip: 1, clipMode: 'element', seed: 4 });
     for (let i = 0; i < 3; i++) {
       fused.step();
       plain.step();
@@ -137,7 +138,7 @@ test('gradient check (float64, seven-point finite differences) with the wasm-fma
   for (const activation of ['tanh', 'isru'] as const) {
     for (const [vocabSize, layers, neurons, steps] of [[5, 1, 3, 4], [7, 3, 5, 12], [11, 2, 9, 10]]) {
       let kernelsRan = '';
-      const r = gradientCheck({ vocabSize, layers, neurons, activation, steps, seed: 3, kernels: 'wasm-fma', mutate: (net) => (kernelsRan = net.backend.kind) });
+      const r = gradientCheck({ vocabSize, layers, neurons, cell: cellSpec(activation), steps, seed: 3, kernels: 'wasm-fma', mutate: (net) => (kernelsRan = net.backend.kind) });
       assert.equal(kernelsRan, 'wasm-fma');
       assert.ok(r.maxRelError < 1e-6, `${activation} ${layers}x${neurons}: max rel error ${r.maxRelError} at ${r.worstIndex}`);
     }

@@ -18,7 +18,7 @@ import * as node from 'node:test';
 import assert from 'node:assert/strict';
 import type { Float, Precision } from '../src/lstm/buffers';
 import { adamStepCoefficients, adamUpdate, DEFAULT_ADAM } from '../src/lstm/adam';
-import { createBackend } from '../src/lstm/backend';
+import { createBackend } from '../src/lstm/backend-select';
 import { gemmNT, gemvN, transpose } from '../src/lstm/dense';
 import { Rng } from '../src/lstm/rng';
 import { readKernelBytes } from '../src/lstm/wasm/binaries';
@@ -26,7 +26,7 @@ import { GEMMNT_BLOCKINGS, GEMV_BLOCKINGS } from '../src/lstm/wasm/blocking';
 import { kernelModule, kernelTarget } from '../src/lstm/wasm/kernels';
 import { relaxedMaddFuses, relaxedSimdAvailable } from '../src/lstm/wasm/relaxed-simd';
 import { fmaExact } from './helpers/exact-fma';
-import { simdKernelNames } from '../src/lstm/wasm/pointwise';
+import { simdKernelNames } from '../src/lstm/cell-spec';
 import { ACTIVATIONS, cellSpec, GATE_ACTIVATIONS } from '../src/lstm/cell';
 import { KernelExports, KernelMemory, Operand, WA } from './helpers/wasm-kernels';
 

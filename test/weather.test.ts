@@ -110,7 +110,7 @@ test('confusion counts: hand example, consistent with the labels, and the naive 
 for (const activation of ['tanh', 'isru'] as const) {
   for (const kernels of ['js', 'wasm'] as const) {
     test(`weather gradient check (${activation}, ${kernels} kernels): analytic = 7-point finite differences`, () => {
-      const r = weatherGradientCheck({ activation, kernels, neurons: 5, window: 4, inputs: 3, count: 3 });
+      const r = weatherGradientCheck({ cell: cellSpec(activation), kernels, neurons: 5, window: 4, inputs: 3, count: 3 });
       assert.ok(r.maxRelError < 1e-6, `max relative error ${r.maxRelError} at ${r.worstIndex}`);
       assert.ok(r.loss > 0.1);
     });
@@ -119,26 +119,26 @@ for (const activation of ['tanh', 'isru'] as const) {
 
 test('weather gradient check can fail: the tanh backward under an ISRU forward is caught', () => {
   const r = weatherGradientCheck({
-    activation: 'isru', kernels: 'js', neurons: 5,
+    cell: cellSpec('isru'), kernels: 'js', neurons: 5,
     mutate: (net) => { (net as unknown as { cellBackward: unknown }).cellBackward = cellKernels(cellSpec('tanh')).backward; },
   });
   assert.ok(r.maxRelError > 1e-2, `expected a large error, got ${r.maxRelError}`);
 });
 
 test('weather model: WASM and JS kernels train to the same predictions; same seed, same result', () => {
-  const a = runWeather(data, { cells: 12, activation: 'isru', seed: 5, epochs: 2, kernels: 'js' });
-  const b = runWeather(data, { cells: 12, activation: 'isru', seed: 5, epochs: 2, kernels: 'wasm' });
-  const c = runWeather(data, { cells: 12, activation: 'isru', seed: 5, epochs: 2, kernels: 'js' });
+  const a = runWeather(data, { cells: 12, cell: cellSpec('isru'), seed: 5, epochs: 2, kernels: 'js' });
+  const b = runWeather(data, { cells: 12, cell: cellSpec('isru'), seed: 5, epochs: 2, kernels: 'wasm' });
+  const c = runWeather(data, { cells: 12, cell: cellSpec('isru'), seed: 5, epochs: 2, kernels: 'js' });
   assert.ok(Math.abs(a.loss - b.loss) < 1e-9, `${a.loss} vs ${b.loss}`);
   assert.deepEqual([a.TP, a.TN, a.FP, a.FN], [b.TP, b.TN, b.FP, b.FN]);
   assert.equal(a.loss, c.loss);
   assert.equal(a.TP + a.TN + a.FP + a.FN, 365);
   assert.ok(Math.abs(a.accuracy - accuracyPercent(a)) < 1e-12);
-  assert.equal(new WeatherNet({ neurons: 12, activation: 'tanh', window: 7 }).layout.size, 4 * 12 * (6 + 12) + 4 * 12 + 12 + 1);
+  assert.equal(new WeatherNet({ neurons: 12, cell: cellSpec('tanh'), window: 7 }).layout.size, 4 * 12 * (6 + 12) + 4 * 12 + 12 + 1);
 });
 
 test('weather training learns: the loss falls and the test accuracy beats always-dry (60.5%)', () => {
-  const r = runWeather(data, { cells: 10, activation: 'tanh', seed: 1, epochs: 6, kernels: 'js' });
+  const r = runWeather(data, { cells: 10, cell: cellSpec('tanh'), seed: 1, epochs: 6, kernels: 'js' });
   assert.ok(r.loss < 0.6, `loss ${r.loss}`);
   assert.ok(r.accuracy > 65, `accuracy ${r.accuracy}`);
 });
@@ -285,7 +285,7 @@ test('lstm-opt weather writes one row per variant × cells × repeat with its Va
   assert.deepEqual(rows.map((x) => `${x.Cells} ${x.Variant}`), [10, 12].flatMap((c) => ids.map((id) => `${c} ${id}`)));
   for (const x of rows) {
     assert.ok(Number(x.TrainTime) > 0 && Number(x.PredictTime) > 0 && Number(x.TrainCpu) > 0);
-    assert.equal(`${x.Func}`, parseVariantId(String(x.Variant))!.def.activation);
+    assert.equal(`${x.Func}`, parseVariantId(String(x.Variant))!.spec.activation);
     assert.ok(Math.abs(Number(x.TP) + Number(x.TN) + Number(x.FP) + Number(x.FN) - 365) < 1e-9);
   }
   const repeatsFile = join(dir, 'lstm-test-repeats.csv');
@@ -295,7 +295,7 @@ test('lstm-opt weather writes one row per variant × cells × repeat with its Va
     assert.equal(Number(x.Seed), 1 + Number(x.Repeat));
     assert.ok(Number.isFinite(Number(x.LoadBefore)) && Number.isFinite(Number(x.LoadAfter)) && x.LoadBefore !== '');
     const v = parseVariantId(String(x.Variant))!;
-    assert.deepEqual([x.Gate, x.Impl], [v.def.gate, v.impl]);
+    assert.deepEqual([x.Gate, x.Impl], [v.spec.gate, v.impl]);
   }
   const baseline = readCsv(join(dir, 'baseline.csv'));
   assert.deepEqual(baseline.map((b) => [b.Split, b.Samples]), [['train', 1089], ['test', 365]]);
@@ -378,7 +378,7 @@ test('lstm-opt weather: bad input gets one line on stderr, a non-zero exit and n
 
 test('weather figures: one category per cell count, a line per variant with CI error bars from the paired differences, verdict colours, baseline line', () => {
   const rows = [10, 25].flatMap((c) => [0, 1, 2].flatMap((r) => allVariants().map((v, k) => ({
-    Cells: c, Func: v.def.activation, Variant: v.id, Repeat: r, TrainTime: 1 + c / 100 + (k === 0 ? r / 10 : -k / 20), TrainCpu: 1 + c / 100 - k / 30 + r / 50,
+    Cells: c, Func: v.spec.activation, Variant: v.id, Repeat: r, TrainTime: 1 + c / 100 + (k === 0 ? r / 10 : -k / 20), TrainCpu: 1 + c / 100 - k / 30 + r / 50,
     PredictTime: 0.01 - k / 1000, PredictCpu: 0.01 - k / 2000, Accuracy: k === 0 ? 70 + r : 71, TP: 80, TN: 180, FP: 40, FN: 65,
   }))));
   const cmp = compareVariants(rows);

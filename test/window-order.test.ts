@@ -3,6 +3,7 @@
  * seed (opt-in), a permutation of the same windows that a checkpoint resumes exactly. The corpus here is
  * its own positions (id i at position i), so a window's first input names where it was read.
  */
+import { cellSpec } from '../src/lstm/cell-spec';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lstm } from '../src/lstm/network';
@@ -20,7 +21,7 @@ const vocab = Array.from({ length: LENGTH }, (_, i) => String.fromCharCode(0x100
 const corpus = corpusIdentity('positions', ids);
 
 function trainer(shuffle: boolean | undefined, seed = 3): Trainer {
-  const net = new Lstm({ vocabSize: LENGTH, layers: 1, neurons: 4, activation: 'tanh', precision: 'f64', seed });
+  const net = new Lstm({ vocabSize: LENGTH, layers: 1, neurons: 4, cell: cellSpec('tanh'), precision: 'f64', seed });
   return new Trainer(net, vocab, corpus, { window: T, lr: 0.01, lrDecay: 0, clip: 5, clipMode: 'element', seed, ...(shuffle === undefined ? {} : { shuffle }) });
 }
 

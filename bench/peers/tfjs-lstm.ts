@@ -25,11 +25,12 @@
  *       [--vocab V] [--window 100] [--warmup W] [--iterations K] [--budget-s S]
  *   node dist/bench/peers/tfjs-lstm.js --check [--configs 1x32] [--vocab 20]
  */
+import { parseSize } from '../../src/lstm/size';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { median } from '../../src/analysis/stats';
-import { seededRandom } from '../../src/mathbench/harness';
+import { seededRandom } from '../../src/seeded-random';
 import { Isru } from '../../src/framework/isru-activation';
 
 // The package name is the npm override's alias: it resolves to @tensorflow/tfjs 3.21.0.
@@ -369,9 +370,9 @@ export function parseArgs(argv: string[], root: string): Options {
     .map((c) => c.trim())
     .filter((c) => c)
     .map((c): [number, number] => {
-      const m = /^(\d+)x(\d+)$/i.exec(c);
-      if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) fail(`bad config '${c}' (expected LxN, e.g. 2x100)`);
-      return [Number(m[1]), Number(m[2])];
+      const size = parseSize(c);
+      if (!size) fail(`bad config '${c}' (expected LxN, e.g. 2x100)`);
+      return [size.layers, size.neurons];
     });
   const actText = flags.get('activations');
   const activations = (typeof actText === 'string' ? actText.split(',') : ['tanh']).map((a) => a.trim());

@@ -18,15 +18,15 @@
  * The README carries two generated blocks: the bottom line on its first screen (./bottom-line.ts, between
  * the bottom-line markers) and this answer in full further down (between the answer markers).
  */
+import { num, pct, proseCi } from './format';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readResults, MissingResultsError, ResultRow } from '../io/results';
-import { lossDifference, savingSummary } from './compare';
+import { lossDifference } from './compare';
 import { estimate, Estimate } from './stats';
 import { compareLong, readLongRoot } from './verdict-long';
 import { comparePrecisions, readPrecisionRoot } from './precision';
 import { isReferenceRoot, machineFolder, profileFolder, ResultsRoot } from '../io/results-root';
-import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { cellCountDifference, cellCountSaving, pairedDifferences, WEATHER_REPEAT_CHECKS } from './weather';
 import { upgradeWeatherRows } from '../experiments/weather';
 import { parseVariantId } from '../experiments/variants';
@@ -34,7 +34,7 @@ import { readVerdictResults } from './verdict';
 import { costSentence, verdictCost } from './verdict-cost';
 import { iterationTable, NON_INFERIORITY_MARGIN, ruleTable } from './verdict-rule';
 import { judgeOriginalClaim, ruleConclusion, signedCi, sweepTrendText } from './verdict-rule-report';
-import { NetSizeSummary, readNetSizeConfigs, variantOverview, variantSummaries, widthTrend } from './net-size';
+import { NetSizeConfigRuns, NetSizeSummary, pairsOf, readNetSizeConfigs, variantOverview, variantSummaries, widthTrend } from './net-size';
 import { command as cli } from '../command-name';
 
 export const ANSWER_BEGIN = '<!-- answer:begin -->';
@@ -42,12 +42,9 @@ export const ANSWER_END = '<!-- answer:end -->';
 export const BOTTOM_LINE_BEGIN = '<!-- bottom-line:begin -->';
 export const BOTTOM_LINE_END = '<!-- bottom-line:end -->';
 
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
-const num = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 /** "12.3% (95% CI 10.1% to 14.5%, n = 9)" */
-const pctCi = (e: Estimate): string => (e.n > 1 ? `${pct(e.mean)} (95% CI ${pct(e.low)} to ${pct(e.high)}, n = ${e.n})` : `${pct(e.mean)} (n = ${e.n}, no spread)`);
-const numCi = (e: Estimate, d = 3, unit = ''): string =>
-  e.n > 1 ? `${num(e.mean, d)}${unit} (95% CI ${num(e.low, d)} to ${num(e.high, d)}, n = ${e.n})` : `${num(e.mean, d)}${unit} (n = ${e.n}, no spread)`;
+const pctCi = (e: Estimate): string => proseCi(e, pct);
+const numCi = (e: Estimate, d = 3, unit = ''): string => proseCi(e, (x) => num(x, d), unit);
 
 /** Runs `f`; a MissingResultsError becomes its message (which names the command). */
 function orMissing(f: () => string): string {
@@ -84,27 +81,24 @@ export interface NetSizeConfigSaving {
 
 /** Per configuration with both functions: whole-run savings (last row, cumulative times) and loss difference. */
 export function netSizeSavings(dir: string): NetSizeConfigSaving[] {
-  const command = cli('sweep', 'net-size');
-  const names = existsSync(dir) ? readdirSync(dir) : [];
-  const configs = [...new Set(names.map((n) => /^progress_(\d+x\d+)_(tanh|isru)\.csv$/.exec(n)?.[1]).filter((c): c is string => !!c))];
-  const out: NetSizeConfigSaving[] = [];
-  for (const config of configs) {
-    const t = join(dir, `progress_${config}_tanh.csv`), i = join(dir, `progress_${config}_isru.csv`);
-    if (!existsSync(t) || !existsSync(i)) continue;
-    const tanh = readResults(t, { command, columns: STUDY_PROGRESS_COLUMNS }), isru = readResults(i, { command, columns: STUDY_PROGRESS_COLUMNS });
+  let configs: NetSizeConfigRuns[];
+  try {
+    configs = readNetSizeConfigs(dir, cli('sweep', 'net-size'));
+  } catch (err) {
+    if (err instanceof MissingResultsError) return [];
+    throw err;
+  }
+  return pairsOf(configs, 'isru/scalar').map(({ config, baseline: tanh, candidate: isru }) => {
     const lt = tanh[tanh.length - 1], li = isru[isru.length - 1];
-    const ld = lossDifference(tanh, isru);
-    out.push({
+    return {
       config,
       forward: 1 - Number(li.forward_time) / Number(lt.forward_time),
       backward: 1 - Number(li.back_time) / Number(lt.back_time),
       forwardCpu: 1 - Number(li.forward_cpu) / Number(lt.forward_cpu),
       backwardCpu: 1 - Number(li.back_cpu) / Number(lt.back_cpu),
-      lossDifference: ld.final,
-    });
-  }
-  const key = (c: string): number[] => c.split('x').map(Number);
-  return out.sort((a, b) => key(a.config)[0] - key(b.config)[0] || key(a.config)[1] - key(b.config)[1]);
+      lossDifference: lossDifference(tanh, isru).final,
+    };
+  });
 }
 
 function netSizeSentence(root: ResultsRoot, summaries: readonly NetSizeSummary[] | undefined): string {

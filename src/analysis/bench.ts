@@ -8,8 +8,8 @@
  * rows); rows of files written before the gate and impl columns ran sigmoid gates and scalar
  * point-wise kernels. Pure (the web page draws its own rows with it); ./bench-files.ts reads the files.
  */
-import { BENCH_DEFAULT_CELL } from '../../bench/table';
 import { median } from './stats';
+import { cellLabel, CellSpec, STUDY_CELL } from '../lstm/cell-spec';
 
 /** One measured configuration of our engine, normalised from a results/bench row. */
 export interface BenchPoint {
@@ -34,11 +34,6 @@ export interface BenchMachine {
   points: BenchPoint[];
 }
 
-/** The label of a cell variant: tanh, ISRU (the cell), all-ISRU (cell and gates), " (SIMD)" when vectorized. */
-export function variantLabel(activation: string, gate: string, impl: string): string {
-  const cell = activation === 'tanh' ? (gate === 'sigmoid' ? 'tanh' : `tanh, ${gate} gates`) : gate === 'sigmoid' ? 'ISRU' : 'all-ISRU';
-  return impl === 'scalar' ? cell : `${cell} (${impl.toUpperCase()})`;
-}
 
 /** Product kernel sets with fused multiply-add (npm run bench's 'wasm-fma'): a variant of their own. */
 const FMA_KERNELS = /fma/;
@@ -53,12 +48,12 @@ export function benchPoints(rows: readonly Record<string, string | number>[]): B
   return rows
     .filter((r) => r.engine === 'lstm-opt' && Number(r.threads ?? 1) === 1)
     .map((r) => {
-      const gate = String(r.gate || BENCH_DEFAULT_CELL.gate);
-      const impl = String(r.impl || BENCH_DEFAULT_CELL.impl);
+      const gate = String(r.gate || STUDY_CELL.gate);
+      const impl = String(r.impl || STUDY_CELL.impl);
       const layers = Number(r.layers), neurons = Number(r.neurons);
       return {
         config: `${layers}x${neurons}`, layers, neurons, precision: String(r.precision), activation: String(r.activation), gate, impl,
-        variant: variantLabel(String(r.activation), gate, impl) + (FMA_KERNELS.test(String(r.kernels)) ? ' +FMA' : ''), msPerIter: Number(r.ms_per_iter), kernels: String(r.kernels), version: String(r.version),
+        variant: cellLabel({ activation: String(r.activation), gate, impl } as CellSpec) + (FMA_KERNELS.test(String(r.kernels)) ? ' +FMA' : ''), msPerIter: Number(r.ms_per_iter), kernels: String(r.kernels), version: String(r.version),
       };
     });
 }
@@ -104,7 +99,7 @@ export function benchRatios(machines: readonly BenchMachine[]): BenchRatio[] {
   for (const m of machines) {
     for (const p of [...m.points].sort(sizeOrder)) {
       if (p.activation === 'tanh') continue;
-      const tanh = m.points.find((q) => q.activation === 'tanh' && q.gate === BENCH_DEFAULT_CELL.gate && q.impl === p.impl && q.kernels === p.kernels && q.config === p.config && q.precision === p.precision);
+      const tanh = m.points.find((q) => q.activation === 'tanh' && q.gate === STUDY_CELL.gate && q.impl === p.impl && q.kernels === p.kernels && q.config === p.config && q.precision === p.precision);
       if (tanh) out.push({ machine: m.machine, config: p.config, precision: p.precision, variant: p.variant, impl: p.impl, reference: tanh.variant, ratio: p.msPerIter / tanh.msPerIter });
     }
   }

@@ -19,10 +19,11 @@ import { MissingResultsError, readResults, ResultRow } from '../io/results';
 import { LoadOptions, loadFirst, machineFolder, ResultsRoot, ResultsSelection, StudyCommands } from '../io/results-root';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { intervalSavings, IntervalSaving, lossDifference, phaseSeconds, savingSummary, TimePhase } from './compare';
-import { Estimate, estimate, median } from './stats';
+import { Estimate, estimate, loadLevel, median } from './stats';
 import { NET_SIZE_COMMAND, netSizeConfigFile, NetSizeConfigRecord, variantOfFilePart } from '../experiments/net-size';
 import { allVariants, BASELINE_ID, parseVariantId, variantRank } from '../experiments/variants';
-import { pct, SizeTrend } from './verdict';
+import { SizeTrend } from './verdict';
+import { pct, pctCi as formatPctCi } from './format';
 
 export { NET_SIZE_COMMAND, netSizeDir, netSizeProfile } from '../experiments/net-size';
 export { BASELINE_ID } from '../experiments/variants';
@@ -325,7 +326,7 @@ export function variantOverview(s: readonly NetSizeSummary[]): VariantOverview[]
 }
 
 /** "12.3% [10.1%, 14.5%]" (a 95% CI; the bare value when there is none) */
-export const pctCi = (e: Pick<Estimate, 'mean' | 'low' | 'high'>): string => (Number.isFinite(e.low) ? `${pct(e.mean)} [${pct(e.low)}, ${pct(e.high)}]` : pct(e.mean));
+export const pctCi = (e: Pick<Estimate, 'mean' | 'low' | 'high'>): string => formatPctCi(e);
 
 /** The overview as table rows (HTML table in the notebook): pooled whole-run savings with their 95% CI. */
 export function variantOverviewRows(o: readonly VariantOverview[]): Record<string, string | number>[] {
@@ -440,14 +441,12 @@ export interface LoadSummary {
 
 export function loadSummary(configs: readonly NetSizeConfigRuns[]): LoadSummary {
   const recs = configs.map((c) => c.record).filter((r): r is NetSizeConfigRecord => !!r);
-  const readings = recs.flatMap((r) => [r.load_before, r.load_after]).filter(Number.isFinite);
   const skipped = new Map<string, string>();
   for (const r of recs) for (const k of r.skipped) skipped.set(k.variant, k.reason);
   return {
     recorded: recs.length,
     unrecorded: configs.length - recs.length,
-    median: readings.length ? median(readings) : NaN,
-    max: readings.length ? Math.max(...readings) : NaN,
+    ...loadLevel(recs.flatMap((r) => [r.load_before, r.load_after])),
     wallSeconds: recs.reduce((a, r) => a + r.wall_seconds, 0),
     cpuSeconds: recs.reduce((a, r) => a + r.cpu_seconds, 0),
     skipped: [...skipped].map(([variant, reason]) => ({ variant, reason })),

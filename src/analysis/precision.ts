@@ -215,7 +215,7 @@ const exp = (x: number): string => (Number.isFinite(x) ? x.toExponential(2) : 'n
 export function precisionTableRows(c: readonly PrecisionComparison[]): Record<string, string>[] {
   return c.map((x) => ({
     variant: x.variant,
-    activations: parseVariantId(x.variant)?.def.description ?? '',
+    activations: parseVariantId(x.variant)?.description ?? '',
     'f32/f64 wall time, whole run': fix(x.wall.overall, 3),
     'f32/f64 wall per interval (95% CI)': ratioCi(x.wall),
     'f32/f64 CPU time, whole run': fix(x.cpu.overall, 3),

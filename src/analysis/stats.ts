@@ -39,6 +39,15 @@ export function median(xs: readonly number[]): number {
   return quantile(xs, 0.5);
 }
 
+/**
+ * The level of the load averages read around a measurement: their median and their maximum, over the
+ * finite readings (NaN for both when there is none).
+ */
+export function loadLevel(readings: readonly number[]): { median: number; max: number } {
+  const finite = readings.filter(Number.isFinite);
+  return finite.length ? { median: median(finite), max: Math.max(...finite) } : { median: NaN, max: NaN };
+}
+
 /** Arithmetic mean of a non-empty sample. */
 export function mean(xs: readonly number[]): number {
   if (xs.length === 0) throw new RangeError('mean of an empty sample');

@@ -9,6 +9,7 @@
  * fairly, their CPU times only on equal machines; `layout` says which). The job files are read by
  * src/analysis/verdict.ts (readVerdictDir); this module adds the segments and the per-variant view.
  */
+import { num, signed } from './format';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { projectRoot } from '../io/paths';
@@ -121,15 +122,14 @@ export function compareLong(runs: readonly VerdictRunResult[]): LongComparison[]
 
 // ------------------------------------------------------------------ display
 
-const fix = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-const signed = (x: number, d: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(d)}` : 'n/a');
+const fix = num;
 
 /** Final losses per variant, in nats/char and bits/char. */
 export function longLossRows(runs: readonly VerdictRunResult[]): Record<string, string>[] {
   const base = runs.find((r) => r.variant === BASELINE_ID);
   return runs.map((r) => ({
     variant: r.variant,
-    activations: parseVariantId(r.variant)?.def.description ?? '',
+    activations: parseVariantId(r.variant)?.description ?? '',
     'training loss (nats/char)': fix(r.train_loss, 4),
     'training bits/char': fix(r.train_loss / Math.LN2, 4),
     'validation loss (nats/char)': fix(r.val_loss, 4),

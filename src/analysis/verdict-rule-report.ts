@@ -4,20 +4,20 @@
  * comparisons once, and the original study's claim judged half by half against the equally implemented
  * tanh. Pure: rule rows in, strings and display rows out.
  */
+import { sizeKey } from '../lstm/size';
+import { hasCi, num, pct, pctCi as formatPctCi, signed, signedCi as formatSignedCi } from './format';
 import { parseVariantId } from '../experiments/variants';
 import type { ClaimCheck, SizeTrend } from './verdict';
 import { ORIGINAL_SOURCE } from './verdict';
 import type { Estimate } from './stats';
 import { IterationRow, MarginEstimate, MarginEvidence, NON_INFERIORITY_MARGIN, RuleRow, VerdictWord } from './verdict-rule';
 
-const fix = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-const signed = (x: number, d = 4): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(d)}` : 'n/a');
-const hasCi = (e: Estimate): boolean => e.n > 1 && Number.isFinite(e.low);
+const fix = num;
+const ONE_SEED = '(1 seed, no CI)';
 /** "+0.0123 [−0.0040, +0.0286]" (one seed: the value and "no CI") */
-export const signedCi = (e: Estimate, d = 4): string => (hasCi(e) ? `${signed(e.mean, d)} [${signed(e.low, d)}, ${signed(e.high, d)}]` : `${signed(e.mean, d)} (1 seed, no CI)`);
-const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
+export const signedCi = (e: Estimate, d = 4): string => formatSignedCi(e, d, ONE_SEED);
 /** "2.5% [2.0%, 3.1%]" */
-export const pctCi = (e: Estimate): string => (hasCi(e) ? `${pct(e.mean)} [${pct(e.low)}, ${pct(e.high)}]` : `${pct(e.mean)} (1 seed, no CI)`);
+export const pctCi = (e: Estimate): string => formatPctCi(e, ONE_SEED);
 const pValue = (p: number): string => (Number.isFinite(p) ? p.toFixed(3) : 'n/a');
 const where = (r: Pick<RuleRow, 'source' | 'size'>): string => `${r.size}${r.source === 'verdict-long' ? ' long run' : ''}`;
 
@@ -124,7 +124,7 @@ const ACCURACY_HALF = 'no notable decrease in learning rate or accuracy was dete
  */
 export function judgeOriginalClaim(rows: readonly RuleRow[], iterations: readonly IterationRow[], margin = NON_INFERIORITY_MARGIN): ClaimCheck[] {
   const judged = rows.filter((r) => r.source === 'verdict' && r.variant.startsWith('isru/') && hasCi(r.saving.wall));
-  const params = (size: string): number => { const [l, n] = size.split('x').map(Number); return l * n * n; };
+  const params = (size: string): number => { const [l, n] = sizeKey(size); return l * n * n; };
   const sizes = [...new Set(judged.map((r) => r.size))].sort((a, b) => params(a) - params(b));
   const check = (claim: string, evidence: string, status: ClaimCheck['status'], explanation: string): ClaimCheck => ({ claim, source: ORIGINAL_SOURCE, evidence, status, explanation });
   if (sizes.length === 0) return [check(ORIGINAL_CLAIM, 'no multi-seed isru results', 'not measured', 'run the verdict sweep')];

@@ -16,6 +16,7 @@
  *
  * Pure over already-loaded runs (src/analysis/verdict.ts reads them).
  */
+import { sizeKey } from '../lstm/size';
 import type { ResultRow } from '../io/results';
 import { parseVariantId, variantRank } from '../experiments/variants';
 import type { VerdictRunResult } from './verdict';
@@ -259,7 +260,6 @@ function pairsByVariant(runs: readonly VerdictRunResult[]): { key: VerdictRunRes
   }).filter((g) => g.pairs.length > 0);
 }
 
-const sizeKey = (s: string): number[] => s.split('x').map(Number);
 const order = (a: Pick<RuleRow, 'source' | 'size' | 'variant'>, b: Pick<RuleRow, 'source' | 'size' | 'variant'>): number =>
   (a.source === b.source ? 0 : a.source === 'verdict' ? -1 : 1) || sizeKey(a.size)[0] - sizeKey(b.size)[0] || sizeKey(a.size)[1] - sizeKey(b.size)[1] || variantRank(a.variant) - variantRank(b.variant);
 

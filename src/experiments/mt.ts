@@ -10,6 +10,7 @@
  * configuration, i = 1..n) run anywhere; the two merged files are rebuilt from all parts after every
  * configuration, in configuration order.
  */
+import { cellSpec } from '../lstm/cell-spec';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
@@ -17,10 +18,9 @@ import { machineSlug } from '../io/machine';
 import { sweepFolder } from '../io/results-root';
 import { Corpus, loadCorpus } from '../data/corpus';
 import { writeFileAtomic } from '../io/atomic';
-import { toCsv } from '../io/csv';
 import { Lstm } from '../lstm/network';
 import { PROGRESS_COLUMNS, ProgressRow, runTraining } from '../lstm/training-loop';
-import { formatProgressRow, upgradeProgressText } from '../lstm/progress-file';
+import { formatProgressRow, lastRowTraining, progressCsv, upgradeProgressText } from '../lstm/progress-file';
 import { corpusIdentity, Trainer } from '../lstm/trainer';
 import { cores } from '../lstm/parallel/auto';
 import type { MtStrategy } from '../lstm/parallel/partition';
@@ -74,7 +74,7 @@ export interface MtRunOptions {
 /** Trains one configuration in one mode and returns its progress rows. */
 export async function runMtConfig(corpus: Corpus, c: MtConfig, mode: MtMode, o: MtRunOptions): Promise<ProgressRow[]> {
   const identity = corpusIdentity(corpus.source, corpus.ids);
-  const net = new Lstm({ vocabSize: corpus.vocab.length, layers: c.layers, neurons: c.neurons, activation: 'tanh', precision: 'f64', seed: 1 });
+  const net = new Lstm({ vocabSize: corpus.vocab.length, layers: c.layers, neurons: c.neurons, cell: cellSpec('tanh'), precision: 'f64', seed: 1 });
   const trainer = new Trainer(net, corpus.vocab, identity, { window: o.window, lr: 0.001, lrDecay: 0, clip: 5, clipMode: 'element', seed: 1 });
   const rows: ProgressRow[] = [];
   await runTraining(
@@ -84,9 +84,6 @@ export async function runMtConfig(corpus: Corpus, c: MtConfig, mode: MtMode, o: 
   );
   return rows;
 }
-
-/** The progress row's CSV cells (kept here for the modules that imported it from this one). */
-export { formatProgressRow } from '../lstm/progress-file';
 
 /** Rebuilds progress-st.csv and progress-mt.csv from the parts present (this iteration count), in profile order. */
 export function mergeMtParts(dir: string, configs: MtConfig[], iterations: number): void {
@@ -136,7 +133,7 @@ export function mtJob(corpus: () => Corpus, c: MtConfig, dir: string, o: MtRunOp
       const out: string[] = [];
       for (const mode of ['st', 'mt'] as MtMode[]) {
         const rows = await runMtConfig(corpus(), c, mode, { ...o, onIteration: () => tick() });
-        out.push(toCsv(PROGRESS_COLUMNS, rows.map(formatProgressRow)));
+        out.push(progressCsv(rows.map((row) => formatProgressRow(row))));
       }
       return out;
     },
@@ -144,9 +141,8 @@ export function mtJob(corpus: () => Corpus, c: MtConfig, dir: string, o: MtRunOp
 }
 
 function msPerIteration(csv: string): string {
-  const last = csv.trim().split('\n').pop()!.split(',');
-  const at = (c: string): number => Number(last[PROGRESS_COLUMNS.indexOf(c as (typeof PROGRESS_COLUMNS)[number])]);
-  return ((1000 * (at('forward_time') + at('back_time') + at('adam_time'))) / (at('iteration') + 1)).toFixed(2);
+  const last = lastRowTraining(csv);
+  return ((1000 * last.seconds) / (last.iteration + 1)).toFixed(2);
 }
 
 /** Runs (the selected shard of) the sweep through the shared sweep framework; returns the output folder. */

@@ -44,12 +44,10 @@ import { DEFAULT_WAIT_TIMEOUT_SECONDS, LoadPolicy, startMeasuring } from '../io/
 import { describeMachine, machineSlug } from '../io/machine';
 import { sweepFolder } from '../io/results-root';
 import { Corpus, corpusTag, loadCorpus } from '../data/corpus';
-import { toCsv } from '../io/csv';
-import { formatProgressRow } from '../lstm/progress-file';
-import { PROGRESS_COLUMNS } from '../lstm/training-loop';
+import { formatProgressRow, lastRowTraining, progressCsv } from '../lstm/progress-file';
 import { trainInterleaved } from './interleave';
 import { NET_SIZE_LAYERS, NET_SIZE_NEURONS } from './net-size-grid';
-import { allVariants, availableVariants, BASELINE_ID, parseVariantId, Variant, variantConfig, variantSlug } from './variants';
+import { allVariants, availableVariants, BASELINE_ID, parseVariantId, Variant, variantSlug } from './variants';
 import { variantSweepOptions } from './verdict';
 import { sizeLabel } from './verdict-runs';
 import { defineSweep, isComplete, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
@@ -179,7 +177,7 @@ export function netSizeJob(corpus: () => Corpus, c: NetSizeConfig, o: NetSizeJob
       const measured = await startMeasuring(o.policy ?? { waitTimeoutSeconds: DEFAULT_WAIT_TIMEOUT_SECONDS }, o.log ?? (() => {}));
       const results = await trainInterleaved(
         text,
-        o.variants.map((v) => ({ layers: c.layers, neurons: c.neurons, ...variantConfig(v), precision: 'f64' as const, seed: NET_SIZE_SEED })),
+        o.variants.map((v) => ({ layers: c.layers, neurons: c.neurons, cell: v.spec, precision: 'f64' as const, seed: NET_SIZE_SEED })),
         { iterations: o.iterations, progressEvery, onIteration: () => tick() },
       );
       const record: NetSizeConfigRecord = {
@@ -190,7 +188,7 @@ export function netSizeJob(corpus: () => Corpus, c: NetSizeConfig, o: NetSizeJob
         machine: describeMachine(), finished: new Date().toISOString(),
         settings,
       };
-      return [...results.map((r) => toCsv(PROGRESS_COLUMNS, r.rows.map(formatProgressRow))), JSON.stringify(record, null, 2) + '\n'];
+      return [...results.map((r) => progressCsv(r.rows.map((row) => formatProgressRow(row)))), JSON.stringify(record, null, 2) + '\n'];
     },
   };
 }
@@ -224,11 +222,7 @@ export async function runNetSizeSweep(o: SweepOptions): Promise<string> {
     remeasure: o.remeasure,
     describe: (job, contents, seconds) => {
       const record = JSON.parse(contents[contents.length - 1]) as NetSizeConfigRecord;
-      const train = contents.slice(0, -1).map((csv, k) => {
-        const last = csv.trim().split('\n').pop()!.split(',');
-        const col = (name: string): number => Number(last[PROGRESS_COLUMNS.indexOf(name as (typeof PROGRESS_COLUMNS)[number])]);
-        return `${variants[k].id} ${(col('forward_time') + col('back_time') + col('adam_time')).toFixed(2)} s`;
-      });
+      const train = contents.slice(0, -1).map((csv, k) => `${variants[k].id} ${lastRowTraining(csv).seconds.toFixed(2)} s`);
       return `${job.label}: ${train.join(', ')} of training (${seconds.toFixed(1)} s interleaved, load ${record.load_before.toFixed(2)} → ${record.load_after.toFixed(2)}) → ${dir}`;
     },
   });

@@ -19,13 +19,13 @@ import { join } from 'node:path';
 import { machineSlug, describeMachine } from '../io/machine';
 import { sweepFolder } from '../io/results-root';
 import { corpusTag, loadCorpus } from '../data/corpus';
-import { toCsv } from '../io/csv';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, startMeasuring } from '../io/load';
 import type { Precision } from '../lstm/buffers';
 import { PROGRESS_COLUMNS, ProgressRow } from '../lstm/training-loop';
-import { formatProgressRow } from '../lstm/progress-file';
+import { formatProgressRow, progressCsv } from '../lstm/progress-file';
+import type { CsvRow } from '../io/csv';
 import { trainInterleaved } from './interleave';
-import { allVariants, availableVariants, BASELINE_ID, Variant, variantConfig, variantSlug } from './variants';
+import { allVariants, availableVariants, BASELINE_ID, Variant, variantSlug } from './variants';
 import { variantSweepOptions } from './verdict';
 import { sizeLabel } from './verdict-runs';
 import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
@@ -68,7 +68,8 @@ export function precisionDir(quick: boolean, machine = machineSlug()): string {
 export const PRECISION_COMMAND = command('sweep', 'precision');
 
 /** The columns of a precision progress file: the progress columns, then the variant id. */
-export const PRECISION_COLUMNS: readonly string[] = [...PROGRESS_COLUMNS, 'variant'];
+const PRECISION_EXTRA_COLUMNS = ['variant'] as const;
+export const PRECISION_COLUMNS: readonly string[] = [...PROGRESS_COLUMNS, ...PRECISION_EXTRA_COLUMNS];
 
 interface PrecisionExtra {
   variants?: Variant[];
@@ -84,8 +85,8 @@ export interface PrecisionSweepOptions extends Omit<SweepOptions, 'extra'> {
  * A progress row with the loss to 12 significant digits: f32 and f64 losses of the same run differ by
  * ~1e-8 after the first iterations, below the 6 decimals the other progress files carry.
  */
-function formatPrecisionRow(r: ProgressRow, v: Variant): Record<string, string | number> {
-  return { ...formatProgressRow(r), loss: r.loss.toPrecision(12), variant: v.id };
+function formatPrecisionRow(r: ProgressRow, v: Variant): CsvRow {
+  return formatProgressRow(r, { loss: r.loss.toPrecision(12), variant: v.id });
 }
 
 /** The variants both precisions can run, and the skipped ones with the first reason found. */
@@ -120,7 +121,7 @@ export function precisionJob(o: PrecisionSweepOptions, say: (line: string) => vo
       const measured = await startMeasuring({ waitIdle: x.waitIdle, waitTimeoutSeconds: x.waitTimeout ?? DEFAULT_WAIT_TIMEOUT_SECONDS }, say);
       const results = await trainInterleaved(
         corpus,
-        pairs.map(({ v, precision }) => ({ layers: p.layers, neurons: p.neurons, ...variantConfig(v), precision, seed: 1 })),
+        pairs.map(({ v, precision }) => ({ layers: p.layers, neurons: p.neurons, cell: v.spec, precision, seed: 1 })),
         { iterations, progressEvery, onIteration: () => tick(1) },
       );
       const job = {
@@ -131,7 +132,7 @@ export function precisionJob(o: PrecisionSweepOptions, say: (line: string) => vo
         skipped: skipped.map((s) => ({ variant: s.variant.id, reason: s.reason })),
         settings,
       };
-      return [...results.map((r, k) => toCsv(PRECISION_COLUMNS, r.rows.map((row) => formatPrecisionRow(row, pairs[k].v)))), JSON.stringify(job, null, 2) + '\n'];
+      return [...results.map((r, k) => progressCsv(r.rows.map((row) => formatPrecisionRow(row, pairs[k].v)), { extraColumns: PRECISION_EXTRA_COLUMNS })), JSON.stringify(job, null, 2) + '\n'];
     },
   };
 }

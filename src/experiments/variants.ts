@@ -1,79 +1,64 @@
 /**
- * The variants of the verdict, defined once: which activations a network runs (cell and gates) and with
- * which point-wise implementation. Every verdict experiment iterates over these, and every result row
- * names its variant (`<name>/<impl>`, e.g. `all-isru/simd`).
- *
- *   tanh      sigmoid gates, tanh cell        — the baseline
- *   isru      sigmoid gates, ISRU cell        — ISRU as a drop-in for tanh only
- *   all-isru  ISRU-sigmoid gates, ISRU cell   — every activation of the cell replaced
- *
- * each with 'scalar' (Math.tanh / Math.exp per element) and 'simd' (vectorised kernels) activations. A
- * variant whose kernels this build lacks is skipped with the reason (variantProblem), not faked.
+ * The variants of the sweeps: the study's named cells (../lstm/cell-spec.ts NAMED_CELLS: tanh, isru,
+ * all-isru), each with 'scalar' (Math.tanh / Math.exp per element) and 'simd' (vectorised kernels)
+ * activations. Every verdict experiment iterates over these, and every result row names its variant by
+ * its id (`<name>/<impl>`, e.g. `all-isru/simd`). A variant whose kernels this build lacks is skipped
+ * with the reason (variantProblem), not faked.
  */
-import type { Activation, ActivationImpl, GateActivation } from '../lstm/cell';
 import type { Precision } from '../lstm/buffers';
-import { Lstm, LstmConfig } from '../lstm/network';
+import { ACTIVATION_IMPLS, ActivationImpl, CellName, cellId, CellSpec, idSlug, NAMED_CELLS } from '../lstm/cell-spec';
+import { Lstm } from '../lstm/network';
 
-export type VariantName = 'tanh' | 'isru' | 'all-isru';
+export type VariantName = CellName;
 
-export interface VariantDef {
-  name: VariantName;
-  activation: Activation;
-  gate: GateActivation;
-  /** one line for tables and charts */
-  description: string;
-}
+export const VARIANT_IMPLS: readonly ActivationImpl[] = ACTIVATION_IMPLS;
 
-export const VARIANT_DEFS: readonly VariantDef[] = [
-  { name: 'tanh', activation: 'tanh', gate: 'sigmoid', description: 'sigmoid gates, tanh cell' },
-  { name: 'isru', activation: 'isru', gate: 'sigmoid', description: 'sigmoid gates, ISRU cell' },
-  { name: 'all-isru', activation: 'isru', gate: 'isru-sigmoid', description: 'ISRU-sigmoid gates, ISRU cell' },
-];
-
-export const VARIANT_IMPLS: readonly ActivationImpl[] = ['scalar', 'simd'];
-
-/** A variant with its implementation: one kind of run. */
+/** A named cell with its implementation: one kind of run. */
 export interface Variant {
   name: VariantName;
   impl: ActivationImpl;
   /** `<name>/<impl>`: the key in file names (with '/' as '-') and in result rows */
   id: string;
-  def: VariantDef;
+  /** the cell this variant runs */
+  spec: CellSpec;
+  /** one line for tables and charts */
+  description: string;
 }
 
 /** The baseline every saving and loss difference is measured against. */
 export const BASELINE_ID = 'tanh/scalar';
 
 export function variant(name: VariantName, impl: ActivationImpl): Variant {
-  const def = VARIANT_DEFS.find((d) => d.name === name);
-  if (!def) throw new RangeError(`unknown variant '${String(name)}' (known: ${VARIANT_DEFS.map((d) => d.name).join(', ')})`);
-  return { name, impl, id: `${name}/${impl}`, def };
+  const cell = NAMED_CELLS.find((d) => d.name === name);
+  if (!cell) throw new RangeError(`unknown variant '${String(name)}' (known: ${NAMED_CELLS.map((d) => d.name).join(', ')})`);
+  const spec: CellSpec = { activation: cell.activation, gate: cell.gate, impl };
+  return { name, impl, id: cellId(spec), spec, description: cell.description };
 }
 
 /** All variants × implementations, variant-major (tanh/scalar first: the baseline). */
 export function allVariants(): Variant[] {
-  return VARIANT_DEFS.flatMap((d) => VARIANT_IMPLS.map((impl) => variant(d.name, impl)));
+  return NAMED_CELLS.flatMap((d) => VARIANT_IMPLS.map((impl) => variant(d.name, impl)));
 }
 
 /** A variant id's position in the canonical order (the baseline first; anything else last), for sorting. */
 export function variantRank(id: string | number): number {
   const k = allVariants().findIndex((v) => v.id === id);
-  return k < 0 ? VARIANT_DEFS.length * VARIANT_IMPLS.length : k;
+  return k < 0 ? NAMED_CELLS.length * VARIANT_IMPLS.length : k;
 }
 
 /** Parses a variant id `<name>/<impl>`; undefined when it is not one. */
 export function parseVariantId(id: string): Variant | undefined {
   const [name, impl] = id.split('/');
-  if (!VARIANT_DEFS.some((d) => d.name === name) || !VARIANT_IMPLS.includes(impl as ActivationImpl)) return undefined;
+  if (!NAMED_CELLS.some((d) => d.name === name) || !VARIANT_IMPLS.includes(impl as ActivationImpl)) return undefined;
   return variant(name as VariantName, impl as ActivationImpl);
 }
 
-/** The file-name form of a variant id: `all-isru-simd`. */
-export const variantSlug = (v: Pick<Variant, 'id'>): string => v.id.replace('/', '-');
+/** The file-name form of a variant id: `all-isru-simd` (../lstm/cell-spec.ts cellSlug, from the id alone). */
+export const variantSlug = (v: Pick<Variant, 'id'>): string => idSlug(v.id);
 
-/** The LstmConfig fields that make a network this variant. */
-export function variantConfig(v: Variant): Pick<LstmConfig, 'activation' | 'gate' | 'activationImpl'> {
-  return { activation: v.def.activation, gate: v.def.gate, activationImpl: v.impl };
+/** The variant of a cell, when the study names it. */
+export function variantOfCell(spec: CellSpec): Variant | undefined {
+  return allVariants().find((v) => v.spec.activation === spec.activation && v.spec.gate === spec.gate && v.impl === spec.impl);
 }
 
 /**
@@ -83,7 +68,7 @@ export function variantConfig(v: Variant): Pick<LstmConfig, 'activation' | 'gate
  */
 export function variantProblem(v: Variant, precision: Precision = 'f64'): string | undefined {
   try {
-    new Lstm({ vocabSize: 2, layers: 1, neurons: 1, precision, ...variantConfig(v) }).workspace(1);
+    new Lstm({ vocabSize: 2, layers: 1, neurons: 1, precision, cell: v.spec }).workspace(1);
     return undefined;
   } catch (err) {
     return (err as Error).message.split('\n')[0];

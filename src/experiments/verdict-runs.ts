@@ -12,6 +12,7 @@
  *   val_chars  validation characters evaluated for this row (blocks spread over the validation text, src/lstm/validation.ts)
  *   val_cpu, val_time  process CPU and wall seconds of that evaluation (not part of the training times)
  */
+import type { NetSize } from '../lstm/size';
 import type { SplitCorpus } from '../data/split';
 import type { Precision } from '../lstm/buffers';
 import type { CsvRow } from '../io/csv-text';
@@ -19,29 +20,18 @@ import { Lstm } from '../lstm/network';
 import { ProgressRow, PROGRESS_COLUMNS, runTraining, sampleText } from '../lstm/training-loop';
 import { corpusIdentity, CorpusIdentity, DEFAULT_TRAINER, Trainer } from '../lstm/trainer';
 import { natsToBits, ValidationResult, Validator } from '../lstm/validation';
-import { formatProgressRow } from '../lstm/progress-file';
-import { Variant, variantConfig } from './variants';
+import { formatProgressRow, progressCsv } from '../lstm/progress-file';
+import { Variant } from './variants';
 
 export const VALIDATION_COLUMNS = ['variant', 'seed', 'val_loss', 'val_bpc', 'val_chars', 'val_cpu', 'val_time'] as const;
 
 /** The verdict's CSV columns: the progress schema, then the validation columns. */
 export const verdictColumns = (): string[] => [...PROGRESS_COLUMNS, ...VALIDATION_COLUMNS];
 
-export interface NetSize {
-  layers: number;
-  neurons: number;
-}
+/** A verdict run's progress file: its rows with their validation columns. */
+export const verdictCsv = (rows: readonly CsvRow[]): string => progressCsv(rows, { extraColumns: VALIDATION_COLUMNS });
 
-export const sizeLabel = (s: NetSize): string => `${s.layers}x${s.neurons}`;
-
-/** Parses `2x128,4x128`; throws a RangeError naming the bad item. */
-export function parseSizes(text: string): NetSize[] {
-  return text.split(',').map((item) => {
-    const m = /^\s*(\d+)x(\d+)\s*$/.exec(item);
-    if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new RangeError(`a size looks like <layers>x<neurons>, e.g. 2x128, got '${item}'`);
-    return { layers: Number(m[1]), neurons: Number(m[2]) };
-  });
-}
+export { NetSize, parseSizes, sizeLabel } from '../lstm/size';
 
 export interface ValidationPolicy {
   /** validation characters evaluated at every progress row */
@@ -70,19 +60,18 @@ export function trainIdentity(split: SplitCorpus): CorpusIdentity {
  * rate (default DEFAULT_TRAINER.lr).
  */
 export function newRun(split: SplitCorpus, identity: CorpusIdentity, size: NetSize, v: Variant, seed: number, o: { precision?: Precision; shuffle?: boolean; lr?: number } = {}): VerdictRun {
-  const net = new Lstm({ vocabSize: split.vocab.length, layers: size.layers, neurons: size.neurons, precision: o.precision ?? 'f64', seed, ...variantConfig(v) });
+  const net = new Lstm({ vocabSize: split.vocab.length, layers: size.layers, neurons: size.neurons, precision: o.precision ?? 'f64', seed, cell: v.spec });
   const trainer = new Trainer(net, split.vocab, identity, { ...DEFAULT_TRAINER, seed, ...(o.lr !== undefined ? { lr: o.lr } : {}), ...(o.shuffle ? { shuffle: true } : {}) });
   return { variant: v, seed, trainer, validator: new Validator(net, split.validationIds, DEFAULT_TRAINER.window), rows: [] };
 }
 
 /** A progress row with its validation columns. */
 export function verdictRow(row: ProgressRow, v: Variant, seed: number, val: ValidationResult): CsvRow {
-  return {
-    ...formatProgressRow(row),
+  return formatProgressRow(row, {
     variant: v.id, seed,
     val_loss: val.loss.toFixed(6), val_bpc: natsToBits(val.loss).toFixed(6), val_chars: val.chars,
     val_cpu: val.cpu.toFixed(6), val_time: val.wall.toFixed(6),
-  };
+  });
 }
 
 export interface ChunkOptions {

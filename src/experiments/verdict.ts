@@ -42,21 +42,22 @@ import { HOLD_OUTS, HoldOut, loadSplitCorpus, SplitCorpus, SplitRecord, VALIDATI
 import { DEFAULT_CORPUS, packagedCorpus } from '../data/corpus';
 import { positiveInt, UserError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
-import { toCsv } from '../io/csv';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, LoadPolicy, MeasuredUnit, startMeasuring } from '../io/load';
 import { describeMachine, machineSlug } from '../io/machine';
 import { sweepFolder } from '../io/results-root';
 import { prepareOutputDir } from '../io/places';
 import { readModelFile, writeModelFile } from '../lstm/modelfile';
 import { Trainer } from '../lstm/trainer';
-import { configProblems } from '../lstm/network';
+import { configFieldProblems } from '../lstm/network';
+import { problemInFlags } from '../cell-flags';
 import { trainingMemoryProblem } from '../lstm/limits';
-import { defaultKernels } from '../lstm/backend';
+import { defaultKernels } from '../lstm/backend-select';
 import { Validator } from '../lstm/validation';
 import { DEFAULT_TRAINER } from '../lstm/trainer';
-import { availableVariants, allVariants, parseVariantId, Variant, variantConfig, VARIANT_DEFS, variantSlug } from './variants';
+import { sameCell } from '../lstm/cell-spec';
+import { availableVariants, allVariants, parseVariantId, Variant, variantSlug } from './variants';
 import {
-  advanceRuns, NetSize, newRun, parseSizes, runSample, sizeLabel, trainIdentity, ValidationPolicy, verdictColumns, VerdictRun,
+  advanceRuns, NetSize, newRun, parseSizes, runSample, sizeLabel, trainIdentity, ValidationPolicy, verdictCsv, VerdictRun,
 } from './verdict-runs';
 import { NET_SIZE_LAYERS, NET_SIZE_NEURONS } from './net-size-grid';
 import { defineSweep, isComplete, runJobs, selectShard, SweepJob, SweepOptions } from './sweep';
@@ -178,7 +179,7 @@ export function parseVariants(text: string): Variant[] {
   for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const byId = parseVariantId(item);
     const found = byId ? [byId] : allVariants().filter((v) => v.name === item);
-    if (found.length === 0) throw new UserError(`--variants: unknown variant '${item}' (known: ${VARIANT_DEFS.map((d) => d.name).join(', ')}, optionally /scalar or /simd)`);
+    if (found.length === 0) throw new UserError(`--variants: unknown variant '${item}' (known: ${allVariants().filter((v) => v.impl === 'scalar').map((v) => v.name).join(', ')}, optionally /scalar or /simd)`);
     for (const v of found) if (!out.some((o) => o.id === v.id)) out.push(v);
   }
   if (out.length === 0) throw new UserError('--variants: give at least one variant');
@@ -202,8 +203,8 @@ function parseSizesFlag(text: string): NetSize[] {
   }
   // train's limits on layers and neurons (the vocabulary is checked with the corpus, before training)
   for (const size of sizes) {
-    const problem = configProblems({ vocabSize: 2, ...size, activation: 'tanh', gate: 'sigmoid', activationImpl: 'scalar', precision: 'f64' })[0];
-    if (problem) throw new UserError(`--sizes ${sizeLabel(size)}: --${problem}`);
+    const problem = configFieldProblems({ vocabSize: 2, ...size, precision: 'f64' })[0];
+    if (problem) throw new UserError(`--sizes ${sizeLabel(size)}: ${problemInFlags(problem)}`);
   }
   return sizes;
 }
@@ -267,7 +268,7 @@ function runSummary(r: VerdictRun, sampleChars: number, csv: string): Record<str
   const t = r.trainer.times;
   const last = r.rows[r.rows.length - 1];
   return {
-    variant: r.variant.id, description: r.variant.def.description, seed: r.seed, csv,
+    variant: r.variant.id, description: r.variant.description, seed: r.seed, csv,
     train_loss: Number(last.loss), val_loss: Number(last.val_loss), val_bpc: Number(last.val_bpc), val_chars: Number(last.val_chars),
     train_time: t.forward_time + t.back_time + t.adam_time, train_cpu: t.forward_cpu + t.back_cpu + t.adam_cpu,
     sample: runSample(r, sampleChars),
@@ -326,7 +327,7 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
           runs: runs.map((r) => runSummary(r, p.sampleChars, `${stem}-${variantSlug(r.variant)}.csv`)),
           skipped: skipped.map((k) => ({ variant: k.variant.id, reason: k.reason })),
         };
-        return [...runs.map((r) => toCsv(verdictColumns(), r.rows)), JSON.stringify(summary, null, 2) + '\n'];
+        return [...runs.map((r) => verdictCsv(r.rows)), JSON.stringify(summary, null, 2) + '\n'];
       },
     };
   });
@@ -396,9 +397,9 @@ function longJob(cx: LongJobContext, wanted: readonly Variant[], name: string): 
           // the variant comes from the manifest, so a checkpoint file that does not record gate and
           // implementation still resumes as what it was trained as
           const data = readModelFile(join(ckDir, m.file));
-          const trainer = Trainer.resume({ ...data, config: { ...data.config, ...variantConfig(v) } }, identity);
-          const want = variantConfig(v), got = trainer.net.cellSpec;
-          if (got.activation !== want.activation || got.gate !== want.gate || got.impl !== want.activationImpl) {
+          const trainer = Trainer.resume({ ...data, config: { ...data.config, cell: v.spec } }, identity);
+          const got = trainer.net.config.cell;
+          if (!sameCell(got, v.spec)) {
             throw new UserError(`checkpoint ${m.file} resumes as ${got.activation}/${got.gate}/${got.impl}, not ${v.id}; delete ${ckDir} to start over`);
           }
           return { variant: v, seed: trainer.options.seed, trainer, validator: new Validator(trainer.net, s.validationIds, DEFAULT_TRAINER.window), rows: m.rows };
@@ -423,7 +424,7 @@ function longJob(cx: LongJobContext, wanted: readonly Variant[], name: string): 
         runs: runs.map((r) => runSummary(r, p.sampleChars, `${stem}-${variantSlug(r.variant)}.csv`)),
         skipped: cx.skipped.filter((k) => !variants.some((v) => v.id === k.variant.id)).map((k) => ({ variant: k.variant.id, reason: k.reason })),
       };
-      return [...runs.map((r) => toCsv(verdictColumns(), r.rows)), JSON.stringify(summary, null, 2) + '\n'];
+      return [...runs.map((r) => verdictCsv(r.rows)), JSON.stringify(summary, null, 2) + '\n'];
     },
   };
 }

@@ -39,14 +39,15 @@ import { readCsv, toCsv } from '../io/csv';
 import { writeFilesAtomic } from '../io/atomic';
 import { lockOutput } from '../io/lock';
 import { beforeMeasuring, DEFAULT_WAIT_TIMEOUT_SECONDS, LoadPolicy, readLoad } from '../io/load';
-import { STUDY_VARIANT } from '../lstm/cell';
-import { defaultKernels, KernelKind } from '../lstm/backend';
+import { STUDY_CELL } from '../lstm/cell-spec';
+import { KernelKind } from '../lstm/backend';
+import { defaultKernels } from '../lstm/backend-select';
 import { accuracyPercent, buildDataset, Confusion, loadWeather, naiveBaseline, WeatherDataError, WeatherDataset } from '../weather/data';
 import { DEFAULT_WEATHER_TRAIN, runWeather, WeatherRunResult } from '../weather/train';
 import { mean as meanOf } from '../analysis/stats';
 import { UserError } from '../errors';
 import { runJobs, selectShard, Shard, SweepJob } from './sweep';
-import { allVariants, availableVariants, Variant, variantConfig, variantRank } from './variants';
+import { allVariants, availableVariants, Variant, variantRank } from './variants';
 
 /** The original study's table. */
 export const WEATHER_COLUMNS = ['Cells', 'Func', 'TrainTime', 'PredictTime', 'Accuracy', 'TP', 'TN', 'FP', 'FN'] as const;
@@ -149,8 +150,8 @@ type Row = Record<string, string | number>;
  */
 export function rowVariantId(row: Row): string {
   if (row.Variant) return String(row.Variant);
-  const gate = String(row.Gate || STUDY_VARIANT.gate), impl = String(row.Impl || STUDY_VARIANT.activationImpl);
-  const v = allVariants().find((x) => x.def.activation === row.Func && x.def.gate === gate && x.impl === impl);
+  const gate = String(row.Gate || STUDY_CELL.gate), impl = String(row.Impl || STUDY_CELL.impl);
+  const v = allVariants().find((x) => x.spec.activation === row.Func && x.spec.gate === gate && x.impl === impl);
   return v?.id ?? '';
 }
 
@@ -161,7 +162,7 @@ export function rowVariantId(row: Row): string {
  */
 export function upgradeWeatherRows<R extends Row>(rows: readonly R[]): R[] {
   return rows
-    .map((r) => ({ ...r, Gate: r.Gate || STUDY_VARIANT.gate, Impl: r.Impl || STUDY_VARIANT.activationImpl, Variant: rowVariantId(r) }))
+    .map((r) => ({ ...r, Gate: r.Gate || STUDY_CELL.gate, Impl: r.Impl || STUDY_CELL.impl, Variant: rowVariantId(r) }))
     .filter((r) => r.Variant !== '');
 }
 
@@ -180,7 +181,7 @@ function repeatRow(r: WeatherRunResult, plan: WeatherRunPlan, p: WeatherProfile,
   return {
     Cells: r.cells, Func: r.activation, Repeat: plan.repeat, Seed: plan.seed, Epochs: p.epochs, Batch: p.batch, Window: p.window, LR: p.lr, Kernels: kernels,
     TrainTime: fmt(r.trainTime, 6), PredictTime: fmt(r.predictTime, 7), Accuracy: fmt(r.accuracy, 4), TP: r.TP, TN: r.TN, FP: r.FP, FN: r.FN, Loss: fmt(r.loss, 6),
-    TrainCpu: fmt(r.trainCpu, 6), PredictCpu: fmt(r.predictCpu, 6), Gate: v.def.gate, Impl: v.impl, Variant: v.id,
+    TrainCpu: fmt(r.trainCpu, 6), PredictCpu: fmt(r.predictCpu, 6), Gate: v.spec.gate, Impl: v.impl, Variant: v.id,
   };
 }
 
@@ -339,7 +340,7 @@ export async function runWeatherSweep(o: WeatherSweepOptions): Promise<WeatherSw
       for (const run of runs) {
         await new Promise((resolve) => setImmediate(resolve)); // let Ctrl-C be handled between runs
         if (o.shouldStop?.()) throw new SweepStopped();
-        const result = runWeather(data, { cells: run.cells, ...variantConfig(run.variant), seed: run.seed, epochs: p.epochs, batch: p.batch, lr: p.lr, kernels });
+        const result = runWeather(data, { cells: run.cells, cell: run.variant.spec, seed: run.seed, epochs: p.epochs, batch: p.batch, lr: p.lr, kernels });
         fresh.push(repeatRow(result, run, p, kernels));
         tick();
       }

@@ -16,7 +16,7 @@
  * seeded per model, see withSeededMathRandom): the pair differs only in the activation.
  */
 import { performance } from 'node:perf_hooks';
-import { seededRandom } from '../mathbench/harness';
+import { seededRandom } from '../seeded-random';
 import type { LayersModel, Scalar, Tensor } from '@tensorflow/tfjs';
 import { DigitSet, DigitSplit, MNIST_CLASSES, MNIST_COLS, MNIST_ROWS } from './mnist';
 import { Backend, backendLabel, FrameworkActivation, tf, useBackend, withSeededMathRandom } from './tfjs';

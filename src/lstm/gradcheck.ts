@@ -18,7 +18,7 @@
  * is judged by maxAbsError against maxGradient (the largest analytic component), as in the tests.
  */
 import type { Float, Precision } from './buffers';
-import type { Activation, ActivationImpl, GateActivation } from './cell';
+import type { CellSpec } from './cell-spec';
 import type { KernelKind } from './backend';
 import { createLstm, Lstm } from './network';
 import { Rng } from './rng';
@@ -27,11 +27,8 @@ export interface GradCheckOptions {
   vocabSize: number;
   layers: number;
   neurons: number;
-  activation: Activation;
-  /** gate activation (default 'sigmoid') */
-  gate?: GateActivation;
-  /** point-wise implementation (default 'scalar') */
-  activationImpl?: ActivationImpl;
+  /** the cell checked (default: the original study's, tanh with sigmoid gates, scalar) */
+  cell?: CellSpec;
   /** precision of the net whose analytic gradient is checked (default 'f64'; see above for 'f32') */
   precision?: Precision;
   steps: number;
@@ -42,7 +39,7 @@ export interface GradCheckOptions {
   floor?: number;
   /** scale the initial weights (larger weights exercise the nonlinearities beyond their linear part) */
   weightScale?: number;
-  /** kernel implementation (default: the runtime's default, see backend.ts) */
+  /** kernel implementation (default: the runtime's default, see backend-select.ts) */
   kernels?: KernelKind;
   /** called on the fresh net before the check (tests use it to plant a bug and see the check catch it) */
   mutate?: (net: Lstm) => void;
@@ -60,7 +57,7 @@ export function gradientCheck(o: GradCheckOptions): GradCheckResult {
   const h = o.h ?? 1e-2;
   const floor = o.floor ?? 1e-6;
   const precision = o.precision ?? 'f64';
-  const config = { vocabSize: o.vocabSize, layers: o.layers, neurons: o.neurons, activation: o.activation, gate: o.gate, activationImpl: o.activationImpl, seed, kernels: o.kernels };
+  const config = { vocabSize: o.vocabSize, layers: o.layers, neurons: o.neurons, cell: o.cell, seed, kernels: o.kernels };
   const net = createLstm({ ...config, precision });
   const rng = new Rng(seed + 1000);
   o.mutate?.(net);

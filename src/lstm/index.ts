@@ -1,14 +1,16 @@
 /** The native LSTM engine. docs/ARCHITECTURE.md describes its parts; network.ts is the entry point. */
 export { createLstm, Lstm, LstmConfig, configProblems, MAX_LAYERS, MAX_NEURONS, MAX_VOCAB } from './network';
 export { Workspace } from './workspace';
-export { Backend, createBackend, defaultKernels, KernelKind } from './backend';
+export { Backend, KernelKind } from './backend';
+export { createBackend, defaultKernels } from './backend-select';
 export { WasmBackend } from './wasm/backend';
 export { kernelModule, wasmSimdAvailable } from './wasm/kernels';
 export { allocFloat, Float, Precision } from './buffers';
 export {
-  Activation, GateActivation, ActivationImpl, CellSpec, CellVariant, STUDY_VARIANT, cellSpec, cellName, cellKernels, CellKernels, ACTIVATIONS, GATE_ACTIVATIONS,
-  ACTIVATION_IMPLS,
-} from './cell';
+  Activation, GateActivation, ActivationImpl, CellSpec, STUDY_CELL, cellSpec, cellName, cellLabel, cellId, cellSlug, NAMED_CELLS, ACTIVATIONS, GATE_ACTIVATIONS,
+  ACTIVATION_IMPLS, CELL_ACTIVATIONS, GATE_ACTIVATION_ENTRIES,
+} from './cell-spec';
+export { cellKernels, CellKernels } from './cell';
 export { paramLayout, ParamLayout, LayerOffsets } from './layout';
 export { gemmNT, gemvN, transpose } from './dense';
 export { adamStepCoefficients, adamUpdate, AdamStep, clipNorm, decayedLr, DEFAULT_ADAM, AdamHyper } from './adam';

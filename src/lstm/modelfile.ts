@@ -49,9 +49,8 @@ import { constants as bufferConstants } from 'node:buffer';
 import { UserError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
 import { allocFloat, bytesPerElement, Float, Precision } from './buffers';
-import { Activation, ActivationImpl, GateActivation, STUDY_VARIANT } from './cell';
 import { crc32 } from './crc32';
-import { ModelConfig, modelConfigOf } from './model-config';
+import { ModelConfig, modelConfigFromRecord, modelConfigRecord } from './model-config';
 import { paramLayout } from './layout';
 import { configProblems } from './network';
 import { KERNEL_KINDS, KernelKind } from './backend';
@@ -66,7 +65,7 @@ const MAX_HEADER_BYTES = 16 * 1024 * 1024;
 
 // the configuration record lives apart from the file I/O, so the trainer (which a browser page bundles) has it
 export { modelConfigOf } from './model-config';
-export type { ModelConfig } from './model-config';
+export type { ModelConfig, ModelConfigRecord } from './model-config';
 
 export interface PhaseTimes {
   forward_cpu: number;
@@ -139,9 +138,11 @@ function isObject(x: unknown): x is Record<string, unknown> {
 function checkConfig(c: unknown): ModelConfig {
   if (!isObject(c)) fail('missing model configuration');
   // what the file says, not whether this runtime can run it: a 'simd' model is still read where there is no SIMD
-  const problems = configProblems(c as Partial<ModelConfig>, { runtime: false });
+  const record = modelConfigFromRecord(c);
+  if ('problem' in record) fail(`bad model configuration: ${record.problem}`);
+  const problems = configProblems(record.config, { runtime: false });
   if (problems.length) fail(`bad model configuration: ${problems[0]}`);
-  return modelConfigOf(c as unknown as ModelConfig);
+  return record.config;
 }
 
 function checkVocab(v: unknown, size: number): string[] {
@@ -243,7 +244,7 @@ export function encodeBinary(m: ModelData): Uint8Array {
   const arrays: [string, Float][] = [['params', m.params]];
   if (m.checkpoint) arrays.push(['m', m.checkpoint.m], ['v', m.checkpoint.v], ['hidden', m.checkpoint.hidden]);
   const header = Buffer.from(
-    JSON.stringify({ kind, config: m.config, vocab: m.vocab, state: m.checkpoint?.state, arrays: arrays.map(([name, a]) => ({ name, length: a.length })) }),
+    JSON.stringify({ kind, config: modelConfigRecord(m.config), vocab: m.vocab, state: m.checkpoint?.state, arrays: arrays.map(([name, a]) => ({ name, length: a.length })) }),
     'utf8',
   );
   const bpe = bytesPerElement(m.config.precision);
@@ -327,7 +328,7 @@ export function encodeJson(m: ModelData): string {
     format: 'lstm-opt-model',
     version: JSON_FORMAT_VERSION,
     kind: m.checkpoint ? 'checkpoint' : 'model',
-    config: m.config,
+    config: modelConfigRecord(m.config),
     vocab: m.vocab,
     params: Array.from(m.params),
   };

@@ -10,11 +10,13 @@
  * gradients, Adam moments and window buffers are views of one shared WebAssembly memory, which worker
  * threads attach to (./parallel/team.ts). See docs/ARCHITECTURE.md.
  */
-import { Backend, createBackend, defaultKernels, isWasmKernels, KERNEL_KINDS, KernelKind, resolveKernels } from './backend';
+import { Backend, isWasmKernels, KERNEL_KINDS, KernelKind } from './backend';
+import { createBackend, defaultKernels, resolveKernels } from './backend-select';
 import { chooseBlocking, TUNING_WINDOW } from './blocking-choice';
 import { bytesPerElement, Float, Precision } from './buffers';
 import { UserError } from '../errors';
-import { Activation, ActivationImpl, CellKernels, CellSpec, GateActivation, GATE_ACTIVATIONS, ACTIVATION_IMPLS, STUDY_VARIANT } from './cell';
+import type { CellKernels } from './cell';
+import { CellSpec, cellSpecFieldProblem, STUDY_CELL } from './cell-spec';
 import { paramLayout, ParamLayout } from './layout';
 import { makePartition } from './parallel/partition';
 import { backwardShare, forwardShare, PassContext, windowLoss } from './passes';
@@ -27,12 +29,8 @@ export interface LstmConfig {
   vocabSize: number;
   layers: number;
   neurons: number;
-  /** the cell activation (candidate and cell output) */
-  activation: Activation;
-  /** the gate activation (default 'sigmoid', what every file without the field means) */
-  gate?: GateActivation;
-  /** the point-wise implementation (default 'scalar') */
-  activationImpl?: ActivationImpl;
+  /** the cell: activation, gate activation and point-wise implementation (default STUDY_CELL) */
+  cell?: CellSpec;
   precision: Precision;
   /** initialisation seed (default 1) */
   seed?: number;
@@ -42,7 +40,7 @@ export interface LstmConfig {
    * 'wasm': the dot-form kernels run as WebAssembly SIMD over one shared memory holding all of the
    * network's buffers (default when the runtime supports it; env LSTM_OPT_KERNELS=js|wasm-fma overrides);
    * 'wasm-fma': the same with relaxed-SIMD fused multiply-adds, where the runtime has relaxed SIMD (else
-   * the network runs 'wasm', and config.kernels says so: see resolveKernels in ./backend.ts);
+   * the network runs 'wasm', and config.kernels says so: see resolveKernels in ./backend-select.ts);
    * 'js': plain TypeScript loops over ordinary typed arrays.
    */
   kernels?: KernelKind;
@@ -58,31 +56,42 @@ export const MAX_LAYERS = 64;
 export const MAX_NEURONS = 8192;
 export const MAX_VOCAB = 65536;
 
+/** One thing wrong with a configuration: the field it is about (`cell.gate` for a part of the cell) and why. */
+export interface ConfigProblem {
+  field: string;
+  message: string;
+}
+
 /**
- * Checks a configuration; returns a list of problems (empty when valid). `runtime: false` checks the
- * values only, not whether this runtime can run them (a model file is valid whatever reads it).
+ * Checks a configuration; returns its problems (empty when valid), each naming its field, so a command
+ * can say which of its flags is wrong. `runtime: false` checks the values only, not whether this
+ * runtime can run them (a model file is valid whatever reads it).
  */
-export function configProblems(c: Partial<LstmConfig>, { runtime = true } = {}): string[] {
-  const p: string[] = [];
-  const int = (name: string, v: unknown, lo: number, hi: number): void => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) p.push(`${name} must be an integer in [${lo}, ${hi}], got ${String(v)}`);
+export function configFieldProblems(c: Partial<LstmConfig>, { runtime = true } = {}): ConfigProblem[] {
+  const p: ConfigProblem[] = [];
+  const int = (field: string, v: unknown, lo: number, hi: number): void => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) p.push({ field, message: `must be an integer in [${lo}, ${hi}], got ${String(v)}` });
   };
   int('vocabSize', c.vocabSize, 2, MAX_VOCAB);
   int('layers', c.layers, 1, MAX_LAYERS);
   int('neurons', c.neurons, 1, MAX_NEURONS);
-  if (c.activation !== 'tanh' && c.activation !== 'isru') p.push(`activation must be tanh or isru, got ${String(c.activation)}`);
-  if (c.gate !== undefined && !GATE_ACTIVATIONS.includes(c.gate)) p.push(`gate must be ${GATE_ACTIVATIONS.join(' or ')}, got ${String(c.gate)}`);
-  if (c.activationImpl !== undefined && !ACTIVATION_IMPLS.includes(c.activationImpl)) p.push(`activationImpl must be ${ACTIVATION_IMPLS.join(' or ')}, got ${String(c.activationImpl)}`);
-  if (c.precision !== 'f64' && c.precision !== 'f32') p.push(`precision must be f64 or f32, got ${String(c.precision)}`);
-  if (c.kernels !== undefined && !KERNEL_KINDS.includes(c.kernels)) p.push(`kernels must be ${KERNEL_KINDS.join(', ')}, got ${String(c.kernels)}`);
+  const cell = c.cell === undefined ? undefined : cellSpecFieldProblem(c.cell);
+  if (cell) p.push({ field: `cell.${cell.field}`, message: cell.message });
+  if (c.precision !== 'f64' && c.precision !== 'f32') p.push({ field: 'precision', message: `must be f64 or f32, got ${String(c.precision)}` });
+  if (c.kernels !== undefined && !KERNEL_KINDS.includes(c.kernels)) p.push({ field: 'kernels', message: `must be ${KERNEL_KINDS.join(', ')}, got ${String(c.kernels)}` });
   if (!runtime || p.length > 0) return p;
-  if (c.kernels === 'wasm' && !wasmSimdAvailable(c.precision!)) p.push('kernels wasm: this runtime has no WebAssembly SIMD');
-  if (c.activationImpl === 'simd' && p.length === 0) {
+  if (c.kernels === 'wasm' && !wasmSimdAvailable(c.precision!)) p.push({ field: 'kernels', message: 'wasm: this runtime has no WebAssembly SIMD' });
+  if (c.cell?.impl === 'simd' && p.length === 0) {
     const kernels = c.kernels ?? defaultKernels(c.precision!);
     const why = c.kernels === 'js' ? 'asked for' : process.env.LSTM_OPT_KERNELS === 'js' ? 'chosen by LSTM_OPT_KERNELS=js' : 'as this runtime has no WebAssembly SIMD';
-    if (!isWasmKernels(kernels)) p.push(`activationImpl simd needs the WebAssembly kernels ('wasm' or 'wasm-fma'), but this network would run the '${kernels}' kernels (${why})`);
+    if (!isWasmKernels(kernels)) p.push({ field: 'cell.impl', message: `simd needs the WebAssembly kernels ('wasm' or 'wasm-fma'), but this network would run the '${kernels}' kernels (${why})` });
   }
   return p;
+}
+
+/** configFieldProblems as lines, `<field> <message>`: for messages that name the engine's fields. */
+export function configProblems(c: Partial<LstmConfig>, o: { runtime?: boolean } = {}): string[] {
+  return configFieldProblems(c, o).map((x) => `${x.field} ${x.message}`);
 }
 
 export class Lstm {
@@ -106,20 +115,15 @@ export class Lstm {
     // `??` rather than spreading defaults first: an optional field given as undefined means the default
     this.config = {
       ...config,
-      seed: config.seed ?? 1, shared: config.shared ?? kernels !== 'js', gate: config.gate ?? STUDY_VARIANT.gate, activationImpl: config.activationImpl ?? STUDY_VARIANT.activationImpl, kernels, blocking,
+      seed: config.seed ?? 1, shared: config.shared ?? kernels !== 'js', cell: { ...(config.cell ?? STUDY_CELL) }, kernels, blocking,
     };
     this.layout = paramLayout(config.vocabSize, config.layers, config.neurons);
     const initialBytes = 2 * this.layout.size * bytesPerElement(config.precision) + (1 << 20);
     this.backend = createBackend(config.precision, kernels, { shared: this.config.shared, initialBytes, blocking });
-    cellKernelsOf(this.backend, this.cellSpec); // a spec the backend cannot run fails here, not at the first pass
+    cellKernelsOf(this.backend, this.config.cell); // a spec the backend cannot run fails here, not at the first pass
     this.params = this.backend.alloc(this.layout.size);
     this.grads = this.backend.alloc(this.layout.size);
     initParams(this.params, this.layout, new Rng(this.config.seed));
-  }
-
-  /** The cell this network runs: activation, gate activation and point-wise implementation. */
-  get cellSpec(): CellSpec {
-    return { activation: this.config.activation, gate: this.config.gate, impl: this.config.activationImpl };
   }
 
   /** A zero-filled buffer in this network's memory, e.g. Adam moments. */
@@ -145,7 +149,7 @@ export class Lstm {
       const ws = new Workspace(T, this.layout, this.backend, this.config.shared);
       const { layout, params, grads, backend } = this;
       const part = makePartition('rows', 1, { neurons: layout.neurons, window: T, vocab: layout.vocabSize });
-      w = { ws, solo: { layout, params, grads, ws, backend, cell: backend.cell(this.cellSpec), part, sync: () => undefined } };
+      w = { ws, solo: { layout, params, grads, ws, backend, cell: backend.cell(this.config.cell), part, sync: () => undefined } };
       this.workspaces.set(T, w);
     }
     return w;
@@ -208,7 +212,7 @@ export function cellKernelsOf(backend: Backend, spec: CellSpec): CellKernels {
  * Commands ask before they touch any file, so a missing implementation never leaves half a run behind.
  */
 export function cellSpecProblem(spec: CellSpec, precision: Precision, kernels?: KernelKind): string | undefined {
-  const config = { vocabSize: 2, layers: 1, neurons: 1, activation: spec.activation, gate: spec.gate, activationImpl: spec.impl, precision, kernels };
+  const config = { vocabSize: 2, layers: 1, neurons: 1, cell: spec, precision, kernels };
   const problem = configProblems(config)[0];
   if (problem) return problem;
   try {

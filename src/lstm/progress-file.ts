@@ -14,21 +14,46 @@
  * (progressCell), and appending to such a file first rewrites it with the current columns
  * (upgradeProgressText).
  */
-import { ACTIVATION_IMPLS, ActivationImpl, GATE_ACTIVATIONS, GateActivation, STUDY_VARIANT } from './cell';
+import { ACTIVATION_IMPLS, ActivationImpl, GATE_ACTIVATIONS, GateActivation, STUDY_CELL } from './cell-spec';
 import { PROGRESS_COLUMNS, ProgressRow, STUDY_PROGRESS_COLUMNS } from './training-loop';
+import { CsvRow, CsvValue, parseCsv, toCsv } from '../io/csv-text';
 
 /** What a progress file without a column meant, for the columns added after the study's. */
-export const PROGRESS_DEFAULTS: Readonly<Record<string, string>> = { gate: STUDY_VARIANT.gate, impl: STUDY_VARIANT.activationImpl };
+export const PROGRESS_DEFAULTS: Readonly<Record<string, string>> = { gate: STUDY_CELL.gate, impl: STUDY_CELL.impl };
 
-/** A progress row as CSV cells: times and the loss with 6 decimals, as the original study wrote them. */
-export function formatProgressRow(r: ProgressRow): Record<string, string | number> {
+/**
+ * A progress row as CSV cells: times and the loss with 6 decimals, as the original study wrote them;
+ * `extra` adds a study's own columns (or overrides a cell, e.g. a loss with more digits).
+ */
+export function formatProgressRow(r: ProgressRow, extra: Readonly<Record<string, CsvValue>> = {}): CsvRow {
   return {
     func: r.func, type: r.type, layers: r.layers, neurons: r.neurons, iteration: r.iteration, epoch: r.epoch, loss: r.loss.toFixed(6),
     forward_cpu: r.forward_cpu.toFixed(6), forward_time: r.forward_time.toFixed(6),
     back_cpu: r.back_cpu.toFixed(6), back_time: r.back_time.toFixed(6),
     adam_cpu: r.adam_cpu.toFixed(6), adam_time: r.adam_time.toFixed(6),
-    gate: r.gate, impl: r.impl, kernels: r.kernels,
+    gate: r.gate, impl: r.impl, kernels: r.kernels, ...extra,
   };
+}
+
+/**
+ * The text of a progress file: every writer of progress rows (train, and each sweep) writes through this
+ * one, so the columns are PROGRESS_COLUMNS, then the study's `extraColumns`, in every file.
+ */
+export function progressCsv(records: readonly CsvRow[], o: { extraColumns?: readonly string[]; header?: boolean } = {}): string {
+  return toCsv([...PROGRESS_COLUMNS, ...(o.extraColumns ?? [])], records, o.header ?? true);
+}
+
+/** The rows of progress CSV text, each cell under its column's name. */
+export function progressRecords(text: string): Record<string, string | number>[] {
+  return parseCsv(text);
+}
+
+/** The training time of a progress file's last row: wall seconds of forward, backward and Adam, and its iteration. */
+export function lastRowTraining(text: string): { seconds: number; iteration: number } {
+  const rows = progressRecords(text);
+  const last = rows[rows.length - 1] ?? {};
+  const at = (column: string): number => Number(last[column]);
+  return { seconds: at('forward_time') + at('back_time') + at('adam_time'), iteration: at('iteration') };
 }
 
 /** The gate and implementation of a row read from a progress file (defaults where the file has no such column). */

@@ -224,7 +224,7 @@ export class Trainer {
 
   /**
    * Rebuilds a trainer from a checkpoint; the corpus must be the one it was trained on. `kernels`: the
-   * kernel set to continue with (default: the network's default, see ../backend.ts); it may differ from the
+   * kernel set to continue with (default: the network's default, see ./backend-select.ts); it may differ from the
    * checkpoint's state.kernels, which only records what computed the iterations so far. `blocking`: the
    * product blocking (default: the network's default; any gives the same bits).
    */

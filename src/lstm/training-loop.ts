@@ -84,8 +84,8 @@ export interface RunResult {
 export function progressRow(trainer: Trainer, iteration: number, type: ProgressRow['type']): ProgressRow {
   const c = trainer.net.config;
   return {
-    func: c.activation, type, layers: c.layers, neurons: c.neurons, iteration, epoch: trainer.epoch, loss: trainer.smoothLoss, ...trainer.times,
-    gate: c.gate, impl: c.activationImpl, kernels: kernelsColumn(c.kernels, c.blocking),
+    func: c.cell.activation, type, layers: c.layers, neurons: c.neurons, iteration, epoch: trainer.epoch, loss: trainer.smoothLoss, ...trainer.times,
+    gate: c.cell.gate, impl: c.cell.impl, kernels: kernelsColumn(c.kernels, c.blocking),
   };
 }
 

@@ -63,7 +63,7 @@ export class Validator {
     const { layout, backend, params, grads } = net;
     this.ws = new Workspace(T, layout, backend, net.config.shared);
     const part = makePartition('rows', 1, { neurons: layout.neurons, window: T, vocab: layout.vocabSize });
-    this.cx = { layout, params, grads, ws: this.ws, backend, cell: backend.cell(net.cellSpec), part, sync: () => undefined };
+    this.cx = { layout, params, grads, ws: this.ws, backend, cell: backend.cell(net.config.cell), part, sync: () => undefined };
   }
 
   /**

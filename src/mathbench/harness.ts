@@ -16,6 +16,7 @@
  *   its median subtracted, so numbers are the cost of the operation, not of the loop around it.
  * - Wall time comes from ./clock.ts: `process.hrtime.bigint()` in Node, `performance.now()` in a browser.
  */
+import { seededRandom } from '../seeded-random';
 import { median } from '../analysis/stats';
 import { startTimer } from './clock';
 
@@ -218,17 +219,6 @@ export function runBenchmarks(benchmarks: readonly Benchmark[], options: Harness
 
 // ---------------------------------------------------------------- inputs
 
-/** mulberry32: a tiny, fast, seeded 32-bit generator; returns uniform numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `n` LSTM-like pre-activations from a seeded generator: 95% normal with standard deviation 1.5 (so mostly

@@ -5,16 +5,14 @@
  * scaled up so the gates leave their linear range, and the batch has several samples so the batched
  * products (sample-major strides, transposes) are exercised too.
  */
-import type { Activation, ActivationImpl, GateActivation } from '../lstm/cell';
+import type { CellSpec } from '../lstm/cell-spec';
 import type { KernelKind } from '../lstm/backend';
 import { Rng } from '../lstm/rng';
 import { compareWithFiniteDifferences } from '../lstm/gradcheck';
 import { WeatherNet, WeatherWorkspace, weatherBackward, weatherForward, weatherLoss } from './model';
 
 export interface WeatherGradCheckOptions {
-  activation: Activation;
-  gate?: GateActivation;
-  activationImpl?: ActivationImpl;
+  cell?: CellSpec;
   neurons?: number;
   window?: number;
   inputs?: number;
@@ -44,7 +42,7 @@ export function weatherGradientCheck(o: WeatherGradCheckOptions): WeatherGradChe
   const floor = o.floor ?? 1e-6;
   const count = o.count ?? 3;
   const net = new WeatherNet({
-    neurons: o.neurons ?? 3, activation: o.activation, gate: o.gate, activationImpl: o.activationImpl, window: o.window ?? 4, inputs: o.inputs ?? 2, seed, kernels: o.kernels,
+    neurons: o.neurons ?? 3, cell: o.cell, window: o.window ?? 4, inputs: o.inputs ?? 2, seed, kernels: o.kernels,
   });
   const ws = new WeatherWorkspace(net, o.capacity ?? count + 1);
   const rng = new Rng(seed + 1000);

@@ -28,9 +28,11 @@
  * views of these buffers, made once with the workspace: nothing is allocated per step.
  */
 import { adamStepCoefficients, AdamHyper } from '../lstm/adam';
-import { Backend, createBackend, defaultKernels, KernelKind } from '../lstm/backend';
+import { Backend, KernelKind } from '../lstm/backend';
+import { createBackend, defaultKernels } from '../lstm/backend-select';
 import { forcedBlocking } from '../lstm/blocking-choice';
-import { Activation, ActivationImpl, CellBackward, CellForward, cellSpec, CellSpec, GateActivation, KEEP_ROWS } from '../lstm/cell';
+import { CellBackward, CellForward, KEEP_ROWS } from '../lstm/cell';
+import { CellSpec, STUDY_CELL } from '../lstm/cell-spec';
 import { cellKernelsOf } from '../lstm/network';
 import { Rng } from '../lstm/rng';
 import { D as FEATURE_COUNT } from './data';
@@ -58,11 +60,8 @@ export function weatherLayout(neurons: number, inputs = FEATURE_COUNT): WeatherL
 
 export interface WeatherNetConfig {
   neurons: number;
-  activation: Activation;
-  /** gate activation (default 'sigmoid', the original study's) */
-  gate?: GateActivation;
-  /** point-wise implementation (default 'scalar') */
-  activationImpl?: ActivationImpl;
+  /** the cell (default: the original study's, tanh with sigmoid gates, scalar) */
+  cell?: CellSpec;
   /** days per window */
   window: number;
   /** features per day (default 6, see data.ts) */
@@ -79,7 +78,6 @@ export class WeatherNet {
   readonly N: number;
   readonly D: number;
   readonly W: number;
-  readonly activation: Activation;
   /** the cell: activation, gate activation and point-wise implementation */
   readonly cell: CellSpec;
   readonly kernels: KernelKind;
@@ -102,12 +100,11 @@ export class WeatherNet {
     this.N = N;
     this.D = D;
     this.W = W;
-    this.activation = c.activation;
     this.layout = weatherLayout(N, D);
     this.kernels = c.kernels ?? defaultKernels('f64');
     // its products are a few microseconds: not worth tuning, but a forced blocking applies here too
     this.backend = createBackend('f64', this.kernels, { initialBytes: 4 * this.layout.size * 8 + (1 << 20), blocking: forcedBlocking() });
-    this.cell = cellSpec(c.activation, c.gate ?? 'sigmoid', c.activationImpl ?? 'scalar');
+    this.cell = { ...(c.cell ?? STUDY_CELL) };
     ({ forward: this.cellForward, backward: this.cellBackward } = cellKernelsOf(this.backend, this.cell));
     this.params = this.alloc(this.layout.size);
     this.grads = this.alloc(this.layout.size);

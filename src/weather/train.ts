@@ -6,7 +6,7 @@
  * of both is recorded too.
  */
 import { DEFAULT_ADAM } from '../lstm/adam';
-import type { Activation, ActivationImpl, GateActivation } from '../lstm/cell';
+import type { Activation, CellSpec } from '../lstm/cell-spec';
 import type { KernelKind } from '../lstm/backend';
 import { Rng } from '../lstm/rng';
 import { median } from '../analysis/stats';
@@ -92,11 +92,7 @@ function identity(n: number): Int32Array {
 
 export interface WeatherRunOptions extends Partial<WeatherTrainOptions> {
   cells: number;
-  activation: Activation;
-  /** default 'sigmoid' */
-  gate?: GateActivation;
-  /** default 'scalar' */
-  activationImpl?: ActivationImpl;
+  cell: CellSpec;
   /** initialisation seed (the shuffling seed is derived from it) */
   seed: number;
   kernels?: KernelKind;
@@ -121,7 +117,7 @@ export interface WeatherRunResult extends Confusion {
 /** One timed run: build, train on data.train, predict data.test (threshold 0.5), count. */
 export function runWeather(data: WeatherDataset, o: WeatherRunOptions): WeatherRunResult {
   const t = { ...DEFAULT_WEATHER_TRAIN, ...stripUndefined(o), seed: o.seed + 7919 };
-  const net = new WeatherNet({ neurons: o.cells, activation: o.activation, gate: o.gate, activationImpl: o.activationImpl, window: data.window, seed: o.seed, kernels: o.kernels });
+  const net = new WeatherNet({ neurons: o.cells, cell: o.cell, window: data.window, seed: o.seed, kernels: o.kernels });
   const ws = new WeatherWorkspace(net, t.batch);
   const probs = new Float64Array(data.test.count);
   const predicted = new Uint8Array(data.test.count);
@@ -146,7 +142,7 @@ export function runWeather(data: WeatherDataset, o: WeatherRunOptions): WeatherR
   for (let k = 0; k < probs.length; k++) predicted[k] = probs[k] > 0.5 ? 1 : 0;
   const c = confusion(predicted, data.test.y);
   return {
-    cells: o.cells, activation: o.activation, seed: o.seed,
+    cells: o.cells, activation: o.cell.activation, seed: o.seed,
     trainTime: Number(t1 - t0) / 1e9, predictTime: median(walls), trainCpu: cpu(c0, c1), predictCpu: median(cpus),
     accuracy: accuracyPercent(c), loss: losses[losses.length - 1], ...c,
   };

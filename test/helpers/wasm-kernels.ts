@@ -3,15 +3,10 @@
  * network allocates, the module's four exports instantiated over it, and typed-array views at chosen
  * element offsets (deliberately not 16-byte aligned) with guard elements around every operand.
  */
+import { kernelExports } from '../../src/lstm/wasm/exports';
 import type { Float, Precision } from '../../src/lstm/buffers';
 
-export interface KernelExports {
-  gemv(R: number, K: number, w: number, ldw: number, x: number, y: number): void;
-  gemmnt(M: number, Nc: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
-  gemmnn(M: number, Nc: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
-  adam(n: number, p: number, g: number, m: number, v: number, lr: number, c1: number, c2: number, b1: number, b2: number, eps: number, limit: number, a1: number, a2: number): void;
-  transpose(rows: number, cols: number, src: number, lds: number, dst: number, ldd: number): void;
-}
+export type { KernelExports } from '../../src/lstm/wasm/exports';
 
 interface ModuleDescriptor { module: string; name: string; kind: string }
 interface WasmApi {
@@ -46,8 +41,8 @@ export class KernelMemory {
     this.es = precision === 'f64' ? 8 : 4;
   }
 
-  instantiate(module: object): KernelExports {
-    return new WA.Instance(module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
+  instantiate(module: object): ReturnType<typeof kernelExports> {
+    return kernelExports(new WA.Instance(module, { env: { memory: this.memory } }).exports);
   }
 
   /** Forget every operand (the next alloc starts at the bottom again). */

@@ -17,7 +17,7 @@ import type { RoundTimes } from '../../src/analysis/device-answer';
 import type { BenchRow } from '../../bench/table';
 import type { KernelKind } from '../../src/lstm/backend';
 import type { Precision } from '../../src/lstm/buffers';
-import type { Activation, ActivationImpl, GateActivation } from '../../src/lstm/cell';
+import { ACTIVATION_IMPLS, cellLabel, CellSpec, NAMED_CELLS } from '../../src/lstm/cell-spec';
 import { performanceClock } from '../../src/lstm/clock';
 import { iterationFlops } from '../../src/lstm/flops';
 import type { PhaseTimes } from '../../src/lstm/modelfile';
@@ -34,14 +34,15 @@ export const WEB_PRECISIONS: readonly Precision[] = ['f64', 'f32'];
 export interface Variant {
   /** what the page shows: tanh, ISRU, all-ISRU, with " (SIMD)" for the vectorized kernels */
   label: string;
-  activation: Activation;
-  gate: GateActivation;
-  impl: ActivationImpl;
+  cell: CellSpec;
 }
 
-const CELLS: readonly [string, Activation, GateActivation][] = [['tanh', 'tanh', 'sigmoid'], ['ISRU', 'isru', 'sigmoid'], ['all-ISRU', 'isru', 'isru-sigmoid']];
-export const WEB_VARIANTS: readonly Variant[] = (['scalar', 'simd'] as const).flatMap((impl) =>
-  CELLS.map(([name, activation, gate]) => ({ label: impl === 'simd' ? `${name} (SIMD)` : name, activation, gate, impl })),
+/** The study's named cells, scalar first, then SIMD. */
+export const WEB_VARIANTS: readonly Variant[] = ACTIVATION_IMPLS.flatMap((impl) =>
+  NAMED_CELLS.map(({ activation, gate }) => {
+    const cell: CellSpec = { activation, gate, impl };
+    return { label: cellLabel(cell), cell };
+  }),
 );
 
 /** iterations per variant: untimed, then timed in rounds of ROUND alternating the variants */
@@ -99,7 +100,7 @@ export function benchCase(layers: number, neurons: number, precision: Precision,
   const skipped: CaseResult['skipped'] = [];
   for (const variant of WEB_VARIANTS) {
     try {
-      const net = new Lstm({ vocabSize: WEB_VOCAB, layers, neurons, activation: variant.activation, gate: variant.gate, activationImpl: variant.impl, precision, kernels, seed: 1 });
+      const net = new Lstm({ vocabSize: WEB_VOCAB, layers, neurons, cell: variant.cell, precision, kernels, seed: 1 });
       runners.push(new Runner(variant, new Trainer(net, vocab, corpus, { ...DEFAULT_TRAINER, seed: 1 }, performanceClock())));
     } catch (err) {
       skipped.push({ variant, reason: (err as Error).message });
@@ -111,17 +112,17 @@ export function benchCase(layers: number, neurons: number, precision: Precision,
     const total = r.phases.forward.map((f, i) => f + r.phases.backward[i] + r.phases.adam[i]);
     const ms = median(total);
     return {
-      engine: 'lstm-opt', layers, neurons, activation: r.variant.activation, precision,
+      engine: 'lstm-opt', layers, neurons, activation: r.variant.cell.activation, precision,
       ms_per_iter: r3(ms), forward_ms: r3(median(r.phases.forward)), backward_ms: r3(median(r.phases.backward)), adam_ms: r3(median(r.phases.adam)),
       gflops: r3(iterationFlops(WEB_VOCAB, layers, neurons, DEFAULT_TRAINER.window).total / (ms / 1e3) / 1e9),
       iterations: total.length, kernels: r.trainer.net.config.kernels, version, threads: r.trainer.threads,
-      gate: r.variant.gate, impl: r.variant.impl, rounds,
+      gate: r.variant.cell.gate, impl: r.variant.cell.impl, rounds,
     };
   });
   const roundTimes = runners.map((r): RoundTimes => {
     const total = r.phases.forward.map((f, i) => f + r.phases.backward[i] + r.phases.adam[i]);
     const ms = Array.from({ length: total.length / ROUND }, (_, k) => r3(total.slice(k * ROUND, (k + 1) * ROUND).reduce((a, b) => a + b, 0)));
-    return { layers, neurons, precision, activation: r.variant.activation, gate: r.variant.gate, impl: r.variant.impl, ms };
+    return { layers, neurons, precision, activation: r.variant.cell.activation, gate: r.variant.cell.gate, impl: r.variant.cell.impl, ms };
   });
   const wasmBytes = runners.reduce((sum, r) => sum + (r.trainer.net.backend instanceof WasmBackend ? r.trainer.net.backend.memory.buffer.byteLength : 0), 0);
   return { rows, rounds: roundTimes, skipped, wasmBytes };

@@ -80,7 +80,7 @@ export class Team implements PassRunner {
     for (let p = 1; p < part.parties; p++) {
       const ch = new MessageChannel();
       const init: WorkerInit = {
-        participant: p, memory: backend.memory as WorkerInit['memory'], module: backend.module, kernels: backend.kind, blocking: backend.blocking, precision: net.config.precision, cell: net.cellSpec,
+        participant: p, memory: backend.memory as WorkerInit['memory'], module: backend.module, kernels: backend.kind, blocking: backend.blocking, precision: net.config.precision, cell: net.config.cell,
         layout: net.layout, strategy: options.strategy, threads: options.threads, spans,
         ids: { T: ws.T, inputs: ws.inputs, targets: ws.targets, stepLoss: ws.stepLoss }, control, port: ch.port2,
         fault: options.fault?.participant === p ? options.fault.job : undefined,

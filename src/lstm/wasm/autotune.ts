@@ -13,6 +13,7 @@
  * its median time per call times the calls per iteration, summed over the shapes. The time is the
  * process's CPU time (microsecond resolution on Node), which a busy machine distorts far less than wall time.
  */
+import type { GemvExport as Gemv, ProductExport as Gemmnt } from './exports';
 import { median } from '../../analysis/stats';
 import type { Precision } from '../buffers';
 import type { GemmntShape, GemvShape, ProductShapes } from '../product-shapes';
@@ -42,8 +43,6 @@ export interface TuneOptions {
   rounds?: number;
 }
 
-type Gemv = (R: number, K: number, w: number, ldw: number, x: number, y: number) => void;
-type Gemmnt = (M: number, Nc: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
 
 /** One candidate (a set's blocking of one kernel): `call(s)` makes one call at shape number s. */
 interface Candidate { set: WasmSet; name: string; call: (shape: number) => void }

@@ -8,6 +8,7 @@
  * tier from its first call, on the very same bytes as the main thread. Memory is only ever added (a
  * network's buffers live as long as the network); growing a shared memory keeps existing views valid.
  */
+import { AdamExport, GemvExport, kernelExports, ProductExport, TransposeExport } from './exports';
 import type { AdamStep } from '../adam';
 import type { Backend } from '../backend';
 import type { Float, Precision } from '../buffers';
@@ -17,10 +18,6 @@ import { Blocking, blockingExport, DEFAULT_BLOCKING } from './blocking';
 import { kernelModule } from './kernels';
 import { simdCellKernels } from './pointwise';
 
-type Product = (M: number, Nc: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
-type Gemv = (R: number, K: number, w: number, ldw: number, x: number, y: number) => void;
-type Transpose = (rows: number, cols: number, src: number, lds: number, dst: number, ldd: number) => void;
-type Adam = (n: number, p: number, g: number, m: number, v: number, lr: number, c1: number, c2: number, b1: number, b2: number, eps: number, limit: number, a1: number, a2: number) => void;
 
 /**
  * A shared memory reserves address space for its maximum up front, so each network asks for what it
@@ -50,12 +47,12 @@ export class WasmBackend implements Backend {
   readonly kind: 'wasm' | 'wasm-fma';
   private top = 0;
   private readonly es: number;
-  private readonly gemvFn: Gemv;
-  private readonly gemmntFn: Product;
-  private readonly gemmnnFn: Product;
-  private readonly adamFn: Adam;
-  private readonly exports: Record<string, unknown>;
-  private readonly transposeFn: Transpose;
+  private readonly gemvFn: GemvExport;
+  private readonly gemmntFn: ProductExport;
+  private readonly gemmnnFn: ProductExport;
+  private readonly adamFn: AdamExport;
+  private readonly exports: ReturnType<typeof kernelExports>;
+  private readonly transposeFn: TransposeExport;
 
   private constructor(
     readonly precision: Precision, readonly memory: WasmMemory, readonly module: object, private readonly maxPages: number, fma: boolean,
@@ -63,13 +60,13 @@ export class WasmBackend implements Backend {
     readonly blocking: Blocking,
   ) {
     this.kind = fma ? 'wasm-fma' : 'wasm';
-    const ex = new WA!.Instance(module, { env: { memory } }).exports;
+    const ex = kernelExports(new WA!.Instance(module, { env: { memory } }).exports);
     this.exports = ex;
-    this.gemvFn = ex[blockingExport('gemv', blocking)] as Gemv;
-    this.gemmntFn = ex[blockingExport('gemmnt', blocking)] as Product;
-    this.gemmnnFn = ex.gemmnn as Product;
-    this.adamFn = ex.adam as Adam;
-    this.transposeFn = ex.transpose as Transpose;
+    this.gemvFn = ex[blockingExport('gemv', blocking)] as GemvExport;
+    this.gemmntFn = ex[blockingExport('gemmnt', blocking)] as ProductExport;
+    this.gemmnnFn = ex.gemmnn;
+    this.adamFn = ex.adam;
+    this.transposeFn = ex.transpose;
     this.es = precision === 'f64' ? 8 : 4;
   }
 

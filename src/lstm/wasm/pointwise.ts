@@ -7,30 +7,19 @@
  * `SimdActivations` runs the same vector code over arrays of its own small memory, for the accuracy table
  * (../../activations/simd-accuracy.ts) and the math-bench.
  */
+import { ActivateExport, CellBackwardExport, CellForwardExport, kernelExports } from './exports';
 import type { Float, Precision } from '../buffers';
-import type { CellKernels, CellSpec, GateActivation } from '../cell';
+import type { CellKernels } from '../cell';
+import { CellSpec, simdKernelNames } from '../cell-spec';
 import { PAGE, WA } from './api';
 import { kernelModule } from './kernels';
 
-type ForwardExport = (N: number, t: number, z: number, c: number, h: number, tc: number, keep: number, j0: number, j1: number) => void;
-type BackwardExport = (
-  N: number, t: number, z: number, c: number, tc: number, keep: number, dh: number, dc: number, dz: number, j0: number, j1: number,
-) => void;
-type ActivateExport = (which: number, n: number, x: number, y: number) => void;
-
-const GATE_EXPORT_NAMES: Record<GateActivation, string> = { sigmoid: 'sigmoid', 'isru-sigmoid': 'isruSigmoid' };
-
-/** The export names of a spec's kernels: cellForward_<cell>_<gate>, cellBackward_<cell>_<gate>. */
-export function simdKernelNames(spec: CellSpec): { forward: string; backward: string } {
-  const suffix = `${spec.activation}_${GATE_EXPORT_NAMES[spec.gate]}`;
-  return { forward: `cellForward_${suffix}`, backward: `cellBackward_${suffix}` };
-}
 
 /** The SIMD cell kernels of a spec over an instance's exports. */
 export function simdCellKernels(exports: Record<string, unknown>, spec: CellSpec): CellKernels {
   const names = simdKernelNames(spec);
-  const fwd = exports[names.forward] as ForwardExport | undefined;
-  const bwd = exports[names.backward] as BackwardExport | undefined;
+  const fwd = exports[names.forward] as CellForwardExport | undefined;
+  const bwd = exports[names.backward] as CellBackwardExport | undefined;
   if (!fwd || !bwd) throw new Error(`no SIMD cell kernels for cell '${spec.activation}' with gate '${spec.gate}'`);
   return {
     forward: (N, t, z, c, h, tc, keep, j0, j1) => fwd(N, t, z.byteOffset, c.byteOffset, h.byteOffset, tc.byteOffset, keep.byteOffset, j0, j1),
@@ -67,7 +56,7 @@ export class SimdActivations {
     const bytes = 2 * capacity * es + 32;
     const pages = Math.ceil(bytes / PAGE) + 1;
     const memory = new WA.Memory({ initial: pages, maximum: pages, shared: true });
-    this.run = new WA.Instance(mod, { env: { memory } }).exports.activate as ActivateExport;
+    this.run = kernelExports(new WA.Instance(mod, { env: { memory } }).exports).activate;
     const Ctor = precision === 'f64' ? Float64Array : Float32Array;
     this.x = new Ctor(memory.buffer, 0, capacity);
     this.y = new Ctor(memory.buffer, Math.ceil((capacity * es) / 16) * 16, capacity);
