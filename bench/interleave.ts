@@ -8,8 +8,8 @@
  * of the same round) and only then summarised over rounds: that is what cancels a slow round.
  */
 import type { Activation, ActivationImpl, GateActivation } from '../src/lstm/cell';
-import { estimate, median } from '../src/analysis/stats';
-import { seededPermutation } from '../src/framework/mnist';
+import { estimate, median } from '../src/stats/stats';
+import { seededPermutation } from '../src/studies/framework-test/mnist';
 
 /** One engine variant: cell, gate activation, point-wise implementation, product kernel set. */
 export interface Variant {
@@ -75,7 +75,7 @@ export interface RatioSummary {
 
 /**
  * Paired ratios a[r] / b[r] over the rounds r where both are finite and positive, summarised by their
- * median and a 95% interval: the Student-t interval of the mean LOG ratio (src/analysis/stats.ts),
+ * median and a 95% interval: the Student-t interval of the mean LOG ratio (src/stats/stats.ts),
  * exponentiated. Logs because a ratio is multiplicative — 0.5 and 2 are equally far from 1 — and one
  * round slowed by a burst of load skews a mean of raw ratios (and could give an interval below 0).
  */

@@ -28,7 +28,7 @@
  * the same thing.
  */
 import { Command } from 'commander';
-import { median } from '../src/analysis/stats';
+import { median } from '../src/stats/stats';
 import type { Float } from '../src/lstm/buffers';
 import { CellKernels, cellKernels, cellSpec, GateActivation, KEEP_ROWS } from '../src/lstm/cell';
 import { Lstm } from '../src/lstm/network';

@@ -19,7 +19,7 @@
  */
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { median } from '../src/analysis/stats';
+import { median } from '../src/stats/stats';
 import { loadCorpus } from '../src/data/corpus';
 import { KERNEL_KINDS, KernelKind } from '../src/lstm/backend';
 import type { Precision } from '../src/lstm/buffers';

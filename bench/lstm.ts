@@ -43,7 +43,7 @@
  * lstm-opt-mt-gates, lstm-opt-mt-auto.
  */
 import { spawnSync } from 'node:child_process';
-import { median } from '../src/analysis/stats';
+import { median } from '../src/stats/stats';
 import { loadCorpus } from '../src/data/corpus';
 import { Lstm } from '../src/lstm/network';
 import { corpusIdentity, Trainer } from '../src/lstm/trainer';
@@ -54,7 +54,7 @@ import type { Precision } from '../src/lstm/buffers';
 import { KERNEL_KINDS, KernelKind } from '../src/lstm/backend';
 import { loadavg } from 'node:os';
 import { projectRoot } from '../src/io/paths';
-import { fileTuningStore } from '../src/io/kernel-tuning-cache';
+import { fileTuningStore } from '../src/lstm/kernel-tuning-cache';
 import { useTuningStore } from '../src/lstm/blocking-choice';
 import { blockingLabel } from '../src/lstm/wasm/blocking';
 import { BASELINE, loadWarning, pairedRatio, roundOrder, sameVariant, Variant, VariantAxes, variantGrid } from './interleave';

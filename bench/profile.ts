@@ -10,7 +10,7 @@
  *   adam        the optimizer kernel
  *   gc / other  the garbage collector, the runtime, the profiler itself
  *
- * beside the machine's limits: the products' FLOPs at this machine's peak (src/analysis/peak.ts) and the
+ * beside the machine's limits: the products' FLOPs at this machine's peak (src/io/peak.ts) and the
  * bytes Adam must stream (parameters, gradients and both moments, read and written) at the measured
  * memory bandwidth (bench/stream.ts).
  *
@@ -27,9 +27,9 @@ import { paramLayout } from '../src/lstm/layout';
 import type { Precision } from '../src/lstm/buffers';
 import type { KernelKind } from '../src/lstm/backend';
 import type { Activation, ActivationImpl, GateActivation } from '../src/lstm/cell';
-import { kernelIsa, peakGflops } from '../src/analysis/peak';
+import { kernelIsa, peakGflops } from '../src/io/peak';
 import { readCpuInfo } from '../src/io/machine';
-import { median } from '../src/analysis/stats';
+import { median } from '../src/stats/stats';
 import { measureBandwidth } from './stream';
 import { readKernelBytes } from '../src/lstm/wasm/binaries';
 import { parseConfig, WINDOW } from './lstm';
@@ -216,7 +216,7 @@ async function main(): Promise<void> {
     }
   }
   console.log('');
-  console.log(`products GFLOP/s = the matrix FLOPs of forward + backward (src/lstm/flops.ts) / the profiled products time; peak: src/analysis/peak.ts for the kernel set, one core, nominal clock.`);
+  console.log(`products GFLOP/s = the matrix FLOPs of forward + backward (src/lstm/flops.ts) / the profiled products time; peak: src/io/peak.ts for the kernel set, one core, nominal clock.`);
   console.log(`adam bytes = 7 × parameters × element size (read p, g, m, v; write p, m, v); "at bandwidth" uses the triad figure (main memory).`);
   console.log(`Wh per layer = the recurrent weights each time step's gemv reads (forward Wh·h, backward Whᵀ·dz): gemv bytes = 2 × T × layers × that. Once Wh outgrows the per-core L2 cache${l2 ? ` (${l2} here)` : ''}, every step re-reads it from L3 or memory.`);
   await session.post('Profiler.disable');

@@ -17,7 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { median } from '../src/analysis/stats';
+import { median } from '../src/stats/stats';
 import type { Precision } from '../src/lstm/buffers';
 import { readKernelBytes } from '../src/lstm/wasm/binaries';
 import { kernelTarget } from '../src/lstm/wasm/kernels';

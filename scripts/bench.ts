@@ -4,12 +4,12 @@
  *   node dist/scripts/bench.js [--quick] [--configs 2x100,2x256] [--no-peers] [--no-tfjs]
  *       [--activations ..] [--gates ..] [--impls ..] [--kernels ..] [--precisions ..] [--rounds R] [--block K] [--no-mt]
  *
- * 1. the machine: load average (a warning when busy), CPU and its peak GFLOP/s (src/analysis/peak.ts),
+ * 1. the machine: load average (a warning when busy), CPU and its peak GFLOP/s (src/io/peak.ts),
  *    memory bandwidth (bench/stream.ts);
  * 2. our engine's variants and PyTorch, interleaved round by round in one process per precision
  *    (bench/lstm.ts; the variant options are passed on to it);
  * 3. TF.js (bench/peers/run.ts) afterwards, not interleaved: its iterations take a hundred times ours;
- * 4. a markdown table on stdout and results/bench/<machine>.csv (atomic write), columns in bench/table.ts:
+ * 4. a markdown table on stdout and results/bench/<machine>.csv (atomic write), columns in src/studies/bench/table.ts:
  *      isru_speedup    tanh ms / isru ms of the same engine, variant, config and precision (on isru rows)
  *      vs_lstm_opt     this row's ms / lstm-opt's reference variant's ms for the same config, activation,
  *                      precision (> 1: that engine is slower than ours)
@@ -26,16 +26,16 @@ import { join } from 'node:path';
 import { machineSlug, readCpuInfo } from '../src/io/machine';
 import { writeCsv } from '../src/io/csv';
 import { projectRoot, resultsPath } from '../src/io/paths';
-import { describePeak } from '../src/analysis/peak';
+import { describePeak } from '../src/io/peak';
 import { iterationFlops } from '../src/lstm/flops';
 import { runPeers } from '../bench/peers/run';
 import { loadWarning } from '../bench/interleave';
 import { measureBandwidth } from '../bench/stream';
-import { BENCH_COLUMNS, BenchRow, ceilingLines, withPeak, withRatios } from '../bench/table';
+import { BENCH_COLUMNS, BenchRow, ceilingLines, withPeak, withRatios } from '../src/studies/bench/table';
 import { estimateBoostMhz } from '../bench/boost-clock';
 
-export { BENCH_COLUMNS, C_REFERENCE_MS, withRatios } from '../bench/table';
-export type { BenchRow } from '../bench/table';
+export { BENCH_COLUMNS, C_REFERENCE_MS, withRatios } from '../src/studies/bench/table';
+export type { BenchRow } from '../src/studies/bench/table';
 
 const SUMMARY: [string, (r: Record<string, unknown>) => unknown][] = [
   ['engine', (r) => r.engine],

@@ -12,7 +12,7 @@ import { registerWeather } from './cli/weather';
 import { registerMathBench } from './cli/math-bench';
 import { registerAnswer } from './cli/answer';
 import { registerSweep } from './cli/sweep';
-import { fileTuningStore } from './io/kernel-tuning-cache';
+import { fileTuningStore } from './lstm/kernel-tuning-cache';
 import { useTuningStore } from './lstm/blocking-choice';
 
 /**

@@ -21,10 +21,10 @@ import { Lstm } from '../src/lstm/network';
 import { progressCell, upgradeProgressText } from '../src/lstm/progress-file';
 import { corpusIdentity, Trainer, TrainerOptions } from '../src/lstm/trainer';
 import { PROGRESS_COLUMNS, runTraining, STUDY_PROGRESS_COLUMNS } from '../src/lstm/training-loop';
-import { readNetSizePairs } from '../src/analysis/net-size';
-import { averageRows, readRepeats } from '../src/experiments/weather';
+import { readNetSizePairs } from '../src/studies/net-size/analysis';
+import { averageRows, readRepeats } from '../src/studies/weather/sweep';
 import { runCli } from './helpers/cli';
-import { weatherGradientCheck } from '../src/weather/gradcheck';
+import { weatherGradientCheck } from '../src/studies/weather/gradcheck';
 
 const sample = loadCorpus(dataPath('sotu-sample.txt'));
 const identity = corpusIdentity(sample.source, sample.ids);

@@ -6,17 +6,17 @@ import { join } from 'node:path';
 import * as math from 'mathjs';
 import {
   Benchmark, calibrate, finishMeasurements, lastSpread, lstmLikeInputs, runBenchmarks, seededRandom, subtractBaseline, summarize,
-} from '../src/mathbench/harness';
+} from '../src/studies/math-bench/harness';
 import {
   BENCH_ACTIVATIONS, isruTanhRatios, pairedIsruTanhRatios, kindLabel, mathBenchCsv, mathBenchmarks, mathBenchRows, MathBenchRow,
   VECTOR_ACTIVATIONS, vectorCostTable, vectorSummary,
-} from '../src/mathbench/suite';
-import { simdActivationKernels } from '../src/mathbench/vector';
+} from '../src/studies/math-bench/suite';
+import { simdActivationKernels } from '../src/studies/math-bench/vector';
 import { SIMD_ACCURACY_BOUNDS, ulpAt } from '../src/activations/simd-accuracy';
 import { machineSlug } from '../src/io/machine';
-import { median, quantile } from '../src/analysis/stats';
+import { median, quantile } from '../src/stats/stats';
 import { readCsv } from '../src/io/csv';
-import { mathBenchBarFigure, mathBenchCrossMachineFigure, mathBenchRatioFigure, mathBenchVectorFigure } from '../src/charts/math-bench';
+import { mathBenchBarFigure, mathBenchCrossMachineFigure, mathBenchRatioFigure, mathBenchVectorFigure } from '../src/studies/math-bench/charts';
 import { colors } from '../src/charts/colors';
 import { runCli } from './helpers/cli';
 import { withTempDir } from './helpers/temp';

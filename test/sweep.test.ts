@@ -9,9 +9,9 @@ import { PROGRESS_HEADER } from './helpers/schemas';
 import { dataPath, projectRoot } from '../src/io/paths';
 import { UserError } from '../src/errors';
 import { LOCK_NAME } from '../src/io/lock';
-import { inShard, isComplete, parseShard, runJobs, selectShard, SweepJob, sweepKind } from '../src/experiments/sweep';
-import { netSizeConfigFile, NetSizeConfigRecord, netSizeFileName, netSizeProfile, netSizeVariantFile } from '../src/experiments/net-size';
-import { allVariants, parseVariantId } from '../src/experiments/variants';
+import { inShard, isComplete, parseShard, runJobs, selectShard, SweepJob, sweepKind } from '../src/sweep/sweep';
+import { netSizeConfigFile, NetSizeConfigRecord, netSizeFileName, netSizeProfile, netSizeVariantFile } from '../src/studies/net-size/sweep';
+import { allVariants, parseVariantId } from '../src/studies/variants';
 import { PROGRESS_COLUMNS } from '../src/lstm/training-loop';
 
 const corpus = dataPath('sotu-sample.txt');

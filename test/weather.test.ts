@@ -11,17 +11,17 @@ import { readCsv } from '../src/io/csv';
 import { cellKernels, cellSpec } from '../src/lstm/cell';
 import {
   accuracyPercent, buildDataset, confusion, D, defaultWeatherFile, featureStats, loadWeather, naiveBaseline, parseWeather, rawFeatures,
-} from '../src/weather/data';
-import { averageRows, parseCells, planRuns, QUICK_PROFILE, upgradeWeatherRows } from '../src/experiments/weather';
-import { allVariants, parseVariantId } from '../src/experiments/variants';
-import { parseShard, selectShard } from '../src/experiments/sweep';
-import { weatherGradientCheck } from '../src/weather/gradcheck';
-import { WeatherNet } from '../src/weather/model';
-import { runWeather } from '../src/weather/train';
-import { compareVariants, loadWeatherResults, pairedDifferences, cellCountSaving, cellCountDifference, variantsIn, variantSummaryRows, weatherConclusion, weatherTableRows } from '../src/analysis/weather';
+} from '../src/studies/weather/data';
+import { averageRows, parseCells, planRuns, QUICK_PROFILE, upgradeWeatherRows } from '../src/studies/weather/sweep';
+import { allVariants, parseVariantId } from '../src/studies/variants';
+import { parseShard, selectShard } from '../src/sweep/sweep';
+import { weatherGradientCheck } from '../src/studies/weather/gradcheck';
+import { WeatherNet } from '../src/studies/weather/model';
+import { runWeather } from '../src/studies/weather/train';
+import { compareVariants, loadWeatherResults, pairedDifferences, cellCountSaving, cellCountDifference, variantsIn, variantSummaryRows, weatherConclusion, weatherTableRows } from '../src/studies/weather/analysis';
 import { UserError } from '../src/errors';
 import { colors } from '../src/charts/colors';
-import { weatherAccuracyFigure, weatherConfusionFigure, weatherSavingFigure } from '../src/charts/weather';
+import { weatherAccuracyFigure, weatherConfusionFigure, weatherSavingFigure } from '../src/studies/weather/charts';
 import { cliEnv, runCli } from './helpers/cli';
 import { WEATHER_HEADER } from './helpers/schemas';
 import { cellsMissingCharts, errorOutputs, executeNotebook, plotlyOutputs, printedText } from './helpers/notebook';

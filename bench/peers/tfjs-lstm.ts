@@ -28,9 +28,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { median } from '../../src/analysis/stats';
-import { seededRandom } from '../../src/mathbench/harness';
-import { Isru } from '../../src/framework/isru-activation';
+import { median } from '../../src/stats/stats';
+import { seededRandom } from '../../src/studies/math-bench/harness';
+import { Isru } from '../../src/studies/framework-test/isru-activation';
 
 // The package name is the npm override's alias: it resolves to @tensorflow/tfjs 3.21.0.
 import * as tf from '@tensorflow/tfjs-node';

@@ -6,7 +6,7 @@
  *
  * Sources (schemas in docs/ARCHITECTURE.md, "Results"):
  *   net-size  results/net-size/<machine>/progress_<L>x<N>_<func>.csv   time saving per config (last row); every
- *             variant's saving vs tanh/scalar when the sweep ran the variants (src/analysis/net-size.ts)
+ *             variant's saving vs tanh/scalar when the sweep ran the variants (src/studies/net-size/analysis.ts)
  *   long run  results/verdict-long/<machine>/long-*.json (+ CSVs)      per variant: time saving, validation-loss difference
  *   weather   results/weather/lstm-<machine>-repeats.csv (or lstm-<machine>.csv)  accuracy, train time
  *   precision results/precision/<machine>/progress-<f32|f64>-5x100[-<variant>].csv  per variant f32/f64 time ratio, loss difference
@@ -18,20 +18,20 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readResults, MissingResultsError, ResultRow } from '../io/results';
-import { lossDifference, savingSummary } from './compare';
-import { estimate, Estimate } from './stats';
-import { compareLong, readLongRoot } from './verdict-long';
-import { comparePrecisions, readPrecisionRoot } from './precision';
+import { lossDifference, savingSummary } from '../stats/compare';
+import { estimate, Estimate } from '../stats/stats';
+import { compareLong, readLongRoot } from '../studies/verdict/long-run';
+import { comparePrecisions, readPrecisionRoot } from '../studies/precision/analysis';
 import { isReferenceRoot, machineFolder, profileFolder, ResultsRoot } from '../io/results-root';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
-import { cellCountDifference, cellCountSaving, pairedDifferences, WEATHER_REPEAT_CHECKS } from './weather';
-import { upgradeWeatherRows } from '../experiments/weather';
-import { parseVariantId } from '../experiments/variants';
-import { readVerdictResults } from './verdict';
-import { costSentence, verdictCost } from './verdict-cost';
-import { iterationTable, NON_INFERIORITY_MARGIN, ruleTable } from './verdict-rule';
-import { judgeOriginalClaim, ruleConclusion, signedCi, sweepTrendText } from './verdict-rule-report';
-import { NetSizeSummary, readNetSizeConfigs, variantOverview, variantSummaries, widthTrend } from './net-size';
+import { cellCountDifference, cellCountSaving, pairedDifferences, WEATHER_REPEAT_CHECKS } from '../studies/weather/analysis';
+import { upgradeWeatherRows } from '../studies/weather/sweep';
+import { parseVariantId } from '../studies/variants';
+import { readVerdictResults } from '../studies/verdict/analysis';
+import { costSentence, verdictCost } from '../studies/verdict/cost';
+import { iterationTable, NON_INFERIORITY_MARGIN, ruleTable } from '../studies/verdict/rule';
+import { judgeOriginalClaim, ruleConclusion, signedCi, sweepTrendText } from '../studies/verdict/rule-report';
+import { NetSizeSummary, readNetSizeConfigs, variantOverview, variantSummaries, widthTrend } from '../studies/net-size/analysis';
 import { command as cli } from '../command-name';
 
 export const ANSWER_BEGIN = '<!-- answer:begin -->';
@@ -214,7 +214,7 @@ function mathBenchSentence(root: ResultsRoot): string {
 /**
  * The verdict paragraph from the full-profile verdict results (results/verdict/<machine>, and the long run
  * in results/verdict-long/<machine>), or undefined when there are none: the answer then keeps its
- * per-experiment form alone. The verdict is the decision rule's (src/analysis/verdict-rule.ts): loss at
+ * per-experiment form alone. The verdict is the decision rule's (src/studies/verdict/rule.ts): loss at
  * equal time against tanh implemented the same way, within a margin fixed in advance; then the
  * per-iteration comparison, one line per independent comparison, and the original claim in both halves.
  */

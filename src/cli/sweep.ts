@@ -1,23 +1,23 @@
 /**
  * `lstm-opt sweep <kind> [--quick] [--shard i/n] [--out DIR] [--iterations N] [--corpus FILE] [--quiet]`
  *
- * Dispatches to the sweep kinds registered in src/experiments/sweep.ts. Each kind's module registers
+ * Dispatches to the sweep kinds registered in src/sweep/sweep.ts. Each kind's module registers
  * itself when loaded; the imports below load them (add a kind: one import line). Options only one kind
  * understands are declared by that kind (SweepKind.options) and refused for the others.
  */
 import { Command, Option } from 'commander';
-import { parseShard, Shard, SweepKind, sweepKind, sweepKinds } from '../experiments/sweep';
+import { parseShard, Shard, SweepKind, sweepKind, sweepKinds } from '../sweep/sweep';
 import { positiveInt, UserError } from '../errors';
 import { loadCorpus } from '../data/corpus';
 import { prepareOutputDir } from '../io/places';
 import { DEFAULT_TRAINER } from '../lstm/trainer';
 // sweep kinds (side-effect imports: each module calls defineSweep)
-import '../experiments/net-size';
-import '../experiments/mt';
-import '../experiments/precision';
-import '../experiments/framework';
-import '../experiments/verdict';
-import '../experiments/merge';
+import '../studies/net-size/sweep';
+import '../studies/mt/sweep';
+import '../studies/precision/sweep';
+import '../studies/framework-test/sweep';
+import '../studies/verdict/sweep';
+import '../sweep/merge';
 // the weather predictor's kind is defined beside its own command (`lstm-opt weather`)
 import './weather';
 

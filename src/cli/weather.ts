@@ -1,5 +1,5 @@
 /**
- * `lstm-opt weather`: the weather-predictor sweep (src/experiments/weather.ts) — cells × variants ×
+ * `lstm-opt weather`: the weather-predictor sweep (src/studies/weather/sweep.ts) — cells × variants ×
  * repeats on vega-datasets' seattle-weather.csv → results/weather/lstm-<machine>.csv (means; --quick:
  * results/weather/quick/), a -repeats.csv beside it (one row per run) and baseline.csv (the naive forecast).
  *
@@ -16,17 +16,17 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { machineSlug } from '../io/machine';
 import { resultsPath } from '../io/paths';
-import { FULL_PROFILE, parseCells, QUICK_PROFILE, runWeatherSweep, WeatherProfile } from '../experiments/weather';
-import { variantSweepOptions } from '../experiments/verdict';
-import type { Variant } from '../experiments/variants';
+import { FULL_PROFILE, parseCells, QUICK_PROFILE, runWeatherSweep, WeatherProfile } from '../studies/weather/sweep';
+import { variantSweepOptions } from '../studies/verdict/sweep';
+import type { Variant } from '../studies/variants';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS } from '../io/load';
-import { defineSweep, parseShard, Shard, SweepOptions } from '../experiments/sweep';
-import { WeatherDataError } from '../weather/data';
-import { WeatherDivergedError } from '../weather/train';
+import { defineSweep, parseShard, Shard, SweepOptions } from '../sweep/sweep';
+import { WeatherDataError } from '../studies/weather/data';
+import { WeatherDivergedError } from '../studies/weather/train';
 import { positiveInt, UserError } from '../errors';
 import { prepareOutputFile } from '../io/places';
 import { defaultKernels } from '../lstm/backend';
-import { weatherMemoryProblem } from '../weather/limits';
+import { weatherMemoryProblem } from '../studies/weather/limits';
 import { command } from '../command-name';
 
 interface WeatherFlags {

@@ -4,7 +4,7 @@
  *   1. the configuration's `blocking`, when it names one;
  *   2. LSTM_OPT_BLOCKING: a blocking (`gemv-r8.gemmnt-2x4`), `default`, or `auto`;
  *   3. `auto` where a tuning store is in use (the command line uses one: a JSON file in the user's cache
- *      folder, src/io/kernel-tuning-cache.ts), else the default blocking.
+ *      folder, src/lstm/kernel-tuning-cache.ts), else the default blocking.
  *
  * `auto` looks the network's shape up in the store, and on a miss times every blocking on this machine
  * (./wasm/autotune.ts, a fraction of a second) and stores the winner. That is safe to do silently because

@@ -4,11 +4,11 @@
  * the GPU math-bench (./gpu-bench.ts) where the browser has WebGPU, and says in one line why not where not.
  */
 import Plotly from 'plotly.js-dist';
-import type { BenchRow } from '../../bench/table';
-import { benchPoints } from '../../src/analysis/bench';
-import { benchTimeFigure } from '../../src/charts/bench';
-import { mathBenchBarFigure, mathBenchRatioFigure } from '../../src/charts/math-bench';
-import { gpuAccuracyTableRows } from '../../src/gpu-math/accuracy';
+import type { BenchRow } from '../../src/studies/bench/table';
+import { benchPoints } from '../../src/studies/bench/analysis';
+import { benchTimeFigure } from '../../src/studies/bench/charts';
+import { mathBenchBarFigure, mathBenchRatioFigure } from '../../src/studies/math-bench/charts';
+import { gpuAccuracyTableRows } from '../../src/studies/math-bench/gpu/accuracy';
 import type { Figure } from '../../src/charts/figure';
 import type { DeviceInfo } from './device';
 import { slugProblem } from '../../src/io/slug';

@@ -5,7 +5,7 @@
  * 2 ms keep it to 5% per round, less for the median over rounds, which the timer's jitter dithers (the
  * careful profile then takes 301 rounds instead of 1501, a few minutes).
  */
-import { CAREFUL_MATH_BENCH, MathBenchProfile, QUICK_MATH_BENCH } from '../../src/mathbench/core';
+import { CAREFUL_MATH_BENCH, MathBenchProfile, QUICK_MATH_BENCH } from '../../src/studies/math-bench/core';
 
 /** The timer resolution (µs) below which the command line's rounds are kept. */
 const FINE_TIMER_US = 20;

@@ -12,8 +12,8 @@
  * ones) is skipped with the engine's reason. The variants of one size and precision run interleaved in
  * short rounds, so all see the same load.
  */
-import { median } from '../../src/analysis/stats';
-import type { BenchRow } from '../../bench/table';
+import { median } from '../../src/stats/stats';
+import type { BenchRow } from '../../src/studies/bench/table';
 import type { KernelKind } from '../../src/lstm/backend';
 import type { Precision } from '../../src/lstm/buffers';
 import type { Activation, ActivationImpl, GateActivation } from '../../src/lstm/cell';

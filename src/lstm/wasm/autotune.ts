@@ -13,7 +13,7 @@
  * its median time per call times the calls per iteration, summed over the shapes. The time is the
  * process's CPU time (microsecond resolution on Node), which a busy machine distorts far less than wall time.
  */
-import { median } from '../../analysis/stats';
+import { median } from '../../stats/stats';
 import type { Precision } from '../buffers';
 import type { GemmntShape, GemvShape, ProductShapes } from '../product-shapes';
 import { PAGE, WA } from './api';

@@ -1,0 +1,362 @@
+/**
+ * The weather sweep (`lstm-opt weather`): cells × variants × repeats of the weather predictor
+ * (src/weather), written as the original study's table. The variants are the verdict's
+ * (src/studies/variants.ts: tanh, isru, all-isru, each with scalar and simd activations); `Func`
+ * keeps the study's meaning (the cell activation, tanh or isru) and `Variant` names the whole cell.
+ *
+ * Files (all rewritten atomically after every finished group, so an interrupted run leaves complete CSVs
+ * holding every group measured so far):
+ *   <out>                  Cells,Func,TrainTime,PredictTime,Accuracy,TP,TN,FP,FN (the study's), then
+ *                          Gate,Impl,Variant,TrainCpu,PredictCpu — means over repeats per variant
+ *   <out stem>-repeats.csv  one row per run with its settings (for the spread across repeats), the process
+ *                           CPU time beside the wall clock (TrainCpu, PredictCpu) and the 1-minute load
+ *                           average before and after its group (LoadBefore, LoadAfter)
+ *   <out dir>/baseline.csv  the naive forecast "rain tomorrow = rain today" on each split
+ * Files from before the variants (Func tanh/isru, Gate/Impl possibly empty, no Variant) are upgraded when
+ * read, by upgradeWeatherRows alone: Func tanh → tanh/scalar, isru → isru/scalar (Gate, Impl when given).
+ *
+ * Pairing and order: a group is one (cell count, repeat); all its variants use seed `seed + r` (same
+ * initial weights, same shuffling) and run one after the other, the order rotated by one variant per
+ * repeat, so slow drifts of a shared machine hit every variant alike. Every variant is then paired with
+ * tanh/scalar repeat by repeat (src/studies/weather/analysis.ts). Variants whose kernels the build lacks are
+ * skipped with the reason (availableVariants).
+ *
+ * It runs on the sweep framework (src/sweep/sweep.ts) with one job per group. Unlike the other
+ * sweeps, a group's results are rows of shared files, not files of its own, so:
+ *  - resume: a group is complete when the repeats file holds a run of every wanted variant with the same
+ *    settings (epochs, batch, window, lr, seed, kernels). A group holding only some of them is measured
+ *    again as a whole (its old rows replaced), because rows measured at different times are no pair.
+ *    Rows measured with other settings are dropped; `fresh` measures everything anew;
+ *  - shards: `--shard i/n` takes every n-th cell count (selectShard over the cell list), so shards on
+ *    different machines write different files that merge by rows;
+ *  - load: before each group the load is checked (src/io/load.ts: `--wait-idle` waits for an idle
+ *    machine, else a busy one is reported) and recorded, and again after it;
+ *  - progress: the framework's bar, counting runs, weighted by their cost.
+ */
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { readCsv, toCsv } from '../../io/csv';
+import { writeFilesAtomic } from '../../io/atomic';
+import { lockOutput } from '../../io/lock';
+import { beforeMeasuring, DEFAULT_WAIT_TIMEOUT_SECONDS, LoadPolicy, readLoad } from '../../io/load';
+import { STUDY_VARIANT } from '../../lstm/cell';
+import { defaultKernels, KernelKind } from '../../lstm/backend';
+import { accuracyPercent, buildDataset, Confusion, loadWeather, naiveBaseline, WeatherDataError, WeatherDataset } from './data';
+import { DEFAULT_WEATHER_TRAIN, runWeather, WeatherRunResult } from './train';
+import { mean as meanOf } from '../../stats/stats';
+import { UserError } from '../../errors';
+import { runJobs, selectShard, Shard, SweepJob } from '../../sweep/sweep';
+import { allVariants, availableVariants, Variant, variantConfig, variantRank } from '../variants';
+
+/** The original study's table. */
+export const WEATHER_COLUMNS = ['Cells', 'Func', 'TrainTime', 'PredictTime', 'Accuracy', 'TP', 'TN', 'FP', 'FN'] as const;
+/** The columns every repeats file has, from the first weather sweeps on. */
+export const REPEAT_COLUMNS = [
+  'Cells', 'Func', 'Repeat', 'Seed', 'Epochs', 'Batch', 'Window', 'LR', 'Kernels',
+  'TrainTime', 'PredictTime', 'Accuracy', 'TP', 'TN', 'FP', 'FN', 'Loss', 'TrainCpu', 'PredictCpu',
+] as const;
+/** The cell beyond Func, after the study's columns: gates, point-wise implementation and the variant id. */
+export const WEATHER_CELL_COLUMNS = ['Gate', 'Impl', 'Variant'] as const;
+/** The load average before and after a run's group (empty in files from before they were recorded). */
+export const WEATHER_LOAD_COLUMNS = ['LoadBefore', 'LoadAfter'] as const;
+/** What the sweep writes: the study's table and the repeats file, each followed by the newer columns. */
+export const WEATHER_TABLE_COLUMNS = [...WEATHER_COLUMNS, ...WEATHER_CELL_COLUMNS, 'TrainCpu', 'PredictCpu'] as const;
+export const REPEAT_FILE_COLUMNS = [...REPEAT_COLUMNS, ...WEATHER_CELL_COLUMNS, ...WEATHER_LOAD_COLUMNS] as const;
+export const BASELINE_COLUMNS = ['Split', 'Samples', 'Accuracy', 'TP', 'TN', 'FP', 'FN'] as const;
+
+export const DEFAULT_CELLS = [10, 25, 50, 75, 100, 150, 200, 250, 300];
+
+export interface WeatherProfile {
+  cells: number[];
+  repeats: number;
+  epochs: number;
+  batch: number;
+  lr: number;
+  window: number;
+  /** seed of repeat 0; repeat r uses seed + r */
+  seed: number;
+}
+
+/**
+ * The study's grid: 9 cell counts × 5 repeats × 6 variants = 270 runs. Duration, estimated: the earlier
+ * tanh/isru-only full run spent 262 s of training CPU time (138 s tanh, 124 s ISRU; 550 s wall at load 6–10);
+ * a 150-cell group of all six variants took 14 s of training CPU against 5.1 s for tanh + isru alone
+ * (×2.7), so about 12 minutes of CPU time in all — 12–15 minutes on an idle core, about twice that
+ * when the machine is shared.
+ */
+export const FULL_PROFILE: WeatherProfile = {
+  cells: DEFAULT_CELLS, repeats: 5, epochs: DEFAULT_WEATHER_TRAIN.epochs, batch: DEFAULT_WEATHER_TRAIN.batch, lr: DEFAULT_WEATHER_TRAIN.lr, window: 7, seed: 1,
+};
+/**
+ * Seconds: the same training settings on three small nets, two repeats, six variants (36 runs; 19 s wall,
+ * 10 s CPU on a shared 2-core machine). Written to results/weather/quick/, apart from the full runs.
+ */
+export const QUICK_PROFILE: WeatherProfile = { ...FULL_PROFILE, cells: [10, 25, 50], repeats: 2 };
+
+/** Parses `10,25,50`: positive integers, no duplicates; returns an error message on bad input. */
+export function parseCells(text: string): number[] | string {
+  const parts = text.split(',').map((s) => s.trim());
+  const cells: number[] = [];
+  for (const p of parts) {
+    const n = Number(p);
+    if (!/^\d+$/.test(p) || !Number.isSafeInteger(n) || n < 1 || n > 4096) return `--cells must be a comma-separated list of integers in [1, 4096], got '${text}'`;
+    if (cells.includes(n)) return `--cells lists ${n} twice`;
+    cells.push(n);
+  }
+  return cells;
+}
+
+export interface WeatherFiles {
+  out: string;
+  repeats: string;
+  baseline: string;
+}
+
+export function weatherFiles(out: string): WeatherFiles {
+  const ext = extname(out) || '.csv';
+  return { out, repeats: join(dirname(out), `${basename(out, extname(out))}-repeats${ext}`), baseline: join(dirname(out), 'baseline.csv') };
+}
+
+/** One planned run. */
+export interface WeatherRunPlan {
+  cells: number;
+  variant: Variant;
+  repeat: number;
+  seed: number;
+}
+
+/**
+ * Every run of a profile in execution order: groups (cells, repeat), each group's variants adjacent and
+ * rotated by one position per repeat (repeat r starts with variant r mod V), all from seed + r.
+ */
+export function planRuns(profile: WeatherProfile, variants: readonly Variant[], shard?: Shard): WeatherRunPlan[] {
+  const plan: WeatherRunPlan[] = [];
+  const V = variants.length;
+  for (const cells of selectShard(profile.cells, shard)) {
+    for (let r = 0; r < profile.repeats; r++) {
+      for (let k = 0; k < V; k++) plan.push({ cells, variant: variants[(k + r) % V], repeat: r, seed: profile.seed + r });
+    }
+  }
+  return plan;
+}
+
+type Row = Record<string, string | number>;
+
+/**
+ * The variant id of a row: its Variant column, or — in a file from before the variants — what its Func,
+ * Gate and Impl make (tanh → tanh/<impl>, isru → isru/<impl>, isru with ISRU-sigmoid gates → all-isru,
+ * empty Gate/Impl = the study's sigmoid/scalar); '' when they make none of the variants.
+ */
+export function rowVariantId(row: Row): string {
+  if (row.Variant) return String(row.Variant);
+  const gate = String(row.Gate || STUDY_VARIANT.gate), impl = String(row.Impl || STUDY_VARIANT.activationImpl);
+  const v = allVariants().find((x) => x.def.activation === row.Func && x.def.gate === gate && x.impl === impl);
+  return v?.id ?? '';
+}
+
+/**
+ * The one place old weather files are upgraded: every row gets its Variant, Gate and Impl (the study's
+ * sigmoid/scalar where empty). Rows that name no variant (a tanh cell with ISRU-sigmoid gates, from an
+ * earlier experiment) are left out.
+ */
+export function upgradeWeatherRows<R extends Row>(rows: readonly R[]): R[] {
+  return rows
+    .map((r) => ({ ...r, Gate: r.Gate || STUDY_VARIANT.gate, Impl: r.Impl || STUDY_VARIANT.activationImpl, Variant: rowVariantId(r) }))
+    .filter((r) => r.Variant !== '');
+}
+
+function sameSettings(row: Row, p: WeatherProfile, kernels: KernelKind): boolean {
+  return Number(row.Epochs) === p.epochs && Number(row.Batch) === p.batch && Number(row.Window) === p.window &&
+    Number(row.LR) === p.lr && Number(row.Seed) === p.seed + Number(row.Repeat) && row.Kernels === kernels;
+}
+
+const groupKey = (cells: number | string, repeat: number | string): string => `${cells}/${repeat}`;
+
+/** Rounds for the CSV: enough digits for the quantity, no trailing noise. */
+const fmt = (x: number, digits: number): number => Number(x.toFixed(digits));
+
+function repeatRow(r: WeatherRunResult, plan: WeatherRunPlan, p: WeatherProfile, kernels: KernelKind): Row {
+  const v = plan.variant;
+  return {
+    Cells: r.cells, Func: r.activation, Repeat: plan.repeat, Seed: plan.seed, Epochs: p.epochs, Batch: p.batch, Window: p.window, LR: p.lr, Kernels: kernels,
+    TrainTime: fmt(r.trainTime, 6), PredictTime: fmt(r.predictTime, 7), Accuracy: fmt(r.accuracy, 4), TP: r.TP, TN: r.TN, FP: r.FP, FN: r.FN, Loss: fmt(r.loss, 6),
+    TrainCpu: fmt(r.trainCpu, 6), PredictCpu: fmt(r.predictCpu, 6), Gate: v.def.gate, Impl: v.impl, Variant: v.id,
+  };
+}
+
+/**
+ * Means over repeats per (Cells, Variant), cells ascending, variants in the canonical order: the study's
+ * table, each row followed by its Gate, Impl, Variant and mean CPU times. Give it upgraded rows.
+ */
+export function averageRows(rows: readonly Row[]): Row[] {
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    const k = `${r.Cells}/${r.Variant}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(r);
+  }
+  const ordered = [...groups.values()].sort((a, b) => Number(a[0].Cells) - Number(b[0].Cells) || variantRank(a[0].Variant) - variantRank(b[0].Variant));
+  return ordered.map((g) => {
+    const mean = (col: string): number => meanOf(g.map((r) => Number(r[col])));
+    return {
+      Cells: Number(g[0].Cells), Func: g[0].Func, TrainTime: fmt(mean('TrainTime'), 6), PredictTime: fmt(mean('PredictTime'), 7), Accuracy: fmt(mean('Accuracy'), 4),
+      TP: fmt(mean('TP'), 2), TN: fmt(mean('TN'), 2), FP: fmt(mean('FP'), 2), FN: fmt(mean('FN'), 2),
+      Gate: g[0].Gate, Impl: g[0].Impl, Variant: g[0].Variant, TrainCpu: fmt(mean('TrainCpu'), 6), PredictCpu: fmt(mean('PredictCpu'), 6),
+    };
+  });
+}
+
+export function baselineRows(data: WeatherDataset): Row[] {
+  const row = (split: string, n: number, c: Confusion): Row => ({ Split: split, Samples: n, Accuracy: fmt(accuracyPercent(c), 4), ...c });
+  return [row('train', data.train.count, naiveBaseline(data.train)), row('test', data.test.count, naiveBaseline(data.test))];
+}
+
+export interface WeatherSweepOptions {
+  profile: WeatherProfile;
+  out: string;
+  shard?: Shard;
+  /** measure everything again instead of resuming */
+  fresh?: boolean;
+  kernels?: KernelKind;
+  /** the variants to train (default all of src/studies/variants.ts); those the build lacks are skipped */
+  variants?: readonly Variant[];
+  /** waiting for an idle machine before each group (default: warn when busy, never wait) */
+  load?: LoadPolicy;
+  /** weather CSV (default: vega-datasets seattle-weather.csv) */
+  data?: string;
+  /** no progress bar, no log lines */
+  quiet?: boolean;
+  /** one line about the sweep (a skipped variant, a busy machine), for stderr */
+  log?: (line: string) => void;
+  /** before the first run, when rows of the repeats file were measured with other settings and are dropped */
+  onDropped?: (rows: number) => void;
+  /** asked before every run; true stops the sweep (the files keep every finished group) */
+  shouldStop?: () => boolean;
+}
+
+export interface WeatherSweepResult {
+  files: WeatherFiles;
+  /** the variants trained, and those skipped with the reason */
+  variants: Variant[];
+  skippedVariants: { variant: Variant; reason: string }[];
+  /** runs measured and written (whole groups) */
+  measured: number;
+  /** runs already in the repeats file with the same settings */
+  skipped: number;
+  /** runs planned for this invocation (measured + still to do) */
+  todo: number;
+  /** rows of the averaged table written last */
+  table: Row[];
+  baseline: Row[];
+  stopped: boolean;
+}
+
+/** Relative cost of one run (for a progress bar): the products are O(N² + N·D) per step. */
+export function runCost(cells: number): number {
+  return cells * (cells + 16);
+}
+
+/**
+ * Reads the repeats file for resuming, upgraded (upgradeWeatherRows); a file that is not ours is an
+ * error, not something to overwrite.
+ */
+export function readRepeats(path: string): Row[] {
+  if (!existsSync(path)) return [];
+  let rows: Row[];
+  try {
+    rows = readCsv(path) as Row[];
+  } catch (err) {
+    throw new WeatherDataError(`${path}: cannot parse (${(err as Error).message.split('\n')[0]}); move it away or pass --fresh`);
+  }
+  const missing = rows.length > 0 ? REPEAT_COLUMNS.filter((c) => !(c in rows[0])) : [];
+  if (missing.length > 0) throw new WeatherDataError(`${path} is not a weather repeats file (no column ${missing.join(', ')}); move it away or pass --fresh`);
+  return upgradeWeatherRows(rows);
+}
+
+/** Thrown inside a job when shouldStop() says so: the framework then writes nothing for that group. */
+class SweepStopped extends Error {}
+
+export async function runWeatherSweep(o: WeatherSweepOptions): Promise<WeatherSweepResult> {
+  const kernels = o.kernels ?? defaultKernels('f64');
+  const files = weatherFiles(o.out);
+  const p = o.profile;
+  const say = (line: string): void => {
+    if (!o.quiet) o.log?.(line);
+  };
+  const { run: variants, skipped: skippedVariants } = availableVariants(o.variants ?? allVariants());
+  if (variants.length === 0) throw new UserError(`no variant to run: ${skippedVariants.map((s) => `${s.variant.id} (${s.reason})`).join('; ')}`);
+  for (const s of skippedVariants) say(`skipping ${s.variant.id}: ${s.reason}`);
+  const data = buildDataset(o.data ? loadWeather(o.data) : loadWeather(), { window: p.window });
+  // one run per output: a second run would read the repeats file before this one's rows are in it and
+  // then write its own, losing them (shards write files of their own beside it, and go on side by side)
+  lockOutput(dirname(files.repeats), `--out ${files.out}`, basename(files.out));
+  const existing = o.fresh ? [] : readRepeats(files.repeats);
+  const settled = existing.filter((r) => sameSettings(r, p, kernels));
+  const plan = planRuns(p, variants, o.shard);
+  // a group is done when every wanted variant has a row; otherwise all of it is measured again
+  const has = new Set(settled.map((r) => `${groupKey(r.Cells, r.Repeat)}/${r.Variant}`));
+  const groups = new Map<string, WeatherRunPlan[]>();
+  for (const run of plan) {
+    const k = groupKey(run.cells, run.repeat);
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(run);
+  }
+  const pending = new Set([...groups.entries()].filter(([k, runs]) => !runs.every((r) => has.has(`${k}/${r.variant.id}`))).map(([k]) => k));
+  let rows = settled.filter((r) => !pending.has(groupKey(r.Cells, r.Repeat)));
+  const todo = plan.filter((r) => pending.has(groupKey(r.cells, r.repeat))).length;
+  if (existing.length > rows.length) o.onDropped?.(existing.length - rows.length);
+  const baseline = baselineRows(data);
+  const baselineCsv = toCsv(BASELINE_COLUMNS, baseline);
+  let table: Row[] = [];
+  /** the three files' contents from every row so far, in WeatherFiles order: baseline, repeats, table */
+  const contents = (): string[] => {
+    const sorted = [...rows].sort((a, b) => Number(a.Cells) - Number(b.Cells) || Number(a.Repeat) - Number(b.Repeat) || variantRank(a.Variant) - variantRank(b.Variant));
+    table = averageRows(sorted);
+    return [baselineCsv, toCsv(REPEAT_FILE_COLUMNS, sorted), toCsv(WEATHER_TABLE_COLUMNS, table)];
+  };
+  // dropped rows and the baseline are written even when no group is left to run
+  const first = contents();
+  writeFilesAtomic([files.baseline, files.repeats, files.out].map((path, k) => ({ path, data: first[k] })));
+
+  const policy = o.load ?? { waitTimeoutSeconds: DEFAULT_WAIT_TIMEOUT_SECONDS };
+  // a busy machine is said once per sweep (the load of every group is in the repeats file anyway)
+  let warned = false;
+  const sayLoad = (line: string): void => {
+    if (line.startsWith('warning:') && warned) return;
+    warned ||= line.startsWith('warning:');
+    say(line);
+  };
+  let measured = 0;
+  const jobs: SweepJob[] = [...groups.entries()].map(([k, runs]) => ({
+    label: `${runs[0].cells} cells, repeat ${runs[0].repeat + 1}`,
+    files: [files.baseline, files.repeats, files.out],
+    complete: () => !pending.has(k),
+    work: runs.length,
+    weight: runCost(runs[0].cells),
+    async run(tick) {
+      const loadBefore = await beforeMeasuring(policy, sayLoad);
+      const fresh: Row[] = [];
+      for (const run of runs) {
+        await new Promise((resolve) => setImmediate(resolve)); // let Ctrl-C be handled between runs
+        if (o.shouldStop?.()) throw new SweepStopped();
+        const result = runWeather(data, { cells: run.cells, ...variantConfig(run.variant), seed: run.seed, epochs: p.epochs, batch: p.batch, lr: p.lr, kernels });
+        fresh.push(repeatRow(result, run, p, kernels));
+        tick();
+      }
+      const loadAfter = readLoad().load1;
+      for (const r of fresh) Object.assign(r, { LoadBefore: fmt(loadBefore, 2), LoadAfter: fmt(loadAfter, 2) });
+      rows = [...rows.filter((r) => groupKey(r.Cells, r.Repeat) !== k), ...fresh];
+      measured += fresh.length;
+      pending.delete(k);
+      return contents();
+    },
+  }));
+  let stopped = false;
+  try {
+    await runJobs(jobs, { name: 'weather', unit: 'runs', quiet: o.quiet, lockName: basename(files.out) });
+  } catch (err) {
+    if (!(err instanceof SweepStopped)) throw err;
+    stopped = true;
+  }
+  return { files, variants, skippedVariants, measured, skipped: plan.length - todo, todo, table, baseline, stopped };
+}
