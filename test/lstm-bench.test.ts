@@ -8,7 +8,7 @@ import { describePeak, flopsPerCycle, fpUnits, kernelIsa, nativeIsa, parseCpuinf
 import { corpusIdentity } from '../src/lstm/trainer';
 import { readKernelBytes } from '../src/lstm/wasm/binaries';
 import { PytorchServer } from '../bench/peers/pytorch-server';
-import { categorize, categoryTimes, wasmFunctionNames } from '../bench/profile';
+import { categorize, categoryTimes, wasmFunctionNames } from '../dev/profile';
 
 const row = (engine: string, activation: string, precision: string, ms: number, cfg = '2x100', extra: Partial<BenchRow> = {}): BenchRow => {
   const [layers, neurons] = parseConfig(cfg);

@@ -251,7 +251,7 @@ export function cellBackwardIsruIsruSigmoid(
 /*
  * Derivatives from the stored outputs, not from a kept 1/sqrt(·). The forward computes r = 1/sqrt(1 + x²)
  * (ISRU) and q = 1/sqrt(4 + x²) (ISRU-sigmoid) anyway, and isru' = r³, isru-sigmoid' = 2q³, so keeping
- * them in `keep` would take every square root out of the backward. bench/isru-keep.ts measured it in
+ * them in `keep` would take every square root out of the backward. dev/isru-keep.ts measured it in
  * three runs (2 cores shared with other jobs at load 5-12, so noisy; process CPU time, medians of 15-21
  * interleaved rounds, ratios kept/stored, T = 100, f64):
  *   point-wise loop alone   backward: ISRU + ISRU-sigmoid 0.60-0.66x with r and q kept (0.70-0.74x with

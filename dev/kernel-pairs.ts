@@ -3,7 +3,7 @@
  * sets of this checkout, and optionally the same engine from another checkout's build, for before/after
  * comparisons of a kernel change on a busy machine.
  *
- *   node dist/bench/kernel-pairs.js [--configs 2x100,2x256] [--precision f32] [--kernels wasm,wasm-fma]
+ *   node dist/dev/kernel-pairs.js [--configs 2x100,2x256] [--precision f32] [--kernels wasm,wasm-fma]
  *                                    [--baseline /path/to/other/checkout] [--rounds 15] [--per-round 3]
  *
  * A kernel set may name a product blocking after a colon: `wasm:default`, `wasm:gemv-r8.gemmnt-4x2`, or
@@ -27,7 +27,7 @@ import { chooseBlocking } from '../src/lstm/blocking-choice';
 import { Lstm } from '../src/lstm/network';
 import { blockingLabel, BlockingRequest, parseBlocking } from '../src/lstm/wasm/blocking';
 import { corpusIdentity, Trainer } from '../src/lstm/trainer';
-import { parseConfig, WINDOW } from './lstm';
+import { parseConfig, WINDOW } from '../bench/lstm';
 
 interface Variant { name: string; step: () => void }
 interface KernelVariant { kernels: KernelKind; blocking?: BlockingRequest; name: string }

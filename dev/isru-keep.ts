@@ -8,7 +8,7 @@
  * backward. The ISRU-sigmoid gate is the same story three times per neuron and step, with
  * q = 1/sqrt(4 + x²) and isru-sigmoid' = 2q³.
  *
- *   node dist/bench/isru-keep.js [--rounds 21] [--neurons 100,256]
+ *   node dist/dev/isru-keep.js [--rounds 21] [--neurons 100,256]
  *
  * Variants (the first of each cell is the baseline of its ratios):
  *   stored     the engine's kernels (src/lstm/cell.ts): every derivative from the stored outputs

@@ -3,7 +3,7 @@
  * (src/lstm/wasm/autotune.ts) with more rounds, for the study's sizes, both precisions and every kernel set
  * this runtime has, printed as one markdown table per size and precision.
  *
- *   node dist/bench/blockings.js [--configs 2x100,4x128,2x256] [--precisions f32,f64] [--rounds 15] [--batch-ms 2]
+ *   node dist/dev/blockings.js [--configs 2x100,4x128,2x256] [--precisions f32,f64] [--rounds 15] [--batch-ms 2]
  *
  * Each cell is one kernel's time per training iteration of that network (window 100, vocabulary 98): the
  * median over interleaved rounds of process CPU time per call, times the calls an iteration makes, summed
@@ -18,7 +18,7 @@ import { productShapes } from '../src/lstm/product-shapes';
 import { SetTiming, tuneKernels, WasmSet } from '../src/lstm/wasm/autotune';
 import { DEFAULT_BLOCKING, GEMMNT_BLOCKINGS, GEMV_BLOCKINGS } from '../src/lstm/wasm/blocking';
 import { relaxedSimdAvailable } from '../src/lstm/wasm/relaxed-simd';
-import { parseConfig, WINDOW } from './lstm';
+import { parseConfig, WINDOW } from '../bench/lstm';
 
 const VOCAB = 98;
 

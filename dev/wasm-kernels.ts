@@ -3,7 +3,7 @@
  * gemmnn and adam on the shapes the engine calls them with at 2x100 and 2x256 (window T = 100,
  * vocabulary V = 98), for two or more builds of the same kernels side by side.
  *
- *   node dist/bench/wasm-kernels.js [--compare name=path-to-f64.wasm,path-to-f32.wasm ...] [--rounds 15]
+ *   node dist/dev/wasm-kernels.js [--compare name=path-to-f64.wasm,path-to-f32.wasm ...] [--rounds 15]
  *
  * The built kernels (dist/src/lstm/wasm/kernels-<p>.wasm) are always measured, as 'built', and where
  * the runtime has relaxed SIMD (enabled on Node 20 by src/lstm/wasm/relaxed-simd.ts) the built fma set

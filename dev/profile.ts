@@ -14,7 +14,7 @@
  * bytes Adam must stream (parameters, gradients and both moments, read and written) at the measured
  * memory bandwidth (bench/stream.ts).
  *
- *   node dist/bench/profile.js [--configs 2x100,4x128,2x256] [--precisions f32,f64] [--seconds 3]
+ *   node dist/dev/profile.js [--configs 2x100,4x128,2x256] [--precisions f32,f64] [--seconds 3]
  *       [--activation tanh] [--gate sigmoid] [--impl scalar] [--kernels wasm]
  */
 import { readFileSync } from 'node:fs';
@@ -30,9 +30,9 @@ import type { Activation, ActivationImpl, GateActivation } from '../src/lstm/cel
 import { kernelIsa, peakGflops } from '../src/io/peak';
 import { readCpuInfo } from '../src/io/machine';
 import { median } from '../src/stats/stats';
-import { measureBandwidth } from './stream';
+import { measureBandwidth } from '../bench/stream';
 import { readKernelBytes } from '../src/lstm/wasm/binaries';
-import { parseConfig, WINDOW } from './lstm';
+import { parseConfig, WINDOW } from '../bench/lstm';
 
 /**
  * Function index → export name of a WebAssembly module's exported functions, read from its export
