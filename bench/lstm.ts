@@ -9,7 +9,7 @@
  *       [--gates sigmoid,isru-sigmoid] [--impls scalar,simd] [--kernels wasm,wasm-fma]
  *       [--precisions f64,f32] [--rounds R] [--block K] [--no-pytorch] [--no-mt]
  *
- * Interleaving (bench/interleave.ts): per size, all variants (and the PyTorch peer) are built and warmed
+ * Interleaving (bench/interleaved-rounds.ts): per size, all variants (and the PyTorch peer) are built and warmed
  * up, then run round by round, K iterations each per round, in an order shuffled anew every round. Each
  * variant's per-round time is divided by the baseline's (tanh + sigmoid + scalar on wasm) of the same
  * round and by PyTorch's of the same round: the paired ratios, summarised by their median and the 95%
@@ -57,7 +57,7 @@ import { projectRoot } from '../src/io/paths';
 import { fileTuningStore } from '../src/lstm/kernel-tuning-cache';
 import { useTuningStore } from '../src/lstm/blocking-choice';
 import { blockingLabel } from '../src/lstm/wasm/blocking';
-import { BASELINE, loadWarning, pairedRatio, roundOrder, sameVariant, Variant, VariantAxes, variantGrid } from './interleave';
+import { BASELINE, loadWarning, pairedRatio, roundOrder, sameVariant, Variant, VariantAxes, variantGrid } from './interleaved-rounds';
 import { PytorchServer } from './peers/pytorch-server';
 import { chooseThreads, cores } from '../src/lstm/parallel/auto';
 import type { MtStrategy } from '../src/lstm/parallel/partition';

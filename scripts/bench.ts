@@ -29,7 +29,7 @@ import { projectRoot, resultsPath } from '../src/io/paths';
 import { describePeak } from '../src/io/peak';
 import { iterationFlops } from '../src/lstm/flops';
 import { runPeers } from '../bench/peers/run';
-import { loadWarning } from '../bench/interleave';
+import { loadWarning } from '../bench/interleaved-rounds';
 import { measureBandwidth } from '../bench/stream';
 import { BENCH_COLUMNS, BenchRow, ceilingLines, withPeak, withRatios } from '../src/studies/bench/table';
 import { estimateBoostMhz } from '../bench/boost-clock';

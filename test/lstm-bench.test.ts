@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withRatios, formatTable, BenchRow, skipSummary } from '../scripts/bench';
 import { parseArgs, parseConfig, variantContender } from '../bench/lstm';
-import { BASELINE, loadWarning, pairedRatio, roundOrder, variantGrid } from '../bench/interleave';
+import { BASELINE, loadWarning, pairedRatio, roundOrder, variantGrid } from '../bench/interleaved-rounds';
 import { BENCH_COLUMNS, ceilingLines, withPeak } from '../src/studies/bench/table';
 import { describePeak, flopsPerCycle, fpUnits, kernelIsa, nativeIsa, parseCpuinfo, peakGflops } from '../src/io/peak';
 import { corpusIdentity } from '../src/lstm/trainer';

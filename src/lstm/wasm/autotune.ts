@@ -3,7 +3,7 @@
  * products one training iteration of a network calls (../product-shapes.ts), and returns the fastest
  * blocking per set with the timings it decided on.
  *
- * Safe by construction: every blocking of a set gives the same bits (./assembly/kernels.ts), so the
+ * Safe by construction: every blocking of a set gives the same bits (./assembly/dense-kernels.ts), so the
  * choice changes speed only. Choosing between kernel SETS (wasm, wasm-fma) does change the bits; this
  * module only measures them, the caller decides (../blocking-choice.ts: only on request).
  *
