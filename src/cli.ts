@@ -8,7 +8,7 @@ import { registerTrain } from './cli/train';
 import { registerGenerate } from './cli/generate';
 import { registerGradcheck } from './cli/gradcheck';
 import { registerActivations } from './cli/activations';
-import { registerWeather } from './cli/weather';
+import { registerWeather } from './studies/weather/command';
 import { registerMathBench } from './cli/math-bench';
 import { registerAnswer } from './cli/answer';
 import { registerSweep } from './cli/sweep';

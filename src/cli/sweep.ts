@@ -19,7 +19,7 @@ import '../studies/framework-test/sweep';
 import '../studies/verdict/sweep';
 import '../sweep/merge';
 // the weather predictor's kind is defined beside its own command (`lstm-opt weather`)
-import './weather';
+import '../studies/weather/command';
 
 interface SweepFlags {
   quick?: boolean;

@@ -14,20 +14,20 @@
 import { Command, Option } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { machineSlug } from '../io/machine';
-import { resultsPath } from '../io/paths';
-import { FULL_PROFILE, parseCells, QUICK_PROFILE, runWeatherSweep, WeatherProfile } from '../studies/weather/sweep';
-import { variantSweepOptions } from '../studies/verdict/sweep';
-import type { Variant } from '../studies/variants';
-import { DEFAULT_WAIT_TIMEOUT_SECONDS } from '../io/load';
-import { defineSweep, parseShard, Shard, SweepOptions } from '../sweep/sweep';
-import { WeatherDataError } from '../studies/weather/data';
-import { WeatherDivergedError } from '../studies/weather/train';
-import { positiveInt, UserError } from '../errors';
-import { prepareOutputFile } from '../io/places';
-import { defaultKernels } from '../lstm/backend';
-import { weatherMemoryProblem } from '../studies/weather/limits';
-import { command } from '../command-name';
+import { machineSlug } from '../../io/machine';
+import { resultsPath } from '../../io/paths';
+import { FULL_PROFILE, parseCells, QUICK_PROFILE, runWeatherSweep, WeatherProfile } from './sweep';
+import { variantSweepOptions } from '../verdict/sweep';
+import type { Variant } from '../variants';
+import { DEFAULT_WAIT_TIMEOUT_SECONDS } from '../../io/load';
+import { defineSweep, parseShard, Shard, SweepOptions } from '../../sweep/sweep';
+import { WeatherDataError } from './data';
+import { WeatherDivergedError } from './train';
+import { positiveInt, UserError } from '../../errors';
+import { prepareOutputFile } from '../../io/places';
+import { defaultKernels } from '../../lstm/backend';
+import { weatherMemoryProblem } from './limits';
+import { command } from '../../command-name';
 
 interface WeatherFlags {
   cells?: number[];
