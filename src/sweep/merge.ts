@@ -21,7 +21,7 @@ import { writeFilesAtomic } from '../io/atomic';
 import { isLockFile, lockOutput } from '../io/lock';
 import { resultProblem } from '../io/result-check';
 import { resultsPath } from '../io/paths';
-import { defineSweep, SweepOptions } from './sweep';
+import { SweepKind, SweepOptions } from './sweep';
 
 export interface MergePlan {
   /** relative paths to copy, with their source file */
@@ -93,7 +93,7 @@ export function mergeResults(sources: readonly string[], target: string): MergeP
   return plan;
 }
 
-defineSweep({
+export const mergeSweep: SweepKind = {
   name: 'merge',
   description: 'merge the results folders of shards (--from DIR...) into --out (default results/), by file name',
   options: [new Option('--from <dirs...>', 'results folders of the shards to merge')],
@@ -106,4 +106,4 @@ defineSweep({
     if (!o.quiet) process.stderr.write(`sweep merge: ${plan.copy.length} file(s) copied, ${plan.identical.length} already present → ${target}\n`);
     return target;
   },
-});
+};

@@ -21,7 +21,7 @@
  *  - progress: one overall bar over all remaining jobs × iterations with an ETA, on a terminal only;
  *    without a terminal one line per finished job; nothing with --quiet.
  *
- * Kinds register themselves (defineSweep) from their own module; src/cli/sweep.ts dispatches by name.
+ * Each study's module exports its kind; src/studies/registry.ts lists them and src/cli/sweep.ts dispatches by name.
  */
 import type { Option } from 'commander';
 import { readFileSync } from 'node:fs';
@@ -231,22 +231,4 @@ export interface SweepKind {
   window?: number;
   /** runs (the shard of) the sweep; returns the output folder */
   run(o: SweepOptions): Promise<string>;
-}
-
-const registry = new Map<string, SweepKind>();
-
-/** Adds a kind (called at load time by the kind's module). A second kind with the same name is a bug. */
-export function defineSweep(kind: SweepKind): void {
-  const prev = registry.get(kind.name);
-  if (prev && prev !== kind) throw new Error(`sweep kind '${kind.name}' registered twice`);
-  registry.set(kind.name, kind);
-}
-
-export function sweepKind(name: string): SweepKind | undefined {
-  return registry.get(name);
-}
-
-/** All registered kinds, by name. */
-export function sweepKinds(): SweepKind[] {
-  return [...registry.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

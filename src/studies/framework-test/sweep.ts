@@ -27,7 +27,7 @@ import { Backend, BACKENDS } from './names';
 // TensorFlow.js is loaded only when a job runs (see tfjsModules), so these are types only
 import type { KernelCost } from './ops';
 import type { EpochRecord, ModelShape } from './train';
-import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from '../../sweep/sweep';
+import { runJobs, selectShard, SweepJob, SweepKind, SweepOptions } from '../../sweep/sweep';
 import { command } from '../../command-name';
 
 /** The modules that load TensorFlow.js, loaded on first use: every `lstm-opt` command loads this file. */
@@ -198,7 +198,7 @@ export function parseSeeds(text: string): number {
 /** `--backends <list>`, shared by both framework kinds (each kind gets its own Option object). */
 const backendsOption = (): Option => new Option('--backends <list>', 'TensorFlow.js backends: cpu, wasm (default both)').argParser(parseBackends);
 
-defineSweep({
+export const frameworkSweep: SweepKind = {
   name: 'framework',
   description: 'the Keras MNIST LSTM in TensorFlow.js, tanh vs a custom ISRU, seeds x cpu/wasm; --iterations = epochs (results/framework)',
   options: [backendsOption(), new Option('--seeds <n>', 'train seeds 1..n (default: the profile\'s)').argParser(parseSeeds)],
@@ -212,7 +212,7 @@ defineSweep({
       backends: o.extra.backends as Backend[] | undefined,
       seeds: o.extra.seeds as number | undefined,
     }),
-});
+};
 
 // ------------------------------------------------------------------ kernel profile (sweep framework-ops)
 
@@ -260,7 +260,7 @@ export function frameworkOpsJob(o: FrameworkSweepOptions): SweepJob {
   };
 }
 
-defineSweep({
+export const frameworkOpsSweep: SweepKind = {
   name: 'framework-ops',
   description: 'kernel profile of a TensorFlow.js training step with tanh, ISRU, linear; --iterations = profiled steps (results/framework)',
   options: [backendsOption()],
@@ -269,4 +269,4 @@ defineSweep({
     await runJobs(selectShard([frameworkOpsJob(opts)], o.shard), { name: 'framework-ops', quiet: o.quiet });
     return o.out ?? frameworkDir(o.quick);
   },
-});
+};

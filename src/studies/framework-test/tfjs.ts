@@ -11,13 +11,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { Isru } from './isru-activation';
+import { Isru, registerIsru } from './isru-activation';
 
-export { tf, Isru };
-
-// Production mode: no per-op debug checks, and no console banner recommending tfjs-node (which cannot
-// be installed here) on the first use of the 'cpu' backend.
-tf.enableProdMode();
+export { tf, Isru, registerIsru };
 
 export { Backend, BACKENDS, FrameworkActivation, FRAMEWORK_ACTIVATIONS } from './names';
 import type { Backend } from './names';
@@ -33,6 +29,9 @@ export async function wasmSimd(): Promise<boolean> {
  * turned off: when on, tf.profile reads back every kernel's output, which distorts the kernel times.
  */
 export async function useBackend(backend: Backend): Promise<void> {
+  // production mode: no per-op debug checks, and no console banner recommending tfjs-node (which cannot
+  // be installed here) on the first use of the 'cpu' backend
+  tf.enableProdMode();
   if (!(await tf.setBackend(backend))) throw new Error(`TensorFlow.js backend '${backend}' failed to initialise`);
   await tf.ready();
   tf.env().set('CHECK_COMPUTATION_FOR_ERRORS', false);

@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { seededRandom } from '../math-bench/harness';
 import type { LayersModel, Scalar, Tensor } from '@tensorflow/tfjs';
 import { DigitSet, DigitSplit, MNIST_CLASSES, MNIST_COLS, MNIST_ROWS } from './mnist';
-import { Backend, backendLabel, FrameworkActivation, tf, useBackend, withSeededMathRandom } from './tfjs';
+import { Backend, backendLabel, FrameworkActivation, registerIsru, tf, useBackend, withSeededMathRandom } from './tfjs';
 
 /** The model and training set-up of one profile. */
 export interface ModelShape {
@@ -48,11 +48,12 @@ export function buildModel(shape: ModelShape, activation: FrameworkActivation | 
 }
 
 function buildUnseeded(shape: ModelShape, activation: FrameworkActivation | 'linear', seed: number): LayersModel {
+  if (activation === 'isru') registerIsru();
   const glorot = (k: number) => tf.initializers.glorotUniform({ seed: seed * 100 + k });
   const lstm = (k: number, first: boolean) =>
     tf.layers.lstm({
       units: shape.units,
-      // 'isru' is registered in ./tfjs; the type only lists the built-in names
+      // 'isru' is registered above; the type only lists the built-in names
       activation: activation as 'tanh',
       recurrentActivation: 'sigmoid',
       unitForgetBias: true,

@@ -26,7 +26,7 @@ import { cores } from '../../lstm/parallel/auto';
 import type { MtStrategy } from '../../lstm/parallel/partition';
 import { positiveInt, UserError } from '../../errors';
 import { threadsProblem } from '../../lstm/limits';
-import { defineSweep, runJobs, selectShard, Shard, SweepJob, SweepOptions } from '../../sweep/sweep';
+import { runJobs, selectShard, Shard, SweepJob, SweepKind, SweepOptions } from '../../sweep/sweep';
 
 export interface MtConfig {
   layers: number;
@@ -173,7 +173,7 @@ export async function runMtSweep(o: MtSweepOptions): Promise<string> {
   return dir;
 }
 
-defineSweep({
+export const mtSweep: SweepKind = {
   name: 'mt',
   description: 'single- vs multi-threaded training, layers 1-4 x neurons 16..512, results/mt/<machine>',
   options: [
@@ -189,4 +189,4 @@ defineSweep({
       threads: o.extra.threads as number | undefined, strategy: o.extra.mtStrategy as MtStrategy | undefined,
     });
   },
-});
+};

@@ -52,7 +52,7 @@ import { NET_SIZE_LAYERS, NET_SIZE_NEURONS } from './grid';
 import { allVariants, availableVariants, BASELINE_ID, parseVariantId, Variant, variantConfig, variantSlug } from '../variants';
 import { variantSweepOptions } from '../verdict/sweep';
 import { sizeLabel } from '../verdict/runs';
-import { defineSweep, isComplete, runJobs, selectShard, SweepJob, SweepOptions } from '../../sweep/sweep';
+import { isComplete, runJobs, selectShard, SweepJob, SweepKind, SweepOptions } from '../../sweep/sweep';
 import { command } from '../../command-name';
 
 export interface NetSizeConfig {
@@ -235,9 +235,9 @@ export async function runNetSizeSweep(o: SweepOptions): Promise<string> {
   return dir;
 }
 
-defineSweep({
+export const netSizeSweep: SweepKind = {
   name: 'net-size',
   description: 'layers 1-4 x neurons 8..256, every variant interleaved per configuration, results/net-size/<machine>',
   options: variantSweepOptions(),
   run: runNetSizeSweep,
-});
+};

@@ -28,7 +28,7 @@ import { trainInterleaved } from '../../sweep/interleaved-training';
 import { allVariants, availableVariants, BASELINE_ID, Variant, variantConfig, variantSlug } from '../variants';
 import { variantSweepOptions } from '../verdict/sweep';
 import { sizeLabel } from '../verdict/runs';
-import { defineSweep, runJobs, selectShard, SweepJob, SweepOptions } from '../../sweep/sweep';
+import { runJobs, selectShard, SweepJob, SweepKind, SweepOptions } from '../../sweep/sweep';
 import { command } from '../../command-name';
 
 export interface PrecisionProfile {
@@ -149,9 +149,9 @@ export async function runPrecisionSweep(o: PrecisionSweepOptions): Promise<strin
   return o.out ?? precisionDir(o.quick);
 }
 
-defineSweep({
+export const precisionSweep: SweepKind = {
   name: 'precision',
   description: 'every variant of a 5x100 network in f32 and f64, interleaved (results/precision)',
   options: variantSweepOptions(),
   run: (o: SweepOptions) => runPrecisionSweep({ ...o, extra: o.extra as PrecisionExtra }),
-});
+};

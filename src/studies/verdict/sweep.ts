@@ -51,7 +51,7 @@ import {
   advanceRuns, NetSize, newRun, parseSizes, runSample, sizeLabel, trainIdentity, ValidationPolicy, verdictColumns, VerdictRun,
 } from './runs';
 import { NET_SIZE_LAYERS, NET_SIZE_NEURONS } from '../net-size/grid';
-import { defineSweep, isComplete, runJobs, selectShard, SweepJob, SweepOptions } from '../../sweep/sweep';
+import { isComplete, runJobs, selectShard, SweepJob, SweepKind, SweepOptions } from '../../sweep/sweep';
 import { command } from '../../command-name';
 
 // ------------------------------------------------------------------ profiles
@@ -428,7 +428,7 @@ function removeLongCheckpoints(ckDir: string, manifestFile: string): void {
 
 // ------------------------------------------------------------------ registration
 
-defineSweep({
+export const verdictSweep: SweepKind = {
   name: 'verdict',
   description: 'tanh, isru, all-isru × scalar/simd, seeds paired, held-out loss (results/verdict)',
   options: [
@@ -437,11 +437,11 @@ defineSweep({
     new Option('--sizes <list>', "network sizes, e.g. 1x32,2x128, or net-size for the network-size sweep's grid (default: the profile's)").argParser(parseSizesFlag),
   ],
   run: (o: SweepOptions) => runVerdictSweep({ ...o, extra: o.extra as VerdictExtra }),
-});
+};
 
-defineSweep({
+export const verdictLongSweep: SweepKind = {
   name: 'verdict-long',
   description: 'one 4x128 run per variant, 100k iterations, checkpointed and resumable (results/verdict-long)',
   options: [...commonOptions(), new Option('--per-variant', 'one job per variant instead of all interleaved (to shard the variants over machines)')],
   run: (o: SweepOptions) => runVerdictLongSweep({ ...o, extra: o.extra as VerdictExtra }),
-});
+};

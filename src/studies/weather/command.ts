@@ -20,7 +20,7 @@ import { FULL_PROFILE, parseCells, QUICK_PROFILE, runWeatherSweep, WeatherProfil
 import { variantSweepOptions } from '../verdict/sweep';
 import type { Variant } from '../variants';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS } from '../../io/load';
-import { defineSweep, parseShard, Shard, SweepOptions } from '../../sweep/sweep';
+import { parseShard, Shard, SweepKind, SweepOptions } from '../../sweep/sweep';
 import { WeatherDataError } from './data';
 import { WeatherDivergedError } from './train';
 import { positiveInt, UserError } from '../../errors';
@@ -80,7 +80,7 @@ export function registerWeather(program: Command): void {
  * `lstm-opt sweep weather`: the same sweep under the common sweep command, for scripts that run every
  * sweep alike (shards on a CI matrix); --out names a folder there, which gets lstm-<machine>.csv.
  */
-defineSweep({
+export const weatherSweep: SweepKind = {
   name: 'weather',
   description: `weather predictor: cells × variants × repeats, paired (results/weather; as \`${command('weather')}\`)`,
   options: weatherOptions(),
@@ -92,7 +92,7 @@ defineSweep({
     process.exitCode = await weather({ ...x, quick: o.quick, shard: o.shard, out, quiet: o.quiet });
     return dirname(out ?? defaultWeatherOut(o.quick, o.shard));
   },
-});
+};
 
 /** lstm-<machine>[-shard-<i>of<n>].csv */
 const defaultWeatherFile = (shard?: Shard): string => `lstm-${machineSlug()}${shard ? `-shard-${shard.index}of${shard.count}` : ''}.csv`;
