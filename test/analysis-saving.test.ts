@@ -7,7 +7,7 @@ import {
   confidence, configRows, intervalTimes, loadSummary, NetSizePair, netSizeConclusion, ofVariant, pairSavings, readNetSizeConfigs, readNetSizePairs, savingByNeurons, savingGrid, summarizeNetSize,
   summaryRecords, variantOverview, variantOverviewRows, variantSummaries,
 } from '../src/studies/net-size/analysis';
-import { netSizeConfigFile, NetSizeConfigRecord, netSizeVariantFile, variantFilePart, variantOfFilePart } from '../src/studies/net-size/sweep';
+import { netSizeConfigFile, NetSizeConfigRecord, netSizeVariantFile, variantFilePart, variantOfFilePart } from '../src/studies/net-size/results';
 import { allVariants } from '../src/studies/variants';
 import { MissingResultsError } from '../src/io/results';
 import { toCsv } from '../src/io/csv';

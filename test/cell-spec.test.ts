@@ -22,7 +22,8 @@ import { progressCell, upgradeProgressText } from '../src/lstm/progress-file';
 import { corpusIdentity, Trainer, TrainerOptions } from '../src/lstm/trainer';
 import { PROGRESS_COLUMNS, runTraining, STUDY_PROGRESS_COLUMNS } from '../src/lstm/training-loop';
 import { readNetSizePairs } from '../src/studies/net-size/analysis';
-import { averageRows, readRepeats } from '../src/studies/weather/sweep';
+import { readRepeats } from '../src/studies/weather/sweep';
+import { averageRows } from '../src/studies/weather/results';
 import { runCli } from './helpers/cli';
 import { weatherGradientCheck } from '../src/studies/weather/gradcheck';
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { readCsv } from '../src/io/csv';
 import { classCounts, loadMnistPackage, MNIST_CLASSES, splitDigits } from '../src/studies/framework-test/mnist';
 import { Isru, tf } from '../src/studies/framework-test/tfjs';
-import { FRAMEWORK_COLUMNS, FRAMEWORK_OPS_COLUMNS, frameworkCsv, frameworkOpsCsv, frameworkProfile } from '../src/studies/framework-test/sweep';
+import { FRAMEWORK_COLUMNS, FRAMEWORK_OPS_COLUMNS, frameworkCsv, frameworkOpsCsv, frameworkProfile } from '../src/studies/framework-test/results';
 import { activationKernels, epochFraction, frameworkConclusion, pairedEpochTime, pairedFinal, summariseFramework, verdict } from '../src/studies/framework-test/analysis';
 import { htmlTable } from '../src/charts/table';
 import { frameworkAccuracyFigure, kernelCallsFigure, pairedDifferenceFigure } from '../src/studies/framework-test/charts';

@@ -11,7 +11,7 @@ import { UserError } from '../src/errors';
 import { LOCK_NAME } from '../src/io/lock';
 import { inShard, isComplete, parseShard, runJobs, selectShard, SweepJob } from '../src/sweep/sweep';
 import { SWEEP_KINDS, sweepKind } from '../src/studies/registry';
-import { netSizeConfigFile, NetSizeConfigRecord, netSizeFileName, netSizeProfile, netSizeVariantFile } from '../src/studies/net-size/sweep';
+import { netSizeConfigFile, NetSizeConfigRecord, netSizeFileName, netSizeProfile, netSizeVariantFile } from '../src/studies/net-size/results';
 import { allVariants, parseVariantId } from '../src/studies/variants';
 import { PROGRESS_COLUMNS } from '../src/lstm/training-loop';
 

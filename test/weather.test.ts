@@ -12,7 +12,8 @@ import { cellKernels, cellSpec } from '../src/lstm/cell';
 import {
   accuracyPercent, buildDataset, confusion, D, defaultWeatherFile, featureStats, loadWeather, naiveBaseline, parseWeather, rawFeatures,
 } from '../src/studies/weather/data';
-import { averageRows, parseCells, planRuns, QUICK_PROFILE, upgradeWeatherRows } from '../src/studies/weather/sweep';
+import { parseCells, planRuns, QUICK_PROFILE } from '../src/studies/weather/sweep';
+import { averageRows, upgradeWeatherRows } from '../src/studies/weather/results';
 import { allVariants, parseVariantId } from '../src/studies/variants';
 import { parseShard, selectShard } from '../src/sweep/sweep';
 import { weatherGradientCheck } from '../src/studies/weather/gradcheck';

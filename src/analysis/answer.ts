@@ -25,7 +25,7 @@ import { comparePrecisions, readPrecisionRoot } from '../studies/precision/analy
 import { isReferenceRoot, machineFolder, profileFolder, ResultsRoot } from '../io/results-root';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { cellCountDifference, cellCountSaving, pairedDifferences, WEATHER_REPEAT_CHECKS } from '../studies/weather/analysis';
-import { upgradeWeatherRows } from '../studies/weather/sweep';
+import { upgradeWeatherRows } from '../studies/weather/results';
 import { parseVariantId } from '../studies/variants';
 import { readVerdictResults } from '../studies/verdict/analysis';
 import { costSentence, verdictCost } from '../studies/verdict/cost';

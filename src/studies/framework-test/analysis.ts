@@ -15,7 +15,7 @@ import { readResults, ResultRow } from '../../io/results';
 import { LoadOptions, loadFirst, profileFolder, ResultsRoot, ResultsSelection, StudyCommands } from '../../io/results-root';
 import {
   FRAMEWORK_COLUMNS, FRAMEWORK_COMMAND, FRAMEWORK_OPS_COLUMNS, FRAMEWORK_OPS_COMMAND, frameworkCsv, frameworkOpsCsv,
-} from './sweep';
+} from './results';
 
 type Row = Record<string, string | number>;
 

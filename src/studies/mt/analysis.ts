@@ -3,11 +3,10 @@
  * single-thread and the multi-threaded run (the last progress row: times are cumulative), the speed-up,
  * the original study's normalized performance, and the size at which threads start to pay.
  */
-import { join } from 'node:path';
-import { readResults } from '../../io/results';
-import { LoadOptions, loadFirst, machineFolder, ResultsRoot, ResultsSelection, StudyCommands } from '../../io/results-root';
-import { STUDY_PROGRESS_COLUMNS } from '../../lstm/training-loop';
-import { command } from '../../command-name';
+import { LoadOptions, loadFirst, ResultsRoot, ResultsSelection } from '../../io/results-root';
+import { MT_COMMANDS, readMtFiles } from './results';
+
+export { MT_COMMANDS, MT_SWEEP_COMMAND } from './results';
 
 /** The six timed quantities of a progress row. */
 export const MT_PHASES = ['forward_time', 'back_time', 'adam_time', 'forward_cpu', 'back_cpu', 'adam_cpu'] as const;
@@ -85,13 +84,6 @@ export function crossover(points: { neurons: number; speedup: number }[]): { neu
   return { neurons: Math.round(2 ** (la + f * (lb - la))), always: null };
 }
 
-/** The sweep's command (shown by the notebook when results are missing). */
-export const MT_SWEEP_COMMAND = command('sweep', 'mt');
-
-export const MT_COMMANDS: StudyCommands = {
-  what: 'multi-threading', full: MT_SWEEP_COMMAND, fullTime: 'about 10 minutes', quick: `${MT_SWEEP_COMMAND} --quick`, quickTime: 'about 15 seconds',
-};
-
 export interface MtResults {
   machine: string;
   profile: 'full' | 'quick';
@@ -110,10 +102,7 @@ export function coresOfSlug(machine: string): number | undefined {
 
 /** One root's two files (results/mt/<machine>[/quick]), paired into totals; MissingResultsError when either is missing. */
 export function readMtRoot(root: ResultsRoot): MtResults {
-  const dir = machineFolder(root, 'mt');
-  const source = { command: `${MT_SWEEP_COMMAND}${root.profile === 'quick' ? ' --quick' : ''}`, columns: [...STUDY_PROGRESS_COLUMNS] };
-  const st = readResults(join(dir, 'progress-st.csv'), source);
-  const mt = readResults(join(dir, 'progress-mt.csv'), source);
+  const { st, mt } = readMtFiles(root);
   return { machine: root.machine, profile: root.profile, st, mt, totals: mtTotals(st, mt), cores: coresOfSlug(root.machine) };
 }
 

@@ -2,8 +2,7 @@
  * The single- vs multi-thread sweep: for every configuration (layers x neurons, tanh, window
  * 100, f64, SOTU) the same fixed number of iterations once with the single-thread engine and once with
  * the parallel engine (rows strategy, one thread per core), back to back so that both see the same
- * machine load. Output (docs/ARCHITECTURE.md, "Results"): results/mt/<machine>/progress-st.csv and progress-mt.csv, progress
- * columns, all configurations in each file.
+ * machine load. Output: ./results.ts.
  *
  * Each (configuration, mode) first goes to its own complete file, parts/<L>x<N>-<st|mt>.csv (written
  * atomically), so an interrupted sweep resumes where it stopped and shards (--shard i/n: every n-th
@@ -13,8 +12,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
-import { machineSlug } from '../../io/machine';
-import { sweepFolder } from '../../io/results-root';
 import { Corpus, loadCorpus } from '../../data/corpus';
 import { writeFileAtomic } from '../../io/atomic';
 import { toCsv } from '../../io/csv';
@@ -27,11 +24,7 @@ import type { MtStrategy } from '../../lstm/parallel/partition';
 import { positiveInt, UserError } from '../../errors';
 import { threadsProblem } from '../../lstm/limits';
 import { runJobs, selectShard, Shard, SweepJob, SweepKind, SweepOptions } from '../../sweep/sweep';
-
-export interface MtConfig {
-  layers: number;
-  neurons: number;
-}
+import { MtConfig, mtDir, mtFileName, MtMode, partName } from './results';
 
 export interface MtProfile {
   configs: MtConfig[];
@@ -52,13 +45,6 @@ export function mtProfile(quick: boolean): MtProfile {
   return quick
     ? { configs: [{ layers: 1, neurons: 16 }, { layers: 1, neurons: 64 }, { layers: 2, neurons: 128 }], iterations: 20, progressEvery: 5, window: 100 }
     : { configs: grid([1, 2, 3, 4], [16, 32, 64, 128, 256, 400, 512]), iterations: 300, progressEvery: 25, window: 100 };
-}
-
-export type MtMode = 'st' | 'mt';
-
-/** A part's file name: configuration, iteration count and mode (a 1000-iteration run never resumes from 300-iteration parts). */
-export function partName(c: MtConfig, iterations: number, mode: MtMode): string {
-  return `${c.layers}x${c.neurons}-i${iterations}-${mode}.csv`;
 }
 
 export interface MtRunOptions {
@@ -85,9 +71,6 @@ export async function runMtConfig(corpus: Corpus, c: MtConfig, mode: MtMode, o: 
   return rows;
 }
 
-/** The progress row's CSV cells (kept here for the modules that imported it from this one). */
-export { formatProgressRow } from '../../lstm/progress-file';
-
 /** Rebuilds progress-st.csv and progress-mt.csv from the parts present (this iteration count), in profile order. */
 export function mergeMtParts(dir: string, configs: MtConfig[], iterations: number): void {
   const partsDir = join(dir, 'parts');
@@ -104,7 +87,7 @@ export function mergeMtParts(dir: string, configs: MtConfig[], iterations: numbe
       if (lines.length) body += lines.join('\n') + '\n';
       any = true;
     }
-    if (any) writeFileAtomic(join(dir, `progress-${mode}.csv`), body);
+    if (any) writeFileAtomic(join(dir, mtFileName(mode)), body);
   }
 }
 
@@ -119,11 +102,6 @@ export interface MtSweepOptions {
   quiet?: boolean;
   /** corpus file (default SOTU) */
   corpus?: string;
-}
-
-/** Where the sweep writes: the full profile in results/mt/<machine>, the quick one in quick/ beneath (never over the full run). */
-export function mtDir(quick: boolean, machine = machineSlug()): string {
-  return sweepFolder('mt', quick, machine);
 }
 
 /** One configuration as a sweep job (src/sweep/sweep.ts): st then mt, back to back, two part files. */

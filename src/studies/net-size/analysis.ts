@@ -20,11 +20,11 @@ import { LoadOptions, loadFirst, machineFolder, ResultsRoot, ResultsSelection, S
 import { STUDY_PROGRESS_COLUMNS } from '../../lstm/training-loop';
 import { intervalSavings, IntervalSaving, lossDifference, phaseSeconds, savingSummary, TimePhase } from '../../stats/compare';
 import { Estimate, estimate, median } from '../../stats/stats';
-import { NET_SIZE_COMMAND, netSizeConfigFile, NetSizeConfigRecord, variantOfFilePart } from './sweep';
+import { NET_SIZE_COMMAND, netSizeConfigFile, NetSizeConfigRecord, variantOfFilePart } from './results';
 import { allVariants, BASELINE_ID, parseVariantId, variantRank } from '../variants';
 import { pct, SizeTrend } from '../verdict/analysis';
 
-export { NET_SIZE_COMMAND, netSizeDir, netSizeProfile } from './sweep';
+export { NET_SIZE_COMMAND, netSizeDir, netSizeProfile } from './results';
 export { BASELINE_ID } from '../variants';
 type Row = ResultRow;
 

@@ -19,12 +19,12 @@ import { LoadOptions, loadFirst, machineFolder, ResultsRoot, ResultsSelection, S
 import type { Precision } from '../../lstm/buffers';
 import { STUDY_PROGRESS_COLUMNS } from '../../lstm/training-loop';
 import { allVariants, BASELINE_ID, parseVariantId } from '../variants';
-import { PRECISION_COMMAND, PRECISIONS, precisionJobName, precisionProfile, precisionProgressName } from './sweep';
+import { PRECISION_COMMAND, PRECISIONS, precisionJobName, precisionProfile, precisionProgressName } from './results';
 import { intervalSavings, lossDifference, LossDifference, TimePhase } from '../../stats/compare';
 import { Estimate, estimate } from '../../stats/stats';
 import { direction, pct, pctCi } from '../verdict/analysis';
 
-export { PRECISION_COMMAND, PRECISIONS, precisionProfile } from './sweep';
+export { PRECISION_COMMAND, PRECISIONS, precisionProfile } from './results';
 
 /** One variant's pair of runs. */
 export interface PrecisionPair {

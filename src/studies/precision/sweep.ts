@@ -4,20 +4,14 @@
  * that every run sees the same machine load: the f32/f64 ratio of a variant and the saving of a variant
  * over tanh/scalar within one precision are both fair comparisons.
  *
- * Output (docs/ARCHITECTURE.md, "Results"): results/precision/<machine>[/quick]/
- *   progress-<f32|f64>-<L>x<N>.csv            tanh/scalar (the name the study's single pair always had)
- *   progress-<f32|f64>-<L>x<N>-<variant>.csv  every other variant, e.g. progress-f32-5x100-all-isru-simd.csv
- *   precision-<L>x<N>.json                    the job: load before/after, wall and CPU seconds, variants
- *                                             trained and skipped (and why)
- * Progress columns plus `variant` (the id, e.g. all-isru/simd); the loss with 12 significant digits.
+ * Output: ./results.ts.
  *
  * Resume (src/sweep/sweep.ts): skipped when all its files exist; they are written once, complete
  * and atomically, when every run has finished. `--variants` picks a subset (the JSON then describes the
  * last subset run); `--wait-idle <load>` waits for a calm machine first.
  */
 import { join } from 'node:path';
-import { machineSlug, describeMachine } from '../../io/machine';
-import { sweepFolder } from '../../io/results-root';
+import { describeMachine } from '../../io/machine';
 import { corpusTag, loadCorpus } from '../../data/corpus';
 import { toCsv } from '../../io/csv';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, startMeasuring } from '../../io/load';
@@ -27,48 +21,10 @@ import { formatProgressRow } from '../../lstm/progress-file';
 import { trainInterleaved } from '../../sweep/interleaved-training';
 import { allVariants, availableVariants, BASELINE_ID, Variant, variantConfig, variantSlug } from '../variants';
 import { variantSweepOptions } from '../verdict/sweep';
-import { sizeLabel } from '../verdict/runs';
+import { sizeLabel } from '../verdict/results';
 import { runJobs, selectShard, SweepJob, SweepKind, SweepOptions } from '../../sweep/sweep';
-import { command } from '../../command-name';
+import { PRECISION_COLUMNS, precisionDir, precisionJobName, precisionProfile, precisionProgressName, PRECISIONS } from './results';
 
-export interface PrecisionProfile {
-  layers: number;
-  neurons: number;
-  iterations: number;
-  progressEvery: number;
-}
-
-/**
- * full: 5x100 as in the original, 10 000 iterations, 6 variants × 2 precisions = 12 runs interleaved.
- * At 5x100 every variant sits on the unigram plateau (≈ 2.95 nats/char) for its first 2 400 (all-ISRU)
- * to 7 000 (ISRU cell) iterations, where f32 and f64 agree to 1e-7 whatever the arithmetic; a shorter run
- * would compare some cells on the plateau alone. 10 000 iterations take every variant well past it
- * (final losses 1.97–2.10). Measured: 1 167 s of process CPU, 1 173 s wall for the 120 000 iterations
- * (≈ 9.7 ms of CPU per iteration) on one core of 2, the other busy with one training run: about 20
- * minutes. quick: 2x32, 200 iterations (seconds).
- */
-export function precisionProfile(quick: boolean): PrecisionProfile {
-  return quick ? { layers: 2, neurons: 32, iterations: 200, progressEvery: 20 } : { layers: 5, neurons: 100, iterations: 10000, progressEvery: 100 };
-}
-
-export const PRECISIONS: readonly Precision[] = ['f32', 'f64'];
-
-/** The progress file of a variant in a precision: tanh/scalar keeps the study's name, others append their slug. */
-export function precisionProgressName(p: string, layers: number, neurons: number, variantId: string = BASELINE_ID): string {
-  return variantId === BASELINE_ID ? `progress-${p}-${layers}x${neurons}.csv` : `progress-${p}-${layers}x${neurons}-${variantSlug({ id: variantId })}.csv`;
-}
-
-/** The job's sidecar: load, wall and CPU seconds, variants. */
-export const precisionJobName = (layers: number, neurons: number): string => `precision-${layers}x${neurons}.json`;
-
-export function precisionDir(quick: boolean, machine = machineSlug()): string {
-  return sweepFolder('precision', quick, machine);
-}
-
-export const PRECISION_COMMAND = command('sweep', 'precision');
-
-/** The columns of a precision progress file: the progress columns, then the variant id. */
-export const PRECISION_COLUMNS: readonly string[] = [...PROGRESS_COLUMNS, 'variant'];
 
 interface PrecisionExtra {
   variants?: Variant[];

@@ -13,10 +13,10 @@ import { join, relative } from 'node:path';
 import type { SplitRecord } from '../../data/split';
 import { projectRoot } from '../../io/paths';
 import { MissingResultsError, readResults, ResultRow } from '../../io/results';
-import { firstLoadable, LoadOptions, loadFirst, machineFolder, ResultsRoot, ResultsSelection, StudyCommands } from '../../io/results-root';
+export { VERDICT_COMMANDS } from './results';
+import { firstLoadable, LoadOptions, loadFirst, machineFolder, ResultsRoot, ResultsSelection } from '../../io/results-root';
 import { BASELINE_ID, parseVariantId, variantRank } from '../variants';
-import { SPLIT_FILE, VERDICT_COMMAND, VERDICT_LONG_COMMAND } from './sweep';
-import { VALIDATION_COLUMNS } from './runs';
+import { SPLIT_FILE, VALIDATION_COLUMNS, VERDICT_COMMAND, VERDICT_COMMANDS, VERDICT_LONG_COMMAND } from './results';
 import { savingSummary } from '../../stats/compare';
 import { Estimate, estimate, median, pairedEstimate } from '../../stats/stats';
 
@@ -94,11 +94,6 @@ export function readVerdictDir(dir: string, command: string): { split?: SplitRec
   const splitFile = join(dir, SPLIT_FILE);
   return { split: existsSync(splitFile) ? (JSON.parse(readFileSync(splitFile, 'utf8')) as SplitRecord) : undefined, jobs };
 }
-
-/** Where the verdict comes from, for the line a reader sees when it is missing. */
-export const VERDICT_COMMANDS: StudyCommands = {
-  what: 'verdict', full: VERDICT_COMMAND, fullTime: 'about 15 minutes per seed and size at 2x128 on a 2-core machine', quick: `${VERDICT_COMMAND} --quick`, quickTime: 'about a minute',
-};
 
 /**
  * The verdict results of one root: the main sweep (results/verdict/<machine>[/quick]) and, beside it, the

@@ -14,15 +14,16 @@ import { join, relative } from 'node:path';
 import { projectRoot } from '../../io/paths';
 import type { MeasuredUnit } from '../../io/load';
 import { ResultRow } from '../../io/results';
-import { LoadOptions, loadFirst, machineFolder, ResultsRoot, ResultsSelection, StudyCommands } from '../../io/results-root';
+import { LoadOptions, loadFirst, machineFolder, ResultsRoot, ResultsSelection } from '../../io/results-root';
 import { BASELINE_ID, parseVariantId, variantRank } from '../variants';
-import { VERDICT_LONG_COMMAND } from './sweep';
+import { VERDICT_LONG_COMMAND, VERDICT_LONG_COMMANDS } from './results';
+export { VERDICT_LONG_COMMANDS } from './results';
 import { intervalSavings, IntervalSaving, lossDifference, savingSummary } from '../../stats/compare';
 import { Estimate } from '../../stats/stats';
 import { direction, pct, pctCi, readVerdictDir, VerdictRunResult } from './analysis';
 import { measurePair } from './rule';
 
-export { VERDICT_LONG_COMMAND } from './sweep';
+export { VERDICT_LONG_COMMAND } from './results';
 
 /** One session of a job: where a resumed run stopped and started again, with its load and times. */
 export interface LongSegment extends MeasuredUnit {
@@ -70,10 +71,6 @@ export function readLongDir(dir: string, quick = false): LongResults {
     skipped: jobs.flatMap((j) => j.skipped).filter((s, k, a) => !runs.some((r) => r.variant === s.variant) && a.findIndex((x) => x.variant === s.variant) === k),
   };
 }
-
-export const VERDICT_LONG_COMMANDS: StudyCommands = {
-  what: 'long-run', full: VERDICT_LONG_COMMAND, fullTime: 'about 2.5 hours of CPU for all six variants, resumable', quick: `${VERDICT_LONG_COMMAND} --quick`, quickTime: 'about 20 seconds',
-};
 
 /** One root's long runs (results/verdict-long/<machine>[/quick]); MissingResultsError when there are none. */
 export const readLongRoot = (root: ResultsRoot): LongResults => readLongDir(machineFolder(root, 'verdict-long'), root.profile === 'quick');

@@ -3,14 +3,7 @@
  * training part of the held-out split, interleaved in chunks of iterations (as src/sweep/interleaved-training.ts
  * does, so that every variant sees the same machine load), with the validation loss evaluated at every
  * progress row into extra columns after the progress columns.
- *
- * Result columns: PROGRESS_COLUMNS, then VALIDATION_COLUMNS:
- *   variant    `<name>/<impl>` (src/studies/variants.ts)
- *   seed       initialisation seed of the run
- *   val_loss   mean cross-entropy on the validation text, nats/char (bits/char = val_loss / ln 2)
- *   val_bpc    the same in bits/char
- *   val_chars  validation characters evaluated for this row (blocks spread over the validation text, src/lstm/validation.ts)
- *   val_cpu, val_time  process CPU and wall seconds of that evaluation (not part of the training times)
+ * Result columns: ./results.ts.
  */
 import type { SplitCorpus } from '../../data/split';
 import type { Precision } from '../../lstm/buffers';
@@ -21,18 +14,8 @@ import { corpusIdentity, CorpusIdentity, DEFAULT_TRAINER, Trainer } from '../../
 import { natsToBits, ValidationResult, Validator } from '../../lstm/validation';
 import { formatProgressRow } from '../../lstm/progress-file';
 import { Variant, variantConfig } from '../variants';
+import { NetSize, sizeLabel, VALIDATION_COLUMNS } from './results';
 
-export const VALIDATION_COLUMNS = ['variant', 'seed', 'val_loss', 'val_bpc', 'val_chars', 'val_cpu', 'val_time'] as const;
-
-/** The verdict's CSV columns: the progress schema, then the validation columns. */
-export const verdictColumns = (): string[] => [...PROGRESS_COLUMNS, ...VALIDATION_COLUMNS];
-
-export interface NetSize {
-  layers: number;
-  neurons: number;
-}
-
-export const sizeLabel = (s: NetSize): string => `${s.layers}x${s.neurons}`;
 
 /** Parses `2x128,4x128`; throws a RangeError naming the bad item. */
 export function parseSizes(text: string): NetSize[] {

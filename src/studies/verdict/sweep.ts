@@ -14,13 +14,7 @@
  *    than from zero; `--per-variant` makes each variant a job of its own, for shards on separate
  *    machines. quick: 2x48, 300 iterations, a checkpoint every 100.
  *
- * Output (results/verdict[-long]/<machine>[/quick]):
- *   split.json                          the held-out split (documents, years, characters, checksums)
- *   <L>x<N>-s<seed>-i<it>-<variant>.csv progress + validation columns (src/studies/verdict/runs.ts)
- *   <L>x<N>-s<seed>-i<it>.json          per job: load before/after, wall and CPU seconds, final losses,
- *                                       generated samples, variants skipped and why
- *   (verdict-long: long-<L>x<N>-i<it>-<variant>.csv and long-<L>x<N>-i<it>.json — with --per-variant one
- *   JSON per variant, long-<L>x<N>-i<it>-<variant>.json — and checkpoints/ while running)
+ * Output: ./results.ts.
  *
  * Resume and shards follow src/sweep/sweep.ts: a job is skipped when its files exist; shards take
  * every n-th job (size-major, then seed). Results of shards merge by file name (`lstm-opt sweep merge`).
@@ -36,8 +30,7 @@ import { positiveInt, UserError } from '../../errors';
 import { writeFileAtomic } from '../../io/atomic';
 import { toCsv } from '../../io/csv';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, LoadPolicy, MeasuredUnit, startMeasuring } from '../../io/load';
-import { describeMachine, machineSlug } from '../../io/machine';
-import { sweepFolder } from '../../io/results-root';
+import { describeMachine } from '../../io/machine';
 import { prepareOutputDir } from '../../io/places';
 import { readModelFile, writeModelFile } from '../../lstm/modelfile';
 import { Trainer } from '../../lstm/trainer';
@@ -47,12 +40,10 @@ import { defaultKernels } from '../../lstm/backend';
 import { Validator } from '../../lstm/validation';
 import { DEFAULT_TRAINER } from '../../lstm/trainer';
 import { availableVariants, allVariants, parseVariantId, Variant, variantConfig, VARIANT_DEFS, variantSlug } from '../variants';
-import {
-  advanceRuns, NetSize, newRun, parseSizes, runSample, sizeLabel, trainIdentity, ValidationPolicy, verdictColumns, VerdictRun,
-} from './runs';
+import { advanceRuns, newRun, parseSizes, runSample, trainIdentity, ValidationPolicy, VerdictRun } from './runs';
+import { jobStem, longStem, NetSize, sizeLabel, SPLIT_FILE, verdictColumns, verdictDir, verdictLongDir } from './results';
 import { NET_SIZE_LAYERS, NET_SIZE_NEURONS } from '../net-size/grid';
 import { isComplete, runJobs, selectShard, SweepJob, SweepKind, SweepOptions } from '../../sweep/sweep';
-import { command } from '../../command-name';
 
 // ------------------------------------------------------------------ profiles
 
@@ -100,21 +91,6 @@ export function verdictLongProfile(quick: boolean): VerdictLongProfile {
     : { size: { layers: 4, neurons: 128 }, iterations: 100_000, progressEvery: 1_000, checkpointEvery: 2_000, validation: { rowChars: 10_000, finalChars: 100_000 }, sampleChars: 600 };
 }
 
-export const VERDICT_COMMAND = command('sweep', 'verdict');
-export const VERDICT_LONG_COMMAND = command('sweep', 'verdict-long');
-
-/** Where this machine's sweep writes (a sweep measures the machine it runs on). */
-export function verdictDir(quick: boolean, machine = machineSlug()): string {
-  return sweepFolder('verdict', quick, machine);
-}
-
-export function verdictLongDir(quick: boolean, machine = machineSlug()): string {
-  return sweepFolder('verdict-long', quick, machine);
-}
-
-export const jobStem = (size: NetSize, seed: number, iterations: number): string => `${sizeLabel(size)}-s${seed}-i${iterations}`;
-export const longStem = (size: NetSize, iterations: number): string => `long-${sizeLabel(size)}-i${iterations}`;
-export const SPLIT_FILE = 'split.json';
 
 // ------------------------------------------------------------------ options
 

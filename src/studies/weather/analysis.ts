@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { resultsPath } from '../../io/paths';
 import { readResults, ResultRow } from '../../io/results';
 import { LoadOptions, loadFirst, profileFolder, ResultsRoot, ResultsSelection, StudyCommands } from '../../io/results-root';
-import { averageRows, BASELINE_COLUMNS, REPEAT_COLUMNS, upgradeWeatherRows, WEATHER_COLUMNS } from './sweep';
+import { averageRows, BASELINE_COLUMNS, REPEAT_COLUMNS, upgradeWeatherRows, WEATHER_COLUMNS } from './results';
 import { allVariants, BASELINE_ID, parseVariantId, variantRank } from '../variants';
 import { accuracyPercent, naiveBaseline, WeatherDataset, WeatherSplit } from './data';
 import { Estimate, estimate, mean, median, pairedEstimate, sampleStd } from '../../stats/stats';
