@@ -17,6 +17,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
+import { machineSlug } from '../../io/machine';
 import { UserError } from '../../errors';
 import { writeFileAtomic } from '../../io/atomic';
 import { toCsv } from '../../io/csv';

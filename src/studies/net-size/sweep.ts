@@ -38,9 +38,9 @@ import { formatProgressRow } from '../../lstm/progress-file';
 import { PROGRESS_COLUMNS } from '../../lstm/training-loop';
 import { trainInterleaved } from '../../sweep/interleaved-training';
 import {
-  NET_SIZE_SEED, NetSizeConfig, netSizeConfigFile, NetSizeConfigRecord, netSizeDir, NetSizeProfile, netSizeProfile, netSizeVariantFile,
+  NET_SIZE_SEED, NetSizeConfig, netSizeConfigFile, NetSizeConfigRecord, netSizeDir, netSizeProfile, netSizeVariantFile,
 } from './results';
-import { allVariants, availableVariants, BASELINE_ID, parseVariantId, Variant, variantConfig, variantSlug } from '../variants';
+import { allVariants, availableVariants, BASELINE_ID, Variant, variantConfig } from '../variants';
 import { variantSweepOptions } from '../verdict/sweep';
 import { sizeLabel } from '../verdict/results';
 import { isComplete, runJobs, selectShard, SweepJob, SweepKind, SweepOptions } from '../../sweep/sweep';

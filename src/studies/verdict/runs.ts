@@ -9,12 +9,12 @@ import type { SplitCorpus } from '../../data/split';
 import type { Precision } from '../../lstm/buffers';
 import type { CsvRow } from '../../io/csv-text';
 import { Lstm } from '../../lstm/network';
-import { ProgressRow, PROGRESS_COLUMNS, runTraining, sampleText } from '../../lstm/training-loop';
+import { ProgressRow, runTraining, sampleText } from '../../lstm/training-loop';
 import { corpusIdentity, CorpusIdentity, DEFAULT_TRAINER, Trainer } from '../../lstm/trainer';
 import { natsToBits, ValidationResult, Validator } from '../../lstm/validation';
 import { formatProgressRow } from '../../lstm/progress-file';
 import { Variant, variantConfig } from '../variants';
-import { NetSize, sizeLabel, VALIDATION_COLUMNS } from './results';
+import { NetSize } from './results';
 
 
 /** Parses `2x128,4x128`; throws a RangeError naming the bad item. */

@@ -71,6 +71,8 @@ export function upgradeWeatherRows<R extends Row>(rows: readonly R[]): R[] {
 }
 
 /** Rounds for the CSV: enough digits for the quantity, no trailing noise. */
+export const fmt = (x: number, digits: number): number => Number(x.toFixed(digits));
+
 /**
  * Means over repeats per (Cells, Variant), cells ascending, variants in the canonical order: the study's
  * table, each row followed by its Gate, Impl, Variant and mean CPU times. Give it upgraded rows.

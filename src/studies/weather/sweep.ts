@@ -25,6 +25,7 @@
  *  - progress: the framework's bar, counting runs, weighted by their cost.
  */
 import { existsSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { readCsv, toCsv } from '../../io/csv';
 import { writeFilesAtomic } from '../../io/atomic';
 import { lockOutput } from '../../io/lock';
@@ -34,7 +35,7 @@ import { accuracyPercent, buildDataset, Confusion, loadWeather, naiveBaseline, W
 import { DEFAULT_WEATHER_TRAIN, runWeather, WeatherRunResult } from './train';
 import { UserError } from '../../errors';
 import { runJobs, selectShard, Shard, SweepJob } from '../../sweep/sweep';
-import { allVariants, availableVariants, Variant, variantConfig } from '../variants';
+import { allVariants, availableVariants, Variant, variantConfig, variantRank } from '../variants';
 import {
   averageRows, fmt, REPEAT_COLUMNS, REPEAT_FILE_COLUMNS, Row, upgradeWeatherRows, WEATHER_TABLE_COLUMNS, BASELINE_COLUMNS, WeatherFiles, weatherFiles,
 } from './results';
@@ -110,8 +111,6 @@ function sameSettings(row: Row, p: WeatherProfile, kernels: KernelKind): boolean
 }
 
 const groupKey = (cells: number | string, repeat: number | string): string => `${cells}/${repeat}`;
-
-const fmt = (x: number, digits: number): number => Number(x.toFixed(digits));
 
 function repeatRow(r: WeatherRunResult, plan: WeatherRunPlan, p: WeatherProfile, kernels: KernelKind): Row {
   const v = plan.variant;
