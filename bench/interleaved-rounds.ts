@@ -9,7 +9,7 @@
  */
 import type { Activation, ActivationImpl, GateActivation } from '../src/lstm/cell';
 import { estimate, median } from '../src/stats/stats';
-import { seededPermutation } from '../src/studies/framework-test/mnist';
+import { seededPermutation } from '../src/stats/random';
 
 /** One engine variant: cell, gate activation, point-wise implementation, product kernel set. */
 export interface Variant {

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as math from 'mathjs';
 import {
-  Benchmark, calibrate, finishMeasurements, lastSpread, lstmLikeInputs, runBenchmarks, seededRandom, subtractBaseline, summarize,
+  Benchmark, calibrate, finishMeasurements, lastSpread, lstmLikeInputs, runBenchmarks, subtractBaseline, summarize,
 } from '../src/studies/math-bench/harness';
+import { seededRandom } from '../src/stats/random';
 import {
   BENCH_ACTIVATIONS, isruTanhRatios, pairedIsruTanhRatios, kindLabel, mathBenchCsv, mathBenchmarks, mathBenchRows, MathBenchRow,
   VECTOR_ACTIVATIONS, vectorCostTable, vectorSummary,

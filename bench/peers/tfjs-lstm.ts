@@ -29,7 +29,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { median } from '../../src/stats/stats';
-import { seededRandom } from '../../src/studies/math-bench/harness';
+import { seededRandom } from '../../src/stats/random';
 import { Isru, registerIsru } from '../../src/studies/framework-test/isru-activation';
 
 // The package name is the npm override's alias: it resolves to @tensorflow/tfjs 3.21.0.

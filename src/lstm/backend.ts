@@ -14,6 +14,7 @@
  * Which backend a network gets is decided in one place, `defaultKernels` (see docs/ARCHITECTURE.md).
  */
 import { UserError } from '../errors';
+import { Backend, KernelKind, KERNEL_KINDS } from './backend-interface';
 import { AdamStep, adamUpdate } from './adam';
 import { allocFloat, Float, Precision } from './buffers';
 import { CellKernels, cellKernels, CellSpec } from './cell';
@@ -23,29 +24,7 @@ import type { Blocking } from './wasm/blocking';
 import { wasmSimdAvailable } from './wasm/kernels';
 import { relaxedMaddFuses } from './wasm/relaxed-simd';
 
-export type KernelKind = 'wasm' | 'wasm-fma' | 'js';
-export const KERNEL_KINDS: readonly KernelKind[] = ['js', 'wasm', 'wasm-fma'];
-
-export interface Backend {
-  readonly kind: KernelKind;
-  /** the WebAssembly kernels' product blocking (./wasm/blocking.ts); undefined for 'js' */
-  readonly blocking?: Blocking;
-  readonly precision: Precision;
-  /** A zero-filled array of `length` elements in this backend's memory. */
-  alloc(length: number): Float;
-  /** y[j] += Σ_k W[j, k]·x[k] for j < R, k < K */
-  gemv(R: number, K: number, W: Float, wOff: number, ldw: number, x: Float, xOff: number, y: Float, yOff: number): void;
-  /** C[i, j] += Σ_k A[i, k]·B[j, k] for i < M, j < Nc, k < K ("A times B transposed") */
-  gemmNT(M: number, Nc: number, K: number, A: Float, aOff: number, lda: number, B: Float, bOff: number, ldb: number, C: Float, cOff: number, ldc: number): void;
-  /** C[i, j] += Σ_k A[i, k]·B[k, j] for i < M, j < Nc, k < K */
-  gemmNN(M: number, Nc: number, K: number, A: Float, aOff: number, lda: number, B: Float, bOff: number, ldb: number, C: Float, cOff: number, ldc: number): void;
-  /** dst[c, r] = src[r, c] for r < rows, c < cols */
-  transpose(rows: number, cols: number, src: Float, sOff: number, lds: number, dst: Float, dOff: number, ldd: number): void;
-  /** One Adam step over elements [i0, i1) of the parameters p (gradients g, moments m and v) */
-  adam(p: Float, g: Float, m: Float, v: Float, k: AdamStep, i0: number, i1: number): void;
-  /** The point-wise cell kernels (forward and backward of one time step) of a cell spec */
-  cell(spec: CellSpec): CellKernels;
-}
+export { Backend, KernelKind, KERNEL_KINDS } from './backend-interface';
 
 /** True for the kernel sets whose buffers live in one shared WebAssembly memory (threads need that). */
 export function isWasmKernels(kind: KernelKind): boolean {

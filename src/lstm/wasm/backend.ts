@@ -9,7 +9,7 @@
  * network's buffers live as long as the network); growing a shared memory keeps existing views valid.
  */
 import type { AdamStep } from '../adam';
-import type { Backend } from '../backend';
+import type { Backend } from '../backend-interface';
 import type { Float, Precision } from '../buffers';
 import { CellKernels, cellKernels, CellSpec } from '../cell';
 import { MAX_PAGES, PAGE, WA, WasmMemory } from './api';

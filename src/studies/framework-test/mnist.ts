@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { seededRandom } from '../math-bench/harness';
+import { seededPermutation } from '../../stats/random';
 
 export const MNIST_ROWS = 28;
 export const MNIST_COLS = 28;
@@ -56,17 +56,6 @@ export function pickDigits(all: DigitSet, indices: readonly number[]): DigitSet 
     labels[k] = all.labels[i];
   });
   return { pixels, labels, count: indices.length };
-}
-
-/** A seeded permutation of 0..n−1 (Fisher–Yates). */
-export function seededPermutation(n: number, seed: number): number[] {
-  const next = seededRandom(seed);
-  const p = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
 }
 
 export interface SplitSizes {

@@ -16,7 +16,7 @@
  * seeded per model, see withSeededMathRandom): the pair differs only in the activation.
  */
 import { performance } from 'node:perf_hooks';
-import { seededRandom } from '../math-bench/harness';
+import { seededRandom } from '../../stats/random';
 import type { LayersModel, Scalar, Tensor } from '@tensorflow/tfjs';
 import { DigitSet, DigitSplit, MNIST_CLASSES, MNIST_COLS, MNIST_ROWS } from './mnist';
 import { Backend, backendLabel, FrameworkActivation, registerIsru, tf, useBackend, withSeededMathRandom } from './tfjs';

@@ -18,6 +18,7 @@
  */
 import { median } from '../../stats/stats';
 import { startTimer } from './clock';
+import { seededRandom } from '../../stats/random';
 
 /** One thing to time. `run(ops)` does `ops` operations and returns a value computed from all of them. */
 export interface Benchmark {
@@ -217,18 +218,6 @@ export function runBenchmarks(benchmarks: readonly Benchmark[], options: Harness
 }
 
 // ---------------------------------------------------------------- inputs
-
-/** mulberry32: a tiny, fast, seeded 32-bit generator; returns uniform numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `n` LSTM-like pre-activations from a seeded generator: 95% normal with standard deviation 1.5 (so mostly
