@@ -1,7 +1,7 @@
 /**
  * The public API of lstm-opt. Notebooks, tests and benchmarks import from here.
  */
-export * as charts from './charts';
+export * as charts from './studies/charts';
 export { describeMachine, machineSlug, MachineInfo } from './io/machine';
 export { writeFileAtomic } from './io/atomic';
 export { readCsv, writeCsv, toCsv } from './io/csv';

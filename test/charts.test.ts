@@ -49,10 +49,16 @@ test('the study palette: tanh blue, ISRU red, softplus green, and those three me
   for (const c of [...LAYER_SERIES, ...CATEGORY_SHADES]) assert.ok(!reserved.has(c), `${c} reuses an activation color`);
 });
 
-test('chart builders take every color from colors.ts: no color literal elsewhere in src/charts', () => {
-  const dir = join(projectRoot(), 'src', 'charts');
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts') && n !== 'colors.ts')) {
-    const src = readFileSync(join(dir, f), 'utf8');
+test("chart builders take every color from colors.ts: no color literal elsewhere in src/charts or a study's charts", () => {
+  const core = join(projectRoot(), 'src', 'charts');
+  const studies = join(projectRoot(), 'src', 'studies');
+  const files = [
+    ...readdirSync(core).filter((n) => n.endsWith('.ts') && n !== 'colors.ts').map((n) => join(core, n)),
+    ...readdirSync(studies, { recursive: true, encoding: 'utf8' }).filter((n) => /charts\.ts$/.test(n)).map((n) => join(studies, n)),
+  ];
+  assert.ok(files.some((f) => f.endsWith(join('verdict', 'charts.ts'))), "the studies' charts are among them");
+  for (const f of files) {
+    const src = readFileSync(f, 'utf8');
     const literal = /['"`](#[0-9a-fA-F]{3,8}|rgba?\(\d|black|white|red|blue|green)['"`]/.exec(src);
     assert.equal(literal, null, `${f}: color literal ${literal?.[1]}`);
   }

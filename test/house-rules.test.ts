@@ -1,14 +1,14 @@
 /**
  * The house rules over the real import graph (docs/ARCHITECTURE.md, "Layers"): io imports nothing above
- * it; src/ nothing from bench/, dev/, test/ or scripts/; bench/ nothing from test/ or dev/; analysis and
- * charts load no sweep; no module registers anything when imported; no import circle. Each rule is also
+ * it; src/ nothing from bench/, dev/, test/ or scripts/; bench/ nothing from test/ or dev/; the shared code
+ * below the studies imports no study; analysis and charts load no sweep; no module registers anything when imported; no import circle. Each rule is also
  * run on a copy of the graph with one deliberately wrong import, so a rule that can no longer fail fails here.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { projectRoot } from '../src/io/paths';
 import {
-  folderBoundaries, ImportEdge, ImportGraph, importCircles, ioImportsNothingAbove, noImportTimeEffects, readImportGraph, reportingLoadsNoSweep, Violation,
+  folderBoundaries, ImportEdge, ImportGraph, importCircles, ioImportsNothingAbove, noImportTimeEffects, readImportGraph, reportingLoadsNoSweep, sharedImportsNoStudy, Violation,
 } from './helpers/import-graph';
 
 const graph = readImportGraph(projectRoot());
@@ -37,6 +37,11 @@ test('src/ imports nothing from bench/, dev/, test/ or scripts/; bench/ nothing 
   assert.deepEqual(show(folderBoundaries(graph)), []);
   assert.equal(folderBoundaries(withWrong({ from: 'src/studies/bench/analysis.ts', to: 'bench/lstm.ts' })).length, 1);
   assert.equal(folderBoundaries(withWrong({ from: 'bench/lstm.ts', to: 'test/helpers/temp.ts' })).length, 1);
+});
+
+test('the shared code below the studies (engine, io, stats, chart core, sweep framework) imports no study', () => {
+  assert.deepEqual(show(sharedImportsNoStudy(graph)), []);
+  assert.equal(sharedImportsNoStudy(withWrong({ from: 'src/charts/index.ts', to: 'src/studies/verdict/charts.ts' })).length, 1);
 });
 
 test('analysis and charts load no sweep, directly or through another module', () => {

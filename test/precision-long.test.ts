@@ -26,7 +26,7 @@ import { compareLong, loadLongResults, longConclusion, readLongDir } from '../sr
 import { intervalSavings, lossDifference, savingSummary } from '../src/stats/compare';
 import { estimate } from '../src/stats/stats';
 import { MissingResultsError } from '../src/io/results';
-import { colors, longLossFigure, longSavingFigure, precisionLossFigure, precisionRatioFigure, precisionSavingFigure } from '../src/charts/index';
+import { colors, longLossFigure, longSavingFigure, precisionLossFigure, precisionRatioFigure, precisionSavingFigure } from '../src/studies/charts';
 import { runCli } from './helpers/cli';
 import { PROGRESS_HEADER, STUDY_PROGRESS_HEADER } from './helpers/schemas';
 import { withTempDir } from './helpers/temp';

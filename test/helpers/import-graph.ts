@@ -170,6 +170,14 @@ export function folderBoundaries(g: ImportGraph): Violation[] {
   );
 }
 
+/** The shared code below the studies (engine, io, stats, chart core, sweep framework) knows no study. */
+export function sharedImportsNoStudy(g: ImportGraph): Violation[] {
+  const shared = ['src/activations', 'src/charts', 'src/data', 'src/io', 'src/lstm', 'src/stats', 'src/sweep', 'src/errors.ts', 'src/command-name.ts'];
+  return g.edges
+    .filter((e) => under(e.from, ...shared) && !e.external && under(e.to, 'src/studies'))
+    .map((e) => ({ rule: 'shared code imports no study', detail: `${e.from} -> ${e.to}` }));
+}
+
 /** The sweeps: what trains and writes results, and the command line that starts them. */
 export const isSweepModule = (f: string): boolean =>
   under(f, 'src/sweep', 'src/cli') || f === 'src/cli.ts' || f === 'src/studies/registry.ts' || /^src\/studies\/[^/]+\/(sweep|command|runs)\.ts$/.test(f);
@@ -257,6 +265,6 @@ export function importCircles(g: ImportGraph): Violation[] {
   return circles.map((c) => ({ rule: 'no import circle', detail: c.join(' <-> ') }));
 }
 
-export const HOUSE_RULES = [ioImportsNothingAbove, folderBoundaries, reportingLoadsNoSweep, noImportTimeEffects, importCircles];
+export const HOUSE_RULES = [ioImportsNothingAbove, folderBoundaries, sharedImportsNoStudy, reportingLoadsNoSweep, noImportTimeEffects, importCircles];
 
 export const houseRuleViolations = (g: ImportGraph): Violation[] => HOUSE_RULES.flatMap((rule) => rule(g));
