@@ -5,10 +5,7 @@
  * sweep kinds declare them too, so they live beside ./errors.ts's flag parsers rather than under ./cli/.
  */
 import { Option } from 'commander';
-import { UserError } from './errors';
-import type { Precision } from './lstm/buffers';
-import { Activation, ACTIVATION_IMPLS, ActivationImpl, CellVariant, GATE_ACTIVATIONS, GateActivation, STUDY_VARIANT } from './lstm/cell';
-import { cellSpecProblem } from './lstm/network';
+import { ACTIVATION_IMPLS, GATE_ACTIVATIONS } from './lstm/cell';
 
 export interface CellFlagOptions {
   description?: string;
@@ -32,20 +29,4 @@ export function activationImplOption(o: CellFlagOptions = { defaultValue: 'scala
 
 function withDefault(option: Option, value: string | undefined): Option {
   return value === undefined ? option : option.default(value);
-}
-
-/** The cell flags' values as a sweep kind receives them (SweepOptions.extra), with their defaults. */
-export function cellFlags(extra: Readonly<Record<string, unknown>>): CellVariant {
-  return { gate: (extra.gate as GateActivation | undefined) ?? STUDY_VARIANT.gate, activationImpl: (extra.activationImpl as ActivationImpl | undefined) ?? STUDY_VARIANT.activationImpl };
-}
-
-/**
- * Refuses, as a UserError in the flags' words, a cell this runtime cannot run, for each activation a
- * command will train (call it before any file is touched).
- */
-export function checkCellFlags(activations: readonly Activation[], cell: CellVariant, precision: Precision = 'f64'): void {
-  for (const activation of activations) {
-    const problem = cellSpecProblem({ activation, gate: cell.gate, impl: cell.activationImpl }, precision);
-    if (problem) throw new UserError(problem.replace(/^activationImpl/, '--activation-impl').replace(/^gate/, '--gate'));
-  }
 }
