@@ -16,7 +16,7 @@ import { fileTuningStore } from './lstm/kernel-tuning-cache';
 import { useTuningStore } from './lstm/blocking-choice';
 
 /**
- * The `lstm-opt` command line (docs/ARCHITECTURE.md, "The command line"). Each subcommand lives in its own module under
+ * The `lstm-opt` command line (docs/ARCHITECTURE.md, "Contracts"). Each subcommand lives in its own module under
  * src/cli/ and registers itself here; this file only wires them up and turns errors into one line.
  */
 export function buildProgram(): Command {

@@ -4,7 +4,7 @@
  * becomes a sentence naming the command that produces it, so the README can be regenerated at any time,
  * whichever experiments have run so far.
  *
- * Sources (schemas in docs/ARCHITECTURE.md, "Results"):
+ * Sources (schemas in docs/ARCHITECTURE.md, "Contracts"):
  *   net-size  results/net-size/<machine>/progress_<L>x<N>_<func>.csv   time saving per config (last row); every
  *             variant's saving vs tanh/scalar when the sweep ran the variants (src/studies/net-size/analysis.ts)
  *   long run  results/verdict-long/<machine>/long-*.json (+ CSVs)      per variant: time saving, validation-loss difference

@@ -1,5 +1,5 @@
 /**
- * `lstm-opt train`: train the character-level LSTM (docs/ARCHITECTURE.md, "The command line").
+ * `lstm-opt train`: train the character-level LSTM (docs/ARCHITECTURE.md, "Contracts").
  *
  * Files: --progress FILE (default progress.csv, or DIR/progress.csv with --save DIR) gets a row every
  * --progress-every iterations, rewritten atomically each time (--append keeps the rows already there,

@@ -97,8 +97,7 @@ export function chooseBlocking(precision: Precision, set: WasmSet, dims: Network
 /**
  * `--kernels auto`: the faster of the sets in `sets` for this shape (by their best blocking's product time
  * per iteration), with that blocking; a network too large to tune gets 'wasm' with the default blocking and
- * no timing. A choice of set changes the results' last bits (see docs/ARCHITECTURE.md, "The fma kernel
- * set"), so this runs only when the user asks for it.
+ * no timing. A choice of set changes the results' last bits (see docs/decisions/003-fma-kernel-set.md), so this runs only when the user asks for it.
  */
 export function chooseKernelSet(precision: Precision, sets: readonly WasmSet[], dims: NetworkDims): { kernels: WasmSet; blocking: Blocking; timing?: StoredTuning } {
   if (!tunable(dims)) return { kernels: 'wasm', blocking: DEFAULT_BLOCKING };

@@ -1,7 +1,7 @@
 /**
  * Comparing two progress CSVs of the same configuration (tanh vs isru, f64 vs f32), shared by the analyses
  * of the net-size, long and precision sweeps: times are cumulative since the start of the run
- * (docs/ARCHITECTURE.md, "Results"), so the time spent between two progress rows is a difference of
+ * (docs/ARCHITECTURE.md, "Contracts"), so the time spent between two progress rows is a difference of
  * consecutive rows. Each such interval is one measurement of the ratio b/a; their spread says how noisy
  * the comparison is (the machine is shared), so we report a mean with a 95% confidence interval instead of
  * one number read off the last row. The intervals were interleaved in time (src/sweep/interleaved-training.ts),

@@ -1,5 +1,5 @@
 /**
- * The sweep framework shared by every `lstm-opt sweep <kind>` and `lstm-opt weather` (docs/ARCHITECTURE.md, "Sweeps").
+ * The sweep framework shared by every `lstm-opt sweep <kind>` and `lstm-opt weather` (docs/ARCHITECTURE.md, "Contracts").
  *
  * A sweep is a named list of jobs — one per configuration — and each job produces one or more complete
  * files (e.g. the tanh and the isru progress CSV of one network size). Three rules make sweeps safe to

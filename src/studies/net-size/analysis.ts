@@ -2,7 +2,7 @@
  * Analysis of the network-size sweep (notebook 04): how much time every variant (src/studies/variants.ts)
  * saves over the baseline tanh/scalar per configuration, and how sure we are.
  *
- * Progress files hold cumulative times (docs/ARCHITECTURE.md, "Results"), so the time of one progress
+ * Progress files hold cumulative times (docs/ARCHITECTURE.md, "Contracts"), so the time of one progress
  * interval is the difference of two consecutive rows. All variants of a configuration were interleaved
  * interval by interval (src/studies/net-size/sweep.ts), so each interval is one paired measurement of the
  * saving 1 − variant/baseline under the same machine load; the spread of those per-interval savings is

@@ -2,7 +2,7 @@
  * What the network-size sweep (./sweep.ts) leaves on disk, and what its analysis (./analysis.ts) reads:
  * the profiles, file names, the configuration record and the command that makes them.
  *
- * Output (docs/ARCHITECTURE.md, "Results"), in results/net-size/<machine> (the quick profile in quick/
+ * Output (docs/ARCHITECTURE.md, "Contracts"), in results/net-size/<machine> (the quick profile in quick/
  * beneath, so it never replaces the full run):
  *   progress_<L>x<N>_tanh.csv        tanh/scalar  } the original study's file names for the study's two runs
  *   progress_<L>x<N>_isru.csv        isru/scalar  }

@@ -2,7 +2,7 @@
  * What the float-vs-double sweep (./sweep.ts) leaves on disk, and what its analysis (./analysis.ts)
  * reads: the profiles, file names, columns and the command that makes them.
  *
- * Output (docs/ARCHITECTURE.md, "Results"): results/precision/<machine>[/quick]/
+ * Output (docs/ARCHITECTURE.md, "Contracts"): results/precision/<machine>[/quick]/
  *   progress-<f32|f64>-<L>x<N>.csv            tanh/scalar (the name the study's single pair always had)
  *   progress-<f32|f64>-<L>x<N>-<variant>.csv  every other variant, e.g. progress-f32-5x100-all-isru-simd.csv
  *   precision-<L>x<N>.json                    the job: load before/after, wall and CPU seconds, variants
