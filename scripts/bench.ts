@@ -30,6 +30,9 @@ import { describePeak } from '../src/io/peak';
 import { iterationFlops } from '../src/lstm/flops';
 import { runPeers } from '../bench/peers/run';
 import { loadWarning } from '../bench/interleaved-rounds';
+import { lstmBenchOptions } from '../bench/lstm';
+import { parseOptions } from '../bench/options';
+import { Option } from 'commander';
 import { measureBandwidth } from '../bench/stream';
 import { BENCH_COLUMNS, BenchRow, ceilingLines, withPeak, withRatios } from '../src/studies/bench/table';
 import { estimateBoostMhz } from '../bench/boost-clock';
@@ -107,16 +110,17 @@ function boostLine(boostMhz: number | undefined, nominalMhz: number): string {
 /** Options only the top level reads; everything else goes on to bench/lstm.ts. */
 const OWN_FLAGS = ['--no-peers', '--no-tfjs'];
 
-function optionValue(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
+function benchOptions(): Option[] {
+  return [...lstmBenchOptions(), new Option('--no-peers', 'neither PyTorch nor TF.js'), new Option('--no-tfjs', 'without the TF.js peer')];
 }
 
 async function main(argv: string[]): Promise<void> {
   const started = Date.now();
-  const quick = argv.includes('--quick');
-  const noPeers = argv.includes('--no-peers');
-  const configs = optionValue(argv, '--configs')?.split(',');
+  // the whole command line is checked here, before the machine is measured
+  const flags = parseOptions<{ quick?: boolean; peers: boolean; tfjs: boolean; configs?: string[] }>('npm run bench', benchOptions(), argv);
+  const quick = !!flags.quick;
+  const noPeers = !flags.peers;
+  const configs = flags.configs;
   const root = projectRoot();
   const cpu = readCpuInfo();
   const loadBefore = loadavg()[0];
@@ -140,7 +144,7 @@ async function main(argv: string[]): Promise<void> {
   const lines = ours.stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
   const skipped = lines.filter((l) => 'skipped' in l);
   const rows = lines.filter((l) => !('skipped' in l)) as BenchRow[];
-  if (!noPeers && !argv.includes('--no-tfjs')) {
+  if (!noPeers && flags.tfjs) {
     for (const run of await runPeers({ quick, configs, activations: ['tanh', 'isru'], vocab: rows[0]?.vocab as number | undefined, root }, ['tfjs'])) {
       console.error(`=== ${run.engine}: ${run.command.map((a) => a.replace(root + '/', '')).join(' ')}`);
       if (run.skipped) skipped.push({ engine: run.engine, skipped: run.skipped });
