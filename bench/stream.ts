@@ -45,7 +45,13 @@ export function measureBandwidth(mib = 64, repetitions = 5): Bandwidth {
 }
 
 if (require.main === module) {
-  const { mib } = parseOptions<{ mib: number }>('bench/stream', [new Option('--mib <n>', 'array size in MiB').argParser(integerAtLeast(1)).default(64)], process.argv.slice(2));
+  let mib: number;
+  try {
+    ({ mib } = parseOptions<{ mib: number }>('bench/stream', [new Option('--mib <n>', 'array size in MiB').argParser(integerAtLeast(1)).default(64)], process.argv.slice(2)));
+  } catch (err) {
+    console.error(`bench/stream: ${(err as Error).message}`);
+    process.exit(2);
+  }
   const bw = measureBandwidth(mib);
   console.log(`memory bandwidth (${bw.mib} MiB arrays, best of 5): copy ${bw.copy.toFixed(1)} GB/s, triad ${bw.triad.toFixed(1)} GB/s`);
 }
