@@ -25,7 +25,6 @@ import { comparePrecisions, readPrecisionRoot } from '../studies/precision/analy
 import { isReferenceRoot, machineFolder, profileFolder, ResultsRoot } from '../io/results-root';
 import { STUDY_PROGRESS_COLUMNS } from '../lstm/training-loop';
 import { cellCountDifference, cellCountSaving, pairedDifferences, WEATHER_REPEAT_CHECKS } from '../studies/weather/analysis';
-import { upgradeWeatherRows } from '../studies/weather/results';
 import { parseVariantId } from '../studies/variants';
 import { readVerdictResults } from '../studies/verdict/analysis';
 import { costSentence, verdictCost } from '../studies/verdict/cost';
@@ -159,9 +158,8 @@ export function weatherAnswer(root: ResultsRoot): WeatherAnswer {
   const repeats = join(folder, `lstm-${root.machine}-repeats.csv`);
   const fromRepeats = existsSync(repeats);
   let rows: ResultRow[];
-  if (fromRepeats) rows = readResults(repeats, { command, columns: ['Cells', 'Func', 'Repeat', 'TrainTime', 'Accuracy'], ...WEATHER_REPEAT_CHECKS });
-  else rows = readResults(join(folder, `lstm-${root.machine}.csv`), { command, columns: ['Cells', 'Func', 'TrainTime', 'Accuracy'] }).map((r) => ({ ...r, Repeat: 0 }));
-  rows = upgradeWeatherRows(rows);
+  if (fromRepeats) rows = readResults(repeats, { command, columns: ['Cells', 'Func', 'Repeat', 'TrainTime', 'Accuracy', 'Variant'], ...WEATHER_REPEAT_CHECKS });
+  else rows = readResults(join(folder, `lstm-${root.machine}.csv`), { command, columns: ['Cells', 'Func', 'TrainTime', 'Accuracy', 'Variant'] }).map((r) => ({ ...r, Repeat: 0 }));
   // the original question: the ISRU cell (scalar) against tanh/scalar
   const acc = pairedDifferences(rows, 'Accuracy', 'isru/scalar');
   const time = pairedDifferences(rows, 'TrainTime', 'isru/scalar');

@@ -5,15 +5,13 @@
  * variant we take d_r = baseline_r − variant_r (positive: the variant is faster, or less accurate) and
  * report its mean with a 95% Student-t interval (src/stats/stats.ts). Also: reading the sweep's files
  * for the notebook, the tables it shows and its computed conclusion.
- *
- * Rows are expected upgraded (a Variant on every row: upgradeWeatherRows, which the loader applies).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { resultsPath } from '../../io/paths';
 import { readResults, ResultRow } from '../../io/results';
 import { LoadOptions, loadFirst, profileFolder, ResultsRoot, ResultsSelection, StudyCommands } from '../../io/results-root';
-import { averageRows, BASELINE_COLUMNS, REPEAT_COLUMNS, upgradeWeatherRows, WEATHER_COLUMNS } from './results';
+import { averageRows, BASELINE_COLUMNS, REPEAT_READ_COLUMNS, WEATHER_READ_COLUMNS } from './results';
 import { allVariants, BASELINE_ID, parseVariantId, variantRank } from '../variants';
 import { accuracyPercent, naiveBaseline, WeatherDataset, WeatherSplit } from './data';
 import { Estimate, estimate, mean, median, pairedEstimate, sampleStd } from '../../stats/stats';
@@ -158,15 +156,15 @@ export const WEATHER_COMMANDS: StudyCommands = {
   what: 'weather', full: WEATHER_COMMAND, fullTime: 'about 12-15 minutes', quick: `${WEATHER_COMMAND} --quick`, quickTime: 'about 20 seconds',
 };
 
-/** One root's averaged table, per-repeat rows and naive baseline (results/weather[/quick]/lstm-<machine>[-repeats].csv), upgraded. */
+/** One root's averaged table, per-repeat rows and naive baseline (results/weather[/quick]/lstm-<machine>[-repeats].csv). */
 export function readWeatherRoot(root: ResultsRoot): WeatherResults {
   const folder = profileFolder(root, 'weather');
   const command = `${WEATHER_COMMAND}${root.profile === 'quick' ? ' --quick' : ''}`;
   const files = { table: join(folder, `lstm-${root.machine}.csv`), repeats: join(folder, `lstm-${root.machine}-repeats.csv`), baseline: join(folder, 'baseline.csv') };
-  const table = readResults(files.table, { command, columns: WEATHER_COLUMNS });
-  const repeats = readResults(files.repeats, { command, columns: REPEAT_COLUMNS, ...WEATHER_REPEAT_CHECKS });
+  const table = readResults(files.table, { command, columns: WEATHER_READ_COLUMNS });
+  const repeats = readResults(files.repeats, { command, columns: REPEAT_READ_COLUMNS, ...WEATHER_REPEAT_CHECKS });
   const baseline = readResults(files.baseline, { command, columns: BASELINE_COLUMNS });
-  return { machine: root.machine, quick: root.profile === 'quick', table: upgradeWeatherRows(table), repeats: upgradeWeatherRows(repeats), baseline, files };
+  return { machine: root.machine, quick: root.profile === 'quick', table, repeats, baseline, files };
 }
 
 /** The notebook's loader: the first root of the selection with weather results; else prints the commands that produce them. */

@@ -10,13 +10,11 @@
  *                           CPU time beside the wall clock (TrainCpu, PredictCpu) and the 1-minute load
  *                           average before and after its group (LoadBefore, LoadAfter)
  *   <out dir>/baseline.csv  the naive forecast "rain tomorrow = rain today" on each split
- * Files from before the variants (Func tanh/isru, Gate/Impl possibly empty, no Variant) are upgraded when
- * read, by upgradeWeatherRows alone: Func tanh → tanh/scalar, isru → isru/scalar (Gate, Impl when given).
+ * Every file has the Variant column: a file without it (from before the variants) is refused by the readers.
  */
 import { basename, dirname, extname, join } from 'node:path';
-import { STUDY_VARIANT } from '../../lstm/cell';
 import { mean as meanOf } from '../../stats/stats';
-import { allVariants, variantRank } from '../variants';
+import { variantRank } from '../variants';
 
 /** The original study's table. */
 export const WEATHER_COLUMNS = ['Cells', 'Func', 'TrainTime', 'PredictTime', 'Accuracy', 'TP', 'TN', 'FP', 'FN'] as const;
@@ -33,6 +31,9 @@ export const WEATHER_LOAD_COLUMNS = ['LoadBefore', 'LoadAfter'] as const;
 export const WEATHER_TABLE_COLUMNS = [...WEATHER_COLUMNS, ...WEATHER_CELL_COLUMNS, 'TrainCpu', 'PredictCpu'] as const;
 export const REPEAT_FILE_COLUMNS = [...REPEAT_COLUMNS, ...WEATHER_CELL_COLUMNS, ...WEATHER_LOAD_COLUMNS] as const;
 export const BASELINE_COLUMNS = ['Split', 'Samples', 'Accuracy', 'TP', 'TN', 'FP', 'FN'] as const;
+/** What a reader requires: the study's columns and the variant. */
+export const WEATHER_READ_COLUMNS = [...WEATHER_COLUMNS, ...WEATHER_CELL_COLUMNS] as const;
+export const REPEAT_READ_COLUMNS = [...REPEAT_COLUMNS, ...WEATHER_CELL_COLUMNS] as const;
 
 export interface WeatherFiles {
   out: string;
@@ -47,35 +48,12 @@ export function weatherFiles(out: string): WeatherFiles {
 
 export type Row = Record<string, string | number>;
 
-/**
- * The variant id of a row: its Variant column, or — in a file from before the variants — what its Func,
- * Gate and Impl make (tanh → tanh/<impl>, isru → isru/<impl>, isru with ISRU-sigmoid gates → all-isru,
- * empty Gate/Impl = the study's sigmoid/scalar); '' when they make none of the variants.
- */
-export function rowVariantId(row: Row): string {
-  if (row.Variant) return String(row.Variant);
-  const gate = String(row.Gate || STUDY_VARIANT.gate), impl = String(row.Impl || STUDY_VARIANT.activationImpl);
-  const v = allVariants().find((x) => x.def.activation === row.Func && x.def.gate === gate && x.impl === impl);
-  return v?.id ?? '';
-}
-
-/**
- * The one place old weather files are upgraded: every row gets its Variant, Gate and Impl (the study's
- * sigmoid/scalar where empty). Rows that name no variant (a tanh cell with ISRU-sigmoid gates, from an
- * earlier experiment) are left out.
- */
-export function upgradeWeatherRows<R extends Row>(rows: readonly R[]): R[] {
-  return rows
-    .map((r) => ({ ...r, Gate: r.Gate || STUDY_VARIANT.gate, Impl: r.Impl || STUDY_VARIANT.activationImpl, Variant: rowVariantId(r) }))
-    .filter((r) => r.Variant !== '');
-}
-
 /** Rounds for the CSV: enough digits for the quantity, no trailing noise. */
 export const fmt = (x: number, digits: number): number => Number(x.toFixed(digits));
 
 /**
  * Means over repeats per (Cells, Variant), cells ascending, variants in the canonical order: the study's
- * table, each row followed by its Gate, Impl, Variant and mean CPU times. Give it upgraded rows.
+ * table, each row followed by its Gate, Impl, Variant and mean CPU times.
  */
 export function averageRows(rows: readonly Row[]): Row[] {
   const groups = new Map<string, Row[]>();

@@ -37,7 +37,7 @@ import { UserError } from '../../errors';
 import { runJobs, selectShard, Shard, SweepJob } from '../../sweep/sweep';
 import { allVariants, availableVariants, Variant, variantConfig, variantRank } from '../variants';
 import {
-  averageRows, fmt, REPEAT_COLUMNS, REPEAT_FILE_COLUMNS, Row, upgradeWeatherRows, WEATHER_TABLE_COLUMNS, BASELINE_COLUMNS, WeatherFiles, weatherFiles,
+  averageRows, fmt, REPEAT_FILE_COLUMNS, REPEAT_READ_COLUMNS, Row, WEATHER_TABLE_COLUMNS, BASELINE_COLUMNS, WeatherFiles, weatherFiles,
 } from './results';
 
 export const DEFAULT_CELLS = [10, 25, 50, 75, 100, 150, 200, 250, 300];
@@ -172,7 +172,7 @@ export function runCost(cells: number): number {
 }
 
 /**
- * Reads the repeats file for resuming, upgraded (upgradeWeatherRows); a file that is not ours is an
+ * Reads the repeats file for resuming; a file that is not ours (or from before the variants) is an
  * error, not something to overwrite.
  */
 export function readRepeats(path: string): Row[] {
@@ -183,9 +183,9 @@ export function readRepeats(path: string): Row[] {
   } catch (err) {
     throw new WeatherDataError(`${path}: cannot parse (${(err as Error).message.split('\n')[0]}); move it away or pass --fresh`);
   }
-  const missing = rows.length > 0 ? REPEAT_COLUMNS.filter((c) => !(c in rows[0])) : [];
+  const missing = rows.length > 0 ? REPEAT_READ_COLUMNS.filter((c) => !(c in rows[0])) : [];
   if (missing.length > 0) throw new WeatherDataError(`${path} is not a weather repeats file (no column ${missing.join(', ')}); move it away or pass --fresh`);
-  return upgradeWeatherRows(rows);
+  return rows;
 }
 
 /** Thrown inside a job when shouldStop() says so: the framework then writes nothing for that group. */
