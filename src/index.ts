@@ -15,8 +15,10 @@ export { loadCorpus, loadSotuText, buildVocabulary, encode, decode, Corpus, SOTU
 export * as weather from './studies/weather';
 export * as mt from './studies/mt/analysis';
 export * as mathBench from './studies/math-bench/suite';
+export * as mathBenchBaselines from './studies/math-bench/baselines';
 export * as benchResults from './studies/bench/results';
 export * as simdAccuracy from './activations/simd-accuracy';
+export * as fastTanhAccuracy from './activations/fast-tanh-accuracy';
 export * as gpuMath from './studies/math-bench/gpu';
 export {
   activations,
@@ -50,4 +52,5 @@ export * as netSize from './studies/net-size/analysis';
 export * as verdict from './studies/verdict/analysis';
 export * as verdictRule from './studies/verdict/rule';
 export * as verdictRuleReport from './studies/verdict/rule-report';
+export * as verdictLearningRates from './studies/verdict/learning-rates';
 export * as variants from './studies/variants';

@@ -43,13 +43,17 @@ test('readResults names the producing command for missing, empty and malformed f
   const dir = mkdtempSync(join(tmpdir(), 'lstm-opt-results-'));
   const source = { command: 'lstm-opt sweep mt --quick', columns: ['func', 'loss'] };
   try {
-    assert.throws(() => readResults(join(dir, 'none.csv'), source), (e: Error) => e instanceof MissingResultsError && /No results yet.*lstm-opt sweep mt --quick/.test(e.message));
+    assert.throws(() => readResults(join(dir, 'none.csv'), source), (e: Error) => e instanceof MissingResultsError && e.kind === 'absent' && /No results yet.*lstm-opt sweep mt --quick` to produce it\.$/.test(e.message));
+    const malformed = (file: string, reason: RegExp) => (e: Error) =>
+      e instanceof MissingResultsError && e.kind === 'malformed' && reason.test(e.message) && e.message.includes(file) && /to produce it again, or remove it\.$/.test(e.message);
     writeFileSync(join(dir, 'empty.csv'), 'func,loss\n');
-    assert.throws(() => readResults(join(dir, 'empty.csv'), source), /No rows in/);
+    assert.throws(() => readResults(join(dir, 'empty.csv'), source), malformed('empty.csv', /No rows in/));
     writeFileSync(join(dir, 'cols.csv'), 'a,b\n1,2\n');
-    assert.throws(() => readResults(join(dir, 'cols.csv'), source), /Columns func, loss are missing/);
+    assert.throws(() => readResults(join(dir, 'cols.csv'), source), malformed('cols.csv', /Columns func, loss are missing/));
     writeFileSync(join(dir, 'bad.csv'), 'func,loss\n"unterminated,1\n');
-    assert.throws(() => readResults(join(dir, 'bad.csv'), source), /Cannot parse/);
+    assert.throws(() => readResults(join(dir, 'bad.csv'), source), malformed('bad.csv', /Cannot parse/));
+    writeFileSync(join(dir, 'nan.csv'), 'func,loss\ntanh,x\n');
+    assert.throws(() => readResults(join(dir, 'nan.csv'), { ...source, numeric: ['loss'] }), malformed('nan.csv', /1 malformed row \(first line 2: loss 'x'\)/));
     const logged: string[] = [];
     const log = console.log;
     console.log = (m: string) => logged.push(m);

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hardwareSlug, machineSlug, MACHINE_ENV, slugProblem } from '../src/io/machine';
 import { resultsPath, RESULTS_ENV } from '../src/io/paths';
-import { MissingResultsError } from '../src/io/results';
+import { MissingResultsError, readResults } from '../src/io/results';
 import { chooseRoots, firstLoadable, machineFolder, machineRoots, profileFolder, readReference, referenceRoot, rootLabel, thisMachineRoots } from '../src/io/results-root';
 import { loadVerdict } from '../src/studies/verdict/analysis';
 import { besideReference, besideRows } from '../src/stats/beside';
@@ -81,16 +81,35 @@ test('choosing roots: reference, this machine (full then quick), or a named mach
   assert.throws(() => readReference(dir), /"profile" must be "full" or "quick"/);
 }));
 
-test('firstLoadable: missing results move on to the next root, a malformed file is an error', () => {
+test('firstLoadable: absent results move on to the next root; a malformed file or any other error stops it', () => {
   const roots = machineRoots('m', '/nowhere');
   const missing = (r: { profile: string }) => {
-    if (r.profile === 'full') throw new MissingResultsError('/nowhere/x', 'No results yet at', 'cmd');
+    if (r.profile === 'full') throw new MissingResultsError('/nowhere/x', 'No results yet at', 'cmd', 'absent');
     return r.profile;
   };
   assert.deepEqual(firstLoadable(roots, missing), { root: roots[1], value: 'quick' });
   assert.equal(firstLoadable(roots, () => { throw new MissingResultsError('/x', 'No', 'c'); }), undefined);
+  const malformed = (r: { profile: string }) => {
+    if (r.profile === 'full') throw new MissingResultsError('/nowhere/x.csv', 'Cannot parse', 'cmd', 'malformed');
+    return r.profile;
+  };
+  assert.throws(() => firstLoadable(roots, malformed), (e: unknown) => e instanceof MissingResultsError && e.kind === 'malformed');
   assert.throws(() => firstLoadable(roots, () => { throw new Error('bad column'); }), /bad column/);
 });
+
+test('firstLoadable over real files: a malformed full profile is an error naming the file, an absent one falls back to quick', () => withTempDir('lstm-opt-first-', (dir) => {
+  const roots = machineRoots('m-2c', dir);
+  const source = { command: 'lstm-opt toy', columns: ['func', 'loss'], numeric: ['loss'] };
+  const read = (r: (typeof roots)[number]) => readResults(join(machineFolder(r, 'toy'), 'runs.csv'), source);
+  mkdirSync(machineFolder(roots[1], 'toy'), { recursive: true });
+  writeFileSync(join(machineFolder(roots[1], 'toy'), 'runs.csv'), 'func,loss\ntanh,1.5\n');
+  assert.deepEqual(firstLoadable(roots, read), { root: roots[1], value: [{ func: 'tanh', loss: 1.5 }] });
+  writeFileSync(join(machineFolder(roots[0], 'toy'), 'runs.csv'), 'func,loss\ntanh,not-a-number\n');
+  assert.throws(() => firstLoadable(roots, read), (e: unknown) =>
+    e instanceof MissingResultsError && e.kind === 'malformed' && e.message.includes(join('toy', 'm-2c', 'runs.csv')) && /1 malformed row/.test(e.message));
+  writeFileSync(join(machineFolder(roots[0], 'toy'), 'runs.csv'), 'func,loss\ntanh,1.25\n');
+  assert.deepEqual(firstLoadable(roots, read), { root: roots[0], value: [{ func: 'tanh', loss: 1.25 }] });
+}));
 
 test('beside the reference: a note without this machine\'s name when it has no results, else one row per headline and machine', () => withTempDir('lstm-opt-beside-', (dir) => {
   writeFileSync(join(dir, 'reference.json'), JSON.stringify({ machine: 'ref-2c', profile: 'full', description: 'x' }));

@@ -9,6 +9,8 @@ import { softsign } from './softsign';
 import { relu, leakyRelu, elu } from './relu';
 
 export { ActivationFunction, ActivationMeta, FloatArray, Piece } from './types';
+// a timing baseline beside the study's activations, not one of them (not in `activations`)
+export { fastTanh, sigmoidViaTanh, FAST_TANH_CLAMP, FAST_TANH_P, FAST_TANH_Q } from './fast-tanh';
 export { tanh, isru, isruSigmoid, isrlu, sigmoid, softplus, softsign, relu, leakyRelu, elu };
 
 export { activations, ActivationName, activationNames, activationByName, defaultAlpha } from './by-name';

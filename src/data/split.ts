@@ -6,11 +6,12 @@
  *
  * The vocabulary is that of the WHOLE corpus, so every validation character has an id (a character that
  * only occurs in validation addresses costs what the network predicts for an unseen symbol, as it should).
- * A user's corpus file has no addresses: its lines are the documents, in file order.
+ * Moby-Dick's documents are its chapters, in book order (the last 10%: the final chase). A user's corpus
+ * file has no addresses: its lines are the documents, in file order.
  */
 import { readFileSync } from 'node:fs';
 import { crc32 } from '../lstm/crc32';
-import { buildVocabulary, CorpusDocument, encode, SOTU_PACKAGE, sotuAddresses } from './corpus';
+import { buildVocabulary, CorpusDocument, DEFAULT_CORPUS, encode, MOBY_DICK_PACKAGE, PACKAGED_CORPORA, packagedCorpus, packagedDocuments, SOTU_PACKAGE } from './corpus';
 import { UserError } from '../errors';
 
 /** The share of documents held out by default: the last 10% of the addresses. */
@@ -85,6 +86,7 @@ const idsCrc = (ids: Int32Array): number => crc32(new Uint8Array(ids.buffer, ids
 export function encodeSplit(source: string, docs: readonly CorpusDocument[], fraction = VALIDATION_FRACTION, holdOut: HoldOut = 'newest'): SplitCorpus {
   const split = splitDocuments(docs, fraction, holdOut);
   const join = (d: CorpusDocument[]): string => d.map((x) => x.text).join('\n');
+  const order = source === SOTU_PACKAGE ? 'year' : source === MOBY_DICK_PACKAGE ? 'book' : 'file';
   const trainText = join(split.train), validationText = join(split.validation);
   const vocab = buildVocabulary(trainText + '\n' + validationText);
   const trainIds = encode(trainText, vocab), validationIds = encode(validationText, vocab);
@@ -97,8 +99,8 @@ export function encodeSplit(source: string, docs: readonly CorpusDocument[], fra
     record: {
       source,
       rule: holdOut === 'same-era'
-        ? `by document in ${source === SOTU_PACKAGE ? 'year' : 'file'} order: every ${Math.max(2, Math.round(1 / fraction))}th document, across all years, is the validation text (same era as training)`
-        : `by document in ${source === SOTU_PACKAGE ? 'year' : 'file'} order: the last ${(100 * fraction).toFixed(0)}% of the documents are the validation text`,
+        ? `by document in ${order} order: every ${Math.max(2, Math.round(1 / fraction))}th document, across ${order === 'year' ? 'all years' : `the whole ${order}`}, is the validation text (same era as training)`
+        : `by document in ${order} order: the last ${(100 * fraction).toFixed(0)}% of the documents are the validation text`,
       fraction, vocabSize: vocab.length,
       train: part(split.train, trainIds, false),
       validation: part(split.validation, validationIds, true),
@@ -106,9 +108,13 @@ export function encodeSplit(source: string, docs: readonly CorpusDocument[], fra
   };
 }
 
-/** The SOTU addresses (default) or the lines of a corpus file, split. */
+/** A packaged corpus by name (the SOTU addresses by default) or the lines of a corpus file, split. */
 export function loadSplitCorpus(path?: string, fraction = VALIDATION_FRACTION, holdOut: HoldOut = 'newest'): SplitCorpus {
-  if (path === undefined) return encodeSplit(SOTU_PACKAGE, sotuAddresses(), fraction, holdOut);
+  const named = packagedCorpus(path);
+  if (named !== undefined || path === undefined) {
+    const name = named ?? DEFAULT_CORPUS;
+    return encodeSplit(PACKAGED_CORPORA[name], packagedDocuments(name), fraction, holdOut);
+  }
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineSlug, slugProblem } from './machine';
 import { resultsPath } from './paths';
-import { MissingResultsError } from './results';
+import { isAbsentResults, MissingResultsError } from './results';
 
 export type Profile = 'full' | 'quick';
 
@@ -126,16 +126,17 @@ function isThisMachine(machine: string): boolean {
 }
 
 /**
- * The first root of a selection whose results `read` can load, with them; undefined when none can. A
- * MissingResultsError (no file, or one that is unreadable, lacks columns or has bad rows) moves on to the
- * next root; any other error propagates.
+ * The first root of a selection whose results `read` can load, with them; undefined when none has any.
+ * Only absent results move on to the next root: a file that exists but is unreadable, lacks columns or
+ * has bad rows propagates (a MissingResultsError of kind `malformed`, naming the file), so a broken full
+ * profile is never replaced by quick results without a word; so does any other error.
  */
 export function firstLoadable<T>(selection: ResultsSelection, read: (root: ResultsRoot) => T): { root: ResultsRoot; value: T } | undefined {
   for (const root of rootsOf(selection)) {
     try {
       return { root, value: read(root) };
     } catch (err) {
-      if (!(err instanceof MissingResultsError)) throw err;
+      if (!isAbsentResults(err)) throw err;
     }
   }
   return undefined;

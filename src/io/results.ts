@@ -45,18 +45,29 @@ export function rowProblems(rows: readonly ResultRow[], source: Pick<ResultsSour
   return parts.length ? parts.join(' and ') : undefined;
 }
 
+/**
+ * Why results are unusable: `absent` (nothing measured there yet: a reader may look elsewhere) or
+ * `malformed` (a file exists but cannot be trusted: someone has to look at it).
+ */
+export type MissingResultsKind = 'absent' | 'malformed';
+
 /** Why a results file could not be used: a message for the reader, not a stack trace. */
 export class MissingResultsError extends Error {
-  constructor(readonly path: string, reason: string, readonly command: string) {
-    super(`${reason} ${relative(projectRoot(), path) || path} — run \`${command}\` to produce it.`);
+  constructor(readonly path: string, reason: string, readonly command: string, readonly kind: MissingResultsKind = 'absent') {
+    const remedy = kind === 'absent' ? 'to produce it' : 'to produce it again, or remove it';
+    super(`${reason} ${relative(projectRoot(), path) || path} — run \`${command}\` ${remedy}.`);
     this.name = 'MissingResultsError';
   }
 }
 
+/** Whether an error says that results are absent (not malformed): the one failure a reader may pass over. */
+export const isAbsentResults = (err: unknown): err is MissingResultsError => err instanceof MissingResultsError && err.kind === 'absent';
+
 /**
  * Reads a results CSV, checking that it exists, parses, has the expected columns and no malformed or
- * duplicated row (ResultsSource.numeric, .key). Throws
- * MissingResultsError naming the command that produces the file otherwise.
+ * duplicated row (ResultsSource.numeric, .key). Throws MissingResultsError naming the file and the
+ * command that produces it otherwise: of kind `absent` when there is no file, `malformed` for any other failure
+ * (an empty file included: a run that wrote nothing is not the same as no run).
  */
 export function readResults(path: string, source: ResultsSource): ResultRow[] {
   if (!existsSync(path)) throw new MissingResultsError(path, 'No results yet at', source.command);
@@ -64,16 +75,16 @@ export function readResults(path: string, source: ResultsSource): ResultRow[] {
   try {
     rows = readCsv(path);
   } catch (err) {
-    throw new MissingResultsError(path, `Cannot parse (${(err as Error).message.split('\n')[0]})`, source.command);
+    throw new MissingResultsError(path, `Cannot parse (${(err as Error).message.split('\n')[0]})`, source.command, 'malformed');
   }
-  if (rows.length === 0) throw new MissingResultsError(path, 'No rows in', source.command);
+  if (rows.length === 0) throw new MissingResultsError(path, 'No rows in', source.command, 'malformed');
   const missing = (source.columns ?? []).filter((c) => !(c in rows[0]));
   if (missing.length > 0) {
-    throw new MissingResultsError(path, `Columns ${missing.join(', ')} are missing from`, source.command);
+    throw new MissingResultsError(path, `Columns ${missing.join(', ')} are missing from`, source.command, 'malformed');
   }
   // a bad or repeated row would otherwise be dropped or counted twice without a word
   const problems = rowProblems(rows, source);
-  if (problems) throw new MissingResultsError(path, `${problems[0].toUpperCase()}${problems.slice(1)} in`, source.command);
+  if (problems) throw new MissingResultsError(path, `${problems[0].toUpperCase()}${problems.slice(1)} in`, source.command, 'malformed');
   return rows;
 }
 

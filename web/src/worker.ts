@@ -1,5 +1,5 @@
 /**
- * The benchmark worker: runs the math-bench (src/mathbench, the command line's code) and then the training
+ * The benchmark worker: runs the math-bench (src/studies/math-bench, the command line's code) and then the training
  * benchmark (./train-bench.ts over src/lstm), each when the page asks for it, off the page's thread, and posts
  * progress and results.
  */

@@ -39,9 +39,19 @@ export function simdCellKernels(exports: Record<string, unknown>, spec: CellSpec
   };
 }
 
-/** The activations the vector code provides, in the order of the `activate` export's selector. */
+/** The activations the vector code of the cell kernels provides, in the order of the `activate` export's selector. */
 export const SIMD_ACTIVATIONS = ['tanh', 'sigmoid', 'isru', 'isru-sigmoid'] as const;
 export type SimdActivation = (typeof SIMD_ACTIVATIONS)[number];
+
+/**
+ * Cheap alternatives the cell kernels do not use, vectorized beside them for the math-bench and their error
+ * tables (selectors after SIMD_ACTIVATIONS'): the clamped minimax rational tanh of
+ * src/activations/fast-tanh.ts, and the sigmoid through the vector tanh, σ(x) = ½ + ½·tanh(x/2).
+ */
+export const SIMD_BASELINES = ['fast-tanh', 'sigmoid-via-tanh'] as const;
+export type SimdBaseline = (typeof SIMD_BASELINES)[number];
+export type SimdFunction = SimdActivation | SimdBaseline;
+const SIMD_SELECTORS: readonly SimdFunction[] = [...SIMD_ACTIVATIONS, ...SIMD_BASELINES];
 
 /** The vectorized activations over arrays up to `capacity` elements, in their own memory. */
 export class SimdActivations {
@@ -64,13 +74,13 @@ export class SimdActivations {
   }
 
   /** y[0, n) = act(x[0, n)) with the values already in `x`. */
-  applyInPlace(act: SimdActivation, n: number): void {
+  applyInPlace(act: SimdFunction, n: number): void {
     if (n > this.capacity) throw new RangeError(`at most ${this.capacity} elements, got ${n}`);
-    this.run(SIMD_ACTIVATIONS.indexOf(act), n, this.x.byteOffset, this.y.byteOffset);
+    this.run(SIMD_SELECTORS.indexOf(act), n, this.x.byteOffset, this.y.byteOffset);
   }
 
   /** act(xs) as plain numbers (xs rounded to this precision first). */
-  apply(act: SimdActivation, xs: ArrayLike<number>): number[] {
+  apply(act: SimdFunction, xs: ArrayLike<number>): number[] {
     const out: number[] = [];
     for (let i0 = 0; i0 < xs.length; i0 += this.capacity) {
       const n = Math.min(this.capacity, xs.length - i0);

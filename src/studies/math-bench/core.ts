@@ -19,7 +19,7 @@
  * the code calls them; the `*_inline` rows time the bare expressions (`Math.tanh(x)`, `x / Math.sqrt(1 + x*x)`)
  * to show what the call and the library's guards add.
  */
-import { activations } from '../../activations';
+import { activations, fastTanh } from '../../activations';
 import type { ActivationFunction, FloatArray } from '../../activations';
 import { toCsv } from '../../io/csv-text';
 import {
@@ -65,8 +65,12 @@ const SCALAR_OPS: readonly { name: string; expr: string }[] = [
   { name: 'exp', expr: 'Math.exp(x)' },
 ];
 
-/** The activations, by the original study's snake_case names, with the library function behind each. */
-export const BENCH_ACTIVATIONS: readonly { name: string; fn: ActivationFunction; key: string }[] = [
+/**
+ * The activations, by the original study's snake_case names, with the library function behind each (`key`
+ * names it in the row's expression: `activations.<key>`, or `call` when it lives elsewhere). `fast_tanh`
+ * is a cheap alternative to tanh (src/activations/fast-tanh.ts), timed beside ISRU.
+ */
+export const BENCH_ACTIVATIONS: readonly { name: string; fn: ActivationFunction; key: string; call?: string }[] = [
   { name: 'relu', fn: activations.relu, key: 'relu' },
   { name: 'leaky_relu', fn: activations.leakyRelu, key: 'leakyRelu' },
   { name: 'elu', fn: activations.elu, key: 'elu' },
@@ -77,13 +81,17 @@ export const BENCH_ACTIVATIONS: readonly { name: string; fn: ActivationFunction;
   { name: 'isru', fn: activations.isru, key: 'isru' },
   { name: 'isru_sigmoid', fn: activations.isruSigmoid, key: 'isruSigmoid' },
   { name: 'isrlu', fn: activations.isrlu, key: 'isrlu' },
+  { name: 'fast_tanh', fn: fastTanh, key: 'fastTanh', call: 'fastTanh' },
 ];
+
+const callOf = (a: (typeof BENCH_ACTIVATIONS)[number]): string => a.call ?? `activations.${a.key}`;
 
 /** Bare expressions, timed beside the library calls (what the call and the guards cost). */
 export const INLINE_EXPRESSIONS: readonly { name: string; expr: string }[] = [
   { name: 'tanh_inline', expr: 'Math.tanh(x)' },
   { name: 'isru_inline', expr: 'x / Math.sqrt(1 + x * x)' },
   { name: 'sigmoid_inline', expr: '1 / (1 + Math.exp(-x))' },
+  { name: 'sigmoid_tanh_inline', expr: '0.5 + 0.5 * Math.tanh(0.5 * x)' },
 ];
 
 /**
@@ -98,14 +106,19 @@ export interface VectorActivationKernels {
   make(precision: Precision, activation: VectorActivation, n: number): { x: FloatArray; out: FloatArray; run(): void };
 }
 
-export type VectorActivation = 'tanh' | 'sigmoid' | 'isru' | 'isru-sigmoid';
+export type VectorActivation = 'tanh' | 'sigmoid' | 'isru' | 'isru-sigmoid' | 'fast-tanh' | 'sigmoid-via-tanh';
 
-/** The vectorized activations by the math-bench's row names. */
+/**
+ * The vectorized activations by the math-bench's row names: the cell kernels' four, then the cheap
+ * alternatives (the minimax rational tanh, and the sigmoid through the vector tanh, ½ + ½·tanh(x/2)).
+ */
 export const VECTOR_ACTIVATIONS: readonly { name: string; activation: VectorActivation }[] = [
   { name: 'tanh_simd', activation: 'tanh' },
   { name: 'sigmoid_simd', activation: 'sigmoid' },
   { name: 'isru_simd', activation: 'isru' },
   { name: 'isru_sigmoid_simd', activation: 'isru-sigmoid' },
+  { name: 'fast_tanh_simd', activation: 'fast-tanh' },
+  { name: 'sigmoid_tanh_simd', activation: 'sigmoid-via-tanh' },
 ];
 
 export const ARRAY_LENGTHS = [128, 4096] as const;
@@ -214,7 +227,7 @@ export function mathBenchmarks(seed = 1, vector?: VectorActivationKernels): { be
     add({ name: op.name, kind: 'scalar', precision: 'f64', length: 1, expression: op.expr }, { run: scalarLoop(op.expr, x, p, c), baseline: scalarBase });
   }
   for (const a of BENCH_ACTIVATIONS) {
-    add({ name: a.name, kind: 'scalar', precision: 'f64', length: 1, expression: `activations.${a.key}.f(x)` }, { run: scalarLoop('f(x)', x, p, c, a.fn.f), baseline: scalarBase });
+    add({ name: a.name, kind: 'scalar', precision: 'f64', length: 1, expression: `${callOf(a)}.f(x)` }, { run: scalarLoop('f(x)', x, p, c, a.fn.f), baseline: scalarBase });
   }
   for (const e of INLINE_EXPRESSIONS) {
     add({ name: e.name, kind: 'scalar', precision: 'f64', length: 1, expression: e.expr }, { run: scalarLoop(e.expr, x, p, c), baseline: scalarBase });
@@ -228,7 +241,7 @@ export function mathBenchmarks(seed = 1, vector?: VectorActivationKernels): { be
       const base = idOf({ name: 'baseline', kind: 'array', precision, length: n });
       add({ name: 'baseline', kind: 'array', precision, length: n, expression: `copy loop out[i] = x[i] over ${type}(${n})` }, { run: kernelLoop(inlineKernel('x'), out, input), elementsPerOp: n });
       for (const a of BENCH_ACTIVATIONS) {
-        add({ name: a.name, kind: 'array', precision, length: n, expression: `activations.${a.key}.apply(out, x) over ${type}(${n})` }, { run: kernelLoop(a.fn.apply as (o: FloatArray, v: FloatArray) => unknown, out, input), elementsPerOp: n, baseline: base });
+        add({ name: a.name, kind: 'array', precision, length: n, expression: `${callOf(a)}.apply(out, x) over ${type}(${n})` }, { run: kernelLoop(a.fn.apply as (o: FloatArray, v: FloatArray) => unknown, out, input), elementsPerOp: n, baseline: base });
       }
       for (const e of INLINE_EXPRESSIONS) {
         add({ name: e.name, kind: 'array', precision, length: n, expression: `out[i] = ${e.expr} over ${type}(${n})` }, { run: kernelLoop(inlineKernel(e.expr), out, input), elementsPerOp: n, baseline: base });

@@ -12,13 +12,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { SplitRecord } from '../../data/split';
 import { projectRoot } from '../../io/paths';
-import { MissingResultsError, readResults, ResultRow } from '../../io/results';
-export { VERDICT_COMMANDS } from './results';
+import { isAbsentResults, MissingResultsError, readResults, ResultRow } from '../../io/results';
 import { firstLoadable, LoadOptions, loadFirst, machineFolder, ResultsRoot, ResultsSelection } from '../../io/results-root';
 import { BASELINE_ID, parseVariantId, variantRank } from '../variants';
-import { SPLIT_FILE, VALIDATION_COLUMNS, VERDICT_COMMAND, VERDICT_COMMANDS, VERDICT_LONG_COMMAND } from './results';
+import { corpusStudy, DEFAULT_LEARNING_RATE, SPLIT_FILE, VALIDATION_COLUMNS, VERDICT_COMMAND, VERDICT_COMMANDS, VERDICT_LONG_COMMAND } from './results';
+import { DEFAULT_CORPUS, PackagedCorpus } from '../../data/corpus';
 import { savingSummary } from '../../stats/compare';
 import { Estimate, estimate, median, pairedEstimate } from '../../stats/stats';
+
+export { VERDICT_COMMANDS } from './results';
 
 // ------------------------------------------------------------------ reading
 
@@ -46,6 +48,8 @@ export interface VerdictJobResult {
   iterations: number;
   /** the 1-minute load average before and after each measured block (a long run: one per session) */
   loads: { before: number; after: number }[];
+  /** Adam's learning rate of the job's runs (a job that records none ran at the default) */
+  learningRate?: number;
   runs: VerdictRunResult[];
   skipped: { variant: string; reason: string }[];
 }
@@ -63,6 +67,7 @@ interface JobJson {
   kind: 'verdict' | 'verdict-long';
   size: string;
   iterations: number;
+  learning_rate?: number;
   unit?: { load_before: number; load_after: number };
   segments?: { load_before: number; load_after: number }[];
   /** each run's progress CSV, beside the JSON */
@@ -71,19 +76,25 @@ interface JobJson {
 }
 
 /**
- * The job summaries of a verdict or verdict-long folder (their CSVs beside them); throws
- * MissingResultsError naming the command when there is none.
+ * The job summaries of a verdict or verdict-long folder (their CSVs beside them) whose runs trained at
+ * `learningRate` (default: the default rate; a job that records none ran at it); throws
+ * MissingResultsError naming the command when there is none. Only the folder's own files are read, not
+ * the `lr-<rate>/` folders inside it (src/studies/verdict/learning-rates.ts reads those).
  */
-export function readVerdictDir(dir: string, command: string): { split?: SplitRecord; jobs: VerdictJobResult[] } {
+export function readVerdictDir(dir: string, command: string, learningRate = DEFAULT_LEARNING_RATE): { split?: SplitRecord; jobs: VerdictJobResult[] } {
   const names = existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.json') && n !== SPLIT_FILE).sort() : [];
-  if (names.length === 0) throw new MissingResultsError(dir, 'No results yet in', command);
-  const jobs = names.map((name): VerdictJobResult => {
-    const j = JSON.parse(readFileSync(join(dir, name), 'utf8')) as JobJson;
+  const parsed = names.map((name) => ({ name, j: JSON.parse(readFileSync(join(dir, name), 'utf8')) as JobJson }))
+    .filter(({ j }) => (j.learning_rate ?? DEFAULT_LEARNING_RATE) === learningRate);
+  if (parsed.length === 0) {
+    throw new MissingResultsError(dir, learningRate === DEFAULT_LEARNING_RATE ? 'No results yet in' : `No results at learning rate ${learningRate} yet in`, command);
+  }
+  const jobs = parsed.map(({ name, j }): VerdictJobResult => {
     const stem = name.slice(0, -'.json'.length);
     const units = j.segments ?? (j.unit ? [j.unit] : []);
     return {
       source: j.kind, file: name, size: j.size, iterations: j.iterations,
       loads: units.map((u) => ({ before: u.load_before, after: u.load_after })),
+      learningRate,
       skipped: j.skipped ?? [],
       runs: j.runs.map((r) => ({
         ...r, source: j.kind, size: j.size,
@@ -97,17 +108,19 @@ export function readVerdictDir(dir: string, command: string): { split?: SplitRec
 
 /**
  * The verdict results of one root: the main sweep (results/verdict/<machine>[/quick]) and, beside it, the
- * long run of the same profile (a quick long run beside full seeds would mix two studies). Throws
- * MissingResultsError when the main sweep has none.
+ * long run of the same profile (a quick long run beside full seeds would mix two studies). `corpus` names
+ * a packaged corpus other than the default (results/verdict-<corpus>/…). Throws MissingResultsError when
+ * the main sweep has none.
  */
-export function readVerdictRoot(root: ResultsRoot): VerdictResults {
-  const dir = machineFolder(root, 'verdict');
+export function readVerdictRoot(root: ResultsRoot, corpus?: PackagedCorpus): VerdictResults {
+  const dir = machineFolder(root, corpusStudy('verdict', corpus));
   const quick = root.profile === 'quick';
-  const main: VerdictResults = { dir, label: relative(projectRoot(), dir) || dir, quick, ...readVerdictDir(dir, `${VERDICT_COMMAND}${quick ? ' --quick' : ''}`) };
+  const corpusFlag = corpus === undefined || corpus === DEFAULT_CORPUS ? '' : ` --corpus ${corpus}`;
+  const main: VerdictResults = { dir, label: relative(projectRoot(), dir) || dir, quick, ...readVerdictDir(dir, `${VERDICT_COMMAND}${quick ? ' --quick' : ''}${corpusFlag}`) };
   try {
-    main.jobs.push(...readVerdictDir(machineFolder(root, 'verdict-long'), VERDICT_LONG_COMMAND).jobs);
+    main.jobs.push(...readVerdictDir(machineFolder(root, corpusStudy('verdict-long', corpus)), `${VERDICT_LONG_COMMAND}${corpusFlag}`).jobs);
   } catch (err) {
-    if (!(err instanceof MissingResultsError)) throw err;
+    if (!isAbsentResults(err)) throw err;
   }
   return main;
 }

@@ -49,11 +49,12 @@ export function trainIdentity(split: SplitCorpus): CorpusIdentity {
 
 /**
  * A fresh run of a variant: seed, size and the default trainer settings (window 100, Adam, clipping 5);
- * `shuffle` reads the windows in a seeded order per epoch (default: in order).
+ * `shuffle` reads the windows in a seeded order per epoch (default: in order); `lr` is Adam's learning
+ * rate (default DEFAULT_TRAINER.lr).
  */
-export function newRun(split: SplitCorpus, identity: CorpusIdentity, size: NetSize, v: Variant, seed: number, o: { precision?: Precision; shuffle?: boolean } = {}): VerdictRun {
+export function newRun(split: SplitCorpus, identity: CorpusIdentity, size: NetSize, v: Variant, seed: number, o: { precision?: Precision; shuffle?: boolean; lr?: number } = {}): VerdictRun {
   const net = new Lstm({ vocabSize: split.vocab.length, layers: size.layers, neurons: size.neurons, precision: o.precision ?? 'f64', seed, ...variantConfig(v) });
-  const trainer = new Trainer(net, split.vocab, identity, { ...DEFAULT_TRAINER, seed, ...(o.shuffle ? { shuffle: true } : {}) });
+  const trainer = new Trainer(net, split.vocab, identity, { ...DEFAULT_TRAINER, seed, ...(o.lr !== undefined ? { lr: o.lr } : {}), ...(o.shuffle ? { shuffle: true } : {}) });
   return { variant: v, seed, trainer, validator: new Validator(net, split.validationIds, DEFAULT_TRAINER.window), rows: [] };
 }
 

@@ -8,13 +8,17 @@
  *    full: 2x128, seeds 1–5, 20 000 iterations; quick: 1x16 and 2x32, seeds 1–2, 300 iterations (seconds).
  *    `--sizes 1x32,2x64,...` (or `--sizes net-size`, that sweep's 40 configurations) adds held-out loss
  *    at other sizes; the time saving across sizes is `sweep net-size`'s question (it trains the variants too).
+ *    `--lr 3e-4,1e-3,3e-3,1e-2` trains every size and seed at each Adam learning rate (one job per size,
+ *    seed and rate); the default rate's runs keep their folder and names, any other rate's go to
+ *    `lr-<rate>/` inside it, so they never collide with (nor are read as) the default's.
  *  - `lstm-opt sweep verdict-long`: one run per variant at 4x128 for 100 000 iterations (the original
  *    study ran 100k–500k), interleaved, with a checkpoint of every run every 2 000 iterations, so that
  *    an interrupted sweep — another session, another day — continues from the last checkpoint rather
  *    than from zero; `--per-variant` makes each variant a job of its own, for shards on separate
  *    machines. quick: 2x48, 300 iterations, a checkpoint every 100.
  *
- * Output: ./results.ts.
+ * `--corpus moby-dick` trains on the second packaged corpus (src/data/corpus.ts); its results go to
+ * results/verdict[-long]-moby-dick/<machine>[/quick]. Output: ./results.ts.
  *
  * Resume and shards follow src/sweep/sweep.ts: a job is skipped when its files exist; shards take
  * every n-th job (size-major, then seed). Results of shards merge by file name (`lstm-opt sweep merge`).
@@ -23,14 +27,14 @@
  * reported with a warning.
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Option } from 'commander';
 import { HOLD_OUTS, HoldOut, loadSplitCorpus, SplitCorpus, SplitRecord, VALIDATION_FRACTION } from '../../data/split';
 import { positiveInt, UserError } from '../../errors';
 import { writeFileAtomic } from '../../io/atomic';
 import { toCsv } from '../../io/csv';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, LoadPolicy, MeasuredUnit, startMeasuring } from '../../io/load';
-import { describeMachine } from '../../io/machine';
+import { describeMachine, machineSlug } from '../../io/machine';
 import { prepareOutputDir } from '../../io/places';
 import { readModelFile, writeModelFile } from '../../lstm/modelfile';
 import { Trainer } from '../../lstm/trainer';
@@ -41,7 +45,9 @@ import { Validator } from '../../lstm/validation';
 import { DEFAULT_TRAINER } from '../../lstm/trainer';
 import { availableVariants, allVariants, parseVariantId, Variant, variantConfig, VARIANT_DEFS, variantSlug } from '../variants';
 import { advanceRuns, newRun, parseSizes, runSample, trainIdentity, ValidationPolicy, VerdictRun } from './runs';
-import { jobStem, longStem, NetSize, sizeLabel, SPLIT_FILE, verdictColumns, verdictDir, verdictLongDir } from './results';
+import {
+  DEFAULT_LEARNING_RATE, jobStem, longStem, NetSize, rateFolder, sizeLabel, SPLIT_FILE, verdictColumns, verdictDir, verdictLongDir,
+} from './results';
 import { NET_SIZE_LAYERS, NET_SIZE_NEURONS } from '../net-size/grid';
 import { isComplete, runJobs, selectShard, SweepJob, SweepKind, SweepOptions } from '../../sweep/sweep';
 
@@ -91,6 +97,19 @@ export function verdictLongProfile(quick: boolean): VerdictLongProfile {
     : { size: { layers: 4, neurons: 128 }, iterations: 100_000, progressEvery: 1_000, checkpointEvery: 2_000, validation: { rowChars: 10_000, finalChars: 100_000 }, sampleChars: 600 };
 }
 
+// ------------------------------------------------------------------ learning rates
+
+/** `--lr 3e-4,1e-3,3e-3`: distinct positive learning rates, in the order given. */
+export function parseRates(text: string): number[] {
+  const rates: number[] = [];
+  for (const item of text.split(',').map((t) => t.trim())) {
+    const rate = Number(item);
+    if (item === '' || !Number.isFinite(rate) || rate <= 0) throw new UserError(`--lr must be positive numbers separated by commas (e.g. 3e-4,1e-3,3e-3), got '${text}'`);
+    if (rates.includes(rate)) throw new UserError(`--lr ${text}: the rate ${rate} is given twice`);
+    rates.push(rate);
+  }
+  return rates;
+}
 
 // ------------------------------------------------------------------ options
 
@@ -156,6 +175,7 @@ const commonOptions = (): Option[] => [
 
 interface VerdictExtra {
   variants?: Variant[];
+  lr?: number[];
   valChars?: number;
   heldOut?: HoldOut;
   shuffle?: boolean;
@@ -210,7 +230,7 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
   const p = verdictProfile(o.quick);
   const x = o.extra;
   const iterations = o.iterations ?? p.iterations;
-  const dir = o.out ?? verdictDir(o.quick);
+  const dir = o.out ?? verdictDir(o.quick, machineSlug(), o.corpus);
   const say = log(o.quiet, 'verdict');
   const { run: variants, skipped } = availableVariants(x.variants ?? allVariants());
   for (const s of skipped) say(`skipping ${s.variant.id}: ${s.reason}`);
@@ -218,20 +238,23 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
   const split = (): SplitCorpus => (cached ??= loadSplitCorpus(o.corpus, VALIDATION_FRACTION, x.heldOut));
   const validation = { ...p.validation, rowChars: x.valChars ?? p.validation.rowChars };
   const progressEvery = Math.min(p.progressEvery, iterations);
-  const units: { size: NetSize; seed: number }[] = (x.sizes ?? p.sizes).flatMap((size) => Array.from({ length: x.seeds ?? p.seeds }, (_, k) => ({ size, seed: k + 1 })));
-  const jobs: SweepJob[] = selectShard(units, o.shard).map(({ size, seed }) => {
+  const rates = x.lr ?? [DEFAULT_LEARNING_RATE];
+  // size, then seed, then rate: with the default rate alone, the order (and so every shard) of earlier sweeps
+  const units = (x.sizes ?? p.sizes).flatMap((size) => Array.from({ length: x.seeds ?? p.seeds }, (_, k) => rates.map((rate) => ({ size, seed: k + 1, rate }))).flat());
+  const jobs: SweepJob[] = selectShard(units, o.shard).map(({ size, seed, rate }) => {
     const stem = jobStem(size, seed, iterations);
+    const folder = rateFolder(dir, rate);
     return {
-      label: `${sizeLabel(size)} seed ${seed}`,
-      files: [...variants.map((v) => join(dir, `${stem}-${variantSlug(v)}.csv`)), join(dir, `${stem}.json`)],
+      label: `${sizeLabel(size)} seed ${seed}${rate === DEFAULT_LEARNING_RATE ? '' : ` lr ${rate}`}`,
+      files: [...variants.map((v) => join(folder, `${stem}-${variantSlug(v)}.csv`)), join(folder, `${stem}.json`)],
       work: variants.length * iterations,
       weight: (size.neurons * size.neurons * size.layers) / 1e4 + 1,
       async run(tick) {
         const s = split();
-        recordSplit(dir, s.record);
+        recordSplit(folder, s.record);
         const measured = await startMeasuring(policyOf(x), say);
         const identity = trainIdentity(s);
-        const runs = variants.map((v) => newRun(s, identity, size, v, seed, { shuffle: x.shuffle }));
+        const runs = variants.map((v) => newRun(s, identity, size, v, seed, { shuffle: x.shuffle, lr: rate }));
         for (let done = 0; done < iterations; ) {
           const target = Math.min(iterations, done + progressEvery);
           await advanceRuns(runs, target, { iterations, progressEvery, validation, onIteration: () => tick() });
@@ -239,7 +262,7 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
         }
         const unit = measured();
         const summary = {
-          kind: 'verdict', size: sizeLabel(size), seed, iterations, progress_every: progressEvery, validation,
+          kind: 'verdict', size: sizeLabel(size), seed, iterations, learning_rate: rate, progress_every: progressEvery, validation,
           unit, machine: describeMachine(), finished: new Date().toISOString(),
           runs: runs.map((r) => runSummary(r, p.sampleChars, `${stem}-${variantSlug(r.variant)}.csv`)),
           skipped: skipped.map((k) => ({ variant: k.variant.id, reason: k.reason })),
@@ -255,7 +278,7 @@ export async function runVerdictSweep(o: VerdictSweepOptions): Promise<string> {
   prepareOutputDir(dir, 'sweep verdict: output folder');
   await runJobs(jobs, {
     name: 'verdict', quiet: o.quiet,
-    describe: (job, _c, seconds) => `${job.label}: ${variants.length} variants × ${iterations} iterations, interleaved, in ${seconds.toFixed(0)} s → ${dir}`,
+    describe: (job, _c, seconds) => `${job.label}: ${variants.length} variants × ${iterations} iterations, interleaved, in ${seconds.toFixed(0)} s → ${dirname(job.files[0])}`,
   });
   return dir;
 }
@@ -356,7 +379,7 @@ export async function runVerdictLongSweep(o: VerdictSweepOptions): Promise<strin
   const p = verdictLongProfile(o.quick);
   const x = o.extra;
   const iterations = o.iterations ?? p.iterations;
-  const dir = o.out ?? verdictLongDir(o.quick);
+  const dir = o.out ?? verdictLongDir(o.quick, machineSlug(), o.corpus);
   const say = log(o.quiet, 'verdict-long');
   const wanted = availableVariants(x.variants ?? allVariants());
   let cached: SplitCorpus | undefined;
@@ -411,6 +434,7 @@ export const verdictSweep: SweepKind = {
     ...commonOptions(),
     new Option('--seeds <n>', "train seeds 1..n (default: the profile's)").argParser(positiveInt('--seeds')),
     new Option('--sizes <list>', "network sizes, e.g. 1x32,2x128, or net-size for the network-size sweep's grid (default: the profile's)").argParser(parseSizesFlag),
+    new Option('--lr <rates>', `Adam learning rates, e.g. 3e-4,1e-3,3e-3,1e-2: every size and seed at each (default ${DEFAULT_LEARNING_RATE}; another rate's runs go to lr-<rate>/ inside the output folder)`).argParser(parseRates),
   ],
   run: (o: SweepOptions) => runVerdictSweep({ ...o, extra: o.extra as VerdictExtra }),
 };

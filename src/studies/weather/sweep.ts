@@ -1,6 +1,6 @@
 /**
  * The weather sweep (`lstm-opt weather`): cells × variants × repeats of the weather predictor
- * (src/weather), written as the original study's table. The variants are the verdict's
+ * (this folder), written as the original study's table. The variants are the verdict's
  * (src/studies/variants.ts: tanh, isru, all-isru, each with scalar and simd activations); `Func`
  * keeps the study's meaning (the cell activation, tanh or isru) and `Variant` names the whole cell.
  *

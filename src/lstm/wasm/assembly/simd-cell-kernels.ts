@@ -305,16 +305,47 @@ export function cellBackward_isru_isruSigmoid(N: i32, t: i32, z: usize, c: usize
 
 // ---------------------------------------------------------------- activations over arrays
 
+// ---------------------------------------------------------------- baselines (not used by the cell kernels)
+
+/**
+ * The clamped minimax rational tanh of src/activations/fast-tanh.ts (Eigen's float coefficients, clamp ±9):
+ * x·P(x²)/Q(x²) by Horner's rule in x², in the scalar function's order, so f64 lanes give its doubles.
+ */
+// @ts-ignore: decorator
+@inline function fastTanhV(x: v128): v128 {
+  const xc = v128.max<Real>(v128.min<Real>(x, splat(9.0)), splat(-9.0));
+  const u = v128.mul<Real>(xc, xc);
+  let p = lin(2.00018790482477e-13, -2.76076847742355e-16, u);
+  p = linv(splat(-8.60467152213735e-11), p, u);
+  p = linv(splat(5.12229709037114e-8), p, u);
+  p = linv(splat(1.48572235717979e-5), p, u);
+  p = linv(splat(6.37261928875436e-4), p, u);
+  p = linv(splat(4.89352455891786e-3), p, u);
+  let q = lin(1.18534705686654e-4, 1.19825839466702e-6, u);
+  q = linv(splat(2.268434632439e-3), q, u);
+  q = linv(splat(4.89352518554385e-3), q, u);
+  return v128.div<Real>(v128.mul<Real>(xc, p), q);
+}
+
+/** σ(x) = ½ + ½·tanh(x/2) through the vector tanh: one exponential-based tanh instead of exp and a guarded quotient. */
+// @ts-ignore: decorator
+@inline function sigmoidViaTanhV(x: v128): v128 {
+  return lin(0.5, 0.5, tanhV(v128.mul<Real>(splat(0.5), x)));
+}
+
 /**
  * y[i] = act(x[i]) for i < n with the cell kernels' vector code (`which`: 0 tanh, 1 sigmoid, 2 isru,
- * 3 isru-sigmoid), for the accuracy table and the math-bench. x and y may be the same array.
+ * 3 isru-sigmoid) or a baseline (4 fast tanh, 5 sigmoid through tanh), for the accuracy tables and the
+ * math-bench. x and y may be the same array.
  */
 export function activate(which: i32, n: i32, x: usize, y: usize): void {
   // one loop per activation (the constant argument folds the selection out of each)
   if (which == 0) activateAll(0, n, x, y);
   else if (which == 1) activateAll(1, n, x, y);
   else if (which == 2) activateAll(2, n, x, y);
-  else activateAll(3, n, x, y);
+  else if (which == 3) activateAll(3, n, x, y);
+  else if (which == 4) activateAll(4, n, x, y);
+  else activateAll(5, n, x, y);
 }
 
 // @ts-ignore: decorator
@@ -326,7 +357,9 @@ export function activate(which: i32, n: i32, x: usize, y: usize): void {
     if (which == 0) a = tanhV(v);
     else if (which == 1) a = sigmoidV(v);
     else if (which == 2) a = isruOf(v, invSqrt(v, 1));
-    else a = isruSigmoidOf(v, invSqrt(v, 4));
+    else if (which == 3) a = isruSigmoidOf(v, invSqrt(v, 4));
+    else if (which == 4) a = fastTanhV(v);
+    else a = sigmoidViaTanhV(v);
     storePart(y + o, a, n - i);
   }
 }
