@@ -1,6 +1,6 @@
 /**
  * An estimate of the clock the cores actually run at (turbo included), for stating measured GFLOP/s
- * against the peak at that clock beside the nominal one (src/analysis/peak.ts). /proc/cpuinfo gives the
+ * against the peak at that clock beside the nominal one (src/io/peak.ts). /proc/cpuinfo gives the
  * nominal clock only, and under a hypervisor nothing else.
  *
  * Method: a chain of dependent 32-bit integer additions, 16 per loop iteration, each waiting for the one

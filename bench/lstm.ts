@@ -9,7 +9,7 @@
  *       [--gates sigmoid,isru-sigmoid] [--impls scalar,simd] [--kernels wasm,wasm-fma]
  *       [--precisions f64,f32] [--rounds R] [--block K] [--no-pytorch] [--no-mt]
  *
- * Interleaving (bench/interleave.ts): per size, all variants (and the PyTorch peer) are built and warmed
+ * Interleaving (bench/interleaved-rounds.ts): per size, all variants (and the PyTorch peer) are built and warmed
  * up, then run round by round, K iterations each per round, in an order shuffled anew every round. Each
  * variant's per-round time is divided by the baseline's (tanh + sigmoid + scalar on wasm) of the same
  * round and by PyTorch's of the same round: the paired ratios, summarised by their median and the 95%
@@ -46,7 +46,9 @@ import { ACTIVATION_IMPLS, ACTIVATIONS, GATE_ACTIVATIONS } from '../src/lstm/cel
 import { parseSize } from '../src/lstm/size';
 import { cellSpec } from '../src/lstm/cell-spec';
 import { spawnSync } from 'node:child_process';
-import { median } from '../src/analysis/stats';
+import { Option } from 'commander';
+import { integerAtLeast, listOf, listWith, parseOptions } from './options';
+import { median } from '../src/stats/stats';
 import { loadCorpus } from '../src/data/corpus';
 import { Lstm } from '../src/lstm/network';
 import { corpusIdentity, Trainer } from '../src/lstm/trainer';
@@ -57,10 +59,10 @@ import type { Precision } from '../src/lstm/buffers';
 import { KERNEL_KINDS, KernelKind } from '../src/lstm/backend';
 import { loadavg } from 'node:os';
 import { projectRoot } from '../src/io/paths';
-import { fileTuningStore } from '../src/io/kernel-tuning-cache';
+import { fileTuningStore } from '../src/lstm/kernel-tuning-cache';
 import { useTuningStore } from '../src/lstm/blocking-choice';
 import { blockingLabel } from '../src/lstm/wasm/blocking';
-import { BASELINE, loadWarning, pairedRatio, roundOrder, sameVariant, Variant, VariantAxes, variantGrid, variantLabel } from './interleave';
+import { BASELINE, loadWarning, pairedRatio, roundOrder, sameVariant, Variant, VariantAxes, variantGrid, variantLabel } from './interleaved-rounds';
 import { PytorchServer } from './peers/pytorch-server';
 import { chooseThreads, cores } from '../src/lstm/parallel/auto';
 import type { MtStrategy } from '../src/lstm/parallel/partition';
@@ -351,46 +353,55 @@ interface Args {
   pytorch: boolean;
 }
 
-const list = <T extends string>(v: string, allowed: readonly string[], what: string): T[] => {
-  const xs = v.split(',').filter(Boolean);
-  for (const x of xs) if (!allowed.includes(x)) throw new Error(`unknown ${what} '${x}' (expected ${allowed.join(', ')})`);
-  return xs as T[];
-};
-
 export const ALL_AXES: VariantAxes = { activations: [...ACTIVATIONS], gates: [...GATE_ACTIVATIONS], impls: [...ACTIVATION_IMPLS], kernels: ['wasm', 'wasm-fma'] };
 
+/** The flags of this program (npm run bench passes its own arguments on to it). */
+export function lstmBenchOptions(): Option[] {
+  return [
+    new Option('--quick', 'small sizes and few rounds (seconds)'),
+    new Option('--child', 'run one precision in this process (the parent starts one child per precision)').hideHelp(),
+    new Option('--no-mt', 'no multi-threaded rows'),
+    new Option('--no-pytorch', 'without the PyTorch peer'),
+    new Option('--configs <list>', 'network sizes LxN, comma-separated').argParser(listWith((c) => (parseConfig(c), c))),
+    new Option('--activations <list>', 'cell activations').argParser(listOf(ALL_AXES.activations, 'activation')),
+    new Option('--gates <list>', 'gate activations').argParser(listOf(ALL_AXES.gates, 'gate')),
+    new Option('--impls <list>', 'point-wise implementations').argParser(listOf(ALL_AXES.impls, 'implementation')),
+    new Option('--kernels <list>', 'product kernel sets').argParser(listOf(KERNEL_KINDS, 'kernel set')),
+    new Option('--precisions <list>', 'f64, f32').argParser(listOf(['f64', 'f32'], 'precision')),
+    new Option('--rounds <n>', 'interleaved rounds').argParser(integerAtLeast(1)),
+    new Option('--block <n>', 'iterations per variant and round').argParser(integerAtLeast(1)),
+  ];
+}
+
+interface Flags {
+  quick?: boolean;
+  child?: boolean;
+  mt: boolean;
+  pytorch: boolean;
+  configs?: string[];
+  activations?: Activation[];
+  gates?: GateActivation[];
+  impls?: ActivationImpl[];
+  kernels?: KernelKind[];
+  precisions?: Precision[];
+  rounds?: number;
+  block?: number;
+}
+
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, configs: [], axes: { ...ALL_AXES }, precisions: ['f64', 'f32'], child: false, mt: true, pytorch: true };
-  for (let i = 0; i < argv.length; i++) {
-    const v = (): string => {
-      const x = argv[++i];
-      if (x === undefined) throw new Error(`${argv[i - 1]} needs a value`);
-      return x;
-    };
-    const int = (): number => {
-      const x = Number(v());
-      if (!Number.isInteger(x) || x < 1) throw new Error(`${argv[i - 1]} needs a positive integer`);
-      return x;
-    };
-    switch (argv[i]) {
-      case '--quick': a.quick = true; break;
-      case '--child': a.child = true; break;
-      case '--no-mt': a.mt = false; break;
-      case '--no-pytorch': a.pytorch = false; break;
-      case '--configs': a.configs = v().split(','); break;
-      case '--activations': a.axes.activations = list(v(), ALL_AXES.activations, 'activation'); break;
-      case '--gates': a.axes.gates = list(v(), ALL_AXES.gates, 'gate'); break;
-      case '--impls': a.axes.impls = list(v(), ALL_AXES.impls, 'implementation'); break;
-      case '--kernels': a.axes.kernels = list(v(), KERNEL_KINDS, 'kernel set'); break;
-      case '--precisions': a.precisions = list(v(), ['f64', 'f32'], 'precision'); break;
-      case '--rounds': a.rounds = int(); break;
-      case '--block': a.block = int(); break;
-      default: throw new Error(`unknown option ${argv[i]}`);
-    }
-  }
-  if (a.configs.length === 0) a.configs = a.quick ? QUICK_CONFIGS : BENCH_CONFIGS;
-  a.configs.forEach(parseConfig);
-  return a;
+  const f = parseOptions<Flags>('bench/lstm', lstmBenchOptions(), argv);
+  const quick = !!f.quick;
+  return {
+    quick,
+    configs: f.configs?.length ? f.configs : quick ? QUICK_CONFIGS : BENCH_CONFIGS,
+    axes: { activations: f.activations ?? ALL_AXES.activations, gates: f.gates ?? ALL_AXES.gates, impls: f.impls ?? ALL_AXES.impls, kernels: f.kernels ?? ALL_AXES.kernels },
+    precisions: f.precisions ?? ['f64', 'f32'],
+    rounds: f.rounds,
+    block: f.block,
+    child: !!f.child,
+    mt: f.mt,
+    pytorch: f.pytorch,
+  };
 }
 
 /** The child's arguments that repeat the parent's choices. */

@@ -8,6 +8,8 @@
  * Bytes counted as STREAM does: copy b[i] = a[i] moves 16 bytes per element, triad a[i] = b[i] + s·c[i]
  * moves 24. Best of several repetitions (the least disturbed one).
  */
+import { Option } from 'commander';
+import { integerAtLeast, parseOptions } from './options';
 export interface Bandwidth {
   /** GB/s (1e9 bytes per second) */
   copy: number;
@@ -43,7 +45,13 @@ export function measureBandwidth(mib = 64, repetitions = 5): Bandwidth {
 }
 
 if (require.main === module) {
-  const i = process.argv.indexOf('--mib');
-  const bw = measureBandwidth(i >= 0 ? Number(process.argv[i + 1]) : 64);
+  let mib: number;
+  try {
+    ({ mib } = parseOptions<{ mib: number }>('bench/stream', [new Option('--mib <n>', 'array size in MiB').argParser(integerAtLeast(1)).default(64)], process.argv.slice(2)));
+  } catch (err) {
+    console.error(`bench/stream: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  const bw = measureBandwidth(mib);
   console.log(`memory bandwidth (${bw.mib} MiB arrays, best of 5): copy ${bw.copy.toFixed(1)} GB/s, triad ${bw.triad.toFixed(1)} GB/s`);
 }

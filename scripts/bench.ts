@@ -4,12 +4,12 @@
  *   node dist/scripts/bench.js [--quick] [--configs 2x100,2x256] [--no-peers] [--no-tfjs]
  *       [--activations ..] [--gates ..] [--impls ..] [--kernels ..] [--precisions ..] [--rounds R] [--block K] [--no-mt]
  *
- * 1. the machine: load average (a warning when busy), CPU and its peak GFLOP/s (src/analysis/peak.ts),
+ * 1. the machine: load average (a warning when busy), CPU and its peak GFLOP/s (src/io/peak.ts),
  *    memory bandwidth (bench/stream.ts);
  * 2. our engine's variants and PyTorch, interleaved round by round in one process per precision
  *    (bench/lstm.ts; the variant options are passed on to it);
  * 3. TF.js (bench/peers/run.ts) afterwards, not interleaved: its iterations take a hundred times ours;
- * 4. a markdown table on stdout and results/bench/<machine>.csv (atomic write), columns in bench/table.ts:
+ * 4. a markdown table on stdout and results/bench/<machine>.csv (atomic write), columns in src/studies/bench/table.ts:
  *      isru_speedup    tanh ms / isru ms of the same engine, variant, config and precision (on isru rows)
  *      vs_lstm_opt     this row's ms / lstm-opt's reference variant's ms for the same config, activation,
  *                      precision (> 1: that engine is slower than ours)
@@ -26,16 +26,19 @@ import { join } from 'node:path';
 import { machineSlug, readCpuInfo } from '../src/io/machine';
 import { writeCsv } from '../src/io/csv';
 import { projectRoot, resultsPath } from '../src/io/paths';
-import { describePeak } from '../src/analysis/peak';
+import { describePeak } from '../src/io/peak';
 import { iterationFlops } from '../src/lstm/flops';
 import { runPeers } from '../bench/peers/run';
-import { loadWarning } from '../bench/interleave';
+import { loadWarning } from '../bench/interleaved-rounds';
+import { lstmBenchOptions } from '../bench/lstm';
+import { parseOptions } from '../bench/options';
+import { Option } from 'commander';
 import { measureBandwidth } from '../bench/stream';
-import { BENCH_COLUMNS, BenchRow, ceilingLines, withPeak, withRatios } from '../bench/table';
+import { BENCH_COLUMNS, BenchRow, ceilingLines, withPeak, withRatios } from '../src/studies/bench/table';
 import { estimateBoostMhz } from '../bench/boost-clock';
 
-export { BENCH_COLUMNS, C_REFERENCE_MS, withRatios } from '../bench/table';
-export type { BenchRow } from '../bench/table';
+export { BENCH_COLUMNS, C_REFERENCE_MS, withRatios } from '../src/studies/bench/table';
+export type { BenchRow } from '../src/studies/bench/table';
 
 const SUMMARY: [string, (r: Record<string, unknown>) => unknown][] = [
   ['engine', (r) => r.engine],
@@ -107,16 +110,17 @@ function boostLine(boostMhz: number | undefined, nominalMhz: number): string {
 /** Options only the top level reads; everything else goes on to bench/lstm.ts. */
 const OWN_FLAGS = ['--no-peers', '--no-tfjs'];
 
-function optionValue(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
+function benchOptions(): Option[] {
+  return [...lstmBenchOptions(), new Option('--no-peers', 'neither PyTorch nor TF.js'), new Option('--no-tfjs', 'without the TF.js peer')];
 }
 
 async function main(argv: string[]): Promise<void> {
   const started = Date.now();
-  const quick = argv.includes('--quick');
-  const noPeers = argv.includes('--no-peers');
-  const configs = optionValue(argv, '--configs')?.split(',');
+  // the whole command line is checked here, before the machine is measured
+  const flags = parseOptions<{ quick?: boolean; peers: boolean; tfjs: boolean; configs?: string[] }>('npm run bench', benchOptions(), argv);
+  const quick = !!flags.quick;
+  const noPeers = !flags.peers;
+  const configs = flags.configs;
   const root = projectRoot();
   const cpu = readCpuInfo();
   const loadBefore = loadavg()[0];
@@ -140,7 +144,7 @@ async function main(argv: string[]): Promise<void> {
   const lines = ours.stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
   const skipped = lines.filter((l) => 'skipped' in l);
   const rows = lines.filter((l) => !('skipped' in l)) as BenchRow[];
-  if (!noPeers && !argv.includes('--no-tfjs')) {
+  if (!noPeers && flags.tfjs) {
     for (const run of await runPeers({ quick, configs, activations: ['tanh', 'isru'], vocab: rows[0]?.vocab as number | undefined, root }, ['tfjs'])) {
       console.error(`=== ${run.engine}: ${run.command.map((a) => a.replace(root + '/', '')).join(' ')}`);
       if (run.skipped) skipped.push({ engine: run.engine, skipped: run.skipped });

@@ -30,7 +30,7 @@ import type { MtStrategy } from '../src/lstm/parallel/partition';
 import { Rng } from '../src/lstm/rng';
 import { runTraining, sampleText } from '../src/lstm/training-loop';
 import { corpusIdentity, Trainer } from '../src/lstm/trainer';
-import { WeatherNet, WeatherWorkspace, weatherBackward, weatherForward, weatherLoss } from '../src/weather/model';
+import { WeatherNet, WeatherWorkspace, weatherBackward, weatherForward, weatherLoss } from '../src/studies/weather/model';
 
 export interface EngineCase {
   layers: number;

@@ -1,6 +1,6 @@
 /**
- * Writes src/gpu-math/references.json, the 50-digit references of the GPU math-bench's accuracy check
- * (src/gpu-math/references.ts says why they are computed ahead). Run it after changing the sample points or
+ * Writes src/studies/math-bench/gpu/references.json, the 50-digit references of the GPU math-bench's accuracy check
+ * (src/studies/math-bench/gpu/references.ts says why they are computed ahead). Run it after changing the sample points or
  * the functions, then `npm run build`:
  *
  *   node dist/scripts/gpu-references.js
@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/io/atomic';
 import { projectRoot } from '../src/io/paths';
-import { gpuReferences } from '../src/gpu-math/references';
+import { gpuReferences } from '../src/studies/math-bench/gpu/references';
 
 const path = join(projectRoot(), 'src', 'gpu-math', 'references.json');
 const t0 = Date.now();

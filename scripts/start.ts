@@ -23,7 +23,7 @@ import { machineSlug } from '../src/io/machine';
 import { firstLoadable, profileFolder, ResultsRoot, thisMachineRoots } from '../src/io/results-root';
 import * as headlines from '../src/analysis/headlines';
 import { duration, EXPECTED_SECONDS, expectedSeconds, QUICK_STEPS } from './start-durations';
-import { readFrameworkOpsRoot } from '../src/analysis/framework';
+import { readFrameworkOpsRoot } from '../src/studies/framework-test/analysis';
 
 const root = projectRoot();
 const args = process.argv.slice(2);

@@ -8,15 +8,15 @@ import { registerTrain } from './cli/train';
 import { registerGenerate } from './cli/generate';
 import { registerGradcheck } from './cli/gradcheck';
 import { registerActivations } from './cli/activations';
-import { registerWeather } from './cli/weather';
+import { registerWeather } from './studies/weather/command';
 import { registerMathBench } from './cli/math-bench';
 import { registerAnswer } from './cli/answer';
 import { registerSweep } from './cli/sweep';
-import { fileTuningStore } from './io/kernel-tuning-cache';
+import { fileTuningStore } from './lstm/kernel-tuning-cache';
 import { useTuningStore } from './lstm/blocking-choice';
 
 /**
- * The `lstm-opt` command line (docs/ARCHITECTURE.md, "The command line"). Each subcommand lives in its own module under
+ * The `lstm-opt` command line (docs/ARCHITECTURE.md, "Contracts"). Each subcommand lives in its own module under
  * src/cli/ and registers itself here; this file only wires them up and turns errors into one line.
  */
 export function buildProgram(): Command {

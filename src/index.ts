@@ -1,7 +1,7 @@
 /**
  * The public API of lstm-opt. Notebooks, tests and benchmarks import from here.
  */
-export * as charts from './charts';
+export * as charts from './studies/charts';
 export { describeMachine, machineSlug, MachineInfo } from './io/machine';
 export { writeFileAtomic } from './io/atomic';
 export { readCsv, writeCsv, toCsv } from './io/csv';
@@ -9,17 +9,17 @@ export { projectRoot, resultsPath, dataPath } from './io/paths';
 export { readResults, tryReadResults, MissingResultsError, ResultRow, ResultsSource } from './io/results';
 export * as selection from './io/results-root';
 export * as headlines from './analysis/headlines';
-export * as beside from './analysis/beside';
+export * as beside from './stats/beside';
 export * from './lstm';
 export { loadCorpus, loadSotuText, buildVocabulary, encode, decode, Corpus, SOTU_PACKAGE } from './data/corpus';
-export * as weather from './weather';
-export * as mt from './analysis/mt';
-export * as mathBench from './mathbench/suite';
-export * as mathBenchBaselines from './mathbench/baselines';
-export * as benchResults from './analysis/bench-files';
+export * as weather from './studies/weather';
+export * as mt from './studies/mt/analysis';
+export * as mathBench from './studies/math-bench/suite';
+export * as mathBenchBaselines from './studies/math-bench/baselines';
+export * as benchResults from './studies/bench/results';
 export * as simdAccuracy from './activations/simd-accuracy';
 export * as fastTanhAccuracy from './activations/fast-tanh-accuracy';
-export * as gpuMath from './gpu-math';
+export * as gpuMath from './studies/math-bench/gpu';
 export {
   activations,
   activationNames,
@@ -42,16 +42,16 @@ export {
   PROPERTY_COLUMNS,
   CHECK_COLUMNS,
 } from './activations';
-export * as longRun from './analysis/verdict-long';
-export * as precision from './analysis/precision';
-export * as compare from './analysis/compare';
-export * as stats from './analysis/stats';
-export * as weatherAnalysis from './analysis/weather';
+export * as longRun from './studies/verdict/long-run';
+export * as precision from './studies/precision/analysis';
+export * as compare from './stats/compare';
+export * as stats from './stats/stats';
+export * as weatherAnalysis from './studies/weather/analysis';
 export * as answer from './analysis/answer';
 export * as notebookAnswers from './analysis/notebook-answers';
-export * as netSize from './analysis/net-size';
-export * as verdict from './analysis/verdict';
-export * as verdictRule from './analysis/verdict-rule';
-export * as verdictRuleReport from './analysis/verdict-rule-report';
-export * as verdictLearningRates from './analysis/verdict-lr';
-export * as variants from './experiments/variants';
+export * as netSize from './studies/net-size/analysis';
+export * as verdict from './studies/verdict/analysis';
+export * as verdictRule from './studies/verdict/rule';
+export * as verdictRuleReport from './studies/verdict/rule-report';
+export * as verdictLearningRates from './studies/verdict/learning-rates';
+export * as variants from './studies/variants';

@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import {
   confidence, configRows, intervalTimes, loadSummary, NetSizePair, netSizeConclusion, ofVariant, pairSavings, readNetSizeConfigs, readNetSizePairs, savingByNeurons, savingGrid, summarizeNetSize,
   summaryRecords, variantOverview, variantOverviewRows, variantSummaries,
-} from '../src/analysis/net-size';
-import { netSizeConfigFile, NetSizeConfigRecord, netSizeVariantFile, variantFilePart, variantOfFilePart } from '../src/experiments/net-size';
-import { allVariants } from '../src/experiments/variants';
+} from '../src/studies/net-size/analysis';
+import { netSizeConfigFile, NetSizeConfigRecord, netSizeVariantFile, variantFilePart, variantOfFilePart } from '../src/studies/net-size/results';
+import { allVariants } from '../src/studies/variants';
 import { MissingResultsError } from '../src/io/results';
 import { toCsv } from '../src/io/csv';
 import { PROGRESS_COLUMNS } from '../src/lstm/training-loop';
-import { robustRange, netSizeGridsFigure, netSizeHeatmapFigure, netSizeNoiseFigure, netSizeSummaryFigure, netSizeVariantFigure, netSizeVariantHeatmapFigure } from '../src/charts/net-size';
+import { robustRange, netSizeGridsFigure, netSizeHeatmapFigure, netSizeNoiseFigure, netSizeSummaryFigure, netSizeVariantFigure, netSizeVariantHeatmapFigure } from '../src/studies/net-size/charts';
 import { colors } from '../src/charts/colors';
 
 type Row = Record<string, string | number>;

@@ -36,8 +36,8 @@ function fixture(): string {
   mkdirSync(w);
   // pairs (cells/repeat): accuracy tanh − isru = 1, −1, 3; train time saving 1 − 8/10, 1 − 9/10, 1 − 5/10
   writeFileSync(join(w, `lstm-${M}-repeats.csv`), [
-    'Cells,Func,Repeat,TrainTime,Accuracy',
-    '10,tanh,0,10,70', '10,isru,0,8,69', '10,tanh,1,10,70', '10,isru,1,9,71', '20,tanh,0,10,73', '20,isru,0,5,70',
+    'Cells,Func,Repeat,TrainTime,Accuracy,Variant',
+    '10,tanh,0,10,70,tanh/scalar', '10,isru,0,8,69,isru/scalar', '10,tanh,1,10,70,tanh/scalar', '10,isru,1,9,71,isru/scalar', '20,tanh,0,10,73,tanh/scalar', '20,isru,0,5,70,isru/scalar',
   ].join('\n') + '\n');
   const mb = join(dir, 'math-bench');
   mkdirSync(mb);

@@ -2,17 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BENCH_COLUMNS, benchCsv, BenchRow, withRatios } from '../bench/table';
-import { benchComparisonSummary, benchComparisonTable, benchMachineName, benchPoints, benchRatios, loadBenchResults } from '../src/analysis/bench-files';
+import { BENCH_COLUMNS, benchCsv, BenchRow, withRatios } from '../src/studies/bench/table';
+import { benchComparisonSummary, benchComparisonTable, benchMachineName, benchPoints, benchRatios, loadBenchResults } from '../src/studies/bench/results';
 import { cellLabel } from '../src/lstm/cell-spec';
-import { benchRatioFigure, benchTimeFigure } from '../src/charts/bench';
+import { benchRatioFigure, benchTimeFigure } from '../src/studies/bench/charts';
 import { colors } from '../src/charts/colors';
 import { parseCsv } from '../src/io/csv-text';
 import { MissingResultsError } from '../src/io/results';
 import { withTempDir } from './helpers/temp';
 
 /**
- * The training benchmark's files across machines (src/analysis/bench.ts, as notebook 02 reads them): the
+ * The training benchmark's files across machines (src/studies/bench/analysis.ts, as notebook 02 reads them): the
  * web page's `<device>.bench.csv` and a command line's `<machine>.csv` (with and without the gate and
  * impl columns) are read from a folder, compared by hand-computed ratios.
  */

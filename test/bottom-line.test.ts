@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANSWER_BEGIN, ANSWER_END, BOTTOM_LINE_BEGIN, BOTTOM_LINE_END } from '../src/analysis/answer';
 import { buildBottomLine, frameworkSentence } from '../src/analysis/bottom-line';
-import type { FrameworkSummary } from '../src/analysis/framework';
+import type { FrameworkSummary } from '../src/studies/framework-test/analysis';
 import { toCsv } from '../src/io/csv';
-import { verdictColumns } from '../src/experiments/verdict-runs';
+import { verdictColumns } from '../src/studies/verdict/results';
 import { runCli } from './helpers/cli';
 
 const M = 'test-machine';

@@ -6,9 +6,9 @@ import {
   ACTIVATION_IMPLS, ACTIVATIONS, cellId, cellLabel, cellSlug, CellSpec, cellSpecFieldProblem, GATE_ACTIVATIONS, NAMED_CELLS, simdKernelNames,
 } from '../src/lstm/cell-spec';
 import { renderScalarCellKernels, scalarKernelNames } from '../src/lstm/cell-kernel-template';
-import { allVariants, parseVariantId, variantSlug } from '../src/experiments/variants';
-import { netSizeVariantFile } from '../src/experiments/net-size';
-import { precisionProgressName } from '../src/experiments/precision';
+import { allVariants, parseVariantId, variantSlug } from '../src/studies/variants';
+import { netSizeVariantFile } from '../src/studies/net-size/results';
+import { precisionProgressName } from '../src/studies/precision/results';
 import { configFieldProblems } from '../src/lstm/network';
 import { problemInFlags } from '../src/cell-flags';
 

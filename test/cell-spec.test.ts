@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCorpus } from '../src/data/corpus';
-import { dataPath, projectRoot, resultsPath } from '../src/io/paths';
+import { dataPath, resultsPath } from '../src/io/paths';
 import { readCsv } from '../src/io/csv';
 import type { Float } from '../src/lstm/buffers';
 import { cellKernels, cellName, cellSpec, GateActivation, KEEP_ROWS } from '../src/lstm/cell';
@@ -21,10 +21,9 @@ import { Lstm } from '../src/lstm/network';
 import { progressCell, upgradeProgressText } from '../src/lstm/progress-file';
 import { corpusIdentity, Trainer, TrainerOptions } from '../src/lstm/trainer';
 import { PROGRESS_COLUMNS, runTraining, STUDY_PROGRESS_COLUMNS } from '../src/lstm/training-loop';
-import { readNetSizePairs } from '../src/analysis/net-size';
-import { averageRows, readRepeats } from '../src/experiments/weather';
+import { readNetSizePairs } from '../src/studies/net-size/analysis';
 import { runCli } from './helpers/cli';
-import { weatherGradientCheck } from '../src/weather/gradcheck';
+import { weatherGradientCheck } from '../src/studies/weather/gradcheck';
 
 const sample = loadCorpus(dataPath('sotu-sample.txt'));
 const identity = corpusIdentity(sample.source, sample.ids);
@@ -174,17 +173,6 @@ test('progress files: the study\'s columns first, then gate, impl and kernels; o
   const pairs = readNetSizePairs(resultsPath('net-size', 'amd-epyc-2c-node20'));
   assert.ok(pairs.length > 0);
   for (const p of pairs) for (const r of [...p.baseline, ...p.candidate]) assert.deepEqual(progressCell(r), { gate: 'sigmoid', impl: 'scalar' });
-});
-
-test('weather files: a repeats file from before the variants reads as tanh/scalar and isru/scalar', () => {
-  const rows = readRepeats(join(projectRoot(), 'test', 'fixtures', 'weather-before-variants', 'lstm-amd-epyc-2c-node20-repeats.csv'));
-  assert.ok(rows.length > 0);
-  for (const r of rows) {
-    assert.deepEqual([r.Gate, r.Impl], ['sigmoid', 'scalar']);
-    assert.equal(r.Variant, `${r.Func}/scalar`);
-  }
-  const table = averageRows(rows);
-  assert.ok(table.every((r) => r.Gate === 'sigmoid' && r.Impl === 'scalar' && r.Variant === `${r.Func}/scalar`));
 });
 
 test('train --append onto a progress file from before the cell columns rewrites it with them', () => {

@@ -11,7 +11,7 @@ import { colors, styleOfVariant, variantStyle } from '../src/charts/colors';
 import type { Figure, Trace } from '../src/charts/figure';
 import { notebookFigures } from '../src/charts/notebook-figures';
 import { MACHINE_SPECIFIC } from '../src/charts/beside';
-import { quantile } from '../src/analysis/stats';
+import { quantile } from '../src/stats/stats';
 import { projectRoot } from '../src/io/paths';
 import { studyCharts } from './helpers/study-charts';
 

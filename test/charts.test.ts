@@ -62,10 +62,16 @@ test('a variant\'s colour means that variant only: no layer, machine, category o
   assert.equal(variantStyle('no-such/variant').color, colors.other);
 });
 
-test('chart builders take every color from colors.ts: no color literal elsewhere in src/charts', () => {
-  const dir = join(projectRoot(), 'src', 'charts');
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts') && n !== 'colors.ts')) {
-    const src = readFileSync(join(dir, f), 'utf8');
+test("chart builders take every color from colors.ts: no color literal elsewhere in src/charts or a study's charts", () => {
+  const core = join(projectRoot(), 'src', 'charts');
+  const studies = join(projectRoot(), 'src', 'studies');
+  const files = [
+    ...readdirSync(core).filter((n) => n.endsWith('.ts') && n !== 'colors.ts').map((n) => join(core, n)),
+    ...readdirSync(studies, { recursive: true, encoding: 'utf8' }).filter((n) => /charts\.ts$/.test(n)).map((n) => join(studies, n)),
+  ];
+  assert.ok(files.some((f) => f.endsWith(join('verdict', 'charts.ts'))), "the studies' charts are among them");
+  for (const f of files) {
+    const src = readFileSync(f, 'utf8');
     const literal = /['"`](#[0-9a-fA-F]{3,8}|rgba?\(\d|black|white|red|blue|green)['"`]/.exec(src);
     assert.equal(literal, null, `${f}: color literal ${literal?.[1]}`);
   }

@@ -21,8 +21,8 @@ import { ANSWER_BEGIN, ANSWER_END } from '../src/analysis/answer';
 import { EXIT_BUSY, UserError } from '../src/errors';
 import { parseCsv } from '../src/io/csv';
 import { rowProblems } from '../src/io/results';
-import { WEATHER_REPEAT_CHECKS } from '../src/analysis/weather';
-import { runJobs, SweepJob } from '../src/experiments/sweep';
+import { WEATHER_REPEAT_CHECKS } from '../src/studies/weather/analysis';
+import { runJobs, SweepJob } from '../src/sweep/sweep';
 import { readModelFile } from '../src/lstm/modelfile';
 import { snapshot, assertOneLine, rowsWithoutTimes } from './helpers/snapshot';
 

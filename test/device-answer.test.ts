@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deviceAnswer, noiseWarning, ratioRows, resolvedRows, RoundTimes, TrainRow, trainSavings } from '../src/analysis/device-answer';
-import { isruTanhRatios, MathBenchRow } from '../src/mathbench/core';
+import { isruTanhRatios, MathBenchRow } from '../src/studies/math-bench/core';
 
 const row = (Function: string, ns: number, kind: 'scalar' | 'array' = 'scalar', precision: 'f64' | 'f32' = 'f64', length = 1): MathBenchRow =>
   ({ Function, 'Relative Time': ns, ns_per_op: ns, ns_min: ns, ns_max: ns, rounds: 11, kind, precision, length, ns_gross: ns + 1, expression: Function }) as MathBenchRow;

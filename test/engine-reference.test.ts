@@ -12,7 +12,7 @@ import {
 } from '../scripts/engine-reference';
 import { Lstm } from '../src/lstm/network';
 import { Blocking, blockingLabel, GEMMNT_BLOCKINGS, GEMV_BLOCKINGS } from '../src/lstm/wasm/blocking';
-import { WeatherNet } from '../src/weather/model';
+import { WeatherNet } from '../src/studies/weather/model';
 import { withEnv } from './helpers/env';
 
 const reference = readReference();

@@ -14,11 +14,11 @@ import { accuracyPoints, bigMath, bigReference, exactBig } from '../src/activati
 import { baselineErrorRows, baselineErrorTable, FAST_TANH_RANGES, rangePoints, SIGMOID_VIA_TANH_RANGES } from '../src/activations/fast-tanh-accuracy';
 import { ulpAt } from '../src/activations/ulp';
 import { SimdActivations } from '../src/lstm/wasm/pointwise';
-import { simdActivationKernels } from '../src/mathbench/vector';
-import { findRow, mathBenchmarks, VECTOR_ACTIVATIONS } from '../src/mathbench/core';
-import { lstmLikeInputs } from '../src/mathbench/harness';
-import { loadMathBenchResults, MathBenchRow } from '../src/mathbench/suite';
-import { baselineCostTable, baselineNote } from '../src/mathbench/baselines';
+import { simdActivationKernels } from '../src/studies/math-bench/vector';
+import { findRow, mathBenchmarks, VECTOR_ACTIVATIONS } from '../src/studies/math-bench/core';
+import { lstmLikeInputs } from '../src/studies/math-bench/harness';
+import { loadMathBenchResults, MathBenchRow } from '../src/studies/math-bench/suite';
+import { baselineCostTable, baselineNote } from '../src/studies/math-bench/baselines';
 import { resultsPath } from '../src/io/paths';
 
 const EPS = Number.EPSILON;

@@ -10,12 +10,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCsv } from '../src/io/csv';
-import { classCounts, loadMnistPackage, MNIST_CLASSES, splitDigits } from '../src/framework/mnist';
-import { Isru, tf } from '../src/framework/tfjs';
-import { FRAMEWORK_COLUMNS, FRAMEWORK_OPS_COLUMNS, frameworkCsv, frameworkOpsCsv, frameworkProfile } from '../src/experiments/framework';
-import { activationKernels, epochFraction, frameworkConclusion, pairedEpochTime, pairedFinal, summariseFramework, verdict } from '../src/analysis/framework';
+import { classCounts, loadMnistPackage, MNIST_CLASSES, splitDigits } from '../src/studies/framework-test/mnist';
+import { Isru, tf } from '../src/studies/framework-test/tfjs';
+import { FRAMEWORK_COLUMNS, FRAMEWORK_OPS_COLUMNS, frameworkCsv, frameworkOpsCsv, frameworkProfile } from '../src/studies/framework-test/results';
+import { activationKernels, epochFraction, frameworkConclusion, pairedEpochTime, pairedFinal, summariseFramework, verdict } from '../src/studies/framework-test/analysis';
 import { htmlTable } from '../src/charts/table';
-import { frameworkAccuracyFigure, kernelCallsFigure, pairedDifferenceFigure } from '../src/charts/framework';
+import { frameworkAccuracyFigure, kernelCallsFigure, pairedDifferenceFigure } from '../src/studies/framework-test/charts';
 import { runCli } from './helpers/cli';
 
 test('the mnist package holds 10 000 28x28 digits of all ten classes, grey values in [0, 1]', () => {

@@ -3,17 +3,17 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { largestFinite, roundToF16, ulpAt } from '../src/activations/ulp';
-import { gpuRatioFigure } from '../src/charts/gpu-math';
-import { gpuAccuracyCase, gpuAccuracyRow } from '../src/gpu-math/accuracy';
-import { describeAdapter, gpuBackend, gpuSlug } from '../src/gpu-math/adapter';
-import { gpuBackendRatios, gpuSideBySideTable, gpuSummary } from '../src/gpu-math/compare';
-import { DEFAULT_GPU_MATH_DIR, loadGpuMathResults } from '../src/gpu-math/files';
-import { accuracyKernel, GPU_ACCURACY_FUNCTIONS, GPU_FUNCTIONS, gpuFunction, timingKernel } from '../src/gpu-math/functions';
-import { GPU_REFERENCES } from '../src/gpu-math/reference-data';
-import { gpuReferenceInput, gpuReferenceInputs, gpuReferenceValue } from '../src/gpu-math/references';
-import { EVALUATIONS_PER_ITERATION } from '../src/gpu-math/functions';
-import { gpuMathCsv, gpuMathRows, gpuPairedRatios, GpuTimings, isruVsTanhSentence } from '../src/gpu-math/rows';
-import { loadMathBenchResults, MathBenchRow } from '../src/mathbench/suite';
+import { gpuRatioFigure } from '../src/studies/math-bench/gpu/charts';
+import { gpuAccuracyCase, gpuAccuracyRow } from '../src/studies/math-bench/gpu/accuracy';
+import { describeAdapter, gpuBackend, gpuSlug } from '../src/studies/math-bench/gpu/adapter';
+import { gpuBackendRatios, gpuSideBySideTable, gpuSummary } from '../src/studies/math-bench/gpu/compare';
+import { DEFAULT_GPU_MATH_DIR, loadGpuMathResults } from '../src/studies/math-bench/gpu/files';
+import { accuracyKernel, GPU_ACCURACY_FUNCTIONS, GPU_FUNCTIONS, gpuFunction, timingKernel } from '../src/studies/math-bench/gpu/functions';
+import { GPU_REFERENCES } from '../src/studies/math-bench/gpu/reference-data';
+import { gpuReferenceInput, gpuReferenceInputs, gpuReferenceValue } from '../src/studies/math-bench/gpu/references';
+import { EVALUATIONS_PER_ITERATION } from '../src/studies/math-bench/gpu/functions';
+import { gpuMathCsv, gpuMathRows, gpuPairedRatios, GpuTimings, isruVsTanhSentence } from '../src/studies/math-bench/gpu/rows';
+import { loadMathBenchResults, MathBenchRow } from '../src/studies/math-bench/suite';
 import { withTempDir } from './helpers/temp';
 
 test('f16 rounding: ties to even, subnormals, overflow past 65504', () => {

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../src/errors';
-import { cacheDir, fileTuningStore, kernelTuningFile } from '../src/io/kernel-tuning-cache';
+import { cacheDir, fileTuningStore, kernelTuningFile } from '../src/lstm/kernel-tuning-cache';
 import { machineSlug } from '../src/io/machine';
 import { dataPath } from '../src/io/paths';
 import {

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withRatios, formatTable, BenchRow, skipSummary } from '../scripts/bench';
-import { parseArgs, parseConfig, variantContender } from '../bench/lstm';
-import { BASELINE, loadWarning, pairedRatio, roundOrder, variantGrid } from '../bench/interleave';
-import { BENCH_COLUMNS, ceilingLines, withPeak } from '../bench/table';
-import { describePeak, flopsPerCycle, fpUnits, kernelIsa, nativeIsa, parseCpuinfo, peakGflops } from '../src/analysis/peak';
+import { BENCH_CONFIGS, parseArgs, parseConfig, QUICK_CONFIGS, variantContender } from '../bench/lstm';
+import { BASELINE, loadWarning, pairedRatio, roundOrder, variantGrid } from '../bench/interleaved-rounds';
+import { BENCH_COLUMNS, ceilingLines, withPeak } from '../src/studies/bench/table';
+import { describePeak, flopsPerCycle, fpUnits, kernelIsa, nativeIsa, parseCpuinfo, peakGflops } from '../src/io/peak';
 import { corpusIdentity } from '../src/lstm/trainer';
 import { readKernelBytes } from '../src/lstm/wasm/binaries';
 import { PytorchServer } from '../bench/peers/pytorch-server';
-import { categorize, categoryTimes, wasmFunctionNames } from '../bench/profile';
+import { categorize, categoryTimes, wasmFunctionNames } from '../dev/profile';
 
 const row = (engine: string, activation: string, precision: string, ms: number, cfg = '2x100', extra: Partial<BenchRow> = {}): BenchRow => {
   const [layers, neurons] = parseConfig(cfg);
@@ -203,6 +203,19 @@ test('variants: one this build cannot run is skipped with its reason, and the re
   assert.deepEqual(lines, ['skipped: lstm-opt f32 tanh sigmoid simd wasm: no simd (1x128, 2x100)', 'skipped: pytorch: torch is not installed']);
   assert.throws(() => parseArgs(['--gates', 'relu']), /unknown gate 'relu'/);
   assert.deepEqual(parseArgs(['--quick', '--impls', 'simd']).axes.impls, ['simd']);
+});
+
+test("bench's one argument parser: defaults, lists, negations, and one line for every bad command line", () => {
+  const d = parseArgs([]);
+  assert.deepEqual([d.quick, d.child, d.mt, d.pytorch, d.precisions, d.rounds], [false, false, true, true, ['f64', 'f32'], undefined]);
+  assert.deepEqual(d.configs, BENCH_CONFIGS);
+  assert.deepEqual(parseArgs(['--quick']).configs, QUICK_CONFIGS);
+  const a = parseArgs(['--configs', '2x100,4x128', '--kernels', 'wasm-fma', '--no-mt', '--no-pytorch', '--rounds', '7', '--child']);
+  assert.deepEqual([a.configs, a.axes.kernels, a.mt, a.pytorch, a.rounds, a.child], [['2x100', '4x128'], ['wasm-fma'], false, false, 7, true]);
+  assert.throws(() => parseArgs(['--configs', '2by100']), /bad config/);
+  assert.throws(() => parseArgs(['--rounds', '0']), /--rounds .*must be an integer >= 1/);
+  assert.throws(() => parseArgs(['--bogus']), /unknown option '--bogus'/);
+  assert.throws(() => parseArgs(['stray']), /too many arguments|unexpected/);
 });
 
 test('profile: wasm function names from the export section, and the category of each profiled function', () => {

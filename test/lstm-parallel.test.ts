@@ -22,8 +22,9 @@ import { ParallelWorkerError, Team } from '../src/lstm/parallel/team';
 import { compareWithFiniteDifferences } from '../src/lstm/gradcheck';
 import { makePartition, MtStrategy, splitEven } from '../src/lstm/parallel/partition';
 import { busyCores, chooseThreads, cores, parseThreads } from '../src/lstm/parallel/auto';
-import { partName, runMtSweep } from '../src/experiments/mt';
-import { crossover, mtTotals, normalizedPerformance, speedup } from '../src/analysis/mt';
+import { runMtSweep } from '../src/studies/mt/sweep';
+import { partName } from '../src/studies/mt/results';
+import { crossover, mtTotals, normalizedPerformance, speedup } from '../src/studies/mt/analysis';
 import { cliEnv, runCli } from './helpers/cli';
 
 const sample = loadCorpus(dataPath('sotu-sample.txt'));

@@ -1,5 +1,4 @@
 import { test } from 'node:test';
-import { seededRandom } from '../src/seeded-random';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,17 +6,18 @@ import { join } from 'node:path';
 import * as math from 'mathjs';
 import {
   Benchmark, calibrate, finishMeasurements, lastSpread, lstmLikeInputs, runBenchmarks, subtractBaseline, summarize,
-} from '../src/mathbench/harness';
+} from '../src/studies/math-bench/harness';
+import { seededRandom } from '../src/stats/random';
 import {
   BENCH_ACTIVATIONS, isruTanhRatios, pairedIsruTanhRatios, kindLabel, mathBenchCsv, mathBenchmarks, mathBenchRows, MathBenchRow,
   VECTOR_ACTIVATIONS, vectorCostTable, vectorSummary,
-} from '../src/mathbench/suite';
-import { simdActivationKernels } from '../src/mathbench/vector';
+} from '../src/studies/math-bench/suite';
+import { simdActivationKernels } from '../src/studies/math-bench/vector';
 import { SIMD_ACCURACY_BOUNDS, ulpAt } from '../src/activations/simd-accuracy';
 import { machineSlug } from '../src/io/machine';
-import { median, quantile } from '../src/analysis/stats';
+import { median, quantile } from '../src/stats/stats';
 import { readCsv } from '../src/io/csv';
-import { mathBenchBarFigure, mathBenchCrossMachineFigure, mathBenchRatioFigure, mathBenchVectorFigure } from '../src/charts/math-bench';
+import { mathBenchBarFigure, mathBenchCrossMachineFigure, mathBenchRatioFigure, mathBenchVectorFigure } from '../src/studies/math-bench/charts';
 import { colors } from '../src/charts/colors';
 import { runCli } from './helpers/cli';
 import { withTempDir } from './helpers/temp';

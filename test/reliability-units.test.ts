@@ -14,16 +14,16 @@ import { join } from 'node:path';
 import { cleanStaleTemps, NAME_MAX_BYTES, tempName, writeFileAtomic } from '../src/io/atomic';
 import { prepareOutputDir, prepareOutputFile } from '../src/io/places';
 import { UserError } from '../src/errors';
-import { isComplete, runJobs, SweepJob } from '../src/experiments/sweep';
+import { isComplete, runJobs, SweepJob } from '../src/sweep/sweep';
 import { Lstm } from '../src/lstm/network';
 import { Rng } from '../src/lstm/rng';
 import { generateIds } from '../src/lstm/sample';
 import { arraysProblem, healthyLoss, lossLimit, lossProblem, PARAM_LIMIT } from '../src/lstm/divergence';
 import { trainingBytes, workspaceElements } from '../src/lstm/limits';
 import { paramLayout } from '../src/lstm/layout';
-import { weatherBytes } from '../src/weather/limits';
+import { weatherBytes } from '../src/studies/weather/limits';
 import { ARENA_MAX_BYTES, arenaCapacity, WasmBackend } from '../src/lstm/wasm/backend';
-import { WeatherNet, WeatherWorkspace } from '../src/weather/model';
+import { WeatherNet, WeatherWorkspace } from '../src/studies/weather/model';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'lstm-opt-units-'));
 

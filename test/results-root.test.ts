@@ -11,9 +11,9 @@ import { hardwareSlug, machineSlug, MACHINE_ENV, slugProblem } from '../src/io/m
 import { resultsPath, RESULTS_ENV } from '../src/io/paths';
 import { MissingResultsError, readResults } from '../src/io/results';
 import { chooseRoots, firstLoadable, machineFolder, machineRoots, profileFolder, readReference, referenceRoot, rootLabel, thisMachineRoots } from '../src/io/results-root';
-import { loadVerdict } from '../src/analysis/verdict';
-import { besideReference, besideRows } from '../src/analysis/beside';
-import { estimate } from '../src/analysis/stats';
+import { loadVerdict } from '../src/studies/verdict/analysis';
+import { besideReference, besideRows } from '../src/stats/beside';
+import { estimate } from '../src/stats/stats';
 import { withTempDir } from './helpers/temp';
 import { runCli } from './helpers/cli';
 

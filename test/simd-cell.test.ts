@@ -1,5 +1,5 @@
 /**
- * The 'simd' point-wise cell kernels (src/lstm/wasm/assembly/pointwise.ts): every cell × gate activation
+ * The 'simd' point-wise cell kernels (src/lstm/wasm/assembly/simd-cell-kernels.ts): every cell × gate activation
  * in both precisions against an LSTM step built from src/activations and against the scalar kernels,
  * bit-identical whatever the neuron range is split into, gradient-checked through the engine, bit-identical
  * across thread counts; and the error table of the vectorized activations against 50-digit references.

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as math from 'mathjs';
-import { estimate, mean, median, pairedEstimate, quantile, sampleStd, tCritical95, tQuantile } from '../src/analysis/stats';
-import { seededRandom } from '../src/seeded-random';
+import { estimate, mean, median, pairedEstimate, quantile, sampleStd, tCritical95, tQuantile } from '../src/stats/stats';
+import { seededRandom } from '../src/stats/random';
 
 const close = (a: number, b: number, tol: number, what: string): void => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 

@@ -9,9 +9,10 @@ import { PROGRESS_HEADER } from './helpers/schemas';
 import { dataPath, projectRoot } from '../src/io/paths';
 import { UserError } from '../src/errors';
 import { LOCK_NAME } from '../src/io/lock';
-import { inShard, isComplete, parseShard, runJobs, selectShard, SweepJob, sweepKind } from '../src/experiments/sweep';
-import { netSizeConfigFile, NetSizeConfigRecord, netSizeFileName, netSizeProfile, netSizeVariantFile } from '../src/experiments/net-size';
-import { allVariants, parseVariantId } from '../src/experiments/variants';
+import { inShard, isComplete, parseShard, runJobs, selectShard, SweepJob } from '../src/sweep/sweep';
+import { SWEEP_KINDS, sweepKind } from '../src/studies/registry';
+import { netSizeConfigFile, NetSizeConfigRecord, netSizeFileName, netSizeProfile, netSizeVariantFile } from '../src/studies/net-size/results';
+import { allVariants, parseVariantId } from '../src/studies/variants';
 import { PROGRESS_COLUMNS } from '../src/lstm/training-loop';
 
 const corpus = dataPath('sotu-sample.txt');
@@ -137,8 +138,11 @@ test('runJobs logs one line per finished job without a terminal, nothing with qu
   assert.deepEqual(lines, []);
 });
 
-test('net-size is a registered kind; the full profile is layers 1-4 x the ten neuron counts', () => {
-  assert.ok(sweepKind('net-size'));
+test('the registry names each kind once, net-size among them; its full profile is layers 1-4 x the ten neuron counts', () => {
+  const names = SWEEP_KINDS.map((k) => k.name);
+  assert.deepEqual([...new Set(names)], names);
+  assert.deepEqual([...names].sort(), ['framework', 'framework-ops', 'merge', 'mt', 'net-size', 'precision', 'verdict', 'verdict-long', 'weather']);
+  assert.equal(sweepKind('net-size')?.name, 'net-size');
   const full = netSizeProfile(false);
   assert.equal(full.configs.length, 40);
   assert.deepEqual(full.configs.slice(0, 3), [{ layers: 1, neurons: 8 }, { layers: 1, neurons: 16 }, { layers: 1, neurons: 24 }]);

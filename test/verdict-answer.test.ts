@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANSWER_BEGIN, ANSWER_END, buildAnswer } from '../src/analysis/answer';
 import { toCsv } from '../src/io/csv';
-import { verdictColumns } from '../src/experiments/verdict-runs';
+import { verdictColumns } from '../src/studies/verdict/results';
 import { runCli } from './helpers/cli';
 
 const M = 'test-machine';

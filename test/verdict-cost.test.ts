@@ -4,8 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { VerdictJobResult, VerdictRunResult } from '../src/analysis/verdict';
-import { costSentence, verdictCost } from '../src/analysis/verdict-cost';
+import type { VerdictJobResult, VerdictRunResult } from '../src/studies/verdict/analysis';
+import { costSentence, verdictCost } from '../src/studies/verdict/cost';
 
 const run = (variant: string, seed: number, train: number, val: number[]): VerdictRunResult => ({
   source: 'verdict', size: '2x8', seed, variant, train_loss: 2, val_loss: 2, val_bpc: 3, val_chars: 100, train_time: train, train_cpu: train / 2, sample: '',

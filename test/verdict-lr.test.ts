@@ -10,9 +10,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataPath } from '../src/io/paths';
-import { DEFAULT_LEARNING_RATE, folderRate, parseRates, rateFolder } from '../src/experiments/verdict';
-import { readVerdictDir } from '../src/analysis/verdict';
-import { learningRateTable, readVerdictRates } from '../src/analysis/verdict-lr';
+import { parseRates } from '../src/studies/verdict/sweep';
+import { DEFAULT_LEARNING_RATE, folderRate, rateFolder } from '../src/studies/verdict/results';
+import { readVerdictDir } from '../src/studies/verdict/analysis';
+import { learningRateTable, readVerdictRates } from '../src/studies/verdict/learning-rates';
 import { runCli } from './helpers/cli';
 
 const corpus = dataPath('sotu-sample.txt');

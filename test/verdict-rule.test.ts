@@ -6,16 +6,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { VerdictRunResult } from '../src/analysis/verdict';
+import type { VerdictRunResult } from '../src/studies/verdict/analysis';
 import {
   comparisonUnits, decide, iterationTable, lossAtTime, marginEvidence, measurePair, NON_INFERIORITY_MARGIN, ruleTable, timeToLoss, validationCurve,
-} from '../src/analysis/verdict-rule';
-import { iterationTableRows, judgeOriginalClaim, ORIGINAL_CLAIM, ruleConclusion } from '../src/analysis/verdict-rule-report';
-import { estimate, Estimate } from '../src/analysis/stats';
-import { signedRankTest } from '../src/analysis/signed-rank';
-import { verdictValidationFigure } from '../src/charts/verdict';
+} from '../src/studies/verdict/rule';
+import { iterationTableRows, judgeOriginalClaim, ORIGINAL_CLAIM, ruleConclusion } from '../src/studies/verdict/rule-report';
+import { estimate, Estimate } from '../src/stats/stats';
+import { signedRankTest } from '../src/stats/signed-rank';
+import { verdictValidationFigure } from '../src/studies/verdict/charts';
 import { colors } from '../src/charts/colors';
-import { longLossFigure } from '../src/charts/verdict-long';
+import { longLossFigure } from '../src/studies/verdict/long-run-charts';
 
 /** A progress row: all training time in the forward phase, so the total is `t` on both clocks. */
 const row = (iteration: number, t: number, valLoss: number, valChars = 5000) => ({

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { dataPath, projectRoot } from '../src/io/paths';
 import { readCsv } from '../src/io/csv';
 import { PROGRESS_COLUMNS } from '../src/lstm/training-loop';
-import { VALIDATION_COLUMNS } from '../src/experiments/verdict-runs';
-import { planMerge } from '../src/experiments/merge';
-import { readVerdictDir, verdictTable } from '../src/analysis/verdict';
+import { VALIDATION_COLUMNS } from '../src/studies/verdict/results';
+import { planMerge } from '../src/sweep/merge';
+import { readVerdictDir, verdictTable } from '../src/studies/verdict/analysis';
 import { cliEnv, runCli } from './helpers/cli';
 
 const corpus = dataPath('sotu-sample.txt');

@@ -14,13 +14,13 @@ import { Lstm } from '../src/lstm/network';
 import { corpusIdentity, DEFAULT_TRAINER, Trainer } from '../src/lstm/trainer';
 import { blockStarts, natsToBits, Validator } from '../src/lstm/validation';
 import { Rng } from '../src/lstm/rng';
-import { allVariants, availableVariants, parseVariantId, variant } from '../src/experiments/variants';
-import { parseVariants } from '../src/experiments/verdict';
-import { NetSizeSummary, widthTrend } from '../src/analysis/net-size';
-import { direction, verdictTable, VerdictJobResult, VerdictRunResult } from '../src/analysis/verdict';
-import { tCritical95 } from '../src/analysis/stats';
+import { allVariants, availableVariants, parseVariantId, variant } from '../src/studies/variants';
+import { parseVariants } from '../src/studies/verdict/sweep';
+import { NetSizeSummary, widthTrend } from '../src/studies/net-size/analysis';
+import { direction, verdictTable, VerdictJobResult, VerdictRunResult } from '../src/studies/verdict/analysis';
+import { tCritical95 } from '../src/stats/stats';
 import { UserError } from '../src/errors';
-import { verdictTradeoffFigure } from '../src/charts/verdict';
+import { verdictTradeoffFigure } from '../src/studies/verdict/charts';
 import { colors } from '../src/charts/colors';
 
 // ------------------------------------------------------------------ split

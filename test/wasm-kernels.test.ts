@@ -1,5 +1,5 @@
 /**
- * The compiled WebAssembly kernels (src/lstm/wasm/assembly/kernels.ts), called directly on a shared
+ * The compiled WebAssembly kernels (src/lstm/wasm/assembly/dense-kernels.ts), called directly on a shared
  * memory, on random shapes that include zero rows, lengths below one vector, odd lengths and operands
  * at every alignment, in both precisions:
  *   - against the plain TypeScript kernels (src/lstm/kernels.ts, src/lstm/adam.ts), which sum in another

@@ -11,17 +11,19 @@ import { readCsv } from '../src/io/csv';
 import { cellKernels, cellSpec } from '../src/lstm/cell';
 import {
   accuracyPercent, buildDataset, confusion, D, defaultWeatherFile, featureStats, loadWeather, naiveBaseline, parseWeather, rawFeatures,
-} from '../src/weather/data';
-import { averageRows, parseCells, planRuns, QUICK_PROFILE, upgradeWeatherRows } from '../src/experiments/weather';
-import { allVariants, parseVariantId } from '../src/experiments/variants';
-import { parseShard, selectShard } from '../src/experiments/sweep';
-import { weatherGradientCheck } from '../src/weather/gradcheck';
-import { WeatherNet } from '../src/weather/model';
-import { runWeather } from '../src/weather/train';
-import { compareVariants, loadWeatherResults, pairedDifferences, cellCountSaving, cellCountDifference, variantsIn, variantSummaryRows, weatherConclusion, weatherTableRows } from '../src/analysis/weather';
+} from '../src/studies/weather/data';
+import { parseCells, planRuns, QUICK_PROFILE, readRepeats } from '../src/studies/weather/sweep';
+import { averageRows } from '../src/studies/weather/results';
+import { MissingResultsError } from '../src/io/results';
+import { allVariants, parseVariantId } from '../src/studies/variants';
+import { parseShard, selectShard } from '../src/sweep/sweep';
+import { weatherGradientCheck } from '../src/studies/weather/gradcheck';
+import { WeatherNet } from '../src/studies/weather/model';
+import { runWeather } from '../src/studies/weather/train';
+import { compareVariants, loadWeatherResults, pairedDifferences, readWeatherRoot, cellCountSaving, cellCountDifference, variantSummaryRows, weatherConclusion, weatherTableRows } from '../src/studies/weather/analysis';
 import { UserError } from '../src/errors';
 import { colors } from '../src/charts/colors';
-import { weatherAccuracyFigure, weatherConfusionFigure, weatherSavingFigure } from '../src/charts/weather';
+import { weatherAccuracyFigure, weatherConfusionFigure, weatherSavingFigure } from '../src/studies/weather/charts';
 import { cliEnv, runCli } from './helpers/cli';
 import { WEATHER_HEADER } from './helpers/schemas';
 import { cellsMissingCharts, errorOutputs, executeNotebook, plotlyOutputs, printedText } from './helpers/notebook';
@@ -168,32 +170,18 @@ test('weather sweep plan: every variant per (cells, repeat) from one seed, the o
   for (const bad of ['', '10,,25', '0', '-5', '1.5', 'ten', '10,10']) assert.equal(typeof parseCells(bad), 'string', bad);
 });
 
-test('old weather files upgrade in one place: Func tanh → tanh/scalar, isru → isru/scalar, ISRU-sigmoid gates → all-isru; non-variants dropped', () => {
-  const old: Record<string, string | number>[] = [
-    { Cells: 10, Func: 'tanh', Repeat: 0, Gate: '', Impl: '' },
-    { Cells: 10, Func: 'isru', Repeat: 0 },
-    { Cells: 10, Func: 'isru', Repeat: 0, Gate: 'isru-sigmoid', Impl: 'simd' },
-    { Cells: 10, Func: 'tanh', Repeat: 0, Gate: 'isru-sigmoid', Impl: 'scalar' },
-    { Cells: 10, Func: 'isru', Repeat: 0, Gate: 'sigmoid', Impl: 'simd', Variant: 'isru/simd' },
-  ];
-  const up = upgradeWeatherRows(old);
-  assert.deepEqual(up.map((r) => [r.Variant, r.Gate, r.Impl]), [
-    ['tanh/scalar', 'sigmoid', 'scalar'], ['isru/scalar', 'sigmoid', 'scalar'], ['all-isru/simd', 'isru-sigmoid', 'simd'], ['isru/simd', 'sigmoid', 'simd'],
-  ]);
-  // full results from before the variants load through the notebook's loader too
-  const log = console.log;
-  console.log = () => undefined;
-  // the fixture is a results/weather folder of its own: a results folder around it, linked
+test('a weather file from before the variants (no Gate, Impl, Variant) is refused by the notebook reader and the sweep, naming the columns', () => {
   const results = mkdtempSync(join(tmpdir(), 'lstm-opt-weather-old-'));
-  symlinkSync(join(projectRoot(), 'test', 'fixtures', 'weather-before-variants'), join(results, 'weather'));
   try {
-    const res = loadWeatherResults({ dir: results, machine: 'amd-epyc-2c-node20', profile: 'full' });
-    assert.ok(res);
-    assert.equal(res.quick, false);
-    assert.deepEqual(variantsIn(res.repeats), ['tanh/scalar', 'isru/scalar']);
-    assert.ok(res.table.every((r) => r.Variant === `${r.Func}/scalar`));
+    const dir = join(results, 'weather');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'lstm-m.csv'), 'Cells,Func,TrainTime,PredictTime,Accuracy,TP,TN,FP,FN\n10,tanh,1.5,0.01,80,1,2,3,4\n10,isru,1.2,0.01,79,1,2,3,4\n');
+    const repeats = join(dir, 'lstm-m-repeats.csv');
+    writeFileSync(repeats, 'Cells,Func,Repeat,Seed,Epochs,Batch,Window,LR,Kernels,TrainTime,PredictTime,Accuracy,TP,TN,FP,FN,Loss,TrainCpu,PredictCpu\n10,tanh,0,1,20,32,7,0.01,wasm,1.5,0.01,80,1,2,3,4,0.5,1.5,0.01\n');
+    writeFileSync(join(dir, 'baseline.csv'), 'Split,Samples,Accuracy,TP,TN,FP,FN\ntest,365,70,1,2,3,4\n');
+    assert.throws(() => readWeatherRoot({ dir: results, machine: 'm', profile: 'full' }), (e: unknown) => e instanceof MissingResultsError && /Columns Gate, Impl, Variant are missing/.test(e.message) && /weather/.test(e.message));
+    assert.throws(() => readRepeats(repeats), /no column Gate, Impl, Variant/);
   } finally {
-    console.log = log;
     rmSync(results, { recursive: true, force: true });
   }
 });

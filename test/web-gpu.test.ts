@@ -7,9 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium, webGpuArgs } from '../src/charts/browser';
 import { projectRoot } from '../src/io/paths';
-import { loadGpuMathResults } from '../src/gpu-math/files';
-import { GPU_ACCURACY_FUNCTIONS, GPU_FUNCTIONS } from '../src/gpu-math/functions';
-import { loadMathBenchResults } from '../src/mathbench/suite';
+import { loadGpuMathResults } from '../src/studies/math-bench/gpu/files';
+import { GPU_ACCURACY_FUNCTIONS, GPU_FUNCTIONS } from '../src/studies/math-bench/gpu/functions';
+import { loadMathBenchResults } from '../src/studies/math-bench/suite';
 import { buildWeb, serveWeb } from '../scripts/web';
 
 /**

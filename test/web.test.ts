@@ -7,8 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from '../src/charts/browser';
 import { projectRoot } from '../src/io/paths';
-import { loadBenchResults } from '../src/analysis/bench-files';
-import { loadMathBenchResults, MathBenchRow } from '../src/mathbench/suite';
+import { loadBenchResults } from '../src/studies/bench/results';
+import { loadMathBenchResults, MathBenchRow } from '../src/studies/math-bench/suite';
 import { buildWeb, serveWeb } from '../scripts/web';
 import { WEB_CONFIGS, WEB_PRECISIONS, WEB_VARIANTS } from '../web/src/train-bench';
 

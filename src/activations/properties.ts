@@ -3,7 +3,7 @@
  * functions, not typed in), its values on a grid, and the two checks — hand-written f′ against mathjs's
  * symbolic derivative, closed-form ∫ against numerical quadrature.
  */
-import { activations, ActivationName } from './index';
+import { activations, ActivationName } from './by-name';
 import type { ActivationFunction } from './types';
 import { compareWithSymbolic } from './symbolic';
 import { integrate } from './quadrature';

@@ -120,8 +120,8 @@ export function simdAccuracy(precision: Precision, count = 2000): AccuracyRow[] 
 }
 
 /**
- * The bounds the vectorized activations are held to (the test asserts them; docs/ARCHITECTURE.md states
- * them): in ulps of the result, except for the ISRU-sigmoid, whose ½ + (½x)·r cancels for x ≪ 0 (the
+ * The bounds the vectorized activations are held to (the test asserts them; docs/decisions/002-simd-cell-kernels.md
+ * states them): in ulps of the result, except for the ISRU-sigmoid, whose ½ + (½x)·r cancels for x ≪ 0 (the
  * scalar formula does too): there the bound is absolute, in ulps of 1 — what matters for a gate value in
  * [0, 1] that multiplies a cell state and is added to another product.
  */

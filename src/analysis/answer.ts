@@ -4,9 +4,9 @@
  * becomes a sentence naming the command that produces it, so the README can be regenerated at any time,
  * whichever experiments have run so far.
  *
- * Sources (schemas in docs/ARCHITECTURE.md, "Results"):
+ * Sources (schemas in docs/ARCHITECTURE.md, "Contracts"):
  *   net-size  results/net-size/<machine>/progress_<L>x<N>_<func>.csv   time saving per config (last row); every
- *             variant's saving vs tanh/scalar when the sweep ran the variants (src/analysis/net-size.ts)
+ *             variant's saving vs tanh/scalar when the sweep ran the variants (src/studies/net-size/analysis.ts)
  *   long run  results/verdict-long/<machine>/long-*.json (+ CSVs)      per variant: time saving, validation-loss difference
  *   weather   results/weather/lstm-<machine>-repeats.csv (or lstm-<machine>.csv)  accuracy, train time
  *   precision results/precision/<machine>/progress-<f32|f64>-5x100[-<variant>].csv  per variant f32/f64 time ratio, loss difference
@@ -22,19 +22,18 @@ import { num, pct, proseCi } from './format';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readResults, MissingResultsError, ResultRow } from '../io/results';
-import { lossDifference } from './compare';
-import { estimate, Estimate } from './stats';
-import { compareLong, readLongRoot } from './verdict-long';
-import { comparePrecisions, readPrecisionRoot } from './precision';
+import { lossDifference } from '../stats/compare';
+import { estimate, Estimate } from '../stats/stats';
+import { compareLong, readLongRoot } from '../studies/verdict/long-run';
+import { comparePrecisions, readPrecisionRoot } from '../studies/precision/analysis';
 import { isReferenceRoot, machineFolder, profileFolder, ResultsRoot } from '../io/results-root';
-import { cellCountDifference, cellCountSaving, pairedDifferences, WEATHER_REPEAT_CHECKS } from './weather';
-import { upgradeWeatherRows } from '../experiments/weather';
-import { parseVariantId } from '../experiments/variants';
-import { readVerdictResults } from './verdict';
-import { costSentence, verdictCost } from './verdict-cost';
-import { iterationTable, NON_INFERIORITY_MARGIN, ruleTable } from './verdict-rule';
-import { judgeOriginalClaim, ruleConclusion, signedCi, sweepTrendText } from './verdict-rule-report';
-import { NetSizeConfigRuns, NetSizeSummary, pairsOf, readNetSizeConfigs, variantOverview, variantSummaries, widthTrend } from './net-size';
+import { cellCountDifference, cellCountSaving, pairedDifferences, WEATHER_REPEAT_CHECKS } from '../studies/weather/analysis';
+import { parseVariantId } from '../studies/variants';
+import { readVerdictResults } from '../studies/verdict/analysis';
+import { costSentence, verdictCost } from '../studies/verdict/cost';
+import { iterationTable, NON_INFERIORITY_MARGIN, ruleTable } from '../studies/verdict/rule';
+import { judgeOriginalClaim, ruleConclusion, signedCi, sweepTrendText } from '../studies/verdict/rule-report';
+import { NetSizeConfigRuns, NetSizeSummary, pairsOf, readNetSizeConfigs, variantOverview, variantSummaries, widthTrend } from '../studies/net-size/analysis';
 import { command as cli } from '../command-name';
 
 export const ANSWER_BEGIN = '<!-- answer:begin -->';
@@ -158,9 +157,8 @@ export function weatherAnswer(root: ResultsRoot): WeatherAnswer {
   const repeats = join(folder, `lstm-${root.machine}-repeats.csv`);
   const fromRepeats = existsSync(repeats);
   let rows: ResultRow[];
-  if (fromRepeats) rows = readResults(repeats, { command, columns: ['Cells', 'Func', 'Repeat', 'TrainTime', 'Accuracy'], ...WEATHER_REPEAT_CHECKS });
-  else rows = readResults(join(folder, `lstm-${root.machine}.csv`), { command, columns: ['Cells', 'Func', 'TrainTime', 'Accuracy'] }).map((r) => ({ ...r, Repeat: 0 }));
-  rows = upgradeWeatherRows(rows);
+  if (fromRepeats) rows = readResults(repeats, { command, columns: ['Cells', 'Func', 'Repeat', 'TrainTime', 'Accuracy', 'Variant'], ...WEATHER_REPEAT_CHECKS });
+  else rows = readResults(join(folder, `lstm-${root.machine}.csv`), { command, columns: ['Cells', 'Func', 'TrainTime', 'Accuracy', 'Variant'] }).map((r) => ({ ...r, Repeat: 0 }));
   // the original question: the ISRU cell (scalar) against tanh/scalar
   const acc = pairedDifferences(rows, 'Accuracy', 'isru/scalar');
   const time = pairedDifferences(rows, 'TrainTime', 'isru/scalar');
@@ -213,7 +211,7 @@ function mathBenchSentence(root: ResultsRoot): string {
 /**
  * The verdict paragraph from the full-profile verdict results (results/verdict/<machine>, and the long run
  * in results/verdict-long/<machine>), or undefined when there are none: the answer then keeps its
- * per-experiment form alone. The verdict is the decision rule's (src/analysis/verdict-rule.ts): loss at
+ * per-experiment form alone. The verdict is the decision rule's (src/studies/verdict/rule.ts): loss at
  * equal time against tanh implemented the same way, within a margin fixed in advance; then the
  * per-iteration comparison, one line per independent comparison, and the original claim in both halves.
  */

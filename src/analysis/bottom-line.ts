@@ -11,14 +11,14 @@
  * The words and numbers are the decision rule's and the framework analysis's; this module only chooses
  * which of them lead and says them briefly. Pure below `buildBottomLine`, which reads the results.
  */
-import { parseVariantId, variantRank } from '../experiments/variants';
+import { parseVariantId, variantRank } from '../studies/variants';
 import { MissingResultsError } from '../io/results';
 import { isReferenceRoot, ResultsRoot } from '../io/results-root';
 import { command as cli } from '../command-name';
-import { FrameworkSummary, readFrameworkRoot, summariseFramework, verdict as intervalWord } from './framework';
-import { FRAMEWORK_COMMAND } from '../experiments/framework';
-import { readVerdictResults, VERDICT_COMMANDS, VerdictRunResult } from './verdict';
-import { marginEvidence, NON_INFERIORITY_MARGIN, RuleRow, ruleTable, VerdictWord } from './verdict-rule';
+import { FrameworkSummary, readFrameworkRoot, summariseFramework, verdict as intervalWord } from '../studies/framework-test/analysis';
+import { FRAMEWORK_COMMAND } from '../studies/framework-test/results';
+import { readVerdictResults, VERDICT_COMMANDS, VerdictRunResult } from '../studies/verdict/analysis';
+import { marginEvidence, NON_INFERIORITY_MARGIN, RuleRow, ruleTable, VerdictWord } from '../studies/verdict/rule';
 
 const fix = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const signed = (x: number, d: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(d)}` : 'n/a');

@@ -4,8 +4,8 @@
  * so rather than printed as a negative ratio), and a warning when the repeated rounds of the training
  * benchmark disagree. Pure: rows in, text out; the page (web/src/main.ts) shows it.
  */
-import { isruTanhRatios, IsruTanhRatio, MathBenchRow } from '../mathbench/core';
-import { Estimate, estimate } from './stats';
+import { isruTanhRatios, IsruTanhRatio, MathBenchRow } from '../studies/math-bench/core';
+import { Estimate, estimate } from '../stats/stats';
 
 /** A training-benchmark row as the page produces it (bench/table.ts BenchRow, the fields used here). */
 export interface TrainRow {

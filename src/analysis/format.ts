@@ -3,7 +3,7 @@
  * Two forms of an interval: the compact one of tables and verdict lines, `12.3% [10.1%, 14.5%]`, and the
  * prose one of the README answer, `12.3% (95% CI 10.1% to 14.5%, n = 9)`. Pure.
  */
-import type { Estimate } from './stats';
+import type { Estimate } from '../stats/stats';
 
 /** An estimate as far as its formatting needs; without `n`, an interval is there when its bounds are. */
 export type CiEstimate = Pick<Estimate, 'mean' | 'low' | 'high'> & { n?: number };

@@ -1,16 +1,16 @@
 /**
- * Each study's headline figures, for a machine's results beside the reference's (src/analysis/beside.ts):
+ * Each study's headline figures, for a machine's results beside the reference's (src/stats/beside.ts):
  * the numbers its notebook leads with, as estimates with their 95% intervals.
  */
-import type { HeadlineStudy } from './beside';
-import { Estimate, estimate } from './stats';
-import { readVerdictRoot, VERDICT_COMMANDS, verdictTable, VerdictResults } from './verdict';
-import { compareLong, LongResults, readLongRoot, VERDICT_LONG_COMMANDS } from './verdict-long';
-import { LoadedNetSize, NET_SIZE_COMMANDS, readNetSizeRoot, variantOverview, variantSummaries } from './net-size';
-import { cellCountSaving, compareVariants, readWeatherRoot, WEATHER_COMMANDS, WeatherResults } from './weather';
-import { MT_COMMANDS, MtResults, readMtRoot, speedup } from './mt';
-import { comparePrecisions, PRECISION_COMMANDS, PrecisionResults, readPrecisionRoot } from './precision';
-import { FRAMEWORK_COMMANDS, LoadedFrameworkCsv, readFrameworkRoot, summariseFramework } from './framework';
+import type { HeadlineStudy } from '../stats/beside';
+import { Estimate, estimate } from '../stats/stats';
+import { readVerdictRoot, VERDICT_COMMANDS, verdictTable, VerdictResults } from '../studies/verdict/analysis';
+import { compareLong, LongResults, readLongRoot, VERDICT_LONG_COMMANDS } from '../studies/verdict/long-run';
+import { LoadedNetSize, NET_SIZE_COMMANDS, readNetSizeRoot, variantOverview, variantSummaries } from '../studies/net-size/analysis';
+import { cellCountSaving, compareVariants, readWeatherRoot, WEATHER_COMMANDS, WeatherResults } from '../studies/weather/analysis';
+import { MT_COMMANDS, MtResults, readMtRoot, speedup } from '../studies/mt/analysis';
+import { comparePrecisions, PRECISION_COMMANDS, PrecisionResults, readPrecisionRoot } from '../studies/precision/analysis';
+import { FRAMEWORK_COMMANDS, LoadedFrameworkCsv, readFrameworkRoot, summariseFramework } from '../studies/framework-test/analysis';
 
 /** −e: a cost turned into a saving (the interval swaps ends). */
 const negated = (e: Estimate): Estimate => ({ ...e, mean: -e.mean, median: -e.median, low: -e.high, high: -e.low });

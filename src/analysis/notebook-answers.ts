@@ -5,20 +5,20 @@
  * notebook loaded; the evidence and the machinery follow further down the notebook.
  */
 import { activations } from '../activations';
-import { isruTanhRatios, MathBenchRow } from '../mathbench/core';
+import { isruTanhRatios, MathBenchRow } from '../studies/math-bench/core';
 import { ResultsRoot, rootLabel } from '../io/results-root';
-import { formatHeadline, HeadlineStudy } from './beside';
-import { Estimate } from './stats';
+import { formatHeadline, HeadlineStudy } from '../stats/beside';
+import { Estimate } from '../stats/stats';
 import { bottomLine, frameworkSentence, lossScale, readFrameworkSummary } from './bottom-line';
-import { FRAMEWORK_COMMAND } from '../experiments/framework';
-import { FrameworkSummary } from './framework';
-import { VerdictResults } from './verdict';
-import { ruleTable } from './verdict-rule';
-import { LongComparison } from './verdict-long';
-import { PrecisionComparison } from './precision';
-import { cellCountDifference, cellCountSaving, VariantComparison } from './weather';
-import { NetSizeSummary, variantOverview, widthTrend } from './net-size';
-import { sweepTrendText } from './verdict-rule-report';
+import { FRAMEWORK_COMMAND } from '../studies/framework-test/results';
+import { FrameworkSummary } from '../studies/framework-test/analysis';
+import { VerdictResults } from '../studies/verdict/analysis';
+import { ruleTable } from '../studies/verdict/rule';
+import { LongComparison } from '../studies/verdict/long-run';
+import { PrecisionComparison } from '../studies/precision/analysis';
+import { cellCountDifference, cellCountSaving, VariantComparison } from '../studies/weather/analysis';
+import { NetSizeSummary, variantOverview, widthTrend } from '../studies/net-size/analysis';
+import { sweepTrendText } from '../studies/verdict/rule-report';
 
 const fix = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const pct = (x: number): string => `${fix(100 * x, 1)}%`;

@@ -1,9 +1,9 @@
 /**
- * A machine's headline figures beside the reference study's (src/analysis/beside.ts): one horizontal bar
+ * A machine's headline figures beside the reference study's (src/stats/beside.ts): one horizontal bar
  * per figure and machine, with its 95% interval. The reference is dark grey and the other machine a
  * colour no activation uses, so the bars read as machines, not as functions. Pure: data in, figure out.
  */
-import type { BesideReference } from '../analysis/beside';
+import type { BesideReference } from '../stats/beside';
 import { colors, MACHINE_SERIES } from './colors';
 import type { Figure, Trace } from './figure';
 

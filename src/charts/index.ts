@@ -4,15 +4,6 @@ export { show, PLOTLY_MIME, FIGURE_MIME, figureOfOutput, ShowOptions } from './s
 export { saveHtml, savePng, chartsDir, SaveHtmlOptions } from './save';
 export { renderPngs, chromiumAvailable, ChromiumMissingError, PngOptions } from './browser';
 export { figureHtml } from './html';
-export { weatherSavingFigure, weatherAccuracyFigure, weatherConfusionFigure } from './weather';
-export { mtNormalizedFigure, mtSpeedupFigure, mtEfficiencyFigure } from './mt';
-export { benchTimeFigure, benchRatioFigure } from './bench';
-export { mathBenchBarFigure, mathBenchRatioFigure, mathBenchCrossMachineFigure, mathBenchKernelFigure, mathBenchVectorFigure, mathBenchColor } from './math-bench';
-export { gpuRatioFigure } from './gpu-math';
 export { activationCurvesFigure, isruAlphaFigure, sigmoidComparisonFigure, checksFigure, CurveKind, CurveOptions } from './activations';
-export { longLossFigure, longSavingFigure } from './verdict-long';
-export { precisionRatioFigure, precisionLossFigure, precisionSavingFigure } from './precision';
-export { netSizeSummaryFigure, netSizeHeatmapFigure, netSizeGridsFigure, netSizeVariantFigure, netSizeVariantHeatmapFigure, netSizeNoiseFigure, SavingSeries } from './net-size';
-export { verdictTradeoffFigure, verdictValidationFigure, variantColor } from './verdict';
 export { besideFigure, MACHINE_SPECIFIC } from './beside';
 export { showBeside } from './show-beside';

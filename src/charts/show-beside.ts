@@ -1,9 +1,9 @@
 /**
  * The notebook section "this machine beside the reference" in one call: the note, then (when this machine
  * has results of its own) the table and the chart. I/O at the edge: it displays, the pieces stay pure
- * (src/analysis/beside.ts, src/charts/beside.ts).
+ * (src/stats/beside.ts, src/charts/beside.ts).
  */
-import { besideReference, besideRows, HeadlineStudy } from '../analysis/beside';
+import { besideReference, besideRows, HeadlineStudy } from '../stats/beside';
 import type { ResultsRoot } from '../io/results-root';
 import { besideFigure } from './beside';
 import { show } from './show';

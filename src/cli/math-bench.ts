@@ -1,5 +1,5 @@
 /**
- * `lstm-opt math-bench [--quick] [--out DIR]`: times every math function and activation (src/mathbench/suite.ts)
+ * `lstm-opt math-bench [--quick] [--out DIR]`: times every math function and activation (src/studies/math-bench/suite.ts)
  * and writes `<DIR>/<machine>.csv` plus `<machine>.json` (the machine and the method) — default DIR is
  * results/math-bench. The output folder is checked before measuring; files are written atomically at the end,
  * so a failed or interrupted run leaves no partial CSV.
@@ -9,7 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import {
   CAREFUL_MATH_BENCH, checkOutputDir, DEFAULT_MATH_BENCH_DIR, isruTanhRatios, QUICK_MATH_BENCH, runMathBench, writeMathBench,
-} from '../mathbench/suite';
+} from '../studies/math-bench/suite';
 import { UserError } from '../errors';
 
 interface MathBenchFlags {

@@ -1,26 +1,17 @@
 /**
  * `lstm-opt sweep <kind> [--quick] [--shard i/n] [--out DIR] [--iterations N] [--corpus NAME|FILE] [--quiet]`
  *
- * Dispatches to the sweep kinds registered in src/experiments/sweep.ts. Each kind's module registers
- * itself when loaded; the imports below load them (add a kind: one import line). Options only one kind
- * understands are declared by that kind (SweepKind.options) and refused for the others.
+ * Dispatches to the sweep kinds listed in src/studies/registry.ts (add a kind: one line there). Options
+ * only one kind understands are declared by that kind (SweepKind.options) and refused for the others.
  */
 import { flagName } from './flag-name';
 import { Command, Option } from 'commander';
-import { parseShard, Shard, SweepKind, sweepKind, sweepKinds } from '../experiments/sweep';
+import { parseShard, Shard, SweepKind } from '../sweep/sweep';
+import { SWEEP_KINDS, sweepKind } from '../studies/registry';
 import { positiveInt, UserError } from '../errors';
 import { loadCorpus } from '../data/corpus';
 import { prepareOutputDir } from '../io/places';
 import { DEFAULT_TRAINER } from '../lstm/trainer';
-// sweep kinds (side-effect imports: each module calls defineSweep)
-import '../experiments/net-size';
-import '../experiments/mt';
-import '../experiments/precision';
-import '../experiments/framework';
-import '../experiments/verdict';
-import '../experiments/merge';
-// the weather predictor's kind is defined beside its own command (`lstm-opt weather`)
-import './weather';
 
 interface SweepFlags {
   quick?: boolean;
@@ -36,7 +27,7 @@ interface SweepFlags {
 const COMMON = new Set(['quick', 'shard', 'out', 'iterations', 'corpus', 'quiet', 'remeasure']);
 
 export function registerSweep(program: Command): void {
-  const kinds = sweepKinds();
+  const kinds = SWEEP_KINDS;
   const cmd = program
     .command('sweep')
     .description('run an experiment sweep (resumable, shardable); kinds: ' + kinds.map((k) => `${k.name} (${k.description})`).join('; '))
@@ -104,7 +95,7 @@ export function registerSweep(program: Command): void {
 function resolveKind(name: string): SweepKind {
   const kind = sweepKind(name);
   if (!kind) {
-    const known = sweepKinds().map((k) => k.name);
+    const known = SWEEP_KINDS.map((k) => k.name);
     throw new UserError(`unknown sweep '${name}' (known: ${known.length ? known.join(', ') : 'none registered'})`);
   }
   return kind;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { cpus, platform, release, arch, totalmem } from 'node:os';
-import { CpuInfo, parseCpuinfo } from '../analysis/peak';
+import { CpuInfo, parseCpuinfo } from './peak';
 import { UserError } from '../errors';
 import { slugProblem } from './slug';
 
@@ -66,7 +66,7 @@ export function describeMachine(): MachineInfo {
 }
 
 /**
- * This machine's CPU for peak computations (src/analysis/peak.ts): /proc/cpuinfo where it exists, else
+ * This machine's CPU for peak computations (src/io/peak.ts): /proc/cpuinfo where it exists, else
  * what Node reports (model, clock; no instruction-set flags, so the native peak falls back to SSE2).
  */
 export function readCpuInfo(): CpuInfo {

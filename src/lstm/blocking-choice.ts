@@ -4,7 +4,7 @@
  *   1. the configuration's `blocking`, when it names one;
  *   2. LSTM_OPT_BLOCKING: a blocking (`gemv-r8.gemmnt-2x4`), `default`, or `auto`;
  *   3. `auto` where a tuning store is in use (the command line uses one: a JSON file in the user's cache
- *      folder, src/io/kernel-tuning-cache.ts), else the default blocking.
+ *      folder, src/lstm/kernel-tuning-cache.ts), else the default blocking.
  *
  * `auto` looks the network's shape up in the store, and on a miss times every blocking on this machine
  * (./wasm/autotune.ts, a fraction of a second) and stores the winner. That is safe to do silently because
@@ -97,8 +97,7 @@ export function chooseBlocking(precision: Precision, set: WasmSet, dims: Network
 /**
  * `--kernels auto`: the faster of the sets in `sets` for this shape (by their best blocking's product time
  * per iteration), with that blocking; a network too large to tune gets 'wasm' with the default blocking and
- * no timing. A choice of set changes the results' last bits (see docs/ARCHITECTURE.md, "The fma kernel
- * set"), so this runs only when the user asks for it.
+ * no timing. A choice of set changes the results' last bits (see docs/decisions/003-fma-kernel-set.md), so this runs only when the user asks for it.
  */
 export function chooseKernelSet(precision: Precision, sets: readonly WasmSet[], dims: NetworkDims): { kernels: WasmSet; blocking: Blocking; timing?: StoredTuning } {
   if (!tunable(dims)) return { kernels: 'wasm', blocking: DEFAULT_BLOCKING };

@@ -61,22 +61,9 @@ export type CellBackward = (
  */
 
 /*
- * Derivatives from the stored outputs, not from a kept 1/sqrt(·). The forward computes r = 1/sqrt(1 + x²)
- * (ISRU) and q = 1/sqrt(4 + x²) (ISRU-sigmoid) anyway, and isru' = r³, isru-sigmoid' = 2q³, so keeping
- * them in `keep` would take every square root out of the backward. bench/isru-keep.ts measured it in
- * three runs (2 cores shared with other jobs at load 5-12, so noisy; process CPU time, medians of 15-21
- * interleaved rounds, ratios kept/stored, T = 100, f64):
- *   point-wise loop alone   backward: ISRU + ISRU-sigmoid 0.60-0.66x with r and q kept (0.70-0.74x with
- *                           q alone); ISRU + sigmoid 0.96-1.02x; tanh + ISRU-sigmoid (q kept) 0.90-0.96x.
- *                           forward: 1.01-1.05x, for the extra stores
- *   whole 2x100 / 2x256 net backward 0.98-1.02 / 1.00-1.01 (ISRU + ISRU-sigmoid, all kept), 1.00-1.01
- *                           (ISRU + sigmoid), 1.00-1.03 (tanh + ISRU-sigmoid); per-round spread about
- *                           ±5%; forward 1.00-1.04
- * The square roots do cost in the loop itself (five per neuron and step saturate the divider), but the
- * point-wise backward is a few per cent of a step's backward, where the products dominate, so in the
- * network the saving is at most ~2% and within the noise, and the forward gives part of it back. Every
- * scalar kernel therefore keeps the stored-output form, which also leaves the ISRU cell with sigmoid
- * gates bit-identical to the original study's arithmetic. `keep` stays free for kernels that gain.
+ * Derivatives from the stored outputs, not from a kept 1/sqrt(·): in the network keeping r and q saves
+ * within the noise, and the stored-output form keeps the ISRU cell with sigmoid gates bit-identical to the
+ * original study's arithmetic (measurements: docs/decisions/005-isru-derivatives-from-outputs.md).
  */
 
 export interface CellKernels {

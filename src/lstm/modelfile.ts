@@ -239,7 +239,13 @@ function checkFinite(a: Float, name: string): void {
 
 // ---------------------------------------------------------------- binary
 
+/** The arrays go to disk as their bytes are in memory, so model files are little-endian only. */
+function requireLittleEndian(): void {
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('lstm-opt model files assume a little-endian platform');
+}
+
 export function encodeBinary(m: ModelData): Uint8Array {
+  requireLittleEndian();
   const kind = m.checkpoint ? 'checkpoint' : 'model';
   const arrays: [string, Float][] = [['params', m.params]];
   if (m.checkpoint) arrays.push(['m', m.checkpoint.m], ['v', m.checkpoint.v], ['hidden', m.checkpoint.hidden]);
@@ -271,6 +277,7 @@ function align8(n: number): number {
 }
 
 export function decodeBinary(bytes: Uint8Array): ModelData {
+  requireLittleEndian();
   if (bytes.length < 20) fail('file is truncated (too short to be a model file)');
   for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) fail('not an lstm-opt model file (bad magic number)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -315,10 +322,6 @@ export function decodeBinary(bytes: Uint8Array): ModelData {
     params: arrays[0],
     checkpoint: state ? { state, m: arrays[1], v: arrays[2], hidden: arrays[3] } : undefined,
   };
-}
-
-if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
-  throw new Error('lstm-opt model files assume a little-endian platform');
 }
 
 // ---------------------------------------------------------------- JSON

@@ -6,12 +6,12 @@
  */
 import type { Figure } from '../../src/charts/figure';
 import { figureId } from '../../src/charts/figure';
-import * as figures from '../../src/charts/framework';
+import * as figures from '../../src/studies/framework-test/charts';
 import {
   benchResults, charts, gpuMath, longRun, mathBench, mt, netSize, precision, resultsPath, selection,
   tryReadResults, verdict, weatherAnalysis,
 } from '../../src/index';
-import * as frameworkAnalysis from '../../src/analysis/framework';
+import * as frameworkAnalysis from '../../src/studies/framework-test/analysis';
 
 type Row = Record<string, string | number>;
 

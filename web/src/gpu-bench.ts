@@ -1,5 +1,5 @@
 /**
- * The GPU math-bench in the page, through WebGPU: the kernels of src/gpu-math/functions.ts, first checked
+ * The GPU math-bench in the page, through WebGPU: the kernels of src/studies/math-bench/gpu/functions.ts, first checked
  * against the 50-digit references (one evaluation per sample point, read back), then timed. Timing uses the
  * adapter's timestamp queries when it offers them (the GPU's own clock around each compute pass), otherwise
  * the wall clock from submitting a few dispatches to the readback of a result; either way the empty kernel's time is
@@ -9,14 +9,14 @@
  * Runs on the page's thread: WebGPU is asynchronous, and the worker's benchmarks have finished by then (a
  * software adapter would otherwise compete with them for the CPU).
  */
-import { describeAdapter, GpuAdapterDescription, gpuBackend, gpuSlug, RECORDED_LIMITS } from '../../src/gpu-math/adapter';
-import { gpuAccuracyCase, GpuAccuracyRow, gpuAccuracyRow } from '../../src/gpu-math/accuracy';
-import { accuracyKernel, EVALUATIONS_PER_ITERATION, GPU_ACCURACY_FUNCTIONS, GPU_FUNCTIONS, GpuFunction, GpuPrecision, timingKernel, WORKGROUP_SIZE } from '../../src/gpu-math/functions';
-import { GPU_REFERENCES } from '../../src/gpu-math/reference-data';
+import { describeAdapter, GpuAdapterDescription, gpuBackend, gpuSlug, RECORDED_LIMITS } from '../../src/studies/math-bench/gpu/adapter';
+import { gpuAccuracyCase, GpuAccuracyRow, gpuAccuracyRow } from '../../src/studies/math-bench/gpu/accuracy';
+import { accuracyKernel, EVALUATIONS_PER_ITERATION, GPU_ACCURACY_FUNCTIONS, GPU_FUNCTIONS, GpuFunction, GpuPrecision, timingKernel, WORKGROUP_SIZE } from '../../src/studies/math-bench/gpu/functions';
+import { GPU_REFERENCES } from '../../src/studies/math-bench/gpu/reference-data';
 import {
   GPU_PROFILES, GPU_UNIT, gpuMathCsv, GpuMathRow, gpuMathRows, GpuPairedRatio, gpuPairedRatios, GpuTimings, isruVsTanhSentence,
-} from '../../src/gpu-math/rows';
-import { lstmLikeInputs } from '../../src/mathbench/harness';
+} from '../../src/studies/math-bench/gpu/rows';
+import { lstmLikeInputs } from '../../src/studies/math-bench/harness';
 
 export type GpuTimer = 'timestamp-query' | 'wall clock';
 
@@ -270,7 +270,7 @@ export async function runGpuBench(options: GpuBenchOptions): Promise<GpuBenchOut
       timer: timestamps ? 'timestamp-query: GPU timestamps at the beginning and end of each compute pass' : `wall clock: ${WALL_DISPATCHES} dispatches submitted together with a readback of one result, from submit until the readback maps, per dispatch`,
       seconds: Number(seconds.toFixed(1)),
       unit: GPU_UNIT,
-      inputs: 'timing: seeded (mulberry32, seed 1) LSTM-like inputs as the CPU math-bench, each moving by 0.25 in all over its loop; accuracy: the sample points of src/gpu-math/references.json',
+      inputs: 'timing: seeded (mulberry32, seed 1) LSTM-like inputs as the CPU math-bench, each moving by 0.25 in all over its loop; accuracy: the sample points of src/studies/math-bench/gpu/references.json',
       pairedRatios: paired,
       accuracy,
       answer,

@@ -6,15 +6,15 @@
  * WebGPU, and says in one line why not where not.
  */
 import Plotly from 'plotly.js-dist';
-import type { BenchRow } from '../../bench/table';
-import { benchPoints } from '../../src/analysis/bench';
-import { benchTimeFigure } from '../../src/charts/bench';
-import { mathBenchBarFigure, mathBenchRatioFigure } from '../../src/charts/math-bench';
-import { gpuAccuracyTableRows } from '../../src/gpu-math/accuracy';
+import type { BenchRow } from '../../src/studies/bench/table';
+import { benchPoints } from '../../src/studies/bench/analysis';
+import { benchTimeFigure } from '../../src/studies/bench/charts';
+import { mathBenchBarFigure, mathBenchRatioFigure } from '../../src/studies/math-bench/charts';
+import { gpuAccuracyTableRows } from '../../src/studies/math-bench/gpu/accuracy';
 import type { Figure } from '../../src/charts/figure';
 import { DeviceInfo, describeDevice } from './device';
 import { deviceAnswer, noiseWarning, ratioRows, resolvedRows, RoundTimes } from '../../src/analysis/device-answer';
-import type { MathBenchRow } from '../../src/mathbench/core';
+import type { MathBenchRow } from '../../src/studies/math-bench/core';
 import { slugProblem } from '../../src/io/slug';
 import { GpuBenchOutcome, runGpuBench } from './gpu-bench';
 import type { StartMessage, WorkerMessage } from './protocol';

@@ -1,6 +1,6 @@
 /** The messages between the page (./main.ts) and the benchmark worker (./worker.ts). */
-import type { BenchRow } from '../../bench/table';
-import type { MathBenchRow } from '../../src/mathbench/core';
+import type { BenchRow } from '../../src/studies/bench/table';
+import type { MathBenchRow } from '../../src/studies/math-bench/core';
 import type { DeviceInfo } from './device';
 import type { RoundTimes } from '../../src/analysis/device-answer';
 

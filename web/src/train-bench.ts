@@ -12,9 +12,9 @@
  * ones) is skipped with the engine's reason. The variants of one size and precision run interleaved in
  * short rounds, so all see the same load.
  */
-import { median } from '../../src/analysis/stats';
+import { median } from '../../src/stats/stats';
 import type { RoundTimes } from '../../src/analysis/device-answer';
-import type { BenchRow } from '../../bench/table';
+import type { BenchRow } from '../../src/studies/bench/table';
 import type { KernelKind } from '../../src/lstm/backend';
 import type { Precision } from '../../src/lstm/buffers';
 import { ACTIVATION_IMPLS, cellLabel, CellSpec, NAMED_CELLS } from '../../src/lstm/cell-spec';

@@ -1,12 +1,12 @@
 /**
- * The benchmark worker: runs the math-bench (src/mathbench, the command line's code) and then the training
+ * The benchmark worker: runs the math-bench (src/studies/math-bench, the command line's code) and then the training
  * benchmark (./train-bench.ts over src/lstm), each when the page asks for it, off the page's thread, and posts
  * progress and results.
  */
-import { BenchRow, benchCsv } from '../../bench/table';
+import { BenchRow, benchCsv } from '../../src/studies/bench/table';
 import { wasmSimdAvailable } from '../../src/lstm/wasm/kernels';
-import { mathBenchCsv, mathBenchDescription, measureMathBench } from '../../src/mathbench/core';
-import { simdActivationKernels } from '../../src/mathbench/vector';
+import { mathBenchCsv, mathBenchDescription, measureMathBench } from '../../src/studies/math-bench/core';
+import { simdActivationKernels } from '../../src/studies/math-bench/vector';
 import { DeviceInfo, describeDevice } from './device';
 import { browserProfile } from './profiles';
 import type { StartMessage, WorkerMessage } from './protocol';

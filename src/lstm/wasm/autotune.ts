@@ -3,7 +3,7 @@
  * products one training iteration of a network calls (../product-shapes.ts), and returns the fastest
  * blocking per set with the timings it decided on.
  *
- * Safe by construction: every blocking of a set gives the same bits (./assembly/kernels.ts), so the
+ * Safe by construction: every blocking of a set gives the same bits (./assembly/dense-kernels.ts), so the
  * choice changes speed only. Choosing between kernel SETS (wasm, wasm-fma) does change the bits; this
  * module only measures them, the caller decides (../blocking-choice.ts: only on request).
  *
@@ -14,7 +14,7 @@
  * process's CPU time (microsecond resolution on Node), which a busy machine distorts far less than wall time.
  */
 import type { GemvExport as Gemv, ProductExport as Gemmnt } from './exports';
-import { median } from '../../analysis/stats';
+import { median } from '../../stats/stats';
 import type { Precision } from '../buffers';
 import type { GemmntShape, GemvShape, ProductShapes } from '../product-shapes';
 import { PAGE, WA } from './api';

@@ -1,6 +1,6 @@
 /**
  * Where the compiled kernel modules live and how they are read. The AssemblyScript source is
- * ./assembly/kernels.ts; `npm run build` (scripts/build-kernels.ts) compiles it once per target of
+ * ./assembly/dense-kernels.ts; `npm run build` (scripts/build-kernels.ts) compiles it once per target of
  * ./assembly/asconfig.json — today 'f64' and 'f32', named after the precision they compute in — to
  * dist/src/lstm/wasm/kernels-<target>.wasm. Paths are taken from the project root, so they are the same
  * whether this file runs compiled from dist/ or as .ts from a notebook.

@@ -1,6 +1,6 @@
 /**
  * The blockings of the WebAssembly product kernels: how many rows of W one gemv step handles, and the
- * register tile of gemmnt (rows of A x rows of B). ./assembly/kernels.ts builds every product from
+ * register tile of gemmnt (rows of A x rows of B). ./assembly/dense-kernels.ts builds every product from
  * tiles that sum each output element in the same order, so all blockings give the same bits and the
  * choice between them is a matter of speed only (./autotune.ts picks one per machine and network).
  *

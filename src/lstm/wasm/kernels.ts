@@ -1,7 +1,7 @@
 /**
  * SIMD versions of the engine's dense kernels (gemvN, gemmNT; same meaning as ../dense.ts; plus gemmnn
  * and adam), with the 128-bit SIMD instructions: f64x2 for 'f64', f32x4 for 'f32' (so the f32 path
- * really computes in single precision here). Written in AssemblyScript (./assembly/kernels.ts) and
+ * really computes in single precision here). Written in AssemblyScript (./assembly/dense-kernels.ts) and
  * compiled at build time, one module per precision (./binaries.ts).
  *
  * WebAssembly can only address its own linear memory, so every operand must live in the memory of the
@@ -35,7 +35,7 @@ export function kernelTarget(p: Precision, fma = false): string {
 /**
  * The compiled kernel module for a precision (fma: the relaxed-SIMD set), or null when this runtime lacks
  * WebAssembly SIMD, shared memory or, for fma, relaxed SIMD. The modules are built from
- * ./assembly/kernels.ts at `npm run build` (./binaries.ts).
+ * ./assembly/dense-kernels.ts at `npm run build` (./binaries.ts).
  */
 export function kernelModule(p: Precision, fma = false): object | null {
   if (fma && !relaxedSimdAvailable()) return null;

@@ -1,6 +1,6 @@
 /**
  * The 'simd' cell kernels (../cell.ts CellSpec impl 'simd') and the vectorized activations, from the
- * exports of ./assembly/pointwise.ts in a kernel module instance. The wrappers turn the engine's arrays
+ * exports of ./assembly/simd-cell-kernels.ts in a kernel module instance. The wrappers turn the engine's arrays
  * (views of the module's memory) into the byte addresses the exports take; N, t and the neuron range
  * stay element counts.
  *
