@@ -62,7 +62,8 @@ test('no library module registers anything when imported', () => {
 
 test('no import circle', () => {
   assert.deepEqual(show(importCircles(graph)), []);
-  const wrong = importCircles(withWrong({ from: 'src/lstm/wasm/backend.ts', to: 'src/lstm/backend.ts', typeOnly: true }));
+  // the interface importing an implementation that imports it back
+  const wrong = importCircles(withWrong({ from: 'src/lstm/backend.ts', to: 'src/lstm/wasm/backend.ts', typeOnly: true }));
   assert.equal(wrong.length, 1);
-  assert.match(wrong[0].detail, /src\/lstm\/backend\.ts <-> .*src\/lstm\/wasm\/backend\.ts/);
+  assert.match(wrong[0].detail, /src\/lstm\/(wasm\/)?backend\.ts <-> .*src\/lstm\/(wasm\/)?backend\.ts/);
 });

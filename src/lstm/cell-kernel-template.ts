@@ -71,7 +71,7 @@ export function renderScalarCellKernels(): string {
     '/**\n * The scalar cell kernels, one per cell activation × gate activation. Generated from ./cell-kernel-template.ts\n' +
       ' * and the registry ./cell-spec.ts by scripts/generate-cell-kernels.ts at `npm run build`: edit those, not this\n' +
       ' * file (it is not committed).\n */\n' +
-      "import type { Float } from './buffers';\nimport type { CellKernels } from './cell';\nimport type { Activation, GateActivation } from './cell-spec';\n",
+      "import type { Float } from './buffers';\nimport type { CellKernels } from './cell-kernel-types';\nimport type { Activation, GateActivation } from './cell-spec';\n",
   ];
   for (const a of activations) {
     for (const g of gates) {

@@ -29,9 +29,11 @@
  * forward keeps for its backward beyond the activated outputs (e.g. ISRU's 1/sqrt(1 + x²)); kernels that
  * need none ignore it.
  */
-import type { Float } from './buffers';
 import { CellSpec, cellSpecFieldProblem } from './cell-spec';
 import { SCALAR_CELL_KERNELS } from './cell-kernels';
+import type { CellKernels } from './cell-kernel-types';
+
+export type { CellBackward, CellForward, CellKernels } from './cell-kernel-types';
 
 export {
   Activation, GateActivation, ActivationImpl, CellSpec, ACTIVATIONS, GATE_ACTIVATIONS, ACTIVATION_IMPLS, STUDY_CELL, cellSpec, cellName,
@@ -40,16 +42,6 @@ export {
 /** Rows of `keep` per time step, in units of N: one per gate block [f; i; g; o] and one for act(c). */
 export const KEEP_ROWS = 5;
 
-export type CellForward = (N: number, t: number, z: Float, c: Float, h: Float, tc: Float, keep: Float, j0: number, j1: number) => void;
-
-/**
- * dh: (T, N) gradient w.r.t. h[t+1] (from above and from step t+1), dc: (N) gradient w.r.t. c[t+1]
- * from step t+1 (updated in place to the gradient w.r.t. c[t]); writes dz row t (gradient w.r.t.
- * the gate pre-activations).
- */
-export type CellBackward = (
-  N: number, t: number, z: Float, c: Float, tc: Float, keep: Float, dh: Float, dc: Float, dz: Float, j0: number, j1: number,
-) => void;
 
 /*
  * The ISRU-sigmoid gates. The forward is ½ + ½·x/sqrt(4 + x²): one square root and one division per
@@ -66,10 +58,6 @@ export type CellBackward = (
  * original study's arithmetic (measurements: docs/decisions/005-isru-derivatives-from-outputs.md).
  */
 
-export interface CellKernels {
-  forward: CellForward;
-  backward: CellBackward;
-}
 
 /** The scalar kernels of a spec (the 'simd' ones are the WebAssembly backend's). */
 export function cellKernels(spec: CellSpec): CellKernels {
