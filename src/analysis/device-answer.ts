@@ -6,6 +6,7 @@
  */
 import { isruTanhRatios, IsruTanhRatio, MathBenchRow } from '../studies/math-bench/core';
 import { Estimate, estimate } from '../stats/stats';
+import type { BenchPoint } from '../studies/bench/analysis';
 
 /** A training-benchmark row as the page produces it (bench/table.ts BenchRow, the fields used here). */
 export interface TrainRow {
@@ -19,13 +20,7 @@ export interface TrainRow {
 }
 
 /** One variant's per-round milliseconds (each round's iterations summed) in one size and precision. */
-export interface RoundTimes {
-  layers: number;
-  neurons: number;
-  precision: string;
-  activation: string;
-  gate: string;
-  impl: string;
+export interface RoundTimes extends Pick<BenchPoint, 'layers' | 'neurons' | 'precision' | 'activation' | 'gate' | 'impl'> {
   ms: number[];
 }
 

@@ -6,23 +6,15 @@
  */
 import { flagName } from './flag-name';
 import { Command, Option } from 'commander';
-import { parseShard, Shard, SweepKind } from '../sweep/sweep';
+import { parseShard, SweepKind, SweepOptions } from '../sweep/sweep';
 import { SWEEP_KINDS, sweepKind } from '../studies/registry';
 import { positiveInt, UserError } from '../errors';
 import { loadCorpus } from '../data/corpus';
 import { prepareOutputDir } from '../io/places';
 import { DEFAULT_TRAINER } from '../lstm/trainer';
 
-interface SweepFlags {
-  quick?: boolean;
-  shard?: Shard;
-  out?: string;
-  iterations?: number;
-  corpus?: string;
-  quiet?: boolean;
-  remeasure?: boolean;
-  [extra: string]: unknown;
-}
+/** What commander parses: the shared options (quick may be absent), and each kind's own by attribute name. */
+type SweepFlags = Partial<Omit<SweepOptions, 'extra'>> & { [extra: string]: unknown };
 
 const COMMON = new Set(['quick', 'shard', 'out', 'iterations', 'corpus', 'quiet', 'remeasure']);
 
