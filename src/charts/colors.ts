@@ -6,6 +6,8 @@
  * orange of ISRU-sigmoid (its gates are what sets it apart), and no other series is drawn in that orange.
  * Runs that are all tanh (float vs double, single vs multi-thread) take shades of tanh's blue.
  */
+import { NAMED_CELLS } from '../lstm/cell-spec';
+
 export const colors = {
   // activations (notebook 01 and wherever a function is named)
   tanh: '#1f77b4',
@@ -83,13 +85,16 @@ export interface VariantStyle {
   pattern: { shape: string; solidity?: number };
 }
 
-/** The color of each variant name of src/experiments/variants.ts, and of the benchmark's extra cell. */
+/** The color of each named cell of the registry (its colour key), and of the benchmark's extra cell. */
 export const VARIANT_COLORS: Readonly<Record<string, string>> = {
-  tanh: colors.tanh,
-  isru: colors.isru,
-  'all-isru': colors.allIsru,
+  ...Object.fromEntries(NAMED_CELLS.map((c) => [c.name, colors[c.colorKey as keyof typeof colors] as string])),
   'tanh-isru-gates': colors.tanhIsruGates,
 };
+
+/** The colour of a variant name (tanh, isru, all-isru); grey for anything else. */
+export function variantColor(name: string): string {
+  return VARIANT_COLORS[name] ?? colors.other;
+}
 
 /**
  * The style of a variant given as its name (`tanh`, `isru`, `all-isru`) and implementation (`scalar`,
@@ -98,7 +103,7 @@ export const VARIANT_COLORS: Readonly<Record<string, string>> = {
 export function styleOfVariant(name: string, impl: string): VariantStyle {
   const vectorised = impl !== '' && impl !== 'scalar';
   return {
-    color: VARIANT_COLORS[name] ?? colors.other,
+    color: variantColor(name),
     symbol: vectorised ? 'diamond' : 'circle',
     dash: vectorised ? 'dot' : 'solid',
     pattern: vectorised ? { ...SIMD_PATTERN } : { shape: '' },

@@ -105,7 +105,7 @@ export function sameCell(a: CellSpec, b: CellSpec): boolean {
 export const NAMED_CELLS = [
   { name: 'tanh', activation: 'tanh', gate: 'sigmoid', label: 'tanh', colorKey: 'tanh', description: 'sigmoid gates, tanh cell' },
   { name: 'isru', activation: 'isru', gate: 'sigmoid', label: 'ISRU', colorKey: 'isru', description: 'sigmoid gates, ISRU cell' },
-  { name: 'all-isru', activation: 'isru', gate: 'isru-sigmoid', label: 'all-ISRU', colorKey: 'isruSigmoid', description: 'ISRU-sigmoid gates, ISRU cell' },
+  { name: 'all-isru', activation: 'isru', gate: 'isru-sigmoid', label: 'all-ISRU', colorKey: 'allIsru', description: 'ISRU-sigmoid gates, ISRU cell' },
 ] as const satisfies readonly { name: string; activation: Activation; gate: GateActivation; label: string; colorKey: string; description: string }[];
 
 export type NamedCell = (typeof NAMED_CELLS)[number];

@@ -7,15 +7,10 @@
  */
 import type { Comparison, VerdictCell } from './analysis';
 import { BASELINE_ID, variantRank } from '../variants';
-import { colors, VARIANT_COLORS, variantStyle } from '../../charts/colors';
+import { colors, variantStyle } from '../../charts/colors';
 import { Figure, legendBelow, Trace } from '../../charts/figure';
 
-export { variantStyle } from '../../charts/colors';
-
-/** The colour of a variant name (tanh, isru, all-isru), from the palette. */
-export function variantColor(name: string): string {
-  return VARIANT_COLORS[name] ?? colors.other;
-}
+export { variantColor, variantStyle } from '../../charts/colors';
 
 export interface TradeoffOptions {
   /**
